@@ -1,0 +1,36 @@
+package io.aiperf.api;
+
+/**
+ * Observes a running benchmark. Every method has a no-op default so that new events can be added
+ * without breaking implementations. Callbacks run on an aiperf thread off the measurement path;
+ * they must return quickly.
+ *
+ * @since 0.1.0
+ */
+public interface BenchmarkListener {
+  /** A listener that ignores every event. */
+  BenchmarkListener NONE = new BenchmarkListener() {};
+
+  /**
+   * Called once when requests start being sent.
+   *
+   * @param config the configuration being run
+   */
+  default void onStart(BenchmarkConfig config) {}
+
+  /**
+   * Called periodically with the run's progress.
+   *
+   * @param completed requests that ended (successfully or not) so far
+   * @param errors requests that ended with an error so far
+   * @param total requests the run will send, or -1 when unknown
+   */
+  default void onProgress(long completed, long errors, long total) {}
+
+  /**
+   * Called once with the final result, before exporters run.
+   *
+   * @param result the result
+   */
+  default void onComplete(BenchmarkResult result) {}
+}

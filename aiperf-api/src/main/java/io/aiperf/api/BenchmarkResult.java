@@ -1,0 +1,107 @@
+package io.aiperf.api;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a benchmark measured: one {@link MetricResult} per metric, error counts, and when it ran.
+ *
+ * <pre>{@code
+ * double p99 = result.metric(Metrics.TIME_TO_FIRST_TOKEN).p99(); // milliseconds
+ * }</pre>
+ *
+ * @param config the configuration that ran
+ * @param metricsTitle the console title for the endpoint kind, e.g. {@code LLM Metrics}
+ * @param metrics the metric results, in display order
+ * @param errors the error summary, most frequent first
+ * @param requestsSent requests sent to the server
+ * @param requestsCompleted requests that ended successfully
+ * @param requestsFailed requests that ended with an error
+ * @param startTime wall-clock start of the first request
+ * @param endTime wall-clock end of the last response
+ * @param wasCancelled whether the run was stopped before it finished
+ * @param seed the random seed the dataset used
+ * @param warnings plain-language warnings about the run (empty when nothing is off)
+ * @param artifactDir where export files were written, if anywhere
+ * @since 0.1.0
+ */
+public record BenchmarkResult(
+    BenchmarkConfig config,
+    String metricsTitle,
+    List<MetricResult> metrics,
+    List<ErrorSummary> errors,
+    long requestsSent,
+    long requestsCompleted,
+    long requestsFailed,
+    Instant startTime,
+    Instant endTime,
+    boolean wasCancelled,
+    long seed,
+    List<String> warnings,
+    Optional<Path> artifactDir) {
+
+  /** Copies the collections, so the result stays immutable. */
+  public BenchmarkResult {
+    metrics = List.copyOf(metrics);
+    errors = List.copyOf(errors);
+    warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Returns the result of one metric.
+   *
+   * @param tag the metric tag, e.g. {@link Metrics#TIME_TO_FIRST_TOKEN}
+   * @return the result
+   * @throws IllegalArgumentException if this run has no such metric (the message lists those it has)
+   */
+  public MetricResult metric(MetricTag tag) {
+    return find(tag).orElseThrow(() -> new IllegalArgumentException("No metric '" + tag
+        + "' in this result; it has " + metrics.stream().map(m -> m.tag().tag())
+            .collect(Collectors.joining(", ", "[", "]"))));
+  }
+
+  /**
+   * Looks up the result of one metric.
+   *
+   * @param tag the metric tag
+   * @return the result, empty when the metric does not apply to this run (e.g. TTFT without
+   *     streaming)
+   */
+  public Optional<MetricResult> find(MetricTag tag) {
+    return metrics.stream().filter(m -> m.tag().equals(tag)).findFirst();
+  }
+
+  /**
+   * Returns the metrics keyed by tag.
+   *
+   * @return an unmodifiable map in display order
+   */
+  public Map<String, MetricResult> metricsByTag() {
+    return metrics.stream().collect(Collectors.toUnmodifiableMap(m -> m.tag().tag(), m -> m,
+        (a, b) -> a));
+  }
+
+  /**
+   * Returns the fraction of ended requests that failed.
+   *
+   * @return errors / (completed + errors), 0 when nothing ended
+   */
+  public double errorRate() {
+    long ended = requestsCompleted + requestsFailed;
+    return ended == 0 ? 0 : (double) requestsFailed / ended;
+  }
+
+  /**
+   * Returns the wall-clock span from the first request start to the last response end.
+   *
+   * @return the duration
+   */
+  public Duration duration() {
+    return Duration.between(startTime, endTime);
+  }
+}

@@ -1,0 +1,284 @@
+package io.aiperf.api;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to benchmark: the server URL, the endpoint type, the model and the request options. Instances
+ * are immutable; every {@code with}-style method returns a changed copy, so a base endpoint can be
+ * shared and varied freely.
+ *
+ * <pre>{@code
+ * EndpointConfig chat = Endpoints.openAiChat("http://127.0.0.1:8000")
+ *     .model("qwen").streaming(true).header("X-Team", "perf");
+ * }</pre>
+ *
+ * <p>Validation happens in {@link Benchmark.Builder#build()}, where every problem is reported
+ * together; the methods here only reject {@code null}.
+ *
+ * @since 0.1.0
+ */
+public final class EndpointConfig {
+  /** AIPerf's default request timeout, six hours, matching vLLM's benchmark. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(21_600);
+
+  private final String type;
+  private final String url;
+  private final String model;
+  private final boolean streaming;
+  private final String customPath;
+  private final Map<String, String> headers;
+  private final String apiKey;
+  private final Map<String, Object> extraInputs;
+  private final boolean useLegacyMaxTokens;
+  private final Duration requestTimeout;
+
+  private EndpointConfig(
+      String type,
+      String url,
+      String model,
+      boolean streaming,
+      String customPath,
+      Map<String, String> headers,
+      String apiKey,
+      Map<String, Object> extraInputs,
+      boolean useLegacyMaxTokens,
+      Duration requestTimeout) {
+    this.type = type;
+    this.url = url;
+    this.model = model;
+    this.streaming = streaming;
+    this.customPath = customPath;
+    this.headers = headers;
+    this.apiKey = apiKey;
+    this.extraInputs = extraInputs;
+    this.useLegacyMaxTokens = useLegacyMaxTokens;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /**
+   * Creates an endpoint of the given type; prefer the factories in {@link Endpoints}.
+   *
+   * @param type the endpoint type, as AIPerf's {@code --endpoint-type} (e.g. {@code chat})
+   * @param url the server's base URL, e.g. {@code http://127.0.0.1:8000}
+   * @return a new endpoint configuration with defaults for everything else
+   * @throws NullPointerException if an argument is null
+   */
+  public static EndpointConfig of(String type, String url) {
+    return new EndpointConfig(
+        Objects.requireNonNull(type, "endpoint type"),
+        Objects.requireNonNull(url, "url"),
+        null,
+        false,
+        null,
+        Map.of(),
+        null,
+        Map.of(),
+        false,
+        DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /**
+   * Returns a copy with the model name sent in every request.
+   *
+   * @param model the model name
+   * @return the changed copy
+   */
+  public EndpointConfig model(String model) {
+    return new EndpointConfig(type, url, Objects.requireNonNull(model, "model"), streaming,
+        customPath, headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout);
+  }
+
+  /**
+   * Returns a copy that asks the server to stream its response (server-sent events).
+   *
+   * @param streaming whether to stream
+   * @return the changed copy
+   */
+  public EndpointConfig streaming(boolean streaming) {
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        extraInputs, useLegacyMaxTokens, requestTimeout);
+  }
+
+  /**
+   * Returns a copy that sends requests to this path instead of the endpoint type's default, as
+   * AIPerf's {@code --custom-endpoint}.
+   *
+   * @param path the request path, e.g. {@code /v1/chat/completions}
+   * @return the changed copy
+   */
+  public EndpointConfig path(String path) {
+    return new EndpointConfig(type, url, model, streaming, Objects.requireNonNull(path, "path"),
+        headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout);
+  }
+
+  /**
+   * Returns a copy that sends one more HTTP header with every request.
+   *
+   * @param name the header name
+   * @param value the header value
+   * @return the changed copy
+   */
+  public EndpointConfig header(String name, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(headers);
+    copy.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
+    return new EndpointConfig(type, url, model, streaming, customPath,
+        Collections.unmodifiableMap(copy), apiKey, extraInputs, useLegacyMaxTokens, requestTimeout);
+  }
+
+  /**
+   * Returns a copy that authenticates with this key, sent as {@code Authorization: Bearer <key>}.
+   * The key is never printed, logged or exported.
+   *
+   * @param apiKey the secret key
+   * @return the changed copy
+   */
+  public EndpointConfig apiKey(String apiKey) {
+    return new EndpointConfig(type, url, model, streaming, customPath, headers,
+        Objects.requireNonNull(apiKey, "apiKey"), extraInputs, useLegacyMaxTokens, requestTimeout);
+  }
+
+  /**
+   * Returns a copy that merges one more field into every request body, as AIPerf's
+   * {@code --extra-inputs}. The value must be a String, Number, Boolean, List or Map of those.
+   *
+   * @param name the JSON field name
+   * @param value the JSON value
+   * @return the changed copy
+   */
+  public EndpointConfig extraInput(String name, Object value) {
+    Map<String, Object> copy = new LinkedHashMap<>(extraInputs);
+    copy.put(Objects.requireNonNull(name, "extra input name"),
+        Objects.requireNonNull(value, "extra input value"));
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout);
+  }
+
+  /**
+   * Returns a copy that sends the output length as {@code max_tokens} instead of
+   * {@code max_completion_tokens}, for servers that predate the newer field.
+   *
+   * @param legacy whether to use {@code max_tokens}
+   * @return the changed copy
+   */
+  public EndpointConfig useLegacyMaxTokens(boolean legacy) {
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        extraInputs, legacy, requestTimeout);
+  }
+
+  /**
+   * Returns a copy with this per-request timeout; a request still unanswered after it becomes an
+   * error record.
+   *
+   * @param timeout the timeout, which must be positive
+   * @return the changed copy
+   */
+  public EndpointConfig requestTimeout(Duration timeout) {
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        extraInputs, useLegacyMaxTokens, Objects.requireNonNull(timeout, "requestTimeout"));
+  }
+
+  /**
+   * Returns the endpoint type.
+   *
+   * @return the endpoint type, e.g. {@code chat}
+   */
+  public String type() {
+    return type;
+  }
+
+  /**
+   * Returns the server's base URL as given.
+   *
+   * @return the URL
+   */
+  public String url() {
+    return url;
+  }
+
+  /**
+   * Returns the model name.
+   *
+   * @return the model, empty until set
+   */
+  public Optional<String> model() {
+    return Optional.ofNullable(model);
+  }
+
+  /**
+   * Returns whether responses are streamed.
+   *
+   * @return true for server-sent events
+   */
+  public boolean streaming() {
+    return streaming;
+  }
+
+  /**
+   * Returns the custom request path.
+   *
+   * @return the path, empty when the endpoint type's default is used
+   */
+  public Optional<String> path() {
+    return Optional.ofNullable(customPath);
+  }
+
+  /**
+   * Returns the extra headers, in the order they were added.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * Returns the API key. Callers must never print or store it.
+   *
+   * @return the key, empty when none is set
+   */
+  public Optional<String> apiKey() {
+    return Optional.ofNullable(apiKey);
+  }
+
+  /**
+   * Returns the extra request-body fields, in the order they were added.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> extraInputs() {
+    return extraInputs;
+  }
+
+  /**
+   * Returns whether {@code max_tokens} is sent instead of {@code max_completion_tokens}.
+   *
+   * @return true for the legacy field
+   */
+  public boolean useLegacyMaxTokens() {
+    return useLegacyMaxTokens;
+  }
+
+  /**
+   * Returns the per-request timeout.
+   *
+   * @return the timeout
+   */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Describes the endpoint with the API key redacted. */
+  @Override
+  public String toString() {
+    return "EndpointConfig{type=" + type + ", url=" + url + ", model=" + model
+        + ", streaming=" + streaming + ", path=" + customPath + ", headers=" + headers.keySet()
+        + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", extraInputs="
+        + extraInputs.keySet() + ", useLegacyMaxTokens=" + useLegacyMaxTokens
+        + ", requestTimeout=" + requestTimeout + "}";
+  }
+}

@@ -1,0 +1,79 @@
+package io.aiperf.api.spi;
+
+import io.aiperf.api.EndpointConfig;
+
+/**
+ * An API format: how to write a request body and read a response. Its {@link #name()} is the
+ * endpoint type (AIPerf's {@code --endpoint-type}).
+ *
+ * @since 0.1.0
+ */
+public interface EndpointProvider extends Plugin {
+  /**
+   * Returns the request path used unless the user sets one.
+   *
+   * @return e.g. {@code /v1/chat/completions}
+   */
+  String defaultPath();
+
+  /**
+   * Returns whether this API can stream its responses.
+   *
+   * @return true if {@code streaming(true)} is honoured
+   */
+  boolean supportsStreaming();
+
+  /**
+   * Returns whether responses carry generated tokens (false for embeddings and rankings).
+   *
+   * @return true for generative endpoints
+   */
+  default boolean producesTokens() {
+    return true;
+  }
+
+  /**
+   * Returns the console table's title for this kind of endpoint.
+   *
+   * @return e.g. {@code LLM Metrics}
+   */
+  default String metricsTitle() {
+    return "LLM Metrics";
+  }
+
+  /**
+   * Binds the format to one configuration.
+   *
+   * @param config the endpoint configuration
+   * @return the endpoint
+   */
+  Endpoint create(EndpointConfig config);
+
+  /**
+   * A format bound to one configuration. Thread-safe.
+   *
+   * @since 0.1.0
+   */
+  interface Endpoint {
+    /**
+     * Writes the request body of one turn. Called before the run, never on the send path.
+     *
+     * @param turn the turn
+     * @param streaming whether to ask for a stream
+     * @return the body bytes (UTF-8 JSON for OpenAI-style APIs)
+     */
+    byte[] formatRequest(Turn turn, boolean streaming);
+
+    /**
+     * Reads one response: a whole body, or the data of one server-sent event.
+     *
+     * @param data the bytes
+     * @param offset where the response starts
+     * @param length its length
+     * @return what it carries, or {@code null} when it carries nothing (e.g. {@code [DONE]})
+     * @throws IllegalArgumentException if the bytes are not a response of this format; the message
+     *     says what was expected
+     */
+    ParsedResponse parse(byte[] data, int offset, int length);
+  }
+}

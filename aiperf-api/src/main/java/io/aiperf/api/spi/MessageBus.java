@@ -1,0 +1,95 @@
+package io.aiperf.api.spi;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * How services talk; they share nothing else. Three shapes:
+ *
+ * <ul>
+ *   <li>publish/subscribe by message type, for events every interested service sees;
+ *   <li>point-to-point channels with competing consumers and backpressure, for credits and records;
+ *   <li>request/reply with a timeout, for commands.
+ * </ul>
+ *
+ * <p>Contract: messages from one sender to one channel or type arrive in the order sent; nothing
+ * accepted is dropped before {@link #close()}; {@link #close()} delivers what was accepted.
+ *
+ * @since 0.1.0
+ */
+public interface MessageBus extends AutoCloseable {
+  /**
+   * Delivers a message to every subscriber of its type (and of its supertypes).
+   *
+   * @param message the message
+   */
+  void publish(BusMessage message);
+
+  /**
+   * Subscribes to messages of a type, delivered one at a time in publication order on the bus's
+   * event thread.
+   *
+   * @param type the message type (subtypes are delivered too)
+   * @param handler what to do with each message; must not block for long
+   * @param <M> the message type
+   * @return the subscription
+   */
+  <M extends BusMessage> Subscription subscribe(Class<M> type, Consumer<? super M> handler);
+
+  /**
+   * Sends a message to one consumer of a channel, chosen round-robin. Blocks while the channel holds
+   * its capacity of undelivered messages (backpressure).
+   *
+   * @param channel the channel name
+   * @param message the message
+   * @throws IllegalStateException if the bus is closed
+   */
+  void send(String channel, BusMessage message);
+
+  /**
+   * Sends a message to the consumer a routing key maps to, so that messages with the same key go
+   * to the same consumer (e.g. all turns of a session to one worker).
+   *
+   * @param channel the channel name
+   * @param routingKey the key
+   * @param message the message
+   */
+  void send(String channel, long routingKey, BusMessage message);
+
+  /**
+   * Registers a consumer of a channel; the handler runs on the given executor.
+   *
+   * @param channel the channel name
+   * @param executor where the handler runs; {@code Runnable::run} for the sender's thread
+   * @param handler what to do with each message
+   * @return the registration
+   */
+  Subscription consume(String channel, Executor executor, Consumer<BusMessage> handler);
+
+  /**
+   * Sends a request to the responder of a channel and waits asynchronously for its reply.
+   *
+   * @param channel the channel name
+   * @param request the request
+   * @param timeout how long to wait; the future then fails with a
+   *     {@link java.util.concurrent.TimeoutException} naming the channel
+   * @return the future reply
+   */
+  CompletableFuture<BusMessage> request(String channel, BusMessage request, Duration timeout);
+
+  /**
+   * Registers the responder of a channel.
+   *
+   * @param channel the channel name
+   * @param responder computes the reply to each request
+   * @return the registration
+   */
+  Subscription respond(String channel, Function<BusMessage, BusMessage> responder);
+
+  /** Delivers what was accepted, then releases the bus's threads and resources. */
+  @Override
+  void close();
+}

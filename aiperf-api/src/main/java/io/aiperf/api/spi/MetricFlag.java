@@ -1,0 +1,19 @@
+package io.aiperf.api.spi;
+
+/**
+ * When a metric applies and how it is shown, as AIPerf's metric flags.
+ *
+ * @since 0.1.0
+ */
+public enum MetricFlag {
+  /** Computed only for streamed responses. */
+  STREAMING_ONLY,
+  /** Computed only for endpoints that produce tokens. */
+  PRODUCES_TOKENS_ONLY,
+  /** Exported but not shown in the console table. */
+  NO_CONSOLE,
+  /** Larger values are better (for goodput SLOs). */
+  LARGER_IS_BETTER,
+  /** Describes failed requests; shown in the error summary rather than the metrics table. */
+  ERROR_ONLY
+}

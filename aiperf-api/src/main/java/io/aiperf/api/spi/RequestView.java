@@ -1,0 +1,66 @@
+package io.aiperf.api.spi;
+
+/**
+ * One successful request as record metrics see it. Times are {@link System#nanoTime()} values taken
+ * at the socket.
+ *
+ * @since 0.1.0
+ */
+public interface RequestView {
+  /**
+   * Returns whether the response was streamed.
+   *
+   * @return true for server-sent events
+   */
+  boolean streaming();
+
+  /**
+   * Returns when the request bytes started being written.
+   *
+   * @return nanoseconds
+   */
+  long startNanos();
+
+  /**
+   * Returns how many responses carried generated text.
+   *
+   * @return the count, at least 1 for a valid record
+   */
+  int contentResponseCount();
+
+  /**
+   * Returns when the i-th response that carried generated text arrived.
+   *
+   * @param i index, from 0
+   * @return nanoseconds
+   */
+  long contentResponseNanos(int i);
+
+  /**
+   * Returns when the first response carrying output (not reasoning) text arrived.
+   *
+   * @return nanoseconds, or -1 when there was none
+   */
+  long firstOutputNanos();
+
+  /**
+   * Returns the prompt tokens.
+   *
+   * @return tokens
+   */
+  int inputTokens();
+
+  /**
+   * Returns the output tokens, reasoning excluded.
+   *
+   * @return tokens
+   */
+  int outputTokens();
+
+  /**
+   * Returns the reasoning tokens.
+   *
+   * @return tokens
+   */
+  int reasoningTokens();
+}

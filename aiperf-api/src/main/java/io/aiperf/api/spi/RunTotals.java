@@ -1,0 +1,37 @@
+package io.aiperf.api.spi;
+
+/**
+ * Totals of a run, for derived metrics.
+ *
+ * @since 0.1.0
+ */
+public interface RunTotals {
+  /**
+   * Returns the successful requests.
+   *
+   * @return the count
+   */
+  long requestCount();
+
+  /**
+   * Returns the failed requests.
+   *
+   * @return the count
+   */
+  long errorCount();
+
+  /**
+   * Returns the benchmark duration: last response end minus first request start.
+   *
+   * @return nanoseconds
+   */
+  long durationNanos();
+
+  /**
+   * Returns the sum of a record metric's values, in its base unit.
+   *
+   * @param tag the record metric's tag
+   * @return the sum, 0 when the metric has no values
+   */
+  double sum(String tag);
+}

@@ -1,0 +1,130 @@
+package io.aiperf.api.spi;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Moves bytes to and from the server; {@code http} (Netty, HTTP/1.1 keep-alive) is built in. Its
+ * {@link #name()} is the URL scheme family it serves.
+ *
+ * @since 0.1.0
+ */
+public interface TransportProvider extends Plugin {
+  /**
+   * Tells whether this transport serves a URL.
+   *
+   * @param uri the server URL
+   * @return true if it can
+   */
+  boolean supports(URI uri);
+
+  /**
+   * Opens a transport to one server. It owns its threads and connections until closed.
+   *
+   * @param options the transport options
+   * @return the transport
+   */
+  Transport open(Options options);
+
+  /**
+   * Transport options.
+   *
+   * @param baseUri the server's base URL
+   * @param headers headers sent with every request (secrets included; never log them)
+   * @param ioThreads threads for network I/O
+   * @param connectTimeout bound on opening one connection
+   * @since 0.1.0
+   */
+  record Options(URI baseUri, Map<String, String> headers, int ioThreads,
+      Duration connectTimeout) {
+    /** Copies the headers. */
+    public Options {
+      headers = Map.copyOf(headers);
+    }
+  }
+
+  /**
+   * One request to send.
+   *
+   * @param path the request path
+   * @param requestId the value of the {@code X-Request-ID} header, unique per request
+   * @param correlationId the value of the {@code X-Correlation-ID} header, one per session
+   * @param body the request body, already formatted
+   * @param timeout bound on the whole exchange
+   * @since 0.1.0
+   */
+  record Request(String path, String requestId, String correlationId, byte[] body,
+      Duration timeout) {}
+
+  /**
+   * An open transport. {@link #send} is non-blocking and thread-safe.
+   *
+   * @since 0.1.0
+   */
+  interface Transport extends AutoCloseable {
+    /**
+     * Sends one POST request; the listener hears about it on an I/O thread.
+     *
+     * @param request the request
+     * @param listener receives the timestamps and bytes
+     */
+    void send(Request request, ResponseListener listener);
+
+    /** Closes every connection and stops the I/O threads. */
+    @Override
+    void close();
+  }
+
+  /**
+   * Hears about one exchange. Every timestamp is {@link System#nanoTime()} taken at the socket:
+   * before the request bytes are written, and once per network read before any parsing.
+   *
+   * @since 0.1.0
+   */
+  interface ResponseListener {
+    /**
+     * The request bytes are about to be written.
+     *
+     * @param connectionWaitNanos time spent getting a connection (0 when one was idle in the pool)
+     * @param connectionReused whether an existing keep-alive connection carried the request
+     * @param startNanos when writing started
+     */
+    void onRequestSent(long connectionWaitNanos, boolean connectionReused, long startNanos);
+
+    /**
+     * The response status line and headers arrived.
+     *
+     * @param status the HTTP status
+     * @param contentType the Content-Type header, or {@code ""}
+     * @param nanos the read's timestamp
+     */
+    void onResponseStart(int status, String contentType, long nanos);
+
+    /**
+     * Body bytes arrived (transfer encoding already removed). The buffer is only valid during the
+     * call.
+     *
+     * @param data the bytes
+     * @param nanos the timestamp of the network read that carried them
+     */
+    void onBody(ByteBuffer data, long nanos);
+
+    /**
+     * The response ended.
+     *
+     * @param nanos the timestamp of the read that ended it
+     */
+    void onComplete(long nanos);
+
+    /**
+     * The exchange failed; no more calls follow.
+     *
+     * @param type the error type, e.g. {@code ConnectionError}, {@code Timeout}
+     * @param message what happened
+     * @param nanos when it was noticed
+     */
+    void onError(String type, String message, long nanos);
+  }
+}

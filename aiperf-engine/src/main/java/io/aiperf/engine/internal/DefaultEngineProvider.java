@@ -1,0 +1,24 @@
+package io.aiperf.engine.internal;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.BenchmarkRun;
+import io.aiperf.api.spi.BenchmarkEngineProvider;
+import io.aiperf.engine.internal.service.SystemController;
+
+/** The engine: services on a message bus, driven by a {@link SystemController}. */
+public final class DefaultEngineProvider implements BenchmarkEngineProvider {
+  @Override
+  public String name() {
+    return "default";
+  }
+
+  @Override
+  public String description() {
+    return "AIPerf's service architecture on a pluggable message bus";
+  }
+
+  @Override
+  public BenchmarkRun start(BenchmarkConfig config) {
+    return SystemController.start(config);
+  }
+}

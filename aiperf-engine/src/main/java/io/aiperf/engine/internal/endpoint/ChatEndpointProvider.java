@@ -1,0 +1,72 @@
+package io.aiperf.engine.internal.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.Turn;
+
+/** OpenAI chat completions: {@code messages} in, {@code choices[0].message|delta} out. */
+public final class ChatEndpointProvider implements EndpointProvider {
+  @Override
+  public String name() {
+    return "chat";
+  }
+
+  @Override
+  public String description() {
+    return "OpenAI chat completions (/v1/chat/completions), streaming and not";
+  }
+
+  @Override
+  public String defaultPath() {
+    return "/v1/chat/completions";
+  }
+
+  @Override
+  public boolean supportsStreaming() {
+    return true;
+  }
+
+  @Override
+  public Endpoint create(EndpointConfig config) {
+    return new Chat(config);
+  }
+
+  private static final class Chat extends OpenAiEndpoint {
+    Chat(EndpointConfig config) {
+      super(config);
+    }
+
+    @Override
+    void putPrompt(ObjectNode body, Turn turn) {
+      ArrayNode messages = body.putArray("messages");
+      ObjectNode user = messages.addObject().put("role", "user");
+      if (turn.texts().size() == 1) {
+        user.put("content", turn.texts().get(0));
+      } else {
+        ArrayNode parts = user.putArray("content");
+        for (String t : turn.texts()) {
+          parts.addObject().put("type", "text").put("text", t);
+        }
+      }
+    }
+
+    @Override
+    String maxTokensField() {
+      return config.useLegacyMaxTokens() ? "max_tokens" : "max_completion_tokens";
+    }
+
+    @Override
+    String readContent(JsonNode choice, String[] reasoning) {
+      JsonNode message = choice.has("delta") ? choice.get("delta") : choice.get("message");
+      if (message == null || !message.isObject()) {
+        return null;
+      }
+      String r = text(message.get("reasoning_content"));
+      reasoning[0] = r != null ? r : text(message.get("reasoning"));
+      return text(message.get("content"));
+    }
+  }
+}

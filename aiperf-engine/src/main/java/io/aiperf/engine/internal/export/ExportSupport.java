@@ -1,0 +1,135 @@
+package io.aiperf.engine.internal.export;
+
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.api.spi.MetricProvider;
+import io.aiperf.api.spi.Plugins;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** What the exporters share: file names, metric descriptions and AIPerf's number formats. */
+public final class ExportSupport {
+  /** AIPerf's summary JSON file name. */
+  public static final String JSON_FILE = "profile_export_aiperf.json";
+  /** AIPerf's summary CSV file name. */
+  public static final String CSV_FILE = "profile_export_aiperf.csv";
+
+  private ExportSupport() {}
+
+  /**
+   * Describes every metric the installed providers define, by tag.
+   *
+   * @return the descriptions
+   */
+  public static Map<String, MetricInfo> metricInfos() {
+    Map<String, MetricInfo> infos = new HashMap<>();
+    for (MetricProvider p : Plugins.all(MetricProvider.class)) {
+      p.recordMetrics().forEach(m -> infos.put(m.info().tag(), m.info()));
+      p.derivedMetrics().forEach(m -> infos.put(m.info().tag(), m.info()));
+    }
+    return infos;
+  }
+
+  /**
+   * Where an exporter's file goes, if the run writes files and that exporter runs.
+   *
+   * @param result the result
+   * @param exporter the exporter name
+   * @param file the file name
+   * @return the path
+   */
+  static Optional<Path> fileOf(BenchmarkResult result, String exporter, String file) {
+    if (!result.config().exporters().contains(exporter)) {
+      return Optional.empty();
+    }
+    return result.artifactDir().map(d -> d.resolve(file).toAbsolutePath());
+  }
+
+  /**
+   * Python's {@code f"{v:,.2f}"}: rounding of the exact binary value, half to even, with thousands
+   * separators when asked.
+   *
+   * @param value the value
+   * @param grouping whether to add commas
+   * @return the text
+   */
+  static String twoDecimals(double value, boolean grouping) {
+    if (!Double.isFinite(value)) {
+      return Double.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+    }
+    BigDecimal rounded = new BigDecimal(value).setScale(2, RoundingMode.HALF_EVEN);
+    if (!grouping) {
+      return rounded.toPlainString();
+    }
+    String plain = rounded.abs().toPlainString();
+    int dot = plain.indexOf('.');
+    StringBuilder sb = new StringBuilder();
+    String whole = plain.substring(0, dot);
+    for (int i = 0; i < whole.length(); i++) {
+      if (i > 0 && (whole.length() - i) % 3 == 0) {
+        sb.append(',');
+      }
+      sb.append(whole.charAt(i));
+    }
+    sb.append(plain, dot, plain.length());
+    return (rounded.signum() < 0 ? "-" : "") + sb;
+  }
+
+  /**
+   * A double as AIPerf's JSON writes it: shortest round-trip digits, {@code .0} on whole numbers,
+   * plain between 1e-5 and 1e16 and scientific outside.
+   *
+   * @param value a finite value
+   * @return the text
+   */
+  static String jsonNumber(double value) {
+    if (value == 0) {
+      return 1 / value < 0 ? "-0.0" : "0.0";
+    }
+    BigDecimal bd = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+    String digits = bd.unscaledValue().abs().toString();
+    int exponent = digits.length() - 1 - bd.scale();
+    String sign = value < 0 ? "-" : "";
+    if (exponent < -5 || exponent >= 16) {
+      String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+      return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + Math.abs(exponent);
+    }
+    String plain = bd.abs().toPlainString();
+    return sign + (plain.contains(".") ? plain : plain + ".0");
+  }
+
+  /**
+   * A time as AIPerf writes it: local, no zone, microseconds, the fraction left out when zero.
+   *
+   * @param instant the time
+   * @return the text
+   */
+  static String isoLocal(Instant instant) {
+    LocalDateTime t = LocalDateTime.ofInstant(instant, ZoneId.systemDefault());
+    String base = String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d",
+        t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(),
+        t.getSecond());
+    int micros = t.getNano() / 1000;
+    return micros == 0 ? base : base + String.format(java.util.Locale.ROOT, ".%06d", micros);
+  }
+
+  /**
+   * The command line as AIPerf prints it: values single-quoted, flags bare.
+   *
+   * @param args the arguments
+   * @return the command, starting with {@code aiperf}
+   */
+  static String commandLine(List<String> args) {
+    return args.stream().map(a -> a.startsWith("-") ? a : "'" + a.replace("'", "'\\''") + "'")
+        .collect(Collectors.joining(" ", "aiperf ", "")).strip();
+  }
+}

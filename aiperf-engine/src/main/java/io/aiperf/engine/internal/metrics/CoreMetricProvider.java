@@ -1,0 +1,163 @@
+package io.aiperf.engine.internal.metrics;
+
+import static io.aiperf.api.spi.MetricFlag.ERROR_ONLY;
+import static io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER;
+import static io.aiperf.api.spi.MetricFlag.NO_CONSOLE;
+import static io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY;
+import static io.aiperf.api.spi.MetricFlag.STREAMING_ONLY;
+
+import io.aiperf.api.spi.MetricFlag;
+import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.api.spi.MetricProvider;
+import io.aiperf.api.spi.MetricValues;
+import io.aiperf.api.spi.RequestView;
+import io.aiperf.api.spi.RunTotals;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * AIPerf's core LLM metrics with AIPerf's definitions (tags, units, display order). Record metrics
+ * are computed in nanoseconds and tokens; display units are milliseconds and tokens per second.
+ */
+public final class CoreMetricProvider implements MetricProvider {
+  static final double NS_TO_MS = 1e-6;
+
+  @Override
+  public String name() {
+    return "core";
+  }
+
+  @Override
+  public String description() {
+    return "AIPerf's core LLM metrics: TTFT, TTST, ITL, ICL, latency, ISL/OSL, throughput";
+  }
+
+  @Override
+  public List<RecordMetric> recordMetrics() {
+    return List.of(
+        record("time_to_first_token", "Time to First Token", "ms", NS_TO_MS, 100,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY),
+            (r, out) -> out.add(r.contentResponseNanos(0) - r.startNanos())),
+        record("time_to_second_token", "Time to Second Token", "ms", NS_TO_MS, 200,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
+              if (r.contentResponseCount() >= 2) {
+                out.add(r.contentResponseNanos(1) - r.contentResponseNanos(0));
+              }
+            }),
+        record("request_latency", "Request Latency", "ms", NS_TO_MS, 300, flags(),
+            (r, out) -> out.add(lastContent(r) - r.startNanos())),
+        record("inter_token_latency", "Inter Token Latency", "ms", NS_TO_MS, 400,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
+              double itl = interTokenLatency(r);
+              if (!Double.isNaN(itl)) {
+                out.add(itl);
+              }
+            }),
+        record("inter_chunk_latency", "Inter Chunk Latency", "ms", NS_TO_MS, 450,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
+              for (int i = 1; i < r.contentResponseCount(); i++) {
+                out.add(r.contentResponseNanos(i) - r.contentResponseNanos(i - 1));
+              }
+            }),
+        record("output_token_throughput_per_user", "Output Token Throughput Per User",
+            "tokens/sec/user", 1, 500,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, LARGER_IS_BETTER), (r, out) -> {
+              double itl = interTokenLatency(r);
+              if (!Double.isNaN(itl) && itl > 0) {
+                out.add(1e9 / itl);
+              }
+            }),
+        record("output_sequence_length", "Output Sequence Length", "tokens", 1, 600,
+            flags(PRODUCES_TOKENS_ONLY),
+            (r, out) -> out.add(r.outputTokens() + r.reasoningTokens())),
+        record("input_sequence_length", "Input Sequence Length", "tokens", 1, 700, flags(),
+            (r, out) -> out.add(r.inputTokens())),
+        record("output_token_count", "Output Token Count", "tokens", 1, 650,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> out.add(r.outputTokens())));
+  }
+
+  @Override
+  public List<DerivedMetric> derivedMetrics() {
+    return List.of(
+        derived("output_token_throughput", "Output Token Throughput", "tokens/sec", 1, 800,
+            flags(PRODUCES_TOKENS_ONLY, LARGER_IS_BETTER),
+            t -> perSecond(t.sum("output_sequence_length"), t)),
+        derived("request_throughput", "Request Throughput", "requests/sec", 1, 900,
+            flags(LARGER_IS_BETTER), t -> perSecond(t.requestCount(), t)),
+        derived("request_count", "Request Count", "requests", 1, 1100, flags(),
+            t -> OptionalDouble.of(t.requestCount())),
+        derived("error_request_count", "Error Request Count", "requests", 1, 1150, flags(ERROR_ONLY),
+            t -> t.errorCount() > 0 ? OptionalDouble.of(t.errorCount()) : OptionalDouble.empty()),
+        derived("benchmark_duration", "Benchmark Duration", "sec", 1e-9, 1200, flags(NO_CONSOLE),
+            t -> OptionalDouble.of(t.durationNanos())),
+        derived("total_osl", "Total Output Sequence Length", "tokens", 1, 1300,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE),
+            t -> OptionalDouble.of(t.sum("output_sequence_length"))),
+        derived("total_output_tokens", "Total Output Tokens", "tokens", 1, 1310,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE),
+            t -> OptionalDouble.of(t.sum("output_token_count"))),
+        derived("total_isl", "Total Input Sequence Length", "tokens", 1, 1320, flags(NO_CONSOLE),
+            t -> OptionalDouble.of(t.sum("input_sequence_length"))));
+  }
+
+  /** AIPerf's request latency ends at the last content response, not at stream close. */
+  static long lastContent(RequestView r) {
+    return r.contentResponseNanos(r.contentResponseCount() - 1);
+  }
+
+  /** (latency − TTFT) / (OSL − 1), defined for OSL ≥ 2; NaN otherwise. */
+  static double interTokenLatency(RequestView r) {
+    int osl = r.outputTokens() + r.reasoningTokens();
+    if (osl < 2) {
+      return Double.NaN;
+    }
+    long ttft = r.contentResponseNanos(0) - r.startNanos();
+    long latency = lastContent(r) - r.startNanos();
+    return (double) (latency - ttft) / (osl - 1);
+  }
+
+  private static OptionalDouble perSecond(double amount, RunTotals t) {
+    return t.durationNanos() > 0 ? OptionalDouble.of(amount / (t.durationNanos() / 1e9))
+        : OptionalDouble.empty();
+  }
+
+  private static Set<MetricFlag> flags(MetricFlag... f) {
+    return f.length == 0 ? Set.of() : EnumSet.of(f[0], f);
+  }
+
+  private static RecordMetric record(String tag, String header, String unit, double scale,
+      int order, Set<MetricFlag> flags, BiConsumer<RequestView, MetricValues> compute) {
+    MetricInfo info = new MetricInfo(tag, header, unit, scale, order, flags);
+    return new RecordMetric() {
+      @Override
+      public MetricInfo info() {
+        return info;
+      }
+
+      @Override
+      public void compute(RequestView request, MetricValues out) {
+        compute.accept(request, out);
+      }
+    };
+  }
+
+  private static DerivedMetric derived(String tag, String header, String unit, double scale,
+      int order, Set<MetricFlag> flags, Function<RunTotals, OptionalDouble> compute) {
+    MetricInfo info = new MetricInfo(tag, header, unit, scale, order, flags);
+    return new DerivedMetric() {
+      @Override
+      public MetricInfo info() {
+        return info;
+      }
+
+      @Override
+      public OptionalDouble compute(RunTotals totals) {
+        return compute.apply(totals);
+      }
+    };
+  }
+}

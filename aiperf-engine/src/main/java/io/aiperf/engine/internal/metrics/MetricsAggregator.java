@@ -1,0 +1,143 @@
+package io.aiperf.engine.internal.metrics;
+
+import io.aiperf.api.MetricResult;
+import io.aiperf.api.MetricTag;
+import io.aiperf.api.spi.MetricFlag;
+import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.api.spi.MetricProvider.DerivedMetric;
+import io.aiperf.api.spi.RunTotals;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.HdrHistogram.DoubleHistogram;
+
+/**
+ * Accumulates record-metric values of one run: exact values in primitive arrays (for AIPerf's
+ * exact percentiles) and an HdrHistogram beside each (constant memory, mergeable across runs and
+ * hosts). Single-threaded: the records manager owns it.
+ */
+public final class MetricsAggregator {
+  private final Map<String, Series> series = new LinkedHashMap<>();
+  private final Map<String, MetricInfo> infos = new LinkedHashMap<>();
+
+  /**
+   * Registers the record metrics that values may arrive for.
+   *
+   * @param recordMetrics their descriptions
+   */
+  public MetricsAggregator(List<MetricInfo> recordMetrics) {
+    for (MetricInfo info : recordMetrics) {
+      infos.put(info.tag(), info);
+      series.put(info.tag(), new Series());
+    }
+  }
+
+  /**
+   * Adds the values one request produced for one metric.
+   *
+   * @param tag the metric tag
+   * @param values values in the base unit
+   */
+  public void add(String tag, double[] values) {
+    Series s = series.get(tag);
+    if (s == null) {
+      return;
+    }
+    for (double v : values) {
+      s.values.add(v);
+      if (v >= 0 && Double.isFinite(v)) {
+        s.histogram.recordValue(v);
+      }
+    }
+  }
+
+  /**
+   * Returns the sum of a metric's values.
+   *
+   * @param tag the metric tag
+   * @return the sum in the base unit
+   */
+  public double sum(String tag) {
+    Series s = series.get(tag);
+    return s == null ? 0 : Stats.sum(s.values.raw(), s.values.size());
+  }
+
+  /**
+   * Returns a metric's HdrHistogram, for merging.
+   *
+   * @param tag the metric tag
+   * @return the histogram, in the base unit
+   */
+  public DoubleHistogram histogram(String tag) {
+    return series.get(tag).histogram;
+  }
+
+  /**
+   * Computes every metric with values, plus the derived metrics, in display order.
+   *
+   * @param derived the derived metrics
+   * @param totals the run's totals
+   * @return the results, in display units
+   */
+  public List<MetricResult> results(List<DerivedMetric> derived, RunTotals totals) {
+    List<Map.Entry<MetricInfo, MetricResult>> out = new ArrayList<>();
+    for (Map.Entry<String, Series> e : series.entrySet()) {
+      DoubleArray values = e.getValue().values;
+      if (values.size() == 0) {
+        continue;
+      }
+      MetricInfo info = infos.get(e.getKey());
+      out.add(Map.entry(info, distribution(info, values)));
+    }
+    for (DerivedMetric d : derived) {
+      OptionalDouble v = d.compute(totals);
+      if (v.isPresent()) {
+        MetricInfo info = d.info();
+        out.add(Map.entry(info, MetricResult.scalar(new MetricTag(info.tag()), info.header(),
+            info.unit(), v.getAsDouble() * info.displayScale())));
+      }
+    }
+    out.sort(Comparator.comparingInt(e -> e.getKey().displayOrder()));
+    return out.stream().map(Map.Entry::getValue).toList();
+  }
+
+  /**
+   * Tells whether a metric is shown in the console table.
+   *
+   * @param tag the metric tag
+   * @return false for NO_CONSOLE metrics
+   */
+  public boolean onConsole(String tag) {
+    MetricInfo info = infos.get(tag);
+    return info == null || !info.has(MetricFlag.NO_CONSOLE);
+  }
+
+  static MetricResult distribution(MetricInfo info, DoubleArray values) {
+    int n = values.size();
+    double scale = info.displayScale();
+    double[] sorted = Stats.sortedCopy(values.raw(), n);
+    return new MetricResult(new MetricTag(info.tag()), info.header(), info.unit(), false, n,
+        Stats.mean(sorted, n) * scale,
+        sorted[0] * scale,
+        sorted[n - 1] * scale,
+        Stats.sum(sorted, n) * scale,
+        Stats.populationStd(sorted, n) * scale,
+        Stats.percentile(sorted, n, 1) * scale,
+        Stats.percentile(sorted, n, 5) * scale,
+        Stats.percentile(sorted, n, 10) * scale,
+        Stats.percentile(sorted, n, 25) * scale,
+        Stats.percentile(sorted, n, 50) * scale,
+        Stats.percentile(sorted, n, 75) * scale,
+        Stats.percentile(sorted, n, 90) * scale,
+        Stats.percentile(sorted, n, 95) * scale,
+        Stats.percentile(sorted, n, 99) * scale);
+  }
+
+  private static final class Series {
+    final DoubleArray values = new DoubleArray();
+    final DoubleHistogram histogram = new DoubleHistogram(3);
+  }
+}

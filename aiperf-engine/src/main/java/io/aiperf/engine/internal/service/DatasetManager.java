@@ -1,0 +1,77 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.spi.Conversation;
+import io.aiperf.api.spi.DatasetProvider;
+import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.Tokenizer;
+import io.aiperf.api.spi.Turn;
+import io.aiperf.engine.internal.service.Messages.DatasetReady;
+import io.aiperf.engine.internal.service.Messages.PreparedConversation;
+import io.aiperf.engine.internal.service.Messages.PreparedTurn;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the dataset and formats every request body before the run, so nothing is built or
+ * tokenized on the send path.
+ */
+final class DatasetManager extends AbstractService {
+  private static final Logger log = LoggerFactory.getLogger(DatasetManager.class);
+  private final long seed;
+  private Thread loader;
+
+  DatasetManager(String id, MessageBus bus, BenchmarkConfig config) {
+    super(id, bus, config);
+    this.seed = EngineSupport.seed(config);
+  }
+
+  @Override
+  void onStart() {
+    loader = new Thread(this::load, id + "-loader");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
+  private void load() {
+    try {
+      long t0 = System.nanoTime();
+      Tokenizer tokenizer = EngineSupport.tokenizer(config);
+      DatasetProvider provider = Plugins.select(DatasetProvider.class, config.dataset().type());
+      List<Conversation> conversations =
+          provider.load(config.dataset(), tokenizer, seed, config.requestCount());
+      if (conversations.isEmpty()) {
+        throw new IllegalArgumentException("dataset '" + config.dataset().type()
+            + "' produced no conversations");
+      }
+      EndpointProvider.Endpoint endpoint =
+          EngineSupport.endpointProvider(config).create(config.endpoint());
+      boolean streaming = EngineSupport.streaming(config);
+      List<PreparedConversation> prepared = new ArrayList<>(conversations.size());
+      for (Conversation c : conversations) {
+        List<PreparedTurn> turns = new ArrayList<>(c.turns().size());
+        for (Turn t : c.turns()) {
+          int isl = tokenizer.count(String.join(" ", t.texts()));
+          turns.add(new PreparedTurn(endpoint.formatRequest(t, streaming), isl, t.maxTokens()));
+        }
+        prepared.add(new PreparedConversation(c.id(), turns));
+      }
+      log.debug("Dataset of {} conversations ready in {} ms", prepared.size(),
+          (System.nanoTime() - t0) / 1_000_000);
+      bus.publish(new DatasetReady(prepared, seed));
+    } catch (RuntimeException e) {
+      fail("Could not prepare the dataset: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  void onStop() {
+    if (loader != null) {
+      loader.interrupt();
+    }
+  }
+}

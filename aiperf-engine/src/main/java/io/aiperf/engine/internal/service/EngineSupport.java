@@ -1,0 +1,116 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.SyntheticDataset;
+import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.Tokenizer;
+import io.aiperf.api.spi.TokenizerProvider;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Lookups every service needs, each done the same way everywhere. */
+public final class EngineSupport {
+  private static final Map<String, Tokenizer> TOKENIZERS = new ConcurrentHashMap<>();
+
+  private EngineSupport() {}
+
+  /**
+   * The server's base URL, with {@code http://} added when the user gave only host:port, as AIPerf
+   * does.
+   *
+   * @param endpoint the endpoint
+   * @return the URL
+   */
+  public static URI baseUri(EndpointConfig endpoint) {
+    String url = endpoint.url();
+    return URI.create(url.contains("://") ? url : "http://" + url);
+  }
+
+  /**
+   * The endpoint format of a configuration.
+   *
+   * @param config the configuration
+   * @return the provider
+   */
+  public static EndpointProvider endpointProvider(BenchmarkConfig config) {
+    return Plugins.select(EndpointProvider.class, config.endpoint().type());
+  }
+
+  /**
+   * The request path: the user's, or the endpoint type's default.
+   *
+   * @param config the configuration
+   * @return the path
+   */
+  public static String path(BenchmarkConfig config) {
+    return config.endpoint().path().orElseGet(() -> endpointProvider(config).defaultPath());
+  }
+
+  /**
+   * Whether responses are streamed: asked for, and supported by the endpoint type.
+   *
+   * @param config the configuration
+   * @return true to stream
+   */
+  public static boolean streaming(BenchmarkConfig config) {
+    return config.endpoint().streaming() && endpointProvider(config).supportsStreaming();
+  }
+
+  /**
+   * The name of the tokenizer that counts tokens.
+   *
+   * @param config the configuration
+   * @return e.g. {@code o200k_base}
+   */
+  public static String tokenizerName(BenchmarkConfig config) {
+    return config.dataset() instanceof SyntheticDataset s ? s.tokenizer()
+        : SyntheticDataset.DEFAULT_TOKENIZER;
+  }
+
+  /**
+   * The tokenizer, loaded once per JVM.
+   *
+   * @param config the configuration
+   * @return the tokenizer
+   * @throws IllegalArgumentException if no provider knows the tokenizer's name
+   */
+  public static Tokenizer tokenizer(BenchmarkConfig config) {
+    String name = tokenizerName(config);
+    return TOKENIZERS.computeIfAbsent(name, n -> {
+      for (TokenizerProvider p : Plugins.all(TokenizerProvider.class)) {
+        if (p.supports(n)) {
+          return p.load(n);
+        }
+      }
+      throw new IllegalArgumentException("tokenizer was '" + n
+          + "' but no tokenizer provider knows it; the embedded ones are o200k_base, cl100k_base,"
+          + " p50k_base, r50k_base");
+    });
+  }
+
+  /**
+   * The dataset's random seed; the controller fills it in before services see the configuration.
+   *
+   * @param config the configuration
+   * @return the seed, 0 for datasets without one
+   */
+  public static long seed(BenchmarkConfig config) {
+    return config.dataset() instanceof SyntheticDataset s ? s.seed().orElse(0) : 0;
+  }
+
+  /**
+   * The headers sent with every request: the user's, then authorization.
+   *
+   * @param endpoint the endpoint
+   * @return the headers, secrets included
+   */
+  public static Map<String, String> headers(EndpointConfig endpoint) {
+    Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
+    endpoint.apiKey().ifPresent(k -> headers.put("Authorization", "Bearer " + k));
+    return headers;
+  }
+}

@@ -1,0 +1,123 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.spi.BusMessage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the engine's services say to each other. Immutable records; byte arrays inside are
+ * never written after the message is sent.
+ */
+public final class Messages {
+  private Messages() {}
+
+  /** Channel names of the point-to-point flows. */
+  public static final String CREDITS = "credits";
+  /** Workers return each credit here when its request ends. */
+  public static final String CREDIT_RETURNS = "credit-returns";
+  /** Workers send raw records here, for record processors. */
+  public static final String RAW_RECORDS = "raw-records";
+  /** Record processors send metric records here, for the records manager. */
+  public static final String RECORDS = "records";
+
+  /** All engine messages. */
+  public sealed interface EngineMessage extends BusMessage
+      permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, Credit,
+          CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
+          ServiceFailed {}
+
+  /** One turn, formatted and counted before the run. */
+  public record PreparedTurn(byte[] body, int inputTokens, int maxTokens) {}
+
+  /** One dataset entry, ready to send. */
+  public record PreparedConversation(String id, List<PreparedTurn> turns) {
+    /** Copies the list. */
+    public PreparedConversation {
+      turns = List.copyOf(turns);
+    }
+  }
+
+  /** The dataset is formatted; workers keep it, the timing manager counts it. */
+  public record DatasetReady(List<PreparedConversation> conversations, long seed)
+      implements EngineMessage {
+    /** Copies the list. */
+    public DatasetReady {
+      conversations = List.copyOf(conversations);
+    }
+  }
+
+  /** A worker can take credits. */
+  public record WorkerReady(String workerId) implements EngineMessage {}
+
+  /** Every expected worker is ready. */
+  public record WorkersReady(int count) implements EngineMessage {}
+
+  /** Start issuing credits. */
+  public record ProfileStart() implements EngineMessage {}
+
+  /** Stop issuing credits; in-flight requests finish. */
+  public record ProfileCancel(String reason) implements EngineMessage {}
+
+  /** Permission to send one turn now. */
+  public record Credit(long id, int conversation, int turn, long issuedNanos)
+      implements EngineMessage {}
+
+  /** A credit's request ended; its concurrency slot is free. */
+  public record CreditReturn(long creditId, String workerId) implements EngineMessage {}
+
+  /**
+   * What a worker saw of one request, unparsed. SSE messages keep the timestamp of the network
+   * read that completed them; parsing happens in a record processor, off the measurement path.
+   */
+  public record RawRecord(
+      long creditId,
+      int conversation,
+      int turn,
+      String workerId,
+      int inputTokens,
+      boolean streaming,
+      long issuedNanos,
+      long startNanos,
+      long connectionWaitNanos,
+      boolean connectionReused,
+      int status,
+      String contentType,
+      long[] messageNanos,
+      String[] messageEvents,
+      byte[][] messageData,
+      String[] messageComments,
+      int messageCount,
+      byte[] body,
+      long endNanos,
+      String errorType,
+      String errorMessage) implements EngineMessage {}
+
+  /** One request, turned into metric values (success) or an error. */
+  public record ProcessedRecord(
+      long creditId,
+      long startNanos,
+      long endNanos,
+      boolean success,
+      int errorCode,
+      String errorType,
+      String errorMessage,
+      Map<String, double[]> values) implements EngineMessage {
+    /** Copies the map. */
+    public ProcessedRecord {
+      values = Map.copyOf(values);
+    }
+  }
+
+  /** The timing manager sent its last credit and every credit came back. */
+  public record CreditsComplete(long sent, boolean cancelled) implements EngineMessage {}
+
+  /** Periodic progress. */
+  public record Progress(long completed, long errors, long total) implements EngineMessage {}
+
+  /** The final result, before exporters. */
+  public record ProfileResults(BenchmarkResult result) implements EngineMessage {}
+
+  /** A service hit an error it cannot recover from; the run must stop. */
+  public record ServiceFailed(String serviceId, String message) implements EngineMessage {}
+}

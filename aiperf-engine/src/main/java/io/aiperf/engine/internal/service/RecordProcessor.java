@@ -1,0 +1,291 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.MetricFlag;
+import io.aiperf.api.spi.MetricProvider;
+import io.aiperf.api.spi.MetricProvider.RecordMetric;
+import io.aiperf.api.spi.MetricValues;
+import io.aiperf.api.spi.ParsedResponse;
+import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.RequestView;
+import io.aiperf.api.spi.Tokenizer;
+import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
+import io.aiperf.engine.internal.service.Messages.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns raw records into metric values, off the measurement path: parses each response, splits
+ * content from reasoning, tokenizes the output once (joined text, as AIPerf does) and computes
+ * every applicable record metric. Malformed responses become typed error records.
+ */
+final class RecordProcessor extends AbstractService {
+  private static final int MAX_ERROR_BODY = 500;
+
+  private ExecutorService executor;
+  private EndpointProvider.Endpoint endpoint;
+  private boolean producesTokens;
+  private Tokenizer tokenizer;
+  private List<RecordMetric> metrics;
+
+  RecordProcessor(String id, MessageBus bus, BenchmarkConfig config) {
+    super(id, bus, config);
+  }
+
+  @Override
+  void onInitialize() {
+    EndpointProvider provider = EngineSupport.endpointProvider(config);
+    endpoint = provider.create(config.endpoint());
+    producesTokens = provider.producesTokens();
+    tokenizer = EngineSupport.tokenizer(config);
+    metrics = new ArrayList<>();
+    for (MetricProvider p : Plugins.all(MetricProvider.class)) {
+      metrics.addAll(p.recordMetrics());
+    }
+    executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, id);
+      t.setDaemon(true);
+      return t;
+    });
+    track(bus.consume(Messages.RAW_RECORDS, executor, m -> {
+      ProcessedRecord processed = process((RawRecord) m);
+      bus.send(Messages.RECORDS, processed);
+    }));
+  }
+
+  ProcessedRecord process(RawRecord raw) {
+    long start = raw.startNanos() > 0 ? raw.startNanos() : raw.issuedNanos();
+    if (raw.errorType() != null) {
+      return error(raw, start, 0, raw.errorType(), raw.errorMessage());
+    }
+    if (raw.status() < 200 || raw.status() >= 300) {
+      return httpError(raw, start);
+    }
+    Parsed parsed;
+    try {
+      parsed = raw.messageData() != null ? parseStream(raw) : parseBody(raw);
+    } catch (SseError e) {
+      return error(raw, start, 502, "SSEResponseError", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return error(raw, start, raw.status(), "ResponseParseError", e.getMessage());
+    }
+    if (parsed.times.length == 0) {
+      return error(raw, start, raw.status(), "InvalidInferenceResultError",
+          "The response carried no generated content");
+    }
+    View view = new View(raw, parsed, tokenizer);
+    if (view.lastContent() < start) {
+      return error(raw, start, raw.status(), "InvalidInferenceResultError",
+          "The response timestamps are inconsistent (end before start)");
+    }
+    Map<String, double[]> values = new HashMap<>();
+    Collector collector = new Collector();
+    for (RecordMetric m : metrics) {
+      var info = m.info();
+      if ((info.has(MetricFlag.STREAMING_ONLY) && !view.streaming())
+          || (info.has(MetricFlag.PRODUCES_TOKENS_ONLY) && !producesTokens)) {
+        continue;
+      }
+      collector.size = 0;
+      m.compute(view, collector);
+      if (collector.size > 0) {
+        values.put(info.tag(), Arrays.copyOf(collector.values, collector.size));
+      }
+    }
+    return new ProcessedRecord(raw.creditId(), start, view.lastContent(), true, 0, null, null,
+        values);
+  }
+
+  private Parsed parseStream(RawRecord raw) {
+    Parsed p = new Parsed(raw.messageCount());
+    for (int i = 0; i < raw.messageCount(); i++) {
+      if ("error".equals(raw.messageEvents()[i])) {
+        String comment = raw.messageComments()[i];
+        String data = new String(raw.messageData()[i], StandardCharsets.UTF_8);
+        throw new SseError("Server sent an error event: "
+            + (comment != null ? comment : data.isEmpty() ? "(no message)" : data));
+      }
+      byte[] d = raw.messageData()[i];
+      p.accept(endpoint.parse(d, 0, d.length), raw.messageNanos()[i]);
+    }
+    return p.done();
+  }
+
+  private Parsed parseBody(RawRecord raw) {
+    Parsed p = new Parsed(1);
+    byte[] body = raw.body();
+    if (body != null && body.length > 0) {
+      p.accept(endpoint.parse(body, 0, body.length), raw.messageNanos()[0]);
+    }
+    return p.done();
+  }
+
+  private ProcessedRecord httpError(RawRecord raw, long start) {
+    byte[] body = raw.body() == null ? new byte[0] : raw.body();
+    String text = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY * 4),
+        StandardCharsets.UTF_8).strip();
+    String type = "HTTPError";
+    String message = text.isEmpty() ? "HTTP " + raw.status() : text;
+    try {
+      var root = io.aiperf.engine.internal.endpoint.Json.MAPPER.readTree(text);
+      var error = root == null ? null : root.get("error");
+      if (error != null && error.isObject()) {
+        type = error.path("type").asText(type);
+        message = error.path("message").asText(message);
+      } else if (error != null && error.isTextual()) {
+        message = error.asText();
+      } else if (root != null && root.has("detail")) {
+        message = root.get("detail").toString();
+      }
+    } catch (java.io.IOException | RuntimeException notJson) {
+      // Keep the raw text as the message.
+    }
+    if (message.length() > MAX_ERROR_BODY) {
+      message = message.substring(0, MAX_ERROR_BODY) + "…";
+    }
+    return error(raw, start, raw.status(), type, message);
+  }
+
+  private static ProcessedRecord error(RawRecord raw, long start, int code, String type,
+      String message) {
+    long end = Math.max(start, raw.endNanos());
+    return new ProcessedRecord(raw.creditId(), start, end, false, code, type,
+        message == null ? "" : message, Map.of());
+  }
+
+  @Override
+  void onStop() {
+    if (executor != null) {
+      executor.shutdown();
+      try {
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static final class SseError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SseError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The content-bearing responses of one request and their arrival times. */
+  private static final class Parsed {
+    long[] times;
+    int count;
+    long firstOutput = -1;
+    final StringBuilder content = new StringBuilder();
+    final StringBuilder reasoning = new StringBuilder();
+
+    Parsed(int capacity) {
+      times = new long[Math.max(1, capacity)];
+    }
+
+    void accept(ParsedResponse r, long nanos) {
+      if (r == null || !r.hasData()) {
+        return; // [DONE], usage-only chunks and empty deltas never count for timing
+      }
+      if (r.content() != null && !r.content().isEmpty()) {
+        content.append(r.content());
+        if (firstOutput < 0) {
+          firstOutput = nanos;
+        }
+      }
+      if (r.reasoning() != null) {
+        reasoning.append(r.reasoning());
+      }
+      times[count++] = nanos;
+    }
+
+    Parsed done() {
+      times = Arrays.copyOf(times, count);
+      return this;
+    }
+  }
+
+  private static final class View implements RequestView {
+    private final RawRecord raw;
+    private final Parsed parsed;
+    private final int outputTokens;
+    private final int reasoningTokens;
+
+    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer) {
+      this.raw = raw;
+      this.parsed = parsed;
+      this.outputTokens = parsed.content.length() == 0 ? 0
+          : tokenizer.count(parsed.content.toString());
+      this.reasoningTokens = parsed.reasoning.length() == 0 ? 0
+          : tokenizer.count(parsed.reasoning.toString());
+    }
+
+    long lastContent() {
+      return parsed.times[parsed.times.length - 1];
+    }
+
+    @Override
+    public boolean streaming() {
+      return raw.messageData() != null;
+    }
+
+    @Override
+    public long startNanos() {
+      return raw.startNanos();
+    }
+
+    @Override
+    public int contentResponseCount() {
+      return parsed.times.length;
+    }
+
+    @Override
+    public long contentResponseNanos(int i) {
+      return parsed.times[i];
+    }
+
+    @Override
+    public long firstOutputNanos() {
+      return parsed.firstOutput;
+    }
+
+    @Override
+    public int inputTokens() {
+      return raw.inputTokens();
+    }
+
+    @Override
+    public int outputTokens() {
+      return outputTokens;
+    }
+
+    @Override
+    public int reasoningTokens() {
+      return reasoningTokens;
+    }
+  }
+
+  private static final class Collector implements MetricValues {
+    double[] values = new double[16];
+    int size;
+
+    @Override
+    public void add(double value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+  }
+}

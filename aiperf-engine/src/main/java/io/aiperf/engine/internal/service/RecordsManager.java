@@ -1,0 +1,164 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.ErrorSummary;
+import io.aiperf.api.MetricResult;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.api.spi.MetricProvider;
+import io.aiperf.api.spi.MetricProvider.DerivedMetric;
+import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.RunTotals;
+import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.metrics.MetricsAggregator;
+import io.aiperf.engine.internal.service.Messages.CreditsComplete;
+import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
+import io.aiperf.engine.internal.service.Messages.ProfileResults;
+import io.aiperf.engine.internal.service.Messages.Progress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Aggregates every processed record of the run and, once all credits are back and every record has
+ * arrived, computes the result. All state is touched by its one thread only.
+ */
+final class RecordsManager extends AbstractService {
+  private final NanoClock clock;
+  private final long wallBase;
+  private final long nanoBase;
+  private ScheduledExecutorService executor;
+  private MetricsAggregator aggregator;
+  private List<DerivedMetric> derived;
+  private final Map<ErrorKey, Long> errors = new LinkedHashMap<>();
+  private long successes;
+  private long failures;
+  private long firstStart = Long.MAX_VALUE;
+  private long lastEnd = Long.MIN_VALUE;
+  private long expected = -1;
+  private boolean cancelled;
+  private boolean finished;
+
+  RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
+    super(id, bus, config);
+    this.clock = clock;
+    this.wallBase = clock.wallNanos();
+    this.nanoBase = clock.nanoTime();
+  }
+
+  @Override
+  void onInitialize() {
+    List<MetricInfo> infos = new ArrayList<>();
+    derived = new ArrayList<>();
+    for (MetricProvider p : Plugins.all(MetricProvider.class)) {
+      p.recordMetrics().forEach(m -> infos.add(m.info()));
+      derived.addAll(p.derivedMetrics());
+    }
+    aggregator = new MetricsAggregator(infos);
+    executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, id);
+      t.setDaemon(true);
+      return t;
+    });
+    track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
+    track(bus.subscribe(CreditsComplete.class, c -> executor.execute(() -> {
+      expected = c.sent();
+      cancelled = c.cancelled();
+      maybeFinish();
+    })));
+  }
+
+  @Override
+  void onStart() {
+    executor.scheduleAtFixedRate(() -> {
+      if (!finished) {
+        bus.publish(new Progress(successes + failures, failures, config.requestCount()));
+      }
+    }, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void onRecord(ProcessedRecord r) {
+    if (r.success()) {
+      successes++;
+      r.values().forEach(aggregator::add);
+    } else {
+      failures++;
+      errors.merge(new ErrorKey(r.errorCode(), r.errorType(), r.errorMessage()), 1L, Long::sum);
+    }
+    if (r.startNanos() > 0) {
+      firstStart = Math.min(firstStart, r.startNanos());
+      lastEnd = Math.max(lastEnd, r.endNanos());
+    }
+    maybeFinish();
+  }
+
+  private void maybeFinish() {
+    if (finished || expected < 0 || successes + failures < expected) {
+      return;
+    }
+    finished = true;
+    if (successes + failures != expected) {
+      // Conservation: every request sent ends in exactly one record. Say so loudly if not.
+      fail("Record accounting is off: " + expected + " requests sent but "
+          + (successes + failures) + " records arrived. This is a bug in aiperf-java.", null);
+      return;
+    }
+    bus.publish(new ProfileResults(buildResult()));
+  }
+
+  private BenchmarkResult buildResult() {
+    long duration = firstStart == Long.MAX_VALUE ? 0 : Math.max(0, lastEnd - firstStart);
+    RunTotals totals = new RunTotals() {
+      @Override
+      public long requestCount() {
+        return successes;
+      }
+
+      @Override
+      public long errorCount() {
+        return failures;
+      }
+
+      @Override
+      public long durationNanos() {
+        return duration;
+      }
+
+      @Override
+      public double sum(String tag) {
+        return aggregator.sum(tag);
+      }
+    };
+    List<MetricResult> metrics = aggregator.results(derived, totals);
+    List<ErrorSummary> summary = new ArrayList<>();
+    errors.forEach((k, count) -> summary.add(new ErrorSummary(k.code, k.type, k.message, count)));
+    summary.sort(Comparator.comparingLong(ErrorSummary::count).reversed());
+    Instant start = toWall(firstStart == Long.MAX_VALUE ? nanoBase : firstStart);
+    Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
+    return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
+        metrics, summary, expected, successes, failures, start, end, cancelled,
+        EngineSupport.seed(config), List.of(), config.artifactDir());
+  }
+
+  private Instant toWall(long nanos) {
+    long wall = wallBase + (nanos - nanoBase);
+    return Instant.ofEpochSecond(Math.floorDiv(wall, 1_000_000_000L),
+        Math.floorMod(wall, 1_000_000_000L));
+  }
+
+  @Override
+  void onStop() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+
+  private record ErrorKey(int code, String type, String message) {}
+}

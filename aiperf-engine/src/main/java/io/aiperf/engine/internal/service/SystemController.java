@@ -1,0 +1,282 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.AiperfException;
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.BenchmarkFailedException;
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.BenchmarkRun;
+import io.aiperf.api.ErrorSummary;
+import io.aiperf.api.SyntheticDataset;
+import io.aiperf.api.spi.ExporterProvider;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.MessageBusProvider;
+import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.ServiceProvider;
+import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.service.Messages.DatasetReady;
+import io.aiperf.engine.internal.service.Messages.ProfileCancel;
+import io.aiperf.engine.internal.service.Messages.ProfileResults;
+import io.aiperf.engine.internal.service.Messages.ProfileStart;
+import io.aiperf.engine.internal.service.Messages.Progress;
+import io.aiperf.engine.internal.service.Messages.ServiceFailed;
+import io.aiperf.engine.internal.service.Messages.WorkersReady;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns a run's lifecycle: chooses the bus, creates the services through their providers, runs the
+ * start-up steps (each bounded by the start-up timeout and named when it fails), starts profiling,
+ * waits for the result, runs the exporters and stops everything, whatever happened.
+ */
+public final class SystemController implements BenchmarkRun {
+  private static final Logger log = LoggerFactory.getLogger(SystemController.class);
+  private static final int CHANNEL_CAPACITY = 1 << 16;
+
+  private final BenchmarkConfig config;
+  private final CompletableFuture<BenchmarkResult> result = new CompletableFuture<>();
+  private final CompletableFuture<Void> failure = new CompletableFuture<>();
+  private final AtomicReference<MessageBus> busRef = new AtomicReference<>();
+  private volatile boolean cancelRequested;
+
+  private SystemController(BenchmarkConfig config) {
+    this.config = withSeed(config);
+  }
+
+  /**
+   * Starts a run on its own controller thread.
+   *
+   * @param config the validated configuration
+   * @return the run's handle
+   */
+  public static BenchmarkRun start(BenchmarkConfig config) {
+    SystemController controller = new SystemController(config);
+    Thread t = new Thread(controller::run, "aiperf-controller");
+    t.setDaemon(false);
+    t.start();
+    return controller;
+  }
+
+  @Override
+  public CompletableFuture<BenchmarkResult> result() {
+    return result;
+  }
+
+  @Override
+  public void cancel() {
+    cancelRequested = true;
+    MessageBus bus = busRef.get();
+    if (bus != null) {
+      bus.publish(new ProfileCancel("cancelled by the user"));
+    }
+  }
+
+  @Override
+  public BenchmarkResult await() {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancel();
+      throw new AiperfException("Interrupted while waiting for the benchmark", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new AiperfException("Benchmark failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private void run() {
+    List<Service> services = new ArrayList<>();
+    MessageBus bus = null;
+    try {
+      Duration stepTimeout = config.startupTimeout();
+      step("loading plugins and the tokenizer", stepTimeout, () -> {
+        EngineSupport.endpointProvider(config);
+        EngineSupport.tokenizer(config);
+        for (String name : config.exporters()) {
+          Plugins.select(ExporterProvider.class, name);
+        }
+        return null;
+      });
+      bus = chooseBus().create(CHANNEL_CAPACITY);
+      busRef.set(bus);
+      CompletableFuture<DatasetReady> datasetReady = new CompletableFuture<>();
+      CompletableFuture<WorkersReady> workersReady = new CompletableFuture<>();
+      CompletableFuture<ProfileResults> results = new CompletableFuture<>();
+      bus.subscribe(DatasetReady.class, datasetReady::complete);
+      bus.subscribe(WorkersReady.class, workersReady::complete);
+      bus.subscribe(ProfileResults.class, results::complete);
+      bus.subscribe(ServiceFailed.class, f -> failure.completeExceptionally(
+          new AiperfException("Service " + f.serviceId() + " failed: " + f.message())));
+      bus.subscribe(Progress.class, p -> config.listener().onProgress(p.completed(), p.errors(),
+          p.total()));
+
+      checkReachable(EngineSupport.baseUri(config.endpoint()),
+          stepTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? stepTimeout : Duration.ofSeconds(10));
+
+      services.add(create("records_manager", "records_manager", bus));
+      for (int i = 0; i < config.recordProcessors(); i++) {
+        services.add(create("record_processor", "record_processor_" + i, bus));
+      }
+      services.add(create("worker_manager", "worker_manager", bus));
+      for (int i = 0; i < config.workers(); i++) {
+        services.add(create("worker", "worker_" + i, bus));
+      }
+      services.add(create("timing_manager", "timing_manager", bus));
+      services.add(create("dataset_manager", "dataset_manager", bus));
+      for (Service s : services) {
+        step("initializing " + s.id(), stepTimeout, () -> {
+          s.initialize();
+          return null;
+        });
+      }
+      for (Service s : services) {
+        step("starting " + s.id(), stepTimeout, () -> {
+          s.start();
+          return null;
+        });
+      }
+      await(workersReady, "worker registration", stepTimeout);
+      await(datasetReady, "dataset generation", stepTimeout);
+
+      config.listener().onStart(config);
+      bus.publish(new ProfileStart());
+      if (cancelRequested) {
+        bus.publish(new ProfileCancel("cancelled by the user"));
+      }
+      BenchmarkResult r = CompletableFuture.anyOf(results, failure).thenApply(o ->
+          ((ProfileResults) o).result()).get();
+      config.listener().onComplete(r);
+      export(r);
+      if (r.requestsCompleted() == 0 && r.requestsSent() > 0) {
+        ErrorSummary top = r.errors().isEmpty() ? null : r.errors().get(0);
+        throw new BenchmarkFailedException("No request succeeded: all " + r.requestsSent()
+            + " failed" + (top == null ? "" : "; most common error (" + top.count() + "×): "
+            + top.type() + (top.code() > 0 ? " " + top.code() : "") + ": " + top.message()),
+            r, null);
+      }
+      result.complete(r);
+    } catch (ExecutionException e) {
+      result.completeExceptionally(asFailure(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(new AiperfException("Interrupted", e));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(asFailure(e));
+    } finally {
+      for (int i = services.size() - 1; i >= 0; i--) {
+        services.get(i).stop();
+      }
+      if (bus != null) {
+        bus.close();
+      }
+    }
+  }
+
+  private Service create(String type, String id, MessageBus bus) {
+    return Plugins.select(ServiceProvider.class, type).create(id, bus, config);
+  }
+
+  private MessageBusProvider chooseBus() {
+    String name = config.messageBus().orElse(System.getProperty(Benchmark.MESSAGE_BUS_PROPERTY));
+    return Plugins.select(MessageBusProvider.class, name);
+  }
+
+  private void export(BenchmarkResult r) {
+    var context = new ExporterProvider.Context(config.artifactDir(), null);
+    for (String name : config.exporters()) {
+      try {
+        Plugins.select(ExporterProvider.class, name).export(r, context);
+      } catch (IOException | RuntimeException e) {
+        log.error("Exporter '{}' failed: {}", name, e.getMessage(), e);
+      }
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> future, String step, Duration timeout)
+      throws ExecutionException, InterruptedException {
+    try {
+      return future.applyToEither(failure.thenApply(v -> (T) null), t -> t)
+          .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new AiperfException("Start-up step '" + step + "' did not finish within "
+          + timeout.toSeconds() + " s (startup timeout)");
+    }
+  }
+
+  private interface Step<T> {
+    T call() throws Exception;
+  }
+
+  private static <T> T step(String name, Duration timeout, Step<T> body) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(body.call());
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, "aiperf-startup");
+    t.setDaemon(true);
+    t.start();
+    try {
+      return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      t.interrupt();
+      throw new AiperfException("Start-up step '" + name + "' did not finish within "
+          + timeout.toSeconds() + " s (startup timeout)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AiperfException("Interrupted during start-up step '" + name + "'", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof AiperfException ae) {
+        throw ae;
+      }
+      throw new AiperfException("Start-up step '" + name + "' failed: "
+          + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+    }
+  }
+
+  private static void checkReachable(URI uri, Duration timeout) {
+    int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme())
+        ? 443 : 80;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
+    } catch (IOException e) {
+      throw new BenchmarkFailedException("Cannot reach the server at " + uri.getScheme() + "://"
+          + uri.getHost() + ":" + port + " (" + (e.getMessage() == null ? e.toString()
+          : e.getMessage()) + "). Check the URL and that the server is running.", null, e);
+    }
+  }
+
+  private static RuntimeException asFailure(Throwable t) {
+    if (t instanceof RuntimeException re) {
+      return re;
+    }
+    return new AiperfException(t.getMessage() == null ? t.toString() : t.getMessage(), t);
+  }
+
+  private static BenchmarkConfig withSeed(BenchmarkConfig config) {
+    if (config.dataset() instanceof SyntheticDataset s && s.seed().isEmpty()) {
+      return config.toBuilder().dataset(s.seed(ThreadLocalRandom.current().nextLong() >>> 1))
+          .build();
+    }
+    return config;
+  }
+}

@@ -1,0 +1,197 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.TransportProvider;
+import io.aiperf.api.spi.TransportProvider.ResponseListener;
+import io.aiperf.api.spi.TransportProvider.Transport;
+import io.aiperf.engine.internal.service.Messages.Credit;
+import io.aiperf.engine.internal.service.Messages.CreditReturn;
+import io.aiperf.engine.internal.service.Messages.DatasetReady;
+import io.aiperf.engine.internal.service.Messages.PreparedConversation;
+import io.aiperf.engine.internal.service.Messages.PreparedTurn;
+import io.aiperf.engine.internal.service.Messages.RawRecord;
+import io.aiperf.engine.internal.service.Messages.WorkerReady;
+import io.aiperf.engine.internal.transport.SseFramer;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Sends requests. Each worker owns a transport (one event loop and its connections); a credit is
+ * handed straight to the transport, and everything about the response is recorded on the I/O
+ * thread as raw bytes and timestamps, then passed on for parsing elsewhere.
+ */
+final class Worker extends AbstractService {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private volatile List<PreparedConversation> dataset;
+  private Transport transport;
+  private String path;
+  private boolean streaming;
+  private Duration timeout;
+
+  Worker(String id, MessageBus bus, BenchmarkConfig config) {
+    super(id, bus, config);
+  }
+
+  @Override
+  void onInitialize() {
+    URI base = EngineSupport.baseUri(config.endpoint());
+    TransportProvider provider = Plugins.all(TransportProvider.class).stream()
+        .filter(p -> p.supports(base)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("No transport serves " + base.getScheme()
+            + " URLs; found " + Plugins.names(TransportProvider.class)));
+    path = EngineSupport.path(config);
+    streaming = EngineSupport.streaming(config);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", streaming ? "text/event-stream" : "application/json");
+    headers.putAll(EngineSupport.headers(config.endpoint()));
+    transport = provider.open(new TransportProvider.Options(base, headers, 1, CONNECT_TIMEOUT));
+    timeout = config.endpoint().requestTimeout();
+    track(bus.subscribe(DatasetReady.class, d -> dataset = d.conversations()));
+    // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
+    track(bus.consume(Messages.CREDITS, Runnable::run, m -> onCredit((Credit) m)));
+  }
+
+  @Override
+  void onStart() {
+    bus.publish(new WorkerReady(id));
+  }
+
+  private void onCredit(Credit credit) {
+    PreparedTurn turn = dataset.get(credit.conversation()).turns().get(credit.turn());
+    RequestRecorder recorder = new RequestRecorder(credit, turn.inputTokens());
+    // Single-turn: each request is its own session, so it gets its own correlation id.
+    transport.send(new TransportProvider.Request(path, requestId(), requestId(), turn.body(),
+        timeout), recorder);
+  }
+
+  /** A random UUID without SecureRandom, which would contend on the send path. */
+  private static String requestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new java.util.UUID(hi, lo).toString();
+  }
+
+  @Override
+  void onStop() {
+    if (transport != null) {
+      transport.close();
+    }
+  }
+
+  /** Records one exchange; every callback runs on the transport's I/O thread. */
+  private final class RequestRecorder implements ResponseListener, SseFramer.Sink {
+    private final Credit credit;
+    private final int inputTokens;
+    private long startNanos;
+    private long waitNanos;
+    private boolean reused;
+    private int status;
+    private String contentType = "";
+    private SseFramer framer;
+    private long[] nanos = new long[64];
+    private String[] events = new String[64];
+    private byte[][] data = new byte[64][];
+    private String[] comments = new String[64];
+    private int count;
+    private byte[] body = new byte[0];
+    private int bodyLength;
+
+    RequestRecorder(Credit credit, int inputTokens) {
+      this.credit = credit;
+      this.inputTokens = inputTokens;
+    }
+
+    @Override
+    public void onRequestSent(long connectionWaitNanos, boolean connectionReused, long start) {
+      this.waitNanos = connectionWaitNanos;
+      this.reused = connectionReused;
+      this.startNanos = start;
+    }
+
+    @Override
+    public void onResponseStart(int status, String contentType, long nanos) {
+      this.status = status;
+      this.contentType = contentType;
+      if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+        framer = new SseFramer(this);
+      }
+    }
+
+    @Override
+    public void onBody(ByteBuffer bytes, long readNanos) {
+      if (framer != null) {
+        framer.feed(bytes, readNanos);
+      } else {
+        int n = bytes.remaining();
+        if (bodyLength + n > body.length) {
+          body = Arrays.copyOf(body, Math.max(bodyLength + n, body.length * 2));
+        }
+        bytes.get(body, bodyLength, n);
+        bodyLength += n;
+        // For a whole body, the last read's stamp is when the response was complete.
+        if (count == 0) {
+          nanos[0] = readNanos;
+        } else {
+          nanos[0] = Math.max(nanos[0], readNanos);
+        }
+        count = 1;
+      }
+    }
+
+    @Override
+    public void onMessage(String event, byte[] payload, String comment, long readNanos) {
+      if (count == nanos.length) {
+        int size = count * 2;
+        nanos = Arrays.copyOf(nanos, size);
+        events = Arrays.copyOf(events, size);
+        data = Arrays.copyOf(data, size);
+        comments = Arrays.copyOf(comments, size);
+      }
+      nanos[count] = readNanos;
+      events[count] = event;
+      data[count] = payload;
+      comments[count] = comment;
+      count++;
+    }
+
+    @Override
+    public void onComplete(long endNanos) {
+      if (framer != null) {
+        framer.finish(endNanos);
+      }
+      finish(endNanos, null, null);
+    }
+
+    @Override
+    public void onError(String type, String message, long errorNanos) {
+      finish(errorNanos, type, message);
+    }
+
+    private void finish(long endNanos, String errorType, String errorMessage) {
+      boolean sse = framer != null;
+      RawRecord raw = new RawRecord(credit.id(), credit.conversation(), credit.turn(), id,
+          inputTokens, streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
+          contentType,
+          sse ? Arrays.copyOf(nanos, count) : (count == 1 ? new long[] {nanos[0]} : new long[0]),
+          sse ? Arrays.copyOf(events, count) : null,
+          sse ? Arrays.copyOf(data, count) : null,
+          sse ? Arrays.copyOf(comments, count) : null,
+          sse ? count : 0,
+          sse ? null : Arrays.copyOf(body, bodyLength),
+          endNanos, errorType, errorMessage);
+      // The raw record goes first, so when the last credit is back every record is on its way.
+      bus.send(Messages.RAW_RECORDS, raw);
+      bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), id));
+    }
+  }
+}
