@@ -1,0 +1,145 @@
+package io.aiperf.engine.internal.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.aiperf.api.spi.MetricProvider.DerivedMetric;
+import io.aiperf.api.spi.MetricProvider.RecordMetric;
+import io.aiperf.api.spi.RequestView;
+import io.aiperf.api.spi.RunTotals;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Hand-computed values for AIPerf's definitions. */
+final class CoreMetricProviderTest {
+  private final CoreMetricProvider provider = new CoreMetricProvider();
+
+  /** Start at 1,000 ns; content chunks at 21,000 / 26,000 / 31,000 / 41,000 ns. */
+  private static RequestView request(int outputTokens, int reasoningTokens, long... times) {
+    return new RequestView() {
+      @Override
+      public boolean streaming() {
+        return true;
+      }
+
+      @Override
+      public long startNanos() {
+        return 1_000;
+      }
+
+      @Override
+      public int contentResponseCount() {
+        return times.length;
+      }
+
+      @Override
+      public long contentResponseNanos(int i) {
+        return times[i];
+      }
+
+      @Override
+      public long firstOutputNanos() {
+        return times[0];
+      }
+
+      @Override
+      public int inputTokens() {
+        return 550;
+      }
+
+      @Override
+      public int outputTokens() {
+        return outputTokens;
+      }
+
+      @Override
+      public int reasoningTokens() {
+        return reasoningTokens;
+      }
+    };
+  }
+
+  private List<Double> compute(String tag, RequestView r) {
+    RecordMetric metric = provider.recordMetrics().stream()
+        .filter(m -> m.info().tag().equals(tag)).findFirst().orElseThrow();
+    List<Double> out = new ArrayList<>();
+    metric.compute(r, out::add);
+    return out;
+  }
+
+  @Test
+  void recordMetrics_matchHandComputedValues() {
+    RequestView r = request(4, 0, 21_000, 26_000, 31_000, 41_000);
+    assertThat(compute("time_to_first_token", r)).containsExactly(20_000.0);
+    assertThat(compute("time_to_second_token", r)).containsExactly(5_000.0);
+    // latency ends at the last content chunk: 41,000 - 1,000
+    assertThat(compute("request_latency", r)).containsExactly(40_000.0);
+    // (40,000 - 20,000) / (4 - 1)
+    assertThat(compute("inter_token_latency", r).get(0)).isCloseTo(20_000.0 / 3, within(1e-9));
+    assertThat(compute("inter_chunk_latency", r)).containsExactly(5_000.0, 5_000.0, 10_000.0);
+    // 1 / ITL in seconds = 1e9 / 6,666.67 ns
+    assertThat(compute("output_token_throughput_per_user", r).get(0))
+        .isCloseTo(1e9 / (20_000.0 / 3), within(1e-6));
+    assertThat(compute("output_sequence_length", r)).containsExactly(4.0);
+    assertThat(compute("input_sequence_length", r)).containsExactly(550.0);
+  }
+
+  @Test
+  void outputSequenceLength_includesReasoning_outputTokenCountDoesNot() {
+    RequestView r = request(3, 5, 21_000, 41_000);
+    assertThat(compute("output_sequence_length", r)).containsExactly(8.0);
+    assertThat(compute("output_token_count", r)).containsExactly(3.0);
+    // ITL divides by OSL - 1, reasoning included: (40,000 - 20,000) / 7
+    assertThat(compute("inter_token_latency", r).get(0)).isCloseTo(20_000.0 / 7, within(1e-9));
+  }
+
+  @Test
+  void singleToken_hasNoItlNoTtst() {
+    RequestView r = request(1, 0, 21_000);
+    assertThat(compute("inter_token_latency", r)).isEmpty();
+    assertThat(compute("output_token_throughput_per_user", r)).isEmpty();
+    assertThat(compute("time_to_second_token", r)).isEmpty();
+    assertThat(compute("inter_chunk_latency", r)).isEmpty();
+  }
+
+  @Test
+  void derivedMetrics_useTheRunTotals() {
+    Map<String, Double> sums = Map.of("output_sequence_length", 1_000.0,
+        "input_sequence_length", 5_500.0, "output_token_count", 900.0);
+    RunTotals totals = new RunTotals() {
+      @Override
+      public long requestCount() {
+        return 10;
+      }
+
+      @Override
+      public long errorCount() {
+        return 2;
+      }
+
+      @Override
+      public long durationNanos() {
+        return 4_000_000_000L;
+      }
+
+      @Override
+      public double sum(String tag) {
+        return sums.getOrDefault(tag, 0.0);
+      }
+    };
+    Map<String, Double> values = new java.util.HashMap<>();
+    for (DerivedMetric d : provider.derivedMetrics()) {
+      d.compute(totals).ifPresent(v -> values.put(d.info().tag(), v * d.info().displayScale()));
+    }
+    assertThat(values.get("output_token_throughput")).isCloseTo(250.0, within(1e-12));
+    assertThat(values.get("request_throughput")).isCloseTo(2.5, within(1e-12));
+    assertThat(values.get("request_count")).isEqualTo(10.0);
+    assertThat(values.get("error_request_count")).isEqualTo(2.0);
+    assertThat(values.get("benchmark_duration")).isCloseTo(4.0, within(1e-12));
+    assertThat(values.get("total_osl")).isEqualTo(1_000.0);
+    assertThat(values.get("total_isl")).isEqualTo(5_500.0);
+    assertThat(values.get("total_output_tokens")).isEqualTo(900.0);
+  }
+}

@@ -1,0 +1,73 @@
+package io.aiperf.engine.internal.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+/** Expected values computed with numpy 1.26: np.percentile (linear) and np.std (ddof=0). */
+final class StatsTest {
+  private static final double[] VALUES = {15, 20, 35, 40, 50};
+
+  @Test
+  void percentile_interpolatesLinearly_asNumpy() {
+    double[] s = Stats.sortedCopy(VALUES, VALUES.length);
+    // np.percentile([15,20,35,40,50], [1,5,10,25,50,75,90,95,99])
+    assertThat(Stats.percentile(s, 5, 1)).isCloseTo(15.2, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 5)).isCloseTo(16.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 10)).isCloseTo(17.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 25)).isCloseTo(20.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 50)).isCloseTo(35.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 75)).isCloseTo(40.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 90)).isCloseTo(46.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 95)).isCloseTo(48.0, within(1e-12));
+    assertThat(Stats.percentile(s, 5, 99)).isCloseTo(49.6, within(1e-12));
+  }
+
+  @Test
+  void percentile_ofOneValue_isThatValue() {
+    assertThat(Stats.percentile(new double[] {3.5}, 1, 99)).isEqualTo(3.5);
+  }
+
+  @Test
+  void populationStd_matchesNumpyDdof0() {
+    // np.std([15,20,35,40,50]) = 12.884098726725126 (the sample std would be 14.404860290887...)
+    assertThat(Stats.populationStd(VALUES, 5)).isCloseTo(12.884098726725126, within(1e-12));
+  }
+
+  @Test
+  void sortedCopy_leavesInputAlone_andUsesOnlyN() {
+    double[] in = {5, 1, 3, 999};
+    assertThat(Stats.sortedCopy(in, 3)).containsExactly(1, 3, 5);
+    assertThat(in).containsExactly(5, 1, 3, 999);
+  }
+
+  @Test
+  void sum_isCompensated() {
+    double[] values = new double[1_000_001];
+    values[0] = 1e16;
+    for (int i = 1; i < values.length; i++) {
+      values[i] = 1.0;
+    }
+    // Naive left-to-right summation loses every 1.0 added to 1e16.
+    assertThat(Stats.sum(values, values.length)).isEqualTo(1e16 + 1_000_000);
+  }
+
+  @Test
+  void distribution_convertsToDisplayUnit() {
+    DoubleArray ns = new DoubleArray();
+    for (double v : new double[] {1_000_000, 2_000_000, 3_000_000}) {
+      ns.add(v);
+    }
+    var info = new io.aiperf.api.spi.MetricInfo("request_latency", "Request Latency", "ms", 1e-6,
+        300, java.util.Set.of());
+    var r = MetricsAggregator.distribution(info, ns);
+    assertThat(r.avg()).isCloseTo(2.0, within(1e-12));
+    assertThat(r.p50()).isCloseTo(2.0, within(1e-12));
+    assertThat(r.min()).isCloseTo(1.0, within(1e-12));
+    assertThat(r.max()).isCloseTo(3.0, within(1e-12));
+    assertThat(r.sum()).isCloseTo(6.0, within(1e-12));
+    assertThat(r.count()).isEqualTo(3);
+    assertThat(r.std()).isCloseTo(Math.sqrt(2.0 / 3.0), within(1e-12));
+  }
+}

@@ -1,0 +1,178 @@
+package io.aiperf.mock;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One planned answer: its length, its words and the bytes that carry them.
+ *
+ * <p>Output JSON is assembled from byte arrays rather than through Jackson because fast mode is
+ * used to measure the client's ceiling, so the server has to stay cheap: per request one prefix
+ * array is built, and per token three arrays are copied (prefix, pre-encoded word, suffix).
+ */
+final class Completion {
+
+    private static final byte[] DATA_ID = ascii("data: {\"id\":\"");
+    private static final byte[] DONE = ascii("data: [DONE]\n\n");
+    private static final byte[] CHAT_ROLE = ascii("\"delta\":{\"role\":\"assistant\",\"content\":\"");
+    private static final byte[] CHAT_DELTA = ascii("\"delta\":{\"content\":\"");
+    private static final byte[] TEXT = ascii("\"text\":\"");
+    private static final byte[] CHAT_SUFFIX = ascii("\"},\"finish_reason\":null}]}\n\n");
+    private static final byte[] TEXT_SUFFIX = ascii("\",\"finish_reason\":null}]}\n\n");
+    private static final byte[] CHAT_SUFFIX_STOP = ascii("\"},\"finish_reason\":\"stop\"}]}\n\n");
+    private static final byte[] CHAT_SUFFIX_LENGTH = ascii("\"},\"finish_reason\":\"length\"}]}\n\n");
+    private static final byte[] TEXT_SUFFIX_STOP = ascii("\",\"finish_reason\":\"stop\"}]}\n\n");
+    private static final byte[] TEXT_SUFFIX_LENGTH = ascii("\",\"finish_reason\":\"length\"}]}\n\n");
+    private static final byte[] SSE_END = ascii("\n\n");
+    private static final byte[] CHOICE_HEAD = ascii(",\"choices\":[{\"index\":0,");
+    private static final byte[] USAGE_EVENT_HEAD = ascii("data: {");
+    private static final byte[] NO_CHOICES = ascii(",\"choices\":[],");
+    private static final byte[] CHAT_MESSAGE_HEAD =
+            ascii(",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"");
+    private static final byte[] CHAT_MESSAGE_END = ascii("\"},");
+    private static final byte[] TEXT_END = ascii("\",");
+
+    final Endpoint endpoint;
+    final int tokens;
+    final long promptTokens;
+    final boolean includeUsage;
+    private final String finishReason;
+    private final long wordSeed;
+    /** {@code "id":"…","object":"…","created":…,"model":"…"} without braces. */
+    private final byte[] envelope;
+    private final byte[] chunkPrefix;
+    private final byte[] firstChunkPrefix;
+    private final byte[] chunkSuffix;
+    private final byte[] lastChunkSuffix;
+
+    private Completion(InferenceRequest req, String id, long created, long seed) {
+        this.endpoint = req.endpoint();
+        this.promptTokens = req.promptTokens();
+        this.includeUsage = req.includeUsage();
+        if (req.maxTokens() > 0) {
+            // Exact whether or not ignore_eos is set: a mock has no EOS to hit early.
+            this.tokens = req.maxTokens();
+            this.finishReason = "length";
+        } else {
+            this.tokens = defaultLength(promptTokens, req.minTokens(), seed ^ req.promptHash());
+            this.finishReason = "stop";
+        }
+        this.wordSeed = Vocabulary.mix(req.promptHash() + seed * 0x9E3779B97F4A7C15L);
+
+        String model = new String(
+                JsonStringEncoder.getInstance().quoteAsUTF8(req.model()), StandardCharsets.UTF_8);
+        String objectField = req.stream() ? endpoint.chunkObject : endpoint.object;
+        String envelopeTail = id + "\",\"object\":\"" + objectField + "\",\"created\":" + created
+                + ",\"model\":\"" + model + "\"";
+        this.envelope = utf8("\"id\":\"" + envelopeTail);
+
+        boolean chat = endpoint == Endpoint.CHAT;
+        byte[] head = concat(DATA_ID, utf8(envelopeTail), CHOICE_HEAD);
+        this.chunkPrefix = concat(head, chat ? CHAT_DELTA : TEXT);
+        this.firstChunkPrefix = chat ? concat(head, CHAT_ROLE) : chunkPrefix;
+        this.chunkSuffix = chat ? CHAT_SUFFIX : TEXT_SUFFIX;
+        boolean stop = finishReason.equals("stop");
+        this.lastChunkSuffix = chat
+                ? (stop ? CHAT_SUFFIX_STOP : CHAT_SUFFIX_LENGTH)
+                : (stop ? TEXT_SUFFIX_STOP : TEXT_SUFFIX_LENGTH);
+    }
+
+    /** Plans the answer to {@code req}; {@code seed} is the server's seed. */
+    static Completion plan(InferenceRequest req, String id, long createdEpochSeconds, long seed) {
+        return new Completion(req, id, createdEpochSeconds, seed);
+    }
+
+    /**
+     * 0.8 to 1.2 times the prompt estimate, at least 16 and at least {@code min_tokens}, drawn
+     * from the prompt hash so the same prompt always gets the same length.
+     */
+    static int defaultLength(long promptTokens, int minTokens, long key) {
+        double unit = (Vocabulary.mix(key) >>> 11) * 0x1.0p-53;
+        long n = Math.round(promptTokens * (0.8 + 0.4 * unit));
+        n = Math.max(n, 16);
+        n = Math.max(n, minTokens);
+        return (int) Math.min(n, InferenceRequest.MAX_OUTPUT_TOKENS);
+    }
+
+    /** A fresh word sequence; each caller walks the same words in the same order. */
+    Vocabulary.Sequence words() {
+        return new Vocabulary.Sequence(wordSeed);
+    }
+
+    /** Upper bound of one streamed token chunk, for sizing buffers. */
+    int maxChunkBytes() {
+        return Math.max(firstChunkPrefix.length, chunkPrefix.length) + 16
+                + Math.max(chunkSuffix.length, lastChunkSuffix.length);
+    }
+
+    /** Appends the SSE event carrying token {@code i}, whose word is {@code word}. */
+    void appendChunk(ByteBuf out, int i, int word) {
+        out.writeBytes(i == 0 ? firstChunkPrefix : chunkPrefix);
+        out.writeBytes(Vocabulary.bytes(word));
+        out.writeBytes(i == tokens - 1 ? lastChunkSuffix : chunkSuffix);
+    }
+
+    /** Appends the optional usage event and the {@code [DONE]} sentinel. */
+    void appendTrailer(ByteBuf out) {
+        if (includeUsage) {
+            out.writeBytes(USAGE_EVENT_HEAD);
+            out.writeBytes(envelope);
+            out.writeBytes(NO_CHOICES);
+            appendUsage(out);
+            out.writeByte('}');
+            out.writeBytes(SSE_END);
+        }
+        out.writeBytes(DONE);
+    }
+
+    /** Builds the whole non-streaming JSON body. */
+    ByteBuf body(ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(envelope.length + 200 + tokens * 8);
+        out.writeByte('{');
+        out.writeBytes(envelope);
+        boolean chat = endpoint == Endpoint.CHAT;
+        out.writeBytes(chat ? CHAT_MESSAGE_HEAD : CHOICE_HEAD);
+        if (!chat) {
+            out.writeBytes(TEXT);
+        }
+        Vocabulary.Sequence seq = words();
+        for (int i = 0; i < tokens; i++) {
+            out.writeBytes(Vocabulary.bytes(seq.next()));
+        }
+        out.writeBytes(chat ? CHAT_MESSAGE_END : TEXT_END);
+        out.writeBytes(ascii("\"finish_reason\":\"" + finishReason + "\"}],"));
+        appendUsage(out);
+        out.writeByte('}');
+        return out;
+    }
+
+    private void appendUsage(ByteBuf out) {
+        out.writeBytes(ascii("\"usage\":{\"prompt_tokens\":" + promptTokens
+                + ",\"completion_tokens\":" + tokens
+                + ",\"total_tokens\":" + (promptTokens + tokens) + "}"));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

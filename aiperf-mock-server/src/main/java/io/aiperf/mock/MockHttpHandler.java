@@ -1,0 +1,477 @@
+package io.aiperf.mock;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one connection: routes each request and writes its answer on the connection's event loop.
+ *
+ * <p>Not sharable: it tracks the answer in progress so that pipelined requests are answered in
+ * order and a disconnect can cancel the pending timer. All state is touched only from the event
+ * loop, so nothing is synchronised.
+ */
+final class MockHttpHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(MockHttpHandler.class);
+
+    /** Fast mode writes tokens in chunks of about this size: big enough to amortise syscalls. */
+    private static final int BATCH_BYTES = 16 * 1024;
+
+    private static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
+    private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
+    private static final AsciiString POST = AsciiString.cached("POST");
+    private static final AsciiString GET_HEAD = AsciiString.cached("GET, HEAD");
+    private static final byte[] HEALTH = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MODELS = ("{\"object\":\"list\",\"data\":[{\"id\":\""
+            + InferenceRequest.DEFAULT_MODEL + "\",\"object\":\"model\",\"created\":0,"
+            + "\"owned_by\":\"aiperf\"}]}").getBytes(StandardCharsets.US_ASCII);
+    private static final String INJECTED_ERROR = "Mock server injected error";
+
+    private final ServerState state;
+    private ChannelHandlerContext ctx;
+    /** The answer still being produced, or null. */
+    private Exchange active;
+    /** Pipelined requests waiting for {@link #active} to finish. */
+    private ArrayDeque<FullHttpRequest> queued;
+    private boolean draining;
+    /** Set once the connection is to be closed; later requests are dropped. */
+    private boolean closing;
+
+    MockHttpHandler(ServerState state) {
+        this.state = state;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        FullHttpRequest req = (FullHttpRequest) msg;
+        state.requestReceived();
+        if (closing) {
+            req.release();
+            return;
+        }
+        if (active != null || (queued != null && !queued.isEmpty())) {
+            if (queued == null) {
+                queued = new ArrayDeque<>();
+            }
+            queued.add(req);
+            // Stop reading until the queue drains, so a pipelining client cannot grow it unbounded.
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        serve(req);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && active != null) {
+            active.resume();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        if (active != null) {
+            log.debug("{} closed with an answer in progress; cancelling it", ctx.channel());
+            active.cancel();
+            active = null;
+        }
+        releaseQueued();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and broken pipes are the client leaving; that is routine for a load generator.
+        if (cause instanceof IOException) {
+            log.debug("{} I/O error: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("{} unexpected error; closing the connection", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+
+    private void serve(FullHttpRequest req) {
+        try {
+            route(req, System.nanoTime());
+        } finally {
+            req.release();
+        }
+    }
+
+    private void route(FullHttpRequest req, long arrivalNanos) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (req.decoderResult().isFailure()) {
+            sendError(req, false, HttpResponseStatus.BAD_REQUEST, "invalid_request_error",
+                    "Malformed HTTP request: " + req.decoderResult().cause().getMessage());
+            return;
+        }
+        String uri = req.uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        HttpMethod method = req.method();
+        switch (path) {
+            case "/v1/chat/completions":
+                inference(req, keepAlive, Endpoint.CHAT, method, arrivalNanos);
+                break;
+            case "/v1/completions":
+                inference(req, keepAlive, Endpoint.COMPLETIONS, method, arrivalNanos);
+                break;
+            case "/health":
+                fixed(req, keepAlive, method, HEALTH);
+                break;
+            case "/v1/models":
+                fixed(req, keepAlive, method, MODELS);
+                break;
+            default:
+                sendError(req, keepAlive, HttpResponseStatus.NOT_FOUND, "invalid_request_error",
+                        "Unknown path: " + path);
+        }
+    }
+
+    private void fixed(FullHttpRequest req, boolean keepAlive, HttpMethod method, byte[] body) {
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            methodNotAllowed(req, keepAlive, GET_HEAD);
+            return;
+        }
+        send(req, keepAlive, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body), null);
+    }
+
+    private void inference(
+            FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        if (!method.equals(HttpMethod.POST)) {
+            methodNotAllowed(req, keepAlive, POST);
+            return;
+        }
+        InferenceRequest parsed;
+        try {
+            parsed = InferenceRequest.parse(endpoint, req.content());
+        } catch (BadRequestException e) {
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
+            return;
+        }
+        if (state.injectError()) {
+            sendError(req, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "server_error", INJECTED_ERROR);
+            return;
+        }
+        Completion completion = Completion.plan(
+                parsed, state.nextId(endpoint), System.currentTimeMillis() / 1000, state.options.seed());
+        Exchange exchange;
+        if (parsed.stream()) {
+            // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
+            boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+            exchange = new TokenStream(completion, arrivalNanos, keepAlive && chunked);
+        } else {
+            exchange = new DelayedAnswer(completion, arrivalNanos, keepAlive, req.protocolVersion());
+        }
+        active = exchange;
+        exchange.start(req.protocolVersion());
+    }
+
+    private void methodNotAllowed(FullHttpRequest req, boolean keepAlive, AsciiString allow) {
+        HttpResponseStatus status = HttpResponseStatus.METHOD_NOT_ALLOWED;
+        String message = "Method " + req.method() + " is not allowed here; use " + allow;
+        send(req, keepAlive, status, errorBody(status.code(), "invalid_request_error", message), allow);
+    }
+
+    private void sendError(
+            FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, String type, String message) {
+        send(req, keepAlive, status, errorBody(status.code(), type, message), null);
+    }
+
+    /** An OpenAI-style error object. */
+    static ByteBuf errorBody(int code, String type, String message) {
+        String escaped = new String(JsonStringEncoder.getInstance().quoteAsString(message));
+        return Unpooled.copiedBuffer("{\"error\":{\"message\":\"" + escaped + "\",\"type\":\"" + type
+                + "\",\"code\":" + code + "}}", StandardCharsets.UTF_8);
+    }
+
+    private void send(
+            FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, ByteBuf body, AsciiString allow) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(), status, body);
+        HttpHeaders h = resp.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (allow != null) {
+            h.set(HttpHeaderNames.ALLOW, allow);
+        }
+        if (req.method().equals(HttpMethod.HEAD)) {
+            resp = resp.replace(Unpooled.EMPTY_BUFFER);
+            body.release();
+        }
+        setConnection(resp, keepAlive);
+        ChannelFuture f = ctx.writeAndFlush(resp);
+        if (!keepAlive) {
+            closeAfter(f);
+        }
+    }
+
+    private static void setConnection(HttpResponse resp, boolean keepAlive) {
+        if (!keepAlive) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (resp.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    private void closeAfter(ChannelFuture lastWrite) {
+        closing = true;
+        releaseQueued();
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Called by an exchange once its last byte is written (or it gave up on a dead channel). */
+    private void finished(Exchange exchange, boolean keepAlive, ChannelFuture lastWrite) {
+        if (active == exchange) {
+            active = null;
+        }
+        if (!keepAlive) {
+            closeAfter(lastWrite);
+            return;
+        }
+        drain();
+    }
+
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            while (active == null && !closing && queued != null && !queued.isEmpty()) {
+                serve(queued.poll());
+            }
+            if (active == null && !closing && !ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void releaseQueued() {
+        if (queued != null) {
+            FullHttpRequest r;
+            while ((r = queued.poll()) != null) {
+                r.release();
+            }
+        }
+    }
+
+    /** An answer produced over time. */
+    private interface Exchange {
+        void start(HttpVersion version);
+
+        /** The channel became writable again after back-pressure. */
+        void resume();
+
+        /** The connection is gone: drop pending timers. */
+        void cancel();
+    }
+
+    /**
+     * Streams tokens as server-sent events, token {@code i} due at {@code arrival + ttft + i * itl}.
+     *
+     * <p>Each wake-up writes every token that is due and re-arms one timer for the next, computed
+     * from the absolute due time; so a late wake-up is caught up rather than pushing every later
+     * token back, and only one timer per stream is ever pending.
+     */
+    private final class TokenStream implements Exchange {
+        private final Completion completion;
+        private final long arrivalNanos;
+        private final boolean keepAlive;
+        private final Vocabulary.Sequence words;
+        private int next;
+        private ScheduledFuture<?> timer;
+        private boolean done;
+
+        TokenStream(Completion completion, long arrivalNanos, boolean keepAlive) {
+            this.completion = completion;
+            this.arrivalNanos = arrivalNanos;
+            this.keepAlive = keepAlive;
+            this.words = completion.words();
+        }
+
+        @Override
+        public void start(HttpVersion version) {
+            HttpResponse resp = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+            resp.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, EVENT_STREAM)
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+            if (version.equals(HttpVersion.HTTP_1_1)) {
+                HttpUtil.setTransferEncodingChunked(resp, true);
+            }
+            setConnection(resp, keepAlive);
+            ctx.write(resp);
+            pump();
+        }
+
+        private long dueNanos(int token) {
+            return arrivalNanos + state.ttftNanos + token * state.itlNanos;
+        }
+
+        private void pump() {
+            timer = null;
+            if (done) {
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                cancel();
+                return;
+            }
+            int total = completion.tokens;
+            long now = System.nanoTime();
+            ByteBuf batch = null;
+            while (next < total && dueNanos(next) - now <= 0) {
+                if (batch == null) {
+                    batch = ctx.alloc().buffer(initialCapacity(total - next));
+                }
+                completion.appendChunk(batch, next, words.next());
+                next++;
+                if (batch.readableBytes() >= BATCH_BYTES && next < total) {
+                    ctx.write(new DefaultHttpContent(batch));
+                    batch = null;
+                    if (!ctx.channel().isWritable()) {
+                        break;
+                    }
+                }
+            }
+            if (next == total) {
+                if (batch == null) {
+                    batch = ctx.alloc().buffer(512);
+                }
+                completion.appendTrailer(batch);
+                done = true;
+                finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(batch)));
+                return;
+            }
+            if (batch != null) {
+                ctx.write(new DefaultHttpContent(batch));
+            }
+            ctx.flush();
+            if (!ctx.channel().isWritable()) {
+                return; // resume() continues once the client has read enough
+            }
+            timer = ctx.executor().schedule(this::pump, dueNanos(next) - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        private int initialCapacity(int remaining) {
+            long wanted = (long) remaining * completion.maxChunkBytes() + 512;
+            return (int) Math.min(wanted, BATCH_BYTES + completion.maxChunkBytes() + 512);
+        }
+
+        @Override
+        public void resume() {
+            if (!done && timer == null) {
+                pump();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            done = true;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+    }
+
+    /** A non-streaming answer, sent whole when its last token would have been produced. */
+    private final class DelayedAnswer implements Exchange {
+        private final Completion completion;
+        private final long arrivalNanos;
+        private final boolean keepAlive;
+        private final HttpVersion version;
+        private ScheduledFuture<?> timer;
+        private boolean done;
+
+        DelayedAnswer(Completion completion, long arrivalNanos, boolean keepAlive, HttpVersion version) {
+            this.completion = completion;
+            this.arrivalNanos = arrivalNanos;
+            this.keepAlive = keepAlive;
+            this.version = version;
+        }
+
+        @Override
+        public void start(HttpVersion ignored) {
+            long due = arrivalNanos + state.ttftNanos + (completion.tokens - 1L) * state.itlNanos;
+            long delay = due - System.nanoTime();
+            if (delay <= 0) {
+                fire();
+            } else {
+                timer = ctx.executor().schedule(this::fire, delay, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void fire() {
+            timer = null;
+            if (done) {
+                return;
+            }
+            done = true;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            ByteBuf body = completion.body(ctx.alloc());
+            FullHttpResponse resp = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, body);
+            resp.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            setConnection(resp, keepAlive);
+            finished(this, keepAlive, ctx.writeAndFlush(resp));
+        }
+
+        @Override
+        public void resume() {
+            // Written in one piece; Netty's outbound buffer absorbs it.
+        }
+
+        @Override
+        public void cancel() {
+            done = true;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.aiperf.mock;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenAI-compatible mock LLM server on Netty, the JVM counterpart of AIPerf's Python mock
+ * server.
+ *
+ * <p>It answers {@code POST /v1/chat/completions} and {@code POST /v1/completions} (streaming or
+ * not) with words that are each exactly one token in OpenAI's {@code o200k_base} and {@code
+ * cl100k_base} encodings, timed by a time to first token and an inter-token latency; plus {@code
+ * GET /health} and {@code GET /v1/models}. Use it as a benchmark target with known latencies:
+ *
+ * <pre>{@code
+ * MockServerOptions opts = MockServerOptions.builder().port(0).build();
+ * try (MockLlmServer server = MockLlmServer.start(opts)) {
+ *     String url = server.baseUrl(); // http://127.0.0.1:PORT
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ */
+public final class MockLlmServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MockLlmServer.class);
+
+    /** Large enough for long-context prompts; bigger bodies get HTTP 413 from the aggregator. */
+    static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+    private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
+
+    private final MockServerOptions options;
+    private final ServerState state;
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final ChannelGroup connections;
+    private final Channel serverChannel;
+    private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MockLlmServer(
+            MockServerOptions options,
+            ServerState state,
+            EventLoopGroup acceptGroup,
+            EventLoopGroup ioGroup,
+            ChannelGroup connections,
+            Channel serverChannel) {
+        this.options = options;
+        this.state = state;
+        this.acceptGroup = acceptGroup;
+        this.ioGroup = ioGroup;
+        this.connections = connections;
+        this.serverChannel = serverChannel;
+        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Binds the server and returns once it is listening.
+     *
+     * @param options the server settings
+     * @return the running server; close it to stop it
+     * @throws UncheckedIOException if the server cannot listen on {@code host:port}, e.g. because
+     *     the port is in use; the message names the address
+     */
+    public static MockLlmServer start(MockServerOptions options) {
+        ServerState state = new ServerState(options);
+        // Native epoll where the platform has it: its timerfd wakes with microsecond precision,
+        // where NIO's select rounds every token's schedule up to the next millisecond.
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup acceptGroup = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("mock-llm-accept", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(
+                options.effectiveIoThreads(),
+                new DefaultThreadFactory("mock-llm-io", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        ChannelGroup connections = new DefaultChannelGroup("mock-llm-connections", GlobalEventExecutor.INSTANCE);
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast("http-codec", new HttpServerCodec());
+                        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
+                        p.addLast("mock-llm", new MockHttpHandler(state));
+                    }
+                });
+
+        String address = options.host() + ":" + options.port();
+        ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            shutdown(acceptGroup, ioGroup);
+            Throwable cause = bind.cause();
+            String message = "Mock LLM server could not listen on " + address + ": " + cause;
+            throw new UncheckedIOException(message,
+                    cause instanceof IOException ? (IOException) cause : new IOException(cause));
+        }
+        MockLlmServer server = new MockLlmServer(
+                options, state, acceptGroup, ioGroup, connections, bind.channel());
+        log.info("Mock LLM server listening on {} ({})", server.baseUrl(), options);
+        return server;
+    }
+
+    /**
+     * Returns the port actually listened on, which differs from the configured one when that was 0.
+     *
+     * @return the bound port
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns the base URL, {@code http://HOST:PORT}, without a trailing slash.
+     *
+     * @return the base URL clients should use
+     */
+    public String baseUrl() {
+        String host = options.host();
+        // An IPv6 literal needs brackets inside a URL.
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port;
+    }
+
+    /**
+     * Returns the number of HTTP requests received so far, on every route, including those
+     * answered with an error.
+     *
+     * @return the request count
+     */
+    public long requestCount() {
+        return state.requestCount();
+    }
+
+    /**
+     * Returns the options this server was started with.
+     *
+     * @return the options
+     */
+    public MockServerOptions options() {
+        return options;
+    }
+
+    /**
+     * Stops listening, closes every open connection (cutting answers in progress short) and stops
+     * the I/O threads, waiting a few seconds at most. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS);
+        serverChannel.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
+        connections.close().awaitUninterruptibly(remainingMillis(deadline));
+        shutdown(acceptGroup, ioGroup);
+        acceptGroup.terminationFuture().awaitUninterruptibly(remainingMillis(deadline));
+        ioGroup.terminationFuture().awaitUninterruptibly(remainingMillis(deadline));
+        log.info("Mock LLM server on port {} stopped after {} requests", port, state.requestCount());
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    private static void shutdown(EventLoopGroup... groups) {
+        for (EventLoopGroup g : groups) {
+            // No quiet period: connections are already closed and nothing new should arrive.
+            g.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.aiperf.mock;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command-line entry point: runs a {@link MockLlmServer} until the process is stopped.
+ *
+ * <p>Parsing is hand-written and tiny on purpose; the project CLI exposes the same options with
+ * full help. Exit status 2 means bad arguments, 1 means the server could not start.
+ */
+public final class MockServerMain {
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: aiperf-mock-server [options]",
+            "  --host HOST          listen address (default 127.0.0.1)",
+            "  --port PORT          listen port, 0 = any free port (default 8000)",
+            "  --ttft MS            time to first token in milliseconds (default 20)",
+            "  --itl MS             inter-token latency in milliseconds (default 5)",
+            "  --error-rate PCT     percent of inference requests answered with HTTP 500 (default 0)",
+            "  --seed N             random seed (default 0)",
+            "  --fast               no delays at all, to measure a client's ceiling",
+            "  --io-threads N       I/O threads, 0 = one per processor (default 0)",
+            "  -h, --help           show this help");
+
+    private static final String VALID_OPTIONS =
+            "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --help";
+
+    private MockServerMain() {}
+
+    /**
+     * Starts the server and blocks until the JVM shuts down (Ctrl+C / SIGTERM).
+     *
+     * @param args the command-line options; see {@code --help}
+     */
+    public static void main(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                System.out.println(USAGE);
+                return;
+            }
+        }
+        MockServerOptions options;
+        try {
+            options = parse(args);
+        } catch (UsageException e) {
+            System.err.println("aiperf-mock-server: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        MockLlmServer server;
+        try {
+            server = MockLlmServer.start(options);
+        } catch (UncheckedIOException e) {
+            System.err.println("aiperf-mock-server: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "mock-llm-shutdown"));
+        System.out.println("aiperf mock LLM server listening on " + server.baseUrl() + " (Ctrl+C to stop)");
+        boolean interrupted = false;
+        while (stopped.getCount() > 0) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Turns arguments into options; accepts {@code --flag value} and {@code --flag=value}.
+     *
+     * @throws UsageException naming the offending flag and what it accepts
+     */
+    static MockServerOptions parse(String[] args) throws UsageException {
+        MockServerOptions.Builder b = MockServerOptions.builder();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String flag = arg;
+            String inline = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                flag = arg.substring(0, eq);
+                inline = arg.substring(eq + 1);
+            }
+            if (flag.equals("--fast")) {
+                if (inline != null) {
+                    throw new UsageException("--fast takes no value (got '" + inline + "')");
+                }
+                b.fast(true);
+                continue;
+            }
+            String value;
+            if (inline != null) {
+                value = inline;
+            } else if (isKnownValueFlag(flag)) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(flag + " needs a value");
+                }
+                value = args[++i];
+            } else {
+                throw new UsageException("unknown option '" + arg + "'; valid options: " + VALID_OPTIONS);
+            }
+            switch (flag) {
+                case "--host":
+                    if (value.isBlank()) {
+                        throw new UsageException("--host was '' but it must be a host name or IP address");
+                    }
+                    b.host(value);
+                    break;
+                case "--port":
+                    b.port((int) integer(flag, value, 0, 65_535));
+                    break;
+                case "--ttft":
+                    b.ttft(millis(flag, value));
+                    break;
+                case "--itl":
+                    b.itl(millis(flag, value));
+                    break;
+                case "--error-rate":
+                    b.errorRate(decimal(flag, value, 0, 100, "a percentage from 0 to 100"));
+                    break;
+                case "--seed":
+                    b.seed(integer(flag, value, Long.MIN_VALUE, Long.MAX_VALUE));
+                    break;
+                case "--io-threads":
+                    b.ioThreads((int) integer(flag, value, 0, 4096));
+                    break;
+                default:
+                    throw new UsageException("unknown option '" + arg + "'; valid options: " + VALID_OPTIONS);
+            }
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static boolean isKnownValueFlag(String flag) {
+        switch (flag) {
+            case "--host":
+            case "--port":
+            case "--ttft":
+            case "--itl":
+            case "--error-rate":
+            case "--seed":
+            case "--io-threads":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static long integer(String flag, String value, long min, long max) throws UsageException {
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the valid range
+        }
+        String range = min == Long.MIN_VALUE ? "an integer" : "an integer from " + min + " to " + max;
+        throw new UsageException(flag + " was '" + value + "' but it must be " + range);
+    }
+
+    private static double decimal(String flag, String value, double min, double max, String what)
+            throws UsageException {
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(flag + " was '" + value + "' but it must be " + what);
+    }
+
+    private static Duration millis(String flag, String value) throws UsageException {
+        double ms = decimal(flag, value, 0, 3_600_000, "milliseconds from 0 to 3600000");
+        return Duration.ofNanos(Math.round(ms * 1_000_000));
+    }
+
+    /** Bad command-line arguments; the message is shown to the user. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package io.aiperf.mock;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable settings of a {@link MockLlmServer}.
+ *
+ * <p>Create with {@link #builder()}; every option has a default, so {@code
+ * MockServerOptions.builder().build()} describes a server on {@code 127.0.0.1:8000} with a 20 ms
+ * time to first token and a 5 ms inter-token latency, the same defaults as AIPerf's Python mock
+ * server.
+ */
+public final class MockServerOptions {
+
+    /** Default listen host. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** Default listen port. */
+    public static final int DEFAULT_PORT = 8000;
+    /** Default time to first token. */
+    public static final Duration DEFAULT_TTFT = Duration.ofMillis(20);
+    /** Default inter-token latency. */
+    public static final Duration DEFAULT_ITL = Duration.ofMillis(5);
+
+    private static final Duration MAX_DELAY = Duration.ofHours(1);
+
+    private final String host;
+    private final int port;
+    private final Duration ttft;
+    private final Duration itl;
+    private final double errorRate;
+    private final long seed;
+    private final boolean fast;
+    private final int ioThreads;
+
+    private MockServerOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.ttft = b.ttft;
+        this.itl = b.itl;
+        this.errorRate = b.errorRate;
+        this.seed = b.seed;
+        this.fast = b.fast;
+        this.ioThreads = b.ioThreads;
+    }
+
+    /**
+     * Returns a builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder initialised with this instance's values, to derive a variant.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder()
+                .host(host)
+                .port(port)
+                .ttft(ttft)
+                .itl(itl)
+                .errorRate(errorRate)
+                .seed(seed)
+                .fast(fast)
+                .ioThreads(ioThreads);
+    }
+
+    /**
+     * Returns the host name or IP address to listen on.
+     *
+     * @return the listen host
+     */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * Returns the port to listen on; 0 lets the operating system pick a free one.
+     *
+     * @return the configured port
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Returns the configured time to first token (ignored when {@link #fast()} is set).
+     *
+     * @return the time to first token
+     */
+    public Duration ttft() {
+        return ttft;
+    }
+
+    /**
+     * Returns the configured inter-token latency (ignored when {@link #fast()} is set).
+     *
+     * @return the inter-token latency
+     */
+    public Duration itl() {
+        return itl;
+    }
+
+    /**
+     * Returns the percentage (0 to 100) of inference requests answered with HTTP 500.
+     *
+     * @return the error rate in percent
+     */
+    public double errorRate() {
+        return errorRate;
+    }
+
+    /**
+     * Returns the random seed used for error sampling, default output lengths and output words.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * Returns whether every delay is zero, so the server answers as fast as it can.
+     *
+     * @return {@code true} in fast mode
+     */
+    public boolean fast() {
+        return fast;
+    }
+
+    /**
+     * Returns the number of I/O threads; 0 means one per available processor.
+     *
+     * @return the configured I/O thread count
+     */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** The time to first token actually applied: zero in fast mode. */
+    Duration effectiveTtft() {
+        return fast ? Duration.ZERO : ttft;
+    }
+
+    /** The inter-token latency actually applied: zero in fast mode. */
+    Duration effectiveItl() {
+        return fast ? Duration.ZERO : itl;
+    }
+
+    /** The I/O thread count with 0 resolved. */
+    int effectiveIoThreads() {
+        return ioThreads == 0 ? Runtime.getRuntime().availableProcessors() : ioThreads;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof MockServerOptions)) {
+            return false;
+        }
+        MockServerOptions that = (MockServerOptions) o;
+        return port == that.port
+                && Double.compare(errorRate, that.errorRate) == 0
+                && seed == that.seed
+                && fast == that.fast
+                && ioThreads == that.ioThreads
+                && host.equals(that.host)
+                && ttft.equals(that.ttft)
+                && itl.equals(that.itl);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(host, port, ttft, itl, errorRate, seed, fast, ioThreads);
+    }
+
+    @Override
+    public String toString() {
+        return "MockServerOptions{host=" + host
+                + ", port=" + port
+                + ", ttft=" + formatDuration(ttft)
+                + ", itl=" + formatDuration(itl)
+                + ", errorRate=" + errorRate
+                + ", seed=" + seed
+                + ", fast=" + fast
+                + ", ioThreads=" + ioThreads
+                + '}';
+    }
+
+    /** Millisecond notation reads better in messages than ISO-8601 ({@code PT0.02S}). */
+    static String formatDuration(Duration d) {
+        if (d.getNano() % 1_000_000 == 0) {
+            return d.toMillis() + "ms";
+        }
+        return d.toNanos() + "ns";
+    }
+
+    /** Mutable builder of {@link MockServerOptions}; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Duration ttft = DEFAULT_TTFT;
+        private Duration itl = DEFAULT_ITL;
+        private double errorRate;
+        private long seed;
+        private boolean fast;
+        private int ioThreads;
+
+        private Builder() {}
+
+        /**
+         * Sets the host name or IP address to listen on (default {@value MockServerOptions#DEFAULT_HOST}).
+         *
+         * @param host the listen host, not blank
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /**
+         * Sets the port to listen on (default 8000); 0 lets the operating system choose.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Sets the time to first token (default 20 ms).
+         *
+         * @param ttft from 0 to 1 hour
+         * @return this builder
+         */
+        public Builder ttft(Duration ttft) {
+            this.ttft = ttft;
+            return this;
+        }
+
+        /**
+         * Sets the inter-token latency (default 5 ms).
+         *
+         * @param itl from 0 to 1 hour
+         * @return this builder
+         */
+        public Builder itl(Duration itl) {
+            this.itl = itl;
+            return this;
+        }
+
+        /**
+         * Sets the percentage of inference requests that fail with HTTP 500 (default 0).
+         *
+         * @param errorRate a percentage from 0 to 100
+         * @return this builder
+         */
+        public Builder errorRate(double errorRate) {
+            this.errorRate = errorRate;
+            return this;
+        }
+
+        /**
+         * Sets the random seed (default 0).
+         *
+         * @param seed any value
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Makes every delay zero (default {@code false}).
+         *
+         * @param fast whether to skip all delays
+         * @return this builder
+         */
+        public Builder fast(boolean fast) {
+            this.fast = fast;
+            return this;
+        }
+
+        /**
+         * Sets the number of I/O threads (default 0, meaning one per available processor).
+         *
+         * @param ioThreads 0 or more
+         * @return this builder
+         */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the options.
+         *
+         * @return the immutable options
+         * @throws IllegalArgumentException naming the first invalid option and what is valid
+         */
+        public MockServerOptions build() {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException(
+                        "host was '" + host + "' but it must be a non-blank host name or IP address");
+            }
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException(
+                        "port was '" + port + "' but it must be between 0 and 65535 (0 = any free port)");
+            }
+            checkDelay("ttft", ttft);
+            checkDelay("itl", itl);
+            if (!(errorRate >= 0.0 && errorRate <= 100.0)) {
+                throw new IllegalArgumentException(
+                        "errorRate was '" + errorRate + "' but it must be a percentage between 0 and 100");
+            }
+            if (ioThreads < 0) {
+                throw new IllegalArgumentException(
+                        "ioThreads was '" + ioThreads + "' but it must be >= 0 (0 = one per processor)");
+            }
+            return new MockServerOptions(this);
+        }
+
+        private static void checkDelay(String name, Duration value) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " was 'null' but it must be >= 0");
+            }
+            if (value.isNegative()) {
+                throw new IllegalArgumentException(
+                        name + " was '" + formatDuration(value) + "' but it must be >= 0");
+            }
+            if (value.compareTo(MAX_DELAY) > 0) {
+                // Bounded so that ttft + itl * maxTokens stays well inside a long of nanoseconds.
+                throw new IllegalArgumentException(
+                        name + " was '" + formatDuration(value) + "' but it must be <= 1h");
+            }
+        }
+    }
+}

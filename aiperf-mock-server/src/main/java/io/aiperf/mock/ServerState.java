@@ -1,0 +1,48 @@
+package io.aiperf.mock;
+
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What every connection of one server shares: options, counters and the error sampler. */
+final class ServerState {
+
+    final MockServerOptions options;
+    final long ttftNanos;
+    final long itlNanos;
+    private final LongAdder requests = new LongAdder();
+    private final AtomicLong ids = new AtomicLong();
+    private final double errorProbability;
+    /** Null unless the rate is strictly between 0 and 100, so 0 and 100 never touch shared state. */
+    private final Random errorSampler;
+
+    ServerState(MockServerOptions options) {
+        this.options = options;
+        this.ttftNanos = options.effectiveTtft().toNanos();
+        this.itlNanos = options.effectiveItl().toNanos();
+        this.errorProbability = options.errorRate() / 100.0;
+        this.errorSampler = errorProbability > 0.0 && errorProbability < 1.0
+                ? new Random(options.seed())
+                : null;
+    }
+
+    void requestReceived() {
+        requests.increment();
+    }
+
+    long requestCount() {
+        return requests.sum();
+    }
+
+    boolean injectError() {
+        if (errorSampler == null) {
+            return errorProbability >= 1.0;
+        }
+        return errorSampler.nextDouble() < errorProbability;
+    }
+
+    /** Unique per server; mixed so ids look like opaque tokens rather than a counter. */
+    String nextId(Endpoint endpoint) {
+        return endpoint.idPrefix + Long.toHexString(Vocabulary.mix(ids.incrementAndGet() ^ options.seed()));
+    }
+}

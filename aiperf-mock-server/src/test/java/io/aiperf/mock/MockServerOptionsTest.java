@@ -1,0 +1,85 @@
+package io.aiperf.mock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+final class MockServerOptionsTest {
+
+    @Test
+    void defaults_matchPythonMockServer() {
+        MockServerOptions o = MockServerOptions.builder().build();
+
+        assertThat(o.host()).isEqualTo("127.0.0.1");
+        assertThat(o.port()).isEqualTo(8000);
+        assertThat(o.ttft()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.itl()).isEqualTo(Duration.ofMillis(5));
+        assertThat(o.errorRate()).isZero();
+        assertThat(o.seed()).isZero();
+        assertThat(o.fast()).isFalse();
+        assertThat(o.ioThreads()).isZero();
+    }
+
+    @Test
+    void fast_zeroesEffectiveDelaysButKeepsConfiguredOnes() {
+        MockServerOptions o = MockServerOptions.builder().fast(true).build();
+
+        assertThat(o.ttft()).isEqualTo(Duration.ofMillis(20));
+        assertThat(o.effectiveTtft()).isZero();
+        assertThat(o.effectiveItl()).isZero();
+    }
+
+    @Test
+    void toBuilder_roundTrips() {
+        MockServerOptions o = MockServerOptions.builder().host("0.0.0.0").port(1234).ttft(Duration.ofMillis(7))
+                .itl(Duration.ofMillis(3)).errorRate(2.5).seed(9).fast(true).ioThreads(3).build();
+
+        assertThat(o.toBuilder().build()).isEqualTo(o).hasSameHashCodeAs(o);
+        assertThat(o.toString()).contains("ttft=7ms", "errorRate=2.5");
+    }
+
+    @Test
+    void build_rejectsNegativeTtft() {
+        assertThatThrownBy(() -> MockServerOptions.builder().ttft(Duration.ofMillis(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ttft was '-1ms' but it must be >= 0");
+    }
+
+    @Test
+    void build_rejectsNegativeItl() {
+        assertThatThrownBy(() -> MockServerOptions.builder().itl(Duration.ofMillis(-5)).build())
+                .hasMessage("itl was '-5ms' but it must be >= 0");
+    }
+
+    @Test
+    void build_rejectsNullAndHugeDelays() {
+        assertThatThrownBy(() -> MockServerOptions.builder().ttft(null).build())
+                .hasMessage("ttft was 'null' but it must be >= 0");
+        assertThatThrownBy(() -> MockServerOptions.builder().itl(Duration.ofHours(2)).build())
+                .hasMessage("itl was '7200000ms' but it must be <= 1h");
+    }
+
+    @Test
+    void build_rejectsBadPort() {
+        assertThatThrownBy(() -> MockServerOptions.builder().port(70000).build())
+                .hasMessage("port was '70000' but it must be between 0 and 65535 (0 = any free port)");
+    }
+
+    @Test
+    void build_rejectsBadErrorRate() {
+        assertThatThrownBy(() -> MockServerOptions.builder().errorRate(101).build())
+                .hasMessage("errorRate was '101.0' but it must be a percentage between 0 and 100");
+        assertThatThrownBy(() -> MockServerOptions.builder().errorRate(Double.NaN).build())
+                .hasMessageStartingWith("errorRate was 'NaN'");
+    }
+
+    @Test
+    void build_rejectsBlankHostAndNegativeThreads() {
+        assertThatThrownBy(() -> MockServerOptions.builder().host(" ").build())
+                .hasMessageStartingWith("host was ' '");
+        assertThatThrownBy(() -> MockServerOptions.builder().ioThreads(-1).build())
+                .hasMessage("ioThreads was '-1' but it must be >= 0 (0 = one per processor)");
+    }
+}
