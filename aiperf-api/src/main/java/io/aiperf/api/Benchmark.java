@@ -3,7 +3,11 @@ package io.aiperf.api;
 import io.aiperf.api.spi.BenchmarkEngineProvider;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Plugins;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +86,7 @@ public final class Benchmark {
     BenchmarkListener listener = BenchmarkListener.NONE;
     Duration startupTimeout = Duration.ofSeconds(60);
     List<String> commandLine = List.of();
+    PrintWriter console;
 
     Builder() {}
 
@@ -98,6 +103,7 @@ public final class Benchmark {
       listener = c.listener();
       startupTimeout = c.startupTimeout();
       commandLine = c.commandLine();
+      console = c.console().orElse(null);
     }
 
     /**
@@ -224,6 +230,29 @@ public final class Benchmark {
      */
     public Builder startupTimeout(Duration timeout) {
       this.startupTimeout = Objects.requireNonNull(timeout, "startupTimeout");
+      return this;
+    }
+
+    /**
+     * Sends the console exporter's table here instead of standard output.
+     *
+     * @param console where the table goes
+     * @return this builder
+     */
+    public Builder console(PrintWriter console) {
+      this.console = Objects.requireNonNull(console, "console");
+      return this;
+    }
+
+    /**
+     * Sends the console exporter's table here instead of standard output.
+     *
+     * @param console where the table goes
+     * @return this builder
+     */
+    public Builder console(PrintStream console) {
+      Objects.requireNonNull(console, "console");
+      this.console = new PrintWriter(new OutputStreamWriter(console, StandardCharsets.UTF_8), true);
       return this;
     }
 

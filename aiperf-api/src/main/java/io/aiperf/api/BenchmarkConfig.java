@@ -1,5 +1,6 @@
 package io.aiperf.api;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class BenchmarkConfig {
   private final BenchmarkListener listener;
   private final Duration startupTimeout;
   private final List<String> commandLine;
+  private final PrintWriter console;
 
   BenchmarkConfig(Benchmark.Builder b) {
     this.endpoint = b.endpoint;
@@ -37,6 +39,7 @@ public final class BenchmarkConfig {
     this.listener = b.listener;
     this.startupTimeout = b.startupTimeout;
     this.commandLine = b.commandLine;
+    this.console = b.console;
   }
 
   /**
@@ -168,6 +171,15 @@ public final class BenchmarkConfig {
    */
   public List<String> commandLine() {
     return commandLine;
+  }
+
+  /**
+   * Returns where the console exporter writes.
+   *
+   * @return the writer, empty for standard output
+   */
+  public Optional<PrintWriter> console() {
+    return Optional.ofNullable(console);
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.aiperf.api.spi;
 
 import io.aiperf.api.BenchmarkResult;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -25,8 +25,8 @@ public interface ExporterProvider extends Plugin {
    * Where exporters write.
    *
    * @param artifactDir the directory for files, if any
-   * @param console the stream for console output
+   * @param console where console output goes; empty for standard output
    * @since 0.1.0
    */
-  record Context(Optional<Path> artifactDir, PrintStream console) {}
+  record Context(Optional<Path> artifactDir, Optional<PrintWriter> console) {}
 }

@@ -7,7 +7,9 @@ import io.aiperf.api.Statistic;
 import io.aiperf.api.spi.ExporterProvider;
 import io.aiperf.api.spi.MetricFlag;
 import io.aiperf.api.spi.MetricInfo;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,8 @@ public final class ConsoleExporter implements ExporterProvider {
 
   @Override
   public void export(BenchmarkResult result, Context context) {
-    PrintStream out = context.console() != null ? context.console() : System.out;
+    PrintWriter out = context.console().orElseGet(() ->
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
     out.print(render(result));
     out.flush();
   }

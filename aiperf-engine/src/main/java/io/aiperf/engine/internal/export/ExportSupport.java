@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** What the exporters share: file names, metric descriptions and AIPerf's number formats. */
 public final class ExportSupport {
@@ -129,7 +128,12 @@ public final class ExportSupport {
    * @return the command, starting with {@code aiperf}
    */
   static String commandLine(List<String> args) {
-    return args.stream().map(a -> a.startsWith("-") ? a : "'" + a.replace("'", "'\\''") + "'")
-        .collect(Collectors.joining(" ", "aiperf ", "")).strip();
+    StringBuilder sb = new StringBuilder("aiperf");
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      boolean bare = a.startsWith("-") || (i == 0 && a.matches("[a-z-]+"));
+      sb.append(' ').append(bare ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
   }
 }

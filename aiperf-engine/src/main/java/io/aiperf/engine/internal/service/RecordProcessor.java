@@ -13,6 +13,7 @@ import io.aiperf.api.spi.RequestView;
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,30 +130,16 @@ final class RecordProcessor extends AbstractService {
     return p.done();
   }
 
+  /** As AIPerf: the type is the HTTP reason phrase, the message the body as the server sent it. */
   private ProcessedRecord httpError(RawRecord raw, long start) {
     byte[] body = raw.body() == null ? new byte[0] : raw.body();
     String text = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY * 4),
         StandardCharsets.UTF_8).strip();
-    String type = "HTTPError";
-    String message = text.isEmpty() ? "HTTP " + raw.status() : text;
-    try {
-      var root = io.aiperf.engine.internal.endpoint.Json.MAPPER.readTree(text);
-      var error = root == null ? null : root.get("error");
-      if (error != null && error.isObject()) {
-        type = error.path("type").asText(type);
-        message = error.path("message").asText(message);
-      } else if (error != null && error.isTextual()) {
-        message = error.asText();
-      } else if (root != null && root.has("detail")) {
-        message = root.get("detail").toString();
-      }
-    } catch (java.io.IOException | RuntimeException notJson) {
-      // Keep the raw text as the message.
+    if (text.length() > MAX_ERROR_BODY) {
+      text = text.substring(0, MAX_ERROR_BODY) + "…";
     }
-    if (message.length() > MAX_ERROR_BODY) {
-      message = message.substring(0, MAX_ERROR_BODY) + "…";
-    }
-    return error(raw, start, raw.status(), type, message);
+    String reason = HttpResponseStatus.valueOf(raw.status()).reasonPhrase();
+    return error(raw, start, raw.status(), reason, text.isEmpty() ? "HTTP " + raw.status() : text);
   }
 
   private static ProcessedRecord error(RawRecord raw, long start, int code, String type,

@@ -198,7 +198,7 @@ public final class SystemController implements BenchmarkRun {
   }
 
   private void export(BenchmarkResult r) {
-    var context = new ExporterProvider.Context(config.artifactDir(), null);
+    var context = new ExporterProvider.Context(config.artifactDir(), config.console());
     for (String name : config.exporters()) {
       try {
         Plugins.select(ExporterProvider.class, name).export(r, context);

@@ -1,0 +1,77 @@
+package io.aiperf.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code aiperf}: benchmark LLM inference servers from the command line, with AIPerf's flags.
+ *
+ * <p>Exit codes: 0 success, 1 the run failed (server unreachable, no request succeeded, a service
+ * failed), 2 bad usage (unknown flag, invalid value, conflicting options).
+ */
+@Command(
+    name = "aiperf",
+    mixinStandardHelpOptions = true,
+    versionProvider = AiperfCommand.Version.class,
+    description = "Benchmark LLM inference servers: TTFT, ITL, latency, throughput, errors.",
+    subcommands = {ProfileCommand.class, MockServerCommand.class, PluginsCommand.class,
+        CommandLine.HelpCommand.class})
+public final class AiperfCommand implements Runnable {
+  /** Exit code of a run that failed. */
+  public static final int EXIT_FAILED = 1;
+  /** Exit code of bad usage. */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * Runs the CLI and exits the JVM with its exit code.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Runs the CLI without exiting, for tests and embedding.
+   *
+   * @param args the arguments
+   * @param out standard output
+   * @param err standard error
+   * @return the exit code
+   */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new AiperfCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler((ex, a) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("Error: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+      c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+      return EXIT_USAGE;
+    });
+    cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+      c.getErr().println("Error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+      return EXIT_FAILED;
+    });
+    return cli.execute(args);
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = AiperfCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"aiperf-java " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.aiperf.cli;
+
+import io.aiperf.mock.MockLlmServer;
+import io.aiperf.mock.MockServerOptions;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code aiperf mock-server}: runs the OpenAI-compatible mock LLM server until interrupted. */
+@Command(name = "mock-server", mixinStandardHelpOptions = true,
+    description = "Run an OpenAI-compatible mock LLM server (chat and completions, streaming).")
+final class MockServerCommand implements java.util.concurrent.Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8000", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--ttft", defaultValue = "20", description = "Time to first token in ms (default ${DEFAULT-VALUE}).")
+  double ttftMs;
+
+  @Option(names = "--itl", defaultValue = "5", description = "Inter-token latency in ms (default ${DEFAULT-VALUE}).")
+  double itlMs;
+
+  @Option(names = "--error-rate", defaultValue = "0", description = "Percent of requests answered with HTTP 500 (0-100).")
+  double errorRate;
+
+  @Option(names = "--random-seed", defaultValue = "0", description = "Seed for error sampling and output lengths.")
+  long seed;
+
+  @Option(names = "--fast", description = "No delays at all: measures the client's ceiling.")
+  boolean fast;
+
+  @Override
+  public Integer call() throws Exception {
+    MockServerOptions options;
+    try {
+      options = MockCommandSupport.options(host, port, ttftMs, itlMs, errorRate, seed, fast);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("Error: " + e.getMessage());
+      return AiperfCommand.EXIT_USAGE;
+    }
+    MockLlmServer server = MockLlmServer.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "aiperf-mock-shutdown"));
+    spec.commandLine().getOut().println("Mock LLM server listening on " + server.baseUrl()
+        + (fast ? " (fast: no delays)" : " (ttft " + ttftMs + " ms, itl " + itlMs + " ms)")
+        + "; Ctrl-C stops it.");
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Builds mock options from CLI values; shared with {@code profile --url mock}. */
+  static final class MockCommandSupport {
+    private MockCommandSupport() {}
+
+    static MockServerOptions options(String host, int port, double ttftMs, double itlMs,
+        double errorRate, long seed, boolean fast) {
+      return MockServerOptions.builder()
+          .host(host)
+          .port(port)
+          .ttft(Duration.ofNanos(Math.round(ttftMs * 1e6)))
+          .itl(Duration.ofNanos(Math.round(itlMs * 1e6)))
+          .errorRate(errorRate)
+          .seed(seed)
+          .fast(fast)
+          .build();
+    }
+  }
+}

@@ -1,0 +1,379 @@
+package io.aiperf.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkFailedException;
+import io.aiperf.api.BenchmarkListener;
+import io.aiperf.api.BenchmarkRun;
+import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.InvalidBenchmarkConfigException;
+import io.aiperf.api.SyntheticDataset;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.Endpoints;
+import io.aiperf.mock.MockLlmServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code aiperf profile}: runs one benchmark with AIPerf's flag names, prints AIPerf's table and
+ * writes the export files.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Benchmark an endpoint. Use --url mock to run against an embedded mock LLM server.")
+final class ProfileCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-m", "--model", "--model-names"}, required = true,
+      description = "Model name sent in every request.")
+  String model;
+
+  @Option(names = {"-u", "--url"}, defaultValue = "localhost:8000",
+      description = "Server base URL (default ${DEFAULT-VALUE}; http:// is added if missing)."
+          + " 'mock' starts an embedded mock LLM server on a free loopback port.")
+  String url;
+
+  @Option(names = "--endpoint-type", defaultValue = "chat",
+      description = "API format: chat or completions (default ${DEFAULT-VALUE}).")
+  String endpointType;
+
+  @Option(names = {"--custom-endpoint", "--endpoint"},
+      description = "Request path instead of the endpoint type's default.")
+  String customEndpoint;
+
+  @Option(names = "--streaming", description = "Ask for a streamed response (SSE).")
+  boolean streaming;
+
+  @Option(names = "--concurrency", description = "Requests in flight at once (default 1).")
+  Integer concurrency;
+
+  @Option(names = {"--request-count", "--num-requests"},
+      description = "Requests to send (default max(10, 2 x concurrency)).")
+  Integer requestCount;
+
+  @Option(names = {"--isl", "--synthetic-input-tokens-mean"}, defaultValue = "550",
+      description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}).")
+  double islMean;
+
+  @Option(names = {"--isl-stddev", "--synthetic-input-tokens-stddev"}, defaultValue = "0",
+      description = "Prompt length standard deviation in tokens (default ${DEFAULT-VALUE}).")
+  double islStddev;
+
+  @Option(names = {"--osl", "--output-tokens-mean"},
+      description = "Mean output length asked for (max_completion_tokens); none by default.")
+  Double oslMean;
+
+  @Option(names = {"--osl-stddev", "--output-tokens-stddev"}, defaultValue = "0",
+      description = "Output length standard deviation in tokens (default ${DEFAULT-VALUE}).")
+  double oslStddev;
+
+  @Option(names = "--random-seed", description = "Seed for the dataset; random if not given.")
+  Long seed;
+
+  @Option(names = {"--num-dataset-entries", "--num-prompts"},
+      description = "Distinct prompts (default: one per request, up to 10,000).")
+  Integer entries;
+
+  @Option(names = "--tokenizer", defaultValue = "o200k_base",
+      description = "Tokenizer for token counts (default ${DEFAULT-VALUE}; also cl100k_base, ...).")
+  String tokenizer;
+
+  @Option(names = {"--artifact-dir", "--output-artifact-dir"},
+      description = "Directory for the export files (default artifacts/<model>-openai-<type>-concurrency<N>).")
+  Path artifactDir;
+
+  @Option(names = "--api-key", description = "Sent as 'Authorization: Bearer <key>'; never printed or stored.")
+  String apiKey;
+
+  @Option(names = {"-H", "--header"}, description = "Extra header 'Name:Value' (repeatable) or a JSON object.")
+  List<String> headers = new ArrayList<>();
+
+  @Option(names = "--extra-inputs", description = "Extra body field 'key:value' (repeatable) or a JSON object.")
+  List<String> extraInputs = new ArrayList<>();
+
+  @Option(names = "--use-legacy-max-tokens", description = "Send max_tokens instead of max_completion_tokens.")
+  boolean legacyMaxTokens;
+
+  @Option(names = "--request-timeout-seconds", defaultValue = "21600",
+      description = "Per-request timeout (default ${DEFAULT-VALUE}).")
+  double requestTimeoutSeconds;
+
+  @Option(names = "--workers-max", description = "Workers (event loops); default CPU count, capped by concurrency.")
+  Integer workers;
+
+  @Option(names = "--record-processors", description = "Record processors; default half the CPU count.")
+  Integer recordProcessors;
+
+  @Option(names = {"--ui", "--ui-type"}, defaultValue = "simple",
+      description = "Progress display: none or simple (default ${DEFAULT-VALUE}).")
+  String ui;
+
+  @Option(names = "--mock-ttft", defaultValue = "20",
+      description = "With --url mock: time to first token in ms (default ${DEFAULT-VALUE}).")
+  double mockTtftMs;
+
+  @Option(names = "--mock-itl", defaultValue = "5",
+      description = "With --url mock: inter-token latency in ms (default ${DEFAULT-VALUE}).")
+  double mockItlMs;
+
+  @Option(names = "--mock-error-rate", defaultValue = "0",
+      description = "With --url mock: percent of requests that get HTTP 500.")
+  double mockErrorRate;
+
+  @Option(names = "--mock-fast", description = "With --url mock: no delays (client ceiling).")
+  boolean mockFast;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> problems = new ArrayList<>();
+    String ui = this.ui.toLowerCase(Locale.ROOT);
+    if (!ui.equals("none") && !ui.equals("simple") && !ui.equals("dashboard")) {
+      problems.add("--ui was '" + this.ui + "' but it must be none or simple");
+    }
+    if (!(requestTimeoutSeconds > 0)) {
+      problems.add("--request-timeout-seconds was '" + requestTimeoutSeconds
+          + "' but it must be > 0");
+    }
+    Map<String, String> headerMap = parseHeaders(problems);
+    Map<String, Object> extras = parseExtraInputs(problems);
+    if (!problems.isEmpty()) {
+      return usageError(err, problems);
+    }
+
+    boolean mock = url.equalsIgnoreCase("mock");
+    MockLlmServer server = null;
+    try {
+      if (mock) {
+        try {
+          server = MockLlmServer.start(MockServerCommand.MockCommandSupport.options("127.0.0.1",
+              0, mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast));
+        } catch (IllegalArgumentException e) {
+          return usageError(err, List.of(e.getMessage()));
+        }
+        err.println("Started the embedded mock LLM server at " + server.baseUrl());
+        err.flush();
+      }
+      EndpointConfig endpoint = Endpoints.of(endpointType, mock ? server.baseUrl() : url)
+          .model(model)
+          .streaming(streaming)
+          .useLegacyMaxTokens(legacyMaxTokens)
+          .requestTimeout(Duration.ofNanos((long) (requestTimeoutSeconds * 1e9)));
+      if (customEndpoint != null) {
+        endpoint = endpoint.path(customEndpoint);
+      }
+      for (var h : headerMap.entrySet()) {
+        endpoint = endpoint.header(h.getKey(), h.getValue());
+      }
+      for (var e : extras.entrySet()) {
+        endpoint = endpoint.extraInput(e.getKey(), e.getValue());
+      }
+      if (apiKey != null) {
+        endpoint = endpoint.apiKey(apiKey);
+      }
+      SyntheticDataset dataset = Datasets.synthetic().inputTokens(islMean, islStddev)
+          .tokenizer(tokenizer);
+      if (oslMean != null) {
+        dataset = dataset.outputTokens(oslMean, oslStddev);
+      }
+      if (seed != null) {
+        dataset = dataset.seed(seed);
+      }
+      if (entries != null) {
+        dataset = dataset.entries(entries);
+      }
+      Benchmark.Builder builder = Benchmark.builder().endpoint(endpoint).dataset(dataset)
+          .exporters("console", "json", "csv")
+          .console(out)
+          .commandLine(redactedArgs());
+      if (concurrency != null) {
+        builder.concurrency(concurrency);
+      }
+      if (requestCount != null) {
+        builder.requestCount(requestCount);
+      }
+      if (workers != null) {
+        builder.workers(workers);
+      }
+      if (recordProcessors != null) {
+        builder.recordProcessors(recordProcessors);
+      }
+      builder.artifactDir(artifactDir != null ? artifactDir : defaultArtifactDir());
+      if (!ui.equals("none")) {
+        builder.listener(new ProgressPrinter(err));
+      }
+      var config = builder.build();
+      BenchmarkRun run = Benchmark.start(config);
+      // Ctrl-C: stop issuing, let in-flight requests end and the exports be written, bounded.
+      Thread hook = new Thread(() -> {
+        run.cancel();
+        try {
+          run.result().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // Exiting anyway; what was written stays written.
+        }
+      }, "aiperf-sigint");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        run.await();
+        return 0;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The JVM is exiting; the hook is running or ran.
+        }
+      }
+    } catch (InvalidBenchmarkConfigException e) {
+      return usageError(err, e.problems());
+    } catch (BenchmarkFailedException e) {
+      err.println("Error: " + e.getMessage());
+      e.partialResult().ifPresent(r -> err.println("Results measured before the failure were"
+          + " exported" + r.artifactDir().map(d -> " to " + d.toAbsolutePath()).orElse("") + "."));
+      return AiperfCommand.EXIT_FAILED;
+    } catch (RuntimeException e) {
+      err.println("Error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return AiperfCommand.EXIT_FAILED;
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int usageError(PrintWriter err, List<String> problems) {
+    for (String p : problems) {
+      err.println("Error: " + p);
+    }
+    err.println("Run 'aiperf profile --help' for the options.");
+    err.flush();
+    return AiperfCommand.EXIT_USAGE;
+  }
+
+  private Map<String, String> parseHeaders(List<String> problems) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String h : headers) {
+      String t = h.strip();
+      if (t.startsWith("{")) {
+        try {
+          result.putAll(JSON.readValue(t, new TypeReference<Map<String, String>>() {}));
+        } catch (Exception e) {
+          problems.add("--header was '" + redactHeader(h) + "' but it is not a JSON object of"
+              + " strings: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        continue;
+      }
+      int colon = t.indexOf(':');
+      if (colon <= 0) {
+        problems.add("--header was '" + redactHeader(h) + "' but it must be 'Name:Value'");
+        continue;
+      }
+      result.put(t.substring(0, colon).strip(), t.substring(colon + 1).strip());
+    }
+    return result;
+  }
+
+  private Map<String, Object> parseExtraInputs(List<String> problems) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (String x : extraInputs) {
+      String t = x.strip();
+      if (t.startsWith("{")) {
+        try {
+          result.putAll(JSON.readValue(t, new TypeReference<Map<String, Object>>() {}));
+        } catch (Exception e) {
+          problems.add("--extra-inputs was '" + x + "' but it is not a JSON object: "
+              + e.getMessage().lines().findFirst().orElse(""));
+        }
+        continue;
+      }
+      int colon = t.indexOf(':');
+      if (colon <= 0) {
+        problems.add("--extra-inputs was '" + x + "' but it must be 'key:value' or a JSON object");
+        continue;
+      }
+      result.put(t.substring(0, colon).strip(), typed(t.substring(colon + 1).strip()));
+    }
+    return result;
+  }
+
+  /** AIPerf's typing of 'key:value' extra inputs: JSON literals where they parse, else strings. */
+  static Object typed(String value) {
+    try {
+      Object v = JSON.readValue(value, Object.class);
+      if (v instanceof Number || v instanceof Boolean || v instanceof Map || v instanceof List) {
+        return v;
+      }
+    } catch (Exception notJson) {
+      // A plain string.
+    }
+    return value;
+  }
+
+  private static String redactHeader(String h) {
+    int colon = h.indexOf(':');
+    return colon < 0 ? h : h.substring(0, colon + 1) + "<redacted>";
+  }
+
+  private Path defaultArtifactDir() {
+    String stimulus = "concurrency" + (concurrency == null ? 1 : concurrency);
+    String name = model.replace('/', '_') + "-openai-" + endpointType + "-" + stimulus;
+    return Path.of("artifacts", name);
+  }
+
+  /** The command line for the exports, with the API key and header values replaced. */
+  private List<String> redactedArgs() {
+    // The parse result's original arguments start with the subcommand name.
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--api-key") && i + 1 < args.size()) {
+        args.set(i + 1, "<redacted>");
+      } else if (a.startsWith("--api-key=")) {
+        args.set(i, "--api-key=<redacted>");
+      } else if ((a.equals("-H") || a.equals("--header")) && i + 1 < args.size()) {
+        args.set(i + 1, redactHeader(args.get(i + 1)));
+      }
+    }
+    return args;
+  }
+
+  /** {@code --ui simple}: one progress line a second on stderr. */
+  private static final class ProgressPrinter implements BenchmarkListener {
+    private final PrintWriter err;
+
+    ProgressPrinter(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public void onStart(io.aiperf.api.BenchmarkConfig config) {
+      err.println("Profiling: " + config.requestCount() + " requests at concurrency "
+          + config.concurrency() + " against " + config.endpoint().url());
+      err.flush();
+    }
+
+    @Override
+    public void onProgress(long completed, long errors, long total) {
+      err.printf(Locale.ROOT, "Profiling: %d/%d requests done (%.0f%%), %d errors%n", completed,
+          total, total > 0 ? 100.0 * completed / total : 0, errors);
+      err.flush();
+    }
+  }
+
+}

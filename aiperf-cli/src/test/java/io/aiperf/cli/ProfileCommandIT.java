@@ -1,0 +1,136 @@
+package io.aiperf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the CLI in-process, as a user would type it. */
+final class ProfileCommandIT {
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run aiperf(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = AiperfCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void profile_againstEmbeddedMock_printsTheTableAndWritesTheExports(@TempDir Path dir)
+      throws Exception {
+    Run run = aiperf("profile", "--url", "mock", "--model", "demo", "--endpoint-type", "chat",
+        "--streaming", "--concurrency", "4", "--request-count", "40", "--osl", "16",
+        "--isl", "64", "--mock-ttft", "5", "--mock-itl", "1", "--artifact-dir", dir.toString(),
+        "--ui", "none");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("NVIDIA AIPerf | LLM Metrics", "Time to First Token (ms)",
+        "Request Count (requests)", "JSON Export: " + dir.toAbsolutePath());
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("profile_export_aiperf.json")
+        .toFile());
+    assertThat(json.path("request_count").path("avg").asDouble()).isEqualTo(40.0);
+    assertThat(json.path("output_sequence_length").path("avg").asDouble()).isEqualTo(16.0);
+    assertThat(json.path("input_config").path("cli_command").asText())
+        .startsWith("aiperf profile --url 'mock' --model 'demo'");
+    assertThat(Files.exists(dir.resolve("profile_export_aiperf.csv"))).isTrue();
+  }
+
+  @Test
+  void profile_neverWritesTheApiKey(@TempDir Path dir) throws Exception {
+    String key = "sk-test-" + System.nanoTime();
+    Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",
+        "--osl", "4", "--isl", "16", "--mock-ttft", "1", "--mock-itl", "0",
+        "--api-key", key, "-H", "X-Secret:" + key, "--artifact-dir", dir.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).doesNotContain(key);
+    assertThat(run.err()).doesNotContain(key);
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain(key);
+      }
+    }
+  }
+
+  @Test
+  void badValues_exitTwo_namingEachInput() {
+    Run run = aiperf("profile", "-m", "demo", "--url", "http://127.0.0.1:9",
+        "--concurrency", "-1", "--endpoint-type", "chatt", "--request-count", "0");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("concurrency was '-1' but it must be at least 1")
+        .contains("endpoint type was 'chatt' but it must be one of [chat, completions]")
+        .contains("requestCount was '0' but it must be at least 1")
+        .contains("aiperf profile --help");
+  }
+
+  @Test
+  void malformedHeader_exitsTwo() {
+    Run run = aiperf("profile", "-m", "demo", "-H", "NoColonHere");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--header was 'NoColonHere' but it must be 'Name:Value'");
+  }
+
+  @Test
+  void malformedExtraInputs_exitsTwo() {
+    Run run = aiperf("profile", "-m", "demo", "--extra-inputs", "{not json");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--extra-inputs was '{not json' but it is not a JSON object");
+  }
+
+  @Test
+  void unknownFlag_orMissingModel_orNonNumber_exitsTwo() {
+    assertThat(aiperf("profile", "-m", "demo", "--concurency", "4").exitCode()).isEqualTo(2);
+    Run missingModel = aiperf("profile", "--url", "mock");
+    assertThat(missingModel.exitCode()).isEqualTo(2);
+    assertThat(missingModel.err()).contains("Missing required option: '--model");
+    Run notANumber = aiperf("profile", "-m", "demo", "--concurrency", "lots");
+    assertThat(notANumber.exitCode()).isEqualTo(2);
+    assertThat(notANumber.err()).contains("--concurrency").contains("lots");
+  }
+
+  @Test
+  void badUiMode_exitsTwo() {
+    Run run = aiperf("profile", "-m", "demo", "--ui", "fancy");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--ui was 'fancy' but it must be none or simple");
+  }
+
+  @Test
+  void unreachableServer_exitsOne_withAClearError() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Run run = aiperf("profile", "-m", "demo", "--url", "127.0.0.1:" + port,
+        "--request-count", "3", "--ui", "none");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("Cannot reach the server at http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void everyRequestFailing_exitsOne_andStillExportsWhatWasMeasured(@TempDir Path dir) {
+    Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "6",
+        "--mock-error-rate", "100", "--artifact-dir", dir.toString(), "--ui", "none");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("No request succeeded: all 6 failed")
+        .contains("Internal Server Error 500");
+    assertThat(run.out()).contains("NVIDIA AIPerf | Error Summary");
+    assertThat(Files.exists(dir.resolve("profile_export_aiperf.json"))).isTrue();
+  }
+
+  @Test
+  void plugins_listsTheBuiltInProviders() {
+    Run run = aiperf("plugins");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("EndpointProvider:", "chat", "completions", "inmemory",
+        "o200k", "records_manager");
+  }
+}
