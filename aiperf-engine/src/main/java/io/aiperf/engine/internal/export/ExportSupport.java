@@ -94,7 +94,7 @@ public final class ExportSupport {
     if (value == 0) {
       return 1 / value < 0 ? "-0.0" : "0.0";
     }
-    BigDecimal bd = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+    BigDecimal bd = shortest(value);
     String digits = bd.unscaledValue().abs().toString();
     int exponent = digits.length() - 1 - bd.scale();
     String sign = value < 0 ? "-" : "";
@@ -104,6 +104,21 @@ public final class ExportSupport {
     }
     String plain = bd.abs().toPlainString();
     return sign + (plain.contains(".") ? plain : plain + ".0");
+  }
+
+  /**
+   * The fewest significant digits that read back as the same double, correctly rounded, as Python's
+   * repr gives. JDK 17's Double.toString sometimes prints one digit more (fixed only in JDK 19).
+   */
+  private static BigDecimal shortest(double value) {
+    BigDecimal exact = new BigDecimal(value);
+    for (int digits = 1; digits < 17; digits++) {
+      BigDecimal candidate = exact.round(new java.math.MathContext(digits, RoundingMode.HALF_EVEN));
+      if (candidate.doubleValue() == value) {
+        return candidate.stripTrailingZeros();
+      }
+    }
+    return exact.round(new java.math.MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
   }
 
   /**
