@@ -117,6 +117,32 @@ final class EndToEndIT {
   }
 
   @Test
+  void cancel_stopsIssuing_endsInFlightRequestsAsCancelled_andKeepsTheResults() {
+    // 2,000 tokens at 50 ms each: a request would take 100 s; the drain ends them after 10 s.
+    try (MockLlmServer server = mock(5, 50, 0)) {
+      var run = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+          .concurrency(4).requestCount(1_000)
+          .dataset(Datasets.synthetic().inputTokens(10, 0).outputTokens(2_000, 0).seed(5))
+          .start();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> server.requestCount() >= 4);
+      run.cancel();
+      BenchmarkResult r = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+          .until(() -> run.result().getNow(null), java.util.Objects::nonNull);
+      assertThat(r.wasCancelled()).isTrue();
+      assertThat(r.requestsSent()).isEqualTo(4);
+      assertThat(r.requestsFailed()).isEqualTo(4);
+      assertThat(r.errors()).singleElement().satisfies(e -> {
+        assertThat(e.code()).isEqualTo(499);
+        assertThat(e.type()).isEqualTo("RequestCancellationError");
+      });
+    } catch (BenchmarkFailedException e) {
+      throw new AssertionError("a cancelled run must return its results", e);
+    }
+  }
+
+  @Test
   void unknownEndpointType_isRejectedAtBuild() {
     assertThatThrownBy(() -> Benchmark.builder()
         .endpoint(Endpoints.of("chatt", "http://127.0.0.1:1").model("m")).build())

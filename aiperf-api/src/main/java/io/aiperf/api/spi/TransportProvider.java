@@ -72,6 +72,14 @@ public interface TransportProvider extends Plugin {
      */
     void send(Request request, ResponseListener listener);
 
+    /**
+     * Ends every exchange still in flight with an {@code onError} of type
+     * {@code RequestCancellationError}, so a cancelled run does not wait for slow responses.
+     *
+     * @param reason why, for the error message
+     */
+    void cancelInFlight(String reason);
+
     /** Closes every connection and stops the I/O threads. */
     @Override
     void close();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider.Endpoint;
 import io.aiperf.api.spi.ParsedResponse;
+import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Turn;
 import io.aiperf.api.spi.Usage;
 import java.io.IOException;
@@ -84,7 +85,9 @@ abstract class OpenAiEndpoint implements Endpoint {
       JsonNode error = root.get("error");
       String message = error.isObject() ? error.path("message").asText(error.toString())
           : error.asText();
-      throw new IllegalArgumentException("Server sent an error: " + message);
+      String type = error.isObject() ? error.path("type").asText("ResponseError")
+          : "ResponseError";
+      throw new ResponseErrorException(type, "Server sent an error: " + message);
     }
     Usage usage = readUsage(root.get("usage"));
     JsonNode choices = root.get("choices");
@@ -92,10 +95,8 @@ abstract class OpenAiEndpoint implements Endpoint {
     String[] reasoning = new String[1];
     if (choices != null && choices.isArray() && !choices.isEmpty()) {
       content = readContent(choices.get(0), reasoning);
-    } else if (usage == null) {
-      throw new IllegalArgumentException("Response has neither choices nor usage; body starts with: "
-          + preview(data, offset, length));
     }
+    // Neither text nor usage (e.g. Azure's prompt_filter_results chunk): carries nothing.
     return new ParsedResponse(content, reasoning[0], usage);
   }
 

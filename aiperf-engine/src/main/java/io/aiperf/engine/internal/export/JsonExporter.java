@@ -83,7 +83,9 @@ public final class JsonExporter implements ExporterProvider {
     List<Object> errors = new ArrayList<>();
     for (ErrorSummary e : result.errors()) {
       Map<String, Object> details = new LinkedHashMap<>();
-      details.put("code", e.code());
+      if (e.code() > 0) {
+        details.put("code", e.code()); // AIPerf leaves out a code that does not exist
+      }
       details.put("type", e.type());
       details.put("message", e.message());
       Map<String, Object> item = new LinkedHashMap<>();
@@ -113,6 +115,15 @@ public final class JsonExporter implements ExporterProvider {
     return block;
   }
 
+  /** A map that keeps its keys in the order given, so files do not change from run to run. */
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
   private static Map<String, Object> inputConfig(BenchmarkResult result, String benchmarkId) {
     BenchmarkConfig c = result.config();
     Map<String, Object> endpoint = new LinkedHashMap<>();
@@ -132,10 +143,10 @@ public final class JsonExporter implements ExporterProvider {
     }
     if (c.dataset() instanceof SyntheticDataset s) {
       Map<String, Object> prompt = new LinkedHashMap<>();
-      prompt.put("input_tokens", Map.of("mean", s.inputTokensMean(), "stddev",
+      prompt.put("input_tokens", ordered("mean", s.inputTokensMean(), "stddev",
           s.inputTokensStddev()));
       if (s.outputTokensMean().isPresent()) {
-        prompt.put("output_tokens", Map.of("mean", s.outputTokensMean().getAsDouble(),
+        prompt.put("output_tokens", ordered("mean", s.outputTokensMean().getAsDouble(),
             "stddev", s.outputTokensStddev()));
       }
       input.put("prompt", prompt);
@@ -148,11 +159,12 @@ public final class JsonExporter implements ExporterProvider {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("endpoint", endpoint);
     config.put("input", input);
-    config.put("tokenizer", Map.of("name", EngineSupport.tokenizerName(c)));
+    config.put("tokenizer", ordered("name", EngineSupport.tokenizerName(c)));
     config.put("loadgen", loadgen);
     c.artifactDir().ifPresent(d -> config.put("output",
-        Map.of("artifact_directory", d.toString())));
-    config.put("workers", Map.of("max", c.workers(), "record_processors", c.recordProcessors()));
+        ordered("artifact_directory", d.toString())));
+    config.put("workers", ordered("max", c.workers(), "record_processors",
+        c.recordProcessors()));
     if (!c.commandLine().isEmpty()) {
       config.put("cli_command", ExportSupport.commandLine(c.commandLine()));
     }

@@ -25,7 +25,10 @@ public final class Stats {
     int lo = (int) Math.floor(rank);
     int hi = (int) Math.ceil(rank);
     double fraction = rank - lo;
-    return sorted[lo] + (sorted[hi] - sorted[lo]) * fraction;
+    double a = sorted[lo];
+    double b = sorted[hi];
+    // numpy's _lerp: from the nearer end, so results match np.percentile to the last bit.
+    return fraction >= 0.5 ? b - (b - a) * (1 - fraction) : a + (b - a) * fraction;
   }
 
   /**

@@ -23,7 +23,8 @@ public final class Messages {
 
   /** All engine messages. */
   public sealed interface EngineMessage extends BusMessage
-      permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, Credit,
+      permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, CancelInFlight,
+          Credit,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed {}
 
@@ -58,6 +59,9 @@ public final class Messages {
 
   /** Stop issuing credits; in-flight requests finish. */
   public record ProfileCancel(String reason) implements EngineMessage {}
+
+  /** The drain time after a cancel is over: end the requests still in flight as cancelled. */
+  public record CancelInFlight(String reason) implements EngineMessage {}
 
   /** Permission to send one turn now. */
   public record Credit(long id, int conversation, int turn, long issuedNanos)

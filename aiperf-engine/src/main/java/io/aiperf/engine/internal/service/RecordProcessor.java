@@ -10,6 +10,7 @@ import io.aiperf.api.spi.MetricValues;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.RequestView;
+import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns raw records into metric values, off the measurement path: parses each response, splits
@@ -30,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  * every applicable record metric. Malformed responses become typed error records.
  */
 final class RecordProcessor extends AbstractService {
+  private static final Logger log = LoggerFactory.getLogger(RecordProcessor.class);
   private static final int MAX_ERROR_BODY = 500;
 
   private ExecutorService executor;
@@ -58,7 +62,16 @@ final class RecordProcessor extends AbstractService {
       return t;
     });
     track(bus.consume(Messages.RAW_RECORDS, executor, m -> {
-      ProcessedRecord processed = process((RawRecord) m);
+      RawRecord raw = (RawRecord) m;
+      ProcessedRecord processed;
+      try {
+        processed = process(raw);
+      } catch (RuntimeException e) {
+        // A bug in a parser or metric plugin must cost one record, never the run's accounting.
+        log.warn("Processing record {} failed: {}", raw.creditId(), e.toString(), e);
+        processed = error(raw, raw.startNanos() > 0 ? raw.startNanos() : raw.issuedNanos(), 0,
+            "RecordProcessingError", "aiperf could not process this response: " + e);
+      }
       bus.send(Messages.RECORDS, processed);
     }));
   }
@@ -66,7 +79,8 @@ final class RecordProcessor extends AbstractService {
   ProcessedRecord process(RawRecord raw) {
     long start = raw.startNanos() > 0 ? raw.startNanos() : raw.issuedNanos();
     if (raw.errorType() != null) {
-      return error(raw, start, 0, raw.errorType(), raw.errorMessage());
+      int code = "RequestCancellationError".equals(raw.errorType()) ? 499 : 0;
+      return error(raw, start, code, raw.errorType(), raw.errorMessage());
     }
     if (raw.status() < 200 || raw.status() >= 300) {
       return httpError(raw, start);
@@ -76,6 +90,8 @@ final class RecordProcessor extends AbstractService {
       parsed = raw.messageData() != null ? parseStream(raw) : parseBody(raw);
     } catch (SseError e) {
       return error(raw, start, 502, "SSEResponseError", e.getMessage());
+    } catch (ResponseErrorException e) {
+      return error(raw, start, raw.status(), e.type(), e.getMessage());
     } catch (IllegalArgumentException e) {
       return error(raw, start, raw.status(), "ResponseParseError", e.getMessage());
     }
@@ -116,7 +132,16 @@ final class RecordProcessor extends AbstractService {
             + (comment != null ? comment : data.isEmpty() ? "(no message)" : data));
       }
       byte[] d = raw.messageData()[i];
-      p.accept(endpoint.parse(d, 0, d.length), raw.messageNanos()[i]);
+      ParsedResponse parsed;
+      try {
+        parsed = endpoint.parse(d, 0, d.length);
+      } catch (ResponseErrorException e) {
+        throw e;
+      } catch (IllegalArgumentException notAResponse) {
+        // As AIPerf: an event that is not a response of the format carries nothing; skip it.
+        continue;
+      }
+      p.accept(parsed, raw.messageNanos()[i]);
     }
     return p.done();
   }

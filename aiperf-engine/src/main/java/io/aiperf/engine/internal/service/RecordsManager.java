@@ -45,6 +45,8 @@ final class RecordsManager extends AbstractService {
   private long expected = -1;
   private boolean cancelled;
   private boolean finished;
+  private long lastRecordNanos;
+  private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
 
   RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
     super(id, bus, config);
@@ -71,7 +73,11 @@ final class RecordsManager extends AbstractService {
     track(bus.subscribe(CreditsComplete.class, c -> executor.execute(() -> {
       expected = c.sent();
       cancelled = c.cancelled();
+      lastRecordNanos = clock.nanoTime();
       maybeFinish();
+      if (!finished) {
+        executor.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
+      }
     })));
   }
 
@@ -85,18 +91,32 @@ final class RecordsManager extends AbstractService {
   }
 
   private void onRecord(ProcessedRecord r) {
+    lastRecordNanos = clock.nanoTime();
     if (r.success()) {
       successes++;
       r.values().forEach(aggregator::add);
+      // As AIPerf: the duration spans valid requests only, so one request that times out long
+      // after the rest does not dilute the throughput.
+      firstStart = Math.min(firstStart, r.startNanos());
+      lastEnd = Math.max(lastEnd, r.endNanos());
     } else {
       failures++;
       errors.merge(new ErrorKey(r.errorCode(), r.errorType(), r.errorMessage()), 1L, Long::sum);
     }
-    if (r.startNanos() > 0) {
-      firstStart = Math.min(firstStart, r.startNanos());
-      lastEnd = Math.max(lastEnd, r.endNanos());
-    }
     maybeFinish();
+  }
+
+  /**
+   * Every credit is back, so every record is on its way; if they stop arriving, some were lost.
+   * Better a loud failure than a run that never ends.
+   */
+  private void watchdog() {
+    if (!finished && clock.nanoTime() - lastRecordNanos > STALL_LIMIT_NANOS) {
+      finished = true;
+      fail("Record accounting is off: " + expected + " requests sent but only "
+          + (successes + failures) + " records arrived, and none for "
+          + STALL_LIMIT_NANOS / 1_000_000_000L + " s. This is a bug in aiperf-java.", null);
+    }
   }
 
   private void maybeFinish() {

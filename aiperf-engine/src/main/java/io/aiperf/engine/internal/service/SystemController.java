@@ -14,6 +14,7 @@ import io.aiperf.api.spi.MessageBusProvider;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.ServiceProvider;
 import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
 import io.aiperf.engine.internal.service.Messages.ProfileCancel;
 import io.aiperf.engine.internal.service.Messages.ProfileResults;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class SystemController implements BenchmarkRun {
   private static final Logger log = LoggerFactory.getLogger(SystemController.class);
   private static final int CHANNEL_CAPACITY = 1 << 16;
+  private static final Duration CANCEL_DRAIN = Duration.ofSeconds(10);
 
   private final BenchmarkConfig config;
   private final CompletableFuture<BenchmarkResult> result = new CompletableFuture<>();
@@ -80,8 +82,33 @@ public final class SystemController implements BenchmarkRun {
     cancelRequested = true;
     MessageBus bus = busRef.get();
     if (bus != null) {
-      bus.publish(new ProfileCancel("cancelled by the user"));
+      publishCancel(bus);
     }
+  }
+
+  /**
+   * Stops issuing at once; requests in flight get {@link #CANCEL_DRAIN} to finish (AIPerf's
+   * cancel-drain time), then end as cancelled (code 499), so a cancel never waits for the request
+   * timeout.
+   */
+  private void publishCancel(MessageBus bus) {
+    bus.publish(new ProfileCancel("cancelled by the user"));
+    Thread drain = new Thread(() -> {
+      try {
+        result.get(CANCEL_DRAIN.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        try {
+          bus.publish(new CancelInFlight("Cancelled: the run was stopped and the request did not"
+              + " finish within the " + CANCEL_DRAIN.toSeconds() + " s drain time"));
+        } catch (IllegalStateException closed) {
+          // The run ended meanwhile.
+        }
+      } catch (Exception ended) {
+        // The run ended meanwhile.
+      }
+    }, "aiperf-cancel-drain");
+    drain.setDaemon(true);
+    drain.start();
   }
 
   @Override
@@ -157,13 +184,13 @@ public final class SystemController implements BenchmarkRun {
       config.listener().onStart(config);
       bus.publish(new ProfileStart());
       if (cancelRequested) {
-        bus.publish(new ProfileCancel("cancelled by the user"));
+        publishCancel(bus);
       }
       BenchmarkResult r = CompletableFuture.anyOf(results, failure).thenApply(o ->
           ((ProfileResults) o).result()).get();
       config.listener().onComplete(r);
       export(r);
-      if (r.requestsCompleted() == 0 && r.requestsSent() > 0) {
+      if (!r.wasCancelled() && r.requestsCompleted() == 0 && r.requestsSent() > 0) {
         ErrorSummary top = r.errors().isEmpty() ? null : r.errors().get(0);
         throw new BenchmarkFailedException("No request succeeded: all " + r.requestsSent()
             + " failed" + (top == null ? "" : "; most common error (" + top.count() + "×): "

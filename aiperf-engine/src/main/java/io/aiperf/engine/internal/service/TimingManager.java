@@ -27,7 +27,6 @@ final class TimingManager extends AbstractService {
   private volatile boolean cancelled;
   private volatile long sent = -1;
   private volatile int[] order;
-  private Thread timingThread;
 
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
     super(id, bus, config);
@@ -61,7 +60,7 @@ final class TimingManager extends AbstractService {
   }
 
   private void startIssuing() {
-    timingThread = new Thread(this::issue, "aiperf-timing");
+    Thread timingThread = new Thread(this::issue, "aiperf-timing");
     timingThread.setDaemon(true);
     timingThread.setPriority(Thread.MAX_PRIORITY);
     timingThread.start();
@@ -104,12 +103,13 @@ final class TimingManager extends AbstractService {
     }
   }
 
+  /**
+   * Stops issuing. A flag and free slots wake the timing thread; an interrupt could land inside a
+   * bus send and turn a clean cancel into a failure.
+   */
   private void cancel() {
     cancelled = true;
-    Thread t = timingThread;
-    if (t != null) {
-      t.interrupt();
-    }
+    slots.release(config.concurrency());
   }
 
   @Override

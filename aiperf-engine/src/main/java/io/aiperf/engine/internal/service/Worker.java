@@ -6,6 +6,7 @@ import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.TransportProvider;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.api.spi.TransportProvider.Transport;
+import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.Credit;
 import io.aiperf.engine.internal.service.Messages.CreditReturn;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
@@ -56,6 +57,7 @@ final class Worker extends AbstractService {
     transport = provider.open(new TransportProvider.Options(base, headers, 1, CONNECT_TIMEOUT));
     timeout = config.endpoint().requestTimeout();
     track(bus.subscribe(DatasetReady.class, d -> dataset = d.conversations()));
+    track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
     track(bus.consume(Messages.CREDITS, Runnable::run, m -> onCredit((Credit) m)));
   }
@@ -68,9 +70,19 @@ final class Worker extends AbstractService {
   private void onCredit(Credit credit) {
     PreparedTurn turn = dataset.get(credit.conversation()).turns().get(credit.turn());
     RequestRecorder recorder = new RequestRecorder(credit, turn.inputTokens());
-    // Single-turn: each request is its own session, so it gets its own correlation id.
-    transport.send(new TransportProvider.Request(path, requestId(), requestId(), turn.body(),
-        timeout), recorder);
+    try {
+      // Single-turn: each request is its own session, so it gets its own correlation id.
+      transport.send(new TransportProvider.Request(path, requestId(), requestId(), turn.body(),
+          timeout), recorder);
+    } catch (RuntimeException e) {
+      // The credit must come back and the request must be accounted for, whatever happened.
+      recorder.onError("TransportError", "The request could not be sent: " + e, System.nanoTime());
+    }
+  }
+
+  /** Ends every request still in flight as cancelled (after the run's drain time). */
+  private void cancelInFlight(CancelInFlight c) {
+    transport.cancelInFlight(c.reason());
   }
 
   /** A random UUID without SecureRandom, which would contend on the send path. */

@@ -32,15 +32,20 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +62,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A "timing" handler first in the pipeline stamps each network read once, before TLS, HTTP
  *       decoding or SSE framing; every piece decoded from that read carries that stamp.
  *   <li>Keep-alive connections are pooled per event loop and touched only by that loop, so the pool
- *       needs no locks. Time spent getting a connection is reported apart from the request.
+ *       needs no locks. Getting a connection (TCP connect and TLS handshake included) is reported
+ *       apart from the request; the start stamp is taken when the connection is ready to write.
+ *   <li>A reused connection that the server closed while idle is retried once on a new connection
+ *       before any response byte arrived, so keep-alive races are not reported as server errors.
  * </ul>
  */
 final class NettyHttpTransport implements Transport {
@@ -70,6 +78,7 @@ final class NettyHttpTransport implements Transport {
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final String host;
   private final int port;
+  private final InetSocketAddress remote;
   private final String hostHeader;
   private final String basePath;
   private final String fixedHeaders;
@@ -83,8 +92,10 @@ final class NettyHttpTransport implements Transport {
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-    this.hostHeader = (host.contains(":") ? "[" + host + "]" : host)
-        + (uri.getPort() > 0 ? ":" + port : "");
+    // Resolved once, here: a DNS lookup on an event loop would delay the read stamps behind it.
+    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
+        : host, port);
+    this.hostHeader = host + (uri.getPort() > 0 ? ":" + port : "");
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     StringBuilder headers = new StringBuilder();
@@ -129,6 +140,13 @@ final class NettyHttpTransport implements Transport {
   }
 
   @Override
+  public void cancelInFlight(String reason) {
+    for (Loop loop : loops) {
+      loop.eventLoop.execute(() -> loop.cancelAll(reason));
+    }
+  }
+
+  @Override
   public void close() {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
   }
@@ -140,13 +158,35 @@ final class NettyHttpTransport implements Transport {
     final long timeoutNanos;
     long acquireStartNanos;
     ScheduledFuture<?> timeoutTask;
+    /** A second reference to the request bytes, kept while a retry is still possible. */
+    ByteBuf retryCopy;
+    boolean responseStarted;
     boolean keepAlive = true;
     boolean done;
+    Channel currentChannel;
 
     Exchange(ByteBuf request, ResponseListener listener, long timeoutNanos) {
       this.request = request;
       this.listener = listener;
       this.timeoutNanos = timeoutNanos;
+    }
+
+    /** The same request for a new connection; its timeout starts again when it is written. */
+    Exchange retryWith(ByteBuf bytes) {
+      Exchange retry = new Exchange(bytes, listener, timeoutNanos);
+      retry.acquireStartNanos = acquireStartNanos;
+      done = true;
+      if (timeoutTask != null) {
+        timeoutTask.cancel(false);
+      }
+      return retry;
+    }
+
+    void dropRetryCopy() {
+      if (retryCopy != null) {
+        retryCopy.release();
+        retryCopy = null;
+      }
     }
   }
 
@@ -154,13 +194,16 @@ final class NettyHttpTransport implements Transport {
   private static final class Connection {
     long lastReadNanos;
     Exchange exchange;
+    /** True between a 1xx interim response and the end of it, which are not the response. */
+    boolean skippingInterim;
   }
 
-  /** An event loop and its idle connections; every method runs on that loop. */
+  /** An event loop, its idle connections and its busy ones; every method runs on that loop. */
   private final class Loop {
     final EventLoop eventLoop;
     final Bootstrap bootstrap;
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    final Set<Channel> busy = new HashSet<>();
 
     Loop(EventLoop eventLoop, Duration connectTimeout) {
       this.eventLoop = eventLoop;
@@ -194,24 +237,52 @@ final class NettyHttpTransport implements Transport {
           return;
         }
       }
-      ChannelFuture connect = bootstrap.connect(host, port);
+      connect(exchange);
+    }
+
+    private void connect(Exchange exchange) {
+      ChannelFuture connect = bootstrap.connect(remote);
       connect.addListener(f -> {
-        if (f.isSuccess()) {
-          write(connect.channel(), exchange, clock.nanoTime() - exchange.acquireStartNanos, false);
-        } else {
+        if (!f.isSuccess()) {
+          exchange.dropRetryCopy();
           exchange.request.release();
-          exchange.done = true;
-          exchange.listener.onError("ConnectionError", describeConnectFailure(f.cause()),
-              clock.nanoTime());
+          notifyError(exchange, "ConnectionError", describeConnectFailure(f.cause()));
+          return;
         }
+        Channel ch = connect.channel();
+        SslHandler sslHandler = ch.pipeline().get(SslHandler.class);
+        if (sslHandler == null) {
+          write(ch, exchange, clock.nanoTime() - exchange.acquireStartNanos, false);
+          return;
+        }
+        // The handshake belongs to getting a connection, not to the request's latency.
+        sslHandler.handshakeFuture().addListener(h -> {
+          if (h.isSuccess()) {
+            write(ch, exchange, clock.nanoTime() - exchange.acquireStartNanos, false);
+          } else {
+            exchange.dropRetryCopy();
+            exchange.request.release();
+            ch.close();
+            notifyError(exchange, "TLSError", "TLS handshake with " + host + ":" + port
+                + " failed: " + describe(h.cause()));
+          }
+        });
       });
     }
 
     private void write(Channel channel, Exchange exchange, long waitNanos, boolean reused) {
       Connection connection = channel.pipeline().get(ClientHandler.class).connection;
       connection.exchange = exchange;
-      exchange.timeoutTask = eventLoop.schedule(() -> timeout(channel, exchange),
-          exchange.timeoutNanos, TimeUnit.NANOSECONDS);
+      connection.skippingInterim = false;
+      busy.add(channel);
+      if (reused && exchange.retryCopy == null && !exchange.responseStarted) {
+        exchange.retryCopy = exchange.request.retainedDuplicate();
+      }
+      if (exchange.timeoutTask == null) {
+        exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange), exchange.timeoutNanos,
+            TimeUnit.NANOSECONDS);
+      }
+      exchange.currentChannel = channel;
       long start = clock.nanoTime();
       exchange.listener.onRequestSent(waitNanos, reused, start);
       channel.writeAndFlush(exchange.request).addListener(f -> {
@@ -222,22 +293,43 @@ final class NettyHttpTransport implements Transport {
       });
     }
 
-    private void timeout(Channel channel, Exchange exchange) {
-      fail(channel, exchange, "Timeout", String.format(Locale.ROOT,
+    private void timeout(Exchange exchange) {
+      Channel channel = exchange.currentChannel;
+      String message = String.format(Locale.ROOT,
           "No complete response within the request timeout of %.3f s",
-          exchange.timeoutNanos / 1e9));
+          exchange.timeoutNanos / 1e9);
+      if (channel != null) {
+        fail(channel, exchange, "Timeout", message);
+      } else {
+        exchange.done = true;
+        notifyError(exchange, "Timeout", message);
+      }
     }
 
     void fail(Channel channel, Exchange exchange, String type, String message) {
       if (exchange.done) {
         return;
       }
+      busy.remove(channel);
+      channel.pipeline().get(ClientHandler.class).connection.exchange = null;
+      channel.close();
+      boolean connectionLost = type.equals("ConnectionError") || type.equals("ConnectionClosed");
+      if (connectionLost && exchange.retryCopy != null && !exchange.responseStarted) {
+        // The server closed an idle keep-alive connection as we reused it: not the server's
+        // answer to this request. Send it again, once, on a fresh connection.
+        ByteBuf again = exchange.retryCopy;
+        exchange.retryCopy = null;
+        Exchange retry = exchange.retryWith(again);
+        log.debug("Retrying a request on a new connection after: {}", message);
+        connect(retry);
+        return;
+      }
       exchange.done = true;
+      exchange.dropRetryCopy();
       if (exchange.timeoutTask != null) {
         exchange.timeoutTask.cancel(false);
       }
-      exchange.listener.onError(type, message, clock.nanoTime());
-      channel.close();
+      notifyError(exchange, type, message);
     }
 
     void complete(Channel channel, Exchange exchange, long nanos) {
@@ -246,14 +338,35 @@ final class NettyHttpTransport implements Transport {
       }
       exchange.done = true;
       exchange.timeoutTask.cancel(false);
-      Connection connection = channel.pipeline().get(ClientHandler.class).connection;
-      connection.exchange = null;
-      exchange.listener.onComplete(nanos);
-      if (exchange.keepAlive && channel.isActive()) {
-        idle.addLast(channel);
-      } else {
-        channel.close();
+      busy.remove(channel);
+      channel.pipeline().get(ClientHandler.class).connection.exchange = null;
+      try {
+        exchange.listener.onComplete(nanos);
+      } finally {
+        if (exchange.keepAlive && channel.isActive()) {
+          idle.addLast(channel);
+        } else {
+          channel.close();
+        }
       }
+    }
+
+    void cancelAll(String reason) {
+      for (Channel channel : new ArrayList<>(busy)) {
+        Exchange exchange = channel.pipeline().get(ClientHandler.class).connection.exchange;
+        if (exchange != null) {
+          exchange.dropRetryCopy();
+          fail(channel, exchange, "RequestCancellationError", reason);
+        }
+      }
+    }
+
+    private void notifyError(Exchange exchange, String type, String message) {
+      exchange.done = true;
+      if (exchange.timeoutTask != null) {
+        exchange.timeoutTask.cancel(false);
+      }
+      exchange.listener.onError(type, message, clock.nanoTime());
     }
   }
 
@@ -296,11 +409,25 @@ final class NettyHttpTransport implements Transport {
               "Malformed HTTP response: " + describe(http.decoderResult().cause()));
           return;
         }
+        if (!exchange.responseStarted) {
+          exchange.responseStarted = true;
+          exchange.dropRetryCopy();
+        }
         if (msg instanceof HttpResponse response) {
+          int status = response.status().code();
+          if (status >= 100 && status < 200 && status != 101) {
+            // 100 Continue, 103 Early Hints: interim, the real response follows.
+            connection.skippingInterim = !(msg instanceof LastHttpContent);
+            return;
+          }
           exchange.keepAlive = HttpUtil.isKeepAlive(response);
           String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-          exchange.listener.onResponseStart(response.status().code(), contentType,
-              connection.lastReadNanos);
+          exchange.listener.onResponseStart(status, contentType, connection.lastReadNanos);
+        } else if (connection.skippingInterim) {
+          if (msg instanceof LastHttpContent) {
+            connection.skippingInterim = false;
+          }
+          return;
         }
         if (msg instanceof HttpContent content) {
           ByteBuf buf = content.content();
@@ -324,6 +451,7 @@ final class NettyHttpTransport implements Transport {
             "The server closed the connection before the response was complete");
       }
       loop.idle.remove(ctx.channel());
+      loop.busy.remove(ctx.channel());
       ctx.fireChannelInactive();
     }
 

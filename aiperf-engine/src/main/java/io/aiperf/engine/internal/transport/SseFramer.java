@@ -38,6 +38,8 @@ public final class SseFramer {
   private String event;
   private String comment;
   private boolean lastWasCarriageReturn;
+  private int bomBytesLeft = 3;
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   /**
    * Creates a framer.
@@ -57,6 +59,17 @@ public final class SseFramer {
   public void feed(ByteBuffer bytes, long nanos) {
     while (bytes.hasRemaining()) {
       byte b = bytes.get();
+      if (bomBytesLeft > 0) {
+        // A UTF-8 byte order mark at the very start of the stream is not content.
+        if (b == BOM[3 - bomBytesLeft]) {
+          bomBytesLeft--;
+          continue;
+        }
+        for (int i = 0; i < 3 - bomBytesLeft; i++) {
+          appendToLine(BOM[i]);
+        }
+        bomBytesLeft = 0;
+      }
       if (b == '\n') {
         if (lastWasCarriageReturn) {
           lastWasCarriageReturn = false;
@@ -68,12 +81,16 @@ public final class SseFramer {
         endLine(nanos);
       } else {
         lastWasCarriageReturn = false;
-        if (lineLength == line.length) {
-          line = Arrays.copyOf(line, line.length * 2);
-        }
-        line[lineLength++] = b;
+        appendToLine(b);
       }
     }
+  }
+
+  private void appendToLine(byte b) {
+    if (lineLength == line.length) {
+      line = Arrays.copyOf(line, line.length * 2);
+    }
+    line[lineLength++] = b;
   }
 
   /**
@@ -122,7 +139,9 @@ public final class SseFramer {
       if (isField("data", nameEnd)) {
         appendData(valueStart);
       } else if (isField("event", nameEnd)) {
-        event = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8);
+        // Trimmed, as AIPerf does, so "event: error " is still an error event.
+        event = new String(line, valueStart, lineLength - valueStart, StandardCharsets.UTF_8)
+            .strip();
       }
       // "id" and "retry" do not matter to a benchmark; unknown fields are ignored per the spec.
     }

@@ -110,4 +110,18 @@ final class SseFramerTest {
     feed("data: " + big + "\n\n", 1);
     assertThat(messages.get(0).data()).isEqualTo(big);
   }
+
+  @Test
+  void leadingByteOrderMark_isIgnored() {
+    framer.feed(new byte[] {(byte) 0xEF, (byte) 0xBB}, 1);
+    framer.feed(new byte[] {(byte) 0xBF}, 1);
+    feed("data: x\n\n", 2);
+    assertThat(messages).containsExactly(new Message(null, "x", null, 2));
+  }
+
+  @Test
+  void eventName_isTrimmed() {
+    feed("event: error \ndata: boom\n\n", 1);
+    assertThat(messages).extracting(Message::event).containsExactly("error");
+  }
 }

@@ -1,0 +1,265 @@
+package io.aiperf.engine.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aiperf.api.spi.TransportProvider;
+import io.aiperf.api.spi.TransportProvider.ResponseListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The transport against a scripted loopback server that misbehaves on purpose. */
+final class NettyHttpTransportTest {
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : resources) {
+      c.close();
+    }
+  }
+
+  /** Serves each connection with a script: (connection index, socket) → behaviour. */
+  private int server(BiConsumer<Integer, Socket> script) throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    resources.add(server);
+    AtomicInteger connections = new AtomicInteger();
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket s = server.accept();
+          int index = connections.getAndIncrement();
+          Thread handler = new Thread(() -> {
+            try (s) {
+              script.accept(index, s);
+            } catch (IOException ignored) {
+              // the script ended the connection
+            }
+          });
+          handler.setDaemon(true);
+          handler.start();
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return server.getLocalPort();
+  }
+
+  /** Reads one request (headers and Content-Length body). */
+  private static String readRequest(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed");
+      }
+      head.append((char) b);
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase().startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    in.readNBytes(length);
+    return head.toString();
+  }
+
+  private static void write(Socket s, String text) {
+    try {
+      OutputStream out = s.getOutputStream();
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String ok(String body) {
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+        + "\r\n\r\n" + body;
+  }
+
+  private TransportProvider.Transport transport(int port) {
+    TransportProvider.Transport t = new HttpTransportProvider().open(new TransportProvider.Options(
+        URI.create("http://127.0.0.1:" + port), Map.of(), 1, Duration.ofSeconds(5)));
+    resources.add(t);
+    return t;
+  }
+
+  /** Records what the listener heard. */
+  private static final class Heard implements ResponseListener {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final StringBuilder body = new StringBuilder();
+    volatile boolean reused;
+    volatile boolean ended;
+
+    @Override
+    public void onRequestSent(long waitNanos, boolean connectionReused, long startNanos) {
+      reused = connectionReused;
+      events.add("sent");
+    }
+
+    @Override
+    public void onResponseStart(int status, String contentType, long nanos) {
+      events.add("status " + status);
+    }
+
+    @Override
+    public void onBody(ByteBuffer data, long nanos) {
+      synchronized (body) {
+        body.append(StandardCharsets.UTF_8.decode(data));
+      }
+    }
+
+    @Override
+    public void onComplete(long nanos) {
+      events.add("complete");
+      ended = true;
+    }
+
+    @Override
+    public void onError(String type, String message, long nanos) {
+      events.add("error " + type + ": " + message);
+      ended = true;
+    }
+  }
+
+  private static Heard send(TransportProvider.Transport t, Duration timeout) {
+    Heard heard = new Heard();
+    t.send(new TransportProvider.Request("/v1/chat/completions", "id", "corr",
+        "{}".getBytes(StandardCharsets.UTF_8), timeout), heard);
+    await().atMost(Duration.ofSeconds(20)).until(() -> heard.ended);
+    return heard;
+  }
+
+  @Test
+  void interimResponses_areNotTheResponse() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        for (int r = 0; r < 2; r++) {
+          readRequest(s.getInputStream());
+          write(s, "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n");
+          write(s, ok("{\"r\":" + r + "}"));
+        }
+      } catch (IOException ignored) {
+        // done
+      }
+    });
+    var t = transport(port);
+    Heard first = send(t, Duration.ofSeconds(10));
+    Heard second = send(t, Duration.ofSeconds(10));
+    assertThat(first.events).containsExactly("sent", "status 200", "complete");
+    assertThat(first.body.toString()).isEqualTo("{\"r\":0}");
+    assertThat(second.body.toString()).isEqualTo("{\"r\":1}");
+    assertThat(second.reused).isTrue();
+  }
+
+  @Test
+  void idleConnectionClosedByTheServer_isRetriedOnANewOne() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        if (i == 0) {
+          // Answer, then drop the connection only when the next request arrives on it,
+          // as a server whose keep-alive timer fires at that moment would.
+          write(s, ok("{\"first\":true}"));
+          readRequest(s.getInputStream());
+          s.setSoLinger(true, 0);
+          return;
+        }
+        write(s, ok("{\"second\":true}"));
+      } catch (IOException ignored) {
+        // done
+      }
+    });
+    var t = transport(port);
+    assertThat(send(t, Duration.ofSeconds(10)).events).containsExactly("sent", "status 200",
+        "complete");
+    Heard second = send(t, Duration.ofSeconds(10));
+    assertThat(second.events).last().isEqualTo("complete");
+    assertThat(second.body.toString()).isEqualTo("{\"second\":true}");
+    assertThat(second.reused).as("the retry went out on a new connection").isFalse();
+  }
+
+  @Test
+  void serverClosingMidResponse_isAnError() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        write(s, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n5\r\ndata:\r\n");
+      } catch (IOException ignored) {
+        // closing now
+      }
+    });
+    Heard heard = send(transport(port), Duration.ofSeconds(10));
+    assertThat(heard.events).last().asString()
+        .startsWith("error ConnectionClosed: The server closed the connection");
+  }
+
+  @Test
+  void noAnswer_timesOut() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        Thread.sleep(5_000);
+      } catch (IOException | InterruptedException ignored) {
+        // done
+      }
+    });
+    Heard heard = send(transport(port), Duration.ofMillis(200));
+    assertThat(heard.events).last().asString()
+        .isEqualTo("error Timeout: No complete response within the request timeout of 0.200 s");
+  }
+
+  @Test
+  void cancelInFlight_endsOpenExchanges() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        Thread.sleep(10_000);
+      } catch (IOException | InterruptedException ignored) {
+        // done
+      }
+    });
+    var t = transport(port);
+    Heard heard = new Heard();
+    t.send(new TransportProvider.Request("/p", "id", "corr", new byte[0], Duration.ofMinutes(5)),
+        heard);
+    await().atMost(Duration.ofSeconds(10)).until(() -> heard.events.contains("sent"));
+    t.cancelInFlight("stopped");
+    await().atMost(Duration.ofSeconds(10)).until(() -> heard.ended);
+    assertThat(heard.events).last().isEqualTo("error RequestCancellationError: stopped");
+  }
+
+  @Test
+  void refusedConnection_isAConnectionError() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Heard heard = send(transport(port), Duration.ofSeconds(5));
+    assertThat(heard.events).hasSize(1).first().asString()
+        .startsWith("error ConnectionError: Cannot connect to 127.0.0.1:" + port);
+  }
+}
