@@ -78,6 +78,20 @@ public final class Benchmark {
     DatasetConfig dataset = Datasets.synthetic();
     Integer concurrency;
     Integer requestCount;
+    Double requestRate;
+    ArrivalPattern arrivalPattern;
+    Double arrivalSmoothness;
+    Integer prefillConcurrency;
+    Duration benchmarkDuration;
+    Duration gracePeriod;
+    Integer warmupRequestCount;
+    Duration warmupDuration;
+    Integer warmupConcurrency;
+    Double warmupRequestRate;
+    Duration concurrencyRampDuration;
+    Duration requestRateRampDuration;
+    Double cancellationRate;
+    Duration cancellationDelay;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -93,8 +107,24 @@ public final class Benchmark {
     Builder(BenchmarkConfig c) {
       endpoint = c.endpoint();
       dataset = c.dataset();
-      concurrency = c.concurrency();
-      requestCount = c.requestCount();
+      concurrency = c.explicitConcurrency();
+      requestCount = c.explicitRequestCount();
+      requestRate = c.requestRate().isPresent() ? c.requestRate().getAsDouble() : null;
+      arrivalPattern = c.explicitArrivalPattern();
+      arrivalSmoothness = c.explicitArrivalSmoothness();
+      prefillConcurrency = c.prefillConcurrency().isPresent()
+          ? c.prefillConcurrency().getAsInt() : null;
+      benchmarkDuration = c.benchmarkDuration().orElse(null);
+      gracePeriod = c.explicitGracePeriod();
+      warmupRequestCount = c.warmupRequestCount().isPresent()
+          ? c.warmupRequestCount().getAsInt() : null;
+      warmupDuration = c.warmupDuration().orElse(null);
+      warmupConcurrency = c.explicitWarmupConcurrency();
+      warmupRequestRate = c.explicitWarmupRequestRate();
+      concurrencyRampDuration = c.concurrencyRampDuration().orElse(null);
+      requestRateRampDuration = c.requestRateRampDuration().orElse(null);
+      cancellationRate = c.cancellationRate() > 0 ? c.cancellationRate() : null;
+      cancellationDelay = c.explicitCancellationDelay();
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -129,7 +159,8 @@ public final class Benchmark {
     }
 
     /**
-     * Sets how many requests are in flight at once (AIPerf's {@code --concurrency}); default 1.
+     * Sets how many requests are in flight at once (AIPerf's {@code --concurrency}); default 1, or
+     * no limit when a request rate is set (then the concurrency is a ceiling).
      *
      * @param concurrency requests in flight, at least 1
      * @return this builder
@@ -141,13 +172,172 @@ public final class Benchmark {
 
     /**
      * Sets how many requests the run sends (AIPerf's {@code --request-count}); default
-     * {@code max(10, 2 × concurrency)}.
+     * {@code max(10, 2 × concurrency)}, 10 at a request rate, no limit with a benchmark duration.
      *
      * @param requestCount the number of requests, at least 1
      * @return this builder
      */
     public Builder requestCount(int requestCount) {
       this.requestCount = requestCount;
+      return this;
+    }
+
+    /**
+     * Sends requests at this mean rate (AIPerf's {@code --request-rate}), an open loop: send times
+     * come from the schedule, not from responses. With {@link #concurrency(int)} too, the
+     * concurrency is a ceiling on requests in flight.
+     *
+     * @param requestsPerSecond the mean rate, &gt; 0
+     * @return this builder
+     */
+    public Builder requestRate(double requestsPerSecond) {
+      this.requestRate = requestsPerSecond;
+      return this;
+    }
+
+    /**
+     * Spaces send times by this pattern (AIPerf's {@code --arrival-pattern}); default
+     * {@link ArrivalPattern#POISSON}. Needs a request rate.
+     *
+     * @param pattern the pattern
+     * @return this builder
+     */
+    public Builder arrivalPattern(ArrivalPattern pattern) {
+      this.arrivalPattern = Objects.requireNonNull(pattern, "arrivalPattern");
+      return this;
+    }
+
+    /**
+     * Sets the gamma shape k (AIPerf's {@code --arrival-smoothness}, vLLM's {@code --burstiness});
+     * implies {@link ArrivalPattern#GAMMA}.
+     *
+     * @param smoothness the shape, &gt; 0
+     * @return this builder
+     */
+    public Builder arrivalSmoothness(double smoothness) {
+      this.arrivalSmoothness = smoothness;
+      return this;
+    }
+
+    /**
+     * Caps requests still waiting for their first token (AIPerf's {@code --prefill-concurrency});
+     * streaming only, at most the concurrency. The loop becomes closed on prefill, so the result
+     * notes the coordinated omission this brings.
+     *
+     * @param prefillConcurrency the cap, at least 1
+     * @return this builder
+     */
+    public Builder prefillConcurrency(int prefillConcurrency) {
+      this.prefillConcurrency = prefillConcurrency;
+      return this;
+    }
+
+    /**
+     * Stops issuing after this long (AIPerf's {@code --benchmark-duration}); requests in flight then
+     * get the grace period, and the rest are cancelled and counted.
+     *
+     * @param duration the issuing time, positive
+     * @return this builder
+     */
+    public Builder benchmarkDuration(Duration duration) {
+      this.benchmarkDuration = Objects.requireNonNull(duration, "benchmarkDuration");
+      return this;
+    }
+
+    /**
+     * How long requests in flight may still finish after a duration-bounded run stops issuing
+     * (AIPerf's {@code --benchmark-grace-period}); default 30 s.
+     *
+     * @param grace the grace period, zero or positive
+     * @return this builder
+     */
+    public Builder gracePeriod(Duration grace) {
+      this.gracePeriod = Objects.requireNonNull(grace, "gracePeriod");
+      return this;
+    }
+
+    /**
+     * Runs a warmup phase of this many requests first; its records are discarded. It uses the
+     * profiling load settings unless {@link #warmupConcurrency} or {@link #warmupRequestRate} say
+     * otherwise.
+     *
+     * @param count the warmup requests, at least 1
+     * @return this builder
+     */
+    public Builder warmupRequestCount(int count) {
+      this.warmupRequestCount = count;
+      return this;
+    }
+
+    /**
+     * Runs a warmup phase of this long first; its records are discarded.
+     *
+     * @param duration the warmup time, positive
+     * @return this builder
+     */
+    public Builder warmupDuration(Duration duration) {
+      this.warmupDuration = Objects.requireNonNull(duration, "warmupDuration");
+      return this;
+    }
+
+    /**
+     * Overrides the concurrency during warmup.
+     *
+     * @param concurrency the warmup concurrency, at least 1
+     * @return this builder
+     */
+    public Builder warmupConcurrency(int concurrency) {
+      this.warmupConcurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Overrides the request rate during warmup.
+     *
+     * @param requestsPerSecond the warmup rate, &gt; 0
+     * @return this builder
+     */
+    public Builder warmupRequestRate(double requestsPerSecond) {
+      this.warmupRequestRate = requestsPerSecond;
+      return this;
+    }
+
+    /**
+     * Raises the concurrency linearly from 1 to its target over this time
+     * ({@code --concurrency-ramp-duration}).
+     *
+     * @param duration the ramp, positive
+     * @return this builder
+     */
+    public Builder concurrencyRampDuration(Duration duration) {
+      this.concurrencyRampDuration = Objects.requireNonNull(duration, "concurrencyRampDuration");
+      return this;
+    }
+
+    /**
+     * Raises the request rate linearly to its target over this time
+     * ({@code --request-rate-ramp-duration}).
+     *
+     * @param duration the ramp, positive
+     * @return this builder
+     */
+    public Builder requestRateRampDuration(Duration duration) {
+      this.requestRateRampDuration = Objects.requireNonNull(duration, "requestRateRampDuration");
+      return this;
+    }
+
+    /**
+     * Cancels this percentage of requests, each after the delay counted from the moment it was
+     * fully sent ({@code --request-cancellation-rate}, {@code --request-cancellation-delay}). A
+     * cancelled request is an error record with code 499.
+     *
+     * @param percent share of requests to cancel, 0 to 100
+     * @param delay time after the request was sent
+     * @return this builder
+     */
+    public Builder requestCancellation(double percent, Duration delay) {
+      this.cancellationRate = percent;
+      this.cancellationDelay = Objects.requireNonNull(delay, "cancellation delay");
       return this;
     }
 
@@ -292,6 +482,7 @@ public final class Benchmark {
       if (recordProcessors != null && recordProcessors < 1) {
         problems.add(fmt("recordProcessors was '%d' but it must be at least 1", recordProcessors));
       }
+      validateLoad(problems);
       if (startupTimeout.isNegative() || startupTimeout.isZero()) {
         problems.add("startupTimeout was '" + startupTimeout + "' but it must be positive");
       }
@@ -323,6 +514,78 @@ public final class Benchmark {
      */
     public BenchmarkRun start() {
       return Benchmark.start(build());
+    }
+
+    private void validateLoad(List<String> problems) {
+      if (requestRate != null && !(requestRate > 0)) {
+        problems.add(fmt("requestRate was '%s' but it must be > 0", requestRate));
+      }
+      if (warmupRequestRate != null && !(warmupRequestRate > 0)) {
+        problems.add(fmt("warmupRequestRate was '%s' but it must be > 0", warmupRequestRate));
+      }
+      if (arrivalSmoothness != null && !(arrivalSmoothness > 0)) {
+        problems.add(fmt("arrivalSmoothness was '%s' but it must be > 0", arrivalSmoothness));
+      }
+      if (arrivalSmoothness != null && arrivalPattern != null
+          && arrivalPattern != ArrivalPattern.GAMMA) {
+        problems.add("arrivalSmoothness was '" + arrivalSmoothness + "' but it applies to the gamma"
+            + " pattern only, and arrivalPattern is " + arrivalPattern);
+      }
+      if ((arrivalPattern != null || arrivalSmoothness != null) && requestRate == null) {
+        problems.add("arrivalPattern was set but it needs requestRate (the pattern spaces a rate)");
+      }
+      if (requestRateRampDuration != null && requestRate == null) {
+        problems.add("requestRateRampDuration was set but it needs requestRate");
+      }
+      if (prefillConcurrency != null) {
+        if (prefillConcurrency < 1) {
+          problems.add(fmt("prefillConcurrency was '%d' but it must be at least 1",
+              prefillConcurrency));
+        } else if (concurrency != null && prefillConcurrency > concurrency) {
+          problems.add(fmt("prefillConcurrency was '%d' but it cannot exceed concurrency (%d)",
+              prefillConcurrency, concurrency));
+        }
+        if (endpoint != null && !endpoint.streaming()) {
+          problems.add("prefillConcurrency was set but it needs streaming: the first token is"
+              + " only seen in a stream");
+        }
+      }
+      if (warmupConcurrency != null && warmupConcurrency < 1) {
+        problems.add(fmt("warmupConcurrency was '%d' but it must be at least 1",
+            warmupConcurrency));
+      }
+      if (warmupRequestCount != null && warmupRequestCount < 1) {
+        problems.add(fmt("warmupRequestCount was '%d' but it must be at least 1",
+            warmupRequestCount));
+      }
+      if (warmupRequestCount != null && warmupDuration != null) {
+        problems.add("warmupRequestCount and warmupDuration were both set but a warmup ends by"
+            + " one of them");
+      }
+      positive("benchmarkDuration", benchmarkDuration, problems);
+      positive("warmupDuration", warmupDuration, problems);
+      positive("concurrencyRampDuration", concurrencyRampDuration, problems);
+      positive("requestRateRampDuration", requestRateRampDuration, problems);
+      if (gracePeriod != null && gracePeriod.isNegative()) {
+        problems.add("gracePeriod was '" + gracePeriod + "' but it must be zero or positive");
+      }
+      if (gracePeriod != null && benchmarkDuration == null) {
+        problems.add("gracePeriod was set but it applies to benchmarkDuration runs only");
+      }
+      if (cancellationRate != null && !(cancellationRate >= 0 && cancellationRate <= 100)) {
+        problems.add(fmt("request cancellation rate was '%s' but it must be a percentage from 0"
+            + " to 100", cancellationRate));
+      }
+      if (cancellationDelay != null && cancellationDelay.isNegative()) {
+        problems.add("request cancellation delay was '" + cancellationDelay
+            + "' but it must be zero or positive");
+      }
+    }
+
+    private static void positive(String name, Duration d, List<String> problems) {
+      if (d != null && (d.isNegative() || d.isZero())) {
+        problems.add(name + " was '" + d + "' but it must be positive");
+      }
     }
 
     private static void validateEndpoint(EndpointConfig e, List<String> problems) {

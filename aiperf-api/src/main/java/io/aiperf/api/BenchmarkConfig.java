@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * An immutable, validated benchmark configuration, made by {@link Benchmark.Builder#build()}.
@@ -14,8 +16,24 @@ import java.util.Optional;
 public final class BenchmarkConfig {
   private final EndpointConfig endpoint;
   private final DatasetConfig dataset;
+  private final Integer explicitConcurrency;
+  private final Integer explicitRequestCount;
   private final int concurrency;
   private final int requestCount;
+  private final Double requestRate;
+  private final ArrivalPattern arrivalPattern;
+  private final Double arrivalSmoothness;
+  private final Integer prefillConcurrency;
+  private final Duration benchmarkDuration;
+  private final Duration gracePeriod;
+  private final Integer warmupRequestCount;
+  private final Duration warmupDuration;
+  private final Integer warmupConcurrency;
+  private final Double warmupRequestRate;
+  private final Duration concurrencyRampDuration;
+  private final Duration requestRateRampDuration;
+  private final double cancellationRate;
+  private final Duration cancellationDelay;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -29,8 +47,32 @@ public final class BenchmarkConfig {
   BenchmarkConfig(Benchmark.Builder b) {
     this.endpoint = b.endpoint;
     this.dataset = b.dataset;
-    this.concurrency = b.concurrency == null ? 1 : b.concurrency;
-    this.requestCount = b.requestCount == null ? Math.max(10, 2 * concurrency) : b.requestCount;
+    this.explicitConcurrency = b.concurrency;
+    this.explicitRequestCount = b.requestCount;
+    this.requestRate = b.requestRate;
+    this.concurrency = b.concurrency != null ? b.concurrency : b.requestRate != null ? 0 : 1;
+    this.benchmarkDuration = b.benchmarkDuration;
+    if (b.requestCount != null) {
+      this.requestCount = b.requestCount;
+    } else if (b.benchmarkDuration != null) {
+      this.requestCount = 0;
+    } else if (b.requestRate != null) {
+      this.requestCount = 10;
+    } else {
+      this.requestCount = Math.max(10, 2 * concurrency);
+    }
+    this.arrivalPattern = b.arrivalPattern;
+    this.arrivalSmoothness = b.arrivalSmoothness;
+    this.prefillConcurrency = b.prefillConcurrency;
+    this.gracePeriod = b.gracePeriod;
+    this.warmupRequestCount = b.warmupRequestCount;
+    this.warmupDuration = b.warmupDuration;
+    this.warmupConcurrency = b.warmupConcurrency;
+    this.warmupRequestRate = b.warmupRequestRate;
+    this.concurrencyRampDuration = b.concurrencyRampDuration;
+    this.requestRateRampDuration = b.requestRateRampDuration;
+    this.cancellationRate = b.cancellationRate == null ? 0 : b.cancellationRate;
+    this.cancellationDelay = b.cancellationDelay;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -72,7 +114,7 @@ public final class BenchmarkConfig {
   /**
    * Returns the maximum number of requests in flight.
    *
-   * @return the concurrency
+   * @return the concurrency, 0 for no limit (a request rate without a ceiling)
    */
   public int concurrency() {
     return concurrency;
@@ -81,10 +123,180 @@ public final class BenchmarkConfig {
   /**
    * Returns the number of requests to send.
    *
-   * @return the request count
+   * @return the request count, 0 when only the benchmark duration bounds the run
    */
   public int requestCount() {
     return requestCount;
+  }
+
+  /**
+   * Returns the mean request rate of an open-loop run.
+   *
+   * @return requests per second, empty in concurrency mode
+   */
+  public OptionalDouble requestRate() {
+    return requestRate == null ? OptionalDouble.empty() : OptionalDouble.of(requestRate);
+  }
+
+  /**
+   * Returns how send times are spaced at the request rate.
+   *
+   * @return the pattern: the one set, gamma when only a smoothness was set, else Poisson
+   */
+  public ArrivalPattern arrivalPattern() {
+    if (arrivalPattern != null) {
+      return arrivalPattern;
+    }
+    return arrivalSmoothness != null ? ArrivalPattern.GAMMA : ArrivalPattern.POISSON;
+  }
+
+  /**
+   * Returns the gamma shape.
+   *
+   * @return the smoothness, 1.0 by default
+   */
+  public double arrivalSmoothness() {
+    return arrivalSmoothness == null ? 1.0 : arrivalSmoothness;
+  }
+
+  /**
+   * Returns the cap on requests waiting for their first token.
+   *
+   * @return the cap, empty when none
+   */
+  public OptionalInt prefillConcurrency() {
+    return prefillConcurrency == null ? OptionalInt.empty() : OptionalInt.of(prefillConcurrency);
+  }
+
+  /**
+   * Returns how long the run issues requests.
+   *
+   * @return the duration, empty when the request count bounds the run
+   */
+  public Optional<Duration> benchmarkDuration() {
+    return Optional.ofNullable(benchmarkDuration);
+  }
+
+  /**
+   * Returns how long requests in flight may finish after a duration-bounded run stops issuing.
+   *
+   * @return the grace period, 30 s by default
+   */
+  public Duration gracePeriod() {
+    return gracePeriod == null ? Duration.ofSeconds(30) : gracePeriod;
+  }
+
+  /**
+   * Returns the warmup's request count.
+   *
+   * @return the count, empty when the warmup is by duration or absent
+   */
+  public OptionalInt warmupRequestCount() {
+    return warmupRequestCount == null ? OptionalInt.empty() : OptionalInt.of(warmupRequestCount);
+  }
+
+  /**
+   * Returns the warmup's duration.
+   *
+   * @return the duration, empty when the warmup is by count or absent
+   */
+  public Optional<Duration> warmupDuration() {
+    return Optional.ofNullable(warmupDuration);
+  }
+
+  /**
+   * Tells whether the run starts with a warmup phase.
+   *
+   * @return true when a warmup count or duration is set
+   */
+  public boolean hasWarmup() {
+    return warmupRequestCount != null || warmupDuration != null;
+  }
+
+  /**
+   * Returns the warmup's concurrency.
+   *
+   * @return the override, else the profiling concurrency
+   */
+  public int warmupConcurrency() {
+    return warmupConcurrency != null ? warmupConcurrency : concurrency;
+  }
+
+  /**
+   * Returns the warmup's request rate.
+   *
+   * @return the override, else the profiling rate (empty in concurrency mode)
+   */
+  public OptionalDouble warmupRequestRate() {
+    return warmupRequestRate != null ? OptionalDouble.of(warmupRequestRate) : requestRate();
+  }
+
+  /**
+   * Returns the concurrency ramp.
+   *
+   * @return the ramp time, empty for none
+   */
+  public Optional<Duration> concurrencyRampDuration() {
+    return Optional.ofNullable(concurrencyRampDuration);
+  }
+
+  /**
+   * Returns the request rate ramp.
+   *
+   * @return the ramp time, empty for none
+   */
+  public Optional<Duration> requestRateRampDuration() {
+    return Optional.ofNullable(requestRateRampDuration);
+  }
+
+  /**
+   * Returns the share of requests to cancel.
+   *
+   * @return percent, 0 by default
+   */
+  public double cancellationRate() {
+    return cancellationRate;
+  }
+
+  /**
+   * Returns how long after being sent a request picked for cancellation is cancelled.
+   *
+   * @return the delay, zero by default
+   */
+  public Duration cancellationDelay() {
+    return cancellationDelay == null ? Duration.ZERO : cancellationDelay;
+  }
+
+  Integer explicitConcurrency() {
+    return explicitConcurrency;
+  }
+
+  Integer explicitRequestCount() {
+    return explicitRequestCount;
+  }
+
+  ArrivalPattern explicitArrivalPattern() {
+    return arrivalPattern;
+  }
+
+  Double explicitArrivalSmoothness() {
+    return arrivalSmoothness;
+  }
+
+  Duration explicitGracePeriod() {
+    return gracePeriod;
+  }
+
+  Integer explicitWarmupConcurrency() {
+    return warmupConcurrency;
+  }
+
+  Double explicitWarmupRequestRate() {
+    return warmupRequestRate;
+  }
+
+  Duration explicitCancellationDelay() {
+    return cancellationDelay;
   }
 
   /**
@@ -96,7 +308,8 @@ public final class BenchmarkConfig {
     if (workers != null) {
       return workers;
     }
-    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), concurrency));
+    int cpus = Runtime.getRuntime().availableProcessors();
+    return Math.max(1, concurrency > 0 ? Math.min(cpus, concurrency) : cpus);
   }
 
   /**

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * @param errors the error summary, most frequent first
  * @param requestsSent requests sent to the server
  * @param requestsCompleted requests that ended successfully
- * @param requestsFailed requests that ended with an error
+ * @param requestsFailed requests that ended with an error, cancellations excepted
+ * @param requestsCancelled requests cancelled by aiperf (asked-for cancellation, or still in flight
+ *     after a cancel or the grace period); sent = completed + failed + cancelled
  * @param startTime wall-clock start of the first request
  * @param endTime wall-clock end of the last response
  * @param wasCancelled whether the run was stopped before it finished
@@ -38,6 +40,7 @@ public record BenchmarkResult(
     long requestsSent,
     long requestsCompleted,
     long requestsFailed,
+    long requestsCancelled,
     Instant startTime,
     Instant endTime,
     boolean wasCancelled,
@@ -87,13 +90,13 @@ public record BenchmarkResult(
   }
 
   /**
-   * Returns the fraction of ended requests that failed.
+   * Returns the fraction of ended requests that did not succeed.
    *
-   * @return errors / (completed + errors), 0 when nothing ended
+   * @return (failed + cancelled) / sent, 0 when nothing was sent
    */
   public double errorRate() {
-    long ended = requestsCompleted + requestsFailed;
-    return ended == 0 ? 0 : (double) requestsFailed / ended;
+    long ended = requestsCompleted + requestsFailed + requestsCancelled;
+    return ended == 0 ? 0 : (double) (requestsFailed + requestsCancelled) / ended;
   }
 
   /**

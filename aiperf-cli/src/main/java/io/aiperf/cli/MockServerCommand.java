@@ -36,11 +36,19 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--fast", description = "No delays at all: measures the client's ceiling.")
   boolean fast;
 
+  @Option(names = "--stall-every", defaultValue = "0",
+      description = "Every Nth request waits --stall-ms longer for its first token (0 = never).")
+  int stallEvery;
+
+  @Option(names = "--stall-ms", defaultValue = "0", description = "Length of a stall in ms.")
+  double stallMs;
+
   @Override
   public Integer call() throws Exception {
     MockServerOptions options;
     try {
-      options = MockCommandSupport.options(host, port, ttftMs, itlMs, errorRate, seed, fast);
+      options = MockCommandSupport.options(host, port, ttftMs, itlMs, errorRate, seed, fast,
+          stallEvery, stallMs);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("Error: " + e.getMessage());
       return AiperfCommand.EXIT_USAGE;
@@ -64,8 +72,9 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
     private MockCommandSupport() {}
 
     static MockServerOptions options(String host, int port, double ttftMs, double itlMs,
-        double errorRate, long seed, boolean fast) {
+        double errorRate, long seed, boolean fast, int stallEvery, double stallMs) {
       return MockServerOptions.builder()
+          .stall(stallEvery, Duration.ofNanos(Math.round(stallMs * 1e6)))
           .host(host)
           .port(port)
           .ttft(Duration.ofNanos(Math.round(ttftMs * 1e6)))

@@ -2,6 +2,7 @@ package io.aiperf.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiperf.api.ArrivalPattern;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.BenchmarkFailedException;
 import io.aiperf.api.BenchmarkListener;
@@ -63,6 +64,59 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = {"--request-count", "--num-requests"},
       description = "Requests to send (default max(10, 2 x concurrency)).")
   Integer requestCount;
+
+  @Option(names = "--request-rate",
+      description = "Mean requests per second (open loop); --concurrency becomes a ceiling.")
+  Double requestRate;
+
+  @Option(names = "--arrival-pattern",
+      description = "Spacing at a request rate: constant, poisson or gamma (default poisson).")
+  String arrivalPattern;
+
+  @Option(names = "--arrival-smoothness",
+      description = "Gamma shape k (vLLM --burstiness): 1 Poisson, <1 burstier, >1 smoother.")
+  Double arrivalSmoothness;
+
+  @Option(names = "--prefill-concurrency",
+      description = "Cap on requests waiting for their first token (streaming only).")
+  Integer prefillConcurrency;
+
+  @Option(names = "--benchmark-duration",
+      description = "Stop issuing after this many seconds.")
+  Double benchmarkDuration;
+
+  @Option(names = "--benchmark-grace-period",
+      description = "Seconds in-flight requests may finish after --benchmark-duration (default 30);"
+          + " the rest are cancelled and counted.")
+  Double gracePeriod;
+
+  @Option(names = "--warmup-request-count", description = "Warmup requests, discarded.")
+  Integer warmupRequestCount;
+
+  @Option(names = "--warmup-duration", description = "Warmup seconds, discarded.")
+  Double warmupDuration;
+
+  @Option(names = "--warmup-concurrency", description = "Concurrency during warmup (default: the profiling one).")
+  Integer warmupConcurrency;
+
+  @Option(names = "--warmup-request-rate", description = "Request rate during warmup (default: the profiling one).")
+  Double warmupRequestRate;
+
+  @Option(names = "--concurrency-ramp-duration",
+      description = "Seconds to raise the concurrency linearly from 1 to its target.")
+  Double concurrencyRampDuration;
+
+  @Option(names = "--request-rate-ramp-duration",
+      description = "Seconds to raise the request rate linearly to its target.")
+  Double requestRateRampDuration;
+
+  @Option(names = "--request-cancellation-rate",
+      description = "Percent of requests to cancel (error code 499).")
+  Double cancellationRate;
+
+  @Option(names = "--request-cancellation-delay", defaultValue = "0",
+      description = "Seconds after a request is fully sent before it is cancelled (default ${DEFAULT-VALUE}).")
+  double cancellationDelay;
 
   @Option(names = {"--isl", "--synthetic-input-tokens-mean"}, defaultValue = "550",
       description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}).")
@@ -136,6 +190,14 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--mock-fast", description = "With --url mock: no delays (client ceiling).")
   boolean mockFast;
 
+  @Option(names = "--mock-stall-every", defaultValue = "0",
+      description = "With --url mock: every Nth request stalls --mock-stall-ms before its first token.")
+  int mockStallEvery;
+
+  @Option(names = "--mock-stall-ms", defaultValue = "0",
+      description = "With --url mock: length of a stall in ms.")
+  double mockStallMs;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -161,7 +223,7 @@ final class ProfileCommand implements Callable<Integer> {
       if (mock) {
         try {
           server = MockLlmServer.start(MockServerCommand.MockCommandSupport.options("127.0.0.1",
-              0, mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast));
+              0, mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs));
         } catch (IllegalArgumentException e) {
           return usageError(err, List.of(e.getMessage()));
         }
@@ -212,6 +274,10 @@ final class ProfileCommand implements Callable<Integer> {
       if (recordProcessors != null) {
         builder.recordProcessors(recordProcessors);
       }
+      applyLoad(builder, problems);
+      if (!problems.isEmpty()) {
+        return usageError(err, problems);
+      }
       builder.artifactDir(artifactDir != null ? artifactDir : defaultArtifactDir());
       if (!ui.equals("none")) {
         builder.listener(new ProgressPrinter(err));
@@ -255,6 +321,63 @@ final class ProfileCommand implements Callable<Integer> {
       out.flush();
       err.flush();
     }
+  }
+
+  private void applyLoad(Benchmark.Builder b, List<String> problems) {
+    if (requestRate != null) {
+      b.requestRate(requestRate);
+    }
+    if (arrivalPattern != null) {
+      try {
+        b.arrivalPattern(ArrivalPattern.valueOf(arrivalPattern.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        problems.add("--arrival-pattern was '" + arrivalPattern
+            + "' but it must be constant, poisson or gamma");
+      }
+    }
+    if (arrivalSmoothness != null) {
+      b.arrivalSmoothness(arrivalSmoothness);
+    }
+    if (prefillConcurrency != null) {
+      b.prefillConcurrency(prefillConcurrency);
+    }
+    seconds("--benchmark-duration", benchmarkDuration, problems, b::benchmarkDuration);
+    seconds("--benchmark-grace-period", gracePeriod, problems, b::gracePeriod);
+    if (warmupRequestCount != null) {
+      b.warmupRequestCount(warmupRequestCount);
+    }
+    seconds("--warmup-duration", warmupDuration, problems, b::warmupDuration);
+    if (warmupConcurrency != null) {
+      b.warmupConcurrency(warmupConcurrency);
+    }
+    if (warmupRequestRate != null) {
+      b.warmupRequestRate(warmupRequestRate);
+    }
+    seconds("--concurrency-ramp-duration", concurrencyRampDuration, problems,
+        b::concurrencyRampDuration);
+    seconds("--request-rate-ramp-duration", requestRateRampDuration, problems,
+        b::requestRateRampDuration);
+    if (cancellationRate != null) {
+      if (!Double.isFinite(cancellationDelay)) {
+        problems.add("--request-cancellation-delay was '" + cancellationDelay
+            + "' but it must be a number of seconds");
+      } else {
+        b.requestCancellation(cancellationRate, Duration.ofNanos((long) (cancellationDelay * 1e9)));
+      }
+    }
+  }
+
+  /** Seconds as a Duration; NaN and infinities are reported, not passed on. */
+  private static void seconds(String flag, Double value, List<String> problems,
+      java.util.function.Consumer<Duration> set) {
+    if (value == null) {
+      return;
+    }
+    if (!Double.isFinite(value)) {
+      problems.add(flag + " was '" + value + "' but it must be a finite number of seconds");
+      return;
+    }
+    set.accept(Duration.ofNanos(Math.round(value * 1e9)));
   }
 
   private int usageError(PrintWriter err, List<String> problems) {
@@ -330,8 +453,16 @@ final class ProfileCommand implements Callable<Integer> {
     return colon < 0 ? h : h.substring(0, colon + 1) + "<redacted>";
   }
 
+  /** AIPerf's run directory name: model, service kind, endpoint type, stimulus. */
   private Path defaultArtifactDir() {
-    String stimulus = "concurrency" + (concurrency == null ? 1 : concurrency);
+    List<String> parts = new ArrayList<>();
+    if (concurrency != null || requestRate == null) {
+      parts.add("concurrency" + (concurrency == null ? 1 : concurrency));
+    }
+    if (requestRate != null) {
+      parts.add("request_rate" + requestRate); // a float, as AIPerf writes it: request_rate10.0
+    }
+    String stimulus = String.join("-", parts);
     String name = model.replace('/', '_') + "-openai-" + endpointType + "-" + stimulus;
     return Path.of("artifacts", name);
   }
@@ -363,15 +494,25 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public void onStart(io.aiperf.api.BenchmarkConfig config) {
-      err.println("Profiling: " + config.requestCount() + " requests at concurrency "
-          + config.concurrency() + " against " + config.endpoint().url());
+      String count = config.requestCount() > 0 ? config.requestCount() + " requests"
+          : "for " + config.benchmarkDuration().map(d -> d.toMillis() / 1000.0 + " s").orElse("");
+      String load = config.requestRate().isPresent()
+          ? config.requestRate().getAsDouble() + " requests/s ("
+              + config.arrivalPattern().name().toLowerCase(Locale.ROOT) + ")"
+              + (config.concurrency() > 0 ? ", at most " + config.concurrency() + " in flight" : "")
+          : "concurrency " + config.concurrency();
+      err.println("Profiling: " + count + " at " + load + " against " + config.endpoint().url());
       err.flush();
     }
 
     @Override
     public void onProgress(long completed, long errors, long total) {
-      err.printf(Locale.ROOT, "Profiling: %d/%d requests done (%.0f%%), %d errors%n", completed,
-          total, total > 0 ? 100.0 * completed / total : 0, errors);
+      if (total > 0) {
+        err.printf(Locale.ROOT, "Profiling: %d/%d requests done (%.0f%%), %d errors%n", completed,
+            total, 100.0 * completed / total, errors);
+      } else {
+        err.printf(Locale.ROOT, "Profiling: %d requests done, %d errors%n", completed, errors);
+      }
       err.flush();
     }
   }

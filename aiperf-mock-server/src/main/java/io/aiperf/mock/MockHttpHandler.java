@@ -198,9 +198,11 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         if (parsed.stream()) {
             // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
             boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
-            exchange = new TokenStream(completion, arrivalNanos, keepAlive && chunked);
+            exchange = new TokenStream(completion, arrivalNanos + state.stallNanos(),
+                    keepAlive && chunked);
         } else {
-            exchange = new DelayedAnswer(completion, arrivalNanos, keepAlive, req.protocolVersion());
+            exchange = new DelayedAnswer(completion, arrivalNanos + state.stallNanos(), keepAlive,
+                    req.protocolVersion());
         }
         active = exchange;
         exchange.start(req.protocolVersion());

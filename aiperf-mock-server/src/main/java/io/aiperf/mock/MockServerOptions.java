@@ -32,8 +32,12 @@ public final class MockServerOptions {
     private final long seed;
     private final boolean fast;
     private final int ioThreads;
+    private final int stallEvery;
+    private final Duration stall;
 
     private MockServerOptions(Builder b) {
+        this.stallEvery = b.stallEvery;
+        this.stall = b.stall;
         this.host = b.host;
         this.port = b.port;
         this.ttft = b.ttft;
@@ -67,7 +71,27 @@ public final class MockServerOptions {
                 .errorRate(errorRate)
                 .seed(seed)
                 .fast(fast)
-                .ioThreads(ioThreads);
+                .ioThreads(ioThreads)
+                .stall(stallEvery, stall);
+    }
+
+    /**
+     * Returns how often a request stalls: every Nth inference request waits {@link #stall()} more
+     * before its first token.
+     *
+     * @return N, 0 for never
+     */
+    public int stallEvery() {
+        return stallEvery;
+    }
+
+    /**
+     * Returns the extra time to first token of a stalled request.
+     *
+     * @return the stall
+     */
+    public Duration stall() {
+        return stall;
     }
 
     /**
@@ -212,8 +236,24 @@ public final class MockServerOptions {
         private long seed;
         private boolean fast;
         private int ioThreads;
+        private int stallEvery;
+        private Duration stall = Duration.ZERO;
 
         private Builder() {}
+
+        /**
+         * Makes every Nth inference request wait this much longer for its first token (a TTFT
+         * spike), e.g. to show coordinated omission in a client. Ignored in fast mode.
+         *
+         * @param every N, 0 for never
+         * @param extra the extra delay, &gt;= 0
+         * @return this builder
+         */
+        public Builder stall(int every, Duration extra) {
+            this.stallEvery = every;
+            this.stall = extra;
+            return this;
+        }
 
         /**
          * Sets the host name or IP address to listen on (default {@value MockServerOptions#DEFAULT_HOST}).
@@ -324,6 +364,11 @@ public final class MockServerOptions {
                 throw new IllegalArgumentException(
                         "errorRate was '" + errorRate + "' but it must be a percentage between 0 and 100");
             }
+            if (stallEvery < 0) {
+                throw new IllegalArgumentException(
+                        "stallEvery was '" + stallEvery + "' but it must be >= 0 (0 = never)");
+            }
+            checkDelay("stall", stall);
             if (ioThreads < 0) {
                 throw new IllegalArgumentException(
                         "ioThreads was '" + ioThreads + "' but it must be >= 0 (0 = one per processor)");

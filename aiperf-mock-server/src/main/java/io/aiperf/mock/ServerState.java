@@ -16,7 +16,11 @@ final class ServerState {
     /** Null unless the rate is strictly between 0 and 100, so 0 and 100 never touch shared state. */
     private final Random errorSampler;
 
+    private final AtomicLong inference = new AtomicLong();
+    private final long stallNanos;
+
     ServerState(MockServerOptions options) {
+        this.stallNanos = options.fast() ? 0 : options.stall().toNanos();
         this.options = options;
         this.ttftNanos = options.effectiveTtft().toNanos();
         this.itlNanos = options.effectiveItl().toNanos();
@@ -32,6 +36,15 @@ final class ServerState {
 
     long requestCount() {
         return requests.sum();
+    }
+
+    /** Extra delay before this inference request's first token: a stall every Nth request. */
+    long stallNanos() {
+        int every = options.stallEvery();
+        if (every == 0 || stallNanos == 0) {
+            return 0;
+        }
+        return inference.incrementAndGet() % every == 0 ? stallNanos : 0;
     }
 
     boolean injectError() {

@@ -15,5 +15,7 @@ public enum MetricFlag {
   /** Larger values are better (for goodput SLOs). */
   LARGER_IS_BETTER,
   /** Describes failed requests; shown in the error summary rather than the metrics table. */
-  ERROR_ONLY
+  ERROR_ONLY,
+  /** Computed only for open-loop runs (a request rate), where an intended send time exists. */
+  OPEN_LOOP_ONLY
 }

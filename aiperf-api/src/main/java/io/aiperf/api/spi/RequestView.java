@@ -22,6 +22,22 @@ public interface RequestView {
   long startNanos();
 
   /**
+   * Returns when the request was meant to be sent: the schedule's time in open-loop (request rate)
+   * runs, the issue time otherwise. Latencies measured from here include the client's own delays,
+   * which is how coordinated omission is corrected.
+   *
+   * @return nanoseconds
+   */
+  long intendedStartNanos();
+
+  /**
+   * Returns when the timing manager issued the request (after waiting for a concurrency slot).
+   *
+   * @return nanoseconds
+   */
+  long issuedNanos();
+
+  /**
    * Returns how many responses carried generated text.
    *
    * @return the count, at least 1 for a valid record

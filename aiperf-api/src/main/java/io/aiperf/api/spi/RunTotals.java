@@ -34,4 +34,25 @@ public interface RunTotals {
    * @return the sum, 0 when the metric has no values
    */
   double sum(String tag);
+
+  /**
+   * Returns the requests sent in the measured phase, whatever their outcome.
+   *
+   * @return the count
+   */
+  long requestsSent();
+
+  /**
+   * Returns the time from the first request's send to the last one's.
+   *
+   * @return nanoseconds, 0 with fewer than two requests
+   */
+  long sendSpanNanos();
+
+  /**
+   * Returns the request rate asked for.
+   *
+   * @return requests per second, empty in concurrency mode
+   */
+  java.util.OptionalDouble requestedRate();
 }

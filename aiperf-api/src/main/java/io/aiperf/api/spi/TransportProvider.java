@@ -53,10 +53,12 @@ public interface TransportProvider extends Plugin {
    * @param correlationId the value of the {@code X-Correlation-ID} header, one per session
    * @param body the request body, already formatted
    * @param timeout bound on the whole exchange
+   * @param cancelAfterNanos end the exchange as cancelled this long after the request was fully
+   *     written (AIPerf's request cancellation); -1 for never
    * @since 0.1.0
    */
   record Request(String path, String requestId, String correlationId, byte[] body,
-      Duration timeout) {}
+      Duration timeout, long cancelAfterNanos) {}
 
   /**
    * An open transport. {@link #send} is non-blocking and thread-safe.

@@ -96,6 +96,9 @@ public final class JsonExporter implements ExporterProvider {
     doc.put("error_summary", errors);
     doc.put("start_time", ExportSupport.isoLocal(result.startTime()));
     doc.put("end_time", ExportSupport.isoLocal(result.endTime()));
+    if (!result.warnings().isEmpty()) {
+      doc.put("warnings", result.warnings()); // aiperf-java's own key: what the run got wrong
+    }
     byTag.forEach((tag, m) -> doc.put(tag, metric(m)));
     return doc;
   }

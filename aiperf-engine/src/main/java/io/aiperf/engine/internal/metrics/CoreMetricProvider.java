@@ -3,6 +3,7 @@ package io.aiperf.engine.internal.metrics;
 import static io.aiperf.api.spi.MetricFlag.ERROR_ONLY;
 import static io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER;
 import static io.aiperf.api.spi.MetricFlag.NO_CONSOLE;
+import static io.aiperf.api.spi.MetricFlag.OPEN_LOOP_ONLY;
 import static io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY;
 import static io.aiperf.api.spi.MetricFlag.STREAMING_ONLY;
 
@@ -77,7 +78,19 @@ public final class CoreMetricProvider implements MetricProvider {
         record("input_sequence_length", "Input Sequence Length", "tokens", 1, 700, flags(),
             (r, out) -> out.add(r.inputTokens())),
         record("output_token_count", "Output Token Count", "tokens", 1, 650,
-            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> out.add(r.outputTokens())));
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> out.add(r.outputTokens())),
+        // Open loop: measured from the intended send time, so client delays are not hidden.
+        record("corrected_time_to_first_token", "Time to First Token From Intended Send", "ms",
+            NS_TO_MS, 110, flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, OPEN_LOOP_ONLY),
+            (r, out) -> out.add(r.contentResponseNanos(0) - r.intendedStartNanos())),
+        record("corrected_request_latency", "Request Latency From Intended Send", "ms", NS_TO_MS,
+            310, flags(OPEN_LOOP_ONLY),
+            (r, out) -> out.add(lastContent(r) - r.intendedStartNanos())),
+        record("schedule_lateness", "Send Lateness", "ms", NS_TO_MS, 1400,
+            flags(OPEN_LOOP_ONLY), (r, out) -> out.add(r.startNanos() - r.intendedStartNanos())),
+        record("client_queue_time", "Client Queue Time", "ms", NS_TO_MS, 1410,
+            flags(OPEN_LOOP_ONLY, NO_CONSOLE),
+            (r, out) -> out.add(r.issuedNanos() - r.intendedStartNanos())));
   }
 
   @Override
@@ -101,7 +114,13 @@ public final class CoreMetricProvider implements MetricProvider {
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE),
             t -> OptionalDouble.of(t.sum("output_token_count"))),
         derived("total_isl", "Total Input Sequence Length", "tokens", 1, 1320, flags(NO_CONSOLE),
-            t -> OptionalDouble.of(t.sum("input_sequence_length"))));
+            t -> OptionalDouble.of(t.sum("input_sequence_length"))),
+        derived("requested_request_rate", "Requested Request Rate", "requests/sec", 1, 1420,
+            flags(OPEN_LOOP_ONLY), RunTotals::requestedRate),
+        derived("achieved_request_rate", "Achieved Send Rate", "requests/sec", 1, 1430,
+            flags(OPEN_LOOP_ONLY), t -> t.requestsSent() > 1 && t.sendSpanNanos() > 0
+                ? OptionalDouble.of((t.requestsSent() - 1) / (t.sendSpanNanos() / 1e9))
+                : OptionalDouble.empty()));
   }
 
   /** AIPerf's request latency ends at the last content response, not at stream close. */

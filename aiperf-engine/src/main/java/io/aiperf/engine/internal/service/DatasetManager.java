@@ -43,7 +43,7 @@ final class DatasetManager extends AbstractService {
       Tokenizer tokenizer = EngineSupport.tokenizer(config);
       DatasetProvider provider = Plugins.select(DatasetProvider.class, config.dataset().type());
       List<Conversation> conversations =
-          provider.load(config.dataset(), tokenizer, seed, config.requestCount());
+          provider.load(config.dataset(), tokenizer, seed, expectedRequests());
       if (conversations.isEmpty()) {
         throw new IllegalArgumentException("dataset '" + config.dataset().type()
             + "' produced no conversations");
@@ -66,6 +66,18 @@ final class DatasetManager extends AbstractService {
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
     }
+  }
+
+  /** How many requests the run will likely send: a hint for how many distinct prompts to make. */
+  private int expectedRequests() {
+    if (config.requestCount() > 0) {
+      return config.requestCount();
+    }
+    long estimate = config.requestRate().isPresent() && config.benchmarkDuration().isPresent()
+        ? (long) Math.ceil(config.requestRate().getAsDouble()
+            * config.benchmarkDuration().get().toNanos() / 1e9)
+        : 1_000;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, estimate));
   }
 
   @Override

@@ -24,7 +24,7 @@ public final class Messages {
   /** All engine messages. */
   public sealed interface EngineMessage extends BusMessage
       permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, CancelInFlight,
-          Credit,
+          Credit, FirstToken,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed {}
 
@@ -60,15 +60,37 @@ public final class Messages {
   /** Stop issuing credits; in-flight requests finish. */
   public record ProfileCancel(String reason) implements EngineMessage {}
 
-  /** The drain time after a cancel is over: end the requests still in flight as cancelled. */
+  /** The drain or grace time is over: end the requests still in flight as cancelled. */
   public record CancelInFlight(String reason) implements EngineMessage {}
 
-  /** Permission to send one turn now. */
-  public record Credit(long id, int conversation, int turn, long issuedNanos)
-      implements EngineMessage {}
+  /** The phases of a run; warmup records never reach the results. */
+  public enum Phase {
+    /** Discarded: warms connections, JIT and server caches. */
+    WARMUP,
+    /** Measured. */
+    PROFILING
+  }
+
+  /**
+   * Permission to send one turn now.
+   *
+   * @param id unique in the run
+   * @param phase the phase it belongs to
+   * @param conversation dataset entry index
+   * @param turn turn index
+   * @param intendedNanos when the schedule meant it to be sent (the issue time in closed loop)
+   * @param issuedNanos when the timing manager issued it
+   * @param cancelAfterNanos cancel the request this long after it was sent; -1 for never
+   */
+  public record Credit(long id, Phase phase, int conversation, int turn, long intendedNanos,
+      long issuedNanos, long cancelAfterNanos) implements EngineMessage {}
+
+  /** The first response of a stream arrived; frees a prefill slot. */
+  public record FirstToken(long creditId, Phase phase) implements EngineMessage {}
 
   /** A credit's request ended; its concurrency slot is free. */
-  public record CreditReturn(long creditId, String workerId) implements EngineMessage {}
+  public record CreditReturn(long creditId, Phase phase, String workerId)
+      implements EngineMessage {}
 
   /**
    * What a worker saw of one request, unparsed. SSE messages keep the timestamp of the network
@@ -76,6 +98,8 @@ public final class Messages {
    */
   public record RawRecord(
       long creditId,
+      Phase phase,
+      long intendedNanos,
       int conversation,
       int turn,
       String workerId,
@@ -100,6 +124,7 @@ public final class Messages {
   /** One request, turned into metric values (success) or an error. */
   public record ProcessedRecord(
       long creditId,
+      Phase phase,
       long startNanos,
       long endNanos,
       boolean success,
@@ -113,8 +138,9 @@ public final class Messages {
     }
   }
 
-  /** The timing manager sent its last credit and every credit came back. */
-  public record CreditsComplete(long sent, boolean cancelled) implements EngineMessage {}
+  /** The timing manager sent a phase's last credit and every credit of it came back. */
+  public record CreditsComplete(Phase phase, long sent, boolean cancelled)
+      implements EngineMessage {}
 
   /** Periodic progress. */
   public record Progress(long completed, long errors, long total) implements EngineMessage {}

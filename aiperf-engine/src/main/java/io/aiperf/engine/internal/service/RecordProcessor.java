@@ -39,6 +39,7 @@ final class RecordProcessor extends AbstractService {
   private ExecutorService executor;
   private EndpointProvider.Endpoint endpoint;
   private boolean producesTokens;
+  private boolean openLoop;
   private Tokenizer tokenizer;
   private List<RecordMetric> metrics;
 
@@ -51,6 +52,7 @@ final class RecordProcessor extends AbstractService {
     EndpointProvider provider = EngineSupport.endpointProvider(config);
     endpoint = provider.create(config.endpoint());
     producesTokens = provider.producesTokens();
+    openLoop = config.requestRate().isPresent();
     tokenizer = EngineSupport.tokenizer(config);
     metrics = new ArrayList<>();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
@@ -109,7 +111,8 @@ final class RecordProcessor extends AbstractService {
     for (RecordMetric m : metrics) {
       var info = m.info();
       if ((info.has(MetricFlag.STREAMING_ONLY) && !view.streaming())
-          || (info.has(MetricFlag.PRODUCES_TOKENS_ONLY) && !producesTokens)) {
+          || (info.has(MetricFlag.PRODUCES_TOKENS_ONLY) && !producesTokens)
+          || (info.has(MetricFlag.OPEN_LOOP_ONLY) && !openLoop)) {
         continue;
       }
       collector.size = 0;
@@ -118,7 +121,8 @@ final class RecordProcessor extends AbstractService {
         values.put(info.tag(), Arrays.copyOf(collector.values, collector.size));
       }
     }
-    return new ProcessedRecord(raw.creditId(), start, view.lastContent(), true, 0, null, null,
+    return new ProcessedRecord(raw.creditId(), raw.phase(), start, view.lastContent(), true, 0,
+        null, null,
         values);
   }
 
@@ -170,7 +174,7 @@ final class RecordProcessor extends AbstractService {
   private static ProcessedRecord error(RawRecord raw, long start, int code, String type,
       String message) {
     long end = Math.max(start, raw.endNanos());
-    return new ProcessedRecord(raw.creditId(), start, end, false, code, type,
+    return new ProcessedRecord(raw.creditId(), raw.phase(), start, end, false, code, type,
         message == null ? "" : message, Map.of());
   }
 
@@ -255,6 +259,16 @@ final class RecordProcessor extends AbstractService {
     @Override
     public long startNanos() {
       return raw.startNanos();
+    }
+
+    @Override
+    public long intendedStartNanos() {
+      return raw.intendedNanos();
+    }
+
+    @Override
+    public long issuedNanos() {
+      return raw.issuedNanos();
     }
 
     @Override

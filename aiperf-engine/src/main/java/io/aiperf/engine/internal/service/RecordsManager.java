@@ -13,6 +13,7 @@ import io.aiperf.api.spi.RunTotals;
 import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
+import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.ProfileResults;
 import io.aiperf.engine.internal.service.Messages.Progress;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +40,13 @@ final class RecordsManager extends AbstractService {
   private MetricsAggregator aggregator;
   private List<DerivedMetric> derived;
   private final Map<ErrorKey, Long> errors = new LinkedHashMap<>();
+  private static final String CANCELLED = "RequestCancellationError";
   private long successes;
   private long failures;
+  private long cancellations;
+  private long warmupRecords;
+  private long firstSend = Long.MAX_VALUE;
+  private long lastSend = Long.MIN_VALUE;
   private long firstStart = Long.MAX_VALUE;
   private long lastEnd = Long.MIN_VALUE;
   private long expected = -1;
@@ -71,6 +78,9 @@ final class RecordsManager extends AbstractService {
     });
     track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
     track(bus.subscribe(CreditsComplete.class, c -> executor.execute(() -> {
+      if (c.phase() != Phase.PROFILING) {
+        return;
+      }
       expected = c.sent();
       cancelled = c.cancelled();
       lastRecordNanos = clock.nanoTime();
@@ -85,13 +95,22 @@ final class RecordsManager extends AbstractService {
   void onStart() {
     executor.scheduleAtFixedRate(() -> {
       if (!finished) {
-        bus.publish(new Progress(successes + failures, failures, config.requestCount()));
+        bus.publish(new Progress(ended(), failures + cancellations,
+            config.requestCount() > 0 ? config.requestCount() : -1));
       }
     }, 1, 1, TimeUnit.SECONDS);
   }
 
   private void onRecord(ProcessedRecord r) {
     lastRecordNanos = clock.nanoTime();
+    if (r.phase() == Phase.WARMUP) {
+      warmupRecords++;
+      return;
+    }
+    if (r.startNanos() > 0) {
+      firstSend = Math.min(firstSend, r.startNanos());
+      lastSend = Math.max(lastSend, r.startNanos());
+    }
     if (r.success()) {
       successes++;
       r.values().forEach(aggregator::add);
@@ -100,7 +119,11 @@ final class RecordsManager extends AbstractService {
       firstStart = Math.min(firstStart, r.startNanos());
       lastEnd = Math.max(lastEnd, r.endNanos());
     } else {
-      failures++;
+      if (CANCELLED.equals(r.errorType())) {
+        cancellations++;
+      } else {
+        failures++;
+      }
       errors.merge(new ErrorKey(r.errorCode(), r.errorType(), r.errorMessage()), 1L, Long::sum);
     }
     maybeFinish();
@@ -114,20 +137,20 @@ final class RecordsManager extends AbstractService {
     if (!finished && clock.nanoTime() - lastRecordNanos > STALL_LIMIT_NANOS) {
       finished = true;
       fail("Record accounting is off: " + expected + " requests sent but only "
-          + (successes + failures) + " records arrived, and none for "
+          + ended() + " records arrived, and none for "
           + STALL_LIMIT_NANOS / 1_000_000_000L + " s. This is a bug in aiperf-java.", null);
     }
   }
 
   private void maybeFinish() {
-    if (finished || expected < 0 || successes + failures < expected) {
+    if (finished || expected < 0 || ended() < expected) {
       return;
     }
     finished = true;
-    if (successes + failures != expected) {
+    if (ended() != expected) {
       // Conservation: every request sent ends in exactly one record. Say so loudly if not.
-      fail("Record accounting is off: " + expected + " requests sent but "
-          + (successes + failures) + " records arrived. This is a bug in aiperf-java.", null);
+      fail("Record accounting is off: " + expected + " requests sent but " + ended()
+          + " records arrived. This is a bug in aiperf-java.", null);
       return;
     }
     bus.publish(new ProfileResults(buildResult()));
@@ -155,6 +178,21 @@ final class RecordsManager extends AbstractService {
       public double sum(String tag) {
         return aggregator.sum(tag);
       }
+
+      @Override
+      public long requestsSent() {
+        return expected;
+      }
+
+      @Override
+      public long sendSpanNanos() {
+        return lastSend > firstSend ? lastSend - firstSend : 0;
+      }
+
+      @Override
+      public OptionalDouble requestedRate() {
+        return config.requestRate();
+      }
     };
     List<MetricResult> metrics = aggregator.results(derived, totals);
     List<ErrorSummary> summary = new ArrayList<>();
@@ -163,8 +201,12 @@ final class RecordsManager extends AbstractService {
     Instant start = toWall(firstStart == Long.MAX_VALUE ? nanoBase : firstStart);
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
-        metrics, summary, expected, successes, failures, start, end, cancelled,
-        EngineSupport.seed(config), List.of(), config.artifactDir());
+        metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
+        EngineSupport.seed(config), Warnings.of(config, metrics), config.artifactDir());
+  }
+
+  private long ended() {
+    return successes + failures + cancellations;
   }
 
   private Instant toWall(long nanos) {

@@ -31,7 +31,8 @@ public final class ServiceProviders {
 
     @Override
     public Service create(String serviceId, MessageBus bus, BenchmarkConfig config) {
-      return new TimingManager(serviceId, bus, config, NanoClock.SYSTEM);
+      return new TimingManager(serviceId, bus, config, NanoClock.SYSTEM,
+          io.aiperf.engine.internal.timing.Pacer.parkThenSpin(NanoClock.SYSTEM));
     }
   }
 

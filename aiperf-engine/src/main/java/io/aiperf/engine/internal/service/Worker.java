@@ -10,6 +10,7 @@ import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.Credit;
 import io.aiperf.engine.internal.service.Messages.CreditReturn;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
+import io.aiperf.engine.internal.service.Messages.FirstToken;
 import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.PreparedTurn;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
@@ -37,6 +38,7 @@ final class Worker extends AbstractService {
   private String path;
   private boolean streaming;
   private Duration timeout;
+  private boolean reportFirstToken;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     super(id, bus, config);
@@ -50,6 +52,7 @@ final class Worker extends AbstractService {
         .orElseThrow(() -> new IllegalStateException("No transport serves " + base.getScheme()
             + " URLs; found " + Plugins.names(TransportProvider.class)));
     path = EngineSupport.path(config);
+    reportFirstToken = config.prefillConcurrency().isPresent();
     streaming = EngineSupport.streaming(config);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", streaming ? "text/event-stream" : "application/json");
@@ -73,7 +76,7 @@ final class Worker extends AbstractService {
     try {
       // Single-turn: each request is its own session, so it gets its own correlation id.
       transport.send(new TransportProvider.Request(path, requestId(), requestId(), turn.body(),
-          timeout), recorder);
+          timeout, credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
       recorder.onError("TransportError", "The request could not be sent: " + e, System.nanoTime());
@@ -169,6 +172,10 @@ final class Worker extends AbstractService {
         data = Arrays.copyOf(data, size);
         comments = Arrays.copyOf(comments, size);
       }
+      if (count == 0 && reportFirstToken) {
+        // Frees the prefill slot; the first event of a stream marks the end of prefill.
+        bus.send(Messages.CREDIT_RETURNS, new FirstToken(credit.id(), credit.phase()));
+      }
       nanos[count] = readNanos;
       events[count] = event;
       data[count] = payload;
@@ -191,7 +198,8 @@ final class Worker extends AbstractService {
 
     private void finish(long endNanos, String errorType, String errorMessage) {
       boolean sse = framer != null;
-      RawRecord raw = new RawRecord(credit.id(), credit.conversation(), credit.turn(), id,
+      RawRecord raw = new RawRecord(credit.id(), credit.phase(), credit.intendedNanos(),
+          credit.conversation(), credit.turn(), id,
           inputTokens, streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
           contentType,
           sse ? Arrays.copyOf(nanos, count) : (count == 1 ? new long[] {nanos[0]} : new long[0]),
@@ -203,7 +211,7 @@ final class Worker extends AbstractService {
           endNanos, errorType, errorMessage);
       // The raw record goes first, so when the last credit is back every record is on its way.
       bus.send(Messages.RAW_RECORDS, raw);
-      bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), id));
+      bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));
     }
   }
 }

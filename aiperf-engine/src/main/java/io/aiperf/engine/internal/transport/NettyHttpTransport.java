@@ -121,6 +121,12 @@ final class NettyHttpTransport implements Transport {
 
   @Override
   public void send(Request request, ResponseListener listener) {
+    // The caller is often the pacing thread: hand over at once, build the bytes on the loop.
+    Loop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    loop.eventLoop.execute(() -> loop.begin(exchange(request, listener)));
+  }
+
+  private Exchange exchange(Request request, ResponseListener listener) {
     byte[] prefix = requestPrefixes.computeIfAbsent(request.path(), this::prefixFor);
     byte[] body = request.body();
     byte[] tail = ("X-Request-ID: " + request.requestId() + "\r\nX-Correlation-ID: "
@@ -128,8 +134,8 @@ final class NettyHttpTransport implements Transport {
         .getBytes(StandardCharsets.US_ASCII);
     Exchange exchange = new Exchange(Unpooled.wrappedBuffer(prefix, tail, body), listener,
         request.timeout().toNanos());
-    Loop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-    loop.eventLoop.execute(() -> loop.begin(exchange));
+    exchange.cancelAfterNanos = request.cancelAfterNanos();
+    return exchange;
   }
 
   private byte[] prefixFor(String path) {
@@ -164,6 +170,7 @@ final class NettyHttpTransport implements Transport {
     boolean keepAlive = true;
     boolean done;
     Channel currentChannel;
+    long cancelAfterNanos = -1;
 
     Exchange(ByteBuf request, ResponseListener listener, long timeoutNanos) {
       this.request = request;
@@ -175,6 +182,7 @@ final class NettyHttpTransport implements Transport {
     Exchange retryWith(ByteBuf bytes) {
       Exchange retry = new Exchange(bytes, listener, timeoutNanos);
       retry.acquireStartNanos = acquireStartNanos;
+      retry.cancelAfterNanos = cancelAfterNanos;
       done = true;
       if (timeoutTask != null) {
         timeoutTask.cancel(false);
@@ -289,6 +297,16 @@ final class NettyHttpTransport implements Transport {
         if (!f.isSuccess()) {
           fail(channel, exchange, "ConnectionError",
               "Writing the request failed: " + describe(f.cause()));
+        } else if (exchange.cancelAfterNanos >= 0) {
+          // AIPerf counts the cancellation delay from the moment the request is fully sent.
+          eventLoop.schedule(() -> {
+            if (!exchange.done && exchange.currentChannel == channel) {
+              exchange.dropRetryCopy();
+              fail(channel, exchange, "RequestCancellationError", String.format(Locale.ROOT,
+                  "Cancelled by aiperf %.3f s after the request was sent (request cancellation"
+                      + " rate)", exchange.cancelAfterNanos / 1e9));
+            }
+          }, exchange.cancelAfterNanos, TimeUnit.NANOSECONDS);
         }
       });
     }

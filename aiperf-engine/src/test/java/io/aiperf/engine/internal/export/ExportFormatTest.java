@@ -49,7 +49,7 @@ final class ExportFormatTest {
         MetricResult.scalar(new MetricTag("request_count"), "Request Count", "requests", 10),
         MetricResult.scalar(new MetricTag("benchmark_duration"), "Benchmark Duration", "sec",
             0.272499056));
-    return new BenchmarkResult(config, "LLM Metrics", metrics, errors, 10, 10, 0,
+    return new BenchmarkResult(config, "LLM Metrics", metrics, errors, 10, 10, 0, 0,
         Instant.parse("2026-11-30T03:15:44.241866Z"), Instant.parse("2026-11-30T03:15:45Z"), false,
         7, List.of(), Optional.empty());
   }

@@ -30,6 +30,16 @@ final class CoreMetricProviderTest {
       }
 
       @Override
+      public long intendedStartNanos() {
+        return 500;
+      }
+
+      @Override
+      public long issuedNanos() {
+        return 800;
+      }
+
+      @Override
       public int contentResponseCount() {
         return times.length;
       }
@@ -84,6 +94,11 @@ final class CoreMetricProviderTest {
         .isCloseTo(1e9 / (20_000.0 / 3), within(1e-6));
     assertThat(compute("output_sequence_length", r)).containsExactly(4.0);
     assertThat(compute("input_sequence_length", r)).containsExactly(550.0);
+    // From the intended send at 500 ns: the client's 500 ns of delay are not hidden.
+    assertThat(compute("corrected_time_to_first_token", r)).containsExactly(20_500.0);
+    assertThat(compute("corrected_request_latency", r)).containsExactly(40_500.0);
+    assertThat(compute("schedule_lateness", r)).containsExactly(500.0);
+    assertThat(compute("client_queue_time", r)).containsExactly(300.0);
   }
 
   @Test
@@ -128,6 +143,21 @@ final class CoreMetricProviderTest {
       public double sum(String tag) {
         return sums.getOrDefault(tag, 0.0);
       }
+
+      @Override
+      public long requestsSent() {
+        return 13;
+      }
+
+      @Override
+      public long sendSpanNanos() {
+        return 3_000_000_000L;
+      }
+
+      @Override
+      public java.util.OptionalDouble requestedRate() {
+        return java.util.OptionalDouble.of(4.5);
+      }
     };
     Map<String, Double> values = new java.util.HashMap<>();
     for (DerivedMetric d : provider.derivedMetrics()) {
@@ -141,5 +171,8 @@ final class CoreMetricProviderTest {
     assertThat(values.get("total_osl")).isEqualTo(1_000.0);
     assertThat(values.get("total_isl")).isEqualTo(5_500.0);
     assertThat(values.get("total_output_tokens")).isEqualTo(900.0);
+    assertThat(values.get("requested_request_rate")).isEqualTo(4.5);
+    // 13 sends spread over 3 s: 12 gaps.
+    assertThat(values.get("achieved_request_rate")).isCloseTo(4.0, within(1e-12));
   }
 }

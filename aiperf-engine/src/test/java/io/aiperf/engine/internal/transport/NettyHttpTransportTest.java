@@ -147,7 +147,7 @@ final class NettyHttpTransportTest {
   private static Heard send(TransportProvider.Transport t, Duration timeout) {
     Heard heard = new Heard();
     t.send(new TransportProvider.Request("/v1/chat/completions", "id", "corr",
-        "{}".getBytes(StandardCharsets.UTF_8), timeout), heard);
+        "{}".getBytes(StandardCharsets.UTF_8), timeout, -1), heard);
     await().atMost(Duration.ofSeconds(20)).until(() -> heard.ended);
     return heard;
   }
@@ -244,8 +244,8 @@ final class NettyHttpTransportTest {
     });
     var t = transport(port);
     Heard heard = new Heard();
-    t.send(new TransportProvider.Request("/p", "id", "corr", new byte[0], Duration.ofMinutes(5)),
-        heard);
+    t.send(new TransportProvider.Request("/p", "id", "corr", new byte[0], Duration.ofMinutes(5),
+        -1), heard);
     await().atMost(Duration.ofSeconds(10)).until(() -> heard.events.contains("sent"));
     t.cancelInFlight("stopped");
     await().atMost(Duration.ofSeconds(10)).until(() -> heard.ended);

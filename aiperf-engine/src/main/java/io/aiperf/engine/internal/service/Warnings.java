@@ -1,0 +1,55 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.MetricResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Plain-language warnings about a run, so users do not blame the server for the client. */
+final class Warnings {
+  private Warnings() {}
+
+  /** Lateness beyond this share of the mean gap means the schedule was not kept. */
+  private static final double LATE_SHARE_OF_GAP = 0.10;
+  private static final double MIN_LATENESS_MS = 1.0;
+  private static final double ACHIEVED_SHARE = 0.95;
+
+  static List<String> of(BenchmarkConfig config, List<MetricResult> metrics) {
+    List<String> warnings = new ArrayList<>();
+    if (config.requestRate().isPresent()) {
+      double rate = config.requestRate().getAsDouble();
+      double gapMs = 1000.0 / rate;
+      MetricResult lateness = find(metrics, "schedule_lateness");
+      MetricResult achieved = find(metrics, "achieved_request_rate");
+      double limit = Math.max(MIN_LATENESS_MS, LATE_SHARE_OF_GAP * gapMs);
+      boolean late = lateness != null && lateness.p99() > limit;
+      boolean slow = achieved != null && lateness != null && lateness.count() >= 20
+          && achieved.avg() < ACHIEVED_SHARE * rate && config.concurrency() == 0;
+      if (late || slow) {
+        warnings.add(String.format(Locale.ROOT, "The client did not keep the requested schedule:"
+            + " requests went out %.2f ms late at p99 (max %.2f ms) and the achieved send rate"
+            + " was %.1f of %.1f requests/s. Latencies from the actual send understate what"
+            + " users would see; read the 'From Intended Send' metrics, or lower the rate.",
+            lateness.p99(), lateness.max(), achieved == null ? 0 : achieved.avg(), rate));
+      }
+      if (config.concurrency() > 0) {
+        MetricResult queue = find(metrics, "client_queue_time");
+        if (queue != null && queue.p99() > limit) {
+          warnings.add(String.format(Locale.ROOT, "The concurrency ceiling of %d held requests"
+              + " back: they waited up to %.2f ms (p99 %.2f ms) for a free slot.",
+              config.concurrency(), queue.max(), queue.p99()));
+        }
+      }
+    }
+    if (config.prefillConcurrency().isPresent()) {
+      warnings.add("Prefill concurrency closes the loop on the first token: requests wait for"
+          + " earlier ones, so latencies suffer coordinated omission.");
+    }
+    return warnings;
+  }
+
+  private static MetricResult find(List<MetricResult> metrics, String tag) {
+    return metrics.stream().filter(m -> m.tag().tag().equals(tag)).findFirst().orElse(null);
+  }
+}

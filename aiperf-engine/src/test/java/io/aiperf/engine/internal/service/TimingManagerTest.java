@@ -1,0 +1,163 @@
+package io.aiperf.engine.internal.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aiperf.api.ArrivalPattern;
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.Endpoints;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.bus.InMemoryBusProvider;
+import io.aiperf.engine.internal.service.Messages.Credit;
+import io.aiperf.engine.internal.service.Messages.CreditReturn;
+import io.aiperf.engine.internal.service.Messages.CreditsComplete;
+import io.aiperf.engine.internal.service.Messages.DatasetReady;
+import io.aiperf.engine.internal.service.Messages.Phase;
+import io.aiperf.engine.internal.service.Messages.PreparedConversation;
+import io.aiperf.engine.internal.service.Messages.PreparedTurn;
+import io.aiperf.engine.internal.service.Messages.ProfileStart;
+import io.aiperf.engine.internal.timing.ArrivalSchedule;
+import io.aiperf.engine.internal.timing.Pacer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The timing manager on an injected clock: the pacer jumps the clock to each deadline. */
+final class TimingManagerTest {
+  private static final long SEED = 11;
+
+  private final AtomicLong now = new AtomicLong(5_000_000_000L);
+  private final NanoClock clock = new NanoClock() {
+    @Override
+    public long nanoTime() {
+      return now.get();
+    }
+
+    @Override
+    public long wallNanos() {
+      return now.get();
+    }
+  };
+  private final Pacer jumpingPacer = deadline -> {
+    now.accumulateAndGet(deadline, Math::max);
+    return true;
+  };
+  private final MessageBus bus = new InMemoryBusProvider().create(1 << 16);
+  private final List<Credit> credits = new CopyOnWriteArrayList<>();
+  private final List<CreditsComplete> completions = new CopyOnWriteArrayList<>();
+  private TimingManager timing;
+
+  @AfterEach
+  void close() {
+    if (timing != null) {
+      timing.stop();
+    }
+    bus.close();
+  }
+
+  private void run(BenchmarkConfig config, Consumer<Credit> onCredit) throws Exception {
+    bus.consume(Messages.CREDITS, Runnable::run, m -> {
+      Credit c = (Credit) m;
+      credits.add(c);
+      onCredit.accept(c);
+    });
+    bus.subscribe(CreditsComplete.class, completions::add);
+    timing = new TimingManager("timing_manager", bus, config, clock, jumpingPacer);
+    timing.initialize();
+    timing.start();
+    bus.publish(new DatasetReady(List.of(new PreparedConversation("c0",
+        List.of(new PreparedTurn(new byte[0], 1, 0)))), SEED));
+    bus.publish(new ProfileStart());
+  }
+
+  private static Benchmark.Builder base() {
+    return Benchmark.builder().endpoint(Endpoints.openAiChat("http://127.0.0.1:1").model("m"))
+        .dataset(Datasets.synthetic().seed(SEED));
+  }
+
+  private void returnAtOnce(Credit c) {
+    bus.send(Messages.CREDIT_RETURNS, new CreditReturn(c.id(), c.phase(), "w"));
+  }
+
+  @Test
+  void constantRate_intendedTimesAreExact() throws Exception {
+    run(base().requestRate(400).arrivalPattern(ArrivalPattern.CONSTANT).requestCount(50).build(),
+        this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 1);
+    assertThat(credits).hasSize(50);
+    long first = credits.get(0).intendedNanos();
+    for (int i = 0; i < credits.size(); i++) {
+      assertThat(credits.get(i).intendedNanos() - first).isEqualTo(i * 2_500_000L);
+    }
+    assertThat(completions.get(0)).isEqualTo(new CreditsComplete(Phase.PROFILING, 50, false));
+  }
+
+  @Test
+  void poissonRate_followsTheSeededSchedule() throws Exception {
+    BenchmarkConfig config = base().requestRate(1000).requestCount(200).build();
+    run(config, this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 1);
+    ArrivalSchedule expected = new ArrivalSchedule(ArrivalPattern.POISSON, 1.0,
+        SEED ^ 0x5EED5EEDL ^ Phase.PROFILING.ordinal());
+    long t = credits.get(0).intendedNanos();
+    for (int i = 1; i < credits.size(); i++) {
+      t += expected.nextGapNanos(1000);
+      assertThat(credits.get(i).intendedNanos()).isEqualTo(t);
+    }
+  }
+
+  @Test
+  void duration_stopsIssuingAtTheEnd() throws Exception {
+    run(base().requestRate(100).arrivalPattern(ArrivalPattern.CONSTANT)
+        .benchmarkDuration(Duration.ofSeconds(2)).build(), this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 1);
+    // 10 ms apart from t=0: sends at 0 ... 1.99 s, none at or after 2 s.
+    assertThat(credits).hasSize(200);
+    assertThat(credits.get(199).intendedNanos() - credits.get(0).intendedNanos())
+        .isEqualTo(1_990_000_000L);
+  }
+
+  @Test
+  void concurrency_isAHardLimitInFlight() throws Exception {
+    List<Credit> held = Collections.synchronizedList(new ArrayList<>());
+    run(base().concurrency(3).requestCount(10).build(), held::add);
+    await().atMost(Duration.ofSeconds(10)).until(() -> credits.size() == 3);
+    Thread.sleep(200); // a fourth credit would have come by now if the limit leaked
+    assertThat(credits).hasSize(3);
+    returnAtOnce(held.get(0));
+    await().atMost(Duration.ofSeconds(10)).until(() -> credits.size() == 4);
+    assertThat(credits).hasSize(4);
+  }
+
+  @Test
+  void warmup_comesFirst_asItsOwnPhase() throws Exception {
+    run(base().concurrency(2).warmupRequestCount(5).requestCount(7).build(), this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 2);
+    assertThat(credits).hasSize(12);
+    assertThat(credits.subList(0, 5)).allMatch(c -> c.phase() == Phase.WARMUP);
+    assertThat(credits.subList(5, 12)).allMatch(c -> c.phase() == Phase.PROFILING);
+    assertThat(completions).containsExactly(new CreditsComplete(Phase.WARMUP, 5, false),
+        new CreditsComplete(Phase.PROFILING, 7, false));
+  }
+
+  @Test
+  void cancellationRate_picksTheAskedShare_withTheDelay() throws Exception {
+    run(base().concurrency(8).requestCount(4_000)
+        .requestCancellation(25, Duration.ofMillis(300)).build(), this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(20)).until(() -> completions.size() == 1);
+    long picked = credits.stream().filter(c -> c.cancelAfterNanos() >= 0).count();
+    // Binomial(4000, 0.25): sd 27.4; ±6 sd.
+    assertThat(picked).isBetween(1_000L - 165, 1_000L + 165);
+    assertThat(credits).filteredOn(c -> c.cancelAfterNanos() >= 0)
+        .allMatch(c -> c.cancelAfterNanos() == 300_000_000L);
+  }
+}
