@@ -72,6 +72,44 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void conflictingLoadOptions_exitTwo_withOneLinePerProblem() {
+    Run run = aiperf("profile", "-m", "demo", "--request-rate", "-5",
+        "--arrival-pattern", "poisson", "--arrival-smoothness", "0",
+        "--concurrency", "4", "--prefill-concurrency", "8",
+        "--request-cancellation-rate", "150");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("Error: requestRate was '-5.0' but it must be > 0")
+        .contains("Error: arrivalSmoothness was '0.0' but it must be > 0")
+        .contains("Error: arrivalSmoothness was '0.0' but it applies to the gamma pattern only,"
+            + " and arrivalPattern is POISSON")
+        .contains("Error: prefillConcurrency was '8' but it cannot exceed concurrency (4)")
+        .contains("Error: prefillConcurrency was set but it needs streaming")
+        .contains("Error: request cancellation rate was '150.0' but it must be a percentage");
+  }
+
+  @Test
+  void unknownArrivalPattern_andPatternWithoutRate_exitTwo() {
+    Run unknown = aiperf("profile", "-m", "demo", "--request-rate", "5",
+        "--arrival-pattern", "bursty");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.err()).contains("--arrival-pattern was 'bursty' but it must be constant,"
+        + " poisson or gamma");
+    Run noRate = aiperf("profile", "-m", "demo", "--arrival-pattern", "gamma");
+    assertThat(noRate.exitCode()).isEqualTo(2);
+    assertThat(noRate.err()).contains("arrivalPattern was set but it needs requestRate");
+  }
+
+  @Test
+  void requestRate_showsTheScheduleMetrics(@TempDir Path cwd) {
+    Run run = aiperf("profile", "--url", "mock", "-m", "org/demo", "--request-rate", "50",
+        "--request-count", "10", "--osl", "2", "--isl", "8", "--mock-ttft", "1", "--mock-itl",
+        "0", "--ui", "none", "--artifact-dir", cwd.resolve("x").toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Send Lateness (ms)", "Requested Request Rate");
+  }
+
+  @Test
   void malformedHeader_exitsTwo() {
     Run run = aiperf("profile", "-m", "demo", "-H", "NoColonHere");
     assertThat(run.exitCode()).isEqualTo(2);

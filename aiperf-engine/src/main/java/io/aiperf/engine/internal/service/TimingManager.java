@@ -143,13 +143,16 @@ final class TimingManager extends AbstractService {
         if (intended >= end) {
           break;
         }
+        boolean onTime = clock.nanoTime() <= intended;
         if (!pacer.awaitUntil(intended)) {
           break;
         }
         long behind = clock.nanoTime() - intended;
-        if (behind > MAX_CATCHUP_NANOS) {
-          // A stall: this request keeps its full lateness; the rest of the schedule moves later
-          // rather than flood the server with the backlog at once.
+        if (onTime && behind > MAX_CATCHUP_NANOS) {
+          // The pacing thread itself stalled (GC, no CPU): this request keeps its full lateness;
+          // the rest of the schedule moves later rather than flood the server with the backlog.
+          // Waiting for a concurrency slot is not a stall: that backlog is kept, and measured as
+          // queue time, because it is what users of a saturated server would see.
           shift += behind - MAX_CATCHUP_NANOS;
           phase.shiftNanos.addAndGet(behind - MAX_CATCHUP_NANOS);
         }

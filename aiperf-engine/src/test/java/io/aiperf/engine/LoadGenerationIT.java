@@ -1,0 +1,113 @@
+package io.aiperf.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aiperf.api.ArrivalPattern;
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.Endpoints;
+import io.aiperf.api.MetricTag;
+import io.aiperf.api.Metrics;
+import io.aiperf.mock.MockLlmServer;
+import io.aiperf.mock.MockServerOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Load modes end to end, against the mock server on loopback. */
+final class LoadGenerationIT {
+  private static MockLlmServer mock(MockServerOptions.Builder options) {
+    return MockLlmServer.start(options.host("127.0.0.1").port(0).build());
+  }
+
+  private static Benchmark.Builder chat(MockLlmServer server) {
+    return Benchmark.builder()
+        .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+        .dataset(Datasets.synthetic().inputTokens(16, 0).outputTokens(20, 0).seed(9));
+  }
+
+  @Test
+  void durationAndGrace_stopIssuingOnTime_andAccountForEveryRequest() {
+    // 20 tokens × 100 ms: each request lasts ~2 s; issuing stops at 1.5 s; grace 0.5 s.
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(100)))) {
+      BenchmarkResult r = chat(server).requestRate(20).arrivalPattern(ArrivalPattern.CONSTANT)
+          .benchmarkDuration(Duration.ofMillis(1500)).gracePeriod(Duration.ofMillis(500))
+          .run();
+      // Sends at 0, 50, ..., 1450 ms: exactly 30.
+      assertThat(r.requestsSent()).isEqualTo(30);
+      assertThat(r.requestsCompleted() + r.requestsFailed() + r.requestsCancelled())
+          .isEqualTo(r.requestsSent());
+      // Requests sent before 0 s + (2 s − 0.5 s... ) finish; the last ones are cut by the grace.
+      assertThat(r.requestsCancelled()).isPositive();
+      assertThat(r.requestsCompleted()).isPositive();
+      assertThat(r.wasCancelled()).isFalse();
+      assertThat(server.requestCount()).isEqualTo(30);
+      assertThat(r.errors()).allSatisfy(e -> assertThat(e.code()).isEqualTo(499));
+    }
+  }
+
+  @Test
+  void cancellationRate_producesCancelledRecordsAtTheAskedRate() {
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(1)).itl(Duration.ofMillis(10)))) {
+      // Each request takes ~200 ms; cancelled ones are cut 50 ms after being sent.
+      BenchmarkResult r = chat(server).concurrency(32).requestCount(600)
+          .requestCancellation(20, Duration.ofMillis(50)).run();
+      assertThat(r.requestsSent()).isEqualTo(600);
+      assertThat(r.requestsCompleted() + r.requestsCancelled()).isEqualTo(600);
+      // Binomial(600, 0.2): mean 120, sd 9.8; ±6 sd.
+      assertThat(r.requestsCancelled()).isBetween(61L, 179L);
+      assertThat(r.errors()).singleElement().satisfies(e -> {
+        assertThat(e.code()).isEqualTo(499);
+        assertThat(e.type()).isEqualTo("RequestCancellationError");
+      });
+    }
+  }
+
+  @Test
+  void warmupRecords_neverReachTheResults() {
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(1)).itl(Duration.ofMillis(1)))) {
+      BenchmarkResult r = chat(server).concurrency(4).warmupRequestCount(24).requestCount(40)
+          .run();
+      assertThat(server.requestCount()).isEqualTo(64);
+      assertThat(r.requestsSent()).isEqualTo(40);
+      assertThat(r.metric(Metrics.REQUEST_COUNT).avg()).isEqualTo(40);
+      assertThat(r.metric(Metrics.TIME_TO_FIRST_TOKEN).count()).isEqualTo(40);
+    }
+  }
+
+  @Test
+  void serverStalls_showInTheLatencyFromIntendedSend_notInTheRawOne() {
+    // Every 10th request stalls 400 ms; with one request in flight at 40 req/s, later requests
+    // queue behind each stall: raw TTFT hides that wait, TTFT from intended send shows it.
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(1))
+        .stall(10, Duration.ofMillis(400)))) {
+      BenchmarkResult r = chat(server).requestRate(40).arrivalPattern(ArrivalPattern.CONSTANT)
+          .concurrency(1).requestCount(120).run();
+      var raw = r.metric(Metrics.TIME_TO_FIRST_TOKEN);
+      var corrected = r.metric(new MetricTag("corrected_time_to_first_token"));
+      assertThat(corrected.p99()).isGreaterThan(raw.p99());
+      // Most requests are fast on the wire but waited long behind a stall.
+      assertThat(raw.p50()).isLessThan(100);
+      assertThat(corrected.p50()).isGreaterThan(raw.p50() + 100);
+      assertThat(r.metric(new MetricTag("client_queue_time")).max()).isGreaterThan(100);
+      assertThat(r.warnings()).anyMatch(w -> w.contains("concurrency ceiling of 1"));
+    }
+  }
+
+  @Test
+  void requestRate_reportsRequestedAndAchievedRate() {
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(1)).itl(Duration.ofMillis(1)))) {
+      BenchmarkResult r = chat(server).requestRate(200).arrivalPattern(ArrivalPattern.POISSON)
+          .requestCount(400).run();
+      assertThat(r.metric(new MetricTag("requested_request_rate")).avg()).isEqualTo(200);
+      // A Poisson sample of 400 gaps: the mean rate is within ±30 % far beyond chance.
+      assertThat(r.metric(new MetricTag("achieved_request_rate")).avg()).isBetween(140.0, 260.0);
+      assertThat(r.metric(new MetricTag("schedule_lateness")).count()).isEqualTo(400);
+    }
+  }
+}
