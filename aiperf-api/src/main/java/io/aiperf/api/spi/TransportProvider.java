@@ -35,10 +35,12 @@ public interface TransportProvider extends Plugin {
    * @param headers headers sent with every request (secrets included; never log them)
    * @param ioThreads threads for network I/O
    * @param connectTimeout bound on opening one connection
+   * @param maxConnections connections this transport may hold open; requests beyond wait for one
+   *     (and that wait is reported as connection time)
    * @since 0.1.0
    */
   record Options(URI baseUri, Map<String, String> headers, int ioThreads,
-      Duration connectTimeout) {
+      Duration connectTimeout, int maxConnections) {
     /** Copies the headers. */
     public Options {
       headers = Map.copyOf(headers);

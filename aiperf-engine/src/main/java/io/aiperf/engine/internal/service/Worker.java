@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Worker extends AbstractService {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
   private volatile List<PreparedConversation> dataset;
   private Transport transport;
   private String path;
@@ -57,12 +58,22 @@ final class Worker extends AbstractService {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", streaming ? "text/event-stream" : "application/json");
     headers.putAll(EngineSupport.headers(config.endpoint()));
-    transport = provider.open(new TransportProvider.Options(base, headers, 1, CONNECT_TIMEOUT));
+    transport = provider.open(new TransportProvider.Options(base, headers, 1, CONNECT_TIMEOUT,
+        connectionShare()));
     timeout = config.endpoint().requestTimeout();
     track(bus.subscribe(DatasetReady.class, d -> dataset = d.conversations()));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
     track(bus.consume(Messages.CREDITS, Runnable::run, m -> onCredit((Credit) m)));
+  }
+
+  /**
+   * This worker's share of the run's connections: the concurrency when it bounds the run, else
+   * AIPerf's limit of 2,500 (beyond that a server or the client's ports give out first).
+   */
+  private int connectionShare() {
+    int total = config.concurrency() > 0 ? config.concurrency() : MAX_CONNECTIONS_UNBOUNDED;
+    return Math.max(1, (total + config.workers() - 1) / config.workers());
   }
 
   @Override

@@ -114,8 +114,9 @@ final class NettyHttpTransport implements Transport {
         epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.loops = new Loop[threads];
     int i = 0;
+    int perLoop = Math.max(1, (options.maxConnections() + threads - 1) / threads);
     for (var executor : group) {
-      loops[i++] = new Loop((EventLoop) executor, options.connectTimeout());
+      loops[i++] = new Loop((EventLoop) executor, options.connectTimeout(), perLoop);
     }
   }
 
@@ -169,6 +170,7 @@ final class NettyHttpTransport implements Transport {
     boolean responseStarted;
     boolean keepAlive = true;
     boolean done;
+    boolean connecting;
     Channel currentChannel;
     long cancelAfterNanos = -1;
 
@@ -212,9 +214,15 @@ final class NettyHttpTransport implements Transport {
     final Bootstrap bootstrap;
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
     final Set<Channel> busy = new HashSet<>();
+    /** Requests waiting for a connection, oldest first. */
+    final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    final int maxConnections;
+    /** Connections open or being opened. */
+    int open;
 
-    Loop(EventLoop eventLoop, Duration connectTimeout) {
+    Loop(EventLoop eventLoop, Duration connectTimeout, int maxConnections) {
       this.eventLoop = eventLoop;
+      this.maxConnections = maxConnections;
       this.bootstrap = new Bootstrap()
           .group(eventLoop)
           .channel(channelType)
@@ -238,44 +246,94 @@ final class NettyHttpTransport implements Transport {
 
     void begin(Exchange exchange) {
       exchange.acquireStartNanos = clock.nanoTime();
+      // The timeout bounds the whole exchange, waiting for a connection included.
+      exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange), exchange.timeoutNanos,
+          TimeUnit.NANOSECONDS);
+      dispatch(exchange);
+    }
+
+    private void dispatch(Exchange exchange) {
       Channel channel;
       while ((channel = idle.pollLast()) != null) {
         if (channel.isActive()) {
-          write(channel, exchange, 0, true);
+          write(channel, exchange, clock.nanoTime() - exchange.acquireStartNanos, true);
           return;
         }
       }
-      connect(exchange);
+      if (open < maxConnections) {
+        connect(exchange);
+      } else {
+        pending.addLast(exchange);
+      }
+    }
+
+    /** A connection closed or failed to open: a waiting request may open a new one. */
+    private void connectionGone() {
+      open--;
+      Exchange next = pending.pollFirst();
+      if (next != null) {
+        dispatch(next);
+      }
     }
 
     private void connect(Exchange exchange) {
+      open++;
+      exchange.connecting = true;
       ChannelFuture connect = bootstrap.connect(remote);
+      connect.channel().closeFuture().addListener(c -> connectionGone());
       connect.addListener(f -> {
         if (!f.isSuccess()) {
+          exchange.connecting = false;
           exchange.dropRetryCopy();
           exchange.request.release();
-          notifyError(exchange, "ConnectionError", describeConnectFailure(f.cause()));
+          if (!exchange.done) {
+            notifyError(exchange, "ConnectionError", describeConnectFailure(f.cause()));
+          }
           return;
         }
         Channel ch = connect.channel();
         SslHandler sslHandler = ch.pipeline().get(SslHandler.class);
         if (sslHandler == null) {
-          write(ch, exchange, clock.nanoTime() - exchange.acquireStartNanos, false);
+          connected(ch, exchange);
           return;
         }
         // The handshake belongs to getting a connection, not to the request's latency.
         sslHandler.handshakeFuture().addListener(h -> {
           if (h.isSuccess()) {
-            write(ch, exchange, clock.nanoTime() - exchange.acquireStartNanos, false);
+            connected(ch, exchange);
           } else {
+            exchange.connecting = false;
             exchange.dropRetryCopy();
             exchange.request.release();
             ch.close();
-            notifyError(exchange, "TLSError", "TLS handshake with " + host + ":" + port
-                + " failed: " + describe(h.cause()));
+            if (!exchange.done) {
+              notifyError(exchange, "TLSError", "TLS handshake with " + host + ":" + port
+                  + " failed: " + describe(h.cause()));
+            }
           }
         });
       });
+    }
+
+    private void connected(Channel ch, Exchange exchange) {
+      exchange.connecting = false;
+      if (exchange.done) {
+        // Timed out or cancelled while connecting: the connection serves the next request.
+        exchange.request.release();
+        release(ch);
+        return;
+      }
+      write(ch, exchange, clock.nanoTime() - exchange.acquireStartNanos, false);
+    }
+
+    /** A connection is free: the oldest waiting request takes it, or it goes back to the pool. */
+    private void release(Channel channel) {
+      Exchange next = pending.pollFirst();
+      if (next != null) {
+        write(channel, next, clock.nanoTime() - next.acquireStartNanos, true);
+      } else {
+        idle.addLast(channel);
+      }
     }
 
     private void write(Channel channel, Exchange exchange, long waitNanos, boolean reused) {
@@ -312,6 +370,9 @@ final class NettyHttpTransport implements Transport {
     }
 
     private void timeout(Exchange exchange) {
+      if (pending.remove(exchange)) {
+        exchange.request.release();
+      }
       Channel channel = exchange.currentChannel;
       String message = String.format(Locale.ROOT,
           "No complete response within the request timeout of %.3f s",
@@ -362,7 +423,7 @@ final class NettyHttpTransport implements Transport {
         exchange.listener.onComplete(nanos);
       } finally {
         if (exchange.keepAlive && channel.isActive()) {
-          idle.addLast(channel);
+          release(channel);
         } else {
           channel.close();
         }
@@ -370,6 +431,11 @@ final class NettyHttpTransport implements Transport {
     }
 
     void cancelAll(String reason) {
+      Exchange waiting;
+      while ((waiting = pending.pollFirst()) != null) {
+        waiting.request.release();
+        notifyError(waiting, "RequestCancellationError", reason);
+      }
       for (Channel channel : new ArrayList<>(busy)) {
         Exchange exchange = channel.pipeline().get(ClientHandler.class).connection.exchange;
         if (exchange != null) {

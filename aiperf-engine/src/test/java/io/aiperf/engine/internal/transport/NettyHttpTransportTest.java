@@ -100,14 +100,19 @@ final class NettyHttpTransportTest {
   }
 
   private TransportProvider.Transport transport(int port) {
+    return transport(port, 100);
+  }
+
+  private TransportProvider.Transport transport(int port, int maxConnections) {
     TransportProvider.Transport t = new HttpTransportProvider().open(new TransportProvider.Options(
-        URI.create("http://127.0.0.1:" + port), Map.of(), 1, Duration.ofSeconds(5)));
+        URI.create("http://127.0.0.1:" + port), Map.of(), 1, Duration.ofSeconds(5),
+        maxConnections));
     resources.add(t);
     return t;
   }
 
   /** Records what the listener heard. */
-  private static final class Heard implements ResponseListener {
+  private static class Heard implements ResponseListener {
     final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final StringBuilder body = new StringBuilder();
     volatile boolean reused;
@@ -250,6 +255,45 @@ final class NettyHttpTransportTest {
     t.cancelInFlight("stopped");
     await().atMost(Duration.ofSeconds(10)).until(() -> heard.ended);
     assertThat(heard.events).last().isEqualTo("error RequestCancellationError: stopped");
+  }
+
+  @Test
+  void connectionLimit_queuesRequests_andReportsTheWait() throws IOException {
+    AtomicInteger connections = new AtomicInteger();
+    int port = server((i, s) -> {
+      connections.incrementAndGet();
+      try {
+        while (true) {
+          readRequest(s.getInputStream());
+          Thread.sleep(50);
+          write(s, ok("{}"));
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // done
+      }
+    });
+    var t = transport(port, 1);
+    List<Heard> all = new ArrayList<>();
+    List<Long> waits = Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 3; i++) {
+      Heard heard = new Heard() {
+        @Override
+        public void onRequestSent(long waitNanos, boolean connectionReused, long startNanos) {
+          waits.add(waitNanos);
+          super.onRequestSent(waitNanos, connectionReused, startNanos);
+        }
+      };
+      all.add(heard);
+      t.send(new TransportProvider.Request("/p", "id", "c", new byte[0], Duration.ofSeconds(10),
+          -1), heard);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(h -> h.ended));
+    assertThat(all).allSatisfy(h -> assertThat(h.events).last().isEqualTo("complete"));
+    assertThat(connections.get()).isEqualTo(1);
+    // The third request waited for two 50 ms answers before it could be written.
+    assertThat(waits).hasSize(3);
+    assertThat(waits.stream().mapToLong(Long::longValue).max().getAsLong())
+        .isGreaterThanOrEqualTo(90_000_000L);
   }
 
   @Test
