@@ -92,6 +92,11 @@ public final class Benchmark {
     Duration requestRateRampDuration;
     Double cancellationRate;
     Duration cancellationDelay;
+    boolean fixedSchedule;
+    boolean fixedScheduleAutoOffset;
+    Long fixedScheduleStartOffset;
+    Long fixedScheduleEndOffset;
+    Integer numSessions;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -125,6 +130,11 @@ public final class Benchmark {
       requestRateRampDuration = c.requestRateRampDuration().orElse(null);
       cancellationRate = c.cancellationRate() > 0 ? c.cancellationRate() : null;
       cancellationDelay = c.explicitCancellationDelay();
+      fixedSchedule = c.explicitFixedSchedule();
+      fixedScheduleAutoOffset = c.fixedScheduleAutoOffset();
+      fixedScheduleStartOffset = c.explicitStartOffset();
+      fixedScheduleEndOffset = c.explicitEndOffset();
+      numSessions = c.numSessions().isPresent() ? c.numSessions().getAsInt() : null;
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -342,6 +352,54 @@ public final class Benchmark {
     }
 
     /**
+     * Replays a trace: each request is sent at its dataset timestamp (AIPerf's
+     * {@code --fixed-schedule}). A dataset with timestamps switches this on by itself.
+     *
+     * @param on whether to replay on the trace's schedule
+     * @return this builder
+     */
+    public Builder fixedSchedule(boolean on) {
+      this.fixedSchedule = on;
+      return this;
+    }
+
+    /**
+     * Shifts a trace so its first timestamp is time zero ({@code --fixed-schedule-auto-offset}).
+     *
+     * @param on whether to shift
+     * @return this builder
+     */
+    public Builder fixedScheduleAutoOffset(boolean on) {
+      this.fixedScheduleAutoOffset = on;
+      return this;
+    }
+
+    /**
+     * Replays only the trace's requests with timestamps in [start, end] ms, inclusive
+     * ({@code --fixed-schedule-start-offset}, {@code --fixed-schedule-end-offset}).
+     *
+     * @param startMillis first timestamp kept, or null for the trace's start
+     * @param endMillis last timestamp kept, or null for the trace's end
+     * @return this builder
+     */
+    public Builder fixedScheduleWindow(Long startMillis, Long endMillis) {
+      this.fixedScheduleStartOffset = startMillis;
+      this.fixedScheduleEndOffset = endMillis;
+      return this;
+    }
+
+    /**
+     * Runs this many sessions (conversations) instead of a request count ({@code --num-sessions}).
+     *
+     * @param sessions the sessions, at least 1
+     * @return this builder
+     */
+    public Builder numSessions(int sessions) {
+      this.numSessions = sessions;
+      return this;
+    }
+
+    /**
      * Sets the number of workers (each one Netty event loop); default the CPU count, capped by
      * the concurrency.
      *
@@ -488,6 +546,32 @@ public final class Benchmark {
       }
       if (dataset instanceof SyntheticDataset s) {
         validateSynthetic(s, problems);
+      }
+      if (dataset instanceof FileDataset f && !java.nio.file.Files.isReadable(f.path())) {
+        problems.add("input file was '" + f.path() + "' but it "
+            + (java.nio.file.Files.exists(f.path()) ? "cannot be read" : "does not exist"));
+      }
+      if (fixedSchedule && !(dataset instanceof FileDataset)) {
+        problems.add("fixedSchedule was set but it needs a dataset with timestamps (a"
+            + " single_turn or multi_turn file whose lines have a 'timestamp')");
+      }
+      if (fixedSchedule && requestRate != null) {
+        problems.add("fixedSchedule and requestRate were both set but a trace sets its own times");
+      }
+      if ((fixedScheduleStartOffset != null || fixedScheduleEndOffset != null) && !fixedSchedule
+          && !(dataset instanceof FileDataset)) {
+        problems.add("fixedScheduleStartOffset/EndOffset were set but they need a fixed schedule");
+      }
+      if (fixedScheduleStartOffset != null && fixedScheduleEndOffset != null
+          && fixedScheduleEndOffset < fixedScheduleStartOffset) {
+        problems.add(fmt("fixedScheduleEndOffset was '%d' but it must be >= the start offset (%d)",
+            fixedScheduleEndOffset, fixedScheduleStartOffset));
+      }
+      if (numSessions != null && requestCount != null) {
+        problems.add("numSessions and requestCount were both set but a run ends by one of them");
+      }
+      if (numSessions != null && numSessions < 1) {
+        problems.add(fmt("numSessions was '%d' but it must be at least 1", numSessions));
       }
       if (!problems.isEmpty()) {
         throw new InvalidBenchmarkConfigException(problems);
@@ -642,6 +726,16 @@ public final class Benchmark {
       if (!(s.outputTokensStddev() >= 0)) {
         problems.add(fmt("output tokens stddev (osl-stddev) was '%s' but it must be >= 0",
             s.outputTokensStddev()));
+      }
+      if (!(s.turnsMean() >= 1)) {
+        problems.add(fmt("session turns mean was '%s' but it must be at least 1", s.turnsMean()));
+      }
+      if (!(s.turnsStddev() >= 0)) {
+        problems.add(fmt("session turns stddev was '%s' but it must be >= 0", s.turnsStddev()));
+      }
+      if (!(s.turnDelayMeanMillis() >= 0) || !(s.turnDelayStddevMillis() >= 0)) {
+        problems.add(fmt("session turn delay was '%s ± %s ms' but both must be >= 0",
+            s.turnDelayMeanMillis(), s.turnDelayStddevMillis()));
       }
       if (s.entries().isPresent() && s.entries().getAsInt() < 1) {
         problems.add(fmt("dataset entries was '%d' but it must be at least 1",

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * An immutable, validated benchmark configuration, made by {@link Benchmark.Builder#build()}.
@@ -34,6 +35,11 @@ public final class BenchmarkConfig {
   private final Duration requestRateRampDuration;
   private final double cancellationRate;
   private final Duration cancellationDelay;
+  private final boolean fixedSchedule;
+  private final boolean fixedScheduleAutoOffset;
+  private final Long fixedScheduleStartOffset;
+  private final Long fixedScheduleEndOffset;
+  private final Integer numSessions;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -54,7 +60,8 @@ public final class BenchmarkConfig {
     this.benchmarkDuration = b.benchmarkDuration;
     if (b.requestCount != null) {
       this.requestCount = b.requestCount;
-    } else if (b.benchmarkDuration != null) {
+    } else if (b.benchmarkDuration != null || b.numSessions != null || b.fixedSchedule
+        || b.dataset instanceof FileDataset) {
       this.requestCount = 0;
     } else if (b.requestRate != null) {
       this.requestCount = 10;
@@ -73,6 +80,11 @@ public final class BenchmarkConfig {
     this.requestRateRampDuration = b.requestRateRampDuration;
     this.cancellationRate = b.cancellationRate == null ? 0 : b.cancellationRate;
     this.cancellationDelay = b.cancellationDelay;
+    this.fixedSchedule = b.fixedSchedule;
+    this.fixedScheduleAutoOffset = b.fixedScheduleAutoOffset;
+    this.fixedScheduleStartOffset = b.fixedScheduleStartOffset;
+    this.fixedScheduleEndOffset = b.fixedScheduleEndOffset;
+    this.numSessions = b.numSessions;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -123,7 +135,8 @@ public final class BenchmarkConfig {
   /**
    * Returns the number of requests to send.
    *
-   * @return the request count, 0 when only the benchmark duration bounds the run
+   * @return the request count, 0 when the duration, the session count or the dataset itself (a
+   *     file, replayed once) bounds the run
    */
   public int requestCount() {
     return requestCount;
@@ -265,6 +278,65 @@ public final class BenchmarkConfig {
    */
   public Duration cancellationDelay() {
     return cancellationDelay == null ? Duration.ZERO : cancellationDelay;
+  }
+
+  /**
+   * Tells whether requests replay on their dataset timestamps.
+   *
+   * @return true when asked for; a dataset with timestamps also turns it on when the run starts
+   */
+  public boolean fixedSchedule() {
+    return fixedSchedule;
+  }
+
+  /**
+   * Tells whether a trace is shifted so its first timestamp is time zero.
+   *
+   * @return true to shift
+   */
+  public boolean fixedScheduleAutoOffset() {
+    return fixedScheduleAutoOffset;
+  }
+
+  /**
+   * Returns the first trace timestamp replayed.
+   *
+   * @return milliseconds, empty for the trace's start
+   */
+  public OptionalLong fixedScheduleStartOffset() {
+    return fixedScheduleStartOffset == null ? OptionalLong.empty()
+        : OptionalLong.of(fixedScheduleStartOffset);
+  }
+
+  /**
+   * Returns the last trace timestamp replayed.
+   *
+   * @return milliseconds, empty for the trace's end
+   */
+  public OptionalLong fixedScheduleEndOffset() {
+    return fixedScheduleEndOffset == null ? OptionalLong.empty()
+        : OptionalLong.of(fixedScheduleEndOffset);
+  }
+
+  /**
+   * Returns the number of sessions to run.
+   *
+   * @return the count, empty when a request count, a duration or the dataset bounds the run
+   */
+  public OptionalInt numSessions() {
+    return numSessions == null ? OptionalInt.empty() : OptionalInt.of(numSessions);
+  }
+
+  boolean explicitFixedSchedule() {
+    return fixedSchedule;
+  }
+
+  Long explicitStartOffset() {
+    return fixedScheduleStartOffset;
+  }
+
+  Long explicitEndOffset() {
+    return fixedScheduleEndOffset;
   }
 
   Integer explicitConcurrency() {

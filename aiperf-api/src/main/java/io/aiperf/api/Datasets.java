@@ -20,4 +20,25 @@ public final class Datasets {
   public static SyntheticDataset synthetic() {
     return SyntheticDataset.DEFAULT;
   }
+
+  /**
+   * One request per line of a JSONL file (AIPerf's {@code single_turn}); lines with a
+   * {@code timestamp} make a trace replayed on a fixed schedule.
+   *
+   * @param path the file
+   * @return the dataset
+   */
+  public static FileDataset singleTurn(java.nio.file.Path path) {
+    return new FileDataset("single_turn", path, SyntheticDataset.DEFAULT_TOKENIZER);
+  }
+
+  /**
+   * One session per line of a JSONL file (AIPerf's {@code multi_turn}).
+   *
+   * @param path the file
+   * @return the dataset
+   */
+  public static FileDataset multiTurn(java.nio.file.Path path) {
+    return new FileDataset("multi_turn", path, SyntheticDataset.DEFAULT_TOKENIZER);
+  }
 }

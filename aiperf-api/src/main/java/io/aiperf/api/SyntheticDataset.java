@@ -21,7 +21,7 @@ public final class SyntheticDataset implements DatasetConfig {
   public static final String DEFAULT_TOKENIZER = "o200k_base";
 
   static final SyntheticDataset DEFAULT =
-      new SyntheticDataset(550, 0, Double.NaN, 0, null, DEFAULT_TOKENIZER, 0);
+      new SyntheticDataset(550, 0, Double.NaN, 0, null, DEFAULT_TOKENIZER, 0, 1, 0, 0, 0);
 
   private final double inputMean;
   private final double inputStddev;
@@ -30,9 +30,18 @@ public final class SyntheticDataset implements DatasetConfig {
   private final Long seed;
   private final String tokenizer;
   private final int entries;
+  private final double turnsMean;
+  private final double turnsStddev;
+  private final double delayMeanMillis;
+  private final double delayStddevMillis;
 
   private SyntheticDataset(double inputMean, double inputStddev, double outputMean,
-      double outputStddev, Long seed, String tokenizer, int entries) {
+      double outputStddev, Long seed, String tokenizer, int entries, double turnsMean,
+      double turnsStddev, double delayMeanMillis, double delayStddevMillis) {
+    this.turnsMean = turnsMean;
+    this.turnsStddev = turnsStddev;
+    this.delayMeanMillis = delayMeanMillis;
+    this.delayStddevMillis = delayStddevMillis;
     this.inputMean = inputMean;
     this.inputStddev = inputStddev;
     this.outputMean = outputMean;
@@ -55,7 +64,8 @@ public final class SyntheticDataset implements DatasetConfig {
    * @return the changed copy
    */
   public SyntheticDataset inputTokens(double mean, double stddev) {
-    return new SyntheticDataset(mean, stddev, outputMean, outputStddev, seed, tokenizer, entries);
+    return new SyntheticDataset(mean, stddev, outputMean, outputStddev, seed, tokenizer, entries,
+        turnsMean, turnsStddev, delayMeanMillis, delayStddevMillis);
   }
 
   /**
@@ -67,7 +77,8 @@ public final class SyntheticDataset implements DatasetConfig {
    * @return the changed copy
    */
   public SyntheticDataset outputTokens(double mean, double stddev) {
-    return new SyntheticDataset(inputMean, inputStddev, mean, stddev, seed, tokenizer, entries);
+    return new SyntheticDataset(inputMean, inputStddev, mean, stddev, seed, tokenizer, entries,
+        turnsMean, turnsStddev, delayMeanMillis, delayStddevMillis);
   }
 
   /**
@@ -78,7 +89,8 @@ public final class SyntheticDataset implements DatasetConfig {
    */
   public SyntheticDataset seed(long seed) {
     return new SyntheticDataset(inputMean, inputStddev, outputMean, outputStddev, seed, tokenizer,
-        entries);
+        entries,
+        turnsMean, turnsStddev, delayMeanMillis, delayStddevMillis);
   }
 
   /**
@@ -89,7 +101,8 @@ public final class SyntheticDataset implements DatasetConfig {
    */
   public SyntheticDataset tokenizer(String tokenizer) {
     return new SyntheticDataset(inputMean, inputStddev, outputMean, outputStddev, seed,
-        Objects.requireNonNull(tokenizer, "tokenizer"), entries);
+        Objects.requireNonNull(tokenizer, "tokenizer"), entries,
+        turnsMean, turnsStddev, delayMeanMillis, delayStddevMillis);
   }
 
   /**
@@ -101,7 +114,71 @@ public final class SyntheticDataset implements DatasetConfig {
    */
   public SyntheticDataset entries(int entries) {
     return new SyntheticDataset(inputMean, inputStddev, outputMean, outputStddev, seed, tokenizer,
-        entries);
+        entries,
+        turnsMean, turnsStddev, delayMeanMillis, delayStddevMillis);
+  }
+
+  /**
+   * Returns a copy whose conversations have this many turns (AIPerf's
+   * {@code --session-turns-mean}, {@code --session-turns-stddev}); each later turn resends the
+   * history with the server's real replies.
+   *
+   * @param mean the mean turns per session, at least 1
+   * @param stddev the standard deviation
+   * @return the changed copy
+   */
+  public SyntheticDataset turns(double mean, double stddev) {
+    return new SyntheticDataset(inputMean, inputStddev, outputMean, outputStddev, seed, tokenizer,
+        entries, mean, stddev, delayMeanMillis, delayStddevMillis);
+  }
+
+  /**
+   * Returns a copy that waits this long between a turn's response and the next turn (AIPerf's
+   * {@code --session-turn-delay-mean}, {@code --session-turn-delay-stddev}).
+   *
+   * @param meanMillis the mean delay in ms, &gt;= 0
+   * @param stddevMillis the standard deviation in ms
+   * @return the changed copy
+   */
+  public SyntheticDataset turnDelay(double meanMillis, double stddevMillis) {
+    return new SyntheticDataset(inputMean, inputStddev, outputMean, outputStddev, seed, tokenizer,
+        entries, turnsMean, turnsStddev, meanMillis, stddevMillis);
+  }
+
+  /**
+   * Returns the mean turns per session.
+   *
+   * @return turns, 1 by default
+   */
+  public double turnsMean() {
+    return turnsMean;
+  }
+
+  /**
+   * Returns the turns per session standard deviation.
+   *
+   * @return turns
+   */
+  public double turnsStddev() {
+    return turnsStddev;
+  }
+
+  /**
+   * Returns the mean delay between turns.
+   *
+   * @return milliseconds
+   */
+  public double turnDelayMeanMillis() {
+    return delayMeanMillis;
+  }
+
+  /**
+   * Returns the delay standard deviation.
+   *
+   * @return milliseconds
+   */
+  public double turnDelayStddevMillis() {
+    return delayStddevMillis;
   }
 
   /**

@@ -118,6 +118,47 @@ final class ProfileCommand implements Callable<Integer> {
       description = "Seconds after a request is fully sent before it is cancelled (default ${DEFAULT-VALUE}).")
   double cancellationDelay;
 
+  @Option(names = "--input-file", description = "JSONL dataset (see --custom-dataset-type).")
+  Path inputFile;
+
+  @Option(names = "--custom-dataset-type", defaultValue = "single_turn",
+      description = "Format of --input-file: single_turn or multi_turn (default ${DEFAULT-VALUE}).")
+  String customDatasetType;
+
+  @Option(names = "--fixed-schedule",
+      description = "Send each request at its dataset timestamp (on by itself for timestamped files).")
+  boolean fixedSchedule;
+
+  @Option(names = "--fixed-schedule-auto-offset",
+      description = "Shift the trace so its first timestamp is time zero.")
+  boolean fixedScheduleAutoOffset;
+
+  @Option(names = "--fixed-schedule-start-offset", description = "First trace timestamp replayed (ms).")
+  Long fixedScheduleStart;
+
+  @Option(names = "--fixed-schedule-end-offset", description = "Last trace timestamp replayed (ms).")
+  Long fixedScheduleEnd;
+
+  @Option(names = {"--num-sessions", "--num-conversations"},
+      description = "Sessions to run instead of a request count.")
+  Integer numSessions;
+
+  @Option(names = "--session-turns-mean", defaultValue = "1",
+      description = "Turns per synthetic session (default ${DEFAULT-VALUE}).")
+  double sessionTurnsMean;
+
+  @Option(names = "--session-turns-stddev", defaultValue = "0",
+      description = "Turns per session standard deviation.")
+  double sessionTurnsStddev;
+
+  @Option(names = "--session-turn-delay-mean", defaultValue = "0",
+      description = "Delay between a reply and the next turn, ms (default ${DEFAULT-VALUE}).")
+  double sessionTurnDelayMean;
+
+  @Option(names = "--session-turn-delay-stddev", defaultValue = "0",
+      description = "Turn delay standard deviation, ms.")
+  double sessionTurnDelayStddev;
+
   @Option(names = {"--isl", "--synthetic-input-tokens-mean"}, defaultValue = "550",
       description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}).")
   double islMean;
@@ -248,7 +289,8 @@ final class ProfileCommand implements Callable<Integer> {
         endpoint = endpoint.apiKey(apiKey);
       }
       SyntheticDataset dataset = Datasets.synthetic().inputTokens(islMean, islStddev)
-          .tokenizer(tokenizer);
+          .tokenizer(tokenizer).turns(sessionTurnsMean, sessionTurnsStddev)
+          .turnDelay(sessionTurnDelayMean, sessionTurnDelayStddev);
       if (oslMean != null) {
         dataset = dataset.outputTokens(oslMean, oslStddev);
       }
@@ -258,7 +300,18 @@ final class ProfileCommand implements Callable<Integer> {
       if (entries != null) {
         dataset = dataset.entries(entries);
       }
-      Benchmark.Builder builder = Benchmark.builder().endpoint(endpoint).dataset(dataset)
+      io.aiperf.api.DatasetConfig chosen = dataset;
+      if (inputFile != null) {
+        switch (customDatasetType.toLowerCase(Locale.ROOT)) {
+          case "single_turn" -> chosen = Datasets.singleTurn(inputFile).tokenizer(tokenizer);
+          case "multi_turn" -> chosen = Datasets.multiTurn(inputFile).tokenizer(tokenizer);
+          default -> {
+            return usageError(err, List.of("--custom-dataset-type was '" + customDatasetType
+                + "' but it must be single_turn or multi_turn"));
+          }
+        }
+      }
+      Benchmark.Builder builder = Benchmark.builder().endpoint(endpoint).dataset(chosen)
           .exporters("console", "json", "csv")
           .console(out)
           .commandLine(redactedArgs());
@@ -326,6 +379,11 @@ final class ProfileCommand implements Callable<Integer> {
   private void applyLoad(Benchmark.Builder b, List<String> problems) {
     if (requestRate != null) {
       b.requestRate(requestRate);
+    }
+    b.fixedSchedule(fixedSchedule).fixedScheduleAutoOffset(fixedScheduleAutoOffset)
+        .fixedScheduleWindow(fixedScheduleStart, fixedScheduleEnd);
+    if (numSessions != null) {
+      b.numSessions(numSessions);
     }
     if (arrivalPattern != null) {
       try {
@@ -456,6 +514,10 @@ final class ProfileCommand implements Callable<Integer> {
   /** AIPerf's run directory name: model, service kind, endpoint type, stimulus. */
   private Path defaultArtifactDir() {
     List<String> parts = new ArrayList<>();
+    if (fixedSchedule) {
+      return Path.of("artifacts", model.replace('/', '_') + "-openai-" + endpointType
+          + "-fixed_schedule");
+    }
     if (concurrency != null || requestRate == null) {
       parts.add("concurrency" + (concurrency == null ? 1 : concurrency));
     }

@@ -182,6 +182,13 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         InferenceRequest parsed;
+        if (state.options.recordRequests() > 0) {
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                    h.getValue()));
+            state.record(new ReceivedRequest(arrivalNanos, req.uri(), headers,
+                    req.content().toString(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         try {
             parsed = InferenceRequest.parse(endpoint, req.content());
         } catch (BadRequestException e) {

@@ -169,6 +169,16 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     /**
+     * Returns the inference requests kept by {@link MockServerOptions.Builder#recordRequests},
+     * oldest first.
+     *
+     * @return a snapshot
+     */
+    public java.util.List<ReceivedRequest> receivedRequests() {
+        return state.received();
+    }
+
+    /**
      * Returns the options this server was started with.
      *
      * @return the options

@@ -34,8 +34,10 @@ public final class MockServerOptions {
     private final int ioThreads;
     private final int stallEvery;
     private final Duration stall;
+    private final int recordRequests;
 
     private MockServerOptions(Builder b) {
+        this.recordRequests = b.recordRequests;
         this.stallEvery = b.stallEvery;
         this.stall = b.stall;
         this.host = b.host;
@@ -72,7 +74,17 @@ public final class MockServerOptions {
                 .seed(seed)
                 .fast(fast)
                 .ioThreads(ioThreads)
-                .stall(stallEvery, stall);
+                .stall(stallEvery, stall)
+                .recordRequests(recordRequests);
+    }
+
+    /**
+     * Returns how many received requests are kept for inspection.
+     *
+     * @return the number, 0 for none
+     */
+    public int recordRequests() {
+        return recordRequests;
     }
 
     /**
@@ -238,8 +250,21 @@ public final class MockServerOptions {
         private int ioThreads;
         private int stallEvery;
         private Duration stall = Duration.ZERO;
+        private int recordRequests;
 
         private Builder() {}
+
+        /**
+         * Keeps the last {@code max} inference requests (time, path, headers, body) for tests; see
+         * {@link MockLlmServer#receivedRequests()}.
+         *
+         * @param max how many to keep, 0 for none
+         * @return this builder
+         */
+        public Builder recordRequests(int max) {
+            this.recordRequests = max;
+            return this;
+        }
 
         /**
          * Makes every Nth inference request wait this much longer for its first token (a TTFT
@@ -363,6 +388,10 @@ public final class MockServerOptions {
             if (!(errorRate >= 0.0 && errorRate <= 100.0)) {
                 throw new IllegalArgumentException(
                         "errorRate was '" + errorRate + "' but it must be a percentage between 0 and 100");
+            }
+            if (recordRequests < 0) {
+                throw new IllegalArgumentException(
+                        "recordRequests was '" + recordRequests + "' but it must be >= 0");
             }
             if (stallEvery < 0) {
                 throw new IllegalArgumentException(

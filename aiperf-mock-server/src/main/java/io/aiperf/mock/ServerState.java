@@ -17,6 +17,8 @@ final class ServerState {
     private final Random errorSampler;
 
     private final AtomicLong inference = new AtomicLong();
+    private final java.util.concurrent.ConcurrentLinkedDeque<ReceivedRequest> received =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final long stallNanos;
 
     ServerState(MockServerOptions options) {
@@ -36,6 +38,20 @@ final class ServerState {
 
     long requestCount() {
         return requests.sum();
+    }
+
+    void record(ReceivedRequest r) {
+        int max = options.recordRequests();
+        if (max > 0) {
+            received.addLast(r);
+            while (received.size() > max) {
+                received.pollFirst();
+            }
+        }
+    }
+
+    java.util.List<ReceivedRequest> received() {
+        return java.util.List.copyOf(received);
     }
 
     /** Extra delay before this inference request's first token: a stall every Nth request. */

@@ -65,6 +65,30 @@ public interface EndpointProvider extends Plugin {
     byte[] formatRequest(Turn turn, boolean streaming);
 
     /**
+     * Writes the request body of a later turn of a session: the history (earlier user turns and
+     * the server's real replies) then this turn. Formats without a message list join the history
+     * into the prompt.
+     *
+     * @param history earlier messages, oldest first
+     * @param turn this turn
+     * @param streaming whether to ask for a stream
+     * @return the body bytes
+     */
+    default byte[] formatRequest(java.util.List<ChatMessage> history, Turn turn,
+        boolean streaming) {
+      if (history.isEmpty()) {
+        return formatRequest(turn, streaming);
+      }
+      StringBuilder joined = new StringBuilder();
+      for (ChatMessage m : history) {
+        joined.append(m.content()).append('\n');
+      }
+      joined.append(String.join(" ", turn.texts()));
+      return formatRequest(new Turn(java.util.List.of(joined.toString()), turn.maxTokens(),
+          turn.delayMillis(), turn.timestampMillis()), streaming);
+    }
+
+    /**
      * Reads one response: a whole body, or the data of one server-sent event.
      *
      * @param data the bytes

@@ -46,12 +46,20 @@ public final class SyntheticDatasetProvider implements DatasetProvider {
     SplittableRandom lengths = new SplittableRandom(seed);
     SplittableRandom texts = new SplittableRandom(seed ^ 0x5DEECE66DL);
     List<Conversation> conversations = new ArrayList<>(entries);
+    boolean multiTurn = s.turnsMean() > 1 || s.turnsStddev() > 0;
     for (int i = 0; i < entries; i++) {
-      int isl = sample(lengths, s.inputTokensMean(), s.inputTokensStddev());
-      int osl = s.outputTokensMean().isPresent()
-          ? sample(lengths, s.outputTokensMean().getAsDouble(), s.outputTokensStddev()) : 0;
-      String prompt = generator.generate(isl, texts);
-      conversations.add(new Conversation("synthetic_" + i, List.of(new Turn(List.of(prompt), osl))));
+      int turnCount = multiTurn ? sample(lengths, s.turnsMean(), s.turnsStddev()) : 1;
+      List<Turn> turns = new ArrayList<>(turnCount);
+      for (int t = 0; t < turnCount; t++) {
+        int isl = sample(lengths, s.inputTokensMean(), s.inputTokensStddev());
+        int osl = s.outputTokensMean().isPresent()
+            ? sample(lengths, s.outputTokensMean().getAsDouble(), s.outputTokensStddev()) : 0;
+        long delay = t == 0 ? 0 : Math.max(0, Math.round(s.turnDelayMeanMillis()
+            + (s.turnDelayStddevMillis() > 0 ? s.turnDelayStddevMillis() * gaussian(lengths)
+            : 0)));
+        turns.add(new Turn(List.of(generator.generate(isl, texts)), osl, delay, -1));
+      }
+      conversations.add(new Conversation("synthetic_" + i, turns));
     }
     return conversations;
   }

@@ -41,7 +41,16 @@ public final class ChatEndpointProvider implements EndpointProvider {
 
     @Override
     void putPrompt(ObjectNode body, Turn turn) {
+      putPrompt(body, java.util.List.of(), turn);
+    }
+
+    @Override
+    void putPrompt(ObjectNode body, java.util.List<io.aiperf.api.spi.ChatMessage> history,
+        Turn turn) {
       ArrayNode messages = body.putArray("messages");
+      for (var m : history) {
+        messages.addObject().put("role", m.role()).put("content", m.content());
+      }
       ObjectNode user = messages.addObject().put("role", "user");
       if (turn.texts().size() == 1) {
         user.put("content", turn.texts().get(0));

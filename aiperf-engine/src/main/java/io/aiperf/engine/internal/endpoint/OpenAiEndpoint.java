@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.spi.ChatMessage;
 import io.aiperf.api.spi.EndpointProvider.Endpoint;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.ResponseErrorException;
@@ -12,6 +13,7 @@ import io.aiperf.api.spi.Turn;
 import io.aiperf.api.spi.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,13 +33,31 @@ abstract class OpenAiEndpoint implements Endpoint {
   /** Puts the prompt into the body, in the endpoint's shape. */
   abstract void putPrompt(ObjectNode body, Turn turn);
 
+  /** Puts history and prompt into the body; formats without messages join them into one text. */
+  void putPrompt(ObjectNode body, List<ChatMessage> history, Turn turn) {
+    if (history.isEmpty()) {
+      putPrompt(body, turn);
+      return;
+    }
+    StringBuilder joined = new StringBuilder();
+    for (ChatMessage m : history) {
+      joined.append(m.content()).append('\n');
+    }
+    putPrompt(body, new Turn(List.of(joined + String.join(" ", turn.texts())), turn.maxTokens()));
+  }
+
   /** Reads the generated text from {@code choices[0]}; {@code reasoning[0]} gets reasoning. */
   abstract String readContent(JsonNode choice, String[] reasoning);
 
   @Override
   public byte[] formatRequest(Turn turn, boolean streaming) {
+    return formatRequest(List.of(), turn, streaming);
+  }
+
+  @Override
+  public byte[] formatRequest(List<ChatMessage> history, Turn turn, boolean streaming) {
     ObjectNode body = JSON.createObjectNode();
-    putPrompt(body, turn);
+    putPrompt(body, history, turn);
     body.put("model", config.model().orElseThrow());
     body.put("stream", streaming);
     if (turn.maxTokens() > 0) {

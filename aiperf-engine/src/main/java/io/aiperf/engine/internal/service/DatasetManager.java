@@ -52,17 +52,26 @@ final class DatasetManager extends AbstractService {
           EngineSupport.endpointProvider(config).create(config.endpoint());
       boolean streaming = EngineSupport.streaming(config);
       List<PreparedConversation> prepared = new ArrayList<>(conversations.size());
+      boolean timestamped = false;
       for (Conversation c : conversations) {
         List<PreparedTurn> turns = new ArrayList<>(c.turns().size());
-        for (Turn t : c.turns()) {
-          int isl = tokenizer.count(String.join(" ", t.texts()));
-          turns.add(new PreparedTurn(endpoint.formatRequest(t, streaming), isl, t.maxTokens()));
+        for (int i = 0; i < c.turns().size(); i++) {
+          Turn t = c.turns().get(i);
+          if (i == 0) {
+            int isl = tokenizer.count(String.join(" ", t.texts()));
+            turns.add(new PreparedTurn(endpoint.formatRequest(t, streaming), isl, t));
+            timestamped |= t.hasTimestamp();
+          } else {
+            turns.add(new PreparedTurn(null, -1, t));
+          }
         }
         prepared.add(new PreparedConversation(c.id(), turns));
       }
       log.debug("Dataset of {} conversations ready in {} ms", prepared.size(),
           (System.nanoTime() - t0) / 1_000_000);
-      bus.publish(new DatasetReady(prepared, seed));
+      // Files are replayed in order, as AIPerf replays traces; synthetic data is shuffled.
+      boolean ordered = config.dataset() instanceof io.aiperf.api.FileDataset;
+      bus.publish(new DatasetReady(prepared, seed, ordered, timestamped));
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
     }

@@ -67,8 +67,13 @@ public final class EngineSupport {
    * @return e.g. {@code o200k_base}
    */
   public static String tokenizerName(BenchmarkConfig config) {
-    return config.dataset() instanceof SyntheticDataset s ? s.tokenizer()
-        : SyntheticDataset.DEFAULT_TOKENIZER;
+    if (config.dataset() instanceof SyntheticDataset s) {
+      return s.tokenizer();
+    }
+    if (config.dataset() instanceof io.aiperf.api.FileDataset f) {
+      return f.tokenizer();
+    }
+    return SyntheticDataset.DEFAULT_TOKENIZER;
   }
 
   /**

@@ -28,8 +28,17 @@ public final class Messages {
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed {}
 
-  /** One turn, formatted and counted before the run. */
-  public record PreparedTurn(byte[] body, int inputTokens, int maxTokens) {}
+  /**
+   * One turn, formatted and counted before the run. A later turn of a session resends the history
+   * with the server's real replies, so only the worker can format it: its body is null and its
+   * input tokens -1, and {@link #turn()} holds what the worker needs.
+   */
+  public record PreparedTurn(byte[] body, int inputTokens, io.aiperf.api.spi.Turn turn) {
+    /** A turn formatted before the run. */
+    public PreparedTurn(byte[] body, int inputTokens, int maxTokens) {
+      this(body, inputTokens, new io.aiperf.api.spi.Turn(List.of(), maxTokens));
+    }
+  }
 
   /** One dataset entry, ready to send. */
   public record PreparedConversation(String id, List<PreparedTurn> turns) {
@@ -40,11 +49,16 @@ public final class Messages {
   }
 
   /** The dataset is formatted; workers keep it, the timing manager counts it. */
-  public record DatasetReady(List<PreparedConversation> conversations, long seed)
-      implements EngineMessage {
+  public record DatasetReady(List<PreparedConversation> conversations, long seed,
+      boolean ordered, boolean timestamped) implements EngineMessage {
     /** Copies the list. */
     public DatasetReady {
       conversations = List.copyOf(conversations);
+    }
+
+    /** A shuffled dataset without timestamps. */
+    public DatasetReady(List<PreparedConversation> conversations, long seed) {
+      this(conversations, seed, false, false);
     }
   }
 
@@ -76,14 +90,16 @@ public final class Messages {
    *
    * @param id unique in the run
    * @param phase the phase it belongs to
+   * @param session the session instance: every turn of one conversation run has the same, and
+   *     goes to the same worker
    * @param conversation dataset entry index
    * @param turn turn index
    * @param intendedNanos when the schedule meant it to be sent (the issue time in closed loop)
    * @param issuedNanos when the timing manager issued it
    * @param cancelAfterNanos cancel the request this long after it was sent; -1 for never
    */
-  public record Credit(long id, Phase phase, int conversation, int turn, long intendedNanos,
-      long issuedNanos, long cancelAfterNanos) implements EngineMessage {}
+  public record Credit(long id, Phase phase, long session, int conversation, int turn,
+      long intendedNanos, long issuedNanos, long cancelAfterNanos) implements EngineMessage {}
 
   /** The first response of a stream arrived; frees a prefill slot. */
   public record FirstToken(long creditId, Phase phase) implements EngineMessage {}
@@ -104,6 +120,7 @@ public final class Messages {
       int turn,
       String workerId,
       int inputTokens,
+      String inputText,
       boolean streaming,
       long issuedNanos,
       long startNanos,

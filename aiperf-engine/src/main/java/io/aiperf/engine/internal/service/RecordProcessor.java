@@ -101,7 +101,8 @@ final class RecordProcessor extends AbstractService {
       return error(raw, start, raw.status(), "InvalidInferenceResultError",
           "The response carried no generated content");
     }
-    View view = new View(raw, parsed, tokenizer);
+    View view = new View(raw, parsed, tokenizer, raw.inputTokens() >= 0 ? raw.inputTokens()
+        : tokenizer.count(raw.inputText() == null ? "" : raw.inputText()));
     if (view.lastContent() < start) {
       return error(raw, start, raw.status(), "InvalidInferenceResultError",
           "The response timestamps are inconsistent (end before start)");
@@ -238,8 +239,11 @@ final class RecordProcessor extends AbstractService {
     private final int outputTokens;
     private final int reasoningTokens;
 
-    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer) {
+    private final int inputTokens;
+
+    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer, int inputTokens) {
       this.raw = raw;
+      this.inputTokens = inputTokens;
       this.parsed = parsed;
       this.outputTokens = parsed.content.length() == 0 ? 0
           : tokenizer.count(parsed.content.toString());
@@ -288,7 +292,7 @@ final class RecordProcessor extends AbstractService {
 
     @Override
     public int inputTokens() {
-      return raw.inputTokens();
+      return inputTokens;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.aiperf.engine.internal.service;
 
-import io.aiperf.api.ArrivalPattern;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.NanoClock;
@@ -11,17 +10,25 @@ import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
 import io.aiperf.engine.internal.service.Messages.FirstToken;
 import io.aiperf.engine.internal.service.Messages.Phase;
+import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.ProfileCancel;
 import io.aiperf.engine.internal.service.Messages.ProfileStart;
 import io.aiperf.engine.internal.timing.ArrivalSchedule;
 import io.aiperf.engine.internal.timing.Pacer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,34 +37,44 @@ import org.slf4j.LoggerFactory;
  * Decides when each request is sent, by issuing credits, phase by phase (warmup, then profiling).
  *
  * <ul>
- *   <li>Concurrency mode: a credit goes out as soon as a slot is free (closed loop).
- *   <li>Request rate: credits follow a seeded schedule (constant, Poisson, gamma) kept by a
- *       dedicated thread that parks then spins; concurrency, if set, is a ceiling. Each credit
- *       carries its intended send time, so lateness and coordinated omission are measured.
- *   <li>Ramps, prefill concurrency, per-request cancellation, a count or a duration with a grace
- *       period; in-flight requests past the grace are cancelled and still accounted for.
+ *   <li>Concurrency mode: a session starts as soon as a slot is free (closed loop); the slot is
+ *       held until its last turn returns, so concurrency counts sessions, as in AIPerf.
+ *   <li>Request rate: sessions start on a seeded schedule (constant, Poisson, gamma) kept by a
+ *       dedicated thread that parks then spins; concurrency, if set, is a ceiling.
+ *   <li>Fixed schedule: sessions start at their trace timestamps.
+ *   <li>Later turns of a session go after the previous reply plus the turn's delay, with the
+ *       session's routing key so they reach the same worker, which holds the history.
+ *   <li>Every credit carries its intended send time, so lateness and coordinated omission are
+ *       measured. Ramps, prefill concurrency, cancellation, count, sessions, or a duration with a
+ *       grace period: in-flight requests past the grace are cancelled and still accounted for.
  * </ul>
- *
- * The limits live here, not in the workers.
  */
 final class TimingManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(TimingManager.class);
-  /** After a stall, at most this much of the backlog is sent in a burst (AIPerf: 10 ms). */
+  /** After a stall of the pacing thread, at most this much backlog is sent at once (AIPerf). */
   static final long MAX_CATCHUP_NANOS = 10_000_000L;
   private static final long RAMP_STEP_NANOS = 10_000_000L;
+  private static final int ONCE_EACH = -1;
 
   private final NanoClock clock;
   private final Pacer pacer;
   private final AtomicLong nextCreditId = new AtomicLong();
+  private final AtomicLong nextSession = new AtomicLong();
+  private final ScheduledExecutorService turns;
   private volatile boolean cancelled;
+  private volatile DatasetReady dataset;
   private volatile int[] order;
-  private volatile long seed;
   private volatile PhaseRun current;
 
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock, Pacer pacer) {
     super(id, bus, config);
     this.clock = clock;
     this.pacer = pacer;
+    this.turns = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "aiperf-session-turns");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   @Override
@@ -75,21 +92,28 @@ final class TimingManager extends AbstractService {
   }
 
   private void onDataset(DatasetReady ready) {
-    // Sampling order: shuffled by the seed (AIPerf's default for synthetic data), then cycled.
     int n = ready.conversations().size();
     int[] o = new int[n];
     for (int i = 0; i < n; i++) {
       o[i] = i;
     }
-    SplittableRandom random = new SplittableRandom(ready.seed() ^ 0x9E3779B97F4A7C15L);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = o[i];
-      o[i] = o[j];
-      o[j] = t;
+    if (!ready.ordered()) {
+      // Synthetic data: shuffled by the seed (AIPerf's default), then cycled.
+      SplittableRandom random = new SplittableRandom(ready.seed() ^ 0x9E3779B97F4A7C15L);
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = o[i];
+        o[i] = o[j];
+        o[j] = t;
+      }
     }
-    seed = ready.seed();
     order = o;
+    dataset = ready;
+  }
+
+  private boolean fixedSchedule() {
+    DatasetReady d = dataset;
+    return config.fixedSchedule() || (d.timestamped() && config.requestRate().isEmpty());
   }
 
   private void startIssuing() {
@@ -101,16 +125,21 @@ final class TimingManager extends AbstractService {
 
   private void run() {
     try {
-      if (config.hasWarmup() && !cancelled) {
-        PhaseRun warmup = new PhaseRun(Phase.WARMUP,
-            config.warmupRequestCount().orElse(0), config.warmupDuration().orElse(null),
-            config.warmupConcurrency(), config.warmupRequestRate(), null);
-        runPhase(warmup);
+      if (config.fixedSchedule() && !dataset.timestamped()) {
+        fail("fixedSchedule was set but the dataset has no 'timestamp' on its first turns", null);
+        return;
       }
-      PhaseRun profiling = new PhaseRun(Phase.PROFILING, config.requestCount(),
+      if (config.hasWarmup() && !cancelled) {
+        runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0), 0,
+            config.warmupDuration().orElse(null), config.warmupConcurrency(),
+            config.warmupRequestRate(), null));
+      }
+      // Without a count, sessions or duration, each dataset entry (in the window) runs once.
+      int sessions = config.numSessions().orElse(
+          config.requestCount() == 0 && config.benchmarkDuration().isEmpty() ? ONCE_EACH : 0);
+      runPhase(new PhaseRun(Phase.PROFILING, config.requestCount(), sessions,
           config.benchmarkDuration().orElse(null), config.concurrency(), config.requestRate(),
-          config.benchmarkDuration().isPresent() ? config.gracePeriod() : null);
-      runPhase(profiling);
+          config.benchmarkDuration().isPresent() ? config.gracePeriod() : null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -118,29 +147,37 @@ final class TimingManager extends AbstractService {
     }
   }
 
-  /** Issues one phase's credits, then waits for them to come back (bounded by the grace). */
+  /** Starts one phase's sessions, then waits for every turn to come back (bounded by grace). */
   private void runPhase(PhaseRun phase) throws InterruptedException {
     current = phase;
-    int[] o = order;
-    SplittableRandom cancelPicker = new SplittableRandom(seed ^ 0xC0FFEEL ^ phase.phase.ordinal());
-    ArrivalSchedule schedule = phase.rate.isPresent()
+    List<Integer> sequence = startOrder(phase);
+    if (phase.sessionLimit == ONCE_EACH) {
+      phase.sessionLimit = sequence.size();
+    }
+    boolean fixed = fixedSchedule() && phase.phase == Phase.PROFILING;
+    ArrivalSchedule schedule = !fixed && phase.rate.isPresent()
         ? new ArrivalSchedule(config.arrivalPattern(), config.arrivalSmoothness(),
-            seed ^ 0x5EED5EEDL ^ phase.phase.ordinal())
+            dataset.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
         : null;
     long start = clock.nanoTime();
     phase.start(start);
-    long end = phase.duration == null ? Long.MAX_VALUE : start + phase.duration.toNanos();
+    long traceOrigin = fixed ? traceOrigin(sequence) : 0;
     long scheduleTime = start; // the seeded schedule, before any catch-up shift
     long shift = 0;
-    long issued = 0;
-    while (!cancelled && (phase.count == 0 || issued < phase.count)) {
+    long started = 0;
+    while (!cancelled && !phase.enough(started)) {
+      int conversation = sequence.get((int) (started % sequence.size()));
       long intended;
-      if (schedule != null) {
-        if (issued > 0) {
+      if (schedule != null || fixed) {
+        if (fixed) {
+          long ts = dataset.conversations().get(conversation).turns().get(0).turn()
+              .timestampMillis();
+          scheduleTime = start + (ts - traceOrigin) * 1_000_000L;
+        } else if (started > 0) {
           scheduleTime += schedule.nextGapNanos(phase.rateAt(scheduleTime - start));
         }
         intended = scheduleTime + shift;
-        if (intended >= end) {
+        if (intended >= phase.end) {
           break;
         }
         boolean onTime = clock.nanoTime() <= intended;
@@ -165,34 +202,68 @@ final class TimingManager extends AbstractService {
       if (phase.prefillSlots != null) {
         phase.prefillSlots.acquire();
       }
-      long now = clock.nanoTime();
-      if (cancelled || now >= end) {
-        release(phase);
+      if (cancelled || clock.nanoTime() >= phase.end) {
+        phase.releaseSlots();
         break;
       }
-      long cancelAfter = config.cancellationRate() > 0
-          && cancelPicker.nextDouble() * 100 < config.cancellationRate()
-          ? config.cancellationDelay().toNanos() : -1;
-      long creditId = nextCreditId.getAndIncrement();
-      if (phase.prefillSlots != null) {
-        phase.holdingPrefill.add(creditId);
-      }
-      phase.sent.incrementAndGet();
-      bus.send(Messages.CREDITS, new Credit(creditId, phase.phase,
-          o[(int) (issued % o.length)], 0, intended, now, cancelAfter));
-      issued++;
+      long session = nextSession.getAndIncrement();
+      int turnCount = dataset.conversations().get(conversation).turns().size();
+      phase.sessionStarted(session, conversation, turnCount);
+      issue(phase, session, conversation, 0, intended, phase.picker);
+      started++;
     }
-    phase.sendingDone(issued);
+    phase.sendingDone();
     awaitReturns(phase);
   }
 
-  private void release(PhaseRun phase) {
-    if (phase.slots != null) {
-      phase.slots.release();
+  /** Which conversations start, in order: cycled synthetic data, or the trace window. */
+  private List<Integer> startOrder(PhaseRun phase) {
+    List<Integer> sequence = new ArrayList<>();
+    for (int i : order) {
+      sequence.add(i);
     }
-    if (phase.prefillSlots != null) {
-      phase.prefillSlots.release();
+    if (fixedSchedule() && phase.phase == Phase.PROFILING) {
+      List<PreparedConversation> all = dataset.conversations();
+      long from = config.fixedScheduleStartOffset().orElse(Long.MIN_VALUE);
+      long to = config.fixedScheduleEndOffset().orElse(Long.MAX_VALUE);
+      sequence.removeIf(i -> {
+        long ts = all.get(i).turns().get(0).turn().timestampMillis();
+        return ts < from || ts > to;
+      });
+      sequence.sort(Comparator.comparingLong(i -> all.get(i).turns().get(0).turn()
+          .timestampMillis()));
+      if (sequence.isEmpty()) {
+        throw new IllegalArgumentException("The fixed-schedule window [" + from + ", " + to
+            + "] ms holds no request of the trace");
+      }
     }
+    return sequence;
+  }
+
+  /** Time zero of the trace: its first kept timestamp with auto-offset, else its origin. */
+  private long traceOrigin(List<Integer> sequence) {
+    if (config.fixedScheduleAutoOffset()) {
+      return dataset.conversations().get(sequence.get(0)).turns().get(0).turn().timestampMillis();
+    }
+    return config.fixedScheduleStartOffset().orElse(0);
+  }
+
+  private void issue(PhaseRun phase, long session, int conversation, int turn, long intended,
+      SplittableRandom picker) {
+    long cancelAfter;
+    synchronized (picker) {
+      cancelAfter = config.cancellationRate() > 0
+          && picker.nextDouble() * 100 < config.cancellationRate()
+          ? config.cancellationDelay().toNanos() : -1;
+    }
+    long creditId = nextCreditId.getAndIncrement();
+    if (phase.prefillSlots != null && turn == 0) {
+      phase.holdingPrefill.add(creditId);
+    }
+    phase.sent.incrementAndGet();
+    phase.creditSession.put(creditId, session);
+    bus.send(Messages.CREDITS, session, new Credit(creditId, phase.phase, session, conversation,
+        turn, intended, clock.nanoTime(), cancelAfter));
   }
 
   private void awaitReturns(PhaseRun phase) throws InterruptedException {
@@ -201,6 +272,7 @@ final class TimingManager extends AbstractService {
         : phase.awaitAllReturned(phase.grace.toNanos());
     if (!inTime) {
       log.debug("{}: grace period over with requests in flight; cancelling them", phase.phase);
+      phase.stopContinuations = true;
       bus.publish(new CancelInFlight("Cancelled: still in flight when the grace period of "
           + phase.grace.toSeconds() + " s after the benchmark duration ended"));
       phase.awaitAllReturned(Long.MAX_VALUE);
@@ -216,13 +288,41 @@ final class TimingManager extends AbstractService {
     if (phase == null || phase.phase != r.phase()) {
       return;
     }
-    if (phase.slots != null) {
-      phase.slots.release();
-    }
     if (phase.prefillSlots != null && phase.holdingPrefill.remove(r.creditId())) {
       phase.prefillSlots.release();
     }
+    Long session = phase.creditSession.remove(r.creditId());
+    Session s = session == null ? null : phase.sessions.get(session);
+    if (s != null) {
+      int next = s.nextTurn.incrementAndGet();
+      if (next < s.turns && !cancelled && !phase.stopContinuations
+          && clock.nanoTime() < phase.end) {
+        scheduleNextTurn(phase, session, s, next);
+      } else {
+        phase.sessionEnded(session);
+      }
+    }
     phase.returned();
+  }
+
+  /** The next turn goes after the previous reply plus its delay, to the same worker. */
+  private void scheduleNextTurn(PhaseRun phase, long session, Session s, int turn) {
+    long delayNanos = dataset.conversations().get(s.conversation).turns().get(turn).turn()
+        .delayMillis() * 1_000_000L;
+    long intended = clock.nanoTime() + delayNanos;
+    phase.pendingTurns.incrementAndGet();
+    turns.schedule(() -> {
+      try {
+        if (cancelled || phase.stopContinuations || clock.nanoTime() >= phase.end) {
+          phase.sessionEnded(session);
+        } else {
+          issue(phase, session, s.conversation, turn, intended, phase.picker);
+        }
+      } finally {
+        phase.pendingTurns.decrementAndGet();
+        phase.returned();
+      }
+    }, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   private void onFirstToken(FirstToken f) {
@@ -252,55 +352,98 @@ final class TimingManager extends AbstractService {
     if (phase != null) {
       phase.stopRamp();
     }
+    turns.shutdownNow();
   }
+
+  /** One running session: its conversation and which turn it is on. */
+  private record Session(int conversation, int turns, AtomicInteger nextTurn) {}
 
   /** The state of one phase; shared by the timing thread and the threads returning credits. */
   private final class PhaseRun {
     final Phase phase;
-    final int count;
-    final Duration duration;
+    final int requestLimit;
+    volatile int sessionLimit;
+    volatile long end = Long.MAX_VALUE;
     final int concurrency;
     final OptionalDouble rate;
     final Duration grace;
     final Semaphore slots;
     final Semaphore prefillSlots;
     final Set<Long> holdingPrefill = ConcurrentHashMap.newKeySet();
+    final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+    final Map<Long, Long> creditSession = new ConcurrentHashMap<>();
+    final SplittableRandom picker;
     final AtomicLong sent = new AtomicLong();
     final AtomicLong returnedCount = new AtomicLong();
+    final AtomicLong plannedRequests = new AtomicLong();
+    final AtomicInteger pendingTurns = new AtomicInteger();
     final AtomicLong shiftNanos = new AtomicLong();
-    private volatile long issued = -1;
+    volatile boolean stopContinuations;
+    private volatile boolean sendingDone;
+    private final Duration duration;
     private Thread rampThread;
 
-    PhaseRun(Phase phase, int count, Duration duration, int concurrency, OptionalDouble rate,
-        Duration grace) {
+    PhaseRun(Phase phase, int requestLimit, int sessionLimit, Duration duration, int concurrency,
+        OptionalDouble rate, Duration grace) {
       this.phase = phase;
-      this.count = count;
+      this.requestLimit = requestLimit;
+      this.sessionLimit = sessionLimit;
       this.duration = duration;
       this.concurrency = concurrency;
       this.rate = rate;
       this.grace = grace;
+      this.picker = new SplittableRandom(dataset.seed() ^ 0xC0FFEE11L ^ phase.ordinal());
       boolean ramp = config.concurrencyRampDuration().isPresent() && concurrency > 1;
       this.slots = concurrency > 0 ? new Semaphore(ramp ? 1 : concurrency) : null;
       this.prefillSlots = config.prefillConcurrency().isPresent()
           ? new Semaphore(config.prefillConcurrency().getAsInt()) : null;
     }
 
-    void start(long startNanos) {
+    /** Whether enough sessions were started: by request count (turns planned) or sessions. */
+    boolean enough(long started) {
+      if (sessionLimit > 0) {
+        return started >= sessionLimit;
+      }
+      return requestLimit > 0 && plannedRequests.get() >= requestLimit;
+    }
+
+    void sessionStarted(long session, int conversation, int turnCount) {
+      plannedRequests.addAndGet(turnCount);
+      sessions.put(session, new Session(conversation, turnCount, new AtomicInteger()));
+    }
+
+    void sessionEnded(long session) {
+      if (sessions.remove(session) != null && slots != null) {
+        slots.release();
+      }
+    }
+
+    void releaseSlots() {
+      if (slots != null) {
+        slots.release();
+      }
+      if (prefillSlots != null) {
+        prefillSlots.release();
+      }
+    }
+
+    void start(long nanos) {
+      end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
       if (slots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
         long rampNanos = config.concurrencyRampDuration().get().toNanos();
-        rampThread = new Thread(() -> ramp(startNanos, rampNanos), "aiperf-concurrency-ramp");
+        rampThread = new Thread(() -> ramp(nanos, rampNanos), "aiperf-concurrency-ramp");
         rampThread.setDaemon(true);
         rampThread.start();
       }
     }
 
     /** Linear from 1 to the target: adds slots as time passes. */
-    private void ramp(long startNanos, long rampNanos) {
+    private void ramp(long rampStart, long rampNanos) {
       int granted = 1;
       try {
         while (granted < concurrency) {
           TimeUnit.NANOSECONDS.sleep(RAMP_STEP_NANOS);
-          double progress = Math.min(1.0, (double) (clock.nanoTime() - startNanos) / rampNanos);
+          double progress = Math.min(1.0, (double) (clock.nanoTime() - rampStart) / rampNanos);
           int target = Math.max(1, (int) Math.ceil(concurrency * progress));
           if (target > granted) {
             slots.release(target - granted);
@@ -340,11 +483,9 @@ final class TimingManager extends AbstractService {
       }
     }
 
-    void sendingDone(long issuedCount) {
-      synchronized (this) {
-        issued = issuedCount;
-        notifyAll();
-      }
+    void sendingDone() {
+      sendingDone = true;
+      returned();
     }
 
     void returned() {
@@ -354,16 +495,20 @@ final class TimingManager extends AbstractService {
       }
     }
 
+    private boolean allBack() {
+      return sendingDone && pendingTurns.get() == 0 && creditSession.isEmpty();
+    }
+
     /** Waits until every issued credit is back; false if the timeout came first. */
     synchronized boolean awaitAllReturned(long timeoutNanos) throws InterruptedException {
       long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
           : System.nanoTime() + timeoutNanos;
-      while (issued < 0 || returnedCount.get() < issued) {
+      while (!allBack()) {
         long left = deadline == Long.MAX_VALUE ? 1_000 : (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
           return false;
         }
-        wait(Math.max(1, Math.min(left, 1_000)));
+        wait(Math.max(1, Math.min(left, 100)));
       }
       return true;
     }

@@ -1,7 +1,11 @@
 package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.spi.ChatMessage;
+import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.ParsedResponse;
+import io.aiperf.api.spi.Turn;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.TransportProvider;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
@@ -19,6 +23,7 @@ import io.aiperf.engine.internal.transport.SseFramer;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +40,8 @@ final class Worker extends AbstractService {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
   private volatile List<PreparedConversation> dataset;
+  private final Map<Long, SessionState> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+  private EndpointProvider.Endpoint endpoint;
   private Transport transport;
   private String path;
   private boolean streaming;
@@ -53,6 +60,7 @@ final class Worker extends AbstractService {
         .orElseThrow(() -> new IllegalStateException("No transport serves " + base.getScheme()
             + " URLs; found " + Plugins.names(TransportProvider.class)));
     path = EngineSupport.path(config);
+    endpoint = EngineSupport.endpointProvider(config).create(config.endpoint());
     reportFirstToken = config.prefillConcurrency().isPresent();
     streaming = EngineSupport.streaming(config);
     Map<String, String> headers = new LinkedHashMap<>();
@@ -82,11 +90,29 @@ final class Worker extends AbstractService {
   }
 
   private void onCredit(Credit credit) {
-    PreparedTurn turn = dataset.get(credit.conversation()).turns().get(credit.turn());
-    RequestRecorder recorder = new RequestRecorder(credit, turn.inputTokens());
+    PreparedConversation conversation = dataset.get(credit.conversation());
+    PreparedTurn turn = conversation.turns().get(credit.turn());
+    byte[] body = turn.body();
+    int inputTokens = turn.inputTokens();
+    String inputText = null;
+    SessionState session = null;
+    if (conversation.turns().size() > 1) {
+      session = credit.turn() == 0 ? new SessionState(requestId()) : sessions.get(credit.session());
+      if (session == null) {
+        throw new IllegalStateException("No history for session " + credit.session());
+      }
+      sessions.put(credit.session(), session);
+      if (credit.turn() > 0) {
+        body = session.nextBody;
+        inputText = session.nextInputText;
+      }
+    }
+    RequestRecorder recorder = new RequestRecorder(credit, inputTokens, inputText, conversation,
+        session);
     try {
-      // Single-turn: each request is its own session, so it gets its own correlation id.
-      transport.send(new TransportProvider.Request(path, requestId(), requestId(), turn.body(),
+      // A session keeps one correlation id over its turns, as AIPerf's X-Correlation-ID.
+      String correlation = session != null ? session.correlationId : requestId();
+      transport.send(new TransportProvider.Request(path, requestId(), correlation, body,
           timeout, credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
@@ -114,10 +140,70 @@ final class Worker extends AbstractService {
     }
   }
 
+  /**
+   * A running session's history. Turns of a session are sequential (the next credit comes only
+   * after this turn's return), so each field is written before the credit that reads it is sent.
+   */
+  private static final class SessionState {
+    final String correlationId;
+    final List<ChatMessage> history = new ArrayList<>();
+    volatile byte[] nextBody;
+    volatile String nextInputText;
+
+    SessionState(String correlationId) {
+      this.correlationId = correlationId;
+    }
+  }
+
+  /**
+   * After a turn: append the user turn and the server's real reply to the history, and format the
+   * next turn now, so nothing is formatted when its credit arrives.
+   */
+  private void prepareNextTurn(SessionState session, PreparedConversation conversation, int turn,
+      String reply) {
+    Turn sent = conversation.turns().get(turn).turn();
+    session.history.add(new ChatMessage("user", String.join(" ", sent.texts())));
+    session.history.add(new ChatMessage("assistant", reply));
+    Turn next = conversation.turns().get(turn + 1).turn();
+    session.nextBody = endpoint.formatRequest(List.copyOf(session.history), next, streaming);
+    StringBuilder text = new StringBuilder();
+    for (ChatMessage m : session.history) {
+      text.append(m.content()).append(' ');
+    }
+    session.nextInputText = text.append(String.join(" ", next.texts())).toString();
+  }
+
+  /** The reply's text, for the history; unparseable pieces are left out. */
+  private String replyText(byte[][] messages, int count, byte[] body) {
+    StringBuilder reply = new StringBuilder();
+    if (messages != null) {
+      for (int i = 0; i < count; i++) {
+        appendContent(reply, messages[i]);
+      }
+    } else if (body != null) {
+      appendContent(reply, body);
+    }
+    return reply.toString();
+  }
+
+  private void appendContent(StringBuilder reply, byte[] data) {
+    try {
+      ParsedResponse r = endpoint.parse(data, 0, data.length);
+      if (r != null && r.content() != null) {
+        reply.append(r.content());
+      }
+    } catch (IllegalArgumentException notAResponse) {
+      // Errors and odd events carry no reply text.
+    }
+  }
+
   /** Records one exchange; every callback runs on the transport's I/O thread. */
   private final class RequestRecorder implements ResponseListener, SseFramer.Sink {
     private final Credit credit;
     private final int inputTokens;
+    private final String inputText;
+    private final PreparedConversation conversation;
+    private final SessionState session;
     private long startNanos;
     private long waitNanos;
     private boolean reused;
@@ -132,9 +218,13 @@ final class Worker extends AbstractService {
     private byte[] body = new byte[0];
     private int bodyLength;
 
-    RequestRecorder(Credit credit, int inputTokens) {
+    RequestRecorder(Credit credit, int inputTokens, String inputText,
+        PreparedConversation conversation, SessionState session) {
       this.credit = credit;
       this.inputTokens = inputTokens;
+      this.inputText = inputText;
+      this.conversation = conversation;
+      this.session = session;
     }
 
     @Override
@@ -211,7 +301,7 @@ final class Worker extends AbstractService {
       boolean sse = framer != null;
       RawRecord raw = new RawRecord(credit.id(), credit.phase(), credit.intendedNanos(),
           credit.conversation(), credit.turn(), id,
-          inputTokens, streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
+          inputTokens, inputText, streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
           contentType,
           sse ? Arrays.copyOf(nanos, count) : (count == 1 ? new long[] {nanos[0]} : new long[0]),
           sse ? Arrays.copyOf(events, count) : null,
@@ -220,6 +310,20 @@ final class Worker extends AbstractService {
           sse ? count : 0,
           sse ? null : Arrays.copyOf(body, bodyLength),
           endNanos, errorType, errorMessage);
+      if (session != null) {
+        if (credit.turn() + 1 < conversation.turns().size()) {
+          try {
+            prepareNextTurn(session, conversation, credit.turn(), errorType != null ? ""
+                : replyText(raw.messageData(), raw.messageCount(), raw.body()));
+          } catch (RuntimeException e) {
+            // The next turn is then sent with the history so far; never lose the credit.
+            session.nextBody = endpoint.formatRequest(List.copyOf(session.history),
+                conversation.turns().get(credit.turn() + 1).turn(), streaming);
+          }
+        } else {
+          sessions.remove(credit.session());
+        }
+      }
       // The raw record goes first, so when the last credit is back every record is on its way.
       bus.send(Messages.RAW_RECORDS, raw);
       bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));

@@ -1,0 +1,141 @@
+package io.aiperf.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.Endpoints;
+import io.aiperf.api.InvalidBenchmarkConfigException;
+import io.aiperf.mock.MockLlmServer;
+import io.aiperf.mock.MockServerOptions;
+import io.aiperf.mock.ReceivedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Multi-turn sessions and trace replay, checked on what the mock server received. */
+final class SessionsAndTracesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static MockLlmServer mock() {
+    return MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1").port(0)
+        .ttft(Duration.ofMillis(2)).itl(Duration.ofMillis(1)).recordRequests(10_000).build());
+  }
+
+  @Test
+  void multiTurn_eachTurnCarriesThePreviousRealReplies() throws Exception {
+    try (MockLlmServer server = mock()) {
+      BenchmarkResult r = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+          .concurrency(3).numSessions(6)
+          .dataset(Datasets.synthetic().inputTokens(12, 0).outputTokens(5, 0).turns(3, 0)
+              .turnDelay(20, 0).seed(4))
+          .run();
+      assertThat(r.requestsSent()).isEqualTo(18);
+      assertThat(r.requestsCompleted()).isEqualTo(18);
+
+      Map<String, List<ReceivedRequest>> bySession = server.receivedRequests().stream()
+          .collect(Collectors.groupingBy(q -> q.headers().get("x-correlation-id")));
+      assertThat(bySession).hasSize(6);
+      for (List<ReceivedRequest> turns : bySession.values()) {
+        turns.sort(Comparator.comparingLong(ReceivedRequest::arrivalNanos));
+        assertThat(turns).hasSize(3);
+        for (int t = 0; t < 3; t++) {
+          JsonNode messages = JSON.readTree(turns.get(t).body()).get("messages");
+          // user, then (assistant, user) per earlier turn
+          assertThat(messages).hasSize(1 + 2 * t);
+          for (int m = 0; m < messages.size(); m++) {
+            assertThat(messages.get(m).get("role").asText())
+                .isEqualTo(m % 2 == 0 ? "user" : "assistant");
+          }
+          if (t > 0) {
+            // The assistant turn is the mock's real reply: 5 words, each " word".
+            String reply = messages.get(1).get("content").asText();
+            assertThat(reply.trim().split(" ")).hasSize(5);
+            // Each turn resends the previous turn's messages unchanged.
+            JsonNode previous = JSON.readTree(turns.get(t - 1).body()).get("messages");
+            for (int m = 0; m < previous.size(); m++) {
+              assertThat(messages.get(m)).isEqualTo(previous.get(m));
+            }
+            // Sent no sooner than the turn delay after the previous reply.
+            assertThat(turns.get(t).arrivalNanos() - turns.get(t - 1).arrivalNanos())
+                .isGreaterThanOrEqualTo(20_000_000L);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void fixedSchedule_sendsAtTheTraceOffsets(@TempDir Path dir) throws Exception {
+    Path trace = dir.resolve("trace.jsonl");
+    Files.writeString(trace, String.join("\n",
+        "{\"timestamp\": 1000, \"text\": \"first\", \"max_tokens\": 2}",
+        "{\"timestamp\": 1300, \"text\": \"second\", \"max_tokens\": 2}",
+        "{\"timestamp\": 1350, \"text\": \"third\", \"max_tokens\": 2}",
+        "{\"timestamp\": 1900, \"text\": \"fourth\", \"max_tokens\": 2}",
+        "{\"timestamp\": 2500, \"text\": \"outside the window\", \"max_tokens\": 2}"));
+    try (MockLlmServer server = mock()) {
+      BenchmarkResult r = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo"))
+          .dataset(Datasets.singleTurn(trace))
+          .fixedScheduleAutoOffset(true).fixedScheduleWindow(null, 2000L)
+          .run();
+      assertThat(r.requestsSent()).isEqualTo(4);
+      List<ReceivedRequest> got = new ArrayList<>(server.receivedRequests());
+      got.sort(Comparator.comparingLong(ReceivedRequest::arrivalNanos));
+      assertThat(got).extracting(q -> JSON.readTree(q.body()).get("messages").get(0)
+          .get("content").asText()).containsExactly("first", "second", "third", "fourth");
+      // The first request also opens the first connection and runs cold code, so offsets are
+      // checked from the second one: trace times 1300, 1350, 1900 → 0, 50, 600 ms.
+      long t1 = got.get(1).arrivalNanos();
+      long[] expectedMs = {0, 50, 600};
+      for (int i = 1; i < 4; i++) {
+        double offsetMs = (got.get(i).arrivalNanos() - t1) / 1e6;
+        // Generous: loopback and thread wake-ups add well under 25 ms.
+        assertThat(offsetMs).isBetween(expectedMs[i - 1] - 5.0, expectedMs[i - 1] + 25.0);
+      }
+      assertThat(t1 - got.get(0).arrivalNanos()).isLessThanOrEqualTo(310_000_000L);
+    }
+  }
+
+  @Test
+  void fixedSchedule_withoutTimestamps_isRejected(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> Benchmark.builder()
+        .endpoint(Endpoints.openAiChat("http://127.0.0.1:1").model("demo"))
+        .fixedSchedule(true).build())
+        .isInstanceOf(InvalidBenchmarkConfigException.class)
+        .hasMessageContaining("fixedSchedule was set but it needs a dataset with timestamps");
+    Path noTimes = dir.resolve("plain.jsonl");
+    Files.writeString(noTimes, "{\"text\": \"hi\"}\n");
+    try (MockLlmServer server = mock()) {
+      assertThatThrownBy(() -> Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo"))
+          .dataset(Datasets.singleTurn(noTimes)).fixedSchedule(true).run())
+          .hasMessageContaining("the dataset has no 'timestamp'");
+    }
+  }
+
+  @Test
+  void badJsonl_namesTheFileAndLine(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(bad, "{\"text\": \"ok\"}\n{\"txt\": \"typo\"}\n");
+    try (MockLlmServer server = mock()) {
+      assertThatThrownBy(() -> Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo"))
+          .dataset(Datasets.singleTurn(bad)).run())
+          .hasMessageContaining(bad + " line 2: needs 'text' or 'texts'");
+    }
+  }
+}
