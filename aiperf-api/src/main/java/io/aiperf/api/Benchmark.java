@@ -97,6 +97,8 @@ public final class Benchmark {
     Long fixedScheduleStartOffset;
     Long fixedScheduleEndOffset;
     Integer numSessions;
+    Double userCentricRate;
+    Integer numUsers;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -135,6 +137,8 @@ public final class Benchmark {
       fixedScheduleStartOffset = c.explicitStartOffset();
       fixedScheduleEndOffset = c.explicitEndOffset();
       numSessions = c.numSessions().isPresent() ? c.numSessions().getAsInt() : null;
+      userCentricRate = c.userCentricRate().isPresent() ? c.userCentricRate().getAsDouble() : null;
+      numUsers = c.numUsers() > 0 ? c.numUsers() : null;
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -389,6 +393,22 @@ public final class Benchmark {
     }
 
     /**
+     * Simulates users (AIPerf's {@code --user-centric-rate} with {@code --num-users}): each user
+     * runs sessions turn after turn, one turn every {@code users / rate} seconds, and users start
+     * staggered so the total rate holds from the first second. Needs sessions of at least two turns
+     * and a bound (a request count, sessions or a duration).
+     *
+     * @param requestsPerSecond the total rate of all users, &gt; 0
+     * @param users how many users, at least 1
+     * @return this builder
+     */
+    public Builder userCentricRate(double requestsPerSecond, int users) {
+      this.userCentricRate = requestsPerSecond;
+      this.numUsers = users;
+      return this;
+    }
+
+    /**
      * Runs this many sessions (conversations) instead of a request count ({@code --num-sessions}).
      *
      * @param sessions the sessions, at least 1
@@ -566,6 +586,26 @@ public final class Benchmark {
           && fixedScheduleEndOffset < fixedScheduleStartOffset) {
         problems.add(fmt("fixedScheduleEndOffset was '%d' but it must be >= the start offset (%d)",
             fixedScheduleEndOffset, fixedScheduleStartOffset));
+      }
+      if (userCentricRate != null) {
+        if (!(userCentricRate > 0)) {
+          problems.add(fmt("userCentricRate was '%s' but it must be > 0", userCentricRate));
+        }
+        if (numUsers == null || numUsers < 1) {
+          problems.add("numUsers was '" + numUsers + "' but user-centric rate needs at least 1");
+        }
+        if (requestRate != null || fixedSchedule) {
+          problems.add("userCentricRate was set but it cannot be combined with requestRate or"
+              + " fixedSchedule: each sets when requests go out");
+        }
+        if (dataset instanceof SyntheticDataset s && s.turnsMean() < 2) {
+          problems.add(fmt("userCentricRate was set but session turns mean was '%s' and it needs"
+              + " at least 2 (users hold conversations)", s.turnsMean()));
+        }
+        if (requestCount == null && numSessions == null && benchmarkDuration == null) {
+          problems.add("userCentricRate was set but it needs a bound: requestCount, numSessions"
+              + " or benchmarkDuration");
+        }
       }
       if (numSessions != null && requestCount != null) {
         problems.add("numSessions and requestCount were both set but a run ends by one of them");

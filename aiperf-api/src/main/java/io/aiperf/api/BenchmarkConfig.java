@@ -40,6 +40,8 @@ public final class BenchmarkConfig {
   private final Long fixedScheduleStartOffset;
   private final Long fixedScheduleEndOffset;
   private final Integer numSessions;
+  private final Double userCentricRate;
+  private final Integer numUsers;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -56,7 +58,8 @@ public final class BenchmarkConfig {
     this.explicitConcurrency = b.concurrency;
     this.explicitRequestCount = b.requestCount;
     this.requestRate = b.requestRate;
-    this.concurrency = b.concurrency != null ? b.concurrency : b.requestRate != null ? 0 : 1;
+    this.concurrency = b.concurrency != null ? b.concurrency
+        : b.requestRate != null || b.userCentricRate != null ? 0 : 1;
     this.benchmarkDuration = b.benchmarkDuration;
     if (b.requestCount != null) {
       this.requestCount = b.requestCount;
@@ -85,6 +88,8 @@ public final class BenchmarkConfig {
     this.fixedScheduleStartOffset = b.fixedScheduleStartOffset;
     this.fixedScheduleEndOffset = b.fixedScheduleEndOffset;
     this.numSessions = b.numSessions;
+    this.userCentricRate = b.userCentricRate;
+    this.numUsers = b.numUsers;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -325,6 +330,24 @@ public final class BenchmarkConfig {
    */
   public OptionalInt numSessions() {
     return numSessions == null ? OptionalInt.empty() : OptionalInt.of(numSessions);
+  }
+
+  /**
+   * Returns the total rate of a user-centric run.
+   *
+   * @return requests per second, empty unless user-centric
+   */
+  public OptionalDouble userCentricRate() {
+    return userCentricRate == null ? OptionalDouble.empty() : OptionalDouble.of(userCentricRate);
+  }
+
+  /**
+   * Returns the simulated users of a user-centric run.
+   *
+   * @return the users, 0 unless user-centric
+   */
+  public int numUsers() {
+    return numUsers == null ? 0 : numUsers;
   }
 
   boolean explicitFixedSchedule() {

@@ -139,6 +139,13 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--fixed-schedule-end-offset", description = "Last trace timestamp replayed (ms).")
   Long fixedScheduleEnd;
 
+  @Option(names = "--user-centric-rate",
+      description = "Total requests/s of --num-users simulated users holding conversations.")
+  Double userCentricRate;
+
+  @Option(names = "--num-users", description = "Users for --user-centric-rate.")
+  Integer numUsers;
+
   @Option(names = {"--num-sessions", "--num-conversations"},
       description = "Sessions to run instead of a request count.")
   Integer numSessions;
@@ -385,6 +392,10 @@ final class ProfileCommand implements Callable<Integer> {
     if (numSessions != null) {
       b.numSessions(numSessions);
     }
+    if (userCentricRate != null || numUsers != null) {
+      b.userCentricRate(userCentricRate == null ? Double.NaN : userCentricRate,
+          numUsers == null ? 0 : numUsers);
+    }
     if (arrivalPattern != null) {
       try {
         b.arrivalPattern(ArrivalPattern.valueOf(arrivalPattern.toUpperCase(Locale.ROOT)));
@@ -517,6 +528,10 @@ final class ProfileCommand implements Callable<Integer> {
     if (fixedSchedule) {
       return Path.of("artifacts", model.replace('/', '_') + "-openai-" + endpointType
           + "-fixed_schedule");
+    }
+    if (userCentricRate != null) {
+      return Path.of("artifacts", model.replace('/', '_') + "-openai-" + endpointType
+          + "-user_centric-users" + numUsers + "-qps" + userCentricRate);
     }
     if (concurrency != null || requestRate == null) {
       parts.add("concurrency" + (concurrency == null ? 1 : concurrency));

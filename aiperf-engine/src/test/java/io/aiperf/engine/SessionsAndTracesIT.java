@@ -78,6 +78,34 @@ final class SessionsAndTracesIT {
   }
 
   @Test
+  void userCentricRate_keepsEachUsersCadence_andTheTotalRate() throws Exception {
+    try (MockLlmServer server = mock()) {
+      // 4 users at 20 requests/s in total: each user sends a turn every 200 ms.
+      BenchmarkResult r = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+          .userCentricRate(20, 4).requestCount(24)
+          .dataset(Datasets.synthetic().inputTokens(8, 0).outputTokens(3, 0).turns(3, 0).seed(2))
+          .run();
+      assertThat(r.requestsSent()).isEqualTo(24);
+      assertThat(r.requestsCompleted()).isEqualTo(24);
+      List<ReceivedRequest> all = new ArrayList<>(server.receivedRequests());
+      all.sort(Comparator.comparingLong(ReceivedRequest::arrivalNanos));
+      double spanSeconds = (all.get(23).arrivalNanos() - all.get(0).arrivalNanos()) / 1e9;
+      // 24 requests at 20/s: the last goes out 23 × 50 ms = 1.15 s after the first.
+      assertThat(spanSeconds).isBetween(1.05, 1.4);
+      Map<String, List<ReceivedRequest>> bySession = all.stream()
+          .collect(Collectors.groupingBy(q -> q.headers().get("x-correlation-id")));
+      assertThat(bySession).hasSize(8);
+      for (List<ReceivedRequest> turns : bySession.values()) {
+        for (int t = 1; t < turns.size(); t++) {
+          double gapMs = (turns.get(t).arrivalNanos() - turns.get(t - 1).arrivalNanos()) / 1e6;
+          assertThat(gapMs).isBetween(170.0, 260.0);
+        }
+      }
+    }
+  }
+
+  @Test
   void fixedSchedule_sendsAtTheTraceOffsets(@TempDir Path dir) throws Exception {
     Path trace = dir.resolve("trace.jsonl");
     Files.writeString(trace, String.join("\n",

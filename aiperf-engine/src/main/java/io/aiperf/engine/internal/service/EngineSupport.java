@@ -108,6 +108,18 @@ public final class EngineSupport {
   }
 
   /**
+   * Whether send times come from a schedule (a rate, users or a trace) rather than from replies,
+   * so an intended send time exists and coordinated omission can be measured.
+   *
+   * @param config the configuration
+   * @return true for open-loop runs
+   */
+  public static boolean openLoop(BenchmarkConfig config) {
+    return config.requestRate().isPresent() || config.userCentricRate().isPresent()
+        || config.fixedSchedule() || config.dataset() instanceof io.aiperf.api.FileDataset;
+  }
+
+  /**
    * The headers sent with every request: the user's, then authorization.
    *
    * @param endpoint the endpoint

@@ -52,7 +52,7 @@ final class RecordProcessor extends AbstractService {
     EndpointProvider provider = EngineSupport.endpointProvider(config);
     endpoint = provider.create(config.endpoint());
     producesTokens = provider.producesTokens();
-    openLoop = config.requestRate().isPresent();
+    openLoop = EngineSupport.openLoop(config);
     tokenizer = EngineSupport.tokenizer(config);
     metrics = new ArrayList<>();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {

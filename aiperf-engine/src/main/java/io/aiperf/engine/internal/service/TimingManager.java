@@ -154,6 +154,11 @@ final class TimingManager extends AbstractService {
     if (phase.sessionLimit == ONCE_EACH) {
       phase.sessionLimit = sequence.size();
     }
+    if (config.userCentricRate().isPresent()) {
+      runUsers(phase, sequence);
+      awaitReturns(phase);
+      return;
+    }
     boolean fixed = fixedSchedule() && phase.phase == Phase.PROFILING;
     ArrivalSchedule schedule = !fixed && phase.rate.isPresent()
         ? new ArrivalSchedule(config.arrivalPattern(), config.arrivalSmoothness(),
@@ -214,6 +219,50 @@ final class TimingManager extends AbstractService {
     }
     phase.sendingDone();
     awaitReturns(phase);
+  }
+
+  /**
+   * User-centric: each user runs sessions back to back, one turn every {@code users / rate}
+   * seconds (later if the reply is slower, which then shows as lateness), and users start
+   * staggered by {@code gap / users} so the total rate holds from the start.
+   */
+  private void runUsers(PhaseRun phase, List<Integer> sequence) {
+    int users = config.numUsers();
+    long gap = Math.round(users / config.userCentricRate().getAsDouble() * 1e9);
+    phase.userGapNanos = gap;
+    phase.userSequence = sequence;
+    long start = clock.nanoTime();
+    phase.start(start);
+    phase.activeUsers.set(users);
+    for (int u = 0; u < users; u++) {
+      long intended = start + (long) u * gap / users;
+      phase.pendingTurns.incrementAndGet();
+      turns.schedule(() -> {
+        try {
+          startUserSession(phase, intended);
+        } finally {
+          phase.pendingTurns.decrementAndGet();
+          phase.returned();
+        }
+      }, Math.max(0, intended - clock.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** A user begins its next session at the intended time, unless the run is over. */
+  private void startUserSession(PhaseRun phase, long intended) {
+    long n = phase.usersStarted.getAndIncrement();
+    if (cancelled || phase.enough(n) || intended >= phase.end) {
+      if (phase.activeUsers.decrementAndGet() == 0) {
+        phase.sendingDone();
+      }
+      return;
+    }
+    int conversation = phase.userSequence.get((int) (n % phase.userSequence.size()));
+    long session = nextSession.getAndIncrement();
+    phase.sessionStarted(session, conversation,
+        dataset.conversations().get(conversation).turns().size());
+    phase.sessions.get(session).lastIntended = intended;
+    issue(phase, session, conversation, 0, intended, phase.picker);
   }
 
   /** Which conversations start, in order: cycled synthetic data, or the trace window. */
@@ -295,11 +344,24 @@ final class TimingManager extends AbstractService {
     Session s = session == null ? null : phase.sessions.get(session);
     if (s != null) {
       int next = s.nextTurn.incrementAndGet();
-      if (next < s.turns && !cancelled && !phase.stopContinuations
-          && clock.nanoTime() < phase.end) {
+      boolean more = !cancelled && !phase.stopContinuations && clock.nanoTime() < phase.end;
+      if (next < s.turns && more) {
         scheduleNextTurn(phase, session, s, next);
       } else {
         phase.sessionEnded(session);
+        if (phase.userGapNanos > 0) {
+          // The user goes on with a new conversation, one gap after its last turn.
+          long intended = s.lastIntended + phase.userGapNanos;
+          phase.pendingTurns.incrementAndGet();
+          turns.schedule(() -> {
+            try {
+              startUserSession(phase, intended);
+            } finally {
+              phase.pendingTurns.decrementAndGet();
+              phase.returned();
+            }
+          }, Math.max(0, intended - clock.nanoTime()), TimeUnit.NANOSECONDS);
+        }
       }
     }
     phase.returned();
@@ -307,9 +369,19 @@ final class TimingManager extends AbstractService {
 
   /** The next turn goes after the previous reply plus its delay, to the same worker. */
   private void scheduleNextTurn(PhaseRun phase, long session, Session s, int turn) {
-    long delayNanos = dataset.conversations().get(s.conversation).turns().get(turn).turn()
-        .delayMillis() * 1_000_000L;
-    long intended = clock.nanoTime() + delayNanos;
+    long now = clock.nanoTime();
+    long intended;
+    long delayNanos;
+    if (phase.userGapNanos > 0) {
+      // A user's turns keep their cadence; a slow reply makes the next one late, not later.
+      intended = s.lastIntended + phase.userGapNanos;
+      delayNanos = Math.max(0, intended - now);
+      s.lastIntended = intended;
+    } else {
+      delayNanos = dataset.conversations().get(s.conversation).turns().get(turn).turn()
+          .delayMillis() * 1_000_000L;
+      intended = now + delayNanos;
+    }
     phase.pendingTurns.incrementAndGet();
     turns.schedule(() -> {
       try {
@@ -355,8 +427,18 @@ final class TimingManager extends AbstractService {
     turns.shutdownNow();
   }
 
-  /** One running session: its conversation and which turn it is on. */
-  private record Session(int conversation, int turns, AtomicInteger nextTurn) {}
+  /** One running session: its conversation, which turn it is on, and its last intended send. */
+  private static final class Session {
+    final int conversation;
+    final int turns;
+    final AtomicInteger nextTurn = new AtomicInteger();
+    volatile long lastIntended;
+
+    Session(int conversation, int turns) {
+      this.conversation = conversation;
+      this.turns = turns;
+    }
+  }
 
   /** The state of one phase; shared by the timing thread and the threads returning credits. */
   private final class PhaseRun {
@@ -379,6 +461,10 @@ final class TimingManager extends AbstractService {
     final AtomicInteger pendingTurns = new AtomicInteger();
     final AtomicLong shiftNanos = new AtomicLong();
     volatile boolean stopContinuations;
+    volatile long userGapNanos;
+    volatile List<Integer> userSequence;
+    final AtomicInteger activeUsers = new AtomicInteger();
+    final AtomicLong usersStarted = new AtomicLong();
     private volatile boolean sendingDone;
     private final Duration duration;
     private Thread rampThread;
@@ -409,7 +495,7 @@ final class TimingManager extends AbstractService {
 
     void sessionStarted(long session, int conversation, int turnCount) {
       plannedRequests.addAndGet(turnCount);
-      sessions.put(session, new Session(conversation, turnCount, new AtomicInteger()));
+      sessions.put(session, new Session(conversation, turnCount));
     }
 
     void sessionEnded(long session) {
@@ -486,6 +572,10 @@ final class TimingManager extends AbstractService {
     void sendingDone() {
       sendingDone = true;
       returned();
+    }
+
+    boolean isSendingDone() {
+      return sendingDone;
     }
 
     void returned() {
