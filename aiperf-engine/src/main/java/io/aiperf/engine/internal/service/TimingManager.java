@@ -311,8 +311,14 @@ final class TimingManager extends AbstractService {
     }
     phase.sent.incrementAndGet();
     phase.creditSession.put(creditId, session);
-    bus.send(Messages.CREDITS, session, new Credit(creditId, phase.phase, session, conversation,
-        turn, intended, clock.nanoTime(), cancelAfter));
+    Credit credit = new Credit(creditId, phase.phase, session, conversation, turn, intended,
+        clock.nanoTime(), cancelAfter);
+    if (dataset.conversations().get(conversation).turns().size() > 1) {
+      // Every turn of a session to the worker that holds its history.
+      bus.send(Messages.CREDITS, session, credit);
+    } else {
+      bus.send(Messages.CREDITS, credit); // round robin spreads single requests evenly
+    }
   }
 
   private void awaitReturns(PhaseRun phase) throws InterruptedException {

@@ -76,12 +76,12 @@ final class Worker extends AbstractService {
   }
 
   /**
-   * This worker's share of the run's connections: the concurrency when it bounds the run, else
-   * AIPerf's limit of 2,500 (beyond that a server or the client's ports give out first).
+   * This worker's connection cap: the concurrency when it bounds the run (a worker never has more
+   * in flight, so no request waits behind the cap while the run's limit allows it), else AIPerf's
+   * per-worker limit of 2,500 (beyond that a server or the client's ports give out first).
    */
   private int connectionShare() {
-    int total = config.concurrency() > 0 ? config.concurrency() : MAX_CONNECTIONS_UNBOUNDED;
-    return Math.max(1, (total + config.workers() - 1) / config.workers());
+    return config.concurrency() > 0 ? config.concurrency() : MAX_CONNECTIONS_UNBOUNDED;
   }
 
   @Override
