@@ -236,16 +236,24 @@ final class TimingManager extends AbstractService {
     phase.activeUsers.set(users);
     for (int u = 0; u < users; u++) {
       long intended = start + (long) u * gap / users;
-      phase.pendingTurns.incrementAndGet();
-      turns.schedule(() -> {
-        try {
-          startUserSession(phase, intended);
-        } finally {
-          phase.pendingTurns.decrementAndGet();
-          phase.returned();
-        }
-      }, Math.max(0, intended - clock.nanoTime()), TimeUnit.NANOSECONDS);
+      at(phase, intended, () -> startUserSession(phase, intended));
     }
+  }
+
+  /**
+   * Runs an action of this phase at a time, on the session-turns thread. The phase counts it as
+   * pending until it ran, so the phase cannot end while a turn or a session start is due.
+   */
+  private void at(PhaseRun phase, long nanos, Runnable action) {
+    phase.pendingTurns.incrementAndGet();
+    turns.schedule(() -> {
+      try {
+        action.run();
+      } finally {
+        phase.pendingTurns.decrementAndGet();
+        phase.returned();
+      }
+    }, Math.max(0, nanos - clock.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   /** A user begins its next session at the intended time, unless the run is over. */
@@ -358,15 +366,7 @@ final class TimingManager extends AbstractService {
         if (phase.userGapNanos > 0) {
           // The user goes on with a new conversation, one gap after its last turn.
           long intended = s.lastIntended + phase.userGapNanos;
-          phase.pendingTurns.incrementAndGet();
-          turns.schedule(() -> {
-            try {
-              startUserSession(phase, intended);
-            } finally {
-              phase.pendingTurns.decrementAndGet();
-              phase.returned();
-            }
-          }, Math.max(0, intended - clock.nanoTime()), TimeUnit.NANOSECONDS);
+          at(phase, intended, () -> startUserSession(phase, intended));
         }
       }
     }
@@ -388,19 +388,13 @@ final class TimingManager extends AbstractService {
           .delayMillis() * 1_000_000L;
       intended = now + delayNanos;
     }
-    phase.pendingTurns.incrementAndGet();
-    turns.schedule(() -> {
-      try {
-        if (cancelled || phase.stopContinuations || clock.nanoTime() >= phase.end) {
-          phase.sessionEnded(session);
-        } else {
-          issue(phase, session, s.conversation, turn, intended, phase.picker);
-        }
-      } finally {
-        phase.pendingTurns.decrementAndGet();
-        phase.returned();
+    at(phase, now + delayNanos, () -> {
+      if (cancelled || phase.stopContinuations || clock.nanoTime() >= phase.end) {
+        phase.sessionEnded(session);
+      } else {
+        issue(phase, session, s.conversation, turn, intended, phase.picker);
       }
-    }, delayNanos, TimeUnit.NANOSECONDS);
+    });
   }
 
   private void onFirstToken(FirstToken f) {
