@@ -116,6 +116,45 @@ final class TimingManagerTest {
   }
 
   @Test
+  void requestRateRamp_growsLinearlyFromATenthOfASecondsWorth() throws Exception {
+    run(base().requestRate(100).arrivalPattern(ArrivalPattern.CONSTANT)
+        .requestRateRampDuration(Duration.ofSeconds(1)).requestCount(160).build(),
+        this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 1);
+    // At t = 0 the rate is the floor, 100 × 0.1 s / 1 s = 10/s: a 100 ms gap.
+    assertThat(credits.get(1).intendedNanos() - credits.get(0).intendedNanos())
+        .isEqualTo(100_000_000L);
+    // Once the ramp is over, the target rate: 10 ms gaps.
+    Credit last = credits.get(159);
+    assertThat(last.intendedNanos() - credits.get(158).intendedNanos()).isEqualTo(10_000_000L);
+    // Gaps shrink monotonically during the ramp.
+    for (int i = 2; i < 160; i++) {
+      long gap = credits.get(i).intendedNanos() - credits.get(i - 1).intendedNanos();
+      long previous = credits.get(i - 1).intendedNanos() - credits.get(i - 2).intendedNanos();
+      assertThat(gap).isLessThanOrEqualTo(previous);
+    }
+  }
+
+  @Test
+  void concurrencyRamp_addsSlotsOverTheRampTime() throws Exception {
+    // Real time here: the ramp adds slots as time passes. Requests are held, never returned.
+    TimingManager real = new TimingManager("timing_manager", bus,
+        base().concurrency(8).concurrencyRampDuration(Duration.ofMillis(400)).requestCount(8)
+            .build(), NanoClock.SYSTEM, Pacer.parkThenSpin(NanoClock.SYSTEM));
+    List<Long> arrivals = new CopyOnWriteArrayList<>();
+    bus.consume(Messages.CREDITS, Runnable::run, m -> arrivals.add(System.nanoTime()));
+    timing = real;
+    real.initialize();
+    real.start();
+    bus.publish(new DatasetReady(List.of(new PreparedConversation("c0",
+        List.of(new PreparedTurn(new byte[0], 1, 0)))), SEED));
+    bus.publish(new ProfileStart());
+    await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.size() == 8);
+    // Slot 8 opens only once the ramp is (nearly) over: 7/8 of 400 ms at the earliest.
+    assertThat(arrivals.get(7) - arrivals.get(0)).isGreaterThanOrEqualTo(300_000_000L);
+  }
+
+  @Test
   void duration_stopsIssuingAtTheEnd() throws Exception {
     run(base().requestRate(100).arrivalPattern(ArrivalPattern.CONSTANT)
         .benchmarkDuration(Duration.ofSeconds(2)).build(), this::returnAtOnce);
