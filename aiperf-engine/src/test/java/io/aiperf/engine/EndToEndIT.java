@@ -68,6 +68,11 @@ final class EndToEndIT {
       // The whole body arrives after TTFT + 19 × ITL.
       assertThat(r.metric(Metrics.REQUEST_LATENCY).min()).isGreaterThanOrEqualTo(29.0);
       assertThat(r.metric(Metrics.OUTPUT_SEQUENCE_LENGTH).avg()).isEqualTo(20.0);
+      // 4 connections opened once, then reused: getting one is measured apart from the latency.
+      var wait = r.metric(new io.aiperf.api.MetricTag("connection_wait_time"));
+      assertThat(wait.count()).isEqualTo(40);
+      assertThat(wait.p50()).isLessThan(1.0);
+      assertThat(wait.max()).isPositive();
 
       JsonNode json = new ObjectMapper().readTree(dir.resolve("profile_export_aiperf.json")
           .toFile());

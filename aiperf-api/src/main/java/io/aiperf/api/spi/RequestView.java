@@ -38,6 +38,17 @@ public interface RequestView {
   long issuedNanos();
 
   /**
+   * Returns the time spent getting a connection before the request was written: 0 for an idle
+   * pooled one, else waiting for a free one plus TCP connect and TLS handshake. It is not part of
+   * the request's latency, so it is reported on its own.
+   *
+   * @return nanoseconds
+   */
+  default long connectionWaitNanos() {
+    return 0;
+  }
+
+  /**
    * Returns how many responses carried generated text.
    *
    * @return the count, at least 1 for a valid record

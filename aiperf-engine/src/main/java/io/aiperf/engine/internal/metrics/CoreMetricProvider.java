@@ -88,6 +88,8 @@ public final class CoreMetricProvider implements MetricProvider {
             (r, out) -> out.add(lastContent(r) - r.intendedStartNanos())),
         record("schedule_lateness", "Send Lateness", "ms", NS_TO_MS, 1400,
             flags(OPEN_LOOP_ONLY), (r, out) -> out.add(r.startNanos() - r.intendedStartNanos())),
+        record("connection_wait_time", "Connection Wait Time", "ms", NS_TO_MS, 1390,
+            flags(NO_CONSOLE), (r, out) -> out.add(r.connectionWaitNanos())),
         record("client_queue_time", "Client Queue Time", "ms", NS_TO_MS, 1410,
             flags(OPEN_LOOP_ONLY, NO_CONSOLE),
             (r, out) -> out.add(r.issuedNanos() - r.intendedStartNanos())));

@@ -276,6 +276,11 @@ final class RecordProcessor extends AbstractService {
     }
 
     @Override
+    public long connectionWaitNanos() {
+      return raw.connectionWaitNanos();
+    }
+
+    @Override
     public int contentResponseCount() {
       return parsed.times.length;
     }
