@@ -154,7 +154,8 @@ final class ProfileCommandIT {
   }
 
   @Test
-  void everyRequestFailing_exitsOne_andStillExportsWhatWasMeasured(@TempDir Path dir) {
+  void everyRequestFailing_exitsOne_andStillExportsWhatWasMeasured(@TempDir Path dir)
+      throws Exception {
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "6",
         "--mock-error-rate", "100", "--artifact-dir", dir.toString(), "--ui", "none");
     assertThat(run.exitCode()).isEqualTo(1);
@@ -162,6 +163,10 @@ final class ProfileCommandIT {
         .contains("Internal Server Error 500");
     assertThat(run.out()).contains("NVIDIA AIPerf | Error Summary");
     assertThat(Files.exists(dir.resolve("profile_export_aiperf.json"))).isTrue();
+    // Every failed request is in the per-request export with its error.
+    var lines = Files.readAllLines(dir.resolve("profile_export.jsonl"));
+    assertThat(lines).hasSize(6).allSatisfy(l -> assertThat(l)
+        .contains("\"error\":{\"code\":500,\"type\":\"Internal Server Error\""));
   }
 
   @Test

@@ -83,6 +83,23 @@ final class EndToEndIT {
       assertThat(json.has("time_to_first_token")).isFalse();
       assertThat(Files.readString(dir.resolve("profile_export_aiperf.csv")))
           .startsWith("Metric,avg,min,max,p1,p5,p10,p25,p50,p75,p90,p95,p99,std\r\n");
+
+      // One line per request, streamed as they completed, in AIPerf's layout.
+      var lines = Files.readAllLines(dir.resolve("profile_export.jsonl"));
+      assertThat(lines).hasSize(40);
+      var ids = new java.util.HashSet<String>();
+      for (String line : lines) {
+        JsonNode record = new ObjectMapper().readTree(line);
+        ids.add(record.at("/metadata/x_request_id").asText());
+        assertThat(record.at("/metadata/benchmark_phase").asText()).isEqualTo("profiling");
+        assertThat(record.at("/metadata/request_end_ns").asLong())
+            .isGreaterThan(record.at("/metadata/request_start_ns").asLong());
+        assertThat(record.at("/metrics/request_latency/unit").asText()).isEqualTo("ms");
+        assertThat(record.at("/metrics/request_latency/value").asDouble()).isGreaterThan(29.0);
+        assertThat(record.at("/metrics/output_sequence_length/value").asDouble()).isEqualTo(20.0);
+        assertThat(record.get("error").isNull()).isTrue();
+      }
+      assertThat(ids).hasSize(40);
     }
   }
 

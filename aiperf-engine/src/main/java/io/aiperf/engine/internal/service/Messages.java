@@ -119,6 +119,8 @@ public final class Messages {
       int conversation,
       int turn,
       String workerId,
+      String requestId,
+      String correlationId,
       int inputTokens,
       String inputText,
       boolean streaming,
@@ -148,12 +150,17 @@ public final class Messages {
       int errorCode,
       String errorType,
       String errorMessage,
-      Map<String, double[]> values) implements EngineMessage {
+      Map<String, double[]> values,
+      RecordMeta meta) implements EngineMessage {
     /** Copies the map. */
     public ProcessedRecord {
       values = Map.copyOf(values);
     }
   }
+
+  /** Who sent a request and when, for the per-request export. */
+  public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
+      long session, String workerId, String processorId, long intendedNanos, long issuedNanos) {}
 
   /** The timing manager sent a phase's last credit and every credit of it came back. */
   public record CreditsComplete(Phase phase, long sent, boolean cancelled)

@@ -14,6 +14,7 @@ import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
+import io.aiperf.engine.internal.service.Messages.RecordMeta;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -123,8 +124,7 @@ final class RecordProcessor extends AbstractService {
       }
     }
     return new ProcessedRecord(raw.creditId(), raw.phase(), start, view.lastContent(), true, 0,
-        null, null,
-        values);
+        null, null, values, meta(raw));
   }
 
   private Parsed parseStream(RawRecord raw) {
@@ -172,11 +172,16 @@ final class RecordProcessor extends AbstractService {
     return error(raw, start, raw.status(), reason, text.isEmpty() ? "HTTP " + raw.status() : text);
   }
 
-  private static ProcessedRecord error(RawRecord raw, long start, int code, String type,
+  private RecordMeta meta(RawRecord raw) {
+    return new RecordMeta(raw.requestId(), raw.correlationId(), raw.conversation(), raw.turn(),
+        -1, raw.workerId(), id, raw.intendedNanos(), raw.issuedNanos());
+  }
+
+  private ProcessedRecord error(RawRecord raw, long start, int code, String type,
       String message) {
     long end = Math.max(start, raw.endNanos());
     return new ProcessedRecord(raw.creditId(), raw.phase(), start, end, false, code, type,
-        message == null ? "" : message, Map.of());
+        message == null ? "" : message, Map.of(), meta(raw));
   }
 
   @Override

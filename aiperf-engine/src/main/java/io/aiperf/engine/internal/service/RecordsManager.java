@@ -53,6 +53,8 @@ final class RecordsManager extends AbstractService {
   private boolean cancelled;
   private boolean finished;
   private long lastRecordNanos;
+  private io.aiperf.engine.internal.export.RecordsJsonlWriter jsonl;
+  private volatile List<String> conversationIds;
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
 
   RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
@@ -63,7 +65,7 @@ final class RecordsManager extends AbstractService {
   }
 
   @Override
-  void onInitialize() {
+  void onInitialize() throws java.io.IOException {
     List<MetricInfo> infos = new ArrayList<>();
     derived = new ArrayList<>();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
@@ -71,6 +73,16 @@ final class RecordsManager extends AbstractService {
       derived.addAll(p.derivedMetrics());
     }
     aggregator = new MetricsAggregator(infos);
+    Map<String, MetricInfo> byTag = new java.util.HashMap<>();
+    infos.forEach(i -> byTag.put(i.tag(), i));
+    if (config.artifactDir().isPresent()) {
+      // Streamed as records arrive: memory stays flat however many requests the run makes.
+      jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
+          byTag, this::toWallNanos, i -> conversationIds == null || i >= conversationIds.size()
+              ? String.valueOf(i) : conversationIds.get(i));
+    }
+    track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
+        .stream().map(Messages.PreparedConversation::id).toList()));
     executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
@@ -111,6 +123,13 @@ final class RecordsManager extends AbstractService {
       firstSend = Math.min(firstSend, r.startNanos());
       lastSend = Math.max(lastSend, r.startNanos());
     }
+    if (jsonl != null && r.meta() != null) {
+      var m = r.meta();
+      jsonl.write(new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(m.requestId(),
+          m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
+          m.intendedNanos(), m.issuedNanos(), r.startNanos(), r.endNanos(), r.success(),
+          r.errorCode(), r.errorType(), r.errorMessage(), r.values()));
+    }
     if (r.success()) {
       successes++;
       r.values().forEach(aggregator::add);
@@ -147,6 +166,9 @@ final class RecordsManager extends AbstractService {
       return;
     }
     finished = true;
+    if (jsonl != null) {
+      jsonl.close();
+    }
     if (ended() != expected) {
       // Conservation: every request sent ends in exactly one record. Say so loudly if not.
       fail("Record accounting is off: " + expected + " requests sent but " + ended()
@@ -205,6 +227,10 @@ final class RecordsManager extends AbstractService {
         EngineSupport.seed(config), Warnings.of(config, metrics), config.artifactDir());
   }
 
+  private long toWallNanos(long nanos) {
+    return wallBase + (nanos - nanoBase);
+  }
+
   private long ended() {
     return successes + failures + cancellations;
   }
@@ -219,6 +245,9 @@ final class RecordsManager extends AbstractService {
   void onStop() {
     if (executor != null) {
       executor.shutdownNow();
+    }
+    if (jsonl != null) {
+      jsonl.close();
     }
   }
 

@@ -107,12 +107,13 @@ final class Worker extends AbstractService {
         inputText = session.nextInputText;
       }
     }
+    // A session keeps one correlation id over its turns, as AIPerf's X-Correlation-ID.
+    String requestId = requestId();
+    String correlation = session != null ? session.correlationId : requestId();
     RequestRecorder recorder = new RequestRecorder(credit, inputTokens, inputText, conversation,
-        session);
+        session, requestId, correlation);
     try {
-      // A session keeps one correlation id over its turns, as AIPerf's X-Correlation-ID.
-      String correlation = session != null ? session.correlationId : requestId();
-      transport.send(new TransportProvider.Request(path, requestId(), correlation, body,
+      transport.send(new TransportProvider.Request(path, requestId, correlation, body,
           timeout, credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
@@ -204,6 +205,8 @@ final class Worker extends AbstractService {
     private final String inputText;
     private final PreparedConversation conversation;
     private final SessionState session;
+    private final String requestId;
+    private final String correlationId;
     private long startNanos;
     private long waitNanos;
     private boolean reused;
@@ -219,7 +222,10 @@ final class Worker extends AbstractService {
     private int bodyLength;
 
     RequestRecorder(Credit credit, int inputTokens, String inputText,
-        PreparedConversation conversation, SessionState session) {
+        PreparedConversation conversation, SessionState session, String requestId,
+        String correlationId) {
+      this.requestId = requestId;
+      this.correlationId = correlationId;
       this.credit = credit;
       this.inputTokens = inputTokens;
       this.inputText = inputText;
@@ -300,7 +306,7 @@ final class Worker extends AbstractService {
     private void finish(long endNanos, String errorType, String errorMessage) {
       boolean sse = framer != null;
       RawRecord raw = new RawRecord(credit.id(), credit.phase(), credit.intendedNanos(),
-          credit.conversation(), credit.turn(), id,
+          credit.conversation(), credit.turn(), id, requestId, correlationId,
           inputTokens, inputText, streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
           contentType,
           sse ? Arrays.copyOf(nanos, count) : (count == 1 ? new long[] {nanos[0]} : new long[0]),
