@@ -99,6 +99,7 @@ public final class Benchmark {
     Integer numSessions;
     Double userCentricRate;
     Integer numUsers;
+    java.util.Map<String, Double> goodput = java.util.Map.of();
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -139,6 +140,7 @@ public final class Benchmark {
       numSessions = c.numSessions().isPresent() ? c.numSessions().getAsInt() : null;
       userCentricRate = c.userCentricRate().isPresent() ? c.userCentricRate().getAsDouble() : null;
       numUsers = c.numUsers() > 0 ? c.numUsers() : null;
+      goodput = c.goodput();
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -409,6 +411,24 @@ public final class Benchmark {
     }
 
     /**
+     * Sets goodput SLOs (AIPerf's {@code --goodput}): a request is good when it meets every one, a
+     * metric at most its threshold, or at least it for larger-is-better metrics such as
+     * {@code output_token_throughput_per_user}. Thresholds are in display units (ms, tokens/sec).
+     * The result then has {@code good_request_count} and {@code goodput} (good requests / s).
+     *
+     * <pre>{@code
+     * .goodput(Map.of("time_to_first_token", 200.0, "inter_token_latency", 20.0))
+     * }</pre>
+     *
+     * @param slos metric tag to threshold
+     * @return this builder
+     */
+    public Builder goodput(java.util.Map<String, Double> slos) {
+      this.goodput = java.util.Map.copyOf(Objects.requireNonNull(slos, "goodput"));
+      return this;
+    }
+
+    /**
      * Runs this many sessions (conversations) instead of a request count ({@code --num-sessions}).
      *
      * @param sessions the sessions, at least 1
@@ -607,6 +627,7 @@ public final class Benchmark {
               + " or benchmarkDuration");
         }
       }
+      validateGoodput(problems);
       if (numSessions != null && requestCount != null) {
         problems.add("numSessions and requestCount were both set but a run ends by one of them");
       }
@@ -704,6 +725,26 @@ public final class Benchmark {
         problems.add("request cancellation delay was '" + cancellationDelay
             + "' but it must be zero or positive");
       }
+    }
+
+    private void validateGoodput(List<String> problems) {
+      if (goodput.isEmpty()) {
+        return;
+      }
+      Set<String> known = new java.util.TreeSet<>();
+      for (io.aiperf.api.spi.MetricProvider p : Plugins.all(io.aiperf.api.spi.MetricProvider.class)) {
+        p.recordMetrics().forEach(m -> known.add(m.info().tag()));
+      }
+      goodput.forEach((tag, value) -> {
+        if (!known.isEmpty() && !known.contains(tag)) {
+          problems.add("goodput metric was '" + tag + "' but it must be a per-request metric: "
+              + known);
+        }
+        if (value == null || !Double.isFinite(value) || value < 0) {
+          problems.add("goodput threshold for '" + tag + "' was '" + value
+              + "' but it must be a number >= 0 (in the metric's display unit)");
+        }
+      });
     }
 
     private static void positive(String name, Duration d, List<String> problems) {

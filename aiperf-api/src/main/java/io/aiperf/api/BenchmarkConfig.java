@@ -42,6 +42,7 @@ public final class BenchmarkConfig {
   private final Integer numSessions;
   private final Double userCentricRate;
   private final Integer numUsers;
+  private final java.util.Map<String, Double> goodput;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -90,6 +91,7 @@ public final class BenchmarkConfig {
     this.numSessions = b.numSessions;
     this.userCentricRate = b.userCentricRate;
     this.numUsers = b.numUsers;
+    this.goodput = b.goodput;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -348,6 +350,15 @@ public final class BenchmarkConfig {
    */
   public int numUsers() {
     return numUsers == null ? 0 : numUsers;
+  }
+
+  /**
+   * Returns the goodput SLOs.
+   *
+   * @return metric tag to threshold in display units; empty when none
+   */
+  public java.util.Map<String, Double> goodput() {
+    return goodput;
   }
 
   boolean explicitFixedSchedule() {

@@ -206,6 +206,10 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--extra-inputs", description = "Extra body field 'key:value' (repeatable) or a JSON object.")
   List<String> extraInputs = new ArrayList<>();
 
+  @Option(names = "--goodput",
+      description = "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\" (display units).")
+  String goodput;
+
   @Option(names = "--use-legacy-max-tokens", description = "Send max_tokens instead of max_completion_tokens.")
   boolean legacyMaxTokens;
 
@@ -391,6 +395,19 @@ final class ProfileCommand implements Callable<Integer> {
         .fixedScheduleWindow(fixedScheduleStart, fixedScheduleEnd);
     if (numSessions != null) {
       b.numSessions(numSessions);
+    }
+    if (goodput != null) {
+      Map<String, Double> slos = new LinkedHashMap<>();
+      for (String part : goodput.trim().split("\\s+")) {
+        int colon = part.indexOf(':');
+        try {
+          slos.put(part.substring(0, colon), Double.parseDouble(part.substring(colon + 1)));
+        } catch (RuntimeException e) {
+          problems.add("--goodput part was '" + part + "' but it must be 'metric_tag:number',"
+              + " e.g. time_to_first_token:200");
+        }
+      }
+      b.goodput(slos);
     }
     if (userCentricRate != null || numUsers != null) {
       b.userCentricRate(userCentricRate == null ? Double.NaN : userCentricRate,

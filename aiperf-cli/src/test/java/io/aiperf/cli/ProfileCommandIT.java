@@ -110,6 +110,17 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void badGoodput_exitsTwo_namingTheMetricAndTheValidOnes() {
+    Run run = aiperf("profile", "-m", "demo", "--goodput", "ttft:200 inter_token_latency:fast");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("--goodput part was 'inter_token_latency:fast' but it must be"
+            + " 'metric_tag:number'")
+        .contains("goodput metric was 'ttft' but it must be a per-request metric: [")
+        .contains("time_to_first_token");
+  }
+
+  @Test
   void malformedHeader_exitsTwo() {
     Run run = aiperf("profile", "-m", "demo", "-H", "NoColonHere");
     assertThat(run.exitCode()).isEqualTo(2);

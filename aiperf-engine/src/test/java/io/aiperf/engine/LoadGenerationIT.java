@@ -99,6 +99,29 @@ final class LoadGenerationIT {
   }
 
   @Test
+  void goodput_countsRequestsMeetingEverySlo() {
+    // Every 4th request stalls 150 ms before its first token: 30 of 40 meet a 60 ms TTFT SLO.
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(2)).stall(4, Duration.ofMillis(150)))) {
+      BenchmarkResult r = chat(server).concurrency(4).requestCount(40)
+          .goodput(java.util.Map.of("time_to_first_token", 60.0,
+              "output_token_throughput_per_user", 100.0))
+          .run();
+      assertThat(r.metric(new MetricTag("good_request_count")).avg()).isEqualTo(30);
+      double duration = r.metric(Metrics.BENCHMARK_DURATION).avg();
+      assertThat(r.metric(new MetricTag("goodput")).avg())
+          .isCloseTo(30 / duration, org.assertj.core.api.Assertions.within(1e-9));
+    }
+    try (MockLlmServer server = mock(MockServerOptions.builder()
+        .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(2)))) {
+      // 2 ms between tokens is 500 tokens/s per user: an SLO of at least 1,000 fails them all.
+      BenchmarkResult r = chat(server).concurrency(4).requestCount(20)
+          .goodput(java.util.Map.of("output_token_throughput_per_user", 1_000.0)).run();
+      assertThat(r.metric(new MetricTag("good_request_count")).avg()).isZero();
+    }
+  }
+
+  @Test
   void requestRate_reportsRequestedAndAchievedRate() {
     try (MockLlmServer server = mock(MockServerOptions.builder()
         .ttft(Duration.ofMillis(1)).itl(Duration.ofMillis(1)))) {

@@ -49,6 +49,24 @@ public interface RequestView {
   }
 
   /**
+   * Returns the output length the request asked for.
+   *
+   * @return tokens, 0 when no limit was sent
+   */
+  default int requestedOutputTokens() {
+    return 0;
+  }
+
+  /**
+   * Returns the server's reported usage (the last value of each field seen in the response).
+   *
+   * @return the usage, or {@code null} when the server reported none
+   */
+  default Usage usage() {
+    return null;
+  }
+
+  /**
    * Returns how many responses carried generated text.
    *
    * @return the count, at least 1 for a valid record

@@ -55,4 +55,13 @@ public interface RunTotals {
    * @return requests per second, empty in concurrency mode
    */
   java.util.OptionalDouble requestedRate();
+
+  /**
+   * Returns the successful requests that met every goodput SLO.
+   *
+   * @return the count, -1 when no SLO was set
+   */
+  default long goodRequestCount() {
+    return -1;
+  }
 }

@@ -79,6 +79,81 @@ public final class CoreMetricProvider implements MetricProvider {
             (r, out) -> out.add(r.inputTokens())),
         record("output_token_count", "Output Token Count", "tokens", 1, 650,
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> out.add(r.outputTokens())),
+        record("time_to_first_output_token", "Time to First Output Token", "ms", NS_TO_MS, 210,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
+              // Only where reasoning came first; otherwise it equals TTFT and adds nothing.
+              if (r.reasoningTokens() > 0 && r.firstOutputNanos() > 0) {
+                out.add(r.firstOutputNanos() - r.startNanos());
+              }
+            }),
+        record("reasoning_token_count", "Reasoning Token Count", "tokens", 1, 660,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
+              if (r.reasoningTokens() > 0) {
+                out.add(r.reasoningTokens());
+              }
+            }),
+        record("decode_duration", "Decode Duration", "ms", NS_TO_MS, 350,
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, NO_CONSOLE),
+            (r, out) -> out.add(lastContent(r) - r.contentResponseNanos(0))),
+        record("prefill_throughput_per_user", "Prefill Throughput Per User", "tokens/sec/user", 1,
+            520, flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, NO_CONSOLE, LARGER_IS_BETTER),
+            (r, out) -> {
+              long ttft = r.contentResponseNanos(0) - r.startNanos();
+              if (ttft > 0) {
+                out.add(r.inputTokens() / (ttft / 1e9));
+              }
+            }),
+        usage("usage_prompt_tokens", "Usage Prompt Tokens", u -> u.promptTokens()),
+        usage("usage_completion_tokens", "Usage Completion Tokens", u -> u.completionTokens()),
+        usage("usage_total_tokens", "Usage Total Tokens", u -> u.totalTokens()),
+        usage("usage_reasoning_tokens", "Usage Reasoning Tokens", u -> u.reasoningTokens()),
+        record("usage_prompt_tokens_diff_pct", "Usage Prompt Tokens Diff", "%", 1, 1910,
+            flags(NO_CONSOLE), (r, out) -> {
+              if (r.usage() != null && r.usage().promptTokens() >= 0 && r.inputTokens() > 0) {
+                out.add(diffPct(r.usage().promptTokens(), r.inputTokens()));
+              }
+            }),
+        record("usage_completion_tokens_diff_pct", "Usage Completion Tokens Diff", "%", 1, 1920,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
+              int osl = r.outputTokens() + r.reasoningTokens();
+              if (r.usage() != null && r.usage().completionTokens() >= 0 && osl > 0) {
+                out.add(diffPct(r.usage().completionTokens(), osl));
+              }
+            }),
+        record("usage_discrepancy", "Usage Discrepancy", "requests", 1, 1930,
+            flags(NO_CONSOLE), (r, out) -> {
+              if (r.usage() != null) {
+                int osl = r.outputTokens() + r.reasoningTokens();
+                boolean off = (r.usage().promptTokens() >= 0 && r.inputTokens() > 0
+                    && diffPct(r.usage().promptTokens(), r.inputTokens()) > USAGE_DIFF_PCT)
+                    || (r.usage().completionTokens() >= 0 && osl > 0
+                    && diffPct(r.usage().completionTokens(), osl) > USAGE_DIFF_PCT);
+                out.add(off ? 1 : 0);
+              }
+            }),
+        record("requested_osl", "Requested Output Sequence Length", "tokens", 1, 1940,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
+              if (r.requestedOutputTokens() > 0) {
+                out.add(r.requestedOutputTokens());
+              }
+            }),
+        record("osl_mismatch_diff_pct", "OSL Mismatch Diff", "%", 1, 1950,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
+              int asked = r.requestedOutputTokens();
+              if (asked > 0) {
+                out.add((r.outputTokens() + r.reasoningTokens() - asked) * 100.0 / asked);
+              }
+            }),
+        record("osl_mismatch", "OSL Mismatch", "requests", 1, 1960, flags(PRODUCES_TOKENS_ONLY,
+            NO_CONSOLE), (r, out) -> {
+              int asked = r.requestedOutputTokens();
+              if (asked > 0) {
+                // AIPerf's threshold: min(5 % of the asked length, 50 tokens).
+                double threshold = Math.min(asked * 0.05, 50);
+                out.add(Math.abs(r.outputTokens() + r.reasoningTokens() - asked) > threshold
+                    ? 1 : 0);
+              }
+            }),
         // Open loop: measured from the intended send time, so client delays are not hidden.
         record("corrected_time_to_first_token", "Time to First Token From Intended Send", "ms",
             NS_TO_MS, 110, flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, OPEN_LOOP_ONLY),
@@ -117,12 +192,64 @@ public final class CoreMetricProvider implements MetricProvider {
             t -> OptionalDouble.of(t.sum("output_token_count"))),
         derived("total_isl", "Total Input Sequence Length", "tokens", 1, 1320, flags(NO_CONSOLE),
             t -> OptionalDouble.of(t.sum("input_sequence_length"))),
+        derived("goodput", "Goodput", "requests/sec", 1, 1000, flags(LARGER_IS_BETTER),
+            t -> t.goodRequestCount() >= 0 ? perSecond(t.goodRequestCount(), t)
+                : OptionalDouble.empty()),
+        derived("good_request_count", "Good Request Count", "requests", 1, 1001,
+            flags(NO_CONSOLE), t -> t.goodRequestCount() >= 0
+                ? OptionalDouble.of(t.goodRequestCount()) : OptionalDouble.empty()),
+        derived("total_reasoning_tokens", "Total Reasoning Tokens", "tokens", 1, 1330,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> t.sum("reasoning_token_count") > 0
+                ? OptionalDouble.of(t.sum("reasoning_token_count")) : OptionalDouble.empty()),
+        derived("total_token_throughput", "Total Token Throughput", "tokens/sec", 1, 810,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE, LARGER_IS_BETTER),
+            t -> perSecond(t.sum("input_sequence_length") + t.sum("output_sequence_length"), t)),
+        derived("input_token_throughput", "Input Token Throughput", "tokens/sec", 1, 805,
+            flags(NO_CONSOLE, LARGER_IS_BETTER), t -> perSecond(t.sum("input_sequence_length"), t)),
+        derived("completed_request_count", "Completed Requests (Success + Error)", "requests", 1,
+            1075, flags(NO_CONSOLE), t -> OptionalDouble.of(t.requestCount() + t.errorCount())),
+        derived("request_error_rate", "Request Error Rate", "%", 1, 1080, flags(NO_CONSOLE),
+            t -> t.requestCount() + t.errorCount() > 0
+                ? OptionalDouble.of(100.0 * t.errorCount() / (t.requestCount() + t.errorCount()))
+                : OptionalDouble.empty()),
+        derived("usage_discrepancy_count", "Usage Discrepancy Count", "requests", 1, 1935,
+            flags(NO_CONSOLE), t -> t.sum("usage_discrepancy") > 0
+                ? OptionalDouble.of(t.sum("usage_discrepancy")) : OptionalDouble.empty()),
+        derived("osl_mismatch_count", "OSL Mismatch Count", "requests", 1, 1965,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> t.sum("osl_mismatch") > 0
+                ? OptionalDouble.of(t.sum("osl_mismatch")) : OptionalDouble.empty()),
+        derived("total_usage_prompt_tokens", "Total Usage Prompt Tokens", "tokens", 1, 1970,
+            flags(NO_CONSOLE), t -> nonZero(t.sum("usage_prompt_tokens"))),
+        derived("total_usage_completion_tokens", "Total Usage Completion Tokens", "tokens", 1,
+            1971, flags(NO_CONSOLE), t -> nonZero(t.sum("usage_completion_tokens"))),
+        derived("total_usage_total_tokens", "Total Usage Total Tokens", "tokens", 1, 1972,
+            flags(NO_CONSOLE), t -> nonZero(t.sum("usage_total_tokens"))),
         derived("requested_request_rate", "Requested Request Rate", "requests/sec", 1, 1420,
             flags(OPEN_LOOP_ONLY), RunTotals::requestedRate),
         derived("achieved_request_rate", "Achieved Send Rate", "requests/sec", 1, 1430,
             flags(OPEN_LOOP_ONLY), t -> t.requestsSent() > 1 && t.sendSpanNanos() > 0
                 ? OptionalDouble.of((t.requestsSent() - 1) / (t.sendSpanNanos() / 1e9))
                 : OptionalDouble.empty()));
+  }
+
+  /** AIPerf's threshold for a usage discrepancy, in percent. */
+  static final double USAGE_DIFF_PCT = 10;
+
+  static double diffPct(long server, long client) {
+    return Math.abs(server - client) * 100.0 / client;
+  }
+
+  private static OptionalDouble nonZero(double v) {
+    return v > 0 ? OptionalDouble.of(v) : OptionalDouble.empty();
+  }
+
+  private static RecordMetric usage(String tag, String header,
+      java.util.function.ToLongFunction<io.aiperf.api.spi.Usage> field) {
+    return record(tag, header, "tokens", 1, 1900, flags(NO_CONSOLE), (r, out) -> {
+      if (r.usage() != null && field.applyAsLong(r.usage()) >= 0) {
+        out.add(field.applyAsLong(r.usage()));
+      }
+    });
   }
 
   /** AIPerf's request latency ends at the last content response, not at stream close. */

@@ -123,6 +123,7 @@ public final class Messages {
       String correlationId,
       int inputTokens,
       String inputText,
+      int requestedOutputTokens,
       boolean streaming,
       long issuedNanos,
       long startNanos,

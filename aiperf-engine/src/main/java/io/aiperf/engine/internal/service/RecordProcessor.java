@@ -12,6 +12,7 @@ import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.RequestView;
 import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Tokenizer;
+import io.aiperf.api.spi.Usage;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
 import io.aiperf.engine.internal.service.Messages.RecordMeta;
@@ -211,12 +212,27 @@ final class RecordProcessor extends AbstractService {
     long firstOutput = -1;
     final StringBuilder content = new StringBuilder();
     final StringBuilder reasoning = new StringBuilder();
+    Usage usage;
+
+    /** AIPerf takes the last non-null value of each usage field, not a sum. */
+    private static Usage merge(Usage old, Usage now) {
+      if (old == null) {
+        return now;
+      }
+      return new Usage(now.promptTokens() >= 0 ? now.promptTokens() : old.promptTokens(),
+          now.completionTokens() >= 0 ? now.completionTokens() : old.completionTokens(),
+          now.totalTokens() >= 0 ? now.totalTokens() : old.totalTokens(),
+          now.reasoningTokens() >= 0 ? now.reasoningTokens() : old.reasoningTokens());
+    }
 
     Parsed(int capacity) {
       times = new long[Math.max(1, capacity)];
     }
 
     void accept(ParsedResponse r, long nanos) {
+      if (r != null && r.usage() != null) {
+        usage = merge(usage, r.usage());
+      }
       if (r == null || !r.hasData()) {
         return; // [DONE], usage-only chunks and empty deltas never count for timing
       }
@@ -283,6 +299,16 @@ final class RecordProcessor extends AbstractService {
     @Override
     public long connectionWaitNanos() {
       return raw.connectionWaitNanos();
+    }
+
+    @Override
+    public int requestedOutputTokens() {
+      return raw.requestedOutputTokens();
+    }
+
+    @Override
+    public Usage usage() {
+      return parsed.usage;
     }
 
     @Override

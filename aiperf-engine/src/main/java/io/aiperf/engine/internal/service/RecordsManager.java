@@ -53,6 +53,9 @@ final class RecordsManager extends AbstractService {
   private boolean cancelled;
   private boolean finished;
   private long lastRecordNanos;
+  private final Map<String, Double> slos;
+  private Map<String, MetricInfo> sloInfos = Map.of();
+  private long goodRequests;
   private io.aiperf.engine.internal.export.RecordsJsonlWriter jsonl;
   private volatile List<String> conversationIds;
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
@@ -61,6 +64,7 @@ final class RecordsManager extends AbstractService {
     super(id, bus, config);
     this.clock = clock;
     this.wallBase = clock.wallNanos();
+    this.slos = config.goodput();
     this.nanoBase = clock.nanoTime();
   }
 
@@ -75,6 +79,7 @@ final class RecordsManager extends AbstractService {
     aggregator = new MetricsAggregator(infos);
     Map<String, MetricInfo> byTag = new java.util.HashMap<>();
     infos.forEach(i -> byTag.put(i.tag(), i));
+    sloInfos = byTag;
     if (config.artifactDir().isPresent()) {
       // Streamed as records arrive: memory stays flat however many requests the run makes.
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
@@ -133,6 +138,9 @@ final class RecordsManager extends AbstractService {
     if (r.success()) {
       successes++;
       r.values().forEach(aggregator::add);
+      if (!slos.isEmpty() && meetsSlos(r.values())) {
+        goodRequests++;
+      }
       // As AIPerf: the duration spans valid requests only, so one request that times out long
       // after the rest does not dilute the throughput.
       firstStart = Math.min(firstStart, r.startNanos());
@@ -188,7 +196,7 @@ final class RecordsManager extends AbstractService {
 
       @Override
       public long errorCount() {
-        return failures;
+        return failures + cancellations; // AIPerf counts cancelled requests as error records
       }
 
       @Override
@@ -215,6 +223,11 @@ final class RecordsManager extends AbstractService {
       public OptionalDouble requestedRate() {
         return config.requestRate();
       }
+
+      @Override
+      public long goodRequestCount() {
+        return slos.isEmpty() ? -1 : goodRequests;
+      }
     };
     List<MetricResult> metrics = aggregator.results(derived, totals);
     List<ErrorSummary> summary = new ArrayList<>();
@@ -225,6 +238,29 @@ final class RecordsManager extends AbstractService {
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
         EngineSupport.seed(config), Warnings.of(config, metrics), config.artifactDir());
+  }
+
+  /**
+   * A request is good when it meets every SLO: at most the threshold, or at least it for
+   * larger-is-better metrics. A metric the request lacks (e.g. ITL of a one-token reply) cannot
+   * be shown to meet its SLO, so the request is not good.
+   */
+  private boolean meetsSlos(Map<String, double[]> values) {
+    for (Map.Entry<String, Double> slo : slos.entrySet()) {
+      double[] v = values.get(slo.getKey());
+      MetricInfo info = sloInfos.get(slo.getKey());
+      if (v == null || v.length == 0 || info == null) {
+        return false;
+      }
+      boolean larger = info.has(io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER);
+      for (double x : v) {
+        double shown = x * info.displayScale();
+        if (larger ? shown < slo.getValue() : shown > slo.getValue()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private long toWallNanos(long nanos) {

@@ -42,6 +42,20 @@ final class Warnings {
         }
       }
     }
+    MetricResult mismatch = find(metrics, "osl_mismatch_count");
+    MetricResult asked = find(metrics, "requested_osl");
+    if (mismatch != null && asked != null) {
+      warnings.add(String.format(Locale.ROOT, "%.0f of %d requests returned an output length"
+          + " more than min(5 %%, 50 tokens) away from the one asked for. Servers stop at the"
+          + " end-of-sequence token unless told otherwise: add --extra-inputs ignore_eos:true (or"
+          + " min_tokens) to get the lengths you asked for.", mismatch.avg(), asked.count()));
+    }
+    MetricResult discrepancy = find(metrics, "usage_discrepancy_count");
+    if (discrepancy != null) {
+      warnings.add(String.format(Locale.ROOT, "For %.0f requests the server's token counts"
+          + " differ from the client tokenizer's by more than 10 %%: pass the model's tokenizer"
+          + " (--tokenizer) so ISL, OSL and throughput match the server.", discrepancy.avg()));
+    }
     if (config.prefillConcurrency().isPresent()) {
       warnings.add("Prefill concurrency closes the loop on the first token: requests wait for"
           + " earlier ones, so latencies suffer coordinated omission.");

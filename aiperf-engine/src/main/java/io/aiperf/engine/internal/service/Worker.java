@@ -307,7 +307,8 @@ final class Worker extends AbstractService {
       boolean sse = framer != null;
       RawRecord raw = new RawRecord(credit.id(), credit.phase(), credit.intendedNanos(),
           credit.conversation(), credit.turn(), id, requestId, correlationId,
-          inputTokens, inputText, streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
+          inputTokens, inputText,
+          conversation.turns().get(credit.turn()).turn().maxTokens(), streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
           contentType,
           sse ? Arrays.copyOf(nanos, count) : (count == 1 ? new long[] {nanos[0]} : new long[0]),
           sse ? Arrays.copyOf(events, count) : null,

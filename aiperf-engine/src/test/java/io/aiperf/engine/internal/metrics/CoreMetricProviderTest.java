@@ -18,7 +18,22 @@ final class CoreMetricProviderTest {
 
   /** Start at 1,000 ns; content chunks at 21,000 / 26,000 / 31,000 / 41,000 ns. */
   private static RequestView request(int outputTokens, int reasoningTokens, long... times) {
+    return request(outputTokens, reasoningTokens, 0, null, times);
+  }
+
+  private static RequestView request(int outputTokens, int reasoningTokens, int asked,
+      io.aiperf.api.spi.Usage usage, long... times) {
     return new RequestView() {
+      @Override
+      public int requestedOutputTokens() {
+        return asked;
+      }
+
+      @Override
+      public io.aiperf.api.spi.Usage usage() {
+        return usage;
+      }
+
       @Override
       public boolean streaming() {
         return true;
@@ -51,7 +66,7 @@ final class CoreMetricProviderTest {
 
       @Override
       public long firstOutputNanos() {
-        return times[0];
+        return reasoningTokens > 0 ? times[times.length - 1] : times[0];
       }
 
       @Override
@@ -108,6 +123,40 @@ final class CoreMetricProviderTest {
     assertThat(compute("output_token_count", r)).containsExactly(3.0);
     // ITL divides by OSL - 1, reasoning included: (40,000 - 20,000) / 7
     assertThat(compute("inter_token_latency", r).get(0)).isCloseTo(20_000.0 / 7, within(1e-9));
+  }
+
+  @Test
+  void reasoningFirst_givesTimeToFirstOutputToken_andDecodeAndPrefill() {
+    RequestView r = request(3, 5, 21_000, 31_000, 41_000);
+    // The first output (non-reasoning) text came with the last chunk, at 41,000 ns.
+    assertThat(compute("time_to_first_output_token", r)).containsExactly(40_000.0);
+    assertThat(compute("reasoning_token_count", r)).containsExactly(5.0);
+    assertThat(compute("decode_duration", r)).containsExactly(20_000.0);
+    // 550 input tokens over a 20 µs TTFT.
+    assertThat(compute("prefill_throughput_per_user", r).get(0))
+        .isCloseTo(550 / 20e-6, within(1e-3));
+    // Without reasoning, TTFO would equal TTFT: not reported.
+    assertThat(compute("time_to_first_output_token", request(4, 0, 21_000, 41_000))).isEmpty();
+  }
+
+  @Test
+  void usageAndOslMismatch_useAiperfThresholds() {
+    // Asked 100, got 90: off by 10 > min(5, 50) → a mismatch; server says 120 completion tokens.
+    RequestView r = request(90, 0, 100, new io.aiperf.api.spi.Usage(605, 120, 725, -1),
+        21_000, 41_000);
+    assertThat(compute("usage_prompt_tokens", r)).containsExactly(605.0);
+    assertThat(compute("usage_reasoning_tokens", r)).isEmpty();
+    // |605 − 550| / 550 = 10 %; |120 − 90| / 90 = 33.3 %.
+    assertThat(compute("usage_prompt_tokens_diff_pct", r).get(0)).isCloseTo(10.0, within(1e-9));
+    assertThat(compute("usage_completion_tokens_diff_pct", r).get(0))
+        .isCloseTo(100.0 / 3, within(1e-9));
+    assertThat(compute("usage_discrepancy", r)).containsExactly(1.0);
+    assertThat(compute("requested_osl", r)).containsExactly(100.0);
+    assertThat(compute("osl_mismatch_diff_pct", r)).containsExactly(-10.0);
+    assertThat(compute("osl_mismatch", r)).containsExactly(1.0);
+    // Asked 100, got 96: within 5 tokens, no mismatch.
+    assertThat(compute("osl_mismatch", request(96, 0, 100, null, 21_000, 41_000)))
+        .containsExactly(0.0);
   }
 
   @Test
@@ -174,5 +223,10 @@ final class CoreMetricProviderTest {
     assertThat(values.get("requested_request_rate")).isEqualTo(4.5);
     // 13 sends spread over 3 s: 12 gaps.
     assertThat(values.get("achieved_request_rate")).isCloseTo(4.0, within(1e-12));
+    // (5,500 + 1,000) tokens / 4 s; 5,500 / 4 s; 2 errors of 12 ended requests.
+    assertThat(values.get("total_token_throughput")).isCloseTo(1_625.0, within(1e-9));
+    assertThat(values.get("input_token_throughput")).isCloseTo(1_375.0, within(1e-9));
+    assertThat(values.get("completed_request_count")).isEqualTo(12.0);
+    assertThat(values.get("request_error_rate")).isCloseTo(100.0 * 2 / 12, within(1e-9));
   }
 }
