@@ -339,14 +339,21 @@ final class ProfileCommand implements Callable<Integer> {
         builder.recordProcessors(recordProcessors);
       }
       applyLoad(builder, problems);
-      if (!problems.isEmpty()) {
-        return usageError(err, problems);
-      }
       builder.artifactDir(artifactDir != null ? artifactDir : defaultArtifactDir());
       if (!ui.equals("none")) {
         builder.listener(new ProgressPrinter(err));
       }
-      var config = builder.build();
+      io.aiperf.api.BenchmarkConfig config;
+      try {
+        config = builder.build();
+      } catch (InvalidBenchmarkConfigException e) {
+        problems.addAll(e.problems());
+        config = null;
+      }
+      if (!problems.isEmpty()) {
+        // Flag-level and configuration-level problems together, so one run shows them all.
+        return usageError(err, problems);
+      }
       BenchmarkRun run = Benchmark.start(config);
       // Ctrl-C: stop issuing, let in-flight requests end and the exports be written, bounded.
       Thread hook = new Thread(() -> {
