@@ -31,6 +31,7 @@ public final class RecordsJsonlWriter implements AutoCloseable {
   private final LongUnaryOperator toWallNanos;
   private final IntFunction<String> conversationId;
   private boolean broken;
+  private boolean closed;
 
   /**
    * Opens the file (creating the directory).
@@ -65,7 +66,7 @@ public final class RecordsJsonlWriter implements AutoCloseable {
    * @param r the record
    */
   public void write(Line r) {
-    if (broken) {
+    if (broken || closed) {
       return;
     }
     try {
@@ -129,8 +130,13 @@ public final class RecordsJsonlWriter implements AutoCloseable {
     }
   }
 
+  /** Flushes and closes the file. Idempotent: the run's end and the service's stop both call it. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       json.close();
       out.close();
