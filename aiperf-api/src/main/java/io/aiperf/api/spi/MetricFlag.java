@@ -17,5 +17,10 @@ public enum MetricFlag {
   /** Describes failed requests; shown in the error summary rather than the metrics table. */
   ERROR_ONLY,
   /** Computed only for open-loop runs (a request rate), where an intended send time exists. */
-  OPEN_LOOP_ONLY
+  OPEN_LOOP_ONLY,
+  /**
+   * Also reported error-adjusted as {@code adj_<tag>}: each failed request counts as +infinity and
+   * percentiles are nearest-rank, so a run that drops requests cannot look fast (AIPerf 0.13).
+   */
+  PERCENTILE_INCLUDES_FAILED
 }

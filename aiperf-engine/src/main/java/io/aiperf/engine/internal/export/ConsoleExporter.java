@@ -81,6 +81,9 @@ public final class ConsoleExporter implements ExporterProvider {
       if (info != null && (info.has(MetricFlag.NO_CONSOLE) || info.has(MetricFlag.ERROR_ONLY))) {
         continue;
       }
+      if (info == null && m.tag().tag().startsWith("adj_")) {
+        continue; // error-adjusted distributions: in the exports, not the table (as AIPerf)
+      }
       String label = m.header() + (m.header().length() > WRAP_HEADER_AFTER ? "\n" : " ") + "("
           + m.unit() + ")";
       String[] row = new String[COLUMNS.length + 1];

@@ -59,7 +59,9 @@ public final class CsvExporter implements ExporterProvider {
       }
       sb.append(cell(name(m)));
       for (Statistic s : COLUMNS) {
-        sb.append(',').append(ExportSupport.twoDecimals(m.get(s), false));
+        double v = m.get(s);
+        // An empty cell for a statistic without a finite value, as AIPerf 0.13 writes it.
+        sb.append(',').append(Double.isFinite(v) ? ExportSupport.twoDecimals(v, false) : "");
       }
       sb.append(CRLF);
     }

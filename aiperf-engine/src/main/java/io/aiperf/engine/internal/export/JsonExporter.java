@@ -111,10 +111,15 @@ public final class JsonExporter implements ExporterProvider {
       return block;
     }
     for (Statistic s : STATS) {
-      block.put(s.key(), m.get(s));
+      double v = m.get(s);
+      if (Double.isFinite(v)) { // AIPerf leaves out what has no finite value (adj_* tails)
+        block.put(s.key(), v);
+      }
     }
     block.put("count", m.count());
-    block.put("sum", m.sum());
+    if (Double.isFinite(m.sum())) {
+      block.put("sum", m.sum());
+    }
     return block;
   }
 

@@ -4,6 +4,7 @@ import static io.aiperf.api.spi.MetricFlag.ERROR_ONLY;
 import static io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER;
 import static io.aiperf.api.spi.MetricFlag.NO_CONSOLE;
 import static io.aiperf.api.spi.MetricFlag.OPEN_LOOP_ONLY;
+import static io.aiperf.api.spi.MetricFlag.PERCENTILE_INCLUDES_FAILED;
 import static io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY;
 import static io.aiperf.api.spi.MetricFlag.STREAMING_ONLY;
 
@@ -41,7 +42,7 @@ public final class CoreMetricProvider implements MetricProvider {
   public List<RecordMetric> recordMetrics() {
     return List.of(
         record("time_to_first_token", "Time to First Token", "ms", NS_TO_MS, 100,
-            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY),
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, PERCENTILE_INCLUDES_FAILED),
             (r, out) -> out.add(r.contentResponseNanos(0) - r.startNanos())),
         record("time_to_second_token", "Time to Second Token", "ms", NS_TO_MS, 200,
             flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
@@ -49,7 +50,8 @@ public final class CoreMetricProvider implements MetricProvider {
                 out.add(r.contentResponseNanos(1) - r.contentResponseNanos(0));
               }
             }),
-        record("request_latency", "Request Latency", "ms", NS_TO_MS, 300, flags(),
+        record("request_latency", "Request Latency", "ms", NS_TO_MS, 300,
+            flags(PERCENTILE_INCLUDES_FAILED),
             (r, out) -> out.add(lastContent(r) - r.startNanos())),
         record("inter_token_latency", "Inter Token Latency", "ms", NS_TO_MS, 400,
             flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {

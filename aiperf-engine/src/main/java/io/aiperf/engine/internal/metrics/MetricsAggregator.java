@@ -105,6 +105,45 @@ public final class MetricsAggregator {
   }
 
   /**
+   * The error-adjusted distributions ({@code adj_<tag>}) of metrics flagged
+   * {@link MetricFlag#PERCENTILE_INCLUDES_FAILED}: every failed request is a +infinity sample and
+   * percentiles are nearest-rank, so {@code p} is the value below which p % of all requests, failed
+   * ones included, completed. A percentile that falls among the failures is infinite; exports
+   * leave it out, as AIPerf does, and only {@code min} and the finite percentiles remain.
+   *
+   * @param failed requests that ended without a value (errors and cancellations)
+   * @return the adjusted results, none when nothing failed
+   */
+  public List<MetricResult> errorAdjusted(long failed) {
+    List<MetricResult> out = new ArrayList<>();
+    if (failed <= 0) {
+      return out;
+    }
+    for (Map.Entry<String, Series> e : series.entrySet()) {
+      MetricInfo info = infos.get(e.getKey());
+      DoubleArray values = e.getValue().values;
+      if (!info.has(MetricFlag.PERCENTILE_INCLUDES_FAILED) || values.size() == 0) {
+        continue;
+      }
+      double[] sorted = Stats.sortedCopy(values.raw(), values.size());
+      long n = sorted.length + failed;
+      double scale = info.displayScale();
+      double[] p = new double[9];
+      double[] ranks = {1, 5, 10, 25, 50, 75, 90, 95, 99};
+      for (int i = 0; i < ranks.length; i++) {
+        long rank = Math.max(1, (long) Math.ceil(ranks[i] / 100.0 * n));
+        p[i] = rank <= sorted.length ? sorted[(int) rank - 1] * scale : Double.POSITIVE_INFINITY;
+      }
+      double nan = Double.NaN;
+      out.add(new MetricResult(new MetricTag("adj_" + info.tag()),
+          "Error-Adjusted " + info.header(), info.unit(), false, n, nan,
+          sorted[0] * scale, Double.POSITIVE_INFINITY, nan, nan,
+          p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]));
+    }
+    return out;
+  }
+
+  /**
    * Tells whether a metric is shown in the console table.
    *
    * @param tag the metric tag

@@ -229,7 +229,8 @@ final class RecordsManager extends AbstractService {
         return slos.isEmpty() ? -1 : goodRequests;
       }
     };
-    List<MetricResult> metrics = aggregator.results(derived, totals);
+    List<MetricResult> metrics = new ArrayList<>(aggregator.results(derived, totals));
+    metrics.addAll(aggregator.errorAdjusted(failures + cancellations));
     List<ErrorSummary> summary = new ArrayList<>();
     errors.forEach((k, count) -> summary.add(new ErrorSummary(k.code, k.type, k.message, count)));
     summary.sort(Comparator.comparingLong(ErrorSummary::count).reversed());

@@ -127,6 +127,21 @@ final class ExportFormatTest {
   }
 
   @Test
+  void json_leavesOutStatisticsWithoutAFiniteValue() {
+    double inf = Double.POSITIVE_INFINITY;
+    var adj = new MetricResult(new MetricTag("adj_request_latency"), "Error-Adjusted Request"
+        + " Latency", "ms", false, 6, Double.NaN, 31.5, inf, Double.NaN, Double.NaN, 31.5, 31.5,
+        31.5, 31.6, 36.7, inf, inf, inf, inf);
+    var block = JsonExporter.metric(adj);
+    assertThat(block.keySet()).containsExactly("unit", "p1", "p5", "p10", "p25", "p50", "min",
+        "count");
+    assertThat(CsvExporter.render(new BenchmarkResult(result(List.of()).config(), "LLM Metrics",
+        List.of(adj), List.of(), 6, 4, 2, 0, Instant.EPOCH, Instant.EPOCH, false, 1, List.of(),
+        Optional.empty()))).contains("Error-Adjusted Request Latency (ms),,31.50,,31.50,31.50,"
+            + "31.50,31.60,36.70,,,,,\r\n");
+  }
+
+  @Test
   void csv_hasAiperfSections_sortedByTag_withCrlf() {
     String csv = CsvExporter.render(result(List.of()));
     String[] lines = csv.split("\r\n", -1);

@@ -70,4 +70,28 @@ final class StatsTest {
     assertThat(r.count()).isEqualTo(3);
     assertThat(r.std()).isCloseTo(Math.sqrt(2.0 / 3.0), within(1e-12));
   }
+
+  @Test
+  void errorAdjusted_matchesAiperf013_onItsOwnRun() {
+    // AIPerf 0.13, 4 successful and 2 failed requests: request_latency values (ms) and its
+    // adj_request_latency block {p1: 31.511755, p5, p10: same, p25: 31.661507, p50: 36.766277,
+    // min: 31.511755, count: 6}, with p75 and above left out (they fall among the failures).
+    var info = new io.aiperf.api.spi.MetricInfo("request_latency", "Request Latency", "ms", 1e-6,
+        300, java.util.Set.of(io.aiperf.api.spi.MetricFlag.PERCENTILE_INCLUDES_FAILED));
+    MetricsAggregator aggregator = new MetricsAggregator(java.util.List.of(info));
+    for (double ms : new double[] {36.766277, 31.511755, 47.263021, 31.661507}) {
+      aggregator.add("request_latency", new double[] {ms * 1e6});
+    }
+    var adj = aggregator.errorAdjusted(2).get(0);
+    assertThat(adj.tag().tag()).isEqualTo("adj_request_latency");
+    assertThat(adj.count()).isEqualTo(6);
+    assertThat(adj.min()).isCloseTo(31.511755, within(1e-9));
+    assertThat(adj.p1()).isCloseTo(31.511755, within(1e-9));
+    assertThat(adj.p10()).isCloseTo(31.511755, within(1e-9));
+    assertThat(adj.p25()).isCloseTo(31.661507, within(1e-9));
+    assertThat(adj.p50()).isCloseTo(36.766277, within(1e-9));
+    assertThat(adj.p75()).isInfinite();
+    assertThat(adj.p99()).isInfinite();
+    assertThat(aggregator.errorAdjusted(0)).isEmpty();
+  }
 }
