@@ -75,7 +75,7 @@ public final class JsonExporter implements ExporterProvider {
     for (String tag : DECLARED_ORDER) {
       MetricResult m = byTag.remove(tag);
       if (m != null) {
-        doc.put(tag, metric(m));
+        doc.put(tag, metric(m, result.histograms().get(tag)));
       }
     }
     doc.put("input_config", inputConfig(result, benchmarkId));
@@ -99,11 +99,19 @@ public final class JsonExporter implements ExporterProvider {
     if (!result.warnings().isEmpty()) {
       doc.put("warnings", result.warnings()); // aiperf-java's own key: what the run got wrong
     }
-    byTag.forEach((tag, m) -> doc.put(tag, metric(m)));
+    byTag.forEach((tag, m) -> doc.put(tag, metric(m, result.histograms().get(tag))));
     return doc;
   }
 
   static Map<String, Object> metric(MetricResult m) {
+    return metric(m, null);
+  }
+
+  /**
+   * One metric's block; with its HdrHistogram (aiperf-java's own key, {@code hdr_histogram}) so
+   * files from several hosts or repeats can be merged exactly.
+   */
+  static Map<String, Object> metric(MetricResult m, String histogram) {
     Map<String, Object> block = new LinkedHashMap<>();
     block.put("unit", m.unit());
     if (m.scalar()) {
@@ -119,6 +127,9 @@ public final class JsonExporter implements ExporterProvider {
     block.put("count", m.count());
     if (Double.isFinite(m.sum())) {
       block.put("sum", m.sum());
+    }
+    if (histogram != null) {
+      block.put("hdr_histogram", histogram);
     }
     return block;
   }

@@ -46,10 +46,12 @@ public final class MetricsAggregator {
     if (s == null) {
       return;
     }
+    double scale = infos.get(tag).displayScale();
     for (double v : values) {
       s.values.add(v);
-      if (v >= 0 && Double.isFinite(v)) {
-        s.histogram.recordValue(v);
+      double shown = v * scale; // histograms hold display units, so exports merge as they read
+      if (shown >= 0 && Double.isFinite(shown)) {
+        s.histogram.recordValue(shown);
       }
     }
   }
@@ -69,10 +71,25 @@ public final class MetricsAggregator {
    * Returns a metric's HdrHistogram, for merging.
    *
    * @param tag the metric tag
-   * @return the histogram, in the base unit
+   * @return the histogram, in the display unit
    */
   public DoubleHistogram histogram(String tag) {
     return series.get(tag).histogram;
+  }
+
+  /**
+   * Returns every non-empty histogram, encoded for export.
+   *
+   * @return tag to base64 compressed HdrHistogram
+   */
+  public Map<String, String> encodedHistograms() {
+    Map<String, String> out = new LinkedHashMap<>();
+    series.forEach((tag, s) -> {
+      if (s.histogram.getTotalCount() > 0) {
+        out.put(tag, HistogramCodec.encode(s.histogram));
+      }
+    });
+    return out;
   }
 
   /**

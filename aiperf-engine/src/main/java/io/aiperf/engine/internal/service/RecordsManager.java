@@ -238,7 +238,8 @@ final class RecordsManager extends AbstractService {
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
-        EngineSupport.seed(config), Warnings.of(config, metrics), config.artifactDir());
+        EngineSupport.seed(config), Warnings.of(config, metrics), config.artifactDir(),
+        aggregator.encodedHistograms());
   }
 
   /**

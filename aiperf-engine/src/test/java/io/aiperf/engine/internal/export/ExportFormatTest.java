@@ -51,7 +51,7 @@ final class ExportFormatTest {
             0.272499056));
     return new BenchmarkResult(config, "LLM Metrics", metrics, errors, 10, 10, 0, 0,
         Instant.parse("2026-11-30T03:15:44.241866Z"), Instant.parse("2026-11-30T03:15:45Z"), false,
-        7, List.of(), Optional.empty());
+        7, List.of(), Optional.empty(), java.util.Map.of());
   }
 
   @Test
@@ -137,7 +137,7 @@ final class ExportFormatTest {
         "count");
     assertThat(CsvExporter.render(new BenchmarkResult(result(List.of()).config(), "LLM Metrics",
         List.of(adj), List.of(), 6, 4, 2, 0, Instant.EPOCH, Instant.EPOCH, false, 1, List.of(),
-        Optional.empty()))).contains("Error-Adjusted Request Latency (ms),,31.50,,31.50,31.50,"
+        Optional.empty(), java.util.Map.of()))).contains("Error-Adjusted Request Latency (ms),,31.50,,31.50,31.50,"
             + "31.50,31.60,36.70,,,,,\r\n");
   }
 
