@@ -100,6 +100,8 @@ public final class Benchmark {
     Double userCentricRate;
     Integer numUsers;
     java.util.Map<String, Double> goodput = java.util.Map.of();
+    boolean showTraceTiming;
+    boolean exportHttpTrace;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -141,6 +143,8 @@ public final class Benchmark {
       userCentricRate = c.userCentricRate().isPresent() ? c.userCentricRate().getAsDouble() : null;
       numUsers = c.numUsers() > 0 ? c.numUsers() : null;
       goodput = c.goodput();
+      showTraceTiming = c.showTraceTiming();
+      exportHttpTrace = c.exportHttpTrace();
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -425,6 +429,30 @@ public final class Benchmark {
      */
     public Builder goodput(java.util.Map<String, Double> slos) {
       this.goodput = java.util.Map.copyOf(Objects.requireNonNull(slos, "goodput"));
+      return this;
+    }
+
+    /**
+     * Shows the HTTP trace timings ({@code http_req_*}: blocked, connecting, TLS, sending, waiting,
+     * receiving, ...) in the console table ({@code --show-trace-timing}); they are always exported.
+     *
+     * @param show whether to show them
+     * @return this builder
+     */
+    public Builder showTraceTiming(boolean show) {
+      this.showTraceTiming = show;
+      return this;
+    }
+
+    /**
+     * Adds each request's HTTP timings as {@code trace_data} to {@code profile_export.jsonl}
+     * ({@code --export-http-trace}).
+     *
+     * @param export whether to add them
+     * @return this builder
+     */
+    public Builder exportHttpTrace(boolean export) {
+      this.exportHttpTrace = export;
       return this;
     }
 

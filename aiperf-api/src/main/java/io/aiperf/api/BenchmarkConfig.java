@@ -43,6 +43,8 @@ public final class BenchmarkConfig {
   private final Double userCentricRate;
   private final Integer numUsers;
   private final java.util.Map<String, Double> goodput;
+  private final boolean showTraceTiming;
+  private final boolean exportHttpTrace;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -92,6 +94,8 @@ public final class BenchmarkConfig {
     this.userCentricRate = b.userCentricRate;
     this.numUsers = b.numUsers;
     this.goodput = b.goodput;
+    this.showTraceTiming = b.showTraceTiming;
+    this.exportHttpTrace = b.exportHttpTrace;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -359,6 +363,24 @@ public final class BenchmarkConfig {
    */
   public java.util.Map<String, Double> goodput() {
     return goodput;
+  }
+
+  /**
+   * Tells whether the console shows the HTTP trace timings.
+   *
+   * @return true when asked for
+   */
+  public boolean showTraceTiming() {
+    return showTraceTiming;
+  }
+
+  /**
+   * Tells whether the per-request export carries each request's HTTP timings.
+   *
+   * @return true when asked for
+   */
+  public boolean exportHttpTrace() {
+    return exportHttpTrace;
   }
 
   boolean explicitFixedSchedule() {

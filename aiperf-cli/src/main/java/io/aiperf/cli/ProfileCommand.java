@@ -210,6 +210,14 @@ final class ProfileCommand implements Callable<Integer> {
       description = "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\" (display units).")
   String goodput;
 
+  @Option(names = "--show-trace-timing",
+      description = "Show the HTTP timings (http_req_*) in the console table.")
+  boolean showTraceTiming;
+
+  @Option(names = "--export-http-trace",
+      description = "Add each request's HTTP timings (trace_data) to profile_export.jsonl.")
+  boolean exportHttpTrace;
+
   @Option(names = "--use-legacy-max-tokens", description = "Send max_tokens instead of max_completion_tokens.")
   boolean legacyMaxTokens;
 
@@ -398,6 +406,7 @@ final class ProfileCommand implements Callable<Integer> {
     if (requestRate != null) {
       b.requestRate(requestRate);
     }
+    b.showTraceTiming(showTraceTiming).exportHttpTrace(exportHttpTrace);
     b.fixedSchedule(fixedSchedule).fixedScheduleAutoOffset(fixedScheduleAutoOffset)
         .fixedScheduleWindow(fixedScheduleStart, fixedScheduleEnd);
     if (numSessions != null) {

@@ -44,6 +44,24 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void traceTiming_isShownAndExportedWhenAskedFor(@TempDir Path dir) throws Exception {
+    Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "6",
+        "--osl", "4", "--isl", "16", "--mock-ttft", "2", "--mock-itl", "1",
+        "--show-trace-timing", "--export-http-trace", "--artifact-dir", dir.toString(),
+        "--ui", "none");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("HTTP Waiting (ms)", "HTTP Data Sent (KB)");
+    assertThat(Files.readAllLines(dir.resolve("profile_export.jsonl")))
+        .hasSize(6).allSatisfy(l -> assertThat(l).contains("\"trace_data\":{\"blocked_ns\":"));
+    Run plain = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "3",
+        "--osl", "4", "--isl", "16", "--mock-ttft", "1", "--mock-itl", "0",
+        "--artifact-dir", dir.resolve("plain").toString(), "--ui", "none");
+    assertThat(plain.out()).doesNotContain("HTTP Waiting");
+    assertThat(Files.readString(dir.resolve("plain").resolve("profile_export.jsonl")))
+        .doesNotContain("trace_data");
+  }
+
+  @Test
   void profile_neverWritesTheApiKey(@TempDir Path dir) throws Exception {
     String key = "sk-test-" + System.nanoTime();
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",

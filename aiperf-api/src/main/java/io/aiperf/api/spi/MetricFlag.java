@@ -22,5 +22,7 @@ public enum MetricFlag {
    * Also reported error-adjusted as {@code adj_<tag>}: each failed request counts as +infinity and
    * percentiles are nearest-rank, so a run that drops requests cannot look fast (AIPerf 0.13).
    */
-  PERCENTILE_INCLUDES_FAILED
+  PERCENTILE_INCLUDES_FAILED,
+  /** An HTTP trace timing; in the console only when asked for (show trace timing). */
+  HTTP_TRACE
 }

@@ -67,6 +67,15 @@ public interface RequestView {
   }
 
   /**
+   * Returns the request's HTTP timings.
+   *
+   * @return the timings, or {@code null} when the transport reports none
+   */
+  default TransportProvider.HttpTrace httpTrace() {
+    return null;
+  }
+
+  /**
    * Returns how many responses carried generated text.
    *
    * @return the count, at least 1 for a valid record

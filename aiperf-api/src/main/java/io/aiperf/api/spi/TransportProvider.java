@@ -90,6 +90,27 @@ public interface TransportProvider extends Plugin {
   }
 
   /**
+   * Where the time of one exchange went, in the phases k6 and AIPerf name ({@code http_req_*}).
+   * Durations are nanoseconds; a phase that did not happen (e.g. connecting on a reused
+   * connection) is 0.
+   *
+   * @param blockedNanos waiting for a free connection under the connection cap
+   * @param connectingNanos opening the TCP connection
+   * @param tlsNanos the TLS handshake
+   * @param sendingNanos writing the request, from the first byte to the socket accepting the last
+   * @param waitingNanos from the request sent to the first response byte (time to first byte)
+   * @param receivingNanos from the first to the last response byte
+   * @param connectionReused whether a kept-alive connection carried the request
+   * @param bytesSent request bytes written
+   * @param bytesReceived response bytes read (as on the wire, TLS included)
+   * @param readsReceived network reads that carried the response
+   * @since 0.1.0
+   */
+  record HttpTrace(long blockedNanos, long connectingNanos, long tlsNanos, long sendingNanos,
+      long waitingNanos, long receivingNanos, boolean connectionReused, long bytesSent,
+      long bytesReceived, int readsReceived) {}
+
+  /**
    * Hears about one exchange. Every timestamp is {@link System#nanoTime()} taken at the socket:
    * before the request bytes are written, and once per network read before any parsing.
    *
@@ -122,6 +143,13 @@ public interface TransportProvider extends Plugin {
      * @param nanos the timestamp of the network read that carried them
      */
     void onBody(ByteBuffer data, long nanos);
+
+    /**
+     * The exchange's HTTP timings, sent once just before {@link #onComplete} or {@link #onError}.
+     *
+     * @param trace the timings
+     */
+    default void onTrace(HttpTrace trace) {}
 
     /**
      * The response ended.

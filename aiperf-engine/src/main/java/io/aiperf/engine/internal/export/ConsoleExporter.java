@@ -78,7 +78,10 @@ public final class ConsoleExporter implements ExporterProvider {
         new boolean[] {true, true, true, true, true, true, true, true});
     for (MetricResult m : result.metrics()) {
       MetricInfo info = infos.get(m.tag().tag());
-      if (info != null && (info.has(MetricFlag.NO_CONSOLE) || info.has(MetricFlag.ERROR_ONLY))) {
+      boolean shownTrace = info != null && info.has(MetricFlag.HTTP_TRACE)
+          && result.config().showTraceTiming();
+      if (info != null && !shownTrace
+          && (info.has(MetricFlag.NO_CONSOLE) || info.has(MetricFlag.ERROR_ONLY))) {
         continue;
       }
       if (info == null && m.tag().tag().startsWith("adj_")) {

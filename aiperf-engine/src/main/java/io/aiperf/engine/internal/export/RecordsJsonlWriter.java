@@ -30,6 +30,7 @@ public final class RecordsJsonlWriter implements AutoCloseable {
   private final Map<String, MetricInfo> infos;
   private final LongUnaryOperator toWallNanos;
   private final IntFunction<String> conversationId;
+  private final boolean withTrace;
   private boolean broken;
   private boolean closed;
 
@@ -43,7 +44,8 @@ public final class RecordsJsonlWriter implements AutoCloseable {
    * @throws IOException if the file cannot be created; the message names it
    */
   public RecordsJsonlWriter(Path dir, Map<String, MetricInfo> infos, LongUnaryOperator toWallNanos,
-      IntFunction<String> conversationId) throws IOException {
+      IntFunction<String> conversationId, boolean withTrace) throws IOException {
+    this.withTrace = withTrace;
     Files.createDirectories(dir);
     this.file = dir.resolve(FILE);
     this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
@@ -58,7 +60,7 @@ public final class RecordsJsonlWriter implements AutoCloseable {
   public record Line(String requestId, String correlationId, int conversation, int turn,
       String workerId, String processorId, long intendedNanos, long issuedNanos, long startNanos,
       long endNanos, boolean success, int errorCode, String errorType, String errorMessage,
-      Map<String, double[]> values) {}
+      Map<String, double[]> values, io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
 
   /**
    * Appends one record. A write failure is logged once and ends the file; it never stops the run.
@@ -110,6 +112,21 @@ public final class RecordsJsonlWriter implements AutoCloseable {
         json.writeEndObject();
       }
       json.writeEndObject();
+      if (withTrace && r.trace() != null) {
+        var t = r.trace();
+        json.writeObjectFieldStart("trace_data");
+        json.writeNumberField("blocked_ns", t.blockedNanos());
+        json.writeNumberField("connecting_ns", t.connectingNanos());
+        json.writeNumberField("tls_handshaking_ns", t.tlsNanos());
+        json.writeNumberField("sending_ns", t.sendingNanos());
+        json.writeNumberField("waiting_ns", t.waitingNanos());
+        json.writeNumberField("receiving_ns", t.receivingNanos());
+        json.writeBooleanField("connection_reused", t.connectionReused());
+        json.writeNumberField("bytes_sent", t.bytesSent());
+        json.writeNumberField("bytes_received", t.bytesReceived());
+        json.writeNumberField("reads_received", t.readsReceived());
+        json.writeEndObject();
+      }
       if (r.success()) {
         json.writeNullField("error");
       } else {

@@ -1,6 +1,7 @@
 package io.aiperf.engine.internal.metrics;
 
 import static io.aiperf.api.spi.MetricFlag.ERROR_ONLY;
+import static io.aiperf.api.spi.MetricFlag.HTTP_TRACE;
 import static io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER;
 import static io.aiperf.api.spi.MetricFlag.NO_CONSOLE;
 import static io.aiperf.api.spi.MetricFlag.OPEN_LOOP_ONLY;
@@ -105,6 +106,28 @@ public final class CoreMetricProvider implements MetricProvider {
                 out.add(r.inputTokens() / (ttft / 1e9));
               }
             }),
+        trace("http_req_blocked", "HTTP Blocked", "ms", NS_TO_MS, t -> t.blockedNanos()),
+        trace("http_req_connecting", "HTTP Connecting", "ms", NS_TO_MS,
+            t -> t.connectingNanos()),
+        trace("http_req_tls_handshaking", "HTTP TLS Handshaking", "ms", NS_TO_MS,
+            t -> t.tlsNanos()),
+        trace("http_req_sending", "HTTP Sending", "ms", NS_TO_MS, t -> t.sendingNanos()),
+        trace("http_req_waiting", "HTTP Waiting", "ms", NS_TO_MS, t -> t.waitingNanos()),
+        trace("http_req_receiving", "HTTP Receiving", "ms", NS_TO_MS, t -> t.receivingNanos()),
+        trace("http_req_duration", "HTTP Duration", "ms", NS_TO_MS,
+            t -> t.sendingNanos() + t.waitingNanos() + t.receivingNanos()),
+        trace("http_req_connection_overhead", "HTTP Connection Overhead", "ms", NS_TO_MS,
+            t -> t.connectingNanos() + t.tlsNanos()),
+        trace("http_req_total", "HTTP Total", "ms", NS_TO_MS, t -> t.blockedNanos()
+            + t.connectingNanos() + t.tlsNanos() + t.sendingNanos() + t.waitingNanos()
+            + t.receivingNanos()),
+        trace("http_req_connection_reused", "HTTP Connection Reused", "ratio", 1,
+            t -> t.connectionReused() ? 1 : 0),
+        trace("http_req_data_sent", "HTTP Data Sent", "KB", 1.0 / 1024, t -> t.bytesSent()),
+        trace("http_req_data_received", "HTTP Data Received", "KB", 1.0 / 1024,
+            t -> t.bytesReceived()),
+        trace("http_req_chunks_received", "HTTP Chunks Received", "count", 1,
+            t -> t.readsReceived()),
         usage("usage_prompt_tokens", "Usage Prompt Tokens", u -> u.promptTokens()),
         usage("usage_completion_tokens", "Usage Completion Tokens", u -> u.completionTokens()),
         usage("usage_total_tokens", "Usage Total Tokens", u -> u.totalTokens()),
@@ -243,6 +266,15 @@ public final class CoreMetricProvider implements MetricProvider {
 
   private static OptionalDouble nonZero(double v) {
     return v > 0 ? OptionalDouble.of(v) : OptionalDouble.empty();
+  }
+
+  private static RecordMetric trace(String tag, String header, String unit, double scale,
+      java.util.function.ToLongFunction<io.aiperf.api.spi.TransportProvider.HttpTrace> field) {
+    return record(tag, header, unit, scale, 2000, flags(NO_CONSOLE, HTTP_TRACE), (r, out) -> {
+      if (r.httpTrace() != null) {
+        out.add(field.applyAsLong(r.httpTrace()));
+      }
+    });
   }
 
   private static RecordMetric usage(String tag, String header,

@@ -139,7 +139,8 @@ public final class Messages {
       byte[] body,
       long endNanos,
       String errorType,
-      String errorMessage) implements EngineMessage {}
+      String errorMessage,
+      io.aiperf.api.spi.TransportProvider.HttpTrace trace) implements EngineMessage {}
 
   /** One request, turned into metric values (success) or an error. */
   public record ProcessedRecord(
@@ -161,7 +162,8 @@ public final class Messages {
 
   /** Who sent a request and when, for the per-request export. */
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
-      long session, String workerId, String processorId, long intendedNanos, long issuedNanos) {}
+      long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
+      io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
 
   /** The timing manager sent a phase's last credit and every credit of it came back. */
   public record CreditsComplete(Phase phase, long sent, boolean cancelled)

@@ -175,7 +175,7 @@ final class RecordProcessor extends AbstractService {
 
   private RecordMeta meta(RawRecord raw) {
     return new RecordMeta(raw.requestId(), raw.correlationId(), raw.conversation(), raw.turn(),
-        -1, raw.workerId(), id, raw.intendedNanos(), raw.issuedNanos());
+        -1, raw.workerId(), id, raw.intendedNanos(), raw.issuedNanos(), raw.trace());
   }
 
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,
@@ -304,6 +304,11 @@ final class RecordProcessor extends AbstractService {
     @Override
     public int requestedOutputTokens() {
       return raw.requestedOutputTokens();
+    }
+
+    @Override
+    public io.aiperf.api.spi.TransportProvider.HttpTrace httpTrace() {
+      return raw.trace();
     }
 
     @Override

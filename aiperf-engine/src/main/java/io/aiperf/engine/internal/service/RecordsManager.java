@@ -84,7 +84,7 @@ final class RecordsManager extends AbstractService {
       // Streamed as records arrive: memory stays flat however many requests the run makes.
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
           byTag, this::toWallNanos, i -> conversationIds == null || i >= conversationIds.size()
-              ? String.valueOf(i) : conversationIds.get(i));
+              ? String.valueOf(i) : conversationIds.get(i), config.exportHttpTrace());
     }
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
@@ -133,7 +133,7 @@ final class RecordsManager extends AbstractService {
       jsonl.write(new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(m.requestId(),
           m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
           m.intendedNanos(), m.issuedNanos(), r.startNanos(), r.endNanos(), r.success(),
-          r.errorCode(), r.errorType(), r.errorMessage(), r.values()));
+          r.errorCode(), r.errorType(), r.errorMessage(), r.values(), m.trace()));
     }
     if (r.success()) {
       successes++;

@@ -207,6 +207,7 @@ final class Worker extends AbstractService {
     private final SessionState session;
     private final String requestId;
     private final String correlationId;
+    private TransportProvider.HttpTrace trace;
     private long startNanos;
     private long waitNanos;
     private boolean reused;
@@ -291,6 +292,11 @@ final class Worker extends AbstractService {
     }
 
     @Override
+    public void onTrace(TransportProvider.HttpTrace httpTrace) {
+      this.trace = httpTrace;
+    }
+
+    @Override
     public void onComplete(long endNanos) {
       if (framer != null) {
         framer.finish(endNanos);
@@ -316,7 +322,7 @@ final class Worker extends AbstractService {
           sse ? Arrays.copyOf(comments, count) : null,
           sse ? count : 0,
           sse ? null : Arrays.copyOf(body, bodyLength),
-          endNanos, errorType, errorMessage);
+          endNanos, errorType, errorMessage, trace);
       if (session != null) {
         if (credit.turn() + 1 < conversation.turns().size()) {
           try {

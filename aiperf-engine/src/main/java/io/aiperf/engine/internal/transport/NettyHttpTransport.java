@@ -1,5 +1,6 @@
 package io.aiperf.engine.internal.transport;
 
+import io.aiperf.api.spi.TransportProvider;
 import io.aiperf.api.spi.TransportProvider.Options;
 import io.aiperf.api.spi.TransportProvider.Request;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
@@ -172,6 +173,33 @@ final class NettyHttpTransport implements Transport {
     boolean done;
     boolean connecting;
     Channel currentChannel;
+    long connectStartNanos;
+    long connectedNanos;
+    long tlsDoneNanos;
+    long queuedNanos;
+    long writeStartNanos;
+    long writeDoneNanos;
+    long firstByteNanos;
+    long lastByteNanos;
+    long bytesReceived;
+    long bytesSent;
+    int reads;
+    boolean reused;
+
+    /** The timings, with the phases that did not happen as 0. */
+    TransportProvider.HttpTrace trace() {
+      long blocked = queuedNanos > 0 ? (connectStartNanos > 0 ? connectStartNanos
+          : writeStartNanos) - queuedNanos : 0;
+      long connecting = connectStartNanos > 0 && connectedNanos > 0
+          ? connectedNanos - connectStartNanos : 0;
+      long tls = tlsDoneNanos > 0 ? tlsDoneNanos - connectedNanos : 0;
+      long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
+      long waiting = firstByteNanos > 0 && writeDoneNanos > 0
+          ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
+      long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
+      return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, tls, sending,
+          waiting, receiving, reused, bytesSent, bytesReceived, reads);
+    }
     long cancelAfterNanos = -1;
 
     Exchange(ByteBuf request, ResponseListener listener, long timeoutNanos) {
@@ -185,6 +213,7 @@ final class NettyHttpTransport implements Transport {
       Exchange retry = new Exchange(bytes, listener, timeoutNanos);
       retry.acquireStartNanos = acquireStartNanos;
       retry.cancelAfterNanos = cancelAfterNanos;
+      retry.queuedNanos = queuedNanos;
       done = true;
       if (timeoutTask != null) {
         timeoutTask.cancel(false);
@@ -263,6 +292,7 @@ final class NettyHttpTransport implements Transport {
       if (open < maxConnections) {
         connect(exchange);
       } else {
+        exchange.queuedNanos = clock.nanoTime(); // blocked until a connection frees up
         pending.addLast(exchange);
       }
     }
@@ -279,6 +309,7 @@ final class NettyHttpTransport implements Transport {
     private void connect(Exchange exchange) {
       open++;
       exchange.connecting = true;
+      exchange.connectStartNanos = clock.nanoTime();
       ChannelFuture connect = bootstrap.connect(remote);
       connect.channel().closeFuture().addListener(c -> connectionGone());
       connect.addListener(f -> {
@@ -292,6 +323,7 @@ final class NettyHttpTransport implements Transport {
           return;
         }
         Channel ch = connect.channel();
+        exchange.connectedNanos = clock.nanoTime();
         SslHandler sslHandler = ch.pipeline().get(SslHandler.class);
         if (sslHandler == null) {
           connected(ch, exchange);
@@ -300,6 +332,7 @@ final class NettyHttpTransport implements Transport {
         // The handshake belongs to getting a connection, not to the request's latency.
         sslHandler.handshakeFuture().addListener(h -> {
           if (h.isSuccess()) {
+            exchange.tlsDoneNanos = clock.nanoTime();
             connected(ch, exchange);
           } else {
             exchange.connecting = false;
@@ -349,9 +382,13 @@ final class NettyHttpTransport implements Transport {
             TimeUnit.NANOSECONDS);
       }
       exchange.currentChannel = channel;
+      exchange.reused = reused;
+      exchange.bytesSent = exchange.request.readableBytes();
       long start = clock.nanoTime();
+      exchange.writeStartNanos = start;
       exchange.listener.onRequestSent(waitNanos, reused, start);
       channel.writeAndFlush(exchange.request).addListener(f -> {
+        exchange.writeDoneNanos = clock.nanoTime();
         if (!f.isSuccess()) {
           fail(channel, exchange, "ConnectionError",
               "Writing the request failed: " + describe(f.cause()));
@@ -420,6 +457,8 @@ final class NettyHttpTransport implements Transport {
       busy.remove(channel);
       channel.pipeline().get(ClientHandler.class).connection.exchange = null;
       try {
+        exchange.lastByteNanos = nanos;
+        exchange.listener.onTrace(exchange.trace());
         exchange.listener.onComplete(nanos);
       } finally {
         if (exchange.keepAlive && channel.isActive()) {
@@ -450,6 +489,7 @@ final class NettyHttpTransport implements Transport {
       if (exchange.timeoutTask != null) {
         exchange.timeoutTask.cancel(false);
       }
+      exchange.listener.onTrace(exchange.trace());
       exchange.listener.onError(type, message, clock.nanoTime());
     }
   }
@@ -466,7 +506,16 @@ final class NettyHttpTransport implements Transport {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      connection.lastReadNanos = clock.nanoTime();
+      long now = clock.nanoTime();
+      connection.lastReadNanos = now;
+      Exchange exchange = connection.exchange;
+      if (exchange != null && msg instanceof ByteBuf buf) {
+        if (exchange.firstByteNanos == 0) {
+          exchange.firstByteNanos = now;
+        }
+        exchange.bytesReceived += buf.readableBytes();
+        exchange.reads++;
+      }
       ctx.fireChannelRead(msg);
     }
   }
