@@ -102,6 +102,7 @@ public final class Benchmark {
     java.util.Map<String, Double> goodput = java.util.Map.of();
     boolean showTraceTiming;
     boolean exportHttpTrace;
+    String exportPrefix;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -145,6 +146,7 @@ public final class Benchmark {
       goodput = c.goodput();
       showTraceTiming = c.showTraceTiming();
       exportHttpTrace = c.exportHttpTrace();
+      exportPrefix = c.exportPrefix().orElse(null);
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -445,6 +447,18 @@ public final class Benchmark {
     }
 
     /**
+     * Names the export files {@code <prefix>.json}, {@code <prefix>.csv} and
+     * {@code <prefix>.jsonl} instead of AIPerf's defaults ({@code --profile-export-prefix}).
+     *
+     * @param prefix the file name prefix, without a directory
+     * @return this builder
+     */
+    public Builder exportPrefix(String prefix) {
+      this.exportPrefix = Objects.requireNonNull(prefix, "exportPrefix");
+      return this;
+    }
+
+    /**
      * Adds each request's HTTP timings as {@code trace_data} to {@code profile_export.jsonl}
      * ({@code --export-http-trace}).
      *
@@ -656,6 +670,11 @@ public final class Benchmark {
         }
       }
       validateGoodput(problems);
+      if (exportPrefix != null && (exportPrefix.isBlank() || exportPrefix.contains("/")
+          || exportPrefix.contains("\\"))) {
+        problems.add("exportPrefix was '" + exportPrefix + "' but it must be a plain file name"
+            + " prefix, without a directory");
+      }
       if (numSessions != null && requestCount != null) {
         problems.add("numSessions and requestCount were both set but a run ends by one of them");
       }

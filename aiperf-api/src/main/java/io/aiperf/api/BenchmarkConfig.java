@@ -45,6 +45,7 @@ public final class BenchmarkConfig {
   private final java.util.Map<String, Double> goodput;
   private final boolean showTraceTiming;
   private final boolean exportHttpTrace;
+  private final String exportPrefix;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -96,6 +97,7 @@ public final class BenchmarkConfig {
     this.goodput = b.goodput;
     this.showTraceTiming = b.showTraceTiming;
     this.exportHttpTrace = b.exportHttpTrace;
+    this.exportPrefix = b.exportPrefix;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -381,6 +383,15 @@ public final class BenchmarkConfig {
    */
   public boolean exportHttpTrace() {
     return exportHttpTrace;
+  }
+
+  /**
+   * Returns the export file name prefix.
+   *
+   * @return the prefix, empty for AIPerf's default names
+   */
+  public Optional<String> exportPrefix() {
+    return Optional.ofNullable(exportPrefix);
   }
 
   boolean explicitFixedSchedule() {

@@ -210,6 +210,10 @@ final class ProfileCommand implements Callable<Integer> {
       description = "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\" (display units).")
   String goodput;
 
+  @Option(names = "--profile-export-prefix",
+      description = "Name the export files <prefix>.json, <prefix>.csv, <prefix>.jsonl.")
+  String exportPrefix;
+
   @Option(names = "--show-trace-timing",
       description = "Show the HTTP timings (http_req_*) in the console table.")
   boolean showTraceTiming;
@@ -407,6 +411,9 @@ final class ProfileCommand implements Callable<Integer> {
       b.requestRate(requestRate);
     }
     b.showTraceTiming(showTraceTiming).exportHttpTrace(exportHttpTrace);
+    if (exportPrefix != null) {
+      b.exportPrefix(exportPrefix);
+    }
     b.fixedSchedule(fixedSchedule).fixedScheduleAutoOffset(fixedScheduleAutoOffset)
         .fixedScheduleWindow(fixedScheduleStart, fixedScheduleEnd);
     if (numSessions != null) {

@@ -62,6 +62,26 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void exportPrefix_namesTheFiles_andInputsJsonHoldsThePayloads(@TempDir Path dir)
+      throws Exception {
+    Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",
+        "--osl", "3", "--isl", "12", "--mock-ttft", "1", "--mock-itl", "0",
+        "--profile-export-prefix", "run1", "--artifact-dir", dir.toString(), "--ui", "none");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(dir.resolve("run1.json")).exists();
+    assertThat(dir.resolve("run1.csv")).exists();
+    assertThat(dir.resolve("run1.jsonl")).exists();
+    assertThat(dir.resolve("profile_export_aiperf.json")).doesNotExist();
+    assertThat(run.out()).contains("JSON Export: " + dir.toAbsolutePath().resolve("run1.json"));
+    JsonNode inputs = new ObjectMapper().readTree(dir.resolve("inputs.json").toFile());
+    assertThat(inputs.get("data")).hasSize(5);
+    JsonNode payload = inputs.get("data").get(0).get("payloads").get(0);
+    assertThat(payload.get("model").asText()).isEqualTo("demo");
+    assertThat(payload.get("max_completion_tokens").asInt()).isEqualTo(3);
+    assertThat(payload.get("messages").get(0).get("role").asText()).isEqualTo("user");
+  }
+
+  @Test
   void profile_neverWritesTheApiKey(@TempDir Path dir) throws Exception {
     String key = "sk-test-" + System.nanoTime();
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",

@@ -40,7 +40,8 @@ public final class CsvExporter implements ExporterProvider {
     }
     Path dir = context.artifactDir().get();
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(ExportSupport.CSV_FILE), render(result),
+    Files.writeString(dir.resolve(ExportSupport.fileName(result.config(), ExportSupport.CSV_FILE)),
+        render(result),
         StandardCharsets.UTF_8);
   }
 

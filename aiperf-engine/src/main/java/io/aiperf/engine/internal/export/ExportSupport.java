@@ -50,7 +50,21 @@ public final class ExportSupport {
     if (!result.config().exporters().contains(exporter)) {
       return Optional.empty();
     }
-    return result.artifactDir().map(d -> d.resolve(file).toAbsolutePath());
+    return result.artifactDir().map(d -> d.resolve(fileName(result.config(), file))
+        .toAbsolutePath());
+  }
+
+  /**
+   * An export file's name: AIPerf's default, or {@code <prefix>.<extension>} with a prefix.
+   *
+   * @param config the run's configuration
+   * @param defaultName AIPerf's default name
+   * @return the name
+   */
+  public static String fileName(io.aiperf.api.BenchmarkConfig config, String defaultName) {
+    return config.exportPrefix()
+        .map(p -> p + defaultName.substring(defaultName.lastIndexOf('.')))
+        .orElse(defaultName);
   }
 
   /**

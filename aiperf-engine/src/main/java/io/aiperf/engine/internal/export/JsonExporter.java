@@ -60,7 +60,7 @@ public final class JsonExporter implements ExporterProvider {
     }
     Path dir = context.artifactDir().get();
     Files.createDirectories(dir);
-    Path file = dir.resolve(ExportSupport.JSON_FILE);
+    Path file = dir.resolve(ExportSupport.fileName(result.config(), ExportSupport.JSON_FILE));
     Files.writeString(file, JsonWriter.write(document(result)), StandardCharsets.UTF_8);
   }
 

@@ -38,16 +38,19 @@ public final class RecordsJsonlWriter implements AutoCloseable {
    * Opens the file (creating the directory).
    *
    * @param dir the artifact directory
+   * @param fileName the file's name
+   * @param withTrace whether to add each request's HTTP timings
    * @param infos metric descriptions, for units and display scales
    * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
    * @param conversationId the dataset id of a conversation index
    * @throws IOException if the file cannot be created; the message names it
    */
-  public RecordsJsonlWriter(Path dir, Map<String, MetricInfo> infos, LongUnaryOperator toWallNanos,
-      IntFunction<String> conversationId, boolean withTrace) throws IOException {
+  public RecordsJsonlWriter(Path dir, String fileName, Map<String, MetricInfo> infos,
+      LongUnaryOperator toWallNanos, IntFunction<String> conversationId, boolean withTrace)
+      throws IOException {
     this.withTrace = withTrace;
     Files.createDirectories(dir);
-    this.file = dir.resolve(FILE);
+    this.file = dir.resolve(fileName);
     this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     this.json = Json.MAPPER.getFactory().createGenerator(out);
     this.json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);

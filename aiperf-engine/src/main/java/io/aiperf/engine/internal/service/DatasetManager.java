@@ -71,9 +71,41 @@ final class DatasetManager extends AbstractService {
           (System.nanoTime() - t0) / 1_000_000);
       // Files are replayed in order, as AIPerf replays traces; synthetic data is shuffled.
       boolean ordered = config.dataset() instanceof io.aiperf.api.FileDataset;
+      writeInputs(prepared);
       bus.publish(new DatasetReady(prepared, seed, ordered, timestamped));
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes AIPerf's {@code inputs.json}: every request body as sent, per conversation. Later turns
+   * of a session are built from the real replies during the run, so only first turns are known.
+   */
+  private void writeInputs(List<PreparedConversation> prepared) {
+    if (config.artifactDir().isEmpty()) {
+      return;
+    }
+    java.nio.file.Path file = config.artifactDir().get().resolve("inputs.json");
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      try (var out = java.nio.file.Files.newBufferedWriter(file,
+          java.nio.charset.StandardCharsets.UTF_8)) {
+        out.write("{\"data\":[");
+        for (int i = 0; i < prepared.size(); i++) {
+          PreparedConversation c = prepared.get(i);
+          out.write(i == 0 ? "\n" : ",\n");
+          out.write("{\"session_id\":");
+          out.write(io.aiperf.engine.internal.endpoint.Json.MAPPER.writeValueAsString(c.id()));
+          out.write(",\"payloads\":[");
+          // The bodies are already JSON: written as they go on the wire, not re-encoded.
+          out.write(new String(c.turns().get(0).body(), java.nio.charset.StandardCharsets.UTF_8));
+          out.write("]}");
+        }
+        out.write("\n]}\n");
+      }
+    } catch (java.io.IOException e) {
+      log.warn("Could not write {}: {}", file, e.getMessage());
     }
   }
 

@@ -83,6 +83,8 @@ final class RecordsManager extends AbstractService {
     if (config.artifactDir().isPresent()) {
       // Streamed as records arrive: memory stays flat however many requests the run makes.
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
+          io.aiperf.engine.internal.export.ExportSupport.fileName(config,
+              io.aiperf.engine.internal.export.RecordsJsonlWriter.FILE),
           byTag, this::toWallNanos, i -> conversationIds == null || i >= conversationIds.size()
               ? String.valueOf(i) : conversationIds.get(i), config.exportHttpTrace());
     }
