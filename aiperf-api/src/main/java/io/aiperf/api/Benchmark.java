@@ -103,6 +103,7 @@ public final class Benchmark {
     boolean showTraceTiming;
     boolean exportHttpTrace;
     String exportPrefix;
+    Duration sliceDuration;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -147,6 +148,7 @@ public final class Benchmark {
       showTraceTiming = c.showTraceTiming();
       exportHttpTrace = c.exportHttpTrace();
       exportPrefix = c.exportPrefix().orElse(null);
+      sliceDuration = c.sliceDuration().orElse(null);
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -443,6 +445,18 @@ public final class Benchmark {
      */
     public Builder showTraceTiming(boolean show) {
       this.showTraceTiming = show;
+      return this;
+    }
+
+    /**
+     * Also reports per-slice statistics of the measured phase, slices of this length by request
+     * start ({@code --slice-duration}), in {@code profile_export_aiperf_timeslices.csv/.json}.
+     *
+     * @param slice the slice length, positive
+     * @return this builder
+     */
+    public Builder sliceDuration(Duration slice) {
+      this.sliceDuration = Objects.requireNonNull(slice, "sliceDuration");
       return this;
     }
 
@@ -755,6 +769,7 @@ public final class Benchmark {
             + " one of them");
       }
       positive("benchmarkDuration", benchmarkDuration, problems);
+      positive("sliceDuration", sliceDuration, problems);
       positive("warmupDuration", warmupDuration, problems);
       positive("concurrencyRampDuration", concurrencyRampDuration, problems);
       positive("requestRateRampDuration", requestRateRampDuration, problems);

@@ -46,6 +46,7 @@ public final class BenchmarkConfig {
   private final boolean showTraceTiming;
   private final boolean exportHttpTrace;
   private final String exportPrefix;
+  private final Duration sliceDuration;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -98,6 +99,7 @@ public final class BenchmarkConfig {
     this.showTraceTiming = b.showTraceTiming;
     this.exportHttpTrace = b.exportHttpTrace;
     this.exportPrefix = b.exportPrefix;
+    this.sliceDuration = b.sliceDuration;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -392,6 +394,15 @@ public final class BenchmarkConfig {
    */
   public Optional<String> exportPrefix() {
     return Optional.ofNullable(exportPrefix);
+  }
+
+  /**
+   * Returns the timeslice length.
+   *
+   * @return the slice, empty when no timeslices are reported
+   */
+  public Optional<Duration> sliceDuration() {
+    return Optional.ofNullable(sliceDuration);
   }
 
   boolean explicitFixedSchedule() {

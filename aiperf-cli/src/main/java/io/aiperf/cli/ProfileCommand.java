@@ -210,6 +210,9 @@ final class ProfileCommand implements Callable<Integer> {
       description = "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\" (display units).")
   String goodput;
 
+  @Option(names = "--slice-duration", description = "Also report statistics per slice of this many seconds.")
+  Double sliceDuration;
+
   @Option(names = "--profile-export-prefix",
       description = "Name the export files <prefix>.json, <prefix>.csv, <prefix>.jsonl.")
   String exportPrefix;
@@ -414,6 +417,7 @@ final class ProfileCommand implements Callable<Integer> {
     if (exportPrefix != null) {
       b.exportPrefix(exportPrefix);
     }
+    seconds("--slice-duration", sliceDuration, problems, b::sliceDuration);
     b.fixedSchedule(fixedSchedule).fixedScheduleAutoOffset(fixedScheduleAutoOffset)
         .fixedScheduleWindow(fixedScheduleStart, fixedScheduleEnd);
     if (numSessions != null) {

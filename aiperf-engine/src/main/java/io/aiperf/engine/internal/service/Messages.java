@@ -24,7 +24,7 @@ public final class Messages {
   /** All engine messages. */
   public sealed interface EngineMessage extends BusMessage
       permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, CancelInFlight,
-          Credit, FirstToken,
+          Credit, FirstToken, PhaseStarted,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed {}
 
@@ -100,6 +100,9 @@ public final class Messages {
    */
   public record Credit(long id, Phase phase, long session, int conversation, int turn,
       long intendedNanos, long issuedNanos, long cancelAfterNanos) implements EngineMessage {}
+
+  /** A phase began issuing at this time; timeslices count from here. */
+  public record PhaseStarted(Phase phase, long startNanos) implements EngineMessage {}
 
   /** The first response of a stream arrived; frees a prefill slot. */
   public record FirstToken(long creditId, Phase phase) implements EngineMessage {}

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  * arrived, computes the result. All state is touched by its one thread only.
  */
 final class RecordsManager extends AbstractService {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(RecordsManager.class);
   private final NanoClock clock;
   private final long wallBase;
   private final long nanoBase;
@@ -58,6 +60,10 @@ final class RecordsManager extends AbstractService {
   private long goodRequests;
   private io.aiperf.engine.internal.export.RecordsJsonlWriter jsonl;
   private volatile List<String> conversationIds;
+  private List<MetricInfo> recordInfos = List.of();
+  private long profilingStart = Long.MIN_VALUE;
+  private final Map<Integer, MetricsAggregator> slices = new java.util.HashMap<>();
+  private final Map<Integer, Long> sliceCounts = new java.util.HashMap<>();
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
 
   RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
@@ -90,6 +96,14 @@ final class RecordsManager extends AbstractService {
     }
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
+    recordInfos = infos;
+    if (config.sliceDuration().isPresent()) {
+      track(bus.subscribe(Messages.PhaseStarted.class, s -> executor.execute(() -> {
+        if (s.phase() == Phase.PROFILING) {
+          profilingStart = s.startNanos();
+        }
+      })));
+    }
     executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
@@ -140,6 +154,13 @@ final class RecordsManager extends AbstractService {
     if (r.success()) {
       successes++;
       r.values().forEach(aggregator::add);
+      if (config.sliceDuration().isPresent() && profilingStart != Long.MIN_VALUE) {
+        int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
+            / config.sliceDuration().get().toNanos());
+        MetricsAggregator a = slices.computeIfAbsent(slice, i -> new MetricsAggregator(recordInfos));
+        r.values().forEach(a::add);
+        sliceCounts.merge(slice, 1L, Long::sum);
+      }
       if (!slos.isEmpty() && meetsSlos(r.values())) {
         goodRequests++;
       }
@@ -185,7 +206,9 @@ final class RecordsManager extends AbstractService {
           + " records arrived. This is a bug in aiperf-java.", null);
       return;
     }
-    bus.publish(new ProfileResults(buildResult()));
+    BenchmarkResult result = buildResult();
+    writeTimeslices();
+    bus.publish(new ProfileResults(result));
   }
 
   private BenchmarkResult buildResult() {
@@ -265,6 +288,31 @@ final class RecordsManager extends AbstractService {
       }
     }
     return true;
+  }
+
+  /** Per-slice record metrics plus the slice's request count and throughput. */
+  private void writeTimeslices() {
+    if (slices.isEmpty() || config.artifactDir().isEmpty()) {
+      return;
+    }
+    long sliceNanos = config.sliceDuration().get().toNanos();
+    List<io.aiperf.engine.internal.export.TimesliceWriter.Slice> out = new ArrayList<>();
+    for (var e : new java.util.TreeMap<>(slices).entrySet()) {
+      long start = profilingStart + e.getKey() * sliceNanos;
+      List<MetricResult> metrics = new ArrayList<>(e.getValue().results(List.of(), null));
+      long count = sliceCounts.get(e.getKey());
+      metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_count"),
+          "Request Count", "requests", count));
+      metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_throughput"),
+          "Request Throughput", "requests/sec", count / (sliceNanos / 1e9)));
+      out.add(new io.aiperf.engine.internal.export.TimesliceWriter.Slice(e.getKey(),
+          toWallNanos(start), toWallNanos(start + sliceNanos), metrics));
+    }
+    try {
+      io.aiperf.engine.internal.export.TimesliceWriter.write(config, out);
+    } catch (java.io.IOException e) {
+      log.error("Writing the timeslice files failed: {}", e.getMessage());
+    }
   }
 
   private long toWallNanos(long nanos) {

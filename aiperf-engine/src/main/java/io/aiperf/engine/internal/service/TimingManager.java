@@ -514,6 +514,7 @@ final class TimingManager extends AbstractService {
     }
 
     void start(long nanos) {
+      bus.publish(new Messages.PhaseStarted(phase, nanos));
       end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
       if (slots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
         long rampNanos = config.concurrencyRampDuration().get().toNanos();
