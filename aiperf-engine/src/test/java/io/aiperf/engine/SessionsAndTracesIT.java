@@ -92,14 +92,14 @@ final class SessionsAndTracesIT {
       all.sort(Comparator.comparingLong(ReceivedRequest::arrivalNanos));
       double spanSeconds = (all.get(23).arrivalNanos() - all.get(0).arrivalNanos()) / 1e9;
       // 24 requests at 20/s: the last goes out 23 × 50 ms = 1.15 s after the first.
-      assertThat(spanSeconds).isBetween(1.05, 1.4);
+      assertThat(spanSeconds).isBetween(1.05, 1.8);
       Map<String, List<ReceivedRequest>> bySession = all.stream()
           .collect(Collectors.groupingBy(q -> q.headers().get("x-correlation-id")));
       assertThat(bySession).hasSize(8);
       for (List<ReceivedRequest> turns : bySession.values()) {
         for (int t = 1; t < turns.size(); t++) {
           double gapMs = (turns.get(t).arrivalNanos() - turns.get(t - 1).arrivalNanos()) / 1e6;
-          assertThat(gapMs).isBetween(170.0, 260.0);
+          assertThat(gapMs).isBetween(170.0, 330.0);
         }
       }
     }
@@ -131,10 +131,10 @@ final class SessionsAndTracesIT {
       long[] expectedMs = {0, 50, 600};
       for (int i = 1; i < 4; i++) {
         double offsetMs = (got.get(i).arrivalNanos() - t1) / 1e6;
-        // Generous: loopback and thread wake-ups add well under 25 ms.
-        assertThat(offsetMs).isBetween(expectedMs[i - 1] - 5.0, expectedMs[i - 1] + 25.0);
+        // Generous: loopback and thread wake-ups add a few ms; a busy CI machine more.
+        assertThat(offsetMs).isBetween(expectedMs[i - 1] - 5.0, expectedMs[i - 1] + 60.0);
       }
-      assertThat(t1 - got.get(0).arrivalNanos()).isLessThanOrEqualTo(310_000_000L);
+      assertThat(t1 - got.get(0).arrivalNanos()).isLessThanOrEqualTo(360_000_000L);
     }
   }
 
