@@ -20,8 +20,17 @@ import org.HdrHistogram.DoubleHistogram;
  * hosts). Single-threaded: the records manager owns it.
  */
 public final class MetricsAggregator {
+  /**
+   * Values kept per metric for exact statistics: a million requests stay exact (as AIPerf), and
+   * memory stays bounded beyond. Past it, percentiles come from the HdrHistogram (3 significant
+   * digits) and count, sum, mean, min, max and std from running sums, still exact; the result says
+   * which metrics.
+   */
+  public static final int DEFAULT_EXACT_LIMIT = 1_000_000;
+
   private final Map<String, Series> series = new LinkedHashMap<>();
   private final Map<String, MetricInfo> infos = new LinkedHashMap<>();
+  private final int exactLimit;
 
   /**
    * Registers the record metrics that values may arrive for.
@@ -29,6 +38,17 @@ public final class MetricsAggregator {
    * @param recordMetrics their descriptions
    */
   public MetricsAggregator(List<MetricInfo> recordMetrics) {
+    this(recordMetrics, DEFAULT_EXACT_LIMIT);
+  }
+
+  /**
+   * Registers the record metrics, with a bound on the values kept per metric.
+   *
+   * @param recordMetrics their descriptions
+   * @param exactLimit values kept per metric for exact percentiles
+   */
+  public MetricsAggregator(List<MetricInfo> recordMetrics, int exactLimit) {
+    this.exactLimit = exactLimit;
     for (MetricInfo info : recordMetrics) {
       infos.put(info.tag(), info);
       series.put(info.tag(), new Series());
@@ -48,7 +68,12 @@ public final class MetricsAggregator {
     }
     double scale = infos.get(tag).displayScale();
     for (double v : values) {
-      s.values.add(v);
+      s.observe(v);
+      if (s.values.size() < exactLimit) {
+        s.values.add(v);
+      } else {
+        s.overflowed = true;
+      }
       double shown = v * scale; // histograms hold display units, so exports merge as they read
       if (shown >= 0 && Double.isFinite(shown)) {
         s.histogram.recordValue(shown);
@@ -64,7 +89,22 @@ public final class MetricsAggregator {
    */
   public double sum(String tag) {
     Series s = series.get(tag);
-    return s == null ? 0 : Stats.sum(s.values.raw(), s.values.size());
+    return s == null ? 0 : s.sum;
+  }
+
+  /**
+   * Returns the metrics whose percentiles came from their histogram, past the exact limit.
+   *
+   * @return their tags
+   */
+  public List<String> approximated() {
+    List<String> out = new ArrayList<>();
+    series.forEach((tag, s) -> {
+      if (s.overflowed) {
+        out.add(tag);
+      }
+    });
+    return out;
   }
 
   /**
@@ -107,7 +147,8 @@ public final class MetricsAggregator {
         continue;
       }
       MetricInfo info = infos.get(e.getKey());
-      out.add(Map.entry(info, distribution(info, values)));
+      Series s = e.getValue();
+      out.add(Map.entry(info, s.overflowed ? approximate(info, s) : distribution(info, values)));
     }
     for (DerivedMetric d : derived) {
       OptionalDouble v = d.compute(totals);
@@ -139,7 +180,8 @@ public final class MetricsAggregator {
     for (Map.Entry<String, Series> e : series.entrySet()) {
       MetricInfo info = infos.get(e.getKey());
       DoubleArray values = e.getValue().values;
-      if (!info.has(MetricFlag.PERCENTILE_INCLUDES_FAILED) || values.size() == 0) {
+      if (!info.has(MetricFlag.PERCENTILE_INCLUDES_FAILED) || values.size() == 0
+          || e.getValue().overflowed) {
         continue;
       }
       double[] sorted = Stats.sortedCopy(values.raw(), values.size());
@@ -192,8 +234,44 @@ public final class MetricsAggregator {
         Stats.percentile(sorted, n, 99) * scale);
   }
 
-  private static final class Series {
+  /** Past the exact limit: exact moments from running sums, percentiles from the histogram. */
+  static MetricResult approximate(MetricInfo info, Series s) {
+    double scale = info.displayScale();
+    DoubleHistogram h = s.histogram;
+    double mean = s.mean;
+    double std = Math.sqrt(s.m2 / s.count);
+    return new MetricResult(new MetricTag(info.tag()), info.header(), info.unit(), false, s.count,
+        mean * scale, s.min * scale, s.max * scale, s.sum * scale,
+        std * scale,
+        h.getValueAtPercentile(1), h.getValueAtPercentile(5), h.getValueAtPercentile(10),
+        h.getValueAtPercentile(25), h.getValueAtPercentile(50), h.getValueAtPercentile(75),
+        h.getValueAtPercentile(90), h.getValueAtPercentile(95), h.getValueAtPercentile(99));
+  }
+
+  static final class Series {
     final DoubleArray values = new DoubleArray();
     final DoubleHistogram histogram = new DoubleHistogram(3);
+    boolean overflowed;
+    long count;
+    double sum;
+    double sumCompensation;
+    double mean;
+    double m2;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+
+    /** Running count, sum (compensated), min, max and Welford mean and M2. */
+    void observe(double v) {
+      count++;
+      double y = v - sumCompensation; // Kahan, as Stats.sum, so both agree to the bit
+      double t = sum + y;
+      sumCompensation = (t - sum) - y;
+      sum = t;
+      double delta = v - mean;
+      mean += delta / count;
+      m2 += delta * (v - mean);
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
   }
 }

@@ -263,7 +263,7 @@ final class RecordsManager extends AbstractService {
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
-        EngineSupport.seed(config), Warnings.of(config, metrics), config.artifactDir(),
+        EngineSupport.seed(config), warnings(metrics), config.artifactDir(),
         aggregator.encodedHistograms());
   }
 
@@ -313,6 +313,17 @@ final class RecordsManager extends AbstractService {
     } catch (java.io.IOException e) {
       log.error("Writing the timeslice files failed: {}", e.getMessage());
     }
+  }
+
+  private List<String> warnings(List<MetricResult> metrics) {
+    List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
+    List<String> approximated = aggregator.approximated();
+    if (!approximated.isEmpty()) {
+      warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "
+          + approximated + " come from their HdrHistograms (3 significant digits); count, sum,"
+          + " mean, min, max and std stay exact.");
+    }
+    return warnings;
   }
 
   private long toWallNanos(long nanos) {

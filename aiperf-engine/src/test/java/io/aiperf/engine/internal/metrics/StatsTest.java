@@ -94,4 +94,31 @@ final class StatsTest {
     assertThat(adj.p99()).isInfinite();
     assertThat(aggregator.errorAdjusted(0)).isEmpty();
   }
+
+  @Test
+  void pastTheExactLimit_momentsStayExact_percentilesComeFromTheHistogram() {
+    var info = new io.aiperf.api.spi.MetricInfo("request_latency", "Request Latency", "ms", 1e-6,
+        300, java.util.Set.of());
+    MetricsAggregator bounded = new MetricsAggregator(java.util.List.of(info), 1_000);
+    MetricsAggregator exact = new MetricsAggregator(java.util.List.of(info));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int i = 0; i < 20_000; i++) {
+      double v = 1e6 + random.nextDouble() * 99e6;
+      bounded.add("request_latency", new double[] {v});
+      exact.add("request_latency", new double[] {v});
+    }
+    var b = bounded.results(java.util.List.of(), null).get(0);
+    var e = exact.results(java.util.List.of(), null).get(0);
+    assertThat(bounded.approximated()).containsExactly("request_latency");
+    assertThat(exact.approximated()).isEmpty();
+    assertThat(b.count()).isEqualTo(20_000);
+    assertThat(b.sum()).isCloseTo(e.sum(), within(1e-9 * e.sum()));
+    assertThat(b.avg()).isCloseTo(e.avg(), within(1e-9 * e.avg()));
+    assertThat(b.min()).isEqualTo(e.min());
+    assertThat(b.max()).isEqualTo(e.max());
+    assertThat(b.std()).isCloseTo(e.std(), within(1e-9 * e.std()));
+    assertThat(b.p50()).isCloseTo(e.p50(), within(e.p50() * 1e-3));
+    assertThat(b.p99()).isCloseTo(e.p99(), within(e.p99() * 1e-3));
+    assertThat(bounded.sum("request_latency")).isEqualTo(exact.sum("request_latency"));
+  }
 }
