@@ -104,6 +104,7 @@ public final class Benchmark {
     boolean exportHttpTrace;
     String exportPrefix;
     Duration sliceDuration;
+    ExportLevel exportLevel = ExportLevel.RECORDS;
     Integer workers;
     Integer recordProcessors;
     Path artifactDir;
@@ -149,6 +150,7 @@ public final class Benchmark {
       exportHttpTrace = c.exportHttpTrace();
       exportPrefix = c.exportPrefix().orElse(null);
       sliceDuration = c.sliceDuration().orElse(null);
+      exportLevel = c.exportLevel();
       workers = c.explicitWorkers();
       recordProcessors = c.explicitRecordProcessors();
       artifactDir = c.artifactDir().orElse(null);
@@ -457,6 +459,18 @@ public final class Benchmark {
      */
     public Builder sliceDuration(Duration slice) {
       this.sliceDuration = Objects.requireNonNull(slice, "sliceDuration");
+      return this;
+    }
+
+    /**
+     * Sets how much is written besides the summary ({@code --export-level}); default
+     * {@link ExportLevel#RECORDS}.
+     *
+     * @param level the level
+     * @return this builder
+     */
+    public Builder exportLevel(ExportLevel level) {
+      this.exportLevel = Objects.requireNonNull(level, "exportLevel");
       return this;
     }
 

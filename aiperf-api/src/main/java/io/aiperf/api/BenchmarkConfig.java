@@ -47,6 +47,7 @@ public final class BenchmarkConfig {
   private final boolean exportHttpTrace;
   private final String exportPrefix;
   private final Duration sliceDuration;
+  private final ExportLevel exportLevel;
   private final Integer workers;
   private final Integer recordProcessors;
   private final Path artifactDir;
@@ -100,6 +101,7 @@ public final class BenchmarkConfig {
     this.exportHttpTrace = b.exportHttpTrace;
     this.exportPrefix = b.exportPrefix;
     this.sliceDuration = b.sliceDuration;
+    this.exportLevel = b.exportLevel;
     this.workers = b.workers;
     this.recordProcessors = b.recordProcessors;
     this.artifactDir = b.artifactDir;
@@ -403,6 +405,15 @@ public final class BenchmarkConfig {
    */
   public Optional<Duration> sliceDuration() {
     return Optional.ofNullable(sliceDuration);
+  }
+
+  /**
+   * Returns how much is written besides the summary.
+   *
+   * @return the level, {@link ExportLevel#RECORDS} by default
+   */
+  public ExportLevel exportLevel() {
+    return exportLevel;
   }
 
   boolean explicitFixedSchedule() {

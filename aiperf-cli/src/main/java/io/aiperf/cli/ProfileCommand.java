@@ -213,6 +213,11 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--slice-duration", description = "Also report statistics per slice of this many seconds.")
   Double sliceDuration;
 
+  @Option(names = "--export-level", defaultValue = "records",
+      description = "summary, records (adds profile_export.jsonl) or raw (also every message;"
+          + " default ${DEFAULT-VALUE}).")
+  String exportLevel;
+
   @Option(names = "--profile-export-prefix",
       description = "Name the export files <prefix>.json, <prefix>.csv, <prefix>.jsonl.")
   String exportPrefix;
@@ -418,6 +423,12 @@ final class ProfileCommand implements Callable<Integer> {
       b.exportPrefix(exportPrefix);
     }
     seconds("--slice-duration", sliceDuration, problems, b::sliceDuration);
+    try {
+      b.exportLevel(io.aiperf.api.ExportLevel.valueOf(exportLevel.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      problems.add("--export-level was '" + exportLevel + "' but it must be summary, records or"
+          + " raw");
+    }
     b.fixedSchedule(fixedSchedule).fixedScheduleAutoOffset(fixedScheduleAutoOffset)
         .fixedScheduleWindow(fixedScheduleStart, fixedScheduleEnd);
     if (numSessions != null) {

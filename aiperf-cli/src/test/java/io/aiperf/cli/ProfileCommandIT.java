@@ -82,11 +82,36 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void exportLevels_raw_addsEveryMessage_summary_writesNoRecords(@TempDir Path dir)
+      throws Exception {
+    Run raw = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "3",
+        "--osl", "4", "--isl", "8", "--streaming", "--mock-ttft", "1", "--mock-itl", "1",
+        "--export-level", "raw", "--artifact-dir", dir.resolve("raw").toString(), "--ui", "none");
+    assertThat(raw.exitCode()).as(raw.err()).isZero();
+    var lines = Files.readAllLines(dir.resolve("raw").resolve("profile_export_raw.jsonl"));
+    assertThat(lines).hasSize(3);
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertThat(first.at("/payload/model").asText()).isEqualTo("demo");
+    assertThat(first.get("status").asInt()).isEqualTo(200);
+    // 4 tokens, the usage chunk and [DONE], each with its arrival time.
+    assertThat(first.get("responses")).hasSize(6);
+    assertThat(first.at("/responses/5/data").asText()).isEqualTo("[DONE]");
+    Run summary = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "3",
+        "--osl", "4", "--isl", "8", "--mock-ttft", "1", "--mock-itl", "0",
+        "--export-level", "summary", "--artifact-dir", dir.resolve("summary").toString(),
+        "--ui", "none");
+    assertThat(summary.exitCode()).as(summary.err()).isZero();
+    assertThat(dir.resolve("summary").resolve("profile_export_aiperf.json")).exists();
+    assertThat(dir.resolve("summary").resolve("profile_export.jsonl")).doesNotExist();
+  }
+
+  @Test
   void profile_neverWritesTheApiKey(@TempDir Path dir) throws Exception {
     String key = "sk-test-" + System.nanoTime();
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",
         "--osl", "4", "--isl", "16", "--mock-ttft", "1", "--mock-itl", "0",
-        "--api-key", key, "-H", "X-Secret:" + key, "--artifact-dir", dir.toString());
+        "--api-key", key, "-H", "X-Secret:" + key, "-H", "X-Api-Token:" + key,
+        "--export-level", "raw", "--streaming", "--artifact-dir", dir.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).doesNotContain(key);
     assertThat(run.err()).doesNotContain(key);

@@ -143,7 +143,8 @@ public final class Messages {
       long endNanos,
       String errorType,
       String errorMessage,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace) implements EngineMessage {}
+      io.aiperf.api.spi.TransportProvider.HttpTrace trace,
+      byte[] requestBody) implements EngineMessage {}
 
   /** One request, turned into metric values (success) or an error. */
   public record ProcessedRecord(
@@ -166,7 +167,7 @@ public final class Messages {
   /** Who sent a request and when, for the per-request export. */
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
       long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
+      io.aiperf.api.spi.TransportProvider.HttpTrace trace, RawRecord raw) {}
 
   /** The timing manager sent a phase's last credit and every credit of it came back. */
   public record CreditsComplete(Phase phase, long sent, boolean cancelled)

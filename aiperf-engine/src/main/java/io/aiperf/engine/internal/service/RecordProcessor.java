@@ -175,7 +175,8 @@ final class RecordProcessor extends AbstractService {
 
   private RecordMeta meta(RawRecord raw) {
     return new RecordMeta(raw.requestId(), raw.correlationId(), raw.conversation(), raw.turn(),
-        -1, raw.workerId(), id, raw.intendedNanos(), raw.issuedNanos(), raw.trace());
+        -1, raw.workerId(), id, raw.intendedNanos(), raw.issuedNanos(), raw.trace(),
+        raw.requestBody() != null ? raw : null);
   }
 
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,

@@ -59,6 +59,7 @@ final class RecordsManager extends AbstractService {
   private Map<String, MetricInfo> sloInfos = Map.of();
   private long goodRequests;
   private io.aiperf.engine.internal.export.RecordsJsonlWriter jsonl;
+  private io.aiperf.engine.internal.export.RawJsonlWriter raw;
   private volatile List<String> conversationIds;
   private List<MetricInfo> recordInfos = List.of();
   private long profilingStart = Long.MIN_VALUE;
@@ -86,7 +87,16 @@ final class RecordsManager extends AbstractService {
     Map<String, MetricInfo> byTag = new java.util.HashMap<>();
     infos.forEach(i -> byTag.put(i.tag(), i));
     sloInfos = byTag;
-    if (config.artifactDir().isPresent()) {
+    if (config.artifactDir().isPresent()
+        && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
+      raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
+          io.aiperf.engine.internal.export.ExportSupport.fileName(config,
+              io.aiperf.engine.internal.export.RawJsonlWriter.FILE).replace(".jsonl",
+              config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
+          EngineSupport.headers(config.endpoint()), this::toWallNanos);
+    }
+    if (config.artifactDir().isPresent()
+        && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {
       // Streamed as records arrive: memory stays flat however many requests the run makes.
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
           io.aiperf.engine.internal.export.ExportSupport.fileName(config,
@@ -144,6 +154,9 @@ final class RecordsManager extends AbstractService {
       firstSend = Math.min(firstSend, r.startNanos());
       lastSend = Math.max(lastSend, r.startNanos());
     }
+    if (raw != null && r.meta() != null && r.meta().raw() != null) {
+      raw.write(r.meta().raw());
+    }
     if (jsonl != null && r.meta() != null) {
       var m = r.meta();
       jsonl.write(new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(m.requestId(),
@@ -199,6 +212,9 @@ final class RecordsManager extends AbstractService {
     finished = true;
     if (jsonl != null) {
       jsonl.close();
+    }
+    if (raw != null) {
+      raw.close();
     }
     if (ended() != expected) {
       // Conservation: every request sent ends in exactly one record. Say so loudly if not.
@@ -347,6 +363,9 @@ final class RecordsManager extends AbstractService {
     }
     if (jsonl != null) {
       jsonl.close();
+    }
+    if (raw != null) {
+      raw.close();
     }
   }
 

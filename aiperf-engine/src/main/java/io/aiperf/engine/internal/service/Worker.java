@@ -47,6 +47,7 @@ final class Worker extends AbstractService {
   private boolean streaming;
   private Duration timeout;
   private boolean reportFirstToken;
+  private boolean keepBody;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     super(id, bus, config);
@@ -62,6 +63,8 @@ final class Worker extends AbstractService {
     path = EngineSupport.path(config);
     endpoint = EngineSupport.endpointProvider(config).create(config.endpoint());
     reportFirstToken = config.prefillConcurrency().isPresent();
+    keepBody = config.exportLevel() == io.aiperf.api.ExportLevel.RAW
+        && config.artifactDir().isPresent();
     streaming = EngineSupport.streaming(config);
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", streaming ? "text/event-stream" : "application/json");
@@ -111,7 +114,7 @@ final class Worker extends AbstractService {
     String requestId = requestId();
     String correlation = session != null ? session.correlationId : requestId();
     RequestRecorder recorder = new RequestRecorder(credit, inputTokens, inputText, conversation,
-        session, requestId, correlation);
+        session, requestId, correlation, body);
     try {
       transport.send(new TransportProvider.Request(path, requestId, correlation, body,
           timeout, credit.cancelAfterNanos()), recorder);
@@ -208,6 +211,7 @@ final class Worker extends AbstractService {
     private final String requestId;
     private final String correlationId;
     private TransportProvider.HttpTrace trace;
+    private final byte[] requestBody;
     private long startNanos;
     private long waitNanos;
     private boolean reused;
@@ -224,7 +228,8 @@ final class Worker extends AbstractService {
 
     RequestRecorder(Credit credit, int inputTokens, String inputText,
         PreparedConversation conversation, SessionState session, String requestId,
-        String correlationId) {
+        String correlationId, byte[] requestBody) {
+      this.requestBody = requestBody;
       this.requestId = requestId;
       this.correlationId = correlationId;
       this.credit = credit;
@@ -322,7 +327,7 @@ final class Worker extends AbstractService {
           sse ? Arrays.copyOf(comments, count) : null,
           sse ? count : 0,
           sse ? null : Arrays.copyOf(body, bodyLength),
-          endNanos, errorType, errorMessage, trace);
+          endNanos, errorType, errorMessage, trace, keepBody ? requestBody : null);
       if (session != null) {
         if (credit.turn() + 1 < conversation.turns().size()) {
           try {
