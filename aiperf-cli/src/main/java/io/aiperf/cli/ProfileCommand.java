@@ -35,6 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Benchmark an endpoint. Use --url mock to run against an embedded mock LLM server.")
 final class ProfileCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(
+      ProfileCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -374,6 +376,8 @@ final class ProfileCommand implements Callable<Integer> {
         // Flag-level and configuration-level problems together, so one run shows them all.
         return usageError(err, problems);
       }
+      RunLog runLog = RunLog.open(config.artifactDir().orElseThrow());
+      log.info("aiperf-java profile: {}", config);
       BenchmarkRun run = Benchmark.start(config);
       // Ctrl-C: stop issuing, let in-flight requests end and the exports be written, bounded.
       Thread hook = new Thread(() -> {
@@ -389,6 +393,7 @@ final class ProfileCommand implements Callable<Integer> {
         run.await();
         return 0;
       } finally {
+        runLog.close();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

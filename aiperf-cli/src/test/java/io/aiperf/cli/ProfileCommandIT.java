@@ -41,6 +41,10 @@ final class ProfileCommandIT {
     assertThat(json.path("input_config").path("cli_command").asText())
         .startsWith("aiperf profile --url 'mock' --model 'demo'");
     assertThat(Files.exists(dir.resolve("profile_export_aiperf.csv"))).isTrue();
+    // The run's log, as AIPerf writes it, with what happened.
+    assertThat(Files.readString(dir.resolve("logs").resolve("aiperf.log")))
+        .contains("profiling starts")
+        .contains("Run complete: 40 sent, 40 succeeded, 0 failed, 0 cancelled");
   }
 
   @Test

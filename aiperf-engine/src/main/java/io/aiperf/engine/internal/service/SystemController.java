@@ -140,7 +140,10 @@ public final class SystemController implements BenchmarkRun {
         }
         return null;
       });
-      bus = chooseBus().create(CHANNEL_CAPACITY);
+      MessageBusProvider busProvider = chooseBus();
+      bus = busProvider.create(CHANNEL_CAPACITY);
+      log.info("Message bus '{}'; {} workers, {} record processors", busProvider.name(),
+          config.workers(), config.recordProcessors());
       busRef.set(bus);
       CompletableFuture<DatasetReady> datasetReady = new CompletableFuture<>();
       CompletableFuture<WorkersReady> workersReady = new CompletableFuture<>();
@@ -181,6 +184,8 @@ public final class SystemController implements BenchmarkRun {
       await(workersReady, "worker registration", stepTimeout);
       await(datasetReady, "dataset generation", stepTimeout);
 
+      log.info("Dataset ready ({} conversations, seed {}); profiling starts",
+          datasetReady.get().conversations().size(), datasetReady.get().seed());
       config.listener().onStart(config);
       bus.publish(new ProfileStart());
       if (cancelRequested) {
@@ -188,6 +193,10 @@ public final class SystemController implements BenchmarkRun {
       }
       BenchmarkResult r = CompletableFuture.anyOf(results, failure).thenApply(o ->
           ((ProfileResults) o).result()).get();
+      log.info("Run complete: {} sent, {} succeeded, {} failed, {} cancelled{}",
+          r.requestsSent(), r.requestsCompleted(), r.requestsFailed(), r.requestsCancelled(),
+          r.wasCancelled() ? " (cancelled by the user)" : "");
+      r.warnings().forEach(w -> log.info("Warning: {}", w)); // the console shows them in the table
       config.listener().onComplete(r);
       export(r);
       if (!r.wasCancelled() && r.requestsCompleted() == 0 && r.requestsSent() > 0) {
