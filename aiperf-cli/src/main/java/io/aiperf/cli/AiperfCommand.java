@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = AiperfCommand.Version.class,
     description = "Benchmark LLM inference servers: TTFT, ITL, latency, throughput, errors.",
-    subcommands = {ProfileCommand.class, MockServerCommand.class, PluginsCommand.class,
+    subcommands = {ProfileCommand.class, MockServerCommand.class, MergeCommand.class,
+        PluginsCommand.class,
         CommandLine.HelpCommand.class})
 public final class AiperfCommand implements Runnable {
   /** Exit code of a run that failed. */

@@ -110,6 +110,30 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void merge_combinesExportDirectories(@TempDir Path dir) throws Exception {
+    for (String part : new String[] {"a", "b"}) {
+      Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "20",
+          "--concurrency", "4", "--osl", "4", "--isl", "8", "--streaming", "--mock-ttft", "2",
+          "--mock-itl", "1", "--artifact-dir", dir.resolve(part).toString(), "--ui", "none");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+    Run merge = aiperf("merge", dir.resolve("a").toString(), dir.resolve("b").toString(),
+        "-o", dir.resolve("merged").toString());
+    assertThat(merge.exitCode()).as(merge.err()).isZero();
+    assertThat(merge.out()).contains("NVIDIA AIPerf | LLM Metrics", "Merged from 2 results");
+    JsonNode merged = new ObjectMapper().readTree(dir.resolve("merged")
+        .resolve("profile_export_aiperf.json").toFile());
+    assertThat(merged.at("/request_count/avg").asDouble()).isEqualTo(40.0);
+    assertThat(merged.at("/time_to_first_token/count").asLong()).isEqualTo(40);
+    assertThat(merged.at("/time_to_first_token/hdr_histogram").asText()).isNotEmpty();
+
+    Run missing = aiperf("merge", dir.resolve("a").toString(), dir.resolve("nope").toString(),
+        "-o", dir.resolve("x").toString());
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope").contains("cannot be merged");
+  }
+
+  @Test
   void profile_neverWritesTheApiKey(@TempDir Path dir) throws Exception {
     String key = "sk-test-" + System.nanoTime();
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",

@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,21 @@ final class EndToEndIT {
       assertThat(json.path("request_latency").path("p99").isNumber()).isTrue();
       assertThat(json.path("error_summary").isArray()).isTrue();
       assertThat(json.has("time_to_first_token")).isFalse();
+      // What consumers of AIPerf's file read: every distribution has all of AIPerf's keys,
+      // every scalar has unit and avg, and the run's keys are there.
+      assertThat(json.has("schema_version") && json.has("input_config")
+          && json.has("start_time") && json.has("end_time") && json.has("was_cancelled")).isTrue();
+      json.fields().forEachRemaining(e -> {
+        JsonNode block = e.getValue();
+        if (block.isObject() && block.has("unit") && block.has("p50")) {
+          for (String key : List.of("avg", "min", "max", "std", "p1", "p5", "p10", "p25", "p50",
+              "p75", "p90", "p95", "p99")) {
+            assertThat(block.has(key)).as(e.getKey() + "." + key).isTrue();
+          }
+        } else if (block.isObject() && block.has("unit")) {
+          assertThat(block.has("avg")).as(e.getKey() + ".avg").isTrue();
+        }
+      });
       assertThat(Files.readString(dir.resolve("profile_export_aiperf.csv")))
           .startsWith("Metric,avg,min,max,p1,p5,p10,p25,p50,p75,p90,p95,p99,std\r\n");
 
