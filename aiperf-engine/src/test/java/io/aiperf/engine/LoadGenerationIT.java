@@ -62,6 +62,9 @@ final class LoadGenerationIT {
         assertThat(e.code()).isEqualTo(499);
         assertThat(e.type()).isEqualTo("RequestCancellationError");
       });
+      assertThat(r.metric(new MetricTag("cancelled_request_count")).avg())
+          .isEqualTo(r.requestsCancelled());
+      assertThat(r.metric(Metrics.ERROR_REQUEST_COUNT).avg()).isEqualTo(r.requestsCancelled());
     }
   }
 

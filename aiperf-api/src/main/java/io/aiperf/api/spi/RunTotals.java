@@ -64,4 +64,13 @@ public interface RunTotals {
   default long goodRequestCount() {
     return -1;
   }
+
+  /**
+   * Returns the requests cancelled by aiperf (asked for, or past a cancel or the grace period).
+   *
+   * @return the count, included in {@link #errorCount()}
+   */
+  default long cancelledCount() {
+    return 0;
+  }
 }

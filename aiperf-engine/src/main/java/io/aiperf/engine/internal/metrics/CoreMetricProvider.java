@@ -233,6 +233,14 @@ public final class CoreMetricProvider implements MetricProvider {
             flags(NO_CONSOLE, LARGER_IS_BETTER), t -> perSecond(t.sum("input_sequence_length"), t)),
         derived("completed_request_count", "Completed Requests (Success + Error)", "requests", 1,
             1075, flags(NO_CONSOLE), t -> OptionalDouble.of(t.requestCount() + t.errorCount())),
+        derived("cancelled_request_count", "Cancelled Request Count", "requests", 1, 1085,
+            flags(NO_CONSOLE), t -> t.cancelledCount() > 0
+                ? OptionalDouble.of(t.cancelledCount()) : OptionalDouble.empty()),
+        derived("thinking_efficiency", "Thinking Efficiency", "ratio", 1, 1340,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> t.sum("reasoning_token_count") > 0
+                && t.sum("output_token_count") > 0
+                ? OptionalDouble.of(t.sum("reasoning_token_count") / t.sum("output_token_count"))
+                : OptionalDouble.empty()),
         derived("request_error_rate", "Request Error Rate", "%", 1, 1080, flags(NO_CONSOLE),
             t -> t.requestCount() + t.errorCount() > 0
                 ? OptionalDouble.of(100.0 * t.errorCount() / (t.requestCount() + t.errorCount()))

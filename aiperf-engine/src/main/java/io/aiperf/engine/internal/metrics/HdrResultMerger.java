@@ -25,7 +25,7 @@ public final class HdrResultMerger implements ResultMergerProvider {
   /** Counts and totals that add up. */
   private static final Set<String> SUMMED = Set.of("request_count", "error_request_count",
       "total_osl", "total_isl", "total_output_tokens", "total_reasoning_tokens",
-      "good_request_count", "completed_request_count", "usage_discrepancy_count",
+      "good_request_count", "completed_request_count", "cancelled_request_count", "usage_discrepancy_count",
       "osl_mismatch_count", "total_usage_prompt_tokens", "total_usage_completion_tokens",
       "total_usage_total_tokens");
   /** Throughputs recomputed from a summed total over the merged span: tag to the total's tag. */

@@ -65,6 +65,7 @@ final class RecordsManager extends AbstractService {
   private long profilingStart = Long.MIN_VALUE;
   private final Map<Integer, MetricsAggregator> slices = new java.util.HashMap<>();
   private final Map<Integer, Long> sliceCounts = new java.util.HashMap<>();
+  private final List<ProcessedRecord> unsliced = new ArrayList<>();
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
 
   RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
@@ -111,6 +112,9 @@ final class RecordsManager extends AbstractService {
       track(bus.subscribe(Messages.PhaseStarted.class, s -> executor.execute(() -> {
         if (s.phase() == Phase.PROFILING) {
           profilingStart = s.startNanos();
+          // Records can overtake the phase-start event (different paths): slice them now.
+          unsliced.forEach(this::slice);
+          unsliced.clear();
         }
       })));
     }
@@ -167,12 +171,12 @@ final class RecordsManager extends AbstractService {
     if (r.success()) {
       successes++;
       r.values().forEach(aggregator::add);
-      if (config.sliceDuration().isPresent() && profilingStart != Long.MIN_VALUE) {
-        int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
-            / config.sliceDuration().get().toNanos());
-        MetricsAggregator a = slices.computeIfAbsent(slice, i -> new MetricsAggregator(recordInfos));
-        r.values().forEach(a::add);
-        sliceCounts.merge(slice, 1L, Long::sum);
+      if (config.sliceDuration().isPresent()) {
+        if (profilingStart == Long.MIN_VALUE) {
+          unsliced.add(r);
+        } else {
+          slice(r);
+        }
       }
       if (!slos.isEmpty() && meetsSlos(r.values())) {
         goodRequests++;
@@ -266,6 +270,11 @@ final class RecordsManager extends AbstractService {
       }
 
       @Override
+      public long cancelledCount() {
+        return cancellations;
+      }
+
+      @Override
       public long goodRequestCount() {
         return slos.isEmpty() ? -1 : goodRequests;
       }
@@ -304,6 +313,14 @@ final class RecordsManager extends AbstractService {
       }
     }
     return true;
+  }
+
+  private void slice(ProcessedRecord r) {
+    int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
+        / config.sliceDuration().get().toNanos());
+    MetricsAggregator a = slices.computeIfAbsent(slice, i -> new MetricsAggregator(recordInfos));
+    r.values().forEach(a::add);
+    sliceCounts.merge(slice, 1L, Long::sum);
   }
 
   /** Per-slice record metrics plus the slice's request count and throughput. */
