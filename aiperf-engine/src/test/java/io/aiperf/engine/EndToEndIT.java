@@ -144,6 +144,11 @@ final class EndToEndIT {
       assertThat(e.code()).isEqualTo(500);
       assertThat(e.count()).isEqualTo(r.requestsFailed());
       assertThat(r.metric(Metrics.ERROR_REQUEST_COUNT).avg()).isEqualTo(r.requestsFailed());
+      // Failed requests' prompts, as AIPerf's error_isl: 20 tokens each.
+      assertThat(r.metric(new io.aiperf.api.MetricTag("error_isl")).count())
+          .isEqualTo(r.requestsFailed());
+      assertThat(r.metric(new io.aiperf.api.MetricTag("total_error_isl")).avg())
+          .isEqualTo(20.0 * r.requestsFailed());
       // Successful requests alone feed the latency statistics.
       assertThat(r.metric(Metrics.TIME_TO_FIRST_TOKEN).count()).isEqualTo(r.requestsCompleted());
     }

@@ -82,6 +82,9 @@ public final class CoreMetricProvider implements MetricProvider {
             (r, out) -> out.add(r.inputTokens())),
         record("output_token_count", "Output Token Count", "tokens", 1, 650,
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> out.add(r.outputTokens())),
+        // Produced by the record processor for failed requests only: AIPerf's error ISL.
+        record("error_isl", "Error Input Sequence Length", "tokens", 1, 1160,
+            flags(ERROR_ONLY, NO_CONSOLE), (r, out) -> { }),
         record("time_to_first_output_token", "Time to First Output Token", "ms", NS_TO_MS, 210,
             flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
               // Only where reasoning came first; otherwise it equals TTFT and adds nothing.
@@ -233,6 +236,9 @@ public final class CoreMetricProvider implements MetricProvider {
             flags(NO_CONSOLE, LARGER_IS_BETTER), t -> perSecond(t.sum("input_sequence_length"), t)),
         derived("completed_request_count", "Completed Requests (Success + Error)", "requests", 1,
             1075, flags(NO_CONSOLE), t -> OptionalDouble.of(t.requestCount() + t.errorCount())),
+        derived("total_error_isl", "Total Error Input Sequence Length", "tokens", 1, 1165,
+            flags(ERROR_ONLY, NO_CONSOLE), t -> t.sum("error_isl") > 0
+                ? OptionalDouble.of(t.sum("error_isl")) : OptionalDouble.empty()),
         derived("cancelled_request_count", "Cancelled Request Count", "requests", 1, 1085,
             flags(NO_CONSOLE), t -> t.cancelledCount() > 0
                 ? OptionalDouble.of(t.cancelledCount()) : OptionalDouble.empty()),

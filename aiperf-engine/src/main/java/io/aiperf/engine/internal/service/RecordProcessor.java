@@ -182,8 +182,11 @@ final class RecordProcessor extends AbstractService {
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,
       String message) {
     long end = Math.max(start, raw.endNanos());
+    // A failed request still had a prompt: AIPerf reports it as error_isl.
+    Map<String, double[]> values = raw.inputTokens() >= 0
+        ? Map.of("error_isl", new double[] {raw.inputTokens()}) : Map.of();
     return new ProcessedRecord(raw.creditId(), raw.phase(), start, end, false, code, type,
-        message == null ? "" : message, Map.of(), meta(raw));
+        message == null ? "" : message, values, meta(raw));
   }
 
   @Override

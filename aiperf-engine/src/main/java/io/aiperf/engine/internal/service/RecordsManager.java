@@ -186,6 +186,7 @@ final class RecordsManager extends AbstractService {
       firstStart = Math.min(firstStart, r.startNanos());
       lastEnd = Math.max(lastEnd, r.endNanos());
     } else {
+      r.values().forEach(aggregator::add); // error_isl only
       if (CANCELLED.equals(r.errorType())) {
         cancellations++;
       } else {
