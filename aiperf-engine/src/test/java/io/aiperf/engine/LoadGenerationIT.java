@@ -111,6 +111,7 @@ final class LoadGenerationIT {
               "output_token_throughput_per_user", 100.0))
           .run();
       assertThat(r.metric(new MetricTag("good_request_count")).avg()).isEqualTo(30);
+      assertThat(r.metric(new MetricTag("good_request_fraction")).avg()).isEqualTo(0.75);
       double duration = r.metric(Metrics.BENCHMARK_DURATION).avg();
       assertThat(r.metric(new MetricTag("goodput")).avg())
           .isCloseTo(30 / duration, org.assertj.core.api.Assertions.within(1e-9));

@@ -226,6 +226,12 @@ public final class CoreMetricProvider implements MetricProvider {
         derived("good_request_count", "Good Request Count", "requests", 1, 1001,
             flags(NO_CONSOLE), t -> t.goodRequestCount() >= 0
                 ? OptionalDouble.of(t.goodRequestCount()) : OptionalDouble.empty()),
+        derived("good_request_fraction", "Good Request Fraction", "ratio", 1, 1002,
+            flags(NO_CONSOLE, LARGER_IS_BETTER), t -> t.goodRequestCount() >= 0
+                && t.requestCount() + t.errorCount() > 0
+                ? OptionalDouble.of((double) t.goodRequestCount()
+                    / (t.requestCount() + t.errorCount()))
+                : OptionalDouble.empty()),
         derived("total_reasoning_tokens", "Total Reasoning Tokens", "tokens", 1, 1330,
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> t.sum("reasoning_token_count") > 0
                 ? OptionalDouble.of(t.sum("reasoning_token_count")) : OptionalDouble.empty()),
