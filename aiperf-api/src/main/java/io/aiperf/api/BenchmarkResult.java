@@ -60,6 +60,27 @@ public record BenchmarkResult(
   }
 
   /**
+   * Checks SLOs against this result, every one of them (not only the first broken).
+   *
+   * @param slos the SLOs
+   * @return the broken ones, empty when all hold; each message names the metric, statistic,
+   *     measured value and threshold, and ends with the run (endpoint and load)
+   */
+  public List<SloViolation> check(List<Slo> slos) {
+    String run = " [" + config.endpoint().type() + " " + config.endpoint().url() + ", "
+        + (config.requestRate().isPresent() ? config.requestRate().getAsDouble() + " req/s"
+            : "concurrency " + config.concurrency()) + "]";
+    List<SloViolation> violations = new java.util.ArrayList<>();
+    for (Slo slo : slos) {
+      SloViolation v = slo.check(this);
+      if (v != null) {
+        violations.add(new SloViolation(v.slo(), v.measured(), v.message() + run));
+      }
+    }
+    return List.copyOf(violations);
+  }
+
+  /**
    * Merges results of runs that measured the same server side by side (several hosts, or repeats
    * in one window): counts and sums add, min and max and the standard deviation combine exactly,
    * percentiles come from the merged histograms, throughputs are recomputed over the merged time

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * {@code aiperf}: benchmark LLM inference servers from the command line, with AIPerf's flags.
  *
  * <p>Exit codes: 0 success, 1 the run failed (server unreachable, no request succeeded, a service
- * failed), 2 bad usage (unknown flag, invalid value, conflicting options).
+ * failed), 2 bad usage (unknown flag, invalid value, conflicting options), 3 an SLO was broken.
  */
 @Command(
     name = "aiperf",
@@ -23,6 +23,8 @@ public final class AiperfCommand implements Runnable {
   public static final int EXIT_FAILED = 1;
   /** Exit code of bad usage. */
   public static final int EXIT_USAGE = 2;
+  /** Exit code of a run that completed but broke an SLO ({@code --slo}). */
+  public static final int EXIT_SLO = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

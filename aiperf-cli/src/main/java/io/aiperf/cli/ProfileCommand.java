@@ -208,6 +208,11 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--extra-inputs", description = "Extra body field 'key:value' (repeatable) or a JSON object.")
   List<String> extraInputs = new ArrayList<>();
 
+  @Option(names = "--slo",
+      description = "SLO checked after the run, e.g. \"time_to_first_token.p99<200ms\" (repeatable);"
+          + " exit 3 when one is broken.")
+  List<String> slos = new ArrayList<>();
+
   @Option(names = "--goodput",
       description = "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\" (display units).")
   String goodput;
@@ -286,6 +291,14 @@ final class ProfileCommand implements Callable<Integer> {
           + "' but it must be > 0");
     }
     Map<String, String> headerMap = parseHeaders(problems);
+    List<io.aiperf.api.Slo> parsedSlos = new ArrayList<>();
+    for (String s : slos) {
+      try {
+        parsedSlos.add(io.aiperf.api.Slo.parse(s));
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+    }
     Map<String, Object> extras = parseExtraInputs(problems);
     if (!problems.isEmpty()) {
       return usageError(err, problems);
@@ -390,8 +403,15 @@ final class ProfileCommand implements Callable<Integer> {
       }, "aiperf-sigint");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        run.await();
-        return 0;
+        io.aiperf.api.BenchmarkResult result = run.await();
+        var broken = result.check(parsedSlos);
+        for (var v : broken) {
+          err.println("SLO broken: " + v.message());
+        }
+        if (!parsedSlos.isEmpty() && broken.isEmpty()) {
+          err.println("All " + parsedSlos.size() + " SLOs hold.");
+        }
+        return broken.isEmpty() ? 0 : AiperfCommand.EXIT_SLO;
       } finally {
         runLog.close();
         try {

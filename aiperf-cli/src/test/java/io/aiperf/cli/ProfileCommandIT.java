@@ -134,6 +134,31 @@ final class ProfileCommandIT {
   }
 
   @Test
+  void slo_brokenExitsThree_heldExitsZero_badExitsTwo(@TempDir Path dir) {
+    String[] base = {"profile", "--url", "mock", "-m", "demo", "--request-count", "8",
+        "--osl", "4", "--isl", "8", "--streaming", "--mock-ttft", "20", "--mock-itl", "1",
+        "--ui", "none"};
+    Run broken = aiperf(concat(base, "--artifact-dir", dir.resolve("a").toString(),
+        "--slo", "time_to_first_token.p50<5ms", "--slo", "request_count>=8"));
+    assertThat(broken.exitCode()).isEqualTo(3);
+    assertThat(broken.err()).contains("SLO broken: time_to_first_token p50 was")
+        .contains("not < 5.0").doesNotContain("request_count avg");
+    Run held = aiperf(concat(base, "--artifact-dir", dir.resolve("b").toString(),
+        "--slo", "time_to_first_token.p50<10s"));
+    assertThat(held.exitCode()).as(held.err()).isZero();
+    assertThat(held.err()).contains("All 1 SLOs hold.");
+    Run bad = aiperf(concat(base, "--slo", "ttft fast"));
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.err()).contains("SLO was 'ttft fast' but it must look like");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void profile_neverWritesTheApiKey(@TempDir Path dir) throws Exception {
     String key = "sk-test-" + System.nanoTime();
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",
