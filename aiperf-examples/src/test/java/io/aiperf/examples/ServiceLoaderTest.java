@@ -21,7 +21,8 @@ final class ServiceLoaderTest {
     assertThat(Plugins.names(BenchmarkEngineProvider.class)).contains("default");
     assertThat(Plugins.names(MessageBusProvider.class)).contains("inmemory");
     assertThat(Plugins.names(TransportProvider.class)).contains("http");
-    assertThat(Plugins.names(EndpointProvider.class)).contains("chat", "completions");
+    assertThat(Plugins.names(EndpointProvider.class)).contains("chat", "completions",
+        "chat-with-system");
     assertThat(Plugins.names(DatasetProvider.class)).contains("synthetic");
     assertThat(Plugins.names(TokenizerProvider.class)).contains("tiktoken");
     assertThat(Plugins.names(MetricProvider.class)).contains("core", "example-decode-duration");
