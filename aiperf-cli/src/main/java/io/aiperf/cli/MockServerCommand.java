@@ -43,12 +43,24 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--stall-ms", defaultValue = "0", description = "Length of a stall in ms.")
   double stallMs;
 
+  @Option(names = "--rate-limit-rate", defaultValue = "0",
+      description = "Percent of requests answered 429 with Retry-After.")
+  double rateLimitRate;
+
+  @Option(names = "--disconnect-rate", defaultValue = "0",
+      description = "Percent of requests whose connection is cut halfway through the answer.")
+  double disconnectRate;
+
+  @Option(names = "--malformed-rate", defaultValue = "0",
+      description = "Percent of requests answered with malformed bytes (broken JSON or garbage SSE).")
+  double malformedRate;
+
   @Override
   public Integer call() throws Exception {
     MockServerOptions options;
     try {
       options = MockCommandSupport.options(host, port, ttftMs, itlMs, errorRate, seed, fast,
-          stallEvery, stallMs);
+          stallEvery, stallMs, rateLimitRate, disconnectRate, malformedRate);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("Error: " + e.getMessage());
       return AiperfCommand.EXIT_USAGE;
@@ -72,8 +84,10 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
     private MockCommandSupport() {}
 
     static MockServerOptions options(String host, int port, double ttftMs, double itlMs,
-        double errorRate, long seed, boolean fast, int stallEvery, double stallMs) {
+        double errorRate, long seed, boolean fast, int stallEvery, double stallMs,
+        double rateLimitRate, double disconnectRate, double malformedRate) {
       return MockServerOptions.builder()
+          .faults(rateLimitRate, disconnectRate, malformedRate)
           .stall(stallEvery, Duration.ofNanos(Math.round(stallMs * 1e6)))
           .host(host)
           .port(port)

@@ -310,7 +310,8 @@ final class ProfileCommand implements Callable<Integer> {
       if (mock) {
         try {
           server = MockLlmServer.start(MockServerCommand.MockCommandSupport.options("127.0.0.1",
-              0, mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs));
+              0, mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs,
+              0, 0, 0));
         } catch (IllegalArgumentException e) {
           return usageError(err, List.of(e.getMessage()));
         }

@@ -195,8 +195,24 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
             return;
         }
-        if (state.injectError()) {
+        ServerState.Fault fault = state.fault();
+        if (fault == ServerState.Fault.ERROR_500) {
             sendError(req, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "server_error", INJECTED_ERROR);
+            return;
+        }
+        if (fault == ServerState.Fault.RATE_LIMIT_429) {
+            FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(),
+                    HttpResponseStatus.TOO_MANY_REQUESTS,
+                    errorBody(429, "rate_limit_error", "Mock server injected rate limit"));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes())
+                    .set(HttpHeaderNames.RETRY_AFTER, "1");
+            setConnection(resp, keepAlive);
+            finished(null, keepAlive, ctx.writeAndFlush(resp));
+            return;
+        }
+        if (fault == ServerState.Fault.MALFORMED) {
+            sendMalformed(req, keepAlive, parsed.stream());
             return;
         }
         Completion completion = Completion.plan(
@@ -207,9 +223,15 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
             exchange = new TokenStream(completion, arrivalNanos + state.stallNanos(),
                     keepAlive && chunked);
+            if (fault == ServerState.Fault.DISCONNECT) {
+                ((TokenStream) exchange).cutAt = Math.max(1, completion.tokens / 2);
+            }
         } else {
             exchange = new DelayedAnswer(completion, arrivalNanos + state.stallNanos(), keepAlive,
                     req.protocolVersion());
+            if (fault == ServerState.Fault.DISCONNECT) {
+                ((DelayedAnswer) exchange).cut = true;
+            }
         }
         active = exchange;
         exchange.start(req.protocolVersion());
@@ -224,6 +246,22 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
     private void sendError(
             FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, String type, String message) {
         send(req, keepAlive, status, errorBody(status.code(), type, message), null);
+    }
+
+    /**
+     * A 200 answer that is not a response: broken JSON, or an event stream of garbage with no data
+     * line, so a client must turn it into a typed error rather than crash or count it.
+     */
+    private void sendMalformed(FullHttpRequest req, boolean keepAlive, boolean stream) {
+        String text = stream
+                ? ": mock server injected garbage\n\nevent: ping\nretry: x\n\n\u00ff\u00fe garbage\n\n"
+                : "{\"id\": \"broken\", \"choices\": [{\"message\": ";
+        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK, body);
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, stream ? EVENT_STREAM : APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        setConnection(resp, keepAlive);
+        finished(null, keepAlive, ctx.writeAndFlush(resp));
     }
 
     /** An OpenAI-style error object. */
@@ -331,6 +369,8 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         private int next;
         private ScheduledFuture<?> timer;
         private boolean done;
+        /** Cut the connection once this many tokens are out (a fault); -1 for never. */
+        int cutAt = -1;
 
         TokenStream(Completion completion, long arrivalNanos, boolean keepAlive) {
             this.completion = completion;
@@ -369,7 +409,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             int total = completion.tokens;
             long now = System.nanoTime();
             ByteBuf batch = null;
-            while (next < total && dueNanos(next) - now <= 0) {
+            while (next < total && dueNanos(next) - now <= 0 && (cutAt < 0 || next < cutAt)) {
                 if (batch == null) {
                     batch = ctx.alloc().buffer(initialCapacity(total - next));
                 }
@@ -382,6 +422,15 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
                         break;
                     }
                 }
+            }
+            if (cutAt >= 0 && next >= cutAt) {
+                if (batch != null) {
+                    ctx.write(new DefaultHttpContent(batch));
+                }
+                done = true;
+                ctx.flush();
+                ctx.close(); // the fault: the server goes away mid-answer
+                return;
             }
             if (next == total) {
                 if (batch == null) {
@@ -432,6 +481,8 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         private final HttpVersion version;
         private ScheduledFuture<?> timer;
         private boolean done;
+        /** Close instead of answering (a fault). */
+        boolean cut;
 
         DelayedAnswer(Completion completion, long arrivalNanos, boolean keepAlive, HttpVersion version) {
             this.completion = completion;
@@ -458,6 +509,10 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             }
             done = true;
             if (!ctx.channel().isActive()) {
+                return;
+            }
+            if (cut) {
+                ctx.close(); // the fault: the server goes away instead of answering
                 return;
             }
             ByteBuf body = completion.body(ctx.alloc());

@@ -35,8 +35,14 @@ public final class MockServerOptions {
     private final int stallEvery;
     private final Duration stall;
     private final int recordRequests;
+    private final double rateLimitRate;
+    private final double disconnectRate;
+    private final double malformedRate;
 
     private MockServerOptions(Builder b) {
+        this.rateLimitRate = b.rateLimitRate;
+        this.disconnectRate = b.disconnectRate;
+        this.malformedRate = b.malformedRate;
         this.recordRequests = b.recordRequests;
         this.stallEvery = b.stallEvery;
         this.stall = b.stall;
@@ -75,7 +81,35 @@ public final class MockServerOptions {
                 .fast(fast)
                 .ioThreads(ioThreads)
                 .stall(stallEvery, stall)
-                .recordRequests(recordRequests);
+                .recordRequests(recordRequests)
+                .faults(rateLimitRate, disconnectRate, malformedRate);
+    }
+
+    /**
+     * Returns the percent of inference requests answered 429 with {@code Retry-After}.
+     *
+     * @return percent
+     */
+    public double rateLimitRate() {
+        return rateLimitRate;
+    }
+
+    /**
+     * Returns the percent of inference requests whose connection is cut halfway through the answer.
+     *
+     * @return percent
+     */
+    public double disconnectRate() {
+        return disconnectRate;
+    }
+
+    /**
+     * Returns the percent of inference requests answered with malformed bytes instead of a response.
+     *
+     * @return percent
+     */
+    public double malformedRate() {
+        return malformedRate;
     }
 
     /**
@@ -251,8 +285,30 @@ public final class MockServerOptions {
         private int stallEvery;
         private Duration stall = Duration.ZERO;
         private int recordRequests;
+        private double rateLimitRate;
+        private double disconnectRate;
+        private double malformedRate;
 
         private Builder() {}
+
+        /**
+         * Injects faults besides {@link #errorRate}: 429 answers with {@code Retry-After: 1},
+         * connections cut halfway through the answer, and malformed answers (broken JSON, or an
+         * event stream of garbage with no data). Each is a percent of inference requests; with the
+         * error rate they add up to at most 100.
+         *
+         * @param rateLimitPercent share answered 429
+         * @param disconnectPercent share cut mid-answer
+         * @param malformedPercent share answered with malformed bytes
+         * @return this builder
+         */
+        public Builder faults(double rateLimitPercent, double disconnectPercent,
+                double malformedPercent) {
+            this.rateLimitRate = rateLimitPercent;
+            this.disconnectRate = disconnectPercent;
+            this.malformedRate = malformedPercent;
+            return this;
+        }
 
         /**
          * Keeps the last {@code max} inference requests (time, path, headers, body) for tests; see
@@ -388,6 +444,16 @@ public final class MockServerOptions {
             if (!(errorRate >= 0.0 && errorRate <= 100.0)) {
                 throw new IllegalArgumentException(
                         "errorRate was '" + errorRate + "' but it must be a percentage between 0 and 100");
+            }
+            for (double[] f : new double[][] {{rateLimitRate}, {disconnectRate}, {malformedRate}}) {
+                if (!(f[0] >= 0.0 && f[0] <= 100.0)) {
+                    throw new IllegalArgumentException("fault rate was '" + f[0]
+                            + "' but it must be a percentage between 0 and 100");
+                }
+            }
+            if (errorRate + rateLimitRate + disconnectRate + malformedRate > 100.0 + 1e-9) {
+                throw new IllegalArgumentException("error, 429, disconnect and malformed rates add up"
+                        + " to more than 100 percent");
             }
             if (recordRequests < 0) {
                 throw new IllegalArgumentException(

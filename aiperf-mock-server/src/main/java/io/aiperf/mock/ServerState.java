@@ -27,6 +27,7 @@ final class ServerState {
         this.ttftNanos = options.effectiveTtft().toNanos();
         this.itlNanos = options.effectiveItl().toNanos();
         this.errorProbability = options.errorRate() / 100.0;
+        this.faultSampler = new Random(options.seed() ^ 0xFA17L);
         this.errorSampler = errorProbability > 0.0 && errorProbability < 1.0
                 ? new Random(options.seed())
                 : null;
@@ -61,6 +62,36 @@ final class ServerState {
             return 0;
         }
         return inference.incrementAndGet() % every == 0 ? stallNanos : 0;
+    }
+
+    /** What to do to one inference request instead of answering it well. */
+    enum Fault { NONE, ERROR_500, RATE_LIMIT_429, DISCONNECT, MALFORMED }
+
+    private final Random faultSampler;
+
+    /** Picks this request's fault; the draws are seeded, so a run is repeatable. */
+    Fault fault() {
+        double r429 = options.rateLimitRate();
+        double cut = options.disconnectRate();
+        double bad = options.malformedRate();
+        if (r429 == 0 && cut == 0 && bad == 0) {
+            return injectError() ? Fault.ERROR_500 : Fault.NONE;
+        }
+        double u;
+        synchronized (faultSampler) {
+            u = faultSampler.nextDouble() * 100;
+        }
+        double err = options.errorRate();
+        if (u < err) {
+            return Fault.ERROR_500;
+        } else if (u < err + r429) {
+            return Fault.RATE_LIMIT_429;
+        } else if (u < err + r429 + cut) {
+            return Fault.DISCONNECT;
+        } else if (u < err + r429 + cut + bad) {
+            return Fault.MALFORMED;
+        }
+        return Fault.NONE;
     }
 
     boolean injectError() {
