@@ -1,0 +1,49 @@
+package io.aiperf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C on a real CLI process: it stops, and what it measured is exported, marked cancelled. */
+final class InterruptIT {
+  @Test
+  void sigint_writesCompleteExportsMarkedCancelled(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    Path log = dir.resolve("child.log");
+    Process child = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
+        "profile", "--url", "mock", "-m", "demo", "--streaming", "--concurrency", "8",
+        "--request-count", "1000000", "--osl", "8", "--isl", "16", "--mock-ttft", "2",
+        "--mock-itl", "2", "--ui", "simple", "--artifact-dir", out.toString()))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      // Wait until requests are flowing, then press Ctrl-C.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("requests done"));
+      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child exits").isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    JsonNode json = new ObjectMapper().readTree(out.resolve("profile_export_aiperf.json")
+        .toFile());
+    assertThat(json.get("was_cancelled").asBoolean()).isTrue();
+    double completed = json.at("/request_count/avg").asDouble();
+    assertThat(completed).isPositive().isLessThan(1_000_000);
+    assertThat(Files.readAllLines(out.resolve("profile_export.jsonl")))
+        .hasSizeGreaterThanOrEqualTo((int) completed);
+    assertThat(out.resolve("profile_export_aiperf.csv").toFile()).exists();
+    assertThat(Files.readString(log)).contains("cancelled early");
+  }
+
+}
