@@ -1,36 +1,24 @@
 package io.aiperf.engine.internal.export;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.aiperf.engine.internal.endpoint.Json;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Streams {@code profile_export_raw.jsonl} (export level raw): per request the body as sent, the
  * request headers with secrets redacted, the status and every response message with its arrival
  * time, so a run can be inspected or replayed message by message.
  */
-public final class RawJsonlWriter implements AutoCloseable {
+public final class RawJsonlWriter extends JsonlFile {
   /** AIPerf's raw export file name. */
   public static final String FILE = "profile_export_raw.jsonl";
-  private static final Logger log = LoggerFactory.getLogger(RawJsonlWriter.class);
 
-  private final Path file;
-  private final BufferedWriter out;
-  private final JsonGenerator json;
   private final Map<String, String> headers;
   private final LongUnaryOperator toWallNanos;
-  private boolean broken;
-  private boolean closed;
 
   /**
    * Opens the file.
@@ -43,11 +31,7 @@ public final class RawJsonlWriter implements AutoCloseable {
    */
   public RawJsonlWriter(Path dir, String fileName, Map<String, String> headers,
       LongUnaryOperator toWallNanos) throws IOException {
-    Files.createDirectories(dir);
-    this.file = dir.resolve(fileName);
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-    this.json = Json.MAPPER.getFactory().createGenerator(out);
-    this.json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    super(dir, fileName);
     this.headers = headers;
     this.toWallNanos = toWallNanos;
   }
@@ -67,10 +51,7 @@ public final class RawJsonlWriter implements AutoCloseable {
    * @param raw the raw record
    */
   public void write(RawRecord raw) {
-    if (broken || closed) {
-      return;
-    }
-    try {
+    line(json -> {
       json.writeStartObject();
       json.writeObjectFieldStart("metadata");
       json.writeStringField("x_request_id", raw.requestId());
@@ -117,26 +98,6 @@ public final class RawJsonlWriter implements AutoCloseable {
         json.writeEndObject();
       }
       json.writeEndObject();
-      json.flush();
-      out.write('\n');
-    } catch (IOException e) {
-      broken = true;
-      log.error("Writing {} failed; the raw export stops here: {}", file, e.getMessage());
-    }
-  }
-
-  /** Flushes and closes the file. Idempotent. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      json.close();
-      out.close();
-    } catch (IOException e) {
-      log.error("Closing {} failed: {}", file, e.getMessage());
-    }
+    });
   }
 }

@@ -1,38 +1,25 @@
 package io.aiperf.engine.internal.export;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.aiperf.api.spi.MetricInfo;
-import io.aiperf.engine.internal.endpoint.Json;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.LongUnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Streams {@code profile_export.jsonl} as records complete, one line per request in AIPerf's
  * layout ({@code metadata}, {@code metrics} with value and unit, {@code error}), so no list of all
  * records is held for the export. Single-threaded: the records manager owns it.
  */
-public final class RecordsJsonlWriter implements AutoCloseable {
+public final class RecordsJsonlWriter extends JsonlFile {
   /** AIPerf's per-record file name. */
   public static final String FILE = "profile_export.jsonl";
-  private static final Logger log = LoggerFactory.getLogger(RecordsJsonlWriter.class);
 
-  private final Path file;
-  private final BufferedWriter out;
-  private final JsonGenerator json;
   private final Map<String, MetricInfo> infos;
   private final LongUnaryOperator toWallNanos;
   private final IntFunction<String> conversationId;
   private final boolean withTrace;
-  private boolean broken;
-  private boolean closed;
 
   /**
    * Opens the file (creating the directory).
@@ -48,12 +35,8 @@ public final class RecordsJsonlWriter implements AutoCloseable {
   public RecordsJsonlWriter(Path dir, String fileName, Map<String, MetricInfo> infos,
       LongUnaryOperator toWallNanos, IntFunction<String> conversationId, boolean withTrace)
       throws IOException {
+    super(dir, fileName);
     this.withTrace = withTrace;
-    Files.createDirectories(dir);
-    this.file = dir.resolve(fileName);
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-    this.json = Json.MAPPER.getFactory().createGenerator(out);
-    this.json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     this.infos = infos;
     this.toWallNanos = toWallNanos;
     this.conversationId = conversationId;
@@ -71,10 +54,7 @@ public final class RecordsJsonlWriter implements AutoCloseable {
    * @param r the record
    */
   public void write(Line r) {
-    if (broken || closed) {
-      return;
-    }
-    try {
+    line(json -> {
       json.writeStartObject();
       json.writeObjectFieldStart("metadata");
       json.writeStringField("x_request_id", r.requestId());
@@ -142,26 +122,6 @@ public final class RecordsJsonlWriter implements AutoCloseable {
         json.writeEndObject();
       }
       json.writeEndObject();
-      json.flush();
-      out.write('\n');
-    } catch (IOException e) {
-      broken = true;
-      log.error("Writing {} failed; the per-request export stops here: {}", file, e.getMessage());
-    }
-  }
-
-  /** Flushes and closes the file. Idempotent: the run's end and the service's stop both call it. */
-  @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      json.close();
-      out.close();
-    } catch (IOException e) {
-      log.error("Closing {} failed: {}", file, e.getMessage());
-    }
+    });
   }
 }
