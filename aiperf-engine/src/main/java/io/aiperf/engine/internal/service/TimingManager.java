@@ -196,7 +196,6 @@ final class TimingManager extends AbstractService {
           // Waiting for a concurrency slot is not a stall: that backlog is kept, and measured as
           // queue time, because it is what users of a saturated server would see.
           shift += behind - MAX_CATCHUP_NANOS;
-          phase.shiftNanos.addAndGet(behind - MAX_CATCHUP_NANOS);
         }
       } else {
         intended = clock.nanoTime();
@@ -456,10 +455,8 @@ final class TimingManager extends AbstractService {
     final Map<Long, Long> creditSession = new ConcurrentHashMap<>();
     final SplittableRandom picker;
     final AtomicLong sent = new AtomicLong();
-    final AtomicLong returnedCount = new AtomicLong();
     final AtomicLong plannedRequests = new AtomicLong();
     final AtomicInteger pendingTurns = new AtomicInteger();
-    final AtomicLong shiftNanos = new AtomicLong();
     volatile boolean stopContinuations;
     volatile long userGapNanos;
     volatile List<Integer> userSequence;
@@ -575,14 +572,16 @@ final class TimingManager extends AbstractService {
       returned();
     }
 
-    boolean isSendingDone() {
-      return sendingDone;
-    }
 
+    /**
+     * Wakes the thread waiting for the phase's end. Nobody waits before sending is done, so the
+     * credit-return path (an I/O thread) takes no lock until then.
+     */
     void returned() {
-      returnedCount.incrementAndGet();
-      synchronized (this) {
-        notifyAll();
+      if (sendingDone) {
+        synchronized (this) {
+          notifyAll();
+        }
       }
     }
 
