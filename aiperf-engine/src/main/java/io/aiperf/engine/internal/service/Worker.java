@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Worker extends AbstractService {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final long[] EMPTY_NANOS = new long[0];
   private static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
   private volatile List<PreparedConversation> dataset;
   private final Map<Long, SessionState> sessions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -100,12 +101,18 @@ final class Worker extends AbstractService {
     String inputText = null;
     SessionState session = null;
     if (conversation.turns().size() > 1) {
-      session = credit.turn() == 0 ? new SessionState(requestId()) : sessions.get(credit.session());
-      if (session == null) {
-        throw new IllegalStateException("No history for session " + credit.session());
-      }
-      sessions.put(credit.session(), session);
-      if (credit.turn() > 0) {
+      if (credit.turn() == 0) {
+        session = new SessionState(requestId());
+        sessions.put(credit.session(), session);
+      } else {
+        session = sessions.get(credit.session());
+        if (session == null) {
+          // Never drop a credit: account for the turn as an error and give the slot back.
+          new RequestRecorder(credit, -1, null, conversation, null, requestId(), "", new byte[0])
+              .onError("SessionError", "No history for session " + credit.session()
+                  + " on " + id, System.nanoTime());
+          return;
+        }
         body = session.nextBody;
         inputText = session.nextInputText;
       }
@@ -218,10 +225,12 @@ final class Worker extends AbstractService {
     private int status;
     private String contentType = "";
     private SseFramer framer;
-    private long[] nanos = new long[64];
-    private String[] events = new String[64];
-    private byte[][] data = new byte[64][];
-    private String[] comments = new String[64];
+    // Sized when the response starts, on the I/O thread: the pacing thread that creates the
+    // recorder allocates as little as possible.
+    private long[] nanos = EMPTY_NANOS;
+    private String[] events;
+    private byte[][] data;
+    private String[] comments;
     private int count;
     private byte[] body = new byte[0];
     private int bodyLength;
@@ -252,6 +261,12 @@ final class Worker extends AbstractService {
       this.contentType = contentType;
       if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
         framer = new SseFramer(this);
+        this.nanos = new long[64];
+        events = new String[64];
+        data = new byte[64][];
+        comments = new String[64];
+      } else {
+        this.nanos = new long[1];
       }
     }
 
