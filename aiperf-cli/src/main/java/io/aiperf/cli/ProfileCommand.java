@@ -361,7 +361,7 @@ final class ProfileCommand implements Callable<Integer> {
       Benchmark.Builder builder = Benchmark.builder().endpoint(endpoint).dataset(chosen)
           .exporters("console", "json", "csv")
           .console(out)
-          .commandLine(redactedArgs());
+          .commandLine(redactedArgs(io.aiperf.engine.internal.Secrets.of(endpoint)));
       if (concurrency != null) {
         builder.concurrency(concurrency);
       }
@@ -626,10 +626,12 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   /** The command line for the exports, with the API key and header values replaced. */
-  private List<String> redactedArgs() {
+  private List<String> redactedArgs(io.aiperf.engine.internal.Secrets secrets) {
     // The parse result's original arguments start with the subcommand name.
     List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
     for (int i = 0; i < args.size(); i++) {
+      // Secret extra inputs are known by value; a key in any other argument goes too.
+      args.set(i, secrets.redact(args.get(i)));
       String a = args.get(i);
       if (a.equals("--api-key") && i + 1 < args.size()) {
         args.set(i + 1, "<redacted>");

@@ -164,8 +164,16 @@ final class ProfileCommandIT {
     Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "5",
         "--osl", "4", "--isl", "16", "--mock-ttft", "1", "--mock-itl", "0",
         "--api-key", key, "-H", "X-Secret:" + key, "-H", "X-Api-Token:" + key,
+        "--extra-inputs", "api_key:" + key,
+        "--extra-inputs", "{\"provider\":{\"auth\":{\"access_token\":\"" + key + "x\"}}}",
+        "--extra-inputs", "temperature:0.5",
         "--export-level", "raw", "--streaming", "--artifact-dir", dir.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
+    // The extra inputs still reached the server, and ordinary ones are still shown.
+    assertThat(Files.readString(dir.resolve("inputs.json")))
+        .contains("\"api_key\":\"<redacted>\"")
+        .contains("\"access_token\":\"<redacted>\"")
+        .contains("\"temperature\":0.5");
     assertThat(run.out()).doesNotContain(key);
     assertThat(run.err()).doesNotContain(key);
     try (Stream<Path> files = Files.walk(dir)) {

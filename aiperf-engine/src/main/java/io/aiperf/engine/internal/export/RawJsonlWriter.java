@@ -1,5 +1,6 @@
 package io.aiperf.engine.internal.export;
 
+import io.aiperf.engine.internal.Secrets;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ public final class RawJsonlWriter extends JsonlFile {
 
   private final Map<String, String> headers;
   private final LongUnaryOperator toWallNanos;
+  private final Secrets secrets;
 
   /**
    * Opens the file.
@@ -27,13 +29,15 @@ public final class RawJsonlWriter extends JsonlFile {
    * @param fileName the file's name
    * @param headers the headers every request carries (values of secret ones are redacted here)
    * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
+   * @param secrets values removed from bodies, replies and messages
    * @throws IOException if the file cannot be created
    */
   public RawJsonlWriter(Path dir, String fileName, Map<String, String> headers,
-      LongUnaryOperator toWallNanos) throws IOException {
+      LongUnaryOperator toWallNanos, Secrets secrets) throws IOException {
     super(dir, fileName);
     this.headers = headers;
     this.toWallNanos = toWallNanos;
+    this.secrets = secrets;
   }
 
   /**
@@ -62,7 +66,7 @@ public final class RawJsonlWriter extends JsonlFile {
       json.writeEndObject();
       json.writeNumberField("start_ns", toWallNanos.applyAsLong(raw.startNanos()));
       json.writeFieldName("payload");
-      json.writeRawValue(new String(raw.requestBody(), StandardCharsets.UTF_8));
+      json.writeRawValue(secrets.redact(new String(raw.requestBody(), StandardCharsets.UTF_8)));
       json.writeObjectFieldStart("request_headers");
       for (Map.Entry<String, String> h : headers.entrySet()) {
         json.writeStringField(h.getKey(), secret(h.getKey()) ? "<redacted>" : h.getValue());
@@ -79,13 +83,14 @@ public final class RawJsonlWriter extends JsonlFile {
           if (raw.messageEvents()[i] != null) {
             json.writeStringField("event", raw.messageEvents()[i]);
           }
-          json.writeStringField("data", new String(raw.messageData()[i], StandardCharsets.UTF_8));
+          json.writeStringField("data",
+              secrets.redact(new String(raw.messageData()[i], StandardCharsets.UTF_8)));
           json.writeEndObject();
         }
       } else if (raw.body() != null && raw.messageNanos().length > 0) {
         json.writeStartObject();
         json.writeNumberField("arrival_ns", toWallNanos.applyAsLong(raw.messageNanos()[0]));
-        json.writeStringField("text", new String(raw.body(), StandardCharsets.UTF_8));
+        json.writeStringField("text", secrets.redact(new String(raw.body(), StandardCharsets.UTF_8)));
         json.writeEndObject();
       }
       json.writeEndArray();
@@ -94,7 +99,7 @@ public final class RawJsonlWriter extends JsonlFile {
       } else {
         json.writeObjectFieldStart("error");
         json.writeStringField("type", raw.errorType());
-        json.writeStringField("message", raw.errorMessage());
+        json.writeStringField("message", secrets.redact(raw.errorMessage()));
         json.writeEndObject();
       }
       json.writeEndObject();

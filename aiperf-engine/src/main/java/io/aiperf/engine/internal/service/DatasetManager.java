@@ -87,6 +87,8 @@ final class DatasetManager extends AbstractService {
       return;
     }
     java.nio.file.Path file = config.artifactDir().get().resolve("inputs.json");
+    io.aiperf.engine.internal.Secrets secrets =
+        io.aiperf.engine.internal.Secrets.of(config.endpoint());
     try {
       java.nio.file.Files.createDirectories(file.getParent());
       try (var out = java.nio.file.Files.newBufferedWriter(file,
@@ -99,7 +101,8 @@ final class DatasetManager extends AbstractService {
           out.write(io.aiperf.engine.internal.endpoint.Json.MAPPER.writeValueAsString(c.id()));
           out.write(",\"payloads\":[");
           // The bodies are already JSON: written as they go on the wire, not re-encoded.
-          out.write(new String(c.turns().get(0).body(), java.nio.charset.StandardCharsets.UTF_8));
+          out.write(secrets.redact(
+              new String(c.turns().get(0).body(), java.nio.charset.StandardCharsets.UTF_8)));
           out.write("]}");
         }
         out.write("\n]}\n");

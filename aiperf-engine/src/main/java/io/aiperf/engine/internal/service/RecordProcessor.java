@@ -44,9 +44,11 @@ final class RecordProcessor extends AbstractService {
   private boolean openLoop;
   private Tokenizer tokenizer;
   private List<RecordMetric> metrics;
+  private final io.aiperf.engine.internal.Secrets secrets;
 
   RecordProcessor(String id, MessageBus bus, BenchmarkConfig config) {
     super(id, bus, config);
+    secrets = io.aiperf.engine.internal.Secrets.of(config.endpoint());
   }
 
   @Override
@@ -185,8 +187,9 @@ final class RecordProcessor extends AbstractService {
     // A failed request still had a prompt: AIPerf reports it as error_isl.
     Map<String, double[]> values = raw.inputTokens() >= 0
         ? Map.of("error_isl", new double[] {raw.inputTokens()}) : Map.of();
+    // Servers echo requests in their errors, and a request may carry a key in its body.
     return new ProcessedRecord(raw.creditId(), raw.phase(), start, end, false, code, type,
-        message == null ? "" : message, values, meta(raw));
+        message == null ? "" : secrets.redact(message), values, meta(raw));
   }
 
   @Override

@@ -94,7 +94,8 @@ final class RecordsManager extends AbstractService {
           io.aiperf.engine.internal.export.ExportSupport.fileName(config,
               io.aiperf.engine.internal.export.RawJsonlWriter.FILE).replace(".jsonl",
               config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
-          EngineSupport.headers(config.endpoint()), this::toWallNanos);
+          EngineSupport.headers(config.endpoint()), this::toWallNanos,
+          io.aiperf.engine.internal.Secrets.of(config.endpoint()));
     }
     if (config.artifactDir().isPresent()
         && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {
