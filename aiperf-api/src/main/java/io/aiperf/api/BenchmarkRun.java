@@ -17,10 +17,21 @@ public interface BenchmarkRun {
   CompletableFuture<BenchmarkResult> result();
 
   /**
-   * Stops issuing new requests; in-flight requests are given the grace period, then cancelled. The
-   * result is marked cancelled and still holds everything measured.
+   * Stops issuing new requests; in-flight requests are given a drain time (10 s, AIPerf's), then
+   * cancelled. The result is marked cancelled and still holds everything measured.
    */
   void cancel();
+
+  /**
+   * Stops at once: no new requests, and every request in flight ends now as cancelled (code 499)
+   * instead of after the drain time. The exports are still written with everything measured. This
+   * is what a second Ctrl-C does in the CLI.
+   *
+   * <p>The default calls {@link #cancel()}, for runs that have no drain time.
+   */
+  default void cancelNow() {
+    cancel();
+  }
 
   /**
    * Waits for the run to end.

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * {@code aiperf}: benchmark LLM inference servers from the command line, with AIPerf's flags.
  *
  * <p>Exit codes: 0 success, 1 the run failed (server unreachable, no request succeeded, a service
- * failed), 2 bad usage (unknown flag, invalid value, conflicting options), 3 an SLO was broken.
+ * failed), 2 bad usage (unknown flag, invalid value, conflicting options), 3 an SLO was broken,
+ * 130 the run was interrupted (Ctrl-C; its exports are still written, marked cancelled).
  */
 @Command(
     name = "aiperf",

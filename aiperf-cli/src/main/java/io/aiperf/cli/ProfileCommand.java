@@ -393,7 +393,9 @@ final class ProfileCommand implements Callable<Integer> {
       RunLog runLog = RunLog.open(config.artifactDir().orElseThrow());
       log.info("aiperf-java profile: {}", config);
       BenchmarkRun run = Benchmark.start(config);
-      // Ctrl-C: stop issuing, let in-flight requests end and the exports be written, bounded.
+      // SIGTERM: stop issuing, let in-flight requests end and the exports be written, bounded.
+      // SIGINT goes to the interrupt handler, which a second Ctrl-C can hurry.
+      InterruptHandler interrupts = InterruptHandler.install(run, err);
       Thread hook = new Thread(() -> {
         run.cancel();
         try {
@@ -412,8 +414,12 @@ final class ProfileCommand implements Callable<Integer> {
         if (!parsedSlos.isEmpty() && broken.isEmpty()) {
           err.println("All " + parsedSlos.size() + " SLOs hold.");
         }
+        if (interrupts.interrupted()) {
+          return InterruptHandler.EXIT_INTERRUPTED;
+        }
         return broken.isEmpty() ? 0 : AiperfCommand.EXIT_SLO;
       } finally {
+        interrupts.close();
         runLog.close();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

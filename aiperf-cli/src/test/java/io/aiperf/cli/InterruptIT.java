@@ -46,4 +46,38 @@ final class InterruptIT {
     assertThat(Files.readString(log)).contains("cancelled early");
   }
 
+  @Test
+  void secondSigint_endsRequestsInFlightAtOnce_andStillExports(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("run");
+    Path log = dir.resolve("child.log");
+    // Answers take a minute: after the first Ctrl-C the drain would wait its full 10 s.
+    Process child = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
+        "profile", "--url", "mock", "-m", "demo", "--streaming", "--concurrency", "4",
+        "--request-count", "100", "--osl", "8", "--isl", "16", "--mock-ttft", "60000",
+        "--ui", "simple", "--artifact-dir", out.toString()))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("requests done"));
+      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(log).contains("Press Ctrl-C again"));
+      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child exits").isTrue();
+      assertThat(child.exitValue()).isEqualTo(130);
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(Files.readString(log)).contains("Stopping at once");
+    JsonNode json = new ObjectMapper().readTree(out.resolve("profile_export_aiperf.json")
+        .toFile());
+    assertThat(json.get("was_cancelled").asBoolean()).isTrue();
+    // The four requests in flight were ended by the second Ctrl-C, not by the drain timer.
+    List<String> records = Files.readAllLines(out.resolve("profile_export.jsonl"));
+    assertThat(records).hasSize(4)
+        .allSatisfy(r -> assertThat(r).contains("stopped at once").doesNotContain("drain time"));
+  }
 }

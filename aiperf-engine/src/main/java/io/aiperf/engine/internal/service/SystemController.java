@@ -53,6 +53,7 @@ public final class SystemController implements BenchmarkRun {
   private final CompletableFuture<Void> failure = new CompletableFuture<>();
   private final AtomicReference<MessageBus> busRef = new AtomicReference<>();
   private volatile boolean cancelRequested;
+  private volatile boolean cancelNow;
 
   private SystemController(BenchmarkConfig config) {
     this.config = withSeed(config);
@@ -83,6 +84,26 @@ public final class SystemController implements BenchmarkRun {
     MessageBus bus = busRef.get();
     if (bus != null) {
       publishCancel(bus);
+    }
+  }
+
+  @Override
+  public void cancelNow() {
+    cancelRequested = true;
+    cancelNow = true;
+    MessageBus bus = busRef.get();
+    if (bus != null) {
+      bus.publish(new ProfileCancel("cancelled by the user"));
+      publishCancelNow(bus);
+    }
+  }
+
+  private static void publishCancelNow(MessageBus bus) {
+    try {
+      bus.publish(new CancelInFlight("Cancelled: the run was stopped at once while the request"
+          + " was in flight"));
+    } catch (IllegalStateException closed) {
+      // The run ended meanwhile.
     }
   }
 
@@ -153,8 +174,14 @@ public final class SystemController implements BenchmarkRun {
       bus.subscribe(ProfileResults.class, results::complete);
       bus.subscribe(ServiceFailed.class, f -> failure.completeExceptionally(
           new AiperfException("Service " + f.serviceId() + " failed: " + f.message())));
-      bus.subscribe(Progress.class, p -> config.listener().onProgress(p.completed(), p.errors(),
-          p.total()));
+      // A listener hears onStart before any progress: a ticker may tick while services start.
+      java.util.concurrent.atomic.AtomicBoolean started =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      bus.subscribe(Progress.class, p -> {
+        if (started.get()) {
+          config.listener().onProgress(p.completed(), p.errors(), p.total());
+        }
+      });
 
       checkReachable(EngineSupport.baseUri(config.endpoint()),
           stepTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? stepTimeout : Duration.ofSeconds(10));
@@ -187,9 +214,13 @@ public final class SystemController implements BenchmarkRun {
       log.info("Dataset ready ({} conversations, seed {}); profiling starts",
           datasetReady.get().conversations().size(), datasetReady.get().seed());
       config.listener().onStart(config);
+      started.set(true);
       bus.publish(new ProfileStart());
       if (cancelRequested) {
         publishCancel(bus);
+        if (cancelNow) {
+          publishCancelNow(bus);
+        }
       }
       BenchmarkResult r = CompletableFuture.anyOf(results, failure).thenApply(o ->
           ((ProfileResults) o).result()).get();
