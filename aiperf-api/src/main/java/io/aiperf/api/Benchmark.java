@@ -580,8 +580,11 @@ public final class Benchmark {
     }
 
     /**
-     * Bounds each start-up step (plugin loading, dataset generation, service start); a step that
-     * takes longer fails the run with a message naming it. Default 60 seconds.
+     * Bounds each start-up step (plugin loading, tokenizer loading, server reachability, service
+     * initialization and start, worker registration, dataset load); a step that takes longer fails
+     * the run with a message naming it. Default 60 seconds. Plugin discovery itself is bounded by
+     * the system property {@code aiperf.plugins.loadTimeoutSeconds} (default 30), since it runs
+     * before a configuration exists.
      *
      * @param timeout the bound
      * @return this builder

@@ -244,6 +244,12 @@ final class ProfileCommand implements Callable<Integer> {
       description = "Per-request timeout (default ${DEFAULT-VALUE}).")
   double requestTimeoutSeconds;
 
+  @Option(names = "--startup-timeout",
+      description = "Seconds each start-up step (plugins, tokenizer, server reachability, services,"
+          + " worker registration, dataset load) may take before the run fails naming it"
+          + " (default 60).")
+  Double startupTimeout;
+
   @Option(names = "--workers-max", description = "Workers (event loops); default CPU count, capped by concurrency.")
   Integer workers;
 
@@ -499,6 +505,7 @@ final class ProfileCommand implements Callable<Integer> {
     }
     seconds("--benchmark-duration", benchmarkDuration, problems, b::benchmarkDuration);
     seconds("--benchmark-grace-period", gracePeriod, problems, b::gracePeriod);
+    seconds("--startup-timeout", startupTimeout, problems, b::startupTimeout);
     if (warmupRequestCount != null) {
       b.warmupRequestCount(warmupRequestCount);
     }

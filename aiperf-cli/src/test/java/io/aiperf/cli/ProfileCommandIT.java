@@ -285,7 +285,7 @@ final class ProfileCommandIT {
     Run run = aiperf("profile", "-m", "demo", "--url", "127.0.0.1:" + port,
         "--request-count", "3", "--ui", "none");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("Cannot reach the server at http://127.0.0.1:" + port);
+    assertThat(run.err()).contains("cannot reach the server at http://127.0.0.1:" + port);
   }
 
   @Test

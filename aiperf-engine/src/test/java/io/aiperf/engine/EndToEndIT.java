@@ -165,7 +165,7 @@ final class EndToEndIT {
         .requestCount(5);
     assertThatThrownBy(builder::run)
         .isInstanceOf(BenchmarkFailedException.class)
-        .hasMessageContaining("Cannot reach the server at http://127.0.0.1:" + port);
+        .hasMessageContaining("cannot reach the server at http://127.0.0.1:" + port);
   }
 
   @Test

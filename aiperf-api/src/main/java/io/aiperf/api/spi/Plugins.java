@@ -8,7 +8,12 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,12 @@ public final class Plugins {
   private static final Logger log = LoggerFactory.getLogger(Plugins.class);
   private static final String OWN_PACKAGE = "io.aiperf.";
   private static final Map<Class<?>, List<?>> CACHE = new ConcurrentHashMap<>();
+
+  /**
+   * System property: seconds that loading the providers of one kind may take (default 30).
+   */
+  public static final String LOAD_TIMEOUT_PROPERTY = "aiperf.plugins.loadTimeoutSeconds";
+  private static final long DEFAULT_LOAD_TIMEOUT_SECONDS = 30;
 
   private Plugins() {}
 
@@ -122,16 +133,73 @@ public final class Plugins {
     return plugin.getClass().getName().startsWith(OWN_PACKAGE);
   }
 
+  /**
+   * Loads on a separate thread, bounded: a provider whose constructor blocks (a network call, a
+   * lock) would otherwise hang the run before it starts, with nothing to say which one.
+   */
   private static <P extends Plugin> List<P> load(Class<P> kind) {
+    ClassLoader cl = classLoader();
+    AtomicReference<String> loading = new AtomicReference<>("(listing the providers)");
+    CompletableFuture<List<P>> done = new CompletableFuture<>();
+    Thread loader = new Thread(() -> {
+      try {
+        done.complete(loadNow(kind, cl, loading));
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    }, "aiperf-plugin-loader");
+    loader.setDaemon(true);
+    loader.start();
+    long seconds = loadTimeoutSeconds();
+    try {
+      return done.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      loader.interrupt();
+      throw new IllegalStateException("Start-up step 'loading plugins' did not finish within "
+          + seconds + " s: the " + kind.getSimpleName() + " provider " + loading.get()
+          + " was still loading. Remove it from the class path or fix it (the limit is "
+          + LOAD_TIMEOUT_PROPERTY + ", in seconds).");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while loading " + kind.getSimpleName()
+          + " plugins", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(
+          "Loading " + kind.getSimpleName() + " plugins failed: " + cause, cause);
+    }
+  }
+
+  private static long loadTimeoutSeconds() {
+    String value = System.getProperty(LOAD_TIMEOUT_PROPERTY);
+    if (value == null) {
+      return DEFAULT_LOAD_TIMEOUT_SECONDS;
+    }
+    try {
+      long seconds = Long.parseLong(value.trim());
+      if (seconds > 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException ignored) {
+      // Reported below.
+    }
+    log.warn("{} was '{}' but it must be a whole number of seconds > 0; using {}",
+        LOAD_TIMEOUT_PROPERTY, value, DEFAULT_LOAD_TIMEOUT_SECONDS);
+    return DEFAULT_LOAD_TIMEOUT_SECONDS;
+  }
+
+  private static <P extends Plugin> List<P> loadNow(Class<P> kind, ClassLoader cl,
+      AtomicReference<String> loading) {
     List<P> found = new ArrayList<>();
-    ServiceLoader<P> loader = ServiceLoader.load(kind, classLoader());
-    var it = loader.iterator();
+    var it = ServiceLoader.load(kind, cl).stream().iterator();
     while (true) {
       try {
         if (!it.hasNext()) {
           break;
         }
-        P p = it.next();
+        ServiceLoader.Provider<P> provider = it.next();
+        loading.set(provider.type().getName());
+        P p = provider.get();
         if (p.isAvailable()) {
           found.add(p);
         } else {

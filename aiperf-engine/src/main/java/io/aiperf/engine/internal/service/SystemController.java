@@ -47,6 +47,8 @@ public final class SystemController implements BenchmarkRun {
   private static final Logger log = LoggerFactory.getLogger(SystemController.class);
   private static final int CHANNEL_CAPACITY = 1 << 16;
   private static final Duration CANCEL_DRAIN = Duration.ofSeconds(10);
+  /** A connect takes milliseconds; waiting longer only delays the message. */
+  private static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(10);
 
   private final BenchmarkConfig config;
   private final CompletableFuture<BenchmarkResult> result = new CompletableFuture<>();
@@ -153,14 +155,14 @@ public final class SystemController implements BenchmarkRun {
     MessageBus bus = null;
     try {
       Duration stepTimeout = config.startupTimeout();
-      step("loading plugins and the tokenizer", stepTimeout, () -> {
+      step("loading plugins", stepTimeout, () -> {
         EngineSupport.endpointProvider(config);
-        EngineSupport.tokenizer(config);
         for (String name : config.exporters()) {
           Plugins.select(ExporterProvider.class, name);
         }
         return null;
       });
+      step("loading the tokenizer", stepTimeout, () -> EngineSupport.tokenizer(config));
       MessageBusProvider busProvider = chooseBus();
       bus = busProvider.create(CHANNEL_CAPACITY);
       log.info("Message bus '{}'; {} workers, {} record processors", busProvider.name(),
@@ -184,7 +186,7 @@ public final class SystemController implements BenchmarkRun {
       });
 
       checkReachable(EngineSupport.baseUri(config.endpoint()),
-          stepTimeout.compareTo(Duration.ofSeconds(10)) < 0 ? stepTimeout : Duration.ofSeconds(10));
+          stepTimeout.compareTo(REACHABILITY_TIMEOUT) < 0 ? stepTimeout : REACHABILITY_TIMEOUT);
 
       services.add(create("records_manager", "records_manager", bus));
       for (int i = 0; i < config.recordProcessors(); i++) {
@@ -209,7 +211,7 @@ public final class SystemController implements BenchmarkRun {
         });
       }
       await(workersReady, "worker registration", stepTimeout);
-      await(datasetReady, "dataset generation", stepTimeout);
+      await(datasetReady, "dataset load", stepTimeout);
 
       log.info("Dataset ready ({} conversations, seed {}); profiling starts",
           datasetReady.get().conversations().size(), datasetReady.get().seed());
@@ -325,10 +327,17 @@ public final class SystemController implements BenchmarkRun {
         ? 443 : 80;
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
+    } catch (java.net.SocketTimeoutException e) {
+      throw new BenchmarkFailedException("Start-up step 'server reachability' did not finish"
+          + " within " + timeout.toMillis() / 1000.0 + " s: no connection to " + uri.getScheme()
+          + "://" + uri.getHost() + ":" + port + " (a firewall dropping packets, a wrong host,"
+          + " or a server whose accept queue is full). Check the URL and that the server is"
+          + " running.", null, e);
     } catch (IOException e) {
-      throw new BenchmarkFailedException("Cannot reach the server at " + uri.getScheme() + "://"
-          + uri.getHost() + ":" + port + " (" + (e.getMessage() == null ? e.toString()
-          : e.getMessage()) + "). Check the URL and that the server is running.", null, e);
+      throw new BenchmarkFailedException("Start-up step 'server reachability' failed: cannot"
+          + " reach the server at " + uri.getScheme() + "://" + uri.getHost() + ":" + port
+          + " (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + "). Check the URL"
+          + " and that the server is running.", null, e);
     }
   }
 
