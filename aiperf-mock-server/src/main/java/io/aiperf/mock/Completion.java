@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * used to measure the client's ceiling, so the server has to stay cheap: per request one prefix
  * array is built, and per token three arrays are copied (prefix, pre-encoded word, suffix).
  */
-final class Completion {
+final class Completion implements Answer {
 
     private static final byte[] DATA_ID = ascii("data: {\"id\":\"");
     private static final byte[] DONE = ascii("data: [DONE]\n\n");
@@ -96,26 +96,32 @@ final class Completion {
         return (int) Math.min(n, InferenceRequest.MAX_OUTPUT_TOKENS);
     }
 
-    /** A fresh word sequence; each caller walks the same words in the same order. */
-    Vocabulary.Sequence words() {
+    @Override
+    public int tokens() {
+        return tokens;
+    }
+
+    @Override
+    public Vocabulary.Sequence words() {
         return new Vocabulary.Sequence(wordSeed);
     }
 
-    /** Upper bound of one streamed token chunk, for sizing buffers. */
-    int maxChunkBytes() {
+    @Override
+    public int maxChunkBytes() {
         return Math.max(firstChunkPrefix.length, chunkPrefix.length) + 16
                 + Math.max(chunkSuffix.length, lastChunkSuffix.length);
     }
 
-    /** Appends the SSE event carrying token {@code i}, whose word is {@code word}. */
-    void appendChunk(ByteBuf out, int i, int word) {
+    @Override
+    public void appendChunk(ByteBuf out, int i, int word) {
         out.writeBytes(i == 0 ? firstChunkPrefix : chunkPrefix);
         out.writeBytes(Vocabulary.bytes(word));
         out.writeBytes(i == tokens - 1 ? lastChunkSuffix : chunkSuffix);
     }
 
     /** Appends the optional usage event and the {@code [DONE]} sentinel. */
-    void appendTrailer(ByteBuf out) {
+    @Override
+    public void appendTrailer(ByteBuf out) {
         if (includeUsage) {
             out.writeBytes(USAGE_EVENT_HEAD);
             out.writeBytes(envelope);
@@ -127,8 +133,8 @@ final class Completion {
         out.writeBytes(DONE);
     }
 
-    /** Builds the whole non-streaming JSON body. */
-    ByteBuf body(ByteBufAllocator alloc) {
+    @Override
+    public ByteBuf body(ByteBufAllocator alloc) {
         ByteBuf out = alloc.buffer(envelope.length + 200 + tokens * 8);
         out.writeByte('{');
         out.writeBytes(envelope);

@@ -1,9 +1,17 @@
 package io.aiperf.mock;
 
-/** The two inference routes and the wire names that differ between them. */
+/** The inference routes, at AIPerf's default paths, and the wire names that differ between them. */
 enum Endpoint {
     CHAT("/v1/chat/completions", "chatcmpl-", "chat.completion", "chat.completion.chunk"),
-    COMPLETIONS("/v1/completions", "cmpl-", "text_completion", "text_completion");
+    COMPLETIONS("/v1/completions", "cmpl-", "text_completion", "text_completion"),
+    EMBEDDINGS("/v1/embeddings", "embd-", "list", "list"),
+    NIM_RANKINGS("/v1/ranking", "rank-", "rankings", "rankings"),
+    COHERE_RANKINGS("/v2/rerank", "rerank-", "rerank", "rerank"),
+    TEI_RANKINGS("/rerank", "rerank-", "rerank", "rerank"),
+    HF_GENERATE("/generate", "gen-", "generate", "generate"),
+    HF_GENERATE_STREAM("/generate_stream", "gen-", "generate", "generate"),
+    RESPONSES("/v1/responses", "resp_", "response", "response"),
+    MESSAGES("/v1/messages", "msg_", "message", "message");
 
     final String path;
     final String idPrefix;
@@ -15,5 +23,28 @@ enum Endpoint {
         this.idPrefix = idPrefix;
         this.object = object;
         this.chunkObject = chunkObject;
+    }
+
+    /** The route serving {@code path}, or null. */
+    static Endpoint forPath(String path) {
+        for (Endpoint e : values()) {
+            if (e.path.equals(path)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Whether answers carry generated text (embeddings and rerankers do not). */
+    boolean generates() {
+        switch (this) {
+            case EMBEDDINGS:
+            case NIM_RANKINGS:
+            case COHERE_RANKINGS:
+            case TEI_RANKINGS:
+                return false;
+            default:
+                return true;
+        }
     }
 }

@@ -107,6 +107,21 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+            // Only an idle keep-alive connection is closed: never one with an answer in progress.
+            if (active == null && (queued == null || queued.isEmpty())) {
+                log.debug("{} idle for {}; closing it", ctx.channel(),
+                        MockServerOptions.formatDuration(state.options.idleTimeout()));
+                closing = true;
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         if (active != null) {
@@ -162,9 +177,102 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
                 fixed(req, keepAlive, method, MODELS);
                 break;
             default:
+                Endpoint api = Endpoint.forPath(path);
+                if (api != null) {
+                    apiInference(req, keepAlive, api, method, arrivalNanos);
+                    break;
+                }
                 sendError(req, keepAlive, HttpResponseStatus.NOT_FOUND, "invalid_request_error",
                         "Unknown path: " + path);
         }
+    }
+
+    /** The routes besides chat and completions: parsed with a tree, answered by {@link ApiAnswer}. */
+    private void apiInference(
+            FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        if (!method.equals(HttpMethod.POST)) {
+            methodNotAllowed(req, keepAlive, POST);
+            return;
+        }
+        record(req, arrivalNanos);
+        if (endpoint == Endpoint.MESSAGES && !req.headers().contains("anthropic-version")) {
+            // As Anthropic's API: the version header is required.
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error",
+                    "anthropic-version: header is required");
+            return;
+        }
+        ApiRequest parsed;
+        try {
+            parsed = ApiRequest.parse(endpoint, req.content());
+        } catch (BadRequestException e) {
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
+            return;
+        }
+        ServerState.Fault fault = state.fault();
+        if (injectFault(req, keepAlive, fault, parsed.stream())) {
+            return;
+        }
+        ApiAnswer answer = ApiAnswer.plan(parsed, state.nextId(endpoint), System.currentTimeMillis() / 1000,
+                state.options.seed(), state.options.reasoningTokens());
+        answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
+    }
+
+    private void record(FullHttpRequest req, long arrivalNanos) {
+        if (state.options.recordRequests() > 0) {
+            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                    h.getValue()));
+            state.record(new ReceivedRequest(arrivalNanos, req.uri(), headers,
+                    req.content().toString(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Answers with the fault instead of the answer; false when there is none to inject here. */
+    private boolean injectFault(FullHttpRequest req, boolean keepAlive, ServerState.Fault fault, boolean stream) {
+        if (fault == ServerState.Fault.ERROR_500) {
+            sendError(req, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "server_error", INJECTED_ERROR);
+            return true;
+        }
+        if (fault == ServerState.Fault.RATE_LIMIT_429) {
+            FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(),
+                    HttpResponseStatus.TOO_MANY_REQUESTS,
+                    errorBody(429, "rate_limit_error", "Mock server injected rate limit"));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes())
+                    .set(HttpHeaderNames.RETRY_AFTER, "1");
+            setConnection(resp, keepAlive);
+            finished(null, keepAlive, ctx.writeAndFlush(resp));
+            return true;
+        }
+        if (fault == ServerState.Fault.MALFORMED) {
+            sendMalformed(req, keepAlive, stream);
+            return true;
+        }
+        return false;
+    }
+
+    /** Starts producing an answer on the TTFT/ITL schedule, with the disconnect or slow-drip fault. */
+    private void answer(FullHttpRequest req, boolean keepAlive, Answer answer, boolean stream,
+            ServerState.Fault fault, long arrivalNanos) {
+        Exchange exchange;
+        if (fault == ServerState.Fault.SLOW_DRIP) {
+            exchange = new SlowDrip(answer, stream, keepAlive, req.protocolVersion());
+        } else if (stream) {
+            // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
+            boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+            exchange = new TokenStream(answer, arrivalNanos + state.stallNanos(), keepAlive && chunked);
+            if (fault == ServerState.Fault.DISCONNECT) {
+                ((TokenStream) exchange).cutAt = Math.max(1, answer.tokens() / 2);
+            }
+        } else {
+            exchange = new DelayedAnswer(answer, arrivalNanos + state.stallNanos(), keepAlive,
+                    req.protocolVersion());
+            if (fault == ServerState.Fault.DISCONNECT) {
+                ((DelayedAnswer) exchange).cut = true;
+            }
+        }
+        active = exchange;
+        exchange.start(req.protocolVersion());
     }
 
     private void fixed(FullHttpRequest req, boolean keepAlive, HttpMethod method, byte[] body) {
@@ -182,13 +290,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         InferenceRequest parsed;
-        if (state.options.recordRequests() > 0) {
-            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT),
-                    h.getValue()));
-            state.record(new ReceivedRequest(arrivalNanos, req.uri(), headers,
-                    req.content().toString(java.nio.charset.StandardCharsets.UTF_8)));
-        }
+        record(req, arrivalNanos);
         try {
             parsed = InferenceRequest.parse(endpoint, req.content());
         } catch (BadRequestException e) {
@@ -196,45 +298,15 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ServerState.Fault fault = state.fault();
-        if (fault == ServerState.Fault.ERROR_500) {
-            sendError(req, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "server_error", INJECTED_ERROR);
+        if (injectFault(req, keepAlive, fault, parsed.stream())) {
             return;
         }
-        if (fault == ServerState.Fault.RATE_LIMIT_429) {
-            FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(),
-                    HttpResponseStatus.TOO_MANY_REQUESTS,
-                    errorBody(429, "rate_limit_error", "Mock server injected rate limit"));
-            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes())
-                    .set(HttpHeaderNames.RETRY_AFTER, "1");
-            setConnection(resp, keepAlive);
-            finished(null, keepAlive, ctx.writeAndFlush(resp));
-            return;
-        }
-        if (fault == ServerState.Fault.MALFORMED) {
-            sendMalformed(req, keepAlive, parsed.stream());
-            return;
-        }
-        Completion completion = Completion.plan(
-                parsed, state.nextId(endpoint), System.currentTimeMillis() / 1000, state.options.seed());
-        Exchange exchange;
-        if (parsed.stream()) {
-            // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
-            boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
-            exchange = new TokenStream(completion, arrivalNanos + state.stallNanos(),
-                    keepAlive && chunked);
-            if (fault == ServerState.Fault.DISCONNECT) {
-                ((TokenStream) exchange).cutAt = Math.max(1, completion.tokens / 2);
-            }
-        } else {
-            exchange = new DelayedAnswer(completion, arrivalNanos + state.stallNanos(), keepAlive,
-                    req.protocolVersion());
-            if (fault == ServerState.Fault.DISCONNECT) {
-                ((DelayedAnswer) exchange).cut = true;
-            }
-        }
-        active = exchange;
-        exchange.start(req.protocolVersion());
+        long created = System.currentTimeMillis() / 1000;
+        Answer answer = endpoint == Endpoint.CHAT && state.options.reasoningTokens() > 0
+                ? ApiAnswer.planChat(parsed, state.nextId(endpoint), created, state.options.seed(),
+                        state.options.reasoningTokens())
+                : Completion.plan(parsed, state.nextId(endpoint), created, state.options.seed());
+        answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
     }
 
     private void methodNotAllowed(FullHttpRequest req, boolean keepAlive, AsciiString allow) {
@@ -362,7 +434,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
      * token back, and only one timer per stream is ever pending.
      */
     private final class TokenStream implements Exchange {
-        private final Completion completion;
+        private final Answer completion;
         private final long arrivalNanos;
         private final boolean keepAlive;
         private final Vocabulary.Sequence words;
@@ -372,7 +444,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         /** Cut the connection once this many tokens are out (a fault); -1 for never. */
         int cutAt = -1;
 
-        TokenStream(Completion completion, long arrivalNanos, boolean keepAlive) {
+        TokenStream(Answer completion, long arrivalNanos, boolean keepAlive) {
             this.completion = completion;
             this.arrivalNanos = arrivalNanos;
             this.keepAlive = keepAlive;
@@ -390,6 +462,13 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             }
             setConnection(resp, keepAlive);
             ctx.write(resp);
+            ByteBuf head = ctx.alloc().buffer(512);
+            completion.appendHead(head);
+            if (head.isReadable()) {
+                ctx.writeAndFlush(new DefaultHttpContent(head));
+            } else {
+                head.release();
+            }
             pump();
         }
 
@@ -406,7 +485,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
                 cancel();
                 return;
             }
-            int total = completion.tokens;
+            int total = completion.tokens();
             long now = System.nanoTime();
             ByteBuf batch = null;
             while (next < total && dueNanos(next) - now <= 0 && (cutAt < 0 || next < cutAt)) {
@@ -473,9 +552,95 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A fault: the status line and headers at once, then the whole answer (the body, or every
+     * event of the stream) one byte per {@link MockServerOptions#slowDripInterval()}.
+     */
+    private final class SlowDrip implements Exchange {
+        private final Answer answer;
+        private final boolean stream;
+        private final boolean keepAlive;
+        private final HttpVersion version;
+        private ByteBuf bytes;
+        private ScheduledFuture<?> timer;
+        private boolean done;
+
+        SlowDrip(Answer answer, boolean stream, boolean keepAlive, HttpVersion version) {
+            this.answer = answer;
+            this.stream = stream;
+            this.keepAlive = keepAlive;
+            this.version = version;
+        }
+
+        @Override
+        public void start(HttpVersion ignored) {
+            if (stream) {
+                bytes = ctx.alloc().buffer();
+                answer.appendHead(bytes);
+                Vocabulary.Sequence words = answer.words();
+                for (int i = 0; i < answer.tokens(); i++) {
+                    answer.appendChunk(bytes, i, words.next());
+                }
+                answer.appendTrailer(bytes);
+            } else {
+                bytes = answer.body(ctx.alloc());
+            }
+            HttpResponse resp = new DefaultHttpResponse(version, HttpResponseStatus.OK);
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, stream ? EVENT_STREAM : APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.readableBytes());
+            setConnection(resp, keepAlive);
+            ctx.writeAndFlush(resp);
+            schedule();
+        }
+
+        private void schedule() {
+            timer = ctx.executor().schedule(this::drip, state.options.slowDripInterval().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+
+        private void drip() {
+            timer = null;
+            if (done) {
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                cancel();
+                return;
+            }
+            ByteBuf one = bytes.readRetainedSlice(1);
+            if (bytes.isReadable()) {
+                ctx.writeAndFlush(new DefaultHttpContent(one));
+                schedule();
+                return;
+            }
+            done = true;
+            bytes.release();
+            bytes = null;
+            finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(one)));
+        }
+
+        @Override
+        public void resume() {
+            // One byte at a time never fills the outbound buffer.
+        }
+
+        @Override
+        public void cancel() {
+            done = true;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            if (bytes != null) {
+                bytes.release();
+                bytes = null;
+            }
+        }
+    }
+
     /** A non-streaming answer, sent whole when its last token would have been produced. */
     private final class DelayedAnswer implements Exchange {
-        private final Completion completion;
+        private final Answer completion;
         private final long arrivalNanos;
         private final boolean keepAlive;
         private final HttpVersion version;
@@ -484,7 +649,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         /** Close instead of answering (a fault). */
         boolean cut;
 
-        DelayedAnswer(Completion completion, long arrivalNanos, boolean keepAlive, HttpVersion version) {
+        DelayedAnswer(Answer completion, long arrivalNanos, boolean keepAlive, HttpVersion version) {
             this.completion = completion;
             this.arrivalNanos = arrivalNanos;
             this.keepAlive = keepAlive;
@@ -493,7 +658,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void start(HttpVersion ignored) {
-            long due = arrivalNanos + state.ttftNanos + (completion.tokens - 1L) * state.itlNanos;
+            long due = arrivalNanos + state.ttftNanos + (completion.tokens() - 1L) * state.itlNanos;
             long delay = due - System.nanoTime();
             if (delay <= 0) {
                 fire();

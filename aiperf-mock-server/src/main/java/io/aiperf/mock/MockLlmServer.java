@@ -18,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -112,8 +113,17 @@ public final class MockLlmServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (state.refuseConnection()) {
+                            // The fault: accepted, then closed before a byte is read.
+                            ch.close();
+                            return;
+                        }
                         connections.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        if (!options.idleTimeout().isZero()) {
+                            p.addLast("idle", new IdleStateHandler(0, 0,
+                                    options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+                        }
                         p.addLast("http-codec", new HttpServerCodec());
                         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
                         p.addLast("mock-llm", new MockHttpHandler(state));

@@ -22,10 +22,22 @@ public final class MockServerMain {
             "  --seed N             random seed (default 0)",
             "  --fast               no delays at all, to measure a client's ceiling",
             "  --io-threads N       I/O threads, 0 = one per processor (default 0)",
+            "  --stall-every N      every Nth request waits --stall-ms longer for its first token",
+            "  --stall-ms MS        length of a stall in milliseconds (default 0)",
+            "  --rate-limit-rate PCT  percent of requests answered 429 with Retry-After",
+            "  --disconnect-rate PCT  percent of requests cut halfway through the answer",
+            "  --malformed-rate PCT   percent of requests answered with malformed bytes",
+            "  --slow-drip-rate PCT   percent of answers trickled one byte per --slow-drip-ms",
+            "  --slow-drip-ms MS      pause between two bytes of a slow-drip answer (default 100)",
+            "  --refuse-rate PCT      percent of connections closed as soon as they are accepted",
+            "  --idle-timeout-ms MS   close keep-alive connections idle this long (default 0 = never)",
+            "  --reasoning-tokens N   generative answers start with N reasoning tokens (default 0)",
             "  -h, --help           show this help");
 
     private static final String VALID_OPTIONS =
-            "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --help";
+            "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
+            + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
+            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --help";
 
     private MockServerMain() {}
 
@@ -84,6 +96,11 @@ public final class MockServerMain {
      */
     static MockServerOptions parse(String[] args) throws UsageException {
         MockServerOptions.Builder b = MockServerOptions.builder();
+        int stallEvery = 0;
+        Duration stall = Duration.ZERO;
+        double[] faults = new double[3];
+        double slowDripRate = 0;
+        Duration slowDripInterval = Duration.ofMillis(100);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg;
@@ -136,10 +153,42 @@ public final class MockServerMain {
                 case "--io-threads":
                     b.ioThreads((int) integer(flag, value, 0, 4096));
                     break;
+                case "--stall-every":
+                    stallEvery = (int) integer(flag, value, 0, Integer.MAX_VALUE);
+                    break;
+                case "--stall-ms":
+                    stall = millis(flag, value);
+                    break;
+                case "--rate-limit-rate":
+                    faults[0] = percent(flag, value);
+                    break;
+                case "--disconnect-rate":
+                    faults[1] = percent(flag, value);
+                    break;
+                case "--malformed-rate":
+                    faults[2] = percent(flag, value);
+                    break;
+                case "--slow-drip-rate":
+                    slowDripRate = percent(flag, value);
+                    break;
+                case "--slow-drip-ms":
+                    slowDripInterval = millis(flag, value);
+                    break;
+                case "--refuse-rate":
+                    b.refuseRate(percent(flag, value));
+                    break;
+                case "--idle-timeout-ms":
+                    b.idleTimeout(millis(flag, value));
+                    break;
+                case "--reasoning-tokens":
+                    b.reasoningTokens((int) integer(flag, value, 0, InferenceRequest.MAX_OUTPUT_TOKENS));
+                    break;
                 default:
                     throw new UsageException("unknown option '" + arg + "'; valid options: " + VALID_OPTIONS);
             }
         }
+        b.stall(stallEvery, stall).faults(faults[0], faults[1], faults[2])
+                .slowDrip(slowDripRate, slowDripInterval);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -156,6 +205,16 @@ public final class MockServerMain {
             case "--error-rate":
             case "--seed":
             case "--io-threads":
+            case "--stall-every":
+            case "--stall-ms":
+            case "--rate-limit-rate":
+            case "--disconnect-rate":
+            case "--malformed-rate":
+            case "--slow-drip-rate":
+            case "--slow-drip-ms":
+            case "--refuse-rate":
+            case "--idle-timeout-ms":
+            case "--reasoning-tokens":
                 return true;
             default:
                 return false;
@@ -186,6 +245,10 @@ public final class MockServerMain {
             // reported below
         }
         throw new UsageException(flag + " was '" + value + "' but it must be " + what);
+    }
+
+    private static double percent(String flag, String value) throws UsageException {
+        return decimal(flag, value, 0, 100, "a percentage from 0 to 100");
     }
 
     private static Duration millis(String flag, String value) throws UsageException {

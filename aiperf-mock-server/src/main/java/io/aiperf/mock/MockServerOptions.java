@@ -38,8 +38,18 @@ public final class MockServerOptions {
     private final double rateLimitRate;
     private final double disconnectRate;
     private final double malformedRate;
+    private final int reasoningTokens;
+    private final double slowDripRate;
+    private final Duration slowDripInterval;
+    private final double refuseRate;
+    private final Duration idleTimeout;
 
     private MockServerOptions(Builder b) {
+        this.reasoningTokens = b.reasoningTokens;
+        this.slowDripRate = b.slowDripRate;
+        this.slowDripInterval = b.slowDripInterval;
+        this.refuseRate = b.refuseRate;
+        this.idleTimeout = b.idleTimeout;
         this.rateLimitRate = b.rateLimitRate;
         this.disconnectRate = b.disconnectRate;
         this.malformedRate = b.malformedRate;
@@ -82,7 +92,58 @@ public final class MockServerOptions {
                 .ioThreads(ioThreads)
                 .stall(stallEvery, stall)
                 .recordRequests(recordRequests)
-                .faults(rateLimitRate, disconnectRate, malformedRate);
+                .faults(rateLimitRate, disconnectRate, malformedRate)
+                .reasoningTokens(reasoningTokens)
+                .slowDrip(slowDripRate, slowDripInterval)
+                .refuseRate(refuseRate)
+                .idleTimeout(idleTimeout);
+    }
+
+    /**
+     * Returns how many reasoning tokens a generative answer starts with (chat
+     * {@code reasoning_content}, Responses reasoning events, Anthropic thinking blocks).
+     *
+     * @return the tokens, 0 for none
+     */
+    public int reasoningTokens() {
+        return reasoningTokens;
+    }
+
+    /**
+     * Returns the percent of inference requests whose answer is trickled one byte at a time.
+     *
+     * @return percent
+     */
+    public double slowDripRate() {
+        return slowDripRate;
+    }
+
+    /**
+     * Returns the pause between two bytes of a slow-drip answer.
+     *
+     * @return the pause
+     */
+    public Duration slowDripInterval() {
+        return slowDripInterval;
+    }
+
+    /**
+     * Returns the percent of accepted connections closed at once, before any byte is read.
+     *
+     * @return percent
+     */
+    public double refuseRate() {
+        return refuseRate;
+    }
+
+    /**
+     * Returns how long a keep-alive connection may sit idle (no request in progress, nothing read
+     * or written) before the server closes it.
+     *
+     * @return the idle time, zero for never
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
     /**
@@ -261,6 +322,11 @@ public final class MockServerOptions {
                 + ", seed=" + seed
                 + ", fast=" + fast
                 + ", ioThreads=" + ioThreads
+                + (reasoningTokens > 0 ? ", reasoningTokens=" + reasoningTokens : "")
+                + (slowDripRate > 0 ? ", slowDripRate=" + slowDripRate + ", slowDripInterval="
+                        + formatDuration(slowDripInterval) : "")
+                + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
+                + (idleTimeout.isZero() ? "" : ", idleTimeout=" + formatDuration(idleTimeout))
                 + '}';
     }
 
@@ -288,8 +354,67 @@ public final class MockServerOptions {
         private double rateLimitRate;
         private double disconnectRate;
         private double malformedRate;
+        private int reasoningTokens;
+        private double slowDripRate;
+        private Duration slowDripInterval = Duration.ofMillis(100);
+        private double refuseRate;
+        private Duration idleTimeout = Duration.ZERO;
 
         private Builder() {}
+
+        /**
+         * Makes generative answers start with this many reasoning tokens, on every route that
+         * has reasoning: chat ({@code reasoning_content}), Responses
+         * ({@code response.reasoning_text.delta}) and Anthropic Messages (thinking blocks). The
+         * reasoning is part of the answer's length, which keeps at least one output token.
+         *
+         * @param tokens reasoning tokens, 0 for none
+         * @return this builder
+         */
+        public Builder reasoningTokens(int tokens) {
+            this.reasoningTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Trickles this share of inference answers one byte per {@code interval} (status line and
+         * headers at once, then the body), so that a client's read or request timeout fires. A
+         * streamed request gets its whole event stream this way. Counted with the other faults'
+         * rates, which together add up to at most 100.
+         *
+         * @param percent share of inference requests, 0 to 100
+         * @param interval pause between two bytes, &gt; 0
+         * @return this builder
+         */
+        public Builder slowDrip(double percent, Duration interval) {
+            this.slowDripRate = percent;
+            this.slowDripInterval = interval;
+            return this;
+        }
+
+        /**
+         * Closes this share of accepted connections at once, before reading a byte, as an
+         * overloaded server or a load balancer without backends does.
+         *
+         * @param percent share of connections, 0 to 100
+         * @return this builder
+         */
+        public Builder refuseRate(double percent) {
+            this.refuseRate = percent;
+            return this;
+        }
+
+        /**
+         * Closes a keep-alive connection once it has been idle this long (no answer in progress,
+         * nothing read or written), as servers and proxies do; a client must not reuse it.
+         *
+         * @param idle the idle time, zero for never
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration idle) {
+            this.idleTimeout = idle;
+            return this;
+        }
 
         /**
          * Injects faults besides {@link #errorRate}: 429 answers with {@code Retry-After: 1},
@@ -445,16 +570,26 @@ public final class MockServerOptions {
                 throw new IllegalArgumentException(
                         "errorRate was '" + errorRate + "' but it must be a percentage between 0 and 100");
             }
-            for (double[] f : new double[][] {{rateLimitRate}, {disconnectRate}, {malformedRate}}) {
+            for (double[] f : new double[][] {{rateLimitRate}, {disconnectRate}, {malformedRate},
+                    {slowDripRate}, {refuseRate}}) {
                 if (!(f[0] >= 0.0 && f[0] <= 100.0)) {
                     throw new IllegalArgumentException("fault rate was '" + f[0]
                             + "' but it must be a percentage between 0 and 100");
                 }
             }
-            if (errorRate + rateLimitRate + disconnectRate + malformedRate > 100.0 + 1e-9) {
-                throw new IllegalArgumentException("error, 429, disconnect and malformed rates add up"
-                        + " to more than 100 percent");
+            if (errorRate + rateLimitRate + disconnectRate + malformedRate + slowDripRate > 100.0 + 1e-9) {
+                throw new IllegalArgumentException("error, 429, disconnect, malformed and slow-drip"
+                        + " rates add up to more than 100 percent");
             }
+            if (reasoningTokens < 0) {
+                throw new IllegalArgumentException(
+                        "reasoningTokens was '" + reasoningTokens + "' but it must be >= 0");
+            }
+            checkDelay("slowDripInterval", slowDripInterval);
+            if (slowDripInterval.isZero()) {
+                throw new IllegalArgumentException("slowDripInterval was '0ms' but it must be > 0");
+            }
+            checkDelay("idleTimeout", idleTimeout);
             if (recordRequests < 0) {
                 throw new IllegalArgumentException(
                         "recordRequests was '" + recordRequests + "' but it must be >= 0");

@@ -28,6 +28,7 @@ final class ServerState {
         this.itlNanos = options.effectiveItl().toNanos();
         this.errorProbability = options.errorRate() / 100.0;
         this.faultSampler = new Random(options.seed() ^ 0xFA17L);
+        this.refuseSampler = new Random(options.seed() ^ 0x2EF05EL);
         this.errorSampler = errorProbability > 0.0 && errorProbability < 1.0
                 ? new Random(options.seed())
                 : null;
@@ -65,7 +66,7 @@ final class ServerState {
     }
 
     /** What to do to one inference request instead of answering it well. */
-    enum Fault { NONE, ERROR_500, RATE_LIMIT_429, DISCONNECT, MALFORMED }
+    enum Fault { NONE, ERROR_500, RATE_LIMIT_429, DISCONNECT, MALFORMED, SLOW_DRIP }
 
     private final Random faultSampler;
 
@@ -74,7 +75,8 @@ final class ServerState {
         double r429 = options.rateLimitRate();
         double cut = options.disconnectRate();
         double bad = options.malformedRate();
-        if (r429 == 0 && cut == 0 && bad == 0) {
+        double drip = options.slowDripRate();
+        if (r429 == 0 && cut == 0 && bad == 0 && drip == 0) {
             return injectError() ? Fault.ERROR_500 : Fault.NONE;
         }
         double u;
@@ -90,8 +92,26 @@ final class ServerState {
             return Fault.DISCONNECT;
         } else if (u < err + r429 + cut + bad) {
             return Fault.MALFORMED;
+        } else if (u < err + r429 + cut + bad + drip) {
+            return Fault.SLOW_DRIP;
         }
         return Fault.NONE;
+    }
+
+    private final Random refuseSampler;
+
+    /** Whether to close a just-accepted connection (a fault); seeded, so runs repeat. */
+    boolean refuseConnection() {
+        double rate = options.refuseRate();
+        if (rate <= 0) {
+            return false;
+        }
+        if (rate >= 100) {
+            return true;
+        }
+        synchronized (refuseSampler) {
+            return refuseSampler.nextDouble() * 100 < rate;
+        }
     }
 
     boolean injectError() {

@@ -1,0 +1,32 @@
+package io.aiperf.mock;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * A planned answer in some API's wire format, produced token by token on the TTFT/ITL schedule:
+ * streamed as events, or sent whole once its last token would have been generated.
+ */
+interface Answer {
+
+    /** Tokens in the answer: streamed events carrying text, and the schedule's length. */
+    int tokens();
+
+    /** A fresh word sequence; each caller walks the same words in the same order. */
+    Vocabulary.Sequence words();
+
+    /** Upper bound of one streamed token's bytes, for sizing buffers. */
+    int maxChunkBytes();
+
+    /** Appends the events a stream opens with, before any token (none by default). */
+    default void appendHead(ByteBuf out) {}
+
+    /** Appends the event(s) carrying token {@code i}, whose word is {@code word}. */
+    void appendChunk(ByteBuf out, int i, int word);
+
+    /** Appends the events a stream closes with (usage, end markers). */
+    void appendTrailer(ByteBuf out);
+
+    /** Builds the whole non-streaming body. */
+    ByteBuf body(ByteBufAllocator alloc);
+}
