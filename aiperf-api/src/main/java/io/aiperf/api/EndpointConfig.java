@@ -36,6 +36,7 @@ public final class EndpointConfig {
   private final Map<String, Object> extraInputs;
   private final boolean useLegacyMaxTokens;
   private final Duration requestTimeout;
+  private final boolean useServerTokenCount;
 
   private EndpointConfig(
       String type,
@@ -47,7 +48,8 @@ public final class EndpointConfig {
       String apiKey,
       Map<String, Object> extraInputs,
       boolean useLegacyMaxTokens,
-      Duration requestTimeout) {
+      Duration requestTimeout,
+      boolean useServerTokenCount) {
     this.type = type;
     this.url = url;
     this.model = model;
@@ -58,6 +60,7 @@ public final class EndpointConfig {
     this.extraInputs = extraInputs;
     this.useLegacyMaxTokens = useLegacyMaxTokens;
     this.requestTimeout = requestTimeout;
+    this.useServerTokenCount = useServerTokenCount;
   }
 
   /**
@@ -79,7 +82,7 @@ public final class EndpointConfig {
         null,
         Map.of(),
         false,
-        DEFAULT_REQUEST_TIMEOUT);
+        DEFAULT_REQUEST_TIMEOUT, false);
   }
 
   /**
@@ -90,7 +93,8 @@ public final class EndpointConfig {
    */
   public EndpointConfig model(String model) {
     return new EndpointConfig(type, url, Objects.requireNonNull(model, "model"), streaming,
-        customPath, headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout);
+        customPath, headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
+        useServerTokenCount);
   }
 
   /**
@@ -101,7 +105,7 @@ public final class EndpointConfig {
    */
   public EndpointConfig streaming(boolean streaming) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, requestTimeout);
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount);
   }
 
   /**
@@ -113,7 +117,7 @@ public final class EndpointConfig {
    */
   public EndpointConfig path(String path) {
     return new EndpointConfig(type, url, model, streaming, Objects.requireNonNull(path, "path"),
-        headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout);
+        headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount);
   }
 
   /**
@@ -127,7 +131,8 @@ public final class EndpointConfig {
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
     return new EndpointConfig(type, url, model, streaming, customPath,
-        Collections.unmodifiableMap(copy), apiKey, extraInputs, useLegacyMaxTokens, requestTimeout);
+        Collections.unmodifiableMap(copy), apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
+        useServerTokenCount);
   }
 
   /**
@@ -139,7 +144,8 @@ public final class EndpointConfig {
    */
   public EndpointConfig apiKey(String apiKey) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers,
-        Objects.requireNonNull(apiKey, "apiKey"), extraInputs, useLegacyMaxTokens, requestTimeout);
+        Objects.requireNonNull(apiKey, "apiKey"), extraInputs, useLegacyMaxTokens, requestTimeout,
+        useServerTokenCount);
   }
 
   /**
@@ -155,7 +161,7 @@ public final class EndpointConfig {
     copy.put(Objects.requireNonNull(name, "extra input name"),
         Objects.requireNonNull(value, "extra input value"));
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout);
+        Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout, useServerTokenCount);
   }
 
   /**
@@ -167,7 +173,7 @@ public final class EndpointConfig {
    */
   public EndpointConfig useLegacyMaxTokens(boolean legacy) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, legacy, requestTimeout);
+        extraInputs, legacy, requestTimeout, useServerTokenCount);
   }
 
   /**
@@ -179,7 +185,33 @@ public final class EndpointConfig {
    */
   public EndpointConfig requestTimeout(Duration timeout) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, Objects.requireNonNull(timeout, "requestTimeout"));
+        extraInputs, useLegacyMaxTokens, Objects.requireNonNull(timeout, "requestTimeout"),
+        useServerTokenCount);
+  }
+
+  /**
+   * Returns a copy that takes input and output token counts from the server's {@code usage}
+   * (the last value each field had in the response), as AIPerf's {@code --use-server-token-count},
+   * instead of counting with the client tokenizer. Responses without usage are still counted by
+   * the client.
+   *
+   * @param use whether to trust the server's counts
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public EndpointConfig useServerTokenCount(boolean use) {
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        extraInputs, useLegacyMaxTokens, requestTimeout, use);
+  }
+
+  /**
+   * Returns whether token counts come from the server's {@code usage}.
+   *
+   * @return true for server counts
+   * @since 0.1.0
+   */
+  public boolean useServerTokenCount() {
+    return useServerTokenCount;
   }
 
   /**
@@ -279,6 +311,7 @@ public final class EndpointConfig {
         + ", streaming=" + streaming + ", path=" + customPath + ", headers=" + headers.keySet()
         + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", extraInputs="
         + extraInputs.keySet() + ", useLegacyMaxTokens=" + useLegacyMaxTokens
-        + ", requestTimeout=" + requestTimeout + "}";
+        + ", requestTimeout=" + requestTimeout + ", useServerTokenCount=" + useServerTokenCount
+        + "}";
   }
 }

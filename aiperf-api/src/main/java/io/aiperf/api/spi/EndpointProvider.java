@@ -17,6 +17,33 @@ public interface EndpointProvider extends Plugin {
   String defaultPath();
 
   /**
+   * Returns the request path used unless the user sets one, for a streaming or a whole response.
+   * Most APIs use one path for both; Hugging Face TGI streams from {@code /generate_stream}.
+   *
+   * @param streaming whether the run streams
+   * @return the path; {@link #defaultPath()} unless overridden
+   * @since 0.1.0
+   */
+  default String defaultPath(boolean streaming) {
+    return defaultPath();
+  }
+
+  /**
+   * Returns the headers this format sends with every request besides the user's own, secrets
+   * included: by default {@code Authorization: Bearer <key>} when an API key is set. A format
+   * that authenticates differently (Anthropic's {@code x-api-key}) or needs a version header
+   * overrides this. The engine redacts header values in everything it writes; never log them.
+   *
+   * @param config the endpoint configuration (its API key and the user's headers)
+   * @return the headers, in sending order; empty for none
+   * @since 0.1.0
+   */
+  default java.util.Map<String, String> headers(EndpointConfig config) {
+    return config.apiKey().map(k -> java.util.Map.of("Authorization", "Bearer " + k))
+        .orElse(java.util.Map.of());
+  }
+
+  /**
    * Returns whether this API can stream its responses.
    *
    * @return true if {@code streaming(true)} is honoured

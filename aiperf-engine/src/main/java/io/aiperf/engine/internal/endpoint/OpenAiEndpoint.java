@@ -133,7 +133,7 @@ abstract class OpenAiEndpoint implements Endpoint {
         u.path("total_tokens").asLong(-1), reasoning);
   }
 
-  private static boolean isDone(byte[] data, int offset, int length) {
+  static boolean isDone(byte[] data, int offset, int length) {
     int start = offset;
     int end = offset + length;
     while (start < end && Character.isWhitespace(data[start])) {

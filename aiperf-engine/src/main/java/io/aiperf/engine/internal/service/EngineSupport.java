@@ -47,7 +47,8 @@ public final class EngineSupport {
    * @return the path
    */
   public static String path(BenchmarkConfig config) {
-    return config.endpoint().path().orElseGet(() -> endpointProvider(config).defaultPath());
+    return config.endpoint().path()
+        .orElseGet(() -> endpointProvider(config).defaultPath(streaming(config)));
   }
 
   /**
@@ -120,14 +121,15 @@ public final class EngineSupport {
   }
 
   /**
-   * The headers sent with every request: the user's, then authorization.
+   * The headers sent with every request: the user's, then the endpoint format's (authorization
+   * from the API key, e.g. {@code Authorization: Bearer} or Anthropic's {@code x-api-key}).
    *
    * @param endpoint the endpoint
    * @return the headers, secrets included
    */
   public static Map<String, String> headers(EndpointConfig endpoint) {
     Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
-    endpoint.apiKey().ifPresent(k -> headers.put("Authorization", "Bearer " + k));
+    headers.putAll(Plugins.select(EndpointProvider.class, endpoint.type()).headers(endpoint));
     return headers;
   }
 }

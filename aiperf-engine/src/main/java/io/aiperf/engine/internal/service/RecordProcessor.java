@@ -41,6 +41,7 @@ final class RecordProcessor extends AbstractService {
   private ExecutorService executor;
   private EndpointProvider.Endpoint endpoint;
   private boolean producesTokens;
+  private boolean serverTokenCount;
   private boolean openLoop;
   private Tokenizer tokenizer;
   private List<RecordMetric> metrics;
@@ -56,6 +57,7 @@ final class RecordProcessor extends AbstractService {
     EndpointProvider provider = EngineSupport.endpointProvider(config);
     endpoint = provider.create(config.endpoint());
     producesTokens = provider.producesTokens();
+    serverTokenCount = config.endpoint().useServerTokenCount();
     openLoop = EngineSupport.openLoop(config);
     tokenizer = EngineSupport.tokenizer(config);
     metrics = new ArrayList<>();
@@ -102,11 +104,14 @@ final class RecordProcessor extends AbstractService {
       return error(raw, start, raw.status(), "ResponseParseError", e.getMessage());
     }
     if (parsed.times.length == 0) {
+      // The body says what came instead; a stream's events are in the raw export.
+      byte[] body = raw.messageData() == null ? raw.body() : null;
       return error(raw, start, raw.status(), "InvalidInferenceResultError",
-          "The response carried no generated content");
+          "The response carried no generated content" + (body == null || body.length == 0 ? ""
+              : "; body starts with: " + preview(body)));
     }
     View view = new View(raw, parsed, tokenizer, raw.inputTokens() >= 0 ? raw.inputTokens()
-        : tokenizer.count(raw.inputText() == null ? "" : raw.inputText()));
+        : tokenizer.count(raw.inputText() == null ? "" : raw.inputText()), serverTokenCount);
     if (view.lastContent() < start) {
       return error(raw, start, raw.status(), "InvalidInferenceResultError",
           "The response timestamps are inconsistent (end before start)");
@@ -131,7 +136,7 @@ final class RecordProcessor extends AbstractService {
   }
 
   private Parsed parseStream(RawRecord raw) {
-    Parsed p = new Parsed(raw.messageCount());
+    Parsed p = new Parsed(raw.messageCount(), producesTokens);
     for (int i = 0; i < raw.messageCount(); i++) {
       if ("error".equals(raw.messageEvents()[i])) {
         String comment = raw.messageComments()[i];
@@ -155,7 +160,7 @@ final class RecordProcessor extends AbstractService {
   }
 
   private Parsed parseBody(RawRecord raw) {
-    Parsed p = new Parsed(1);
+    Parsed p = new Parsed(1, producesTokens);
     byte[] body = raw.body();
     if (body != null && body.length > 0) {
       p.accept(endpoint.parse(body, 0, body.length), raw.messageNanos()[0]);
@@ -173,6 +178,12 @@ final class RecordProcessor extends AbstractService {
     }
     String reason = HttpResponseStatus.valueOf(raw.status()).reasonPhrase();
     return error(raw, start, raw.status(), reason, text.isEmpty() ? "HTTP " + raw.status() : text);
+  }
+
+  private static String preview(byte[] body) {
+    String text = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY * 4),
+        StandardCharsets.UTF_8).strip();
+    return text.length() > MAX_ERROR_BODY ? text.substring(0, MAX_ERROR_BODY) + "…" : text;
   }
 
   private RecordMeta meta(RawRecord raw) {
@@ -232,15 +243,19 @@ final class RecordProcessor extends AbstractService {
           now.reasoningTokens() >= 0 ? now.reasoningTokens() : old.reasoningTokens());
     }
 
-    Parsed(int capacity) {
+    /** Embeddings and rankings carry no text: any response of the format is the answer. */
+    private final boolean needsText;
+
+    Parsed(int capacity, boolean needsText) {
       times = new long[Math.max(1, capacity)];
+      this.needsText = needsText;
     }
 
     void accept(ParsedResponse r, long nanos) {
       if (r != null && r.usage() != null) {
         usage = merge(usage, r.usage());
       }
-      if (r == null || !r.hasData()) {
+      if (r == null || (needsText && !r.hasData())) {
         return; // [DONE], usage-only chunks and empty deltas never count for timing
       }
       if (r.content() != null && !r.content().isEmpty()) {
@@ -269,14 +284,22 @@ final class RecordProcessor extends AbstractService {
 
     private final int inputTokens;
 
-    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer, int inputTokens) {
+    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer, int inputTokens,
+        boolean serverTokenCount) {
       this.raw = raw;
-      this.inputTokens = inputTokens;
       this.parsed = parsed;
-      this.outputTokens = parsed.content.length() == 0 ? 0
-          : tokenizer.count(parsed.content.toString());
-      this.reasoningTokens = parsed.reasoning.length() == 0 ? 0
+      Usage u = serverTokenCount ? parsed.usage : null;
+      // --use-server-token-count: AIPerf's rule, output = completion − reasoning (at least 0);
+      // a field the server left out is still counted by the client.
+      this.inputTokens = u != null && u.promptTokens() >= 0 ? (int) u.promptTokens()
+          : inputTokens;
+      int clientReasoning = parsed.reasoning.length() == 0 ? 0
           : tokenizer.count(parsed.reasoning.toString());
+      this.reasoningTokens = u != null && u.reasoningTokens() >= 0 ? (int) u.reasoningTokens()
+          : clientReasoning;
+      this.outputTokens = u != null && u.completionTokens() >= 0
+          ? (int) Math.max(0, u.completionTokens() - Math.max(0, u.reasoningTokens()))
+          : parsed.content.length() == 0 ? 0 : tokenizer.count(parsed.content.toString());
     }
 
     long lastContent() {

@@ -80,9 +80,13 @@ final class RecordsManager extends AbstractService {
   void onInitialize() throws java.io.IOException {
     List<MetricInfo> infos = new ArrayList<>();
     derived = new ArrayList<>();
+    // Embeddings and rankings have no output tokens: a token throughput of 0 would be a lie.
+    boolean tokens = EngineSupport.endpointProvider(config).producesTokens();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
       p.recordMetrics().forEach(m -> infos.add(m.info()));
-      derived.addAll(p.derivedMetrics());
+      p.derivedMetrics().stream()
+          .filter(d -> tokens || !d.info().has(io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY))
+          .forEach(derived::add);
     }
     aggregator = new MetricsAggregator(infos);
     Map<String, MetricInfo> byTag = new java.util.HashMap<>();

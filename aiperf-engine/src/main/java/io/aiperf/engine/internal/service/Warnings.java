@@ -56,6 +56,20 @@ final class Warnings {
           + " differ from the client tokenizer's by more than 10 %%: pass the model's tokenizer"
           + " (--tokenizer) so ISL, OSL and throughput match the server.", discrepancy.avg()));
     }
+    if (config.endpoint().streaming()
+        && !EngineSupport.endpointProvider(config).supportsStreaming()) {
+      warnings.add("--streaming was ignored: the '" + config.endpoint().type()
+          + "' endpoint cannot stream, so its requests were sent without it.");
+    }
+    if (config.endpoint().useServerTokenCount()) {
+      MetricResult usage = find(metrics, "usage_completion_tokens");
+      MetricResult osl = find(metrics, "output_sequence_length");
+      if (osl != null && (usage == null || usage.count() < osl.count())) {
+        warnings.add(String.format(Locale.ROOT, "--use-server-token-count was set but %d of %d"
+            + " responses carried no usage; their tokens were counted by the client tokenizer.",
+            osl.count() - (usage == null ? 0 : usage.count()), osl.count()));
+      }
+    }
     if (config.prefillConcurrency().isPresent()) {
       warnings.add("Prefill concurrency closes the loop on the first token: requests wait for"
           + " earlier ones, so latencies suffer coordinated omission.");

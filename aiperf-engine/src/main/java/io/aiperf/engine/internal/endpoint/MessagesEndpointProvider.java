@@ -1,0 +1,160 @@
+package io.aiperf.engine.internal.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.spi.ChatMessage;
+import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.ParsedResponse;
+import io.aiperf.api.spi.ResponseErrorException;
+import io.aiperf.api.spi.Turn;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Anthropic Messages API: authenticated by {@code x-api-key} with an
+ * {@code anthropic-version}; streamed as {@code message_start}, {@code content_block_delta}
+ * ({@code text_delta}, {@code thinking_delta}), {@code message_delta} (usage) and
+ * {@code message_stop}, or whole as a {@code content} block list.
+ */
+public final class MessagesEndpointProvider implements EndpointProvider {
+  /** The API version sent unless the user sends their own header. */
+  static final String ANTHROPIC_VERSION = "2023-06-01";
+
+  /** The API requires max_tokens; AIPerf sends this when a turn asks for no length. */
+  static final int DEFAULT_MAX_TOKENS = 16_384;
+
+  @Override
+  public String name() {
+    return "messages";
+  }
+
+  @Override
+  public String description() {
+    return "Anthropic Messages API (/v1/messages), x-api-key auth, streaming and not";
+  }
+
+  @Override
+  public String defaultPath() {
+    return "/v1/messages";
+  }
+
+  @Override
+  public boolean supportsStreaming() {
+    return true;
+  }
+
+  @Override
+  public Map<String, String> headers(EndpointConfig config) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    config.apiKey().ifPresent(k -> headers.put("x-api-key", k));
+    boolean userVersion = config.headers().keySet().stream()
+        .anyMatch(h -> h.toLowerCase(Locale.ROOT).equals("anthropic-version"));
+    if (!userVersion) {
+      headers.put("anthropic-version", ANTHROPIC_VERSION);
+    }
+    return headers;
+  }
+
+  @Override
+  public Endpoint create(EndpointConfig config) {
+    return new Messages(config);
+  }
+
+  private static final class Messages implements Endpoint {
+    private final EndpointConfig config;
+
+    Messages(EndpointConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public byte[] formatRequest(Turn turn, boolean streaming) {
+      return formatRequest(List.of(), turn, streaming);
+    }
+
+    @Override
+    public byte[] formatRequest(List<ChatMessage> history, Turn turn, boolean streaming) {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      ArrayNode messages = body.putArray("messages");
+      for (ChatMessage m : history) {
+        messages.addObject().put("role", m.role()).put("content", m.content());
+      }
+      ObjectNode user = messages.addObject().put("role", "user");
+      if (turn.texts().size() == 1) {
+        user.put("content", turn.texts().get(0));
+      } else {
+        ArrayNode parts = user.putArray("content");
+        turn.texts().forEach(t -> parts.addObject().put("type", "text").put("text", t));
+      }
+      body.put("model", config.model().orElseThrow());
+      body.put("max_tokens", turn.maxTokens() > 0 ? turn.maxTokens() : DEFAULT_MAX_TOKENS);
+      body.put("stream", streaming);
+      Bodies.putExtras(body, config, Set.of());
+      return Bodies.write(body);
+    }
+
+    @Override
+    public ParsedResponse parse(byte[] data, int offset, int length) {
+      if (length == 0) {
+        return null;
+      }
+      JsonNode root = Bodies.read(data, offset, length);
+      if (!root.isObject()) {
+        throw Bodies.unexpected("a message object or a message stream event", data, offset,
+            length);
+      }
+      String type = root.path("type").asText("");
+      switch (type) {
+        case "message":
+          return whole(root);
+        case "content_block_delta": {
+          JsonNode delta = root.path("delta");
+          String kind = delta.path("type").asText("");
+          if (kind.equals("text_delta")) {
+            return new ParsedResponse(Bodies.text(delta.get("text")), null, null);
+          }
+          if (kind.equals("thinking_delta")) {
+            return new ParsedResponse(null, Bodies.text(delta.get("thinking")), null);
+          }
+          return null; // signature and tool-input deltas carry no text
+        }
+        case "message_start":
+          return new ParsedResponse(null, null,
+              Bodies.usage(root.path("message").get("usage")));
+        case "message_delta":
+          return new ParsedResponse(null, null, Bodies.usage(root.get("usage")));
+        case "error": {
+          JsonNode error = root.path("error");
+          throw new ResponseErrorException(error.path("type").asText("ResponseError"),
+              "Server sent an error: " + error.path("message").asText(error.toString()));
+        }
+        case "":
+          Bodies.throwIfError(root);
+          throw Bodies.unexpected("{\"type\": \"message\", \"content\": [...]}", data, offset,
+              length);
+        default:
+          return null; // ping, content_block_start/stop, message_stop
+      }
+    }
+
+    private static ParsedResponse whole(JsonNode root) {
+      StringBuilder text = new StringBuilder();
+      StringBuilder thinking = new StringBuilder();
+      for (JsonNode block : root.path("content")) {
+        String kind = block.path("type").asText("");
+        if (kind.equals("text")) {
+          text.append(block.path("text").asText(""));
+        } else if (kind.equals("thinking")) {
+          thinking.append(block.path("thinking").asText(""));
+        }
+      }
+      return new ParsedResponse(text.length() > 0 ? text.toString() : null,
+          thinking.length() > 0 ? thinking.toString() : null, Bodies.usage(root.get("usage")));
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.aiperf.engine.internal.endpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.spi.ChatMessage;
+import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.ParsedResponse;
+import io.aiperf.api.spi.ResponseErrorException;
+import io.aiperf.api.spi.Turn;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The OpenAI Responses API: {@code input} message items in; streamed as typed events
+ * ({@code response.output_text.delta}, {@code response.reasoning_text.delta}, usage on
+ * {@code response.completed}), or whole as an {@code output} list.
+ */
+public final class ResponsesEndpointProvider implements EndpointProvider {
+  @Override
+  public String name() {
+    return "responses";
+  }
+
+  @Override
+  public String description() {
+    return "OpenAI Responses API (/v1/responses), streaming events and whole responses";
+  }
+
+  @Override
+  public String defaultPath() {
+    return "/v1/responses";
+  }
+
+  @Override
+  public boolean supportsStreaming() {
+    return true;
+  }
+
+  @Override
+  public Endpoint create(EndpointConfig config) {
+    return new Responses(config);
+  }
+
+  private static final class Responses implements Endpoint {
+    private final EndpointConfig config;
+
+    Responses(EndpointConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public byte[] formatRequest(Turn turn, boolean streaming) {
+      return formatRequest(List.of(), turn, streaming);
+    }
+
+    @Override
+    public byte[] formatRequest(List<ChatMessage> history, Turn turn, boolean streaming) {
+      ObjectNode body = Json.MAPPER.createObjectNode();
+      body.put("model", config.model().orElseThrow());
+      ArrayNode input = body.putArray("input");
+      for (ChatMessage m : history) {
+        boolean assistant = m.role().equals("assistant");
+        message(input, m.role()).addObject()
+            .put("type", assistant ? "output_text" : "input_text").put("text", m.content());
+      }
+      ArrayNode parts = message(input, "user");
+      for (String t : turn.texts()) {
+        parts.addObject().put("type", "input_text").put("text", t);
+      }
+      body.put("stream", streaming);
+      if (turn.maxTokens() > 0) {
+        body.put("max_output_tokens", turn.maxTokens());
+      }
+      Bodies.putExtras(body, config, Set.of());
+      return Bodies.write(body);
+    }
+
+    private static ArrayNode message(ArrayNode input, String role) {
+      return input.addObject().put("type", "message").put("role", role).putArray("content");
+    }
+
+    @Override
+    public ParsedResponse parse(byte[] data, int offset, int length) {
+      if (length == 0) {
+        return null;
+      }
+      JsonNode root = Bodies.read(data, offset, length);
+      if (!root.isObject()) {
+        throw Bodies.unexpected("a response object or a response.* event", data, offset, length);
+      }
+      String type = root.path("type").asText("");
+      if (type.isEmpty()) {
+        Bodies.throwIfError(root);
+        if (!root.path("output").isArray()) {
+          throw Bodies.unexpected("{\"object\": \"response\", \"output\": [...]}", data, offset,
+              length);
+        }
+        return whole(root);
+      }
+      switch (type) {
+        case "response.output_text.delta":
+          return new ParsedResponse(Bodies.text(root.get("delta")), null, null);
+        case "response.reasoning_text.delta":
+        case "response.reasoning_summary_text.delta":
+          return new ParsedResponse(null, Bodies.text(root.get("delta")), null);
+        case "response.completed":
+        case "response.incomplete":
+          return new ParsedResponse(null, null,
+              Bodies.usage(root.path("response").get("usage")));
+        case "response.failed":
+          JsonNode error = root.path("response").path("error");
+          throw new ResponseErrorException(error.path("code").asText("ResponseFailed"),
+              "Server sent an error: " + error.path("message").asText(error.toString()));
+        case "error":
+          throw new ResponseErrorException(root.path("code").asText("ResponseError"),
+              "Server sent an error: " + root.path("message").asText(root.toString()));
+        default:
+          // response.created, *.done (which repeat the deltas), item and part envelopes.
+          return null;
+      }
+    }
+
+    private static ParsedResponse whole(JsonNode root) {
+      StringBuilder content = new StringBuilder();
+      StringBuilder reasoning = new StringBuilder();
+      for (JsonNode item : root.get("output")) {
+        String itemType = item.path("type").asText("");
+        if (itemType.equals("message")) {
+          for (JsonNode part : item.path("content")) {
+            if (part.path("type").asText("").equals("output_text")) {
+              content.append(part.path("text").asText(""));
+            }
+          }
+        } else if (itemType.equals("reasoning")) {
+          for (JsonNode part : item.path("content")) {
+            reasoning.append(part.path("text").asText(""));
+          }
+          if (reasoning.length() == 0) {
+            for (JsonNode part : item.path("summary")) {
+              reasoning.append(part.path("text").asText(""));
+            }
+          }
+        }
+      }
+      return new ParsedResponse(content.length() > 0 ? content.toString() : null,
+          reasoning.length() > 0 ? reasoning.toString() : null, Bodies.usage(root.get("usage")));
+    }
+  }
+}
