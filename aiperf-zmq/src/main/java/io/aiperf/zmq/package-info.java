@@ -1,0 +1,7 @@
+/**
+ * A {@link io.aiperf.api.spi.MessageBus} over ZeroMQ, so the services of one run can be spread over
+ * processes and hosts. Choose it with {@code Benchmark.builder().messageBus("zmq")} or the system
+ * property {@code aiperf.messageBus=zmq}; {@link io.aiperf.zmq.ZmqBus} makes hub and client buses
+ * directly.
+ */
+package io.aiperf.zmq;
