@@ -73,6 +73,11 @@ public final class Benchmark {
    *
    * @since 0.1.0
    */
+  /** IPv4 dotted quads, or IPv6 literals (hex groups and colons, optionally with a dotted tail). */
+  private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile(
+      "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)"
+          + "|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+
   public static final class Builder {
     EndpointConfig endpoint;
     DatasetConfig dataset = Datasets.synthetic();
@@ -112,6 +117,7 @@ public final class Benchmark {
     String messageBus;
     BenchmarkListener listener = BenchmarkListener.NONE;
     Duration startupTimeout = Duration.ofSeconds(60);
+    List<String> sourceAddresses = List.of();
     List<String> commandLine = List.of();
     PrintWriter console;
 
@@ -158,6 +164,7 @@ public final class Benchmark {
       messageBus = c.messageBus().orElse(null);
       listener = c.listener();
       startupTimeout = c.startupTimeout();
+      sourceAddresses = c.sourceAddresses();
       commandLine = c.commandLine();
       console = c.console().orElse(null);
     }
@@ -595,6 +602,22 @@ public final class Benchmark {
     }
 
     /**
+     * Local IP addresses that connections are opened from, in turn. Each source address has its
+     * own range of ephemeral ports towards the server (about 28,000 on Linux by default), so tens
+     * of thousands of concurrent connections to one server need several. Against a loopback
+     * server aiperf spreads over 127.0.0.1, 127.0.0.2, ... by itself when the concurrency needs
+     * it; set this for a remote server, with addresses of this machine's network interfaces.
+     *
+     * @param addresses IP literals such as {@code "10.0.0.5"} (no host names); none for the
+     *     system's choice
+     * @return this builder
+     */
+    public Builder sourceAddresses(List<String> addresses) {
+      this.sourceAddresses = List.copyOf(Objects.requireNonNull(addresses, "sourceAddresses"));
+      return this;
+    }
+
+    /**
      * Sends the console exporter's table here instead of standard output.
      *
      * @param console where the table goes
@@ -654,6 +677,12 @@ public final class Benchmark {
         problems.add(fmt("recordProcessors was '%d' but it must be at least 1", recordProcessors));
       }
       validateLoad(problems);
+      for (String a : sourceAddresses) {
+        if (!IP_LITERAL.matcher(a).matches()) {
+          problems.add("sourceAddress was '" + a + "' but it must be an IP address of this"
+              + " machine such as 127.0.0.2 or 10.0.0.5 (host names are not resolved)");
+        }
+      }
       if (startupTimeout.isNegative() || startupTimeout.isZero()) {
         problems.add("startupTimeout was '" + startupTimeout + "' but it must be positive");
       }

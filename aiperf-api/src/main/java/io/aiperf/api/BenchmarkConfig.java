@@ -55,6 +55,7 @@ public final class BenchmarkConfig {
   private final String messageBus;
   private final BenchmarkListener listener;
   private final Duration startupTimeout;
+  private final List<String> sourceAddresses;
   private final List<String> commandLine;
   private final PrintWriter console;
 
@@ -109,6 +110,7 @@ public final class BenchmarkConfig {
     this.messageBus = b.messageBus;
     this.listener = b.listener;
     this.startupTimeout = b.startupTimeout;
+    this.sourceAddresses = b.sourceAddresses;
     this.commandLine = b.commandLine;
     this.console = b.console;
   }
@@ -536,6 +538,16 @@ public final class BenchmarkConfig {
    */
   public Duration startupTimeout() {
     return startupTimeout;
+  }
+
+  /**
+   * Returns the local addresses connections are opened from, in turn.
+   *
+   * @return IP literals; empty for the system's choice (spread over loopback addresses by itself
+   *     against a loopback server when the concurrency needs it)
+   */
+  public List<String> sourceAddresses() {
+    return sourceAddresses;
   }
 
   /**

@@ -250,6 +250,12 @@ final class ProfileCommand implements Callable<Integer> {
           + " (default 60).")
   Double startupTimeout;
 
+  @Option(names = "--source-address", split = ",",
+      description = "Local IP address(es) to connect from, in turn (repeatable or comma-separated):"
+          + " each has its own ~28k ephemeral ports. Against a loopback server aiperf spreads over"
+          + " 127.0.0.x by itself above 20,000 connections.")
+  List<String> sourceAddresses = new ArrayList<>();
+
   @Option(names = "--workers-max", description = "Workers (event loops); default CPU count, capped by concurrency.")
   Integer workers;
 
@@ -506,6 +512,9 @@ final class ProfileCommand implements Callable<Integer> {
     seconds("--benchmark-duration", benchmarkDuration, problems, b::benchmarkDuration);
     seconds("--benchmark-grace-period", gracePeriod, problems, b::gracePeriod);
     seconds("--startup-timeout", startupTimeout, problems, b::startupTimeout);
+    if (!sourceAddresses.isEmpty()) {
+      b.sourceAddresses(sourceAddresses);
+    }
     if (warmupRequestCount != null) {
       b.warmupRequestCount(warmupRequestCount);
     }

@@ -37,13 +37,31 @@ public interface TransportProvider extends Plugin {
    * @param connectTimeout bound on opening one connection
    * @param maxConnections connections this transport may hold open; requests beyond wait for one
    *     (and that wait is reported as connection time)
+   * @param sourceAddresses local addresses to open connections from, in turn; empty for the
+   *     system's choice
    * @since 0.1.0
    */
   record Options(URI baseUri, Map<String, String> headers, int ioThreads,
-      Duration connectTimeout, int maxConnections) {
-    /** Copies the headers. */
+      Duration connectTimeout, int maxConnections, java.util.List<java.net.InetAddress>
+          sourceAddresses) {
+    /** Copies the headers and addresses. */
     public Options {
       headers = Map.copyOf(headers);
+      sourceAddresses = java.util.List.copyOf(sourceAddresses);
+    }
+
+    /**
+     * Options that leave the source address to the system.
+     *
+     * @param baseUri the server's base URL
+     * @param headers headers sent with every request
+     * @param ioThreads threads for network I/O
+     * @param connectTimeout bound on opening one connection
+     * @param maxConnections connections this transport may hold open
+     */
+    public Options(URI baseUri, Map<String, String> headers, int ioThreads,
+        Duration connectTimeout, int maxConnections) {
+      this(baseUri, headers, ioThreads, connectTimeout, maxConnections, java.util.List.of());
     }
   }
 

@@ -163,6 +163,7 @@ public final class SystemController implements BenchmarkRun {
         return null;
       });
       step("loading the tokenizer", stepTimeout, () -> EngineSupport.tokenizer(config));
+      checkClientLimits();
       MessageBusProvider busProvider = chooseBus();
       bus = busProvider.create(CHANNEL_CAPACITY);
       log.info("Message bus '{}'; {} workers, {} record processors", busProvider.name(),
@@ -319,6 +320,23 @@ public final class SystemController implements BenchmarkRun {
       }
       throw new AiperfException("Start-up step '" + name + "' failed: "
           + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
+    }
+  }
+
+  private void checkClientLimits() {
+    int connections = ClientLimits.expectedConnections(config, Worker.MAX_CONNECTIONS_UNBOUNDED);
+    var sources = ClientLimits.sourceAddresses(config, EngineSupport.baseUri(config.endpoint()),
+        connections);
+    if (sources.size() > 1) {
+      log.info("Spreading up to {} connections over {} source addresses ({} ... {})",
+          connections, sources.size(), sources.get(0).getHostAddress(),
+          sources.get(sources.size() - 1).getHostAddress());
+    }
+    List<String> problems = ClientLimits.problems(connections, sources.size(),
+        ClientLimits.maxDescriptors(), ClientLimits.portRange());
+    if (!problems.isEmpty()) {
+      throw new BenchmarkFailedException("This machine cannot hold the run's connections: "
+          + String.join(" Also: ", problems), null, null);
     }
   }
 

@@ -39,7 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Worker extends AbstractService {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final long[] EMPTY_NANOS = new long[0];
-  private static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
+  static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
   private volatile List<PreparedConversation> dataset;
   private final Map<Long, SessionState> sessions = new java.util.concurrent.ConcurrentHashMap<>();
   private EndpointProvider.Endpoint endpoint;
@@ -71,7 +71,8 @@ final class Worker extends AbstractService {
     headers.put("Accept", streaming ? "text/event-stream" : "application/json");
     headers.putAll(EngineSupport.headers(config.endpoint()));
     transport = provider.open(new TransportProvider.Options(base, headers, 1, CONNECT_TIMEOUT,
-        connectionShare()));
+        connectionShare(), ClientLimits.sourceAddresses(config, base,
+            ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED))));
     timeout = config.endpoint().requestTimeout();
     track(bus.subscribe(DatasetReady.class, d -> dataset = d.conversations()));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));

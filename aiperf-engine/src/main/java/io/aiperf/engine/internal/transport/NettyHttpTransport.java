@@ -86,6 +86,8 @@ final class NettyHttpTransport implements Transport {
   private final SslContext ssl;
   private final Class<? extends SocketChannel> channelType;
   private final Map<String, byte[]> requestPrefixes = new ConcurrentHashMap<>();
+  /** Local addresses to connect from, in turn; empty for the system's choice. */
+  private final InetSocketAddress[] sources;
 
   NettyHttpTransport(Options options, NanoClock clock) {
     this.clock = clock;
@@ -102,6 +104,8 @@ final class NettyHttpTransport implements Transport {
     StringBuilder headers = new StringBuilder();
     options.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
     this.fixedHeaders = headers.toString();
+    this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
+        .toArray(InetSocketAddress[]::new);
     try {
       this.ssl = https ? SslContextBuilder.forClient().build() : null;
     } catch (SSLException e) {
@@ -248,6 +252,8 @@ final class NettyHttpTransport implements Transport {
     final int maxConnections;
     /** Connections open or being opened. */
     int open;
+    /** Connections opened so far: picks the next source address. */
+    long opened;
 
     Loop(EventLoop eventLoop, Duration connectTimeout, int maxConnections) {
       this.eventLoop = eventLoop;
@@ -310,7 +316,8 @@ final class NettyHttpTransport implements Transport {
       open++;
       exchange.connecting = true;
       exchange.connectStartNanos = clock.nanoTime();
-      ChannelFuture connect = bootstrap.connect(remote);
+      ChannelFuture connect = sources.length == 0 ? bootstrap.connect(remote)
+          : bootstrap.connect(remote, sources[(int) (opened++ % sources.length)]);
       connect.channel().closeFuture().addListener(c -> connectionGone());
       connect.addListener(f -> {
         if (!f.isSuccess()) {
@@ -602,7 +609,24 @@ final class NettyHttpTransport implements Transport {
 
   private String describeConnectFailure(Throwable cause) {
     String what = cause instanceof ConnectException ? "Cannot connect" : "Connection failed";
-    return what + " to " + host + ":" + port + ": " + describe(cause);
+    return what + " to " + host + ":" + port + ": " + describe(cause) + advice(cause);
+  }
+
+  /** What to do about the failures that are limits of the client machine, not of the server. */
+  static String advice(Throwable cause) {
+    String m = describe(cause).toLowerCase(java.util.Locale.ROOT);
+    if (m.contains("cannot assign requested address")) {
+      return ". The client ran out of ephemeral ports towards this server: spread connections"
+          + " over several local addresses (sourceAddresses / --source-address), widen"
+          + " net.ipv4.ip_local_port_range, or lower the concurrency";
+    }
+    if (m.contains("too many open files")) {
+      return ". The client hit its open-file limit (each connection is a file descriptor):"
+          + " raise it with 'ulimit -n 65536' (the hard limit too: /etc/security/limits.conf,"
+          + " LimitNOFILE= for systemd, --ulimit nofile=65536:65536 for docker) or lower the"
+          + " concurrency";
+    }
+    return "";
   }
 
   static String describe(Throwable t) {

@@ -306,4 +306,44 @@ final class NettyHttpTransportTest {
     assertThat(heard.events).hasSize(1).first().asString()
         .startsWith("error ConnectionError: Cannot connect to 127.0.0.1:" + port);
   }
+
+  @Test
+  void sourceAddresses_areUsedInTurn() throws Exception {
+    List<String> peers = Collections.synchronizedList(new ArrayList<>());
+    int port = server((i, s) -> {
+      try {
+        peers.add(s.getInetAddress().getHostAddress());
+        readRequest(s.getInputStream());
+        Thread.sleep(300); // keeps each connection busy, so every request opens its own
+        write(s, ok("{}"));
+      } catch (IOException | InterruptedException e) {
+        // the test ended
+      }
+    });
+    TransportProvider.Transport t = new HttpTransportProvider().open(new TransportProvider.Options(
+        URI.create("http://127.0.0.1:" + port), Map.of(), 1, Duration.ofSeconds(5), 10,
+        List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.3"))));
+    resources.add(t);
+    List<Heard> heard = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Heard h = new Heard();
+      heard.add(h);
+      t.send(new TransportProvider.Request("/v1/chat/completions", "id" + i, "corr",
+          "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10), -1), h);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> heard.stream().allMatch(h -> h.ended));
+    assertThat(heard).allSatisfy(h -> assertThat(h.events).contains("status 200"));
+    assertThat(peers).containsExactlyInAnyOrder("127.0.0.2", "127.0.0.3", "127.0.0.2",
+        "127.0.0.3");
+  }
+
+  @Test
+  void clientLimits_areExplained() {
+    assertThat(NettyHttpTransport.advice(new java.net.BindException(
+        "Cannot assign requested address"))).contains("ephemeral ports")
+        .contains("--source-address");
+    assertThat(NettyHttpTransport.advice(new IOException("Too many open files")))
+        .contains("ulimit -n");
+    assertThat(NettyHttpTransport.advice(new IOException("Connection refused"))).isEmpty();
+  }
 }

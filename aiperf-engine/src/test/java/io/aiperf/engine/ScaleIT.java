@@ -1,0 +1,149 @@
+package io.aiperf.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.Endpoints;
+import io.aiperf.api.ExportLevel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Many concurrent streams from this JVM against the mock server in another JVM: every stream is
+ * open at the same time, none fails, and the memory each costs is reported. CI runs 2,000; the
+ * documented scale benchmark runs the same test with {@code -Dscale.streams=50000} (see README).
+ */
+final class ScaleIT {
+  private static final Logger log = LoggerFactory.getLogger(ScaleIT.class);
+  private static final int STREAMS = Integer.getInteger("scale.streams", 2_000);
+  /** Long, slow streams: all are open together, and the mock's chunk rate stays modest. */
+  private static final int TTFT_MS = Integer.getInteger("scale.ttftMs", 500);
+  private static final int ITL_MS = Integer.getInteger("scale.itlMs", 50);
+  private static final int OSL = Integer.getInteger("scale.osl", 20);
+
+  @Test
+  void everyStreamIsOpenAtOnce_andNoneFails(@TempDir Path dir) throws Exception {
+    Process mock = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+        "-cp", System.getProperty("java.class.path"), "io.aiperf.mock.MockServerMain",
+        "--host", "127.0.0.1", "--port", "0", "--ttft", String.valueOf(TTFT_MS),
+        "--itl", String.valueOf(ITL_MS))).redirectErrorStream(true).start();
+    try {
+      String url = awaitUrl(mock);
+      AtomicLong peakRss = new AtomicLong();
+      long baselineRss = rssBytes();
+      Thread sampler = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          peakRss.accumulateAndGet(rssBytes(), Math::max);
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "rss-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+      BenchmarkResult r;
+      try {
+        r = Benchmark.builder()
+            .endpoint(Endpoints.openAiChat(url).model("demo").streaming(true)
+                .requestTimeout(Duration.ofMinutes(5)))
+            .dataset(Datasets.synthetic().inputTokens(16, 0).outputTokens(OSL, 0).seed(1))
+            .concurrency(STREAMS).requestCount(STREAMS)
+            // Two source addresses, as a 50k run needs: the spreading is exercised for real.
+            .sourceAddresses(List.of("127.0.0.1", "127.0.0.2"))
+            .startupTimeout(Duration.ofMinutes(2))
+            .artifactDir(dir).exportLevel(ExportLevel.RECORDS)
+            .run();
+      } finally {
+        sampler.interrupt();
+      }
+      assertThat(r.requestsCompleted()).as("completed").isEqualTo(STREAMS);
+      assertThat(r.requestsFailed()).as("failed").isZero();
+      int peak = peakOpenStreams(dir.resolve("profile_export.jsonl"));
+      assertThat(peak).as("streams open at the same time").isEqualTo(STREAMS);
+      long perStream = (peakRss.get() - baselineRss) / STREAMS;
+      log.info("Scale: {} concurrent streams reached; client RSS {} MiB -> peak {} MiB, about {}"
+          + " KiB per open stream", peak, baselineRss >> 20, peakRss.get() >> 20,
+          perStream >> 10);
+    } finally {
+      mock.destroy();
+      if (!mock.waitFor(10, TimeUnit.SECONDS)) {
+        mock.destroyForcibly();
+      }
+    }
+  }
+
+  private static String awaitUrl(Process mock) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(mock.getInputStream(),
+        StandardCharsets.UTF_8));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String line;
+    while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+      int at = line.indexOf("listening on ");
+      if (at >= 0) {
+        String url = line.substring(at + "listening on ".length()).split(" ")[0];
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "mock-output");
+        drain.setDaemon(true);
+        drain.start();
+        return url;
+      }
+    }
+    throw new AssertionError("the mock server did not start");
+  }
+
+  /** The most requests whose [start, end] intervals overlap, from the per-request export. */
+  private static int peakOpenStreams(Path jsonl) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    List<long[]> events = new ArrayList<>();
+    for (String line : Files.readAllLines(jsonl)) {
+      JsonNode meta = mapper.readTree(line).get("metadata");
+      events.add(new long[] {meta.get("request_start_ns").asLong(), +1});
+      events.add(new long[] {meta.get("request_end_ns").asLong(), -1});
+    }
+    long[][] sorted = events.toArray(long[][]::new);
+    // Ends before starts at the same instant: touching intervals do not overlap.
+    Arrays.sort(sorted, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
+        : Long.compare(a[1], b[1]));
+    int open = 0;
+    int peak = 0;
+    for (long[] e : sorted) {
+      open += (int) e[1];
+      peak = Math.max(peak, open);
+    }
+    return peak;
+  }
+
+  private static long rssBytes() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmRSS:")) {
+          return Long.parseLong(l.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (Exception e) {
+      // Not Linux: fall back to the heap.
+    }
+    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return heap.getUsed();
+  }
+}
