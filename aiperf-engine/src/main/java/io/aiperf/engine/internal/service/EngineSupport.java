@@ -92,10 +92,29 @@ public final class EngineSupport {
           return p.load(n);
         }
       }
-      throw new IllegalArgumentException("tokenizer was '" + n
-          + "' but no tokenizer provider knows it; the embedded ones are o200k_base, cl100k_base,"
-          + " p50k_base, r50k_base");
+      throw new IllegalArgumentException(unknownTokenizer(n));
     });
+  }
+
+  /**
+   * Checks a tokenizer name without loading it, so a bad one is reported before the run starts.
+   *
+   * @param name the tokenizer name or path
+   * @return the problem, or empty when some provider accepts the name
+   */
+  public static java.util.Optional<String> checkTokenizer(String name) {
+    for (TokenizerProvider p : Plugins.all(TokenizerProvider.class)) {
+      if (p.supports(name)) {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(unknownTokenizer(name));
+  }
+
+  private static String unknownTokenizer(String name) {
+    return "tokenizer was '" + name + "' but it is neither a tiktoken encoding (o200k_base,"
+        + " cl100k_base, p50k_base, r50k_base) nor an existing tokenizer.json file or a directory"
+        + " holding one; tokenizers are never downloaded";
   }
 
   /**

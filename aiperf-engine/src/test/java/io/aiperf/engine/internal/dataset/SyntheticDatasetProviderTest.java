@@ -36,6 +36,25 @@ final class SyntheticDatasetProviderTest {
     assertThat(prompts).as("every request gets its own prompt").hasSize(50);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"wordlevel", "bpe"})
+  void tokenizerJson_promptsHaveExactlyTheRequestedTokenCount(String kind,
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path file = kind.equals("bpe")
+        ? io.aiperf.engine.internal.tokenizer.TinyTokenizers.bpe(dir)
+        : io.aiperf.engine.internal.tokenizer.TinyTokenizers.wordLevel(dir);
+    Tokenizer tokenizer =
+        new io.aiperf.engine.internal.tokenizer.HuggingFaceTokenizerProvider().load(file.toString());
+    List<Conversation> conversations = provider.load(Datasets.synthetic().inputTokens(200, 60)
+        .tokenizer(file.toString()), tokenizer, 11, 40);
+    var random = new java.util.SplittableRandom(11);
+    for (Conversation c : conversations) {
+      assertThat(tokenizer.count(c.turns().get(0).texts().get(0)))
+          .isEqualTo(SyntheticDatasetProvider.sample(random, 200, 60));
+    }
+    assertThat(conversations).hasSize(40);
+  }
+
   @Test
   void fixedLengths_areExact() {
     Tokenizer tokenizer = new TiktokenProvider().load("o200k_base");
