@@ -102,10 +102,31 @@ public interface TransportProvider extends Plugin {
      */
     void cancelInFlight(String reason);
 
+    /**
+     * How late the transport's I/O threads ran their timers since it opened: a busy I/O thread
+     * reads sockets late, which delays every timestamp it takes. A transport that cannot tell
+     * returns empty.
+     *
+     * @return the lag so far, or empty
+     */
+    default java.util.Optional<LoopLag> loopLag() {
+      return java.util.Optional.empty();
+    }
+
     /** Closes every connection and stops the I/O threads. */
     @Override
     void close();
   }
+
+  /**
+   * How late I/O threads ran a timer that should have fired at a fixed rate.
+   *
+   * @param samples timer runs observed
+   * @param p99Nanos the 99th percentile lateness
+   * @param maxNanos the largest lateness
+   * @since 0.1.0
+   */
+  record LoopLag(long samples, long p99Nanos, long maxNanos) {}
 
   /**
    * Where the time of one exchange went, in the phases k6 and AIPerf name ({@code http_req_*}).

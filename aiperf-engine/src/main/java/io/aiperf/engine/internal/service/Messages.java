@@ -26,7 +26,18 @@ public final class Messages {
       permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, CancelInFlight,
           Credit, FirstToken, PhaseStarted,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
-          ServiceFailed {}
+          ServiceFailed, WorkerHealth {}
+
+  /**
+   * A worker's view of its own health, sent every second: how late its I/O thread ran timers.
+   *
+   * @param workerId the worker
+   * @param lagSamples timer runs observed so far
+   * @param lagP99Nanos 99th percentile lateness
+   * @param lagMaxNanos largest lateness
+   */
+  public record WorkerHealth(String workerId, long lagSamples, long lagP99Nanos,
+      long lagMaxNanos) implements EngineMessage {}
 
   /**
    * One turn, formatted and counted before the run. A later turn of a session resends the history

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * arrived, computes the result. All state is touched by its one thread only.
  */
 final class RecordsManager extends AbstractService {
+  /** The latest health report of each worker. */
+  private final Map<String, Messages.WorkerHealth> workerHealth =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(RecordsManager.class);
   private final NanoClock clock;
@@ -110,6 +113,7 @@ final class RecordsManager extends AbstractService {
           byTag, this::toWallNanos, i -> conversationIds == null || i >= conversationIds.size()
               ? String.valueOf(i) : conversationIds.get(i), config.exportHttpTrace());
     }
+    track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
     recordInfos = infos;
@@ -356,6 +360,7 @@ final class RecordsManager extends AbstractService {
 
   private List<String> warnings(List<MetricResult> metrics) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
+    Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
     List<String> approximated = aggregator.approximated();
     if (!approximated.isEmpty()) {
       warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "

@@ -77,6 +77,35 @@ final class Warnings {
     return warnings;
   }
 
+  /**
+   * I/O threads running their timers this late at p99 delayed the timestamps they take: beyond
+   * this the client, not the server, shaped part of the latencies.
+   */
+  static final long LAG_P99_LIMIT_NANOS = 2_000_000;
+  /** A single stall this long (a GC pause, a starved thread) is worth a word too. */
+  static final long LAG_MAX_LIMIT_NANOS = 50_000_000;
+
+  /** A warning when the workers' I/O threads were busy enough to skew measurements. */
+  static java.util.Optional<String> loopLag(List<Messages.WorkerHealth> health) {
+    Messages.WorkerHealth worst = null;
+    for (Messages.WorkerHealth h : health) {
+      if (h.lagP99Nanos() > LAG_P99_LIMIT_NANOS || h.lagMaxNanos() > LAG_MAX_LIMIT_NANOS) {
+        if (worst == null || h.lagP99Nanos() > worst.lagP99Nanos()) {
+          worst = h;
+        }
+      }
+    }
+    if (worst == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(Locale.ROOT, "The client was near its ceiling:"
+        + " the I/O thread of %s ran its timers %.2f ms late at p99 (max %.2f ms), so its"
+        + " socket reads were late as much, which inflates TTFT, ITL and latency. The load, or"
+        + " other work on this machine's CPUs, kept it busy: use more workers (--workers-max) or"
+        + " cores, lower the load, or run 'aiperf calibrate' to see this machine's limits.",
+        worst.workerId(), worst.lagP99Nanos() / 1e6, worst.lagMaxNanos() / 1e6));
+  }
+
   private static MetricResult find(List<MetricResult> metrics, String tag) {
     return metrics.stream().filter(m -> m.tag().tag().equals(tag)).findFirst().orElse(null);
   }

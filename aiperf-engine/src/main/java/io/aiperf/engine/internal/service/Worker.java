@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * thread as raw bytes and timestamps, then passed on for parsing elsewhere.
  */
 final class Worker extends AbstractService {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Worker.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final long[] EMPTY_NANOS = new long[0];
   static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
@@ -49,6 +50,7 @@ final class Worker extends AbstractService {
   private Duration timeout;
   private boolean reportFirstToken;
   private boolean keepBody;
+  private volatile boolean stopped;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     super(id, bus, config);
@@ -92,6 +94,24 @@ final class Worker extends AbstractService {
   @Override
   void onStart() {
     bus.publish(new WorkerReady(id));
+    scheduleHealth();
+  }
+
+  /** Every second, off the I/O thread: the JDK's shared delay scheduler, no thread of our own. */
+  private void scheduleHealth() {
+    java.util.concurrent.CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS)
+        .execute(() -> {
+          if (stopped) {
+            return;
+          }
+          try {
+            transport.loopLag().ifPresent(l -> bus.publish(new Messages.WorkerHealth(id,
+                l.samples(), l.p99Nanos(), l.maxNanos())));
+          } catch (RuntimeException e) {
+            log.debug("Health report of {} failed: {}", id, e.toString());
+          }
+          scheduleHealth();
+        });
   }
 
   private void onCredit(Credit credit) {
@@ -147,6 +167,7 @@ final class Worker extends AbstractService {
 
   @Override
   void onStop() {
+    stopped = true;
     if (transport != null) {
       transport.close();
     }

@@ -346,4 +346,37 @@ final class NettyHttpTransportTest {
         .contains("ulimit -n");
     assertThat(NettyHttpTransport.advice(new IOException("Connection refused"))).isEmpty();
   }
+
+  @Test
+  void busyIoThread_showsAsLoopLag() throws Exception {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        write(s, ok("{}"));
+      } catch (IOException e) {
+        // the test ended
+      }
+    });
+    TransportProvider.Transport t = transport(port);
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.loopLag().isPresent());
+    // A machine so starved that an idle loop already lagged this much proves nothing here.
+    org.junit.jupiter.api.Assumptions.assumeTrue(t.loopLag().get().maxNanos() < 150_000_000L);
+    // Listener callbacks run on the I/O thread: one that blocks holds up every read behind it.
+    Heard heard = new Heard() {
+      @Override
+      public void onResponseStart(int status, String contentType, long nanos) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.onResponseStart(status, contentType, nanos);
+      }
+    };
+    t.send(new TransportProvider.Request("/v1/chat/completions", "id", "corr",
+        "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10), -1), heard);
+    await().atMost(Duration.ofSeconds(20)).until(() -> heard.ended);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> t.loopLag().get().maxNanos() >= 150_000_000L);
+  }
 }
