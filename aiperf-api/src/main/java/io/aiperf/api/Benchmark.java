@@ -56,6 +56,28 @@ public final class Benchmark {
   }
 
   /**
+   * Measures the client's own ceiling on this machine (max requests/s, max chunks/s, pacer
+   * lateness) against an in-process mock server, so users can tell the client's limits from the
+   * server's. It takes about four times {@code stepDuration} plus warmups.
+   *
+   * <pre>{@code
+   * System.out.println(Benchmark.calibrate(Duration.ofSeconds(5)).describe());
+   * }</pre>
+   *
+   * @param stepDuration how long each measuring step runs, at least 1 second
+   * @return the ceiling
+   * @throws IllegalArgumentException if the step is shorter than 1 second
+   */
+  public static Calibration calibrate(Duration stepDuration) {
+    Objects.requireNonNull(stepDuration, "stepDuration");
+    if (stepDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("stepDuration was '" + stepDuration
+          + "' but it must be at least 1 second");
+    }
+    return Plugins.select(BenchmarkEngineProvider.class, null).calibrate(stepDuration);
+  }
+
+  /**
    * Starts a configuration that was built before, without waiting.
    *
    * @param config the configuration

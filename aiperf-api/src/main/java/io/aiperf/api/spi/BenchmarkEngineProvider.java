@@ -16,4 +16,15 @@ public interface BenchmarkEngineProvider extends Plugin {
    * @return a handle to wait for or cancel the run
    */
   BenchmarkRun start(BenchmarkConfig config);
+
+  /**
+   * Measures the client's ceiling on this machine: see {@link io.aiperf.api.Calibration}.
+   *
+   * @param stepDuration how long each of the measuring steps runs
+   * @return the ceiling
+   * @throws UnsupportedOperationException if this engine cannot calibrate
+   */
+  default io.aiperf.api.Calibration calibrate(java.time.Duration stepDuration) {
+    throw new UnsupportedOperationException("The engine '" + name() + "' cannot calibrate");
+  }
 }

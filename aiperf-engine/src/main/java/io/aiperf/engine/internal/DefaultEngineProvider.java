@@ -21,4 +21,9 @@ public final class DefaultEngineProvider implements BenchmarkEngineProvider {
   public BenchmarkRun start(BenchmarkConfig config) {
     return SystemController.start(config);
   }
+
+  @Override
+  public io.aiperf.api.Calibration calibrate(java.time.Duration stepDuration) {
+    return Calibrator.run(stepDuration);
+  }
 }
