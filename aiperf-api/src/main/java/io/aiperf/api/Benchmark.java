@@ -717,7 +717,8 @@ public final class Benchmark {
       }
       if (fixedSchedule && !(dataset instanceof FileDataset)) {
         problems.add("fixedSchedule was set but it needs a dataset with timestamps (a"
-            + " single_turn or multi_turn file whose lines have a 'timestamp')");
+            + " mooncake_trace, bailian_trace, single_turn or multi_turn file whose lines have a"
+            + " 'timestamp')");
       }
       if (fixedSchedule && requestRate != null) {
         problems.add("fixedSchedule and requestRate were both set but a trace sets its own times");
@@ -951,6 +952,67 @@ public final class Benchmark {
       if (s.entries().isPresent() && s.entries().getAsInt() < 1) {
         problems.add(fmt("dataset entries was '%d' but it must be at least 1",
             s.entries().getAsInt()));
+      }
+      validateSyntheticInputs(s, problems);
+    }
+
+    private static void validateSyntheticInputs(SyntheticDataset s, List<String> problems) {
+      if (s.batchSize() < 1) {
+        problems.add(fmt("batch size was '%d' but it must be at least 1", s.batchSize()));
+      }
+      if (s.prefixPromptCount() < 0 || s.prefixPromptLength() < 0
+          || (s.prefixPromptCount() > 0) != (s.prefixPromptLength() > 0)) {
+        problems.add(fmt("prefix prompts were '%d x %d tokens' but both the count and the length"
+            + " must be at least 1 (or both 0)", s.prefixPromptCount(), s.prefixPromptLength()));
+      }
+      if (s.sharedSystemPromptLength() < 0) {
+        problems.add(fmt("shared system prompt length was '%d' but it must be >= 0",
+            s.sharedSystemPromptLength()));
+      }
+      if (s.hasImages()) {
+        double[] size = s.imageSize();
+        if (!(size[0] > 0)) {
+          problems.add(fmt("image width mean was '%s' but it must be > 0 pixels", size[0]));
+        }
+        if (!(size[2] > 0)) {
+          problems.add(fmt("image height mean was '%s' but it must be > 0 pixels", size[2]));
+        }
+        if (!(size[1] >= 0) || !(size[3] >= 0)) {
+          problems.add(fmt("image size stddev was '%s x %s' but both must be >= 0", size[1],
+              size[3]));
+        }
+      }
+      if (!s.imageFormat().equals("png") && !s.imageFormat().equals("jpeg")) {
+        problems.add("image format was '" + s.imageFormat() + "' but it must be png or jpeg");
+      }
+      if (s.imageBatchSize() < 1) {
+        problems.add(fmt("image batch size was '%d' but it must be at least 1",
+            s.imageBatchSize()));
+      }
+      if (!(s.audioLengthMean() >= 0) || !(s.audioLengthStddev() >= 0)) {
+        problems.add(fmt("audio length was '%s ± %s s' but both must be >= 0",
+            s.audioLengthMean(), s.audioLengthStddev()));
+      }
+      if (!s.audioFormat().equals("wav")) {
+        problems.add("audio format was '" + s.audioFormat() + "' but it must be wav (mp3 needs"
+            + " an encoder the JDK lacks)");
+      }
+      if (s.audioSampleRatesKhz().isEmpty()
+          || s.audioSampleRatesKhz().stream().anyMatch(r -> !(r > 0) || r > 384)) {
+        problems.add("audio sample rates were '" + s.audioSampleRatesKhz()
+            + "' but each must be > 0 and <= 384 kHz");
+      }
+      if (s.audioDepths().isEmpty() || s.audioDepths().stream()
+          .anyMatch(d -> d != 8 && d != 16 && d != 24 && d != 32)) {
+        problems.add("audio depths were '" + s.audioDepths() + "' but each must be 8, 16, 24 or"
+            + " 32 bits");
+      }
+      if (s.audioChannels() != 1 && s.audioChannels() != 2) {
+        problems.add(fmt("audio channels was '%d' but it must be 1 or 2", s.audioChannels()));
+      }
+      if (s.audioBatchSize() < 1) {
+        problems.add(fmt("audio batch size was '%d' but it must be at least 1",
+            s.audioBatchSize()));
       }
     }
 

@@ -3,6 +3,7 @@ package io.aiperf.api;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +38,8 @@ public final class EndpointConfig {
   private final boolean useLegacyMaxTokens;
   private final Duration requestTimeout;
   private final boolean useServerTokenCount;
+  private final List<String> models;
+  private final String modelSelectionStrategy;
 
   private EndpointConfig(
       String type,
@@ -49,7 +52,9 @@ public final class EndpointConfig {
       Map<String, Object> extraInputs,
       boolean useLegacyMaxTokens,
       Duration requestTimeout,
-      boolean useServerTokenCount) {
+      boolean useServerTokenCount,
+      List<String> models,
+      String modelSelectionStrategy) {
     this.type = type;
     this.url = url;
     this.model = model;
@@ -61,6 +66,8 @@ public final class EndpointConfig {
     this.useLegacyMaxTokens = useLegacyMaxTokens;
     this.requestTimeout = requestTimeout;
     this.useServerTokenCount = useServerTokenCount;
+    this.models = models;
+    this.modelSelectionStrategy = modelSelectionStrategy;
   }
 
   /**
@@ -82,7 +89,7 @@ public final class EndpointConfig {
         null,
         Map.of(),
         false,
-        DEFAULT_REQUEST_TIMEOUT, false);
+        DEFAULT_REQUEST_TIMEOUT, false, List.of(), "round_robin");
   }
 
   /**
@@ -94,7 +101,68 @@ public final class EndpointConfig {
   public EndpointConfig model(String model) {
     return new EndpointConfig(type, url, Objects.requireNonNull(model, "model"), streaming,
         customPath, headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount);
+        useServerTokenCount, List.of(model), modelSelectionStrategy);
+  }
+
+  /**
+   * Returns a copy that spreads requests over several models (AIPerf's {@code -m a,b,c}); the
+   * first is also {@link #model()}. Each dataset entry is assigned a model by the
+   * {@link #modelSelectionStrategy(String) selection strategy}.
+   *
+   * @param models the model names, at least one
+   * @return the changed copy
+   * @throws IllegalArgumentException if the list is empty
+   * @since 0.1.0
+   */
+  public EndpointConfig models(List<String> models) {
+    List<String> copy = List.copyOf(models);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("models must hold at least one model but was empty");
+    }
+    return new EndpointConfig(type, url, copy.get(0), streaming, customPath, headers, apiKey,
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, copy,
+        modelSelectionStrategy);
+  }
+
+  /**
+   * Returns the models requests are spread over.
+   *
+   * @return the models in order; one element for a single model, empty until set
+   * @since 0.1.0
+   */
+  public List<String> models() {
+    return models;
+  }
+
+  /**
+   * Returns a copy that assigns models to dataset entries this way (AIPerf's
+   * {@code --model-selection-strategy}): {@code round_robin} (entry n gets model n mod count, the
+   * default) or {@code random} (seeded).
+   *
+   * @param strategy round_robin or random
+   * @return the changed copy
+   * @throws IllegalArgumentException for any other name
+   * @since 0.1.0
+   */
+  public EndpointConfig modelSelectionStrategy(String strategy) {
+    String s = Objects.requireNonNull(strategy, "modelSelectionStrategy")
+        .toLowerCase(java.util.Locale.ROOT);
+    if (!s.equals("round_robin") && !s.equals("random")) {
+      throw new IllegalArgumentException("model selection strategy was '" + strategy
+          + "' but it must be round_robin or random");
+    }
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, models, s);
+  }
+
+  /**
+   * Returns how models are assigned to dataset entries.
+   *
+   * @return round_robin or random
+   * @since 0.1.0
+   */
+  public String modelSelectionStrategy() {
+    return modelSelectionStrategy;
   }
 
   /**
@@ -105,7 +173,8 @@ public final class EndpointConfig {
    */
   public EndpointConfig streaming(boolean streaming) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount);
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
+        models, modelSelectionStrategy);
   }
 
   /**
@@ -117,7 +186,8 @@ public final class EndpointConfig {
    */
   public EndpointConfig path(String path) {
     return new EndpointConfig(type, url, model, streaming, Objects.requireNonNull(path, "path"),
-        headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount);
+        headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
+        models, modelSelectionStrategy);
   }
 
   /**
@@ -132,7 +202,7 @@ public final class EndpointConfig {
     copy.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
     return new EndpointConfig(type, url, model, streaming, customPath,
         Collections.unmodifiableMap(copy), apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount);
+        useServerTokenCount, models, modelSelectionStrategy);
   }
 
   /**
@@ -145,7 +215,7 @@ public final class EndpointConfig {
   public EndpointConfig apiKey(String apiKey) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers,
         Objects.requireNonNull(apiKey, "apiKey"), extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount);
+        useServerTokenCount, models, modelSelectionStrategy);
   }
 
   /**
@@ -161,7 +231,8 @@ public final class EndpointConfig {
     copy.put(Objects.requireNonNull(name, "extra input name"),
         Objects.requireNonNull(value, "extra input value"));
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout, useServerTokenCount);
+        Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout, useServerTokenCount,
+        models, modelSelectionStrategy);
   }
 
   /**
@@ -173,7 +244,7 @@ public final class EndpointConfig {
    */
   public EndpointConfig useLegacyMaxTokens(boolean legacy) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, legacy, requestTimeout, useServerTokenCount);
+        extraInputs, legacy, requestTimeout, useServerTokenCount, models, modelSelectionStrategy);
   }
 
   /**
@@ -186,7 +257,7 @@ public final class EndpointConfig {
   public EndpointConfig requestTimeout(Duration timeout) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, Objects.requireNonNull(timeout, "requestTimeout"),
-        useServerTokenCount);
+        useServerTokenCount, models, modelSelectionStrategy);
   }
 
   /**
@@ -201,7 +272,7 @@ public final class EndpointConfig {
    */
   public EndpointConfig useServerTokenCount(boolean use) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, requestTimeout, use);
+        extraInputs, useLegacyMaxTokens, requestTimeout, use, models, modelSelectionStrategy);
   }
 
   /**
@@ -312,6 +383,7 @@ public final class EndpointConfig {
         + ", apiKey=" + (apiKey == null ? "none" : "<redacted>") + ", extraInputs="
         + extraInputs.keySet() + ", useLegacyMaxTokens=" + useLegacyMaxTokens
         + ", requestTimeout=" + requestTimeout + ", useServerTokenCount=" + useServerTokenCount
+        + (models.size() > 1 ? ", models=" + models + " (" + modelSelectionStrategy + ")" : "")
         + "}";
   }
 }

@@ -1,19 +1,37 @@
 package io.aiperf.api;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * A dataset read from a JSONL file in one of AIPerf's custom formats, so files made for AIPerf work
- * unchanged.
+ * A dataset read from a file in one of AIPerf's formats, so files made for AIPerf work unchanged.
+ * Immutable: each method returns a changed copy.
  *
  * <ul>
  *   <li>{@code single_turn}: one request per line, {@code {"text": "..."}} or {@code {"texts":
- *       [...]}}, optional {@code timestamp} (ms, switches on the fixed schedule), {@code delay}
- *       (ms), {@code max_tokens};
+ *       [...]}}, optional {@code image(s)}, {@code audio(s)}, {@code timestamp} (ms, switches on
+ *       the fixed schedule), {@code delay} (ms), {@code max_tokens};
  *   <li>{@code multi_turn}: one session per line, {@code {"session_id": "...", "turns": [single
- *       turn, ...]}}; each later turn is sent after the previous reply plus its {@code delay}.
+ *       turn, ...]}}; each later turn is sent after the previous reply plus its {@code delay};
+ *   <li>{@code random_pool}: single-turn entries (a file, or a directory whose files are pools
+ *       combined into each request), sampled with replacement; no timing;
+ *   <li>{@code mooncake_trace}: {@code timestamp} (ms), {@code input_length}, {@code
+ *       output_length}, {@code hash_ids} (each id one block of {@link #blockSize()} tokens, the
+ *       same text for the same id, so a prefix cache sees reuse), {@code text_input}, {@code
+ *       session_id}, {@code delay};
+ *   <li>{@code bailian_trace}: {@code chat_id}, {@code parent_chat_id}, {@code timestamp}
+ *       (seconds), {@code input_length}, {@code output_length}, {@code turn}, {@code hash_ids}
+ *       (blocks of 16 tokens);
+ *   <li>{@code sharegpt}: a local copy of the ShareGPT JSON (never downloaded); the first
+ *       human/gpt exchange of each conversation.
  * </ul>
+ *
+ * <pre>{@code
+ * FileDataset trace = Datasets.mooncakeTrace(Path.of("trace.jsonl")).blockSize(512);
+ * }</pre>
  *
  * @since 0.1.0
  */
@@ -21,11 +39,22 @@ public final class FileDataset implements DatasetConfig {
   private final String type;
   private final Path path;
   private final String tokenizer;
+  private final int blockSize;
+  private final int entries;
+  private final String samplingStrategy;
 
   FileDataset(String type, Path path, String tokenizer) {
+    this(type, path, tokenizer, 0, 0, null);
+  }
+
+  private FileDataset(String type, Path path, String tokenizer, int blockSize, int entries,
+      String samplingStrategy) {
     this.type = type;
     this.path = Objects.requireNonNull(path, "path");
     this.tokenizer = tokenizer;
+    this.blockSize = blockSize;
+    this.entries = entries;
+    this.samplingStrategy = samplingStrategy;
   }
 
   @Override
@@ -34,7 +63,7 @@ public final class FileDataset implements DatasetConfig {
   }
 
   /**
-   * Returns the file.
+   * Returns the file (or, for {@code random_pool}, possibly a directory).
    *
    * @return the path
    */
@@ -58,11 +87,89 @@ public final class FileDataset implements DatasetConfig {
    * @return the changed copy
    */
   public FileDataset tokenizer(String tokenizer) {
-    return new FileDataset(type, path, Objects.requireNonNull(tokenizer, "tokenizer"));
+    return new FileDataset(type, path, Objects.requireNonNull(tokenizer, "tokenizer"), blockSize,
+        entries, samplingStrategy);
+  }
+
+  /**
+   * Returns a copy whose trace {@code hash_ids} stand for blocks of this many tokens (AIPerf's
+   * {@code --isl-block-size}).
+   *
+   * @param tokens the block size, at least 1
+   * @return the changed copy
+   * @throws IllegalArgumentException if tokens is below 1
+   * @since 0.1.0
+   */
+  public FileDataset blockSize(int tokens) {
+    if (tokens < 1) {
+      throw new IllegalArgumentException("blockSize must be >= 1 but was " + tokens);
+    }
+    return new FileDataset(type, path, tokenizer, tokens, entries, samplingStrategy);
+  }
+
+  /**
+   * Returns the hash block size set for trace files.
+   *
+   * @return tokens, empty for the format's default (512 for mooncake, 16 for bailian)
+   * @since 0.1.0
+   */
+  public OptionalInt blockSize() {
+    return blockSize == 0 ? OptionalInt.empty() : OptionalInt.of(blockSize);
+  }
+
+  /**
+   * Returns a copy that draws this many entries from a {@code random_pool} (AIPerf's
+   * {@code --num-dataset-entries}; 100 by default).
+   *
+   * @param entries the number of entries, at least 1
+   * @return the changed copy
+   * @throws IllegalArgumentException if entries is below 1
+   * @since 0.1.0
+   */
+  public FileDataset entries(int entries) {
+    if (entries < 1) {
+      throw new IllegalArgumentException("entries must be >= 1 but was " + entries);
+    }
+    return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy);
+  }
+
+  /**
+   * Returns the number of entries drawn from a random pool.
+   *
+   * @return the count, empty for the default
+   * @since 0.1.0
+   */
+  public OptionalInt entries() {
+    return entries == 0 ? OptionalInt.empty() : OptionalInt.of(entries);
+  }
+
+  /**
+   * Returns a copy that picks entries in this order (AIPerf's {@code
+   * --dataset-sampling-strategy}): {@code sequential} (file order, then again), {@code shuffle}
+   * (a seeded permutation, reshuffled each pass) or {@code random} (with replacement).
+   * Timestamped traces are always replayed in timestamp order.
+   *
+   * @param strategy sequential, shuffle or random
+   * @return the changed copy
+   * @throws IllegalArgumentException for any other name
+   * @since 0.1.0
+   */
+  public FileDataset samplingStrategy(String strategy) {
+    return new FileDataset(type, path, tokenizer, blockSize, entries,
+        Datasets.checkSampling(strategy));
+  }
+
+  @Override
+  public Optional<String> samplingStrategy() {
+    return Optional.ofNullable(samplingStrategy);
   }
 
   @Override
   public String toString() {
-    return "FileDataset{type=" + type + ", path=" + path + ", tokenizer=" + tokenizer + "}";
+    return "FileDataset{type=" + type + ", path=" + path + ", tokenizer=" + tokenizer
+        + (blockSize > 0 ? ", blockSize=" + blockSize : "")
+        + (entries > 0 ? ", entries=" + entries : "")
+        + (samplingStrategy != null ? ", sampling=" + samplingStrategy.toLowerCase(Locale.ROOT)
+            : "") + "}";
   }
 }

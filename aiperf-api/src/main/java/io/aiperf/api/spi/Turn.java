@@ -1,29 +1,54 @@
 package io.aiperf.api.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One request's worth of input: the texts of the user message, the output length to ask for, and
- * when to send it.
+ * One request's worth of input: the texts of the user message, its images and audio, the output
+ * length to ask for, and when to send it.
+ *
+ * <pre>{@code
+ * Turn t = new Turn(List.of("Describe the picture."), 64)
+ *     .withMedia(List.of(Media.image("data:image/png;base64,...", "png")))
+ *     .withModel("qwen-vl");
+ * }</pre>
  *
  * @param texts the prompt texts (one for chat; several for batched endpoints)
  * @param maxTokens the output tokens to ask for, 0 for no limit
  * @param delayMillis for a later turn of a session: how long after the previous turn's response it
  *     is sent; 0 for at once
  * @param timestampMillis for a trace: when to send it, in ms from the trace's origin; -1 for none
+ * @param media images and audio clips sent with the texts, in order; empty for text only
+ * @param model the model this turn is sent to, or null for the endpoint's model (several
+ *     {@code -m} models are spread over turns this way)
+ * @param systemPrompt a system message sent before the conversation, or null for none
  * @since 0.1.0
  */
-public record Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis) {
-  /** Copies the list and checks the values. */
+public record Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
+    List<Media> media, String model, String systemPrompt) {
+  /** Copies the lists and checks the values. */
   public Turn {
     texts = List.copyOf(texts);
+    media = List.copyOf(media);
     if (maxTokens < 0) {
       throw new IllegalArgumentException("maxTokens must be >= 0 but was " + maxTokens);
     }
     if (delayMillis < 0) {
       throw new IllegalArgumentException("delayMillis must be >= 0 but was " + delayMillis);
     }
+  }
+
+  /**
+   * A text-only turn on the endpoint's model (the constructor of 0.1.0 before media).
+   *
+   * @param texts the prompt texts
+   * @param maxTokens the output tokens to ask for, 0 for no limit
+   * @param delayMillis delay after the previous turn's response, ms
+   * @param timestampMillis trace timestamp, ms, or -1
+   */
+  public Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis) {
+    this(texts, maxTokens, delayMillis, timestampMillis, List.of(), null, null);
   }
 
   /**
@@ -34,6 +59,45 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    */
   public Turn(List<String> texts, int maxTokens) {
     this(texts, maxTokens, 0, -1);
+  }
+
+  /**
+   * Returns a copy with these images and audio clips.
+   *
+   * @param media the media, in the order they are sent
+   * @return the changed copy
+   */
+  public Turn withMedia(List<Media> media) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
+  }
+
+  /**
+   * Returns a copy sent to this model instead of the endpoint's.
+   *
+   * @param model the model name, or null for the endpoint's
+   * @return the changed copy
+   */
+  public Turn withModel(String model) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
+  }
+
+  /**
+   * Returns a copy with this system message before the conversation.
+   *
+   * @param systemPrompt the system message, or null for none
+   * @return the changed copy
+   */
+  public Turn withSystemPrompt(String systemPrompt) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
+  }
+
+  /**
+   * Returns the model this turn goes to, when it is not the endpoint's.
+   *
+   * @return the model, empty for the endpoint's
+   */
+  public Optional<String> modelIfSet() {
+    return Optional.ofNullable(model);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.aiperf.api.DatasetConfig;
 import io.aiperf.api.FileDataset;
 import io.aiperf.api.spi.Conversation;
 import io.aiperf.api.spi.DatasetProvider;
+import io.aiperf.api.spi.Media;
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.api.spi.Turn;
 import io.aiperf.engine.internal.endpoint.Json;
@@ -18,7 +19,8 @@ import java.util.List;
 
 /**
  * AIPerf's custom JSONL datasets. Field names match AIPerf's, so files made for it work here. Every
- * problem names the file and the line.
+ * problem names the file, the line and the field. Trace and pool formats extend this class in
+ * their own files ({@link TraceDatasetProviders}, {@link RandomPoolDatasetProvider}).
  */
 public abstract class JsonlDatasetProvider implements DatasetProvider {
   /** {@code single_turn}: one request per line. */
@@ -67,18 +69,47 @@ public abstract class JsonlDatasetProvider implements DatasetProvider {
     }
   }
 
-  abstract Conversation parseLine(JsonNode line, int index, String where);
+  /** One parsed line of a file, with where it came from for error messages. */
+  record Line(JsonNode json, String where) {}
+
+  /** Turns one line into a conversation; formats that group lines override {@link #convert}. */
+  Conversation parseLine(JsonNode line, int index, String where) {
+    throw new UnsupportedOperationException(name() + " converts whole files");
+  }
+
+  /** Turns the file's lines into conversations; by default one conversation per line. */
+  List<Conversation> convert(List<Line> lines, FileDataset file, Tokenizer tokenizer, long seed,
+      int requestCount) {
+    List<Conversation> conversations = new ArrayList<>(lines.size());
+    for (Line line : lines) {
+      conversations.add(parseLine(line.json(), conversations.size(), line.where()));
+    }
+    return conversations;
+  }
 
   @Override
   public List<Conversation> load(DatasetConfig config, Tokenizer tokenizer, long seed,
       int requestCount) {
     if (!(config instanceof FileDataset file)) {
       throw new IllegalArgumentException("dataset was '" + config.type()
-          + "' but this provider reads files: use Datasets." + (name().equals("multi_turn")
-              ? "multiTurn(path)" : "singleTurn(path)"));
+          + "' but this provider reads files: use Datasets.file(\"" + name() + "\", path)");
     }
-    List<Conversation> conversations = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file.path(), StandardCharsets.UTF_8)) {
+    List<Conversation> conversations =
+        convert(readLines(file.path()), file, tokenizer, seed, requestCount);
+    if (conversations.isEmpty()) {
+      throw new IllegalArgumentException(file.path() + " has no entries");
+    }
+    return conversations;
+  }
+
+  /**
+   * Reads every non-blank line of a JSONL file as a JSON object.
+   *
+   * @throws IllegalArgumentException naming the file and line of the first bad one
+   */
+  static List<Line> readLines(java.nio.file.Path path) {
+    List<Line> lines = new ArrayList<>();
+    try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       String text;
       int lineNumber = 0;
       while ((text = reader.readLine()) != null) {
@@ -86,7 +117,7 @@ public abstract class JsonlDatasetProvider implements DatasetProvider {
         if (text.isBlank()) {
           continue;
         }
-        String where = file.path() + " line " + lineNumber;
+        String where = path + " line " + lineNumber;
         JsonNode line;
         try {
           line = Json.MAPPER.readTree(text);
@@ -97,15 +128,14 @@ public abstract class JsonlDatasetProvider implements DatasetProvider {
         if (line == null || !line.isObject()) {
           throw new IllegalArgumentException(where + " must be a JSON object");
         }
-        conversations.add(parseLine(line, conversations.size(), where));
+        lines.add(new Line(line, where));
       }
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new IllegalArgumentException(path + " is not UTF-8 text", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file.path() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
     }
-    if (conversations.isEmpty()) {
-      throw new IllegalArgumentException(file.path() + " has no entries");
-    }
-    return conversations;
+    return lines;
   }
 
   static Turn turn(JsonNode node, String where) {
@@ -148,6 +178,32 @@ public abstract class JsonlDatasetProvider implements DatasetProvider {
     if (maxTokens < 0) {
       throw new IllegalArgumentException(where + ": 'max_tokens' must be >= 0");
     }
-    return new Turn(texts, maxTokens, delay, timestamp);
+    List<Media> media = new ArrayList<>();
+    for (String field : new String[] {"image", "images", "audio", "audios"}) {
+      JsonNode m = node.get(field);
+      if (m == null || m.isNull()) {
+        continue;
+      }
+      if (!m.isArray() && !m.isTextual()) {
+        throw new IllegalArgumentException(where + ": '" + field
+            + "' must be a path, a URL or a list of them");
+      }
+      for (JsonNode item : m.isArray() ? m : List.of(m)) {
+        if (!item.isTextual()) {
+          throw new IllegalArgumentException(where + ": '" + field
+              + "' must hold paths or URLs (strings)");
+        }
+        media.add(field.startsWith("image") ? MediaFiles.image(item.asText(), where)
+            : MediaFiles.audio(item.asText(), where));
+      }
+    }
+    String model = null;
+    if (node.has("model")) {
+      if (!node.get("model").isTextual()) {
+        throw new IllegalArgumentException(where + ": 'model' must be a string");
+      }
+      model = node.get("model").asText();
+    }
+    return new Turn(texts, maxTokens, delay, timestamp, media, model, null);
   }
 }

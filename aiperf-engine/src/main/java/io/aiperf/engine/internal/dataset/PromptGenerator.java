@@ -21,8 +21,16 @@ final class PromptGenerator {
   private static final Pattern WORD = Pattern.compile("[a-z]{3,12}");
   private static final int MAX_REPAIR_ROUNDS = 64;
 
+  private static final java.util.Map<String, PromptGenerator> BY_TOKENIZER =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Tokenizer tokenizer;
   private final String[] words;
+
+  /** The generator of a tokenizer, built once per tokenizer name (scanning a vocabulary costs). */
+  static PromptGenerator of(Tokenizer tokenizer) {
+    return BY_TOKENIZER.computeIfAbsent(tokenizer.name(), n -> new PromptGenerator(tokenizer));
+  }
 
   PromptGenerator(Tokenizer tokenizer) {
     this.tokenizer = tokenizer;

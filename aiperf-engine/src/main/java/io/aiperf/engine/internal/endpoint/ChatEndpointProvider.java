@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider;
+import io.aiperf.api.spi.Media;
 import io.aiperf.api.spi.Turn;
 
 /** OpenAI chat completions: {@code messages} in, {@code choices[0].message|delta} out. */
@@ -48,16 +49,33 @@ public final class ChatEndpointProvider implements EndpointProvider {
     void putPrompt(ObjectNode body, java.util.List<io.aiperf.api.spi.ChatMessage> history,
         Turn turn) {
       ArrayNode messages = body.putArray("messages");
+      // AIPerf puts the system prompt first, before any history.
+      if (turn.systemPrompt() != null) {
+        messages.addObject().put("role", "system").put("content", turn.systemPrompt());
+      }
       for (var m : history) {
         messages.addObject().put("role", m.role()).put("content", m.content());
       }
       ObjectNode user = messages.addObject().put("role", "user");
-      if (turn.texts().size() == 1) {
+      if (turn.texts().size() == 1 && turn.media().isEmpty()) {
         user.put("content", turn.texts().get(0));
       } else {
+        // AIPerf's multimodal shape: text parts, then image_url parts, then input_audio parts.
         ArrayNode parts = user.putArray("content");
         for (String t : turn.texts()) {
           parts.addObject().put("type", "text").put("text", t);
+        }
+        for (Media m : turn.media()) {
+          if (m.kind() == Media.Kind.IMAGE) {
+            parts.addObject().put("type", "image_url").putObject("image_url")
+                .put("url", m.data());
+          }
+        }
+        for (Media m : turn.media()) {
+          if (m.kind() == Media.Kind.AUDIO) {
+            parts.addObject().put("type", "input_audio").putObject("input_audio")
+                .put("data", m.data()).put("format", m.format());
+          }
         }
       }
     }

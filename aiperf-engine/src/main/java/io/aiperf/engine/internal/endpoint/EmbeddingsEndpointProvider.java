@@ -59,7 +59,7 @@ public final class EmbeddingsEndpointProvider implements EndpointProvider {
     @Override
     public byte[] formatRequest(Turn turn, boolean streaming) {
       ObjectNode body = Json.MAPPER.createObjectNode();
-      body.put("model", config.model().orElseThrow());
+      body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
       ArrayNode input = body.putArray("input");
       turn.texts().forEach(input::add);
       Bodies.putExtras(body, config, Set.of());

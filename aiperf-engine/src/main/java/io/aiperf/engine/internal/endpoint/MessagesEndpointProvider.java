@@ -91,7 +91,7 @@ public final class MessagesEndpointProvider implements EndpointProvider {
         ArrayNode parts = user.putArray("content");
         turn.texts().forEach(t -> parts.addObject().put("type", "text").put("text", t));
       }
-      body.put("model", config.model().orElseThrow());
+      body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
       body.put("max_tokens", turn.maxTokens() > 0 ? turn.maxTokens() : DEFAULT_MAX_TOKENS);
       body.put("stream", streaming);
       Bodies.putExtras(body, config, Set.of());

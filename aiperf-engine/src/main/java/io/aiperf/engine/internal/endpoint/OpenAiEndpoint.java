@@ -58,7 +58,7 @@ abstract class OpenAiEndpoint implements Endpoint {
   public byte[] formatRequest(List<ChatMessage> history, Turn turn, boolean streaming) {
     ObjectNode body = JSON.createObjectNode();
     putPrompt(body, history, turn);
-    body.put("model", config.model().orElseThrow());
+    body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
     body.put("stream", streaming);
     if (turn.maxTokens() > 0) {
       body.put(maxTokensField(), turn.maxTokens());

@@ -156,7 +156,8 @@ public abstract class RankingsEndpointProvider implements EndpointProvider {
         List<String> texts = turn.texts();
         String query = texts.isEmpty() ? "" : texts.get(0);
         List<String> passages = texts.size() > 1 ? texts.subList(1, texts.size()) : List.of();
-        putBody(body, config.model().orElseThrow(), query, passages);
+        putBody(body, turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()), query,
+            passages);
         Bodies.putExtras(body, config, Set.of());
         return Bodies.write(body);
       }

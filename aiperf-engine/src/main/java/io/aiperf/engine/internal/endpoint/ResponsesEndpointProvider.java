@@ -58,7 +58,7 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
     @Override
     public byte[] formatRequest(List<ChatMessage> history, Turn turn, boolean streaming) {
       ObjectNode body = Json.MAPPER.createObjectNode();
-      body.put("model", config.model().orElseThrow());
+      body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
       ArrayNode input = body.putArray("input");
       for (ChatMessage m : history) {
         boolean assistant = m.role().equals("assistant");

@@ -157,7 +157,7 @@ public final class TemplateEndpointProvider implements EndpointProvider {
       vars.put("text", texts.isEmpty() ? null : texts.get(0));
       vars.put("query", texts.isEmpty() ? null : texts.get(0));
       vars.put("passages", texts.size() > 1 ? texts.subList(1, texts.size()) : List.of());
-      vars.put("model", config.model().orElseThrow());
+      vars.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
       vars.put("max_tokens", turn.maxTokens() > 0 ? turn.maxTokens() : null);
       vars.put("stream", streaming);
       String rendered = render(vars);

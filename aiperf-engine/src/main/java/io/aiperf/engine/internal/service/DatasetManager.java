@@ -48,6 +48,7 @@ final class DatasetManager extends AbstractService {
         throw new IllegalArgumentException("dataset '" + config.dataset().type()
             + "' produced no conversations");
       }
+      conversations = assignModels(conversations);
       EndpointProvider.Endpoint endpoint =
           EngineSupport.endpointProvider(config).create(config.endpoint());
       boolean streaming = EngineSupport.streaming(config);
@@ -69,9 +70,15 @@ final class DatasetManager extends AbstractService {
       }
       log.debug("Dataset of {} conversations ready in {} ms", prepared.size(),
           (System.nanoTime() - t0) / 1_000_000);
-      // Files are replayed in order, as AIPerf replays traces; synthetic data is shuffled.
-      boolean ordered = config.dataset() instanceof io.aiperf.api.FileDataset;
-      writeInputs(prepared);
+      writeInputs(prepared, endpoint, streaming);
+      // AIPerf's defaults: files in order (traces replay in timestamp order anyway), synthetic
+      // data shuffled by the seed; random draws with replacement.
+      String sampling = config.dataset().samplingStrategy().orElse(
+          config.dataset() instanceof io.aiperf.api.FileDataset ? "sequential" : "shuffle");
+      boolean ordered = !sampling.equals("shuffle");
+      if (sampling.equals("random") && !timestamped) {
+        prepared = drawWithReplacement(prepared);
+      }
       bus.publish(new DatasetReady(prepared, seed, ordered, timestamped));
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
@@ -79,10 +86,52 @@ final class DatasetManager extends AbstractService {
   }
 
   /**
-   * Writes AIPerf's {@code inputs.json}: every request body as sent, per conversation. Later turns
-   * of a session are built from the real replies during the run, so only first turns are known.
+   * Several models ({@code -m a,b}): each conversation goes to one, in turn or at random (seeded),
+   * as AIPerf's {@code --model-selection-strategy}; every turn of a session keeps its model.
    */
-  private void writeInputs(List<PreparedConversation> prepared) {
+  private List<Conversation> assignModels(List<Conversation> conversations) {
+    List<String> models = config.endpoint().models();
+    if (models.size() < 2) {
+      return conversations;
+    }
+    boolean random = config.endpoint().modelSelectionStrategy().equals("random");
+    java.util.SplittableRandom picker = new java.util.SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+    List<Conversation> out = new ArrayList<>(conversations.size());
+    for (int i = 0; i < conversations.size(); i++) {
+      Conversation c = conversations.get(i);
+      String model = models.get(random ? picker.nextInt(models.size()) : i % models.size());
+      List<Turn> turns = new ArrayList<>(c.turns().size());
+      for (Turn t : c.turns()) {
+        // A model the file names for a turn wins over the strategy.
+        turns.add(t.model() != null ? t : t.withModel(model));
+      }
+      out.add(new Conversation(c.id(), turns));
+    }
+    return out;
+  }
+
+  /**
+   * AIPerf's {@code random} sampling: entries drawn with replacement (seeded), as many as the run
+   * is expected to send, so the timing manager can walk them in order. Entries are shared, not
+   * copied.
+   */
+  private List<PreparedConversation> drawWithReplacement(List<PreparedConversation> prepared) {
+    int draws = Math.max(prepared.size(), Math.min(expectedRequests(), 1_000_000));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);
+    List<PreparedConversation> drawn = new ArrayList<>(draws);
+    for (int i = 0; i < draws; i++) {
+      drawn.add(prepared.get(random.nextInt(prepared.size())));
+    }
+    return drawn;
+  }
+
+  /**
+   * Writes AIPerf's {@code inputs.json}: every turn's request body, per conversation. Later turns
+   * of a session are sent with the real replies in their history; here, as AIPerf writes them,
+   * each is the turn's own payload.
+   */
+  private void writeInputs(List<PreparedConversation> prepared, EndpointProvider.Endpoint endpoint,
+      boolean streaming) {
     if (config.artifactDir().isEmpty()) {
       return;
     }
@@ -100,9 +149,16 @@ final class DatasetManager extends AbstractService {
           out.write("{\"session_id\":");
           out.write(io.aiperf.engine.internal.endpoint.Json.MAPPER.writeValueAsString(c.id()));
           out.write(",\"payloads\":[");
-          // The bodies are already JSON: written as they go on the wire, not re-encoded.
-          out.write(secrets.redact(
-              new String(c.turns().get(0).body(), java.nio.charset.StandardCharsets.UTF_8)));
+          for (int t = 0; t < c.turns().size(); t++) {
+            PreparedTurn turn = c.turns().get(t);
+            byte[] body = turn.body() != null ? turn.body()
+                : endpoint.formatRequest(turn.turn(), streaming);
+            if (t > 0) {
+              out.write(",");
+            }
+            // The bodies are already JSON: written as they go on the wire, not re-encoded.
+            out.write(secrets.redact(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+          }
           out.write("]}");
         }
         out.write("\n]}\n");

@@ -27,10 +27,15 @@ final class JsonlLoaderPropertiesTest {
 
   private static void assertLoadsOrNamesTheLine(DatasetProvider provider, List<String> lines,
       boolean multiTurn) throws Exception {
+    assertLoadsOrNamesTheLine(provider, lines, multiTurn ? "multi_turn" : "single_turn");
+  }
+
+  private static void assertLoadsOrNamesTheLine(DatasetProvider provider, List<String> lines,
+      String type) throws Exception {
     Path file = Files.createTempFile("fuzz", ".jsonl");
     try {
       Files.writeString(file, String.join("\n", lines), StandardCharsets.UTF_8);
-      var config = multiTurn ? Datasets.multiTurn(file) : Datasets.singleTurn(file);
+      var config = Datasets.file(type, file).blockSize(16);
       Throwable t = catchThrowable(() -> provider.load(config, TOKENIZER, 1, 10));
       if (t == null) {
         return;
@@ -53,6 +58,46 @@ final class JsonlLoaderPropertiesTest {
   @Property(tries = 500)
   void multiTurn_loadsOrNamesTheLine(@ForAll("lines") List<String> lines) throws Exception {
     assertLoadsOrNamesTheLine(new JsonlDatasetProvider.MultiTurn(), lines, true);
+  }
+
+  @Property(tries = 300)
+  void randomPool_loadsOrNamesTheLine(@ForAll("lines") List<String> lines) throws Exception {
+    assertLoadsOrNamesTheLine(new RandomPoolDatasetProvider(), lines, "random_pool");
+  }
+
+  @Property(tries = 300)
+  void mooncake_loadsOrNamesTheLine(@ForAll("traceLines") List<String> lines) throws Exception {
+    assertLoadsOrNamesTheLine(new TraceDatasetProviders.Mooncake(), lines, "mooncake_trace");
+  }
+
+  @Property(tries = 300)
+  void bailian_loadsOrNamesTheLine(@ForAll("traceLines") List<String> lines) throws Exception {
+    assertLoadsOrNamesTheLine(new TraceDatasetProviders.Bailian(), lines, "bailian_trace");
+  }
+
+  @Provide
+  Arbitrary<List<String>> traceLines() {
+    Arbitrary<String> valid = Arbitraries.of(
+        "{\"timestamp\": 0, \"input_length\": 20, \"output_length\": 5, \"hash_ids\": [1, 2]}",
+        "{\"session_id\": \"s\", \"delay\": 5, \"input_length\": 8}",
+        "{\"timestamp\": 3, \"text_input\": \"hello\"}",
+        "{\"chat_id\": 1, \"parent_chat_id\": -1, \"timestamp\": 1.5, \"input_length\": 20,"
+            + " \"output_length\": 3, \"turn\": 1, \"hash_ids\": [4, 5]}",
+        "{\"chat_id\": 2, \"parent_chat_id\": 1, \"timestamp\": 2.5, \"input_length\": 9,"
+            + " \"output_length\": 3, \"turn\": 2, \"hash_ids\": [4]}");
+    Arbitrary<String> mutated = valid.flatMap(v -> Arbitraries.integers()
+        .between(0, v.length() - 1)
+        .flatMap(i -> Arbitraries.of('"', '{', '}', '[', ']', ':', ',', '-', '1', '9', 'x', ' ')
+            .map(c -> v.substring(0, i) + c + v.substring(i + 1))));
+    Arbitrary<String> wrongTypes = Arbitraries.of(
+        "{\"input_length\": 0}", "{\"input_length\": -3}", "{\"input_length\": 1.5}",
+        "{\"input_length\": 99999, \"hash_ids\": [1]}", "{\"input_length\": 5, \"hash_ids\": 1}",
+        "{\"input_length\": 5, \"hash_ids\": [\"a\"]}", "{\"timestamp\": \"x\", \"input_length\": 5}",
+        "{\"text_input\": 5}", "{\"messages\": []}", "{\"chat_id\": \"a\"}", "{}",
+        "{\"chat_id\": 1, \"timestamp\": -1, \"input_length\": 3}", "[]", "null");
+    Arbitrary<String> line = Arbitraries.frequencyOf(Tuple.of(4, valid), Tuple.of(3, mutated),
+        Tuple.of(2, wrongTypes), Tuple.of(1, Arbitraries.strings().ofMaxLength(30)));
+    return line.list().ofMaxSize(6);
   }
 
   @Provide

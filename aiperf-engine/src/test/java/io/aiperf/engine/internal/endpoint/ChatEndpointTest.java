@@ -33,6 +33,22 @@ final class ChatEndpointTest {
   }
 
   @Test
+  void requestBody_withMediaSystemPromptAndModel_hasAiperfContentParts() {
+    Endpoint bare = new ChatEndpointProvider().create(Endpoints.openAiChat("http://x").model("m"));
+    Turn turn = new Turn(List.of("look", "listen"), 0)
+        .withMedia(List.of(io.aiperf.api.spi.Media.audio("UklG", "wav"),
+            io.aiperf.api.spi.Media.image("data:image/png;base64,iVBO", "png")))
+        .withModel("vlm").withSystemPrompt("be brief");
+    assertThat(new String(bare.formatRequest(turn, false), StandardCharsets.UTF_8)).isEqualTo(
+        "{\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
+        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"look\"},"
+        + "{\"type\":\"text\",\"text\":\"listen\"},"
+        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBO\"}},"
+        + "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklG\",\"format\":\"wav\"}}]}],"
+        + "\"model\":\"vlm\",\"stream\":false}");
+  }
+
+  @Test
   void requestBody_withoutOsl_sendsNoLimit_andLegacyFieldWhenAsked() {
     Endpoint bare = new ChatEndpointProvider().create(Endpoints.openAiChat("http://x").model("m"));
     String plain = new String(bare.formatRequest(new Turn(List.of("hi"), 0), false),

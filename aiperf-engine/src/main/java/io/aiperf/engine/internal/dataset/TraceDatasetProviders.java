@@ -1,0 +1,217 @@
+package io.aiperf.engine.internal.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aiperf.api.FileDataset;
+import io.aiperf.api.spi.Conversation;
+import io.aiperf.api.spi.Tokenizer;
+import io.aiperf.api.spi.Turn;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * AIPerf's trace formats: lines that give lengths and hash ids instead of text. Prompts are
+ * synthesized from the tokenizer's words, exact in length, with equal hash ids giving equal blocks.
+ */
+public final class TraceDatasetProviders {
+  private TraceDatasetProviders() {}
+
+  /**
+   * {@code mooncake_trace}: {@code timestamp} (ms), {@code delay} (ms), {@code session_id},
+   * {@code input_length}, {@code output_length}, {@code hash_ids}, {@code text_input}. Lines with
+   * a session id form a multi-turn session in file order; the others are one request each.
+   */
+  public static final class Mooncake extends JsonlDatasetProvider {
+    static final int DEFAULT_BLOCK_SIZE = 512;
+
+    @Override
+    public String name() {
+      return "mooncake_trace";
+    }
+
+    @Override
+    public String description() {
+      return "AIPerf mooncake_trace JSONL: timestamp, input_length, output_length, hash_ids"
+          + " (512-token blocks shared between requests), text_input, session_id";
+    }
+
+    @Override
+    List<Conversation> convert(List<Line> lines, FileDataset file, Tokenizer tokenizer, long seed,
+        int requestCount) {
+      HashBlocks blocks = new HashBlocks(PromptGenerator.of(tokenizer), seed,
+          file.blockSize().orElse(DEFAULT_BLOCK_SIZE));
+      Map<String, List<Turn>> sessions = new LinkedHashMap<>();
+      Map<String, Long> lastTimestamp = new LinkedHashMap<>();
+      for (int i = 0; i < lines.size(); i++) {
+        JsonNode n = lines.get(i).json();
+        String where = lines.get(i).where();
+        if (n.has("messages")) {
+          throw new IllegalArgumentException(where + ": 'messages' is not supported yet; give"
+              + " 'text_input' or 'input_length' (with optional 'hash_ids')");
+        }
+        long timestamp = millis(n, "timestamp", where, 1);
+        long delay = Math.max(0, millis(n, "delay", where, 1));
+        int outputLength = integer(n, "output_length", where, 0, false);
+        String prompt;
+        if (n.has("text_input")) {
+          if (!n.get("text_input").isTextual()) {
+            throw new IllegalArgumentException(where + ": 'text_input' must be a string");
+          }
+          prompt = n.get("text_input").asText();
+        } else {
+          int inputLength = integer(n, "input_length", where, 1, true);
+          List<Long> hashIds = hashIds(n, where);
+          prompt = hashIds.isEmpty()
+              ? PromptGenerator.of(tokenizer).generate(inputLength, new SplittableRandom(
+                  seed ^ (i * 0xBF58476D1CE4E5B9L)))
+              : blocks.prompt(hashIds, inputLength, where);
+        }
+        String session = n.hasNonNull("session_id") ? n.get("session_id").asText() : null;
+        String key = session != null ? "s:" + session : "l:" + i;
+        List<Turn> turns = sessions.computeIfAbsent(key, k -> new ArrayList<>());
+        if (!turns.isEmpty() && !n.has("delay") && timestamp >= 0
+            && lastTimestamp.containsKey(key)) {
+          // A later turn with only a timestamp waits for its gap in the trace after the reply.
+          delay = Math.max(0, timestamp - lastTimestamp.get(key));
+        }
+        if (timestamp >= 0) {
+          lastTimestamp.put(key, timestamp);
+        }
+        turns.add(new Turn(List.of(prompt), outputLength, turns.isEmpty() ? 0 : delay,
+            timestamp));
+      }
+      List<Conversation> conversations = new ArrayList<>(sessions.size());
+      sessions.forEach((k, turns) -> conversations.add(new Conversation(
+          k.startsWith("s:") ? k.substring(2) : "mooncake_" + k.substring(2), turns)));
+      return conversations;
+    }
+  }
+
+  /**
+   * {@code bailian_trace}: {@code chat_id}, {@code parent_chat_id} (-1 for a root),
+   * {@code timestamp} (seconds), {@code input_length}, {@code output_length}, {@code turn},
+   * {@code hash_ids} (16-token blocks). Each row already describes its whole context (history
+   * included), so each is sent as its own request at its timestamp; its id names its session's
+   * root chat and its turn.
+   */
+  public static final class Bailian extends JsonlDatasetProvider {
+    static final int DEFAULT_BLOCK_SIZE = 16;
+
+    @Override
+    public String name() {
+      return "bailian_trace";
+    }
+
+    @Override
+    public String description() {
+      return "AIPerf bailian_trace JSONL: chat_id, parent_chat_id, timestamp (s), input_length,"
+          + " output_length, turn, hash_ids (16-token blocks)";
+    }
+
+    @Override
+    List<Conversation> convert(List<Line> lines, FileDataset file, Tokenizer tokenizer, long seed,
+        int requestCount) {
+      HashBlocks blocks = new HashBlocks(PromptGenerator.of(tokenizer), seed,
+          file.blockSize().orElse(DEFAULT_BLOCK_SIZE));
+      Map<Long, Long> parents = new LinkedHashMap<>();
+      for (Line line : lines) {
+        JsonNode n = line.json();
+        long chat = integer(n, "chat_id", line.where(), Integer.MIN_VALUE, true);
+        parents.put(chat, n.has("parent_chat_id")
+            ? (long) integer(n, "parent_chat_id", line.where(), -1, false) : -1L);
+      }
+      List<Conversation> conversations = new ArrayList<>(lines.size());
+      for (int i = 0; i < lines.size(); i++) {
+        JsonNode n = lines.get(i).json();
+        String where = lines.get(i).where();
+        if (!n.has("timestamp")) {
+          throw new IllegalArgumentException(where + ": needs 'timestamp' (seconds), e.g."
+              + " {\"chat_id\": 1, \"parent_chat_id\": -1, \"timestamp\": 61.1,"
+              + " \"input_length\": 40, \"output_length\": 8, \"turn\": 1, \"hash_ids\": [1, 2, 3]}");
+        }
+        long timestamp = millis(n, "timestamp", where, 1000);
+        int inputLength = integer(n, "input_length", where, 1, true);
+        int outputLength = integer(n, "output_length", where, 0, false);
+        int turn = n.has("turn") ? integer(n, "turn", where, 0, false) : 1;
+        List<Long> hashIds = hashIds(n, where);
+        String prompt = hashIds.isEmpty()
+            ? PromptGenerator.of(tokenizer).generate(inputLength,
+                new SplittableRandom(seed ^ (i * 0xBF58476D1CE4E5B9L)))
+            : blocks.prompt(hashIds, inputLength, where);
+        long chat = n.get("chat_id").asLong();
+        conversations.add(new Conversation(root(chat, parents) + "_" + turn,
+            List.of(new Turn(List.of(prompt), outputLength, 0, timestamp))));
+      }
+      return conversations;
+    }
+
+    /** Walks parent links to the session's root, stopping at cycles and unknown parents. */
+    private static long root(long chat, Map<Long, Long> parents) {
+      long current = chat;
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      while (parents.containsKey(current) && parents.get(current) != -1 && seen.add(current)) {
+        long parent = parents.get(current);
+        if (!parents.containsKey(parent)) {
+          break;
+        }
+        current = parent;
+      }
+      return current;
+    }
+  }
+
+  /** A number of ms (times {@code scale} for seconds); -1 when absent. */
+  static long millis(JsonNode n, String field, String where, double scale) {
+    if (!n.has(field)) {
+      return -1;
+    }
+    JsonNode v = n.get(field);
+    if (!v.isNumber() || !(v.asDouble() >= 0)) {
+      throw new IllegalArgumentException(where + ": '" + field + "' must be a number >= 0"
+          + (scale == 1 ? " (ms)" : " (seconds)") + " but was " + abbreviate(v));
+    }
+    return Math.round(v.asDouble() * scale);
+  }
+
+  static int integer(JsonNode n, String field, String where, int min, boolean required) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException(where + ": needs '" + field + "'");
+      }
+      return Math.max(0, min);
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min) {
+      throw new IllegalArgumentException(where + ": '" + field + "' must be an integer >= " + min
+          + " but was " + abbreviate(v));
+    }
+    return v.asInt();
+  }
+
+  static List<Long> hashIds(JsonNode n, String where) {
+    JsonNode ids = n.get("hash_ids");
+    if (ids == null || ids.isNull()) {
+      return List.of();
+    }
+    if (!ids.isArray()) {
+      throw new IllegalArgumentException(where + ": 'hash_ids' must be a list of integers but was "
+          + abbreviate(ids));
+    }
+    List<Long> out = new ArrayList<>(ids.size());
+    for (JsonNode id : ids) {
+      if (!id.isIntegralNumber() || !id.canConvertToLong()) {
+        throw new IllegalArgumentException(where + ": 'hash_ids' must hold integers but held "
+            + abbreviate(id));
+      }
+      out.add(id.asLong());
+    }
+    return out;
+  }
+
+  private static String abbreviate(JsonNode v) {
+    String s = v.toString();
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+}
