@@ -58,7 +58,21 @@ final class HashBlocks {
   private String block(long hashId, int size) {
     // A full block is keyed by its id; a short last block by id and size (it is usually unique).
     long key = size == blockSize ? hashId : hashId * 31 + size + 0x4000_0000_0000_0000L;
-    return blocks.computeIfAbsent(key, k -> generator.block(size,
-        new SplittableRandom(seed ^ (k * 0x9E3779B97F4A7C15L))));
+    return blocks.computeIfAbsent(key, k -> generator.block(size, random(seed, k)));
+  }
+
+  /**
+   * A generator for one key. The key is mixed first: SplittableRandom seeds that differ by its own
+   * gamma give the same sequence shifted by one draw, which would make blocks 1 and 2 overlap.
+   */
+  static SplittableRandom random(long seed, long key) {
+    return new SplittableRandom(mix(seed ^ mix(key)));
+  }
+
+  /** The SplitMix64 finalizer. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * AIPerf's trace formats: lines that give lengths and hash ids instead of text. Prompts are
@@ -64,8 +63,8 @@ public final class TraceDatasetProviders {
           int inputLength = integer(n, "input_length", where, 1, true);
           List<Long> hashIds = hashIds(n, where);
           prompt = hashIds.isEmpty()
-              ? PromptGenerator.of(tokenizer).generate(inputLength, new SplittableRandom(
-                  seed ^ (i * 0xBF58476D1CE4E5B9L)))
+              ? PromptGenerator.of(tokenizer).generate(inputLength,
+                  HashBlocks.random(seed, -1 - i))
               : blocks.prompt(hashIds, inputLength, where);
         }
         String session = n.hasNonNull("session_id") ? n.get("session_id").asText() : null;
@@ -137,8 +136,7 @@ public final class TraceDatasetProviders {
         int turn = n.has("turn") ? integer(n, "turn", where, 0, false) : 1;
         List<Long> hashIds = hashIds(n, where);
         String prompt = hashIds.isEmpty()
-            ? PromptGenerator.of(tokenizer).generate(inputLength,
-                new SplittableRandom(seed ^ (i * 0xBF58476D1CE4E5B9L)))
+            ? PromptGenerator.of(tokenizer).generate(inputLength, HashBlocks.random(seed, -1 - i))
             : blocks.prompt(hashIds, inputLength, where);
         long chat = n.get("chat_id").asLong();
         conversations.add(new Conversation(root(chat, parents) + "_" + turn,

@@ -44,6 +44,10 @@ final class TraceDatasetProvidersTest {
     int[] b = O200K.encode(second);
     assertThat(java.util.Arrays.copyOf(a, 32)).containsExactly(java.util.Arrays.copyOf(b, 32));
     assertThat(a[32]).isNotEqualTo(b[32]);
+    // Neighbouring ids are unrelated texts, not one text shifted (a seeding trap).
+    assertThat(java.util.Arrays.copyOfRange(a, 16, 32)).isNotEqualTo(java.util.Arrays.copyOf(a, 16));
+    assertThat(java.util.Arrays.copyOfRange(a, 17, 32))
+        .isNotEqualTo(java.util.Arrays.copyOfRange(a, 1, 16));
     assertThat(prompt(c.get(3))).isEqualTo("verbatim");
     assertThat(c).extracting(x -> x.turns().get(0).timestampMillis())
         .containsExactly(0L, 50L, 80L, 90L, 95L);
