@@ -32,6 +32,8 @@ import org.zeromq.ZMQException;
 final class Hub implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   static final String ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+  /** See the DEALER's settings in {@link ZmqMessageBusImpl}: a stalled handshake is retried. */
+  static final int HANDSHAKE_MILLIS = 1_000;
 
   private final ZContext context;
   private final ZMQ.Socket router;
@@ -73,7 +75,10 @@ final class Hub implements Runnable {
     router.setSndHWM(0);
     router.setRcvHWM(0);
     router.setRouterMandatory(true);
-    router.setLinger(2_000);
+    router.setHandshakeIvl(HANDSHAKE_MILLIS);
+    // Pings every peer; one that stops answering is disconnected, so sends to it fail loudly.
+    router.setHeartbeatIvl(1_000);
+    router.setHeartbeatTimeout(5_000);
     if (curveSecretKey != null) {
       router.setCurveServer(true);
       router.setCurveSecretKey(curveSecretKey);
