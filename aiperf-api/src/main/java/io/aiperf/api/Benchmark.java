@@ -140,6 +140,7 @@ public final class Benchmark {
     BenchmarkListener listener = BenchmarkListener.NONE;
     Duration startupTimeout = Duration.ofSeconds(60);
     List<String> sourceAddresses = List.of();
+    int remoteWorkers;
     List<String> commandLine = List.of();
     PrintWriter console;
 
@@ -187,6 +188,7 @@ public final class Benchmark {
       listener = c.listener();
       startupTimeout = c.startupTimeout();
       sourceAddresses = c.sourceAddresses();
+      remoteWorkers = c.remoteWorkers();
       commandLine = c.commandLine();
       console = c.console().orElse(null);
     }
@@ -551,6 +553,22 @@ public final class Benchmark {
     }
 
     /**
+     * Waits for this many workers in other processes (or hosts) to join before profiling, and
+     * spreads requests over them: each joins with {@code aiperf service --type worker
+     * --controller ADDRESS}. Needs a message bus other processes can join, such as
+     * {@code messageBus("zmq")} from the aiperf-zmq module. Local workers then default to none.
+     * A remote worker whose heartbeats stop for 3 s is declared lost: its requests in flight are
+     * recorded as {@code WorkerLost} errors and the run goes on without it.
+     *
+     * @param remoteWorkers the number of remote workers, 0 for none (the default)
+     * @return this builder
+     */
+    public Builder remoteWorkers(int remoteWorkers) {
+      this.remoteWorkers = remoteWorkers;
+      return this;
+    }
+
+    /**
      * Sets the number of record processors (response parsing and tokenizing); default half the
      * CPU count, at least 1.
      *
@@ -692,7 +710,16 @@ public final class Benchmark {
       if (requestCount != null && requestCount < 1) {
         problems.add(fmt("requestCount was '%d' but it must be at least 1", requestCount));
       }
-      if (workers != null && workers < 1) {
+      if (remoteWorkers < 0) {
+        problems.add(fmt("remoteWorkers was '%d' but it must be at least 0", remoteWorkers));
+      }
+      if (remoteWorkers > 0 && (messageBus == null || messageBus.equalsIgnoreCase("inmemory"))
+          && System.getProperty(MESSAGE_BUS_PROPERTY) == null) {
+        problems.add(fmt("remoteWorkers was '%d' but other processes cannot join the in-memory"
+            + " bus: choose one they can, such as messageBus(\"zmq\") (module aiperf-zmq)",
+            remoteWorkers));
+      }
+      if (workers != null && workers < (remoteWorkers > 0 ? 0 : 1)) {
         problems.add(fmt("workers was '%d' but it must be at least 1", workers));
       }
       if (recordProcessors != null && recordProcessors < 1) {

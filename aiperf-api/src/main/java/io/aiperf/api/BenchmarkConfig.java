@@ -56,6 +56,7 @@ public final class BenchmarkConfig {
   private final BenchmarkListener listener;
   private final Duration startupTimeout;
   private final List<String> sourceAddresses;
+  private final int remoteWorkers;
   private final List<String> commandLine;
   private final PrintWriter console;
 
@@ -111,6 +112,7 @@ public final class BenchmarkConfig {
     this.listener = b.listener;
     this.startupTimeout = b.startupTimeout;
     this.sourceAddresses = b.sourceAddresses;
+    this.remoteWorkers = b.remoteWorkers;
     this.commandLine = b.commandLine;
     this.console = b.console;
   }
@@ -463,13 +465,17 @@ public final class BenchmarkConfig {
   }
 
   /**
-   * Returns the number of workers: the one set, or the CPU count capped by the concurrency.
+   * Returns the number of workers in this process: the one set, or none when remote workers are
+   * asked for, or the CPU count capped by the concurrency.
    *
    * @return the worker count
    */
   public int workers() {
     if (workers != null) {
       return workers;
+    }
+    if (remoteWorkers > 0) {
+      return 0;
     }
     int cpus = Runtime.getRuntime().availableProcessors();
     return Math.max(1, concurrency > 0 ? Math.min(cpus, concurrency) : cpus);
@@ -548,6 +554,15 @@ public final class BenchmarkConfig {
    */
   public List<String> sourceAddresses() {
     return sourceAddresses;
+  }
+
+  /**
+   * Returns the number of workers in other processes the run waits for.
+   *
+   * @return the remote worker count, 0 for none
+   */
+  public int remoteWorkers() {
+    return remoteWorkers;
   }
 
   /**

@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code aiperf mock-server}: runs the OpenAI-compatible mock LLM server until interrupted. */
 @Command(name = "mock-server", mixinStandardHelpOptions = true,
-    description = "Run an OpenAI-compatible mock LLM server (chat and completions, streaming).")
+    description = "Run a mock LLM server answering every AIPerf endpoint (chat, completions,"
+        + " embeddings, rankings, generate, Responses, Messages), streaming where they do.")
 final class MockServerCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -55,12 +56,38 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
       description = "Percent of requests answered with malformed bytes (broken JSON or garbage SSE).")
   double malformedRate;
 
+  @Option(names = "--slow-drip-rate", defaultValue = "0",
+      description = "Percent of answers trickled one byte per --slow-drip-interval-ms (client"
+          + " timeouts).")
+  double slowDripRate;
+
+  @Option(names = "--slow-drip-interval-ms", defaultValue = "1000",
+      description = "Pause between two bytes of a slow-drip answer, ms (default ${DEFAULT-VALUE}).")
+  double slowDripIntervalMs;
+
+  @Option(names = "--refuse-rate", defaultValue = "0",
+      description = "Percent of connections closed at once, before a byte is read.")
+  double refuseRate;
+
+  @Option(names = "--idle-timeout-ms", defaultValue = "0",
+      description = "Close keep-alive connections idle this long, ms (0 = never).")
+  double idleTimeoutMs;
+
+  @Option(names = "--reasoning-tokens", defaultValue = "0",
+      description = "Reasoning tokens before each answer's content (chat, Responses, Messages).")
+  int reasoningTokens;
+
   @Override
   public Integer call() throws Exception {
     MockServerOptions options;
     try {
-      options = MockCommandSupport.options(host, port, ttftMs, itlMs, errorRate, seed, fast,
-          stallEvery, stallMs, rateLimitRate, disconnectRate, malformedRate);
+      options = MockCommandSupport.builder(host, port, ttftMs, itlMs, errorRate, seed, fast,
+          stallEvery, stallMs, rateLimitRate, disconnectRate, malformedRate)
+          .slowDrip(slowDripRate, MockCommandSupport.millis(slowDripIntervalMs))
+          .refuseRate(refuseRate)
+          .idleTimeout(MockCommandSupport.millis(idleTimeoutMs))
+          .reasoningTokens(reasoningTokens)
+          .build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("Error: " + e.getMessage());
       return AiperfCommand.EXIT_USAGE;
@@ -83,7 +110,7 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
   static final class MockCommandSupport {
     private MockCommandSupport() {}
 
-    static MockServerOptions options(String host, int port, double ttftMs, double itlMs,
+    static MockServerOptions.Builder builder(String host, int port, double ttftMs, double itlMs,
         double errorRate, long seed, boolean fast, int stallEvery, double stallMs,
         double rateLimitRate, double disconnectRate, double malformedRate) {
       return MockServerOptions.builder()
@@ -95,8 +122,16 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
           .itl(Duration.ofNanos(Math.round(itlMs * 1e6)))
           .errorRate(errorRate)
           .seed(seed)
-          .fast(fast)
-          .build();
+          .fast(fast);
+    }
+
+    /** Milliseconds (fractions allowed) as a Duration; NaN and negatives become invalid ones. */
+    static Duration millis(double ms) {
+      if (!Double.isFinite(ms) || ms < 0) {
+        throw new IllegalArgumentException("a mock duration was '" + ms
+            + "' ms but it must be a number >= 0");
+      }
+      return Duration.ofNanos(Math.round(ms * 1e6));
     }
   }
 }

@@ -40,9 +40,18 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-m", "--model", "--model-names"}, required = true,
-      description = "Model name sent in every request.")
-  String model;
+  @Option(names = {"-m", "--model", "--model-names"}, required = true, split = ",",
+      description = "Model name sent in requests; several (comma-separated or repeated) are"
+          + " spread over the dataset entries by --model-selection-strategy.")
+  List<String> models = new ArrayList<>();
+
+  /** The first model: names the artifact directory. */
+  private String model;
+
+  @Option(names = "--model-selection-strategy", defaultValue = "round_robin",
+      description = "How entries get their model when several are given: round_robin or random"
+          + " (default ${DEFAULT-VALUE}).")
+  String modelSelectionStrategy;
 
   @Option(names = {"-u", "--url"}, defaultValue = "localhost:8000",
       description = "Server base URL (default ${DEFAULT-VALUE}; http:// is added if missing)."
@@ -50,7 +59,9 @@ final class ProfileCommand implements Callable<Integer> {
   String url;
 
   @Option(names = "--endpoint-type", defaultValue = "chat",
-      description = "API format: chat or completions (default ${DEFAULT-VALUE}).")
+      description = "API format: chat, completions, embeddings, nim_rankings, cohere_rankings,"
+          + " hf_tei_rankings, huggingface_generate, responses, messages or template"
+          + " (default ${DEFAULT-VALUE}); 'aiperf plugins' lists all.")
   String endpointType;
 
   @Option(names = {"--custom-endpoint", "--endpoint"},
@@ -59,6 +70,10 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(names = "--streaming", description = "Ask for a streamed response (SSE).")
   boolean streaming;
+
+  @Option(names = "--use-server-token-count",
+      description = "Take input and output token counts from the server's usage block.")
+  boolean useServerTokenCount;
 
   @Option(names = "--concurrency", description = "Requests in flight at once (default 1).")
   Integer concurrency;
@@ -124,8 +139,96 @@ final class ProfileCommand implements Callable<Integer> {
   Path inputFile;
 
   @Option(names = "--custom-dataset-type", defaultValue = "single_turn",
-      description = "Format of --input-file: single_turn or multi_turn (default ${DEFAULT-VALUE}).")
+      description = "Format of --input-file: single_turn, multi_turn, random_pool (a file or a"
+          + " directory of pools), mooncake_trace or bailian_trace (default ${DEFAULT-VALUE}).")
   String customDatasetType;
+
+  @Option(names = "--public-dataset",
+      description = "A public dataset read from a local file (--public-dataset-file): sharegpt.")
+  String publicDataset;
+
+  @Option(names = "--public-dataset-file",
+      description = "Local copy of the --public-dataset file (never downloaded), e.g."
+          + " ShareGPT_V3_unfiltered_cleaned_split.json.")
+  Path publicDatasetFile;
+
+  @Option(names = "--isl-block-size",
+      description = "Tokens per trace hash_ids block (default 512 for mooncake_trace, 16 for"
+          + " bailian_trace).")
+  Integer islBlockSize;
+
+  @Option(names = "--dataset-sampling-strategy",
+      description = "Entry order: sequential (files' default), shuffle (synthetic default) or"
+          + " random (with replacement).")
+  String samplingStrategy;
+
+  @Option(names = {"--seq-dist", "--sequence-distribution"},
+      description = "ISL/OSL mixture, e.g. \"256,128:40;1024|100,512:60\" (percentages).")
+  String seqDist;
+
+  @Option(names = {"--num-prefix-prompts", "--prefix-prompt-pool-size"},
+      description = "Prefix prompts in the pool, one prepended to each first turn.")
+  Integer numPrefixPrompts;
+
+  @Option(names = "--prefix-prompt-length", description = "Tokens per prefix prompt.")
+  Integer prefixPromptLength;
+
+  @Option(names = "--shared-system-prompt-length",
+      description = "Tokens of one system prompt sent before every conversation.")
+  Integer sharedSystemPromptLength;
+
+  @Option(names = {"-b", "--batch-size", "--batch-size-text"},
+      description = "Texts per request (embeddings, rankings, completions; default 1).")
+  Integer batchSize;
+
+  @Option(names = "--image-width-mean", description = "Synthetic image width in pixels.")
+  Double imageWidthMean;
+
+  @Option(names = "--image-width-stddev", defaultValue = "0", description = "Image width stddev.")
+  double imageWidthStddev;
+
+  @Option(names = "--image-height-mean", description = "Synthetic image height in pixels.")
+  Double imageHeightMean;
+
+  @Option(names = "--image-height-stddev", defaultValue = "0",
+      description = "Image height stddev.")
+  double imageHeightStddev;
+
+  @Option(names = "--image-format", defaultValue = "png",
+      description = "png or jpeg (default ${DEFAULT-VALUE}).")
+  String imageFormat;
+
+  @Option(names = {"--image-batch-size", "--batch-size-image"}, defaultValue = "1",
+      description = "Images per request (default ${DEFAULT-VALUE}).")
+  int imageBatchSize;
+
+  @Option(names = "--audio-length-mean", defaultValue = "0",
+      description = "Synthetic audio clip length in seconds (0 = no audio).")
+  double audioLengthMean;
+
+  @Option(names = "--audio-length-stddev", defaultValue = "0",
+      description = "Audio length stddev in seconds.")
+  double audioLengthStddev;
+
+  @Option(names = "--audio-format", defaultValue = "wav",
+      description = "Audio file format: wav (default ${DEFAULT-VALUE}).")
+  String audioFormat;
+
+  @Option(names = "--audio-sample-rates", split = ",", defaultValue = "16",
+      description = "Sample rates in kHz drawn per clip (default ${DEFAULT-VALUE}).")
+  List<Double> audioSampleRates;
+
+  @Option(names = "--audio-depths", split = ",", defaultValue = "16",
+      description = "Bit depths drawn per clip: 8, 16, 24, 32 (default ${DEFAULT-VALUE}).")
+  List<Integer> audioDepths;
+
+  @Option(names = "--audio-num-channels", defaultValue = "1",
+      description = "1 (mono) or 2 (stereo) (default ${DEFAULT-VALUE}).")
+  int audioChannels;
+
+  @Option(names = {"--audio-batch-size", "--batch-size-audio"}, defaultValue = "1",
+      description = "Audio clips per request (default ${DEFAULT-VALUE}).")
+  int audioBatchSize;
 
   @Option(names = "--fixed-schedule",
       description = "Send each request at its dataset timestamp (on by itself for timestamped files).")
@@ -192,7 +295,8 @@ final class ProfileCommand implements Callable<Integer> {
   Integer entries;
 
   @Option(names = "--tokenizer", defaultValue = "o200k_base",
-      description = "Tokenizer for token counts (default ${DEFAULT-VALUE}; also cl100k_base, ...).")
+      description = "Tokenizer for token counts: a tiktoken encoding (default ${DEFAULT-VALUE};"
+          + " also cl100k_base, ...) or a local Hugging Face tokenizer.json or its directory.")
   String tokenizer;
 
   @Option(names = {"--artifact-dir", "--output-artifact-dir"},
@@ -289,6 +393,28 @@ final class ProfileCommand implements Callable<Integer> {
       description = "With --url mock: length of a stall in ms.")
   double mockStallMs;
 
+  @Option(names = "--mock-slow-drip-rate", defaultValue = "0",
+      description = "With --url mock: percent of answers trickled one byte per"
+          + " --mock-slow-drip-interval-ms.")
+  double mockSlowDripRate;
+
+  @Option(names = "--mock-slow-drip-interval-ms", defaultValue = "1000",
+      description = "With --url mock: pause between two slow-drip bytes, ms (default"
+          + " ${DEFAULT-VALUE}).")
+  double mockSlowDripIntervalMs;
+
+  @Option(names = "--mock-refuse-rate", defaultValue = "0",
+      description = "With --url mock: percent of connections closed before a byte is read.")
+  double mockRefuseRate;
+
+  @Option(names = "--mock-idle-timeout-ms", defaultValue = "0",
+      description = "With --url mock: close keep-alive connections idle this long, ms (0 = never).")
+  double mockIdleTimeoutMs;
+
+  @Option(names = "--mock-reasoning-tokens", defaultValue = "0",
+      description = "With --url mock: reasoning tokens before each answer's content.")
+  int mockReasoningTokens;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -312,6 +438,20 @@ final class ProfileCommand implements Callable<Integer> {
       }
     }
     Map<String, Object> extras = parseExtraInputs(problems);
+    models.replaceAll(String::strip);
+    models.removeIf(String::isEmpty);
+    if (models.isEmpty()) {
+      problems.add("--model was empty but it needs at least one model name");
+    } else {
+      model = models.get(0);
+    }
+    if (url.contains(",")) {
+      // Several servers need the transport to spread connections; until it does, say so.
+      problems.add("--url was '" + url + "' but several URLs are not supported yet; give one");
+    }
+    io.aiperf.engine.internal.service.EngineSupport.checkTokenizer(tokenizer)
+        .ifPresent(problems::add);
+    io.aiperf.api.DatasetConfig chosen = dataset(problems);
     if (!problems.isEmpty()) {
       return usageError(err, problems);
     }
@@ -321,9 +461,15 @@ final class ProfileCommand implements Callable<Integer> {
     try {
       if (mock) {
         try {
-          server = MockLlmServer.start(MockServerCommand.MockCommandSupport.options("127.0.0.1",
+          server = MockLlmServer.start(MockServerCommand.MockCommandSupport.builder("127.0.0.1",
               0, mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs,
-              0, 0, 0));
+              0, 0, 0)
+              .slowDrip(mockSlowDripRate,
+                  MockServerCommand.MockCommandSupport.millis(mockSlowDripIntervalMs))
+              .refuseRate(mockRefuseRate)
+              .idleTimeout(MockServerCommand.MockCommandSupport.millis(mockIdleTimeoutMs))
+              .reasoningTokens(mockReasoningTokens)
+              .build());
         } catch (IllegalArgumentException e) {
           return usageError(err, List.of(e.getMessage()));
         }
@@ -331,7 +477,9 @@ final class ProfileCommand implements Callable<Integer> {
         err.flush();
       }
       EndpointConfig endpoint = Endpoints.of(endpointType, mock ? server.baseUrl() : url)
-          .model(model)
+          .models(models)
+          .modelSelectionStrategy(modelSelectionStrategy)
+          .useServerTokenCount(useServerTokenCount)
           .streaming(streaming)
           .useLegacyMaxTokens(legacyMaxTokens)
           .requestTimeout(Duration.ofNanos((long) (requestTimeoutSeconds * 1e9)));
@@ -346,29 +494,6 @@ final class ProfileCommand implements Callable<Integer> {
       }
       if (apiKey != null) {
         endpoint = endpoint.apiKey(apiKey);
-      }
-      SyntheticDataset dataset = Datasets.synthetic().inputTokens(islMean, islStddev)
-          .tokenizer(tokenizer).turns(sessionTurnsMean, sessionTurnsStddev)
-          .turnDelay(sessionTurnDelayMean, sessionTurnDelayStddev);
-      if (oslMean != null) {
-        dataset = dataset.outputTokens(oslMean, oslStddev);
-      }
-      if (seed != null) {
-        dataset = dataset.seed(seed);
-      }
-      if (entries != null) {
-        dataset = dataset.entries(entries);
-      }
-      io.aiperf.api.DatasetConfig chosen = dataset;
-      if (inputFile != null) {
-        switch (customDatasetType.toLowerCase(Locale.ROOT)) {
-          case "single_turn" -> chosen = Datasets.singleTurn(inputFile).tokenizer(tokenizer);
-          case "multi_turn" -> chosen = Datasets.multiTurn(inputFile).tokenizer(tokenizer);
-          default -> {
-            return usageError(err, List.of("--custom-dataset-type was '" + customDatasetType
-                + "' but it must be single_turn or multi_turn"));
-          }
-        }
       }
       Benchmark.Builder builder = Benchmark.builder().endpoint(endpoint).dataset(chosen)
           .exporters("console", "json", "csv")
@@ -455,6 +580,77 @@ final class ProfileCommand implements Callable<Integer> {
       }
       out.flush();
       err.flush();
+    }
+  }
+
+  /** The dataset the flags describe; each bad value is added to the problems. */
+  private io.aiperf.api.DatasetConfig dataset(List<String> problems) {
+    try {
+      if (publicDataset != null || publicDatasetFile != null) {
+        if (publicDataset == null || !publicDataset.equalsIgnoreCase("sharegpt")) {
+          problems.add("--public-dataset was '" + publicDataset + "' but it must be sharegpt"
+              + " (with --public-dataset-file)");
+          return null;
+        }
+        if (publicDatasetFile == null) {
+          problems.add("--public-dataset sharegpt was set but it needs --public-dataset-file with"
+              + " a local copy (aiperf-java never downloads)");
+          return null;
+        }
+        io.aiperf.api.FileDataset f = Datasets.shareGpt(publicDatasetFile).tokenizer(tokenizer);
+        f = entries != null ? f.entries(entries) : f;
+        return samplingStrategy != null ? f.samplingStrategy(samplingStrategy) : f;
+      }
+      if (inputFile != null) {
+        io.aiperf.api.FileDataset f = Datasets.file(customDatasetType, inputFile)
+            .tokenizer(tokenizer);
+        if (islBlockSize != null) {
+          f = f.blockSize(islBlockSize);
+        }
+        if (entries != null) {
+          f = f.entries(entries);
+        }
+        return samplingStrategy != null ? f.samplingStrategy(samplingStrategy) : f;
+      }
+      SyntheticDataset d = Datasets.synthetic().inputTokens(islMean, islStddev)
+          .tokenizer(tokenizer).turns(sessionTurnsMean, sessionTurnsStddev)
+          .turnDelay(sessionTurnDelayMean, sessionTurnDelayStddev);
+      if (oslMean != null) {
+        d = d.outputTokens(oslMean, oslStddev);
+      }
+      if (seed != null) {
+        d = d.seed(seed);
+      }
+      if (entries != null) {
+        d = d.entries(entries);
+      }
+      if (samplingStrategy != null) {
+        d = d.samplingStrategy(samplingStrategy);
+      }
+      if (seqDist != null) {
+        d = d.sequenceDistribution(io.aiperf.api.SequenceDistribution.parse(seqDist));
+      }
+      if (numPrefixPrompts != null || prefixPromptLength != null) {
+        d = d.prefixPrompts(numPrefixPrompts == null ? 0 : numPrefixPrompts,
+            prefixPromptLength == null ? 0 : prefixPromptLength);
+      }
+      if (sharedSystemPromptLength != null) {
+        d = d.sharedSystemPrompt(sharedSystemPromptLength);
+      }
+      if (batchSize != null) {
+        d = d.batchSize(batchSize);
+      }
+      if (imageWidthMean != null || imageHeightMean != null) {
+        d = d.images(imageWidthMean == null ? 0 : imageWidthMean, imageWidthStddev,
+            imageHeightMean == null ? 0 : imageHeightMean, imageHeightStddev);
+      }
+      d = d.imageFormat(imageFormat, imageBatchSize)
+          .audio(audioLengthMean, audioLengthStddev)
+          .audioFormat(audioFormat, audioSampleRates, audioDepths, audioChannels, audioBatchSize);
+      return d;
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+      return null;
     }
   }
 
@@ -602,7 +798,12 @@ final class ProfileCommand implements Callable<Integer> {
         problems.add("--extra-inputs was '" + x + "' but it must be 'key:value' or a JSON object");
         continue;
       }
-      result.put(t.substring(0, colon).strip(), typed(t.substring(colon + 1).strip()));
+      String key = t.substring(0, colon).strip();
+      String value = t.substring(colon + 1).strip();
+      // The template endpoint reads these as text: an inline template that happens to be valid
+      // JSON must not become an object.
+      result.put(key, key.equals("payload_template") || key.equals("response_field") ? value
+          : typed(value));
     }
     return result;
   }
@@ -643,7 +844,8 @@ final class ProfileCommand implements Callable<Integer> {
       parts.add("request_rate" + requestRate); // a float, as AIPerf writes it: request_rate10.0
     }
     String stimulus = String.join("-", parts);
-    String name = model.replace('/', '_') + "-openai-" + endpointType + "-" + stimulus;
+    String name = model.replace('/', '_') + (models.size() > 1 ? "_multi" : "") + "-openai-"
+        + endpointType + "-" + stimulus;
     return Path.of("artifacts", name);
   }
 

@@ -190,9 +190,78 @@ final class ProfileCommandIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains("concurrency was '-1' but it must be at least 1")
-        .contains("endpoint type was 'chatt' but it must be one of [chat, completions]")
+        .contains("endpoint type was 'chatt' but it must be one of [chat, cohere_rankings,"
+            + " completions, embeddings, hf_tei_rankings, huggingface_generate, messages,"
+            + " nim_rankings, responses, template]")
         .contains("requestCount was '0' but it must be at least 1")
         .contains("aiperf profile --help");
+  }
+
+  @Test
+  void badDatasetInputs_exitTwo_namingEachOne(@TempDir Path dir) {
+    Run run = aiperf("profile", "-m", "demo", "--url", "http://127.0.0.1:9",
+        "--image-width-mean", "0", "--image-height-mean", "-4", "--tokenizer",
+        dir.resolve("missing/tokenizer.json").toString(), "--seq-dist", "100,20:60;50,10:30");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("tokenizer was '" + dir.resolve("missing/tokenizer.json")
+            + "' but it is neither a tiktoken encoding")
+        .contains("seq-dist was '100,20:60;50,10:30' but its percentages add up to 90.0, not 100");
+    Run images = aiperf("profile", "-m", "demo", "--url", "http://127.0.0.1:9",
+        "--image-width-mean", "0", "--image-height-mean", "-4");
+    assertThat(images.exitCode()).isEqualTo(2);
+    assertThat(images.err())
+        .contains("Error: image width mean was '0.0' but it must be > 0 pixels")
+        .contains("Error: image height mean was '-4.0' but it must be > 0 pixels");
+    Run type = aiperf("profile", "-m", "demo", "--url", "http://127.0.0.1:9",
+        "--input-file", dir.resolve("missing.jsonl").toString(), "--custom-dataset-type", "csv");
+    assertThat(type.exitCode()).isEqualTo(2);
+    assertThat(type.err()).contains("custom dataset type was 'csv' but it must be single_turn,"
+        + " multi_turn, random_pool, mooncake_trace, bailian_trace");
+    Run missing = aiperf("profile", "-m", "demo", "--url", "http://127.0.0.1:9",
+        "--input-file", dir.resolve("missing.jsonl").toString(), "--custom-dataset-type",
+        "mooncake_trace");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("input file was '" + dir.resolve("missing.jsonl")
+        + "' but it does not exist");
+  }
+
+  @Test
+  void mooncakeTrace_withServerTokenCounts_andMockFaultFlags(@TempDir Path dir)
+      throws Exception {
+    Path trace = Files.writeString(dir.resolve("trace.jsonl"), String.join("\n",
+        "{\"timestamp\": 0, \"input_length\": 24, \"output_length\": 3, \"hash_ids\": [1, 2]}",
+        "{\"timestamp\": 30, \"input_length\": 24, \"output_length\": 3, \"hash_ids\": [1, 3]}"));
+    Path tokenizerDir = dir.resolve("tok");
+    Files.createDirectories(tokenizerDir);
+    Run run = aiperf("profile", "--url", "mock", "-m", "qwen-a,qwen-b", "--streaming",
+        "--input-file", trace.toString(), "--custom-dataset-type", "mooncake_trace",
+        "--isl-block-size", "16", "--use-server-token-count", "--mock-ttft", "1",
+        "--mock-itl", "0", "--mock-reasoning-tokens", "2", "--mock-idle-timeout-ms", "5000",
+        "--mock-refuse-rate", "0", "--mock-slow-drip-rate", "0",
+        "--artifact-dir", dir.resolve("out").toString(), "--ui", "none");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("out/profile_export_aiperf.json")
+        .toFile());
+    JsonNode endpoint = json.path("input_config").path("endpoint");
+    assertThat(endpoint.path("use_server_token_count").asBoolean()).isTrue();
+    assertThat(endpoint.path("model_names").toString()).isEqualTo("[\"qwen-a\",\"qwen-b\"]");
+    assertThat(json.path("input_config").path("input").path("custom_dataset_type").asText())
+        .isEqualTo("mooncake_trace");
+    assertThat(json.path("request_count").path("avg").asDouble()).isEqualTo(2.0);
+    JsonNode inputs = new ObjectMapper().readTree(dir.resolve("out/inputs.json").toFile());
+    assertThat(inputs.get("data")).extracting(d -> d.get("payloads").get(0).get("model").asText())
+        .containsExactly("qwen-a", "qwen-b");
+  }
+
+  @Test
+  void extraInputs_templateFieldsStayText_evenWhenTheyParseAsJson(@TempDir Path dir) {
+    assertThat(ProfileCommand.typed("{\"a\": 1}")).isInstanceOf(java.util.Map.class);
+    Run run = aiperf("profile", "-m", "demo", "--url", "mock", "--endpoint-type", "template",
+        "--extra-inputs", "payload_template:{\"text\": \"fixed\"}", "--extra-inputs",
+        "response_field:text", "--request-count", "1", "--mock-fast", "--ui", "none",
+        "--isl", "4", "--artifact-dir", dir.toString());
+    assertThat(run.err()).doesNotContain("it needs a template");
   }
 
   @Test

@@ -146,7 +146,11 @@ public final class JsonExporter implements ExporterProvider {
   private static Map<String, Object> inputConfig(BenchmarkResult result, String benchmarkId) {
     BenchmarkConfig c = result.config();
     Map<String, Object> endpoint = new LinkedHashMap<>();
-    endpoint.put("model_names", List.of(c.endpoint().model().orElse("")));
+    endpoint.put("model_names", c.endpoint().models().size() > 1 ? c.endpoint().models()
+        : List.of(c.endpoint().model().orElse("")));
+    if (c.endpoint().models().size() > 1) {
+      endpoint.put("model_selection_strategy", c.endpoint().modelSelectionStrategy());
+    }
     endpoint.put("type", c.endpoint().type());
     endpoint.put("streaming", c.endpoint().streaming());
     endpoint.put("urls", List.of(c.endpoint().url()));
@@ -156,6 +160,12 @@ public final class JsonExporter implements ExporterProvider {
       endpoint.put("header_names", List.copyOf(c.endpoint().headers().keySet()));
     }
     endpoint.put("timeout", c.endpoint().requestTimeout().toMillis() / 1000.0);
+    if (c.endpoint().useServerTokenCount()) {
+      endpoint.put("use_server_token_count", true);
+    }
+    if (c.endpoint().useLegacyMaxTokens()) {
+      endpoint.put("use_legacy_max_tokens", true);
+    }
     Map<String, Object> input = new LinkedHashMap<>();
     if (!c.endpoint().extraInputs().isEmpty()) {
       input.put("extra_names", List.copyOf(c.endpoint().extraInputs().keySet()));
@@ -171,6 +181,12 @@ public final class JsonExporter implements ExporterProvider {
       input.put("prompt", prompt);
       input.put("random_seed", result.seed());
     }
+    if (c.dataset() instanceof io.aiperf.api.FileDataset f) {
+      input.put("file", f.path().toString());
+      input.put(f.type().equals("sharegpt") ? "public_dataset" : "custom_dataset_type",
+          f.type());
+    }
+    c.dataset().samplingStrategy().ifPresent(v -> input.put("dataset_sampling_strategy", v));
     Map<String, Object> loadgen = new LinkedHashMap<>();
     loadgen.put("concurrency", c.concurrency());
     loadgen.put("arrival_pattern", "concurrency_burst");
