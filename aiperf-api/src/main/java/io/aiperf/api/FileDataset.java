@@ -146,7 +146,7 @@ public final class FileDataset implements DatasetConfig {
   /**
    * Returns a copy that picks entries in this order (AIPerf's {@code
    * --dataset-sampling-strategy}): {@code sequential} (file order, then again), {@code shuffle}
-   * (a seeded permutation, reshuffled each pass) or {@code random} (with replacement).
+   * (a seeded permutation, then cycled) or {@code random} (with replacement).
    * Timestamped traces are always replayed in timestamp order.
    *
    * @param strategy sequential, shuffle or random

@@ -330,8 +330,8 @@ public final class SyntheticDataset implements DatasetConfig {
 
   /**
    * Returns a copy that sends entries in this order (AIPerf's {@code
-   * --dataset-sampling-strategy}): {@code shuffle} (the default: a seeded permutation, reshuffled
-   * each pass), {@code sequential} or {@code random} (with replacement).
+   * --dataset-sampling-strategy}): {@code shuffle} (the default: a seeded permutation, then
+   * cycled), {@code sequential} or {@code random} (with replacement).
    *
    * @param strategy sequential, shuffle or random
    * @return the changed copy

@@ -129,6 +129,24 @@ final class TraceDatasetProvidersTest {
   }
 
   @Test
+  void singleTurn_mediaFiles_becomeBase64_urlsPassThrough(@TempDir Path dir) throws Exception {
+    Path png = Files.write(dir.resolve("cat.png"), new byte[] {1, 2, 3});
+    Path wav = Files.write(dir.resolve("hi.wav"), new byte[] {4, 5});
+    Path f = file(dir, "{\"text\": \"look\", \"images\": [\"" + png + "\","
+        + " \"https://x/y.jpg\"], \"audio\": \"" + wav + "\", \"model\": \"vlm\"}",
+        "{\"text\": \"x\", \"image\": \"" + dir.resolve("gone.png") + "\"}");
+    assertThatThrownBy(() -> new JsonlDatasetProvider.SingleTurn().load(Datasets.singleTurn(f),
+        O200K, 1, 10)).hasMessage(f + " line 2: image file '" + dir.resolve("gone.png")
+            + "' does not exist");
+    Files.writeString(f, Files.readAllLines(f).get(0));
+    var turn = new JsonlDatasetProvider.SingleTurn().load(Datasets.singleTurn(f), O200K, 1, 10)
+        .get(0).turns().get(0);
+    assertThat(turn.media()).extracting(io.aiperf.api.spi.Media::data).containsExactly(
+        "data:image/png;base64,AQID", "https://x/y.jpg", "BAU=");
+    assertThat(turn.model()).isEqualTo("vlm");
+  }
+
+  @Test
   void shareGpt_firstExchange_asksForTheReplyLength(@TempDir Path dir) throws Exception {
     String reply = "Machine learning is a field of study in artificial intelligence.";
     Path f = Files.writeString(dir.resolve("sharegpt.json"), "[{\"id\": \"x1\", \"conversations\":"
