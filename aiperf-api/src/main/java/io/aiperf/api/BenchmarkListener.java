@@ -28,6 +28,14 @@ public interface BenchmarkListener {
   default void onProgress(long completed, long errors, long total) {}
 
   /**
+   * The run waits for workers in other processes to join before it starts.
+   *
+   * @param count how many remote workers it waits for
+   * @param address the address they join at, for {@code aiperf service --controller}
+   */
+  default void onWaitingForWorkers(int count, String address) {}
+
+  /**
    * Called once with the final result, before exporters run.
    *
    * @param result the result

@@ -90,6 +90,16 @@ public interface MessageBus extends AutoCloseable {
   Subscription respond(String channel, Function<BusMessage, BusMessage> responder);
 
   /** Delivers what was accepted, then releases the bus's threads and resources. */
+  /**
+   * Returns the address other processes join this bus at, for a bus that accepts them (such as
+   * the ZeroMQ hub of a run with remote workers).
+   *
+   * @return the address, e.g. {@code tcp://127.0.0.1:5557}, or empty for a bus in one process
+   */
+  default java.util.Optional<String> joinAddress() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -24,10 +24,17 @@ final class DatasetManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(DatasetManager.class);
   private final long seed;
   private Thread loader;
+  private final java.util.concurrent.CompletableFuture<Void> workersReady =
+      new java.util.concurrent.CompletableFuture<>();
 
   DatasetManager(String id, MessageBus bus, BenchmarkConfig config) {
     super(id, bus, config);
     this.seed = EngineSupport.seed(config);
+  }
+
+  @Override
+  void onInitialize() {
+    track(bus.subscribe(Messages.WorkersReady.class, w -> workersReady.complete(null)));
   }
 
   @Override
@@ -79,7 +86,9 @@ final class DatasetManager extends AbstractService {
       if (sampling.equals("random") && !timestamped) {
         prepared = drawWithReplacement(prepared);
       }
-      bus.publish(new DatasetReady(prepared, seed, ordered, timestamped));
+      DatasetReady ready = new DatasetReady(prepared, seed, ordered, timestamped);
+      // Workers in other processes subscribe when they join: publish once every one has.
+      workersReady.thenRun(() -> bus.publish(ready));
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
     }

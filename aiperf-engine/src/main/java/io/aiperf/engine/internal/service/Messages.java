@@ -26,7 +26,77 @@ public final class Messages {
       permits DatasetReady, WorkerReady, WorkersReady, ProfileStart, ProfileCancel, CancelInFlight,
           Credit, FirstToken, PhaseStarted,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
-          ServiceFailed, WorkerHealth {}
+          ServiceFailed, WorkerHealth, WorkerLost, JoinRequest, JoinReply, ControllerHeartbeat,
+          RunEnded {}
+
+  /** Remote services ask to join the run here (request/reply). */
+  public static final String JOIN = "join";
+
+  /**
+   * The channel a worker takes its credits from. The timing manager picks the worker itself, so
+   * it knows where every request in flight is when a worker is lost.
+   *
+   * @param workerId the worker
+   * @return the channel name
+   */
+  public static String creditsFor(String workerId) {
+    return CREDITS + "/" + workerId;
+  }
+
+  /**
+   * A worker stopped answering (no heartbeat), or its process ended: the requests it had in
+   * flight are recorded as {@code WorkerLost} errors and it gets no more credits.
+   *
+   * @param workerId the worker
+   * @param reason what was observed, for the report
+   */
+  public record WorkerLost(String workerId, String reason) implements EngineMessage {}
+
+  /**
+   * A process offering to run a service of the run.
+   *
+   * @param serviceType {@code worker} or {@code record_processor}
+   * @param host the process's host name, for the report
+   * @param pid the process id, for the report
+   */
+  public record JoinRequest(String serviceType, String host, long pid) implements EngineMessage {}
+
+  /**
+   * The controller's answer to a join request.
+   *
+   * @param accepted whether the process runs a service of this run
+   * @param serviceId the id it runs under, when accepted
+   * @param reason why not, when refused
+   * @param spec what the service needs of the run's configuration, when accepted
+   */
+  public record JoinReply(boolean accepted, String serviceId, String reason, RemoteSpec spec)
+      implements EngineMessage {}
+
+  /**
+   * What a service in another process needs of the run's configuration. The endpoint travels
+   * whole, the API key and headers included (use CURVE between hosts).
+   *
+   * @param endpoint the endpoint configuration, as {@link EndpointCodec} writes it
+   * @param concurrency the run's concurrency, 0 for none
+   * @param workers the run's total workers
+   * @param prefill whether the run limits prefill concurrency
+   * @param keepBodies whether request bodies go to the raw export
+   * @param sourceAddresses local addresses to connect from
+   * @param tokenizer the tokenizer name, for record processors
+   */
+  public record RemoteSpec(String endpoint, int concurrency, int workers, boolean prefill,
+      boolean keepBodies, List<String> sourceAddresses, String tokenizer) {
+    /** Copies the list. */
+    public RemoteSpec {
+      sourceAddresses = List.copyOf(sourceAddresses);
+    }
+  }
+
+  /** The controller is alive; remote services that stop hearing this leave. */
+  public record ControllerHeartbeat(long sentNanos) implements EngineMessage {}
+
+  /** The run is over: remote services stop and their processes exit. */
+  public record RunEnded(String reason) implements EngineMessage {}
 
   /**
    * A worker's view of its own health, sent every second: how late its I/O thread ran timers.
@@ -73,11 +143,30 @@ public final class Messages {
     }
   }
 
-  /** A worker can take credits. */
-  public record WorkerReady(String workerId) implements EngineMessage {}
+  /**
+   * A worker can take credits.
+   *
+   * @param workerId the worker
+   * @param remote whether it runs in another process (then it is watched for heartbeats)
+   */
+  public record WorkerReady(String workerId, boolean remote) implements EngineMessage {
+    /** A worker in this process. */
+    public WorkerReady(String workerId) {
+      this(workerId, false);
+    }
+  }
 
-  /** Every expected worker is ready. */
-  public record WorkersReady(int count) implements EngineMessage {}
+  /**
+   * Every expected worker is ready.
+   *
+   * @param workerIds the workers, in registration order
+   */
+  public record WorkersReady(List<String> workerIds) implements EngineMessage {
+    /** Copies the list. */
+    public WorkersReady {
+      workerIds = List.copyOf(workerIds);
+    }
+  }
 
   /** Start issuing credits. */
   public record ProfileStart() implements EngineMessage {}

@@ -33,6 +33,11 @@ import java.util.concurrent.TimeUnit;
  * arrived, computes the result. All state is touched by its one thread only.
  */
 final class RecordsManager extends AbstractService {
+  /** Credit ids recorded so far (ids count up from 0: a bit each). */
+  private final java.util.BitSet recorded = new java.util.BitSet();
+  /** Workers declared lost, with why. */
+  private final Map<String, String> lostWorkers = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The latest health report of each worker. */
   private final Map<String, Messages.WorkerHealth> workerHealth =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -114,6 +119,8 @@ final class RecordsManager extends AbstractService {
               ? String.valueOf(i) : conversationIds.get(i), config.exportHttpTrace());
     }
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
+    track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
+        l.reason())));
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
     recordInfos = infos;
@@ -159,6 +166,17 @@ final class RecordsManager extends AbstractService {
 
   private void onRecord(ProcessedRecord r) {
     lastRecordNanos = clock.nanoTime();
+    // One record per request: a worker declared lost that was only slow may still send one for a
+    // request already recorded as WorkerLost.
+    if (r.creditId() >= 0 && r.creditId() < Integer.MAX_VALUE) {
+      int id = (int) r.creditId();
+      if (recorded.get(id)) {
+        log.warn("A second record for request {} ({}) was dropped", r.creditId(),
+            r.success() ? "a success" : r.errorType());
+        return;
+      }
+      recorded.set(id);
+    }
     if (r.phase() == Phase.WARMUP) {
       warmupRecords++;
       return;
@@ -361,6 +379,9 @@ final class RecordsManager extends AbstractService {
   private List<String> warnings(List<MetricResult> metrics) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
     Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
+    new java.util.TreeMap<>(lostWorkers).forEach((worker, reason) -> warnings.add("Worker "
+        + worker + " was lost (" + reason + "): the requests it had in flight were recorded as"
+        + " WorkerLost errors and the run went on with the other workers."));
     List<String> approximated = aggregator.approximated();
     if (!approximated.isEmpty()) {
       warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "

@@ -56,6 +56,9 @@ public final class SystemController implements BenchmarkRun {
   private final AtomicReference<MessageBus> busRef = new AtomicReference<>();
   private volatile boolean cancelRequested;
   private volatile boolean cancelNow;
+  private volatile java.util.concurrent.ScheduledExecutorService heartbeat;
+  /** Extra time for remote workers to join, on top of the start-up timeout. */
+  private static final Duration REMOTE_REGISTRATION = Duration.ofSeconds(60);
 
   private SystemController(BenchmarkConfig config) {
     this.config = withSeed(config);
@@ -211,7 +214,16 @@ public final class SystemController implements BenchmarkRun {
           return null;
         });
       }
-      await(workersReady, "worker registration", stepTimeout);
+      if (config.remoteWorkers() > 0) {
+        startControllerHeartbeat(bus);
+        String address = bus.joinAddress().orElse("(this bus does not say its address)");
+        log.info("Waiting for {} remote workers: on each, run 'aiperf service --type worker"
+            + " --controller {}'", config.remoteWorkers(), address);
+        config.listener().onWaitingForWorkers(config.remoteWorkers(), address);
+      }
+      // Remote workers may need a while to be started by hand or by an orchestrator.
+      await(workersReady, "worker registration", config.remoteWorkers() > 0
+          ? stepTimeout.plus(REMOTE_REGISTRATION) : stepTimeout);
       await(datasetReady, "dataset load", stepTimeout);
 
       log.info("Dataset ready ({} conversations, seed {}); profiling starts",
@@ -249,6 +261,17 @@ public final class SystemController implements BenchmarkRun {
     } catch (RuntimeException e) {
       result.completeExceptionally(asFailure(e));
     } finally {
+      if (heartbeat != null) {
+        heartbeat.shutdownNow();
+      }
+      if (bus != null && config.remoteWorkers() > 0) {
+        try {
+          bus.publish(new Messages.RunEnded(result.isCompletedExceptionally() ? "failed"
+              : "complete"));
+        } catch (RuntimeException e) {
+          log.debug("Could not tell remote services the run ended: {}", e.toString());
+        }
+      }
       for (int i = services.size() - 1; i >= 0; i--) {
         services.get(i).stop();
       }
@@ -256,6 +279,22 @@ public final class SystemController implements BenchmarkRun {
         bus.close();
       }
     }
+  }
+
+  /** Remote services leave when they stop hearing this, so none outlives its controller. */
+  private void startControllerHeartbeat(MessageBus bus) {
+    heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "aiperf-controller-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    heartbeat.scheduleAtFixedRate(() -> {
+      try {
+        bus.publish(new Messages.ControllerHeartbeat(System.nanoTime()));
+      } catch (RuntimeException closed) {
+        // The run is ending.
+      }
+    }, 0, 1, TimeUnit.SECONDS);
   }
 
   private Service create(String type, String id, MessageBus bus) {

@@ -65,6 +65,14 @@ final class TimingManager extends AbstractService {
   private volatile DatasetReady dataset;
   private volatile int[] order;
   private volatile PhaseRun current;
+  /** The workers credits go to, in registration order; fixed once the run starts. */
+  private volatile String[] workerIds = new String[0];
+  private volatile String[] workerChannels = new String[0];
+  /** Requests in flight per worker: new sessions go to the least loaded. */
+  private volatile java.util.concurrent.atomic.AtomicIntegerArray workerLoad =
+      new java.util.concurrent.atomic.AtomicIntegerArray(0);
+  private volatile boolean[] workerLost = new boolean[0];
+  private final AtomicInteger nextWorker = new AtomicInteger();
 
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock, Pacer pacer) {
     super(id, bus, config);
@@ -82,6 +90,8 @@ final class TimingManager extends AbstractService {
     track(bus.subscribe(DatasetReady.class, this::onDataset));
     track(bus.subscribe(ProfileStart.class, m -> startIssuing()));
     track(bus.subscribe(ProfileCancel.class, m -> cancel()));
+    track(bus.subscribe(Messages.WorkersReady.class, this::onWorkers));
+    track(bus.subscribe(Messages.WorkerLost.class, this::onWorkerLost));
     track(bus.consume(Messages.CREDIT_RETURNS, Runnable::run, m -> {
       if (m instanceof CreditReturn r) {
         onReturn(r);
@@ -89,6 +99,79 @@ final class TimingManager extends AbstractService {
         onFirstToken(f);
       }
     }));
+  }
+
+  private void onWorkers(Messages.WorkersReady ready) {
+    int n = ready.workerIds().size();
+    String[] channels = new String[n];
+    for (int i = 0; i < n; i++) {
+      channels[i] = Messages.creditsFor(ready.workerIds().get(i));
+    }
+    workerLoad = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+    workerLost = new boolean[n];
+    workerChannels = channels;
+    workerIds = ready.workerIds().toArray(String[]::new);
+  }
+
+  /**
+   * The least loaded live worker, starting the scan at a rotating offset so ties spread evenly;
+   * -1 when every worker is lost.
+   */
+  private int pickWorker() {
+    String[] ids = workerIds;
+    int n = ids.length;
+    int start = Math.floorMod(nextWorker.getAndIncrement(), Math.max(1, n));
+    int best = -1;
+    int bestLoad = Integer.MAX_VALUE;
+    for (int k = 0; k < n; k++) {
+      int i = start + k < n ? start + k : start + k - n;
+      if (workerLost[i]) {
+        continue;
+      }
+      int load = workerLoad.get(i);
+      if (load < bestLoad) {
+        best = i;
+        bestLoad = load;
+        if (load == 0) {
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  private void onWorkerLost(Messages.WorkerLost lost) {
+    String[] ids = workerIds;
+    int w = java.util.Arrays.asList(ids).indexOf(lost.workerId());
+    if (w < 0 || workerLost[w]) {
+      return;
+    }
+    workerLost[w] = true;
+    log.warn("Worker {} lost: {}; its requests in flight are recorded as WorkerLost errors",
+        lost.workerId(), lost.reason());
+    PhaseRun phase = current;
+    if (phase == null) {
+      return;
+    }
+    for (InFlight f : List.copyOf(phase.inFlight.values())) {
+      if (f.worker() == w && phase.inFlight.remove(f.credit().id()) != null) {
+        writeOff(phase, f, "Worker " + lost.workerId() + " was lost (" + lost.reason()
+            + ") while the request was in flight");
+      }
+    }
+  }
+
+  /** Records a credit that will never return as an error, and frees what it held. */
+  private void writeOff(PhaseRun phase, InFlight f, String message) {
+    Credit c = f.credit();
+    PreparedConversation conversation = dataset.conversations().get(c.conversation());
+    int inputTokens = conversation.turns().get(c.turn()).inputTokens();
+    String workerId = f.worker() >= 0 ? workerIds[f.worker()] : "";
+    bus.send(Messages.RAW_RECORDS, new Messages.RawRecord(c.id(), c.phase(), c.intendedNanos(),
+        c.conversation(), c.turn(), workerId, "", "", inputTokens, null, -1, false,
+        c.issuedNanos(), 0, 0, false, 0, null, new long[0], null, null, null, 0, null,
+        clock.nanoTime(), "WorkerLost", message, null, null));
+    settle(phase, f, false);
   }
 
   private void onDataset(DatasetReady ready) {
@@ -317,15 +400,24 @@ final class TimingManager extends AbstractService {
       phase.holdingPrefill.add(creditId);
     }
     phase.sent.incrementAndGet();
-    phase.creditSession.put(creditId, session);
     Credit credit = new Credit(creditId, phase.phase, session, conversation, turn, intended,
         clock.nanoTime(), cancelAfter);
-    if (dataset.conversations().get(conversation).turns().size() > 1) {
-      // Every turn of a session to the worker that holds its history.
-      bus.send(Messages.CREDITS, session, credit);
-    } else {
-      bus.send(Messages.CREDITS, credit); // round robin spreads single requests evenly
+    // Every turn of a session to the worker that holds its history; new ones to the least loaded.
+    Integer sticky = turn > 0 ? phase.sessionWorker.get(session) : null;
+    int worker = sticky != null ? sticky : pickWorker();
+    InFlight f = new InFlight(credit, worker);
+    phase.inFlight.put(creditId, f);
+    if (worker < 0 || workerLost[worker]) {
+      phase.inFlight.remove(creditId);
+      writeOff(phase, f, worker < 0 ? "No worker left to send the request: every worker was lost"
+          : "Worker " + workerIds[worker] + " that held this session's history was lost");
+      return;
     }
+    if (dataset.conversations().get(conversation).turns().size() > 1) {
+      phase.sessionWorker.put(session, worker);
+    }
+    workerLoad.incrementAndGet(worker);
+    bus.send(workerChannels[worker], credit);
   }
 
   private void awaitReturns(PhaseRun phase) throws InterruptedException {
@@ -350,14 +442,28 @@ final class TimingManager extends AbstractService {
     if (phase == null || phase.phase != r.phase()) {
       return;
     }
-    if (phase.prefillSlots != null && phase.holdingPrefill.remove(r.creditId())) {
+    InFlight f = phase.inFlight.remove(r.creditId());
+    if (f == null) {
+      return; // written off when its worker was lost: its record is made already
+    }
+    settle(phase, f, true);
+  }
+
+  /** A credit is done: its worker, prefill slot and session move on. */
+  private void settle(PhaseRun phase, InFlight f, boolean sessionGoesOn) {
+    if (f.worker() >= 0) {
+      workerLoad.decrementAndGet(f.worker());
+    }
+    long creditId = f.credit().id();
+    if (phase.prefillSlots != null && phase.holdingPrefill.remove(creditId)) {
       phase.prefillSlots.release();
     }
-    Long session = phase.creditSession.remove(r.creditId());
-    Session s = session == null ? null : phase.sessions.get(session);
+    long session = f.credit().session();
+    Session s = phase.sessions.get(session);
     if (s != null) {
       int next = s.nextTurn.incrementAndGet();
-      boolean more = !cancelled && !phase.stopContinuations && clock.nanoTime() < phase.end;
+      boolean more = sessionGoesOn && !cancelled && !phase.stopContinuations
+          && clock.nanoTime() < phase.end;
       if (next < s.turns && more) {
         scheduleNextTurn(phase, session, s, next);
       } else {
@@ -427,6 +533,9 @@ final class TimingManager extends AbstractService {
   }
 
   /** One running session: its conversation, which turn it is on, and its last intended send. */
+  /** A credit in flight and the worker it went to (-1: none was left). */
+  private record InFlight(Credit credit, int worker) {}
+
   private static final class Session {
     final int conversation;
     final int turns;
@@ -452,7 +561,10 @@ final class TimingManager extends AbstractService {
     final Semaphore prefillSlots;
     final Set<Long> holdingPrefill = ConcurrentHashMap.newKeySet();
     final Map<Long, Session> sessions = new ConcurrentHashMap<>();
-    final Map<Long, Long> creditSession = new ConcurrentHashMap<>();
+    /** Credits issued and not yet back, with the worker each went to. */
+    final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** The worker holding each multi-turn session's history. */
+    final Map<Long, Integer> sessionWorker = new ConcurrentHashMap<>();
     final SplittableRandom picker;
     final AtomicLong sent = new AtomicLong();
     final AtomicLong plannedRequests = new AtomicLong();
@@ -496,6 +608,7 @@ final class TimingManager extends AbstractService {
     }
 
     void sessionEnded(long session) {
+      sessionWorker.remove(session);
       if (sessions.remove(session) != null && slots != null) {
         slots.release();
       }
@@ -586,7 +699,7 @@ final class TimingManager extends AbstractService {
     }
 
     private boolean allBack() {
-      return sendingDone && pendingTurns.get() == 0 && creditSession.isEmpty();
+      return sendingDone && pendingTurns.get() == 0 && inFlight.isEmpty();
     }
 
     /** Waits until every issued credit is back; false if the timeout came first. */

@@ -52,8 +52,16 @@ final class Worker extends AbstractService {
   private boolean keepBody;
   private volatile boolean stopped;
 
+  /** Whether this worker runs in another process than the controller. */
+  private final boolean remote;
+
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
+    this(id, bus, config, false);
+  }
+
+  Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote) {
     super(id, bus, config);
+    this.remote = remote;
   }
 
   @Override
@@ -79,7 +87,7 @@ final class Worker extends AbstractService {
     track(bus.subscribe(DatasetReady.class, d -> dataset = d.conversations()));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
-    track(bus.consume(Messages.CREDITS, Runnable::run, m -> onCredit((Credit) m)));
+    track(bus.consume(Messages.creditsFor(id), Runnable::run, m -> onCredit((Credit) m)));
   }
 
   /**
@@ -93,7 +101,7 @@ final class Worker extends AbstractService {
 
   @Override
   void onStart() {
-    bus.publish(new WorkerReady(id));
+    bus.publish(new WorkerReady(id, remote));
     scheduleHealth();
   }
 
@@ -105,8 +113,10 @@ final class Worker extends AbstractService {
             return;
           }
           try {
-            transport.loopLag().ifPresent(l -> bus.publish(new Messages.WorkerHealth(id,
-                l.samples(), l.p99Nanos(), l.maxNanos())));
+            // Also the heartbeat: a remote worker that stops sending it is declared lost.
+            var lag = transport.loopLag();
+            bus.publish(new Messages.WorkerHealth(id, lag.map(l -> l.samples()).orElse(0L),
+                lag.map(l -> l.p99Nanos()).orElse(0L), lag.map(l -> l.maxNanos()).orElse(0L)));
           } catch (RuntimeException e) {
             log.debug("Health report of {} failed: {}", id, e.toString());
           }

@@ -1,29 +1,132 @@
 package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.spi.BusMessage;
 import io.aiperf.api.spi.MessageBus;
+import io.aiperf.engine.internal.service.Messages.JoinReply;
+import io.aiperf.engine.internal.service.Messages.JoinRequest;
+import io.aiperf.engine.internal.service.Messages.WorkerHealth;
+import io.aiperf.engine.internal.service.Messages.WorkerLost;
 import io.aiperf.engine.internal.service.Messages.WorkerReady;
 import io.aiperf.engine.internal.service.Messages.WorkersReady;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Tracks worker registration and tells the controller when every expected worker is ready. */
+/**
+ * Tracks worker registration, in this process and in others: hands out ids and the run's
+ * settings to workers that join, tells the controller when every expected worker is ready, and
+ * declares a remote worker lost when its heartbeats stop.
+ */
 final class WorkerManager extends AbstractService {
-  private final Set<String> ready = new HashSet<>();
+  private static final Logger log = LoggerFactory.getLogger(WorkerManager.class);
+  /** Heartbeats come every second; three missed ones mean the worker is gone. */
+  static final long LOST_AFTER_NANOS = TimeUnit.SECONDS.toNanos(3);
+  private static final long CHECK_EVERY_MILLIS = 250;
+  private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final List<String> ready = new ArrayList<>();
+  private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+  private final Map<String, String> whereabouts = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
+  private int joined;
+  private ScheduledExecutorService watchdog;
 
   WorkerManager(String id, MessageBus bus, BenchmarkConfig config) {
     super(id, bus, config);
   }
 
+  private int expected() {
+    return config.workers() + config.remoteWorkers();
+  }
+
   @Override
   void onInitialize() {
     track(bus.subscribe(WorkerReady.class, this::onReady));
+    if (config.remoteWorkers() > 0) {
+      track(bus.respond(Messages.JOIN, this::onJoin));
+      track(bus.subscribe(WorkerHealth.class,
+          h -> lastHeard.computeIfPresent(h.workerId(), (k, v) -> System.nanoTime())));
+      watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "aiperf-worker-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
+      watchdog.scheduleWithFixedDelay(this::checkHeartbeats, CHECK_EVERY_MILLIS,
+          CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+      // Once profiling is over, workers leaving is the normal end, not a loss.
+      track(bus.subscribe(Messages.CreditsComplete.class, c -> {
+        if (c.phase() == Messages.Phase.PROFILING) {
+          watchdog.shutdownNow();
+        }
+      }));
+    }
+  }
+
+  private synchronized BusMessage onJoin(BusMessage m) {
+    if (!(m instanceof JoinRequest join)) {
+      return new JoinReply(false, null, "not a join request", null);
+    }
+    if (!join.serviceType().equals("worker")) {
+      return new JoinReply(false, null, "this run takes remote services of type 'worker' only,"
+          + " not '" + join.serviceType() + "'", null);
+    }
+    if (joined >= config.remoteWorkers()) {
+      return new JoinReply(false, null, "the run already has its " + config.remoteWorkers()
+          + " remote workers", null);
+    }
+    String workerId = "worker_r" + joined++;
+    // Heartbeats start once the worker has set up its transport: give it that long.
+    lastHeard.put(workerId, System.nanoTime() + JOIN_GRACE_NANOS);
+    whereabouts.put(workerId, join.host() + " pid " + join.pid());
+    log.info("Remote worker {} joined from {} pid {}", workerId, join.host(), join.pid());
+    return new JoinReply(true, workerId, null, RemoteServices.spec(config));
   }
 
   private void onReady(WorkerReady r) {
-    // Events arrive one at a time on the bus's event thread, so the set needs no lock.
-    if (ready.add(r.workerId()) && ready.size() == config.workers()) {
-      bus.publish(new WorkersReady(ready.size()));
+    boolean all;
+    List<String> ids;
+    synchronized (ready) {
+      if (ready.contains(r.workerId())) {
+        return;
+      }
+      ready.add(r.workerId());
+      all = ready.size() == expected();
+      ids = List.copyOf(ready);
+    }
+    if (all) {
+      bus.publish(new WorkersReady(ids));
+    }
+  }
+
+  private void checkHeartbeats() {
+    long now = System.nanoTime();
+    for (var e : lastHeard.entrySet()) {
+      String worker = e.getKey();
+      long silent = now - e.getValue();
+      if (silent > LOST_AFTER_NANOS && lost.putIfAbsent(worker, true) == null) {
+        String reason = String.format(java.util.Locale.ROOT,
+            "no heartbeat for %.1f s from %s", silent / 1e9, whereabouts.get(worker));
+        log.error("Worker {} lost: {}", worker, reason);
+        try {
+          bus.publish(new WorkerLost(worker, reason));
+        } catch (RuntimeException closed) {
+          return; // the run is ending
+        }
+      }
+    }
+  }
+
+  @Override
+  void onStop() {
+    if (watchdog != null) {
+      watchdog.shutdownNow();
     }
   }
 }

@@ -29,9 +29,13 @@ final class RecordsManagerTimesliceTest {
   private static final long S = 1_000_000_000L;
   private static final long T0 = 10 * S;
 
+  private static final java.util.concurrent.atomic.AtomicLong CREDIT_IDS =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private static ProcessedRecord record(long startOffsetNanos, double latencyMs) {
     long start = T0 + startOffsetNanos;
-    return new ProcessedRecord(0, Phase.PROFILING, start, start + (long) (latencyMs * 1e6), true,
+    // Each request has its own credit id: the manager keeps one record per id.
+    return new ProcessedRecord(CREDIT_IDS.getAndIncrement(), Phase.PROFILING, start, start + (long) (latencyMs * 1e6), true,
         0, null, null, Map.of("request_latency", new double[] {latencyMs * 1e6}), null);
   }
 

@@ -65,7 +65,7 @@ final class TimingManagerTest {
   }
 
   private void run(BenchmarkConfig config, Consumer<Credit> onCredit) throws Exception {
-    bus.consume(Messages.CREDITS, Runnable::run, m -> {
+    bus.consume(Messages.creditsFor("w"), Runnable::run, m -> {
       Credit c = (Credit) m;
       credits.add(c);
       onCredit.accept(c);
@@ -74,6 +74,7 @@ final class TimingManagerTest {
     timing = new TimingManager("timing_manager", bus, config, clock, jumpingPacer);
     timing.initialize();
     timing.start();
+    bus.publish(new Messages.WorkersReady(List.of("w")));
     bus.publish(new DatasetReady(List.of(new PreparedConversation("c0",
         List.of(new PreparedTurn(new byte[0], 1, 0)))), SEED));
     bus.publish(new ProfileStart());
@@ -142,10 +143,11 @@ final class TimingManagerTest {
         base().concurrency(8).concurrencyRampDuration(Duration.ofMillis(400)).requestCount(8)
             .build(), NanoClock.SYSTEM, Pacer.parkThenSpin(NanoClock.SYSTEM));
     List<Long> arrivals = new CopyOnWriteArrayList<>();
-    bus.consume(Messages.CREDITS, Runnable::run, m -> arrivals.add(System.nanoTime()));
+    bus.consume(Messages.creditsFor("w"), Runnable::run, m -> arrivals.add(System.nanoTime()));
     timing = real;
     real.initialize();
     real.start();
+    bus.publish(new Messages.WorkersReady(List.of("w")));
     bus.publish(new DatasetReady(List.of(new PreparedConversation("c0",
         List.of(new PreparedTurn(new byte[0], 1, 0)))), SEED));
     bus.publish(new ProfileStart());
@@ -198,5 +200,44 @@ final class TimingManagerTest {
     assertThat(picked).isBetween(1_000L - 165, 1_000L + 165);
     assertThat(credits).filteredOn(c -> c.cancelAfterNanos() >= 0)
         .allMatch(c -> c.cancelAfterNanos() == 300_000_000L);
+  }
+
+  @Test
+  void lostWorker_itsRequestsInFlightAreWrittenOff_andTheRunEndsOnTheOthers() throws Exception {
+    List<Credit> toA = new CopyOnWriteArrayList<>();
+    List<Credit> toB = new CopyOnWriteArrayList<>();
+    List<Messages.RawRecord> writtenOff = new CopyOnWriteArrayList<>();
+    bus.consume(Messages.creditsFor("a"), Runnable::run, m -> {
+      toA.add((Credit) m);
+      returnAtOnce((Credit) m);
+    });
+    // Worker b takes credits and never answers: a process that died.
+    bus.consume(Messages.creditsFor("b"), Runnable::run, m -> toB.add((Credit) m));
+    bus.consume(Messages.RAW_RECORDS, Runnable::run, m -> writtenOff.add((Messages.RawRecord) m));
+    bus.subscribe(CreditsComplete.class, completions::add);
+    timing = new TimingManager("timing_manager", bus,
+        base().concurrency(4).requestCount(40).build(), clock, jumpingPacer);
+    timing.initialize();
+    timing.start();
+    bus.publish(new Messages.WorkersReady(List.of("a", "b")));
+    bus.publish(new DatasetReady(List.of(new PreparedConversation("c0",
+        List.of(new PreparedTurn(new byte[0], 1, 0)))), SEED));
+    bus.publish(new ProfileStart());
+
+    // b holds some slots; a serves the rest until b's slots are all it has left.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !toB.isEmpty());
+    bus.publish(new Messages.WorkerLost("b", "no heartbeat for 3.0 s"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 1);
+
+    assertThat(completions.get(0).sent()).isEqualTo(40);
+    assertThat(toA.size() + toB.size()).isEqualTo(40);
+    // Every credit b took became a WorkerLost record naming b; none is left over.
+    assertThat(writtenOff).hasSameSizeAs(toB).allSatisfy(r -> {
+      assertThat(r.errorType()).isEqualTo("WorkerLost");
+      assertThat(r.workerId()).isEqualTo("b");
+      assertThat(r.errorMessage()).contains("Worker b was lost (no heartbeat for 3.0 s)");
+    });
+    assertThat(writtenOff).extracting(Messages.RawRecord::creditId)
+        .containsExactlyInAnyOrderElementsOf(toB.stream().map(Credit::id).toList());
   }
 }

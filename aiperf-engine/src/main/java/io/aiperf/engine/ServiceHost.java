@@ -1,0 +1,120 @@
+package io.aiperf.engine;
+
+import io.aiperf.api.spi.BusMessage;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.service.Messages;
+import io.aiperf.engine.internal.service.RemoteServices;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one service of a benchmark whose controller is in another process (or on another host):
+ * this is what {@code aiperf service --type worker --controller tcp://HOST:PORT} does. The
+ * controller starts the run with {@code remoteWorkers(n)} on a bus other processes can join.
+ *
+ * <pre>{@code
+ * try (MessageBus bus = ZmqBus.connect("tcp://10.0.0.5:5557", ZmqBusOptions.defaults())) {
+ *   ServiceHost.run(bus, "worker", Duration.ofSeconds(60));
+ * }
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class ServiceHost {
+  private static final Logger log = LoggerFactory.getLogger(ServiceHost.class);
+  /** The controller sends a heartbeat every second; this long without one means it is gone. */
+  static final Duration CONTROLLER_SILENCE = Duration.ofSeconds(10);
+
+  private ServiceHost() {}
+
+  /**
+   * Joins the run and serves it until the run ends, the controller goes silent, or the thread is
+   * interrupted.
+   *
+   * @param bus a bus connected to the controller's
+   * @param serviceType the service to run: {@code worker}
+   * @param joinTimeout how long to wait for the controller to accept
+   * @return the id the controller gave the service
+   * @throws IllegalStateException if the controller does not answer in time or refuses, or the
+   *     controller went silent during the run
+   * @throws InterruptedException if interrupted while serving
+   */
+  public static String run(MessageBus bus, String serviceType, Duration joinTimeout)
+      throws InterruptedException {
+    Messages.JoinReply reply = join(bus, serviceType, joinTimeout);
+    String id = reply.serviceId();
+    CompletableFuture<String> ended = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicLong lastHeard =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    var heartbeats = bus.subscribe(Messages.ControllerHeartbeat.class,
+        h -> lastHeard.set(System.nanoTime()));
+    var endings = bus.subscribe(Messages.RunEnded.class, e -> ended.complete(e.reason()));
+    Service service = RemoteServices.worker(id, bus, reply.spec());
+    try {
+      service.initialize();
+      service.start();
+      log.info("Serving as {}", id);
+      while (true) {
+        try {
+          String reason = ended.get(500, TimeUnit.MILLISECONDS);
+          log.info("{}: the run ended ({})", id, reason);
+          return id;
+        } catch (TimeoutException notYet) {
+          if (System.nanoTime() - lastHeard.get() > CONTROLLER_SILENCE.toNanos()) {
+            throw new IllegalStateException("The controller went silent: no heartbeat for "
+                + CONTROLLER_SILENCE.toSeconds() + " s; leaving the run");
+          }
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("Serving failed: " + e.getCause(), e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof IllegalStateException ise) {
+        throw ise;
+      }
+      throw new IllegalStateException(id + " could not start: " + e.getMessage(), e);
+    } finally {
+      service.stop();
+      heartbeats.close();
+      endings.close();
+    }
+  }
+
+  private static Messages.JoinReply join(MessageBus bus, String serviceType, Duration timeout)
+      throws InterruptedException {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    BusMessage answer;
+    try {
+      answer = bus.request(Messages.JOIN, new Messages.JoinRequest(serviceType, host,
+          ProcessHandle.current().pid()), timeout).get(timeout.toNanos() + 1_000_000_000L,
+          TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("No controller accepted this " + serviceType + " within "
+          + timeout.toSeconds() + " s: start 'aiperf profile ... --workers-remote N' first, and"
+          + " check the --controller address (" + (e.getCause() == null ? e : e.getCause())
+          + ")", e);
+    }
+    if (!(answer instanceof Messages.JoinReply reply)) {
+      throw new IllegalStateException("The controller answered the join with " + answer);
+    }
+    if (!reply.accepted()) {
+      throw new IllegalStateException("The controller refused this " + serviceType + ": "
+          + reply.reason());
+    }
+    return reply;
+  }
+}

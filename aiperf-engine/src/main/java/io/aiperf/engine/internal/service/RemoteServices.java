@@ -1,0 +1,59 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.ExportLevel;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.service.Messages.RemoteSpec;
+import java.nio.file.Path;
+
+/** Builds the services that run in another process than the controller, from what it sends. */
+public final class RemoteServices {
+  private RemoteServices() {}
+
+  /** What a remote worker needs of this run's configuration. */
+  static RemoteSpec spec(BenchmarkConfig config) {
+    return new RemoteSpec(EndpointCodec.write(config.endpoint()), config.concurrency(),
+        config.workers() + config.remoteWorkers(), config.prefillConcurrency().isPresent(),
+        config.exportLevel() == ExportLevel.RAW && config.artifactDir().isPresent(),
+        config.sourceAddresses(), EngineSupport.tokenizerName(config));
+  }
+
+  /**
+   * A worker of the controller's run, in this process.
+   *
+   * @param workerId the id the controller gave it
+   * @param bus the bus connected to the controller's
+   * @param spec what the controller sent of its configuration
+   * @return the worker, not yet initialized
+   */
+  public static Service worker(String workerId, MessageBus bus, RemoteSpec spec) {
+    return new Worker(workerId, bus, config(spec), true);
+  }
+
+  /**
+   * A configuration holding what a worker reads: the endpoint, the concurrency that sizes its
+   * connection pool, and the flags it sends by. Everything else stays with the controller.
+   */
+  static BenchmarkConfig config(RemoteSpec spec) {
+    Benchmark.Builder b = Benchmark.builder()
+        .endpoint(EndpointCodec.read(spec.endpoint()))
+        .dataset(Datasets.synthetic().tokenizer(spec.tokenizer()))
+        .requestCount(1)
+        .workers(Math.max(1, spec.workers()))
+        .sourceAddresses(spec.sourceAddresses());
+    if (spec.concurrency() > 0) {
+      b.concurrency(spec.concurrency());
+      if (spec.prefill()) {
+        b.prefillConcurrency(1);
+      }
+    }
+    if (spec.keepBodies()) {
+      // Only read as "keep request bodies for the raw export": the worker writes no files.
+      b.exportLevel(ExportLevel.RAW).artifactDir(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+    return b.build();
+  }
+}
