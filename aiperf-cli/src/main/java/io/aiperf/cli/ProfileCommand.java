@@ -348,6 +348,35 @@ final class ProfileCommand implements Callable<Integer> {
       description = "Per-request timeout (default ${DEFAULT-VALUE}).")
   double requestTimeoutSeconds;
 
+  @Option(names = "--message-bus",
+      description = "The bus between the run's services: inmemory (default) or zmq, which other"
+          + " processes can join.")
+  String messageBus;
+
+  @Option(names = "--workers-remote",
+      description = "Wait for this many workers in other processes or hosts, each started with"
+          + " 'aiperf service --type worker --controller ADDRESS', and send the requests through"
+          + " them (uses the zmq bus; local workers default to none).")
+  Integer workersRemote;
+
+  @Option(names = "--zmq-host",
+      description = "Interface the zmq bus listens on for remote workers (default 127.0.0.1;"
+          + " 0.0.0.0 for all: then use CURVE).")
+  String zmqHost;
+
+  @Option(names = "--zmq-port",
+      description = "Port the zmq bus listens on (default: one the OS picks, printed at start).")
+  Integer zmqPort;
+
+  @Option(names = "--curve-key-file",
+      description = "The controller's CURVE certificate (public and secret key): encrypts and"
+          + " authenticates the zmq bus between hosts.")
+  Path curveKeyFile;
+
+  @Option(names = "--curve-authorized-keys",
+      description = "A CURVE public certificate, or a folder of them: the only workers let in.")
+  Path curveAuthorizedKeys;
+
   @Option(names = "--startup-timeout",
       description = "Seconds each start-up step (plugins, tokenizer, server reachability, services,"
           + " worker registration, dataset load) may take before the run fails naming it"
@@ -512,9 +541,17 @@ final class ProfileCommand implements Callable<Integer> {
         builder.recordProcessors(recordProcessors);
       }
       applyLoad(builder, problems);
+      applyBus(builder, problems);
       builder.artifactDir(artifactDir != null ? artifactDir : defaultArtifactDir());
       if (!ui.equals("none")) {
         builder.listener(new ProgressPrinter(err));
+      } else if (workersRemote != null && workersRemote > 0) {
+        builder.listener(new io.aiperf.api.BenchmarkListener() {
+          @Override
+          public void onWaitingForWorkers(int count, String address) {
+            ProgressPrinter.printWaiting(err, count, address);
+          }
+        });
       }
       io.aiperf.api.BenchmarkConfig config;
       try {
@@ -578,9 +615,68 @@ final class ProfileCommand implements Callable<Integer> {
       if (server != null) {
         server.close();
       }
+      clearBusProperties();
       out.flush();
       err.flush();
     }
+  }
+
+  /** The zmq bus reads its settings from system properties: set for this run, cleared after. */
+  private static final List<String> BUS_PROPERTIES = List.of(
+      io.aiperf.zmq.ZmqBusOptions.HOST_PROPERTY, io.aiperf.zmq.ZmqBusOptions.PORT_PROPERTY,
+      io.aiperf.zmq.ZmqBusOptions.KEY_FILE_PROPERTY,
+      io.aiperf.zmq.ZmqBusOptions.AUTHORIZED_KEYS_PROPERTY);
+
+  private void applyBus(Benchmark.Builder b, List<String> problems) {
+    String bus = messageBus;
+    if (workersRemote != null) {
+      if (workersRemote < 1) {
+        problems.add("--workers-remote was '" + workersRemote + "' but it must be at least 1");
+      } else {
+        b.remoteWorkers(workersRemote);
+        bus = bus == null ? "zmq" : bus;
+      }
+    }
+    if (bus != null) {
+      b.messageBus(bus);
+    }
+    boolean zmq = "zmq".equalsIgnoreCase(bus);
+    if (!zmq && (zmqHost != null || zmqPort != null || curveKeyFile != null
+        || curveAuthorizedKeys != null)) {
+      problems.add("--zmq-host, --zmq-port and the CURVE flags apply to the zmq bus only: add"
+          + " --workers-remote N or --message-bus zmq");
+      return;
+    }
+    if (zmqPort != null && (zmqPort < 0 || zmqPort > 65535)) {
+      problems.add("--zmq-port was '" + zmqPort + "' but it must be 0-65535");
+    }
+    if (curveAuthorizedKeys != null && curveKeyFile == null) {
+      problems.add("--curve-authorized-keys needs --curve-key-file: the controller's own keys");
+    }
+    for (Path f : new Path[] {curveKeyFile, curveAuthorizedKeys}) {
+      if (f != null && !java.nio.file.Files.exists(f)) {
+        problems.add("CURVE key file '" + f + "' does not exist");
+      }
+    }
+    if (zmq && problems.isEmpty()) {
+      setProperty(io.aiperf.zmq.ZmqBusOptions.HOST_PROPERTY, zmqHost);
+      setProperty(io.aiperf.zmq.ZmqBusOptions.PORT_PROPERTY,
+          zmqPort == null ? null : zmqPort.toString());
+      setProperty(io.aiperf.zmq.ZmqBusOptions.KEY_FILE_PROPERTY,
+          curveKeyFile == null ? null : curveKeyFile.toString());
+      setProperty(io.aiperf.zmq.ZmqBusOptions.AUTHORIZED_KEYS_PROPERTY,
+          curveAuthorizedKeys == null ? null : curveAuthorizedKeys.toString());
+    }
+  }
+
+  private static void setProperty(String name, String value) {
+    if (value != null) {
+      System.setProperty(name, value);
+    }
+  }
+
+  private static void clearBusProperties() {
+    BUS_PROPERTIES.forEach(System::clearProperty);
   }
 
   /** The dataset the flags describe; each bad value is added to the problems. */
@@ -874,6 +970,17 @@ final class ProfileCommand implements Callable<Integer> {
 
     ProgressPrinter(PrintWriter err) {
       this.err = err;
+    }
+
+    @Override
+    public void onWaitingForWorkers(int count, String address) {
+      printWaiting(err, count, address);
+    }
+
+    static void printWaiting(PrintWriter err, int count, String address) {
+      err.println("Waiting for " + count + " remote worker" + (count == 1 ? "" : "s")
+          + ": on each, run  aiperf service --type worker --controller " + address);
+      err.flush();
     }
 
     @Override

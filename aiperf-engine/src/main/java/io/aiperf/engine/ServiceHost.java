@@ -48,6 +48,24 @@ public final class ServiceHost {
    */
   public static String run(MessageBus bus, String serviceType, Duration joinTimeout)
       throws InterruptedException {
+    return run(bus, serviceType, joinTimeout, id -> { });
+  }
+
+  /**
+   * Joins the run and serves it, as {@link #run(MessageBus, String, Duration)}, telling the
+   * caller once the service is up.
+   *
+   * @param bus a bus connected to the controller's
+   * @param serviceType the service to run: {@code worker}
+   * @param joinTimeout how long to wait for the controller to accept
+   * @param onServing called with the service's id once it takes requests
+   * @return the id the controller gave the service
+   * @throws IllegalStateException if the controller does not answer in time or refuses, or the
+   *     controller went silent during the run
+   * @throws InterruptedException if interrupted while serving
+   */
+  public static String run(MessageBus bus, String serviceType, Duration joinTimeout,
+      java.util.function.Consumer<String> onServing) throws InterruptedException {
     Messages.JoinReply reply = join(bus, serviceType, joinTimeout);
     String id = reply.serviceId();
     CompletableFuture<String> ended = new CompletableFuture<>();
@@ -61,6 +79,7 @@ public final class ServiceHost {
       service.initialize();
       service.start();
       log.info("Serving as {}", id);
+      onServing.accept(id);
       while (true) {
         try {
           String reason = ended.get(500, TimeUnit.MILLISECONDS);

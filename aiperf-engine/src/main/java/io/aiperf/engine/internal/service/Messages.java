@@ -27,7 +27,14 @@ public final class Messages {
           Credit, FirstToken, PhaseStarted,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed, WorkerHealth, WorkerLost, JoinRequest, JoinReply, ControllerHeartbeat,
-          RunEnded {}
+          RunEnded, DatasetReceived {}
+
+  /**
+   * A worker holds the dataset and can take credits.
+   *
+   * @param workerId the worker
+   */
+  public record DatasetReceived(String workerId) implements EngineMessage {}
 
   /** Remote services ask to join the run here (request/reply). */
   public static final String JOIN = "join";

@@ -177,6 +177,16 @@ public final class SystemController implements BenchmarkRun {
       CompletableFuture<ProfileResults> results = new CompletableFuture<>();
       bus.subscribe(DatasetReady.class, datasetReady::complete);
       bus.subscribe(WorkersReady.class, workersReady::complete);
+      // Credits and events travel apart across processes: wait until every worker holds the
+      // dataset, so none gets a credit before it.
+      int expectedWorkers = config.workers() + config.remoteWorkers();
+      java.util.Set<String> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      CompletableFuture<Void> datasetHeld = new CompletableFuture<>();
+      bus.subscribe(Messages.DatasetReceived.class, d -> {
+        if (holding.add(d.workerId()) && holding.size() >= expectedWorkers) {
+          datasetHeld.complete(null);
+        }
+      });
       bus.subscribe(ProfileResults.class, results::complete);
       bus.subscribe(ServiceFailed.class, f -> failure.completeExceptionally(
           new AiperfException("Service " + f.serviceId() + " failed: " + f.message())));
@@ -225,6 +235,7 @@ public final class SystemController implements BenchmarkRun {
       await(workersReady, "worker registration", config.remoteWorkers() > 0
           ? stepTimeout.plus(REMOTE_REGISTRATION) : stepTimeout);
       await(datasetReady, "dataset load", stepTimeout);
+      await(datasetHeld, "dataset distribution to the workers", stepTimeout);
 
       log.info("Dataset ready ({} conversations, seed {}); profiling starts",
           datasetReady.get().conversations().size(), datasetReady.get().seed());

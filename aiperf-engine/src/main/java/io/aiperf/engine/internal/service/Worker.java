@@ -84,7 +84,11 @@ final class Worker extends AbstractService {
         connectionShare(), ClientLimits.sourceAddresses(config, base,
             ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED))));
     timeout = config.endpoint().requestTimeout();
-    track(bus.subscribe(DatasetReady.class, d -> dataset = d.conversations()));
+    track(bus.subscribe(DatasetReady.class, d -> {
+      dataset = d.conversations();
+      // The controller starts the clock only when every worker holds the dataset.
+      bus.publish(new Messages.DatasetReceived(id));
+    }));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
     track(bus.consume(Messages.creditsFor(id), Runnable::run, m -> onCredit((Credit) m)));
@@ -125,7 +129,18 @@ final class Worker extends AbstractService {
   }
 
   private void onCredit(Credit credit) {
-    PreparedConversation conversation = dataset.get(credit.conversation());
+    List<PreparedConversation> data = dataset;
+    if (data == null) {
+      // Cannot happen while the controller waits for every worker's DatasetReceived; if it does,
+      // the credit still ends in a record rather than vanishing with an exception.
+      bus.send(Messages.RAW_RECORDS, new RawRecord(credit.id(), credit.phase(),
+          credit.intendedNanos(), credit.conversation(), credit.turn(), id, "", "", -1, null, -1,
+          streaming, credit.issuedNanos(), 0, 0, false, 0, null, EMPTY_NANOS, null, null, null, 0,
+          null, System.nanoTime(), "WorkerNotReady", id + " had no dataset yet", null, null));
+      bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));
+      return;
+    }
+    PreparedConversation conversation = data.get(credit.conversation());
     PreparedTurn turn = conversation.turns().get(credit.turn());
     byte[] body = turn.body();
     int inputTokens = turn.inputTokens();

@@ -1,0 +1,97 @@
+package io.aiperf.cli;
+
+import io.aiperf.engine.ServiceHost;
+import io.aiperf.zmq.CurveKeys;
+import io.aiperf.zmq.ZmqBus;
+import io.aiperf.zmq.ZmqBusOptions;
+import io.aiperf.zmq.ZmqMessageBus;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aiperf service}: runs one service of a benchmark whose controller is another process,
+ * started with {@code aiperf profile ... --workers-remote N}. The process joins over ZeroMQ, gets
+ * the run's settings from the controller, serves until the run ends, and exits.
+ */
+@Command(name = "service", mixinStandardHelpOptions = true,
+    description = "Join a run started elsewhere with 'aiperf profile ... --workers-remote N' and"
+        + " serve it as one of its workers, until the run ends.")
+final class ServiceCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--type", defaultValue = "worker",
+      description = "The service to run: worker (default ${DEFAULT-VALUE}).")
+  String type;
+
+  @Option(names = "--controller", required = true,
+      description = "The controller's address, as 'aiperf profile' prints it:"
+          + " tcp://HOST:PORT.")
+  String controller;
+
+  @Option(names = "--join-timeout", defaultValue = "60",
+      description = "Seconds to wait for the controller to accept (default ${DEFAULT-VALUE}).")
+  double joinTimeoutSeconds;
+
+  @Option(names = "--curve-key-file",
+      description = "This worker's CURVE certificate (public and secret key), for encrypted"
+          + " runs between hosts.")
+  Path curveKeyFile;
+
+  @Option(names = "--curve-server-key-file",
+      description = "The controller's CURVE public certificate: encrypts the connection and"
+          + " talks only to that controller.")
+  Path curveServerKeyFile;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    String kind = type.toLowerCase(Locale.ROOT).replace('-', '_');
+    if (!kind.equals("worker")) {
+      err.println("Error: --type was '" + type + "' but it must be worker (record processors"
+          + " and the other services run in the controller's process)");
+      return AiperfCommand.EXIT_USAGE;
+    }
+    if (!controller.matches("tcp://[^\\s:]+:\\d{1,5}")) {
+      err.println("Error: --controller was '" + controller + "' but it must look like"
+          + " tcp://HOST:PORT, as 'aiperf profile' prints it");
+      return AiperfCommand.EXIT_USAGE;
+    }
+    if (!(joinTimeoutSeconds > 0) || !Double.isFinite(joinTimeoutSeconds)) {
+      err.println("Error: --join-timeout was '" + joinTimeoutSeconds + "' but it must be > 0");
+      return AiperfCommand.EXIT_USAGE;
+    }
+    if ((curveKeyFile == null) != (curveServerKeyFile == null)) {
+      err.println("Error: --curve-key-file and --curve-server-key-file go together: CURVE needs"
+          + " this worker's keys and the controller's public key");
+      return AiperfCommand.EXIT_USAGE;
+    }
+    Duration joinTimeout = Duration.ofMillis(Math.round(joinTimeoutSeconds * 1000));
+    // When the run ends the controller closes its hub soon after: do not wait long for it.
+    ZmqBusOptions.Builder options = ZmqBusOptions.builder().connectTimeout(joinTimeout)
+        .closeTimeout(Duration.ofSeconds(2));
+    if (curveKeyFile != null) {
+      options.curveKeys(CurveKeys.load(curveKeyFile))
+          .curveServerKey(CurveKeys.load(curveServerKeyFile));
+    }
+    err.println("Joining the run at " + controller + " as a " + kind + "...");
+    err.flush();
+    try (ZmqMessageBus bus = ZmqBus.connect(controller, options.build())) {
+      String id = ServiceHost.run(bus, kind, joinTimeout, serving -> {
+        err.println(serving + ": joined; serving the run.");
+        err.flush();
+      });
+      err.println(id + ": the run ended; leaving.");
+      return 0;
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      err.println("Error: " + e.getMessage());
+      return AiperfCommand.EXIT_FAILED;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.aiperf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aiperf.mock.MockLlmServer;
+import io.aiperf.mock.MockServerOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run whose workers are separate JVMs joined over ZeroMQ: it reports what one JVM reports for
+ * the same requests, and a worker killed mid-run costs only its requests in flight, named.
+ */
+final class MultiProcessIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final List<Process> workers = new ArrayList<>();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void stopWorkers() throws InterruptedException {
+    for (Process p : workers) {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static CompletableFuture<Run> aiperf(String... args) {
+    return aiperf(null, args);
+  }
+
+  /** Runs the CLI in this JVM; its stderr also goes to a file, to watch the run's progress. */
+  private static CompletableFuture<Run> aiperf(Path errFile, String... args) {
+    return CompletableFuture.supplyAsync(() -> {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      java.io.Writer errSink = err;
+      try {
+        if (errFile != null) {
+          java.io.Writer file = Files.newBufferedWriter(errFile);
+          errSink = new java.io.Writer() {
+            @Override
+            public void write(char[] buf, int off, int len) throws java.io.IOException {
+              err.write(buf, off, len);
+              file.write(buf, off, len);
+            }
+
+            @Override
+            public void flush() throws java.io.IOException {
+              file.flush();
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+              file.close();
+            }
+          };
+        }
+        int code = AiperfCommand.execute(args, new PrintWriter(out, true),
+            new PrintWriter(errSink, true));
+        errSink.flush();
+        return new Run(code, out.toString(), err.toString());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process worker(int port, int index) throws Exception {
+    Process p = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
+        "service", "--type", "worker", "--controller", "tcp://127.0.0.1:" + port))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("worker" + index + ".log").toFile())
+        .start();
+    workers.add(p);
+    return p;
+  }
+
+  private static String[] profile(String url, Path out, int requests, String... more) {
+    List<String> args = new ArrayList<>(List.of("profile", "--url", url, "-m", "demo",
+        "--streaming", "--concurrency", "24", "--request-count", String.valueOf(requests),
+        "--osl", "20", "--isl", "32", "--random-seed", "7",
+        // Fresh worker JVMs compile their hot paths first: keep that out of the comparison.
+        "--warmup-request-count", "300",
+        "--artifact-dir", out.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  private static JsonNode export(Path out) throws Exception {
+    return JSON.readTree(out.resolve("profile_export_aiperf.json").toFile());
+  }
+
+  private static Map<String, Long> requestsPerWorker(Path out) throws Exception {
+    List<String> lines = Files.readAllLines(out.resolve("profile_export.jsonl"));
+    Function<String, String> worker = l -> {
+      try {
+        return JSON.readTree(l).at("/metadata/worker_id").asText();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    return lines.stream().collect(Collectors.groupingBy(worker, Collectors.counting()));
+  }
+
+  @Test
+  void threeWorkerProcesses_reportWhatOneProcessReports() throws Exception {
+    // Answers slow enough that four JVMs sharing the cores stay far from the client's ceiling.
+    try (MockLlmServer mock = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
+        .port(0).ttft(Duration.ofMillis(40)).itl(Duration.ofMillis(5)).build())) {
+      Path single = dir.resolve("single");
+      Run one = aiperf(profile(mock.baseUrl(), single, 3_000)).get(120, TimeUnit.SECONDS);
+      assertThat(one.exitCode()).as(one.err()).isZero();
+
+      int port = freePort();
+      Path spread = dir.resolve("spread");
+      CompletableFuture<Run> controller = aiperf(profile(mock.baseUrl(), spread, 3_000,
+          "--workers-remote", "3", "--zmq-port", String.valueOf(port)));
+      for (int i = 0; i < 3; i++) {
+        worker(port, i);
+      }
+      Run three = controller.get(180, TimeUnit.SECONDS);
+      assertThat(three.exitCode()).as(three.err()).isZero();
+      assertThat(three.err()).contains("Waiting for 3 remote workers");
+
+      JsonNode a = export(single);
+      JsonNode b = export(spread);
+      assertThat(b.at("/request_count/avg").asDouble()).isEqualTo(3_000.0)
+          .isEqualTo(a.at("/request_count/avg").asDouble());
+      assertThat(b.path("error_summary")).isEmpty();
+      // The same seeded prompts and the mock's fixed lengths: token counts agree exactly.
+      for (String m : new String[] {"output_sequence_length", "input_sequence_length"}) {
+        for (String stat : new String[] {"avg", "min", "max", "p50", "p99"}) {
+          assertThat(b.at("/" + m + "/" + stat).asDouble()).as(m + " " + stat)
+              .isEqualTo(a.at("/" + m + "/" + stat).asDouble());
+        }
+      }
+      // Timing agrees within the precision of two runs on a shared machine: medians within 10 %.
+      assertThat(b.at("/time_to_first_token/p50").asDouble())
+          .isCloseTo(a.at("/time_to_first_token/p50").asDouble(),
+              org.assertj.core.api.Assertions.withinPercentage(10));
+      assertThat(b.at("/inter_token_latency/p50").asDouble())
+          .isCloseTo(a.at("/inter_token_latency/p50").asDouble(),
+              org.assertj.core.api.Assertions.withinPercentage(10));
+      assertThat(b.at("/request_latency/p50").asDouble())
+          .isCloseTo(a.at("/request_latency/p50").asDouble(),
+              org.assertj.core.api.Assertions.withinPercentage(10));
+      // Every worker process served requests, and each left when the run ended.
+      assertThat(requestsPerWorker(spread)).containsOnlyKeys("worker_r0", "worker_r1",
+          "worker_r2").allSatisfy((w, n) -> assertThat(n).isPositive());
+      for (Process p : workers) {
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("worker exits").isTrue();
+        assertThat(p.exitValue()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidRun_costsOnlyItsRequestsInFlight_andIsNamed() throws Exception {
+    try (MockLlmServer mock = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
+        .port(0).ttft(Duration.ofMillis(20)).itl(Duration.ofMillis(10)).build())) {
+      int port = freePort();
+      Path out = dir.resolve("killed");
+      Path progress = dir.resolve("controller.err");
+      CompletableFuture<Run> controller = aiperf(progress, profile(mock.baseUrl(), out, 1_500,
+          "--workers-remote", "3", "--zmq-port", String.valueOf(port)));
+      Process victim = null;
+      for (int i = 0; i < 3; i++) {
+        Process p = worker(port, i);
+        victim = i == 1 ? p : victim;
+      }
+      // Kill one while measured requests flow.
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(progress) && Files.readString(progress)
+              .lines().anyMatch(l -> l.matches("Profiling: ([2-9]\\d\\d|1[0-4]\\d\\d)/1500.*")));
+      victim.destroyForcibly();
+
+      Run run = controller.get(180, TimeUnit.SECONDS);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode json = export(out);
+      long completed = json.at("/request_count/avg").asLong();
+      long lost = 0;
+      for (JsonNode e : json.path("error_summary")) {
+        assertThat(e.at("/error_details/type").asText()).isEqualTo("WorkerLost");
+        String message = e.at("/error_details/message").asText();
+        assertThat(message).contains("was lost (no heartbeat");
+        // Detected within 5 s of the last heartbeat.
+        var silence = java.util.regex.Pattern.compile("no heartbeat for ([0-9.]+) s")
+            .matcher(message);
+        assertThat(silence.find()).isTrue();
+        assertThat(Double.parseDouble(silence.group(1))).isLessThan(5.0);
+        lost += e.path("count").asLong();
+      }
+      // Nothing vanished: every request is a success or a WorkerLost error.
+      assertThat(completed + lost).isEqualTo(1_500);
+      // At most what the killed worker could hold: the concurrency.
+      assertThat(lost).isPositive().isLessThanOrEqualTo(24);
+      String lostWorker = requestsPerWorker(out).entrySet().stream()
+          .filter(e -> e.getKey().startsWith("worker_r")).min(Map.Entry.comparingByValue())
+          .orElseThrow().getKey();
+      assertThat(json.path("warnings").toString()).contains("Worker " + lostWorker
+          + " was lost");
+    }
+  }
+}
