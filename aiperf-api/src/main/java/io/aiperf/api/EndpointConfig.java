@@ -40,6 +40,7 @@ public final class EndpointConfig {
   private final boolean useServerTokenCount;
   private final List<String> models;
   private final String modelSelectionStrategy;
+  private final List<String> urls;
 
   private EndpointConfig(
       String type,
@@ -54,9 +55,11 @@ public final class EndpointConfig {
       Duration requestTimeout,
       boolean useServerTokenCount,
       List<String> models,
-      String modelSelectionStrategy) {
+      String modelSelectionStrategy,
+      List<String> urls) {
     this.type = type;
     this.url = url;
+    this.urls = urls;
     this.model = model;
     this.streaming = streaming;
     this.customPath = customPath;
@@ -89,7 +92,8 @@ public final class EndpointConfig {
         null,
         Map.of(),
         false,
-        DEFAULT_REQUEST_TIMEOUT, false, List.of(), "round_robin");
+        DEFAULT_REQUEST_TIMEOUT, false, List.of(), "round_robin",
+        List.of(Objects.requireNonNull(url, "url")));
   }
 
   /**
@@ -101,7 +105,7 @@ public final class EndpointConfig {
   public EndpointConfig model(String model) {
     return new EndpointConfig(type, url, Objects.requireNonNull(model, "model"), streaming,
         customPath, headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount, List.of(model), modelSelectionStrategy);
+        useServerTokenCount, List.of(model), modelSelectionStrategy, urls);
   }
 
   /**
@@ -121,7 +125,7 @@ public final class EndpointConfig {
     }
     return new EndpointConfig(type, url, copy.get(0), streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, copy,
-        modelSelectionStrategy);
+        modelSelectionStrategy, urls);
   }
 
   /**
@@ -152,7 +156,7 @@ public final class EndpointConfig {
           + "' but it must be round_robin or random");
     }
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, models, s);
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, models, s, urls);
   }
 
   /**
@@ -166,6 +170,37 @@ public final class EndpointConfig {
   }
 
   /**
+   * Returns a copy that spreads requests over several servers of the same model (AIPerf's
+   * repeated {@code --url}): each new conversation goes to the next server in turn, and every
+   * turn of a conversation to the same one. The first is also {@link #url()}.
+   *
+   * @param urls the servers' base URLs, at least one
+   * @return the changed copy
+   * @throws IllegalArgumentException if the list is empty
+   * @since 0.1.0
+   */
+  public EndpointConfig urls(List<String> urls) {
+    List<String> copy = List.copyOf(urls);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("urls must hold at least one URL but was empty");
+    }
+    EndpointConfig e = new EndpointConfig(type, copy.get(0), model, streaming, customPath,
+        headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
+        models, modelSelectionStrategy, copy);
+    return e;
+  }
+
+  /**
+   * Returns the servers requests are spread over.
+   *
+   * @return the base URLs in order; the first is {@link #url()}
+   * @since 0.1.0
+   */
+  public List<String> urls() {
+    return urls;
+  }
+
+  /**
    * Returns a copy that asks the server to stream its response (server-sent events).
    *
    * @param streaming whether to stream
@@ -174,7 +209,7 @@ public final class EndpointConfig {
   public EndpointConfig streaming(boolean streaming) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy);
+        models, modelSelectionStrategy, urls);
   }
 
   /**
@@ -187,7 +222,7 @@ public final class EndpointConfig {
   public EndpointConfig path(String path) {
     return new EndpointConfig(type, url, model, streaming, Objects.requireNonNull(path, "path"),
         headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy);
+        models, modelSelectionStrategy, urls);
   }
 
   /**
@@ -202,7 +237,7 @@ public final class EndpointConfig {
     copy.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
     return new EndpointConfig(type, url, model, streaming, customPath,
         Collections.unmodifiableMap(copy), apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount, models, modelSelectionStrategy);
+        useServerTokenCount, models, modelSelectionStrategy, urls);
   }
 
   /**
@@ -215,7 +250,7 @@ public final class EndpointConfig {
   public EndpointConfig apiKey(String apiKey) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers,
         Objects.requireNonNull(apiKey, "apiKey"), extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount, models, modelSelectionStrategy);
+        useServerTokenCount, models, modelSelectionStrategy, urls);
   }
 
   /**
@@ -232,7 +267,7 @@ public final class EndpointConfig {
         Objects.requireNonNull(value, "extra input value"));
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy);
+        models, modelSelectionStrategy, urls);
   }
 
   /**
@@ -244,7 +279,8 @@ public final class EndpointConfig {
    */
   public EndpointConfig useLegacyMaxTokens(boolean legacy) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, legacy, requestTimeout, useServerTokenCount, models, modelSelectionStrategy);
+        extraInputs, legacy, requestTimeout, useServerTokenCount, models, modelSelectionStrategy,
+        urls);
   }
 
   /**
@@ -257,7 +293,7 @@ public final class EndpointConfig {
   public EndpointConfig requestTimeout(Duration timeout) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, Objects.requireNonNull(timeout, "requestTimeout"),
-        useServerTokenCount, models, modelSelectionStrategy);
+        useServerTokenCount, models, modelSelectionStrategy, urls);
   }
 
   /**
@@ -272,7 +308,8 @@ public final class EndpointConfig {
    */
   public EndpointConfig useServerTokenCount(boolean use) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, requestTimeout, use, models, modelSelectionStrategy);
+        extraInputs, useLegacyMaxTokens, requestTimeout, use, models, modelSelectionStrategy,
+        urls);
   }
 
   /**
@@ -384,6 +421,6 @@ public final class EndpointConfig {
         + extraInputs.keySet() + ", useLegacyMaxTokens=" + useLegacyMaxTokens
         + ", requestTimeout=" + requestTimeout + ", useServerTokenCount=" + useServerTokenCount
         + (models.size() > 1 ? ", models=" + models + " (" + modelSelectionStrategy + ")" : "")
-        + "}";
+        + (urls.size() > 1 ? ", urls=" + urls : "") + "}";
   }
 }

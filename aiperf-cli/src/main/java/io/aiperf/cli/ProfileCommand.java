@@ -53,9 +53,13 @@ final class ProfileCommand implements Callable<Integer> {
           + " (default ${DEFAULT-VALUE}).")
   String modelSelectionStrategy;
 
-  @Option(names = {"-u", "--url"}, defaultValue = "localhost:8000",
-      description = "Server base URL (default ${DEFAULT-VALUE}; http:// is added if missing)."
-          + " 'mock' starts an embedded mock LLM server on a free loopback port.")
+  @Option(names = {"-u", "--url"}, split = ",",
+      description = "Server base URL (default localhost:8000; http:// is added if missing);"
+          + " repeat it, or separate with commas, to spread conversations over several servers"
+          + " in turn. 'mock' starts an embedded mock LLM server on a free loopback port.")
+  List<String> urls = new ArrayList<>();
+
+  /** The first server: the one most settings and messages name. */
   String url;
 
   @Option(names = "--endpoint-type", defaultValue = "chat",
@@ -474,9 +478,15 @@ final class ProfileCommand implements Callable<Integer> {
     } else {
       model = models.get(0);
     }
-    if (url.contains(",")) {
-      // Several servers need the transport to spread connections; until it does, say so.
-      problems.add("--url was '" + url + "' but several URLs are not supported yet; give one");
+    urls.replaceAll(String::strip);
+    urls.removeIf(String::isEmpty);
+    if (urls.isEmpty()) {
+      urls.add("localhost:8000");
+    }
+    url = urls.get(0);
+    if (urls.size() > 1 && urls.stream().anyMatch(u -> u.equalsIgnoreCase("mock"))) {
+      problems.add("--url was '" + String.join(",", urls) + "' but 'mock' stands alone: it"
+          + " starts one embedded server");
     }
     io.aiperf.engine.internal.service.EngineSupport.checkTokenizer(tokenizer)
         .ifPresent(problems::add);
@@ -506,6 +516,7 @@ final class ProfileCommand implements Callable<Integer> {
         err.flush();
       }
       EndpointConfig endpoint = Endpoints.of(endpointType, mock ? server.baseUrl() : url)
+          .urls(mock ? List.of(server.baseUrl()) : urls)
           .models(models)
           .modelSelectionStrategy(modelSelectionStrategy)
           .useServerTokenCount(useServerTokenCount)

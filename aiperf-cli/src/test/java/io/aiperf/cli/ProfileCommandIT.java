@@ -380,4 +380,23 @@ final class ProfileCommandIT {
     assertThat(run.out()).contains("EndpointProvider:", "chat", "completions", "inmemory",
         "o200k", "records_manager");
   }
+
+  @Test
+  void severalUrls_spreadConversationsOverTheServers(@TempDir Path dir) throws Exception {
+    var options = io.aiperf.mock.MockServerOptions.builder().host("127.0.0.1").port(0)
+        .ttft(java.time.Duration.ofMillis(1)).itl(java.time.Duration.ofMillis(0))
+        .recordRequests(1_000).build();
+    try (var a = io.aiperf.mock.MockLlmServer.start(options);
+        var b = io.aiperf.mock.MockLlmServer.start(options)) {
+      Run run = aiperf("profile", "--url", a.baseUrl(), "--url", b.baseUrl(), "-m", "demo",
+          "--request-count", "40", "--concurrency", "4", "--osl", "4", "--isl", "8",
+          "--ui", "none", "--artifact-dir", dir.toString());
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(a.receivedRequests()).hasSize(20);
+      assertThat(b.receivedRequests()).hasSize(20);
+      JsonNode json = new ObjectMapper().readTree(dir.resolve("profile_export_aiperf.json")
+          .toFile());
+      assertThat(json.path("request_count").path("avg").asDouble()).isEqualTo(40.0);
+    }
+  }
 }

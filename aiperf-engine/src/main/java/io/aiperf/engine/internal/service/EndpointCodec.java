@@ -19,7 +19,7 @@ final class EndpointCodec {
   /** The fields of EndpointConfig this codec carries. */
   static final Set<String> FIELDS = Set.of("type", "url", "model", "streaming", "customPath",
       "headers", "apiKey", "extraInputs", "useLegacyMaxTokens", "requestTimeout",
-      "useServerTokenCount", "models", "modelSelectionStrategy");
+      "useServerTokenCount", "models", "modelSelectionStrategy", "urls");
 
   private EndpointCodec() {}
 
@@ -38,6 +38,7 @@ final class EndpointCodec {
     o.put("useServerTokenCount", e.useServerTokenCount());
     o.set("models", Json.MAPPER.valueToTree(e.models()));
     o.put("modelSelectionStrategy", e.modelSelectionStrategy());
+    o.set("urls", Json.MAPPER.valueToTree(e.urls()));
     return o.toString();
   }
 
@@ -62,6 +63,11 @@ final class EndpointCodec {
     o.path("models").forEach(m -> models.add(m.asText()));
     if (!models.isEmpty()) {
       e = e.models(models);
+    }
+    List<String> urls = new ArrayList<>();
+    o.path("urls").forEach(u -> urls.add(u.asText()));
+    if (urls.size() > 1) {
+      e = e.urls(urls);
     }
     if (o.hasNonNull("customPath")) {
       e = e.path(o.get("customPath").asText());

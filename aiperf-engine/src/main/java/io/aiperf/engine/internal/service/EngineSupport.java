@@ -26,7 +26,16 @@ public final class EngineSupport {
    * @return the URL
    */
   public static URI baseUri(EndpointConfig endpoint) {
-    String url = endpoint.url();
+    return baseUri(endpoint.url());
+  }
+
+  /**
+   * A server's base URL, with {@code http://} added when the scheme is missing.
+   *
+   * @param url the URL as the user gave it
+   * @return the URL
+   */
+  public static URI baseUri(String url) {
     return URI.create(url.contains("://") ? url : "http://" + url);
   }
 

@@ -199,8 +199,10 @@ public final class SystemController implements BenchmarkRun {
         }
       });
 
-      checkReachable(EngineSupport.baseUri(config.endpoint()),
-          stepTimeout.compareTo(REACHABILITY_TIMEOUT) < 0 ? stepTimeout : REACHABILITY_TIMEOUT);
+      for (String url : config.endpoint().urls()) {
+        checkReachable(EngineSupport.baseUri(url),
+            stepTimeout.compareTo(REACHABILITY_TIMEOUT) < 0 ? stepTimeout : REACHABILITY_TIMEOUT);
+      }
 
       services.add(create("records_manager", "records_manager", bus));
       for (int i = 0; i < config.recordProcessors(); i++) {

@@ -44,7 +44,8 @@ final class Worker extends AbstractService {
   private volatile List<PreparedConversation> dataset;
   private final Map<Long, SessionState> sessions = new java.util.concurrent.ConcurrentHashMap<>();
   private EndpointProvider.Endpoint endpoint;
-  private Transport transport;
+  /** One transport per server of the endpoint (usually one). */
+  private Transport[] transports = new Transport[0];
   private String path;
   private boolean streaming;
   private Duration timeout;
@@ -80,9 +81,15 @@ final class Worker extends AbstractService {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", streaming ? "text/event-stream" : "application/json");
     headers.putAll(EngineSupport.headers(config.endpoint()));
-    transport = provider.open(new TransportProvider.Options(base, headers, 1, CONNECT_TIMEOUT,
-        connectionShare(), ClientLimits.sourceAddresses(config, base,
-            ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED))));
+    List<String> urls = config.endpoint().urls();
+    Transport[] opened = new Transport[urls.size()];
+    for (int i = 0; i < opened.length; i++) {
+      URI server = EngineSupport.baseUri(urls.get(i));
+      opened[i] = provider.open(new TransportProvider.Options(server, headers, 1,
+          CONNECT_TIMEOUT, connectionShare(), ClientLimits.sourceAddresses(config, server,
+              ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED))));
+    }
+    transports = opened;
     timeout = config.endpoint().requestTimeout();
     track(bus.subscribe(DatasetReady.class, d -> {
       dataset = d.conversations();
@@ -118,7 +125,9 @@ final class Worker extends AbstractService {
           }
           try {
             // Also the heartbeat: a remote worker that stops sending it is declared lost.
-            var lag = transport.loopLag();
+            var lag = java.util.Arrays.stream(transports).map(Transport::loopLag)
+                .flatMap(java.util.Optional::stream)
+                .max(java.util.Comparator.comparingLong(l -> l.p99Nanos()));
             bus.publish(new Messages.WorkerHealth(id, lag.map(l -> l.samples()).orElse(0L),
                 lag.map(l -> l.p99Nanos()).orElse(0L), lag.map(l -> l.maxNanos()).orElse(0L)));
           } catch (RuntimeException e) {
@@ -169,7 +178,10 @@ final class Worker extends AbstractService {
     RequestRecorder recorder = new RequestRecorder(credit, inputTokens, inputText, conversation,
         session, requestId, correlation, body);
     try {
-      transport.send(new TransportProvider.Request(path, requestId, correlation, body,
+      // Several servers: a conversation stays on one (its KV cache), conversations take turns.
+      Transport t = transports.length == 1 ? transports[0]
+          : transports[(int) Math.floorMod(credit.session(), (long) transports.length)];
+      t.send(new TransportProvider.Request(path, requestId, correlation, body,
           timeout, credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
@@ -179,7 +191,9 @@ final class Worker extends AbstractService {
 
   /** Ends every request still in flight as cancelled (after the run's drain time). */
   private void cancelInFlight(CancelInFlight c) {
-    transport.cancelInFlight(c.reason());
+    for (Transport t : transports) {
+      t.cancelInFlight(c.reason());
+    }
   }
 
   /** A random UUID without SecureRandom, which would contend on the send path. */
@@ -193,8 +207,8 @@ final class Worker extends AbstractService {
   @Override
   void onStop() {
     stopped = true;
-    if (transport != null) {
-      transport.close();
+    for (Transport t : transports) {
+      t.close();
     }
   }
 
