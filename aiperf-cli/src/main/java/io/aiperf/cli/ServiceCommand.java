@@ -27,7 +27,8 @@ final class ServiceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--type", defaultValue = "worker",
-      description = "The service to run: worker (default ${DEFAULT-VALUE}).")
+      description = "The service to run: worker (default) or record-processor (parses"
+          + " responses and counts tokens for the run; joins at any time).")
   String type;
 
   @Option(names = "--controller", required = true,
@@ -53,9 +54,9 @@ final class ServiceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     String kind = type.toLowerCase(Locale.ROOT).replace('-', '_');
-    if (!kind.equals("worker")) {
-      err.println("Error: --type was '" + type + "' but it must be worker (record processors"
-          + " and the other services run in the controller's process)");
+    if (!kind.equals("worker") && !kind.equals("record_processor")) {
+      err.println("Error: --type was '" + type + "' but it must be worker or record-processor"
+          + " (the other services run in the controller's process)");
       return AiperfCommand.EXIT_USAGE;
     }
     if (!controller.matches("tcp://[^\\s:]+:\\d{1,5}")) {

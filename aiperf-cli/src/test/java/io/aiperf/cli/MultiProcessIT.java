@@ -96,11 +96,15 @@ final class MultiProcessIT {
   }
 
   private Process worker(int port, int index) throws Exception {
+    return service("worker", port, "worker" + index);
+  }
+
+  private Process service(String type, int port, String name) throws Exception {
     Process p = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
-        "service", "--type", "worker", "--controller", "tcp://127.0.0.1:" + port))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("worker" + index + ".log").toFile())
+        "service", "--type", type, "--controller", "tcp://127.0.0.1:" + port))
+        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
         .start();
     workers.add(p);
     return p;
@@ -230,6 +234,47 @@ final class MultiProcessIT {
           .orElseThrow().getKey();
       assertThat(json.path("warnings").toString()).contains("Worker " + lostWorker
           + " was lost");
+    }
+  }
+
+  @Test
+  void aRemoteRecordProcessor_sharesTheParsing_andItsLossIsAccounted() throws Exception {
+    try (MockLlmServer mock = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
+        .port(0).ttft(Duration.ofMillis(20)).itl(Duration.ofMillis(10)).build())) {
+      int port = freePort();
+      Path out = dir.resolve("processor");
+      Path progress = dir.resolve("controller.err");
+      CompletableFuture<Run> controller = aiperf(progress, profile(mock.baseUrl(), out, 1_500,
+          "--workers-remote", "1", "--zmq-port", String.valueOf(port)));
+      Process processor = service("record-processor", port, "processor");
+      worker(port, 0);
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(progress) && Files.readString(progress)
+              .lines().anyMatch(l -> l.matches("Profiling: ([4-9]\\d\\d|1[0-4]\\d\\d)/1500.*")));
+      processor.destroyForcibly();
+
+      Run run = controller.get(180, TimeUnit.SECONDS);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      JsonNode json = export(out);
+      long completed = json.at("/request_count/avg").asLong();
+      long lost = 0;
+      for (JsonNode e : json.path("error_summary")) {
+        assertThat(e.at("/error_details/type").asText()).isEqualTo("RecordProcessorLost");
+        lost += e.path("count").asLong();
+      }
+      assertThat(completed + lost).isEqualTo(1_500);
+      assertThat(json.path("warnings").toString())
+          .contains("Record processor record_processor_r0 was lost");
+      // Before it died, the remote processor turned responses into records.
+      List<String> processors = Files.readAllLines(out.resolve("profile_export.jsonl")).stream()
+          .map(l -> {
+            try {
+              return JSON.readTree(l).at("/metadata/record_processor_id").asText();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }).distinct().toList();
+      assertThat(processors).contains("record_processor_r0");
     }
   }
 }

@@ -39,7 +39,7 @@ public final class ServiceHost {
    * interrupted.
    *
    * @param bus a bus connected to the controller's
-   * @param serviceType the service to run: {@code worker}
+   * @param serviceType the service to run: {@code worker} or {@code record_processor}
    * @param joinTimeout how long to wait for the controller to accept
    * @return the id the controller gave the service
    * @throws IllegalStateException if the controller does not answer in time or refuses, or the
@@ -56,7 +56,7 @@ public final class ServiceHost {
    * caller once the service is up.
    *
    * @param bus a bus connected to the controller's
-   * @param serviceType the service to run: {@code worker}
+   * @param serviceType the service to run: {@code worker} or {@code record_processor}
    * @param joinTimeout how long to wait for the controller to accept
    * @param onServing called with the service's id once it takes requests
    * @return the id the controller gave the service
@@ -74,7 +74,24 @@ public final class ServiceHost {
     var heartbeats = bus.subscribe(Messages.ControllerHeartbeat.class,
         h -> lastHeard.set(System.nanoTime()));
     var endings = bus.subscribe(Messages.RunEnded.class, e -> ended.complete(e.reason()));
-    Service service = RemoteServices.worker(id, bus, reply.spec());
+    Service service = serviceType.equals("worker") ? RemoteServices.worker(id, bus, reply.spec())
+        : RemoteServices.recordProcessor(id, bus, reply.spec());
+    // Workers report their health (the heartbeat) themselves; other services need one here.
+    java.util.concurrent.ScheduledExecutorService beat = null;
+    if (!serviceType.equals("worker")) {
+      beat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, id + "-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+      beat.scheduleAtFixedRate(() -> {
+        try {
+          bus.publish(new Messages.WorkerHealth(id, 0, 0, 0));
+        } catch (RuntimeException closed) {
+          // leaving
+        }
+      }, 0, 1, TimeUnit.SECONDS);
+    }
     try {
       service.initialize();
       service.start();
@@ -102,6 +119,9 @@ public final class ServiceHost {
       }
       throw new IllegalStateException(id + " could not start: " + e.getMessage(), e);
     } finally {
+      if (beat != null) {
+        beat.shutdownNow();
+      }
       service.stop();
       heartbeats.close();
       endings.close();

@@ -90,9 +90,10 @@ public final class Messages {
    * @param keepBodies whether request bodies go to the raw export
    * @param sourceAddresses local addresses to connect from
    * @param tokenizer the tokenizer name, for record processors
+   * @param openLoop whether the run is open-loop (some metrics exist only then)
    */
   public record RemoteSpec(String endpoint, int concurrency, int workers, boolean prefill,
-      boolean keepBodies, List<String> sourceAddresses, String tokenizer) {
+      boolean keepBodies, List<String> sourceAddresses, String tokenizer, boolean openLoop) {
     /** Copies the list. */
     public RemoteSpec {
       sourceAddresses = List.copyOf(sourceAddresses);
@@ -276,9 +277,22 @@ public final class Messages {
       long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
       io.aiperf.api.spi.TransportProvider.HttpTrace trace, RawRecord raw) {}
 
-  /** The timing manager sent a phase's last credit and every credit of it came back. */
-  public record CreditsComplete(Phase phase, long sent, boolean cancelled)
-      implements EngineMessage {}
+  /**
+   * The timing manager sent a phase's last credit and every credit of it came back.
+   *
+   * @param phase the phase
+   * @param sent the credits it issued
+   * @param cancelled whether the user cancelled the run
+   * @param firstCreditId the phase's first credit id: its ids run from here, {@code sent} of
+   *     them; -1 when not told
+   */
+  public record CreditsComplete(Phase phase, long sent, boolean cancelled, long firstCreditId)
+      implements EngineMessage {
+    /** A phase whose credit ids are not told. */
+    public CreditsComplete(Phase phase, long sent, boolean cancelled) {
+      this(phase, sent, cancelled, -1);
+    }
+  }
 
   /** Periodic progress. */
   public record Progress(long completed, long errors, long total) implements EngineMessage {}

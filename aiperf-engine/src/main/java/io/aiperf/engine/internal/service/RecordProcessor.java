@@ -47,9 +47,17 @@ final class RecordProcessor extends AbstractService {
   private List<RecordMetric> metrics;
   private final io.aiperf.engine.internal.Secrets secrets;
 
+  /** For a processor in another process: whether the controller's run is open-loop. */
+  private final Boolean openLoopOverride;
+
   RecordProcessor(String id, MessageBus bus, BenchmarkConfig config) {
+    this(id, bus, config, null);
+  }
+
+  RecordProcessor(String id, MessageBus bus, BenchmarkConfig config, Boolean openLoop) {
     super(id, bus, config);
     secrets = io.aiperf.engine.internal.Secrets.of(config.endpoint());
+    this.openLoopOverride = openLoop;
   }
 
   @Override
@@ -58,7 +66,7 @@ final class RecordProcessor extends AbstractService {
     endpoint = provider.create(config.endpoint());
     producesTokens = provider.producesTokens();
     serverTokenCount = config.endpoint().useServerTokenCount();
-    openLoop = EngineSupport.openLoop(config);
+    openLoop = openLoopOverride != null ? openLoopOverride : EngineSupport.openLoop(config);
     tokenizer = EngineSupport.tokenizer(config);
     metrics = new ArrayList<>();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {

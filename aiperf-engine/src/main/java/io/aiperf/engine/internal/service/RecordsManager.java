@@ -60,6 +60,7 @@ final class RecordsManager extends AbstractService {
   private long firstStart = Long.MAX_VALUE;
   private long lastEnd = Long.MIN_VALUE;
   private long expected = -1;
+  private long firstCreditId = -1;
   private boolean cancelled;
   private boolean finished;
   private long lastRecordNanos;
@@ -75,6 +76,8 @@ final class RecordsManager extends AbstractService {
   private final Map<Integer, Long> sliceCounts = new java.util.HashMap<>();
   private final List<ProcessedRecord> unsliced = new ArrayList<>();
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
+  /** After a record processor is lost, records still on their way get this long to arrive. */
+  private static final long LOST_PROCESSOR_SETTLE_NANOS = 5_000_000_000L;
 
   RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
     super(id, bus, config);
@@ -145,6 +148,7 @@ final class RecordsManager extends AbstractService {
         return;
       }
       expected = c.sent();
+      firstCreditId = c.firstCreditId();
       cancelled = c.cancelled();
       lastRecordNanos = clock.nanoTime();
       maybeFinish();
@@ -229,12 +233,42 @@ final class RecordsManager extends AbstractService {
    * Better a loud failure than a run that never ends.
    */
   private void watchdog() {
-    if (!finished && clock.nanoTime() - lastRecordNanos > STALL_LIMIT_NANOS) {
+    long quiet = clock.nanoTime() - lastRecordNanos;
+    if (!finished && quiet > LOST_PROCESSOR_SETTLE_NANOS && firstCreditId >= 0
+        && lostWorkers.keySet().stream().anyMatch(s -> s.startsWith("record_processor"))) {
+      writeOffUnrecorded();
+      maybeFinish();
+      return;
+    }
+    if (!finished && quiet > STALL_LIMIT_NANOS) {
       finished = true;
       fail("Record accounting is off: " + expected + " requests sent but only "
           + ended() + " records arrived, and none for "
           + STALL_LIMIT_NANOS / 1_000_000_000L + " s. This is a bug in aiperf-java.", null);
     }
+  }
+
+  /**
+   * A record processor in another process was lost with responses it had not turned into
+   * records yet: each request without a record becomes an error, so the accounting still holds.
+   */
+  private void writeOffUnrecorded() {
+    String lost = lostWorkers.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("record_processor"))
+        .map(e -> e.getKey() + " (" + e.getValue() + ")")
+        .collect(java.util.stream.Collectors.joining(", "));
+    long now = clock.nanoTime();
+    int missing = 0;
+    for (long id = firstCreditId; id < firstCreditId + expected; id++) {
+      if (id < Integer.MAX_VALUE && !recorded.get((int) id)) {
+        missing++;
+        onRecord(new ProcessedRecord(id, Phase.PROFILING, now, now, false, 0,
+            "RecordProcessorLost", "The record processor that had this response was lost: "
+            + lost + "; the response could not be measured", Map.of(), null));
+      }
+    }
+    log.warn("{} requests had no record after record processor(s) {} were lost: recorded as"
+        + " RecordProcessorLost errors", missing, lost);
   }
 
   private void maybeFinish() {
@@ -379,9 +413,13 @@ final class RecordsManager extends AbstractService {
   private List<String> warnings(List<MetricResult> metrics) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
     Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
-    new java.util.TreeMap<>(lostWorkers).forEach((worker, reason) -> warnings.add("Worker "
-        + worker + " was lost (" + reason + "): the requests it had in flight were recorded as"
-        + " WorkerLost errors and the run went on with the other workers."));
+    new java.util.TreeMap<>(lostWorkers).forEach((service, reason) -> warnings.add(
+        service.startsWith("record_processor")
+            ? "Record processor " + service + " was lost (" + reason + "): the responses it held"
+                + " were recorded as RecordProcessorLost errors."
+            : "Worker " + service + " was lost (" + reason + "): the requests it had in flight"
+                + " were recorded as WorkerLost errors and the run went on with the other"
+                + " workers."));
     List<String> approximated = aggregator.approximated();
     if (!approximated.isEmpty()) {
       warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "

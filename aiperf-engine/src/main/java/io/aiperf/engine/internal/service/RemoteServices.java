@@ -18,7 +18,8 @@ public final class RemoteServices {
     return new RemoteSpec(EndpointCodec.write(config.endpoint()), config.concurrency(),
         config.workers() + config.remoteWorkers(), config.prefillConcurrency().isPresent(),
         config.exportLevel() == ExportLevel.RAW && config.artifactDir().isPresent(),
-        config.sourceAddresses(), EngineSupport.tokenizerName(config));
+        config.sourceAddresses(), EngineSupport.tokenizerName(config),
+        EngineSupport.openLoop(config));
   }
 
   /**
@@ -31,6 +32,19 @@ public final class RemoteServices {
    */
   public static Service worker(String workerId, MessageBus bus, RemoteSpec spec) {
     return new Worker(workerId, bus, config(spec), true);
+  }
+
+  /**
+   * A record processor of the controller's run, in this process: it takes responses from the
+   * run's workers as the processors in the controller do, and sends the records back.
+   *
+   * @param processorId the id the controller gave it
+   * @param bus the bus connected to the controller's
+   * @param spec what the controller sent of its configuration
+   * @return the processor, not yet initialized
+   */
+  public static Service recordProcessor(String processorId, MessageBus bus, RemoteSpec spec) {
+    return new RecordProcessor(processorId, bus, config(spec), spec.openLoop());
   }
 
   /**

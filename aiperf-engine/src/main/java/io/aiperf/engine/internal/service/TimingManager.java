@@ -434,7 +434,8 @@ final class TimingManager extends AbstractService {
     phase.stopRamp();
     // "Cancelled" means the user stopped the run; requests ended by the grace period are counted
     // as cancelled requests, but the run itself completed as configured.
-    bus.publish(new CreditsComplete(phase.phase, phase.sent.get(), cancelled));
+    bus.publish(new CreditsComplete(phase.phase, phase.sent.get(), cancelled,
+        phase.firstCreditId));
   }
 
   private void onReturn(CreditReturn r) {
@@ -563,6 +564,7 @@ final class TimingManager extends AbstractService {
     final Map<Long, Session> sessions = new ConcurrentHashMap<>();
     /** Credits issued and not yet back, with the worker each went to. */
     final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    final long firstCreditId;
     /** The worker holding each multi-turn session's history. */
     final Map<Long, Integer> sessionWorker = new ConcurrentHashMap<>();
     final SplittableRandom picker;
@@ -581,6 +583,8 @@ final class TimingManager extends AbstractService {
     PhaseRun(Phase phase, int requestLimit, int sessionLimit, Duration duration, int concurrency,
         OptionalDouble rate, Duration grace) {
       this.phase = phase;
+      // Phases run one after the other: this phase's credits are numbered from here.
+      this.firstCreditId = nextCreditId.get();
       this.requestLimit = requestLimit;
       this.sessionLimit = sessionLimit;
       this.duration = duration;

@@ -36,6 +36,7 @@ final class WorkerManager extends AbstractService {
   private final Map<String, String> whereabouts = new ConcurrentHashMap<>();
   private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
   private int joined;
+  private int processorsJoined;
   private ScheduledExecutorService watchdog;
 
   WorkerManager(String id, MessageBus bus, BenchmarkConfig config) {
@@ -49,7 +50,9 @@ final class WorkerManager extends AbstractService {
   @Override
   void onInitialize() {
     track(bus.subscribe(WorkerReady.class, this::onReady));
-    if (config.remoteWorkers() > 0) {
+    boolean joinable = config.remoteWorkers() > 0 || config.messageBus()
+        .filter(b -> !b.equalsIgnoreCase("inmemory")).isPresent();
+    if (joinable) {
       track(bus.respond(Messages.JOIN, this::onJoin));
       track(bus.subscribe(WorkerHealth.class,
           h -> lastHeard.computeIfPresent(h.workerId(), (k, v) -> System.nanoTime())));
@@ -60,12 +63,8 @@ final class WorkerManager extends AbstractService {
       });
       watchdog.scheduleWithFixedDelay(this::checkHeartbeats, CHECK_EVERY_MILLIS,
           CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
-      // Once profiling is over, workers leaving is the normal end, not a loss.
-      track(bus.subscribe(Messages.CreditsComplete.class, c -> {
-        if (c.phase() == Messages.Phase.PROFILING) {
-          watchdog.shutdownNow();
-        }
-      }));
+      // Once the results are out, services leaving is the normal end, not a loss.
+      track(bus.subscribe(Messages.ProfileResults.class, r -> watchdog.shutdownNow()));
     }
   }
 
@@ -73,19 +72,23 @@ final class WorkerManager extends AbstractService {
     if (!(m instanceof JoinRequest join)) {
       return new JoinReply(false, null, "not a join request", null);
     }
-    if (!join.serviceType().equals("worker")) {
-      return new JoinReply(false, null, "this run takes remote services of type 'worker' only,"
-          + " not '" + join.serviceType() + "'", null);
-    }
-    if (joined >= config.remoteWorkers()) {
+    String workerId;
+    if (join.serviceType().equals("record_processor")) {
+      // Extra record processors are welcome at any time: they share the parsing.
+      workerId = "record_processor_r" + processorsJoined++;
+    } else if (!join.serviceType().equals("worker")) {
+      return new JoinReply(false, null, "services of type '" + join.serviceType()
+          + "' cannot join; worker and record_processor can", null);
+    } else if (joined >= config.remoteWorkers()) {
       return new JoinReply(false, null, "the run already has its " + config.remoteWorkers()
           + " remote workers", null);
+    } else {
+      workerId = "worker_r" + joined++;
     }
-    String workerId = "worker_r" + joined++;
     // Heartbeats start once the worker has set up its transport: give it that long.
     lastHeard.put(workerId, System.nanoTime() + JOIN_GRACE_NANOS);
     whereabouts.put(workerId, join.host() + " pid " + join.pid());
-    log.info("Remote worker {} joined from {} pid {}", workerId, join.host(), join.pid());
+    log.info("Remote {} joined from {} pid {}", workerId, join.host(), join.pid());
     return new JoinReply(true, workerId, null, RemoteServices.spec(config));
   }
 

@@ -99,7 +99,7 @@ final class TimingManagerTest {
     for (int i = 0; i < credits.size(); i++) {
       assertThat(credits.get(i).intendedNanos() - first).isEqualTo(i * 2_500_000L);
     }
-    assertThat(completions.get(0)).isEqualTo(new CreditsComplete(Phase.PROFILING, 50, false));
+    assertThat(completions.get(0)).isEqualTo(new CreditsComplete(Phase.PROFILING, 50, false, 0));
   }
 
   @Test
@@ -186,8 +186,9 @@ final class TimingManagerTest {
     assertThat(credits).hasSize(12);
     assertThat(credits.subList(0, 5)).allMatch(c -> c.phase() == Phase.WARMUP);
     assertThat(credits.subList(5, 12)).allMatch(c -> c.phase() == Phase.PROFILING);
-    assertThat(completions).containsExactly(new CreditsComplete(Phase.WARMUP, 5, false),
-        new CreditsComplete(Phase.PROFILING, 7, false));
+    // Warmup credits are numbered 0-4, profiling ones from 5.
+    assertThat(completions).containsExactly(new CreditsComplete(Phase.WARMUP, 5, false, 0),
+        new CreditsComplete(Phase.PROFILING, 7, false, 5));
   }
 
   @Test
