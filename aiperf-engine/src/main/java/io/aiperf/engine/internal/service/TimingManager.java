@@ -208,6 +208,17 @@ final class TimingManager extends AbstractService {
 
   private void run() {
     try {
+      // Events travel separately from the start signal (across processes too): wait, bounded,
+      // until this manager has heard of the dataset and of the workers.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while ((dataset == null || workerIds.length == 0) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      if (dataset == null || workerIds.length == 0) {
+        fail("Profiling started but the timing manager has not heard of the "
+            + (dataset == null ? "dataset" : "workers") + " within 30 s", null);
+        return;
+      }
       if (config.fixedSchedule() && !dataset.timestamped()) {
         fail("fixedSchedule was set but the dataset has no 'timestamp' on its first turns", null);
         return;
