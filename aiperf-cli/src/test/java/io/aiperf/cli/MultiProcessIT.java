@@ -99,11 +99,13 @@ final class MultiProcessIT {
     return service("worker", port, "worker" + index);
   }
 
-  private Process service(String type, int port, String name) throws Exception {
-    Process p = new ProcessBuilder(List.of(
+  private Process service(String type, int port, String name, String... more) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
-        "service", "--type", type, "--controller", "tcp://127.0.0.1:" + port))
+        "service", "--type", type, "--controller", "tcp://127.0.0.1:" + port));
+    command.addAll(List.of(more));
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile())
         .start();
     workers.add(p);
@@ -275,6 +277,48 @@ final class MultiProcessIT {
             }
           }).distinct().toList();
       assertThat(processors).contains("record_processor_r0");
+    }
+  }
+
+  @Test
+  void withCurve_onlyAWorkerHoldingTheKeysJoins() throws Exception {
+    var controllerKeys = io.aiperf.zmq.CurveKeys.generate();
+    var workerKeys = io.aiperf.zmq.CurveKeys.generate();
+    Path controllerSecret = dir.resolve("controller.key_secret");
+    Path controllerPublic = dir.resolve("controller.key");
+    Path workerSecret = dir.resolve("worker.key_secret");
+    Path authorized = Files.createDirectories(dir.resolve("authorized"));
+    controllerKeys.saveSecret(controllerSecret);
+    controllerKeys.savePublic(controllerPublic);
+    workerKeys.saveSecret(workerSecret);
+    workerKeys.savePublic(authorized.resolve("worker.key"));
+    try (MockLlmServer mock = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
+        .port(0).ttft(Duration.ofMillis(2)).itl(Duration.ofMillis(1)).build())) {
+      int port = freePort();
+      Path out = dir.resolve("curve");
+      CompletableFuture<Run> controller = aiperf(profile(mock.baseUrl(), out, 200,
+          "--workers-remote", "1", "--zmq-port", String.valueOf(port),
+          "--curve-key-file", controllerSecret.toString(),
+          "--curve-authorized-keys", authorized.toString()));
+      // Without the controller's key a worker cannot even talk to it: it gives up, exit 1.
+      Process stranger = service("worker", port, "stranger", "--join-timeout", "5");
+      assertThat(stranger.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(stranger.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(dir.resolve("stranger.log")))
+          .contains("No answer from the ZMQ hub").contains("CURVE keys");
+      service("worker", port, "member", "--curve-key-file", workerSecret.toString(),
+          "--curve-server-key-file", controllerPublic.toString());
+      Run run = controller.get(120, TimeUnit.SECONDS);
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(export(out).at("/request_count/avg").asDouble()).isEqualTo(200.0);
+      // No secret key in anything the run wrote or printed.
+      String secret = controllerKeys.secretKey();
+      assertThat(run.err() + run.out()).doesNotContain(secret);
+      try (var files = Files.walk(out)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          assertThat(Files.readString(f)).as(f.toString()).doesNotContain(secret);
+        }
+      }
     }
   }
 }
