@@ -36,19 +36,27 @@ public final class BusRoundTrips {
   record Record(long id, byte[] body) implements BusMessage {}
 
   private static final int IN_FLIGHT = 64; // like --concurrency 64
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   private BusRoundTrips() {}
 
   /**
    * Runs every case and prints a table.
    *
-   * @param args optional: seconds to measure per case
+   * @param args optional: seconds to measure per case, then a word the bus names must contain
+   *     (e.g. {@code tcp}) to run only those cases
    * @throws Exception if a case fails
    */
   public static void main(String[] args) throws Exception {
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 5;
     System.out.printf(Locale.ROOT, "%-28s %16s %16s%n", "bus", "credits/s", "records/s");
+    String only = args.length > 1 ? args[1] : "";
     for (String bus : new String[] {"inmemory", "zmq (hub, same JVM)", "zmq (client over tcp)"}) {
+      if (!bus.contains(only)) {
+        continue;
+      }
       double credits = measure(bus, seconds, false);
       double records = measure(bus, seconds, true);
       System.out.printf(Locale.ROOT, "%-28s %,16.0f %,16.0f%n", bus, credits, records);
@@ -110,9 +118,13 @@ public final class BusRoundTrips {
       Thread.sleep(2_000);
       long start = done.get();
       long t0 = System.nanoTime();
+      long cpu0 = OS.getProcessCpuTime();
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
       long n = done.get() - start;
       double rate = n / ((System.nanoTime() - t0) / 1e9);
+      // CPU per operation tells cost from waiting apart on a shared, noisy machine.
+      System.err.printf(Locale.ROOT, "  %s %s: %.1f us CPU per operation%n", kind,
+          records ? "records" : "credits", (OS.getProcessCpuTime() - cpu0) / 1e3 / Math.max(1, n));
       issuer.interrupt();
       window.release(1 << 20);
       issuer.join(5_000);
