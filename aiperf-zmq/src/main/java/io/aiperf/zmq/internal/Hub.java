@@ -47,6 +47,9 @@ final class Hub implements Runnable {
   private final Map<String, Set<Peer>> subscribers = new HashMap<>();
   private final Map<String, Channel> channels = new HashMap<>();
   private final Map<String, Peer> responders = new HashMap<>();
+  /** What each peer is sent during one pass, as one batch frame; see {@link Protocol}. */
+  private final Map<String, Outbox> outboxes = new HashMap<>();
+  private final ArrayDeque<Outbox> pending = new ArrayDeque<>();
   private long dispatchEpoch;
 
   /**
@@ -126,6 +129,7 @@ final class Hub implements Runnable {
     int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
     int zapIndex = zap == null ? -1 : poller.register(zap, ZMQ.Poller.POLLIN);
     List<byte[]> frames = new ArrayList<>(8);
+    List<byte[]> message = new ArrayList<>(8);
     try {
       while (running) {
         poller.poll(50);
@@ -133,13 +137,15 @@ final class Hub implements Runnable {
           answerZap();
         }
         // Drain without waiting: what a peer sent before BYE must be handled before we stop.
+        // Replies collect per peer and leave as one frame each, after every 256 batches read.
+        int batches = 0;
         while (receive(frames)) {
-          try {
-            handle(frames);
-          } catch (RuntimeException e) {
-            log.error("The ZMQ hub failed on a message from {}", peerName(frames), e);
+          handleBatch(frames, message);
+          if (++batches % 256 == 0) {
+            flushOutboxes();
           }
         }
+        flushOutboxes();
       }
       reportLeftovers();
     } finally {
@@ -162,6 +168,33 @@ final class Hub implements Runnable {
       frames.add(router.recv());
     }
     return true;
+  }
+
+  private void handleBatch(List<byte[]> frames, List<byte[]> message) {
+    if (frames.size() != 2) {
+      log.warn("Ignoring a malformed message of {} frames from {}", frames.size(),
+          peerName(frames));
+      return;
+    }
+    byte[] identity = frames.get(0);
+    byte[] batch = frames.get(1);
+    int offset = 0;
+    while (offset < batch.length) {
+      message.clear();
+      message.add(identity);
+      try {
+        offset = Protocol.unpack(batch, offset, message);
+      } catch (IllegalArgumentException e) {
+        log.warn("Ignoring the rest of a malformed batch from {}: {}", peerName(frames),
+            e.getMessage());
+        return;
+      }
+      try {
+        handle(message);
+      } catch (RuntimeException e) {
+        log.error("The ZMQ hub failed on a message from {}", peerName(frames), e);
+      }
+    }
   }
 
   private static String peerName(List<byte[]> frames) {
@@ -349,6 +382,10 @@ final class Hub implements Runnable {
 
   private void removePeer(Peer peer, String why) {
     peers.remove(peer.id);
+    Outbox box = outboxes.get(peer.id);
+    if (box != null && box.batch.isEmpty()) {
+      outboxes.remove(peer.id); // else it still has to go out (e.g. the OK of its FLUSH)
+    }
     for (String type : List.copyOf(peer.types)) {
       unsubscribe(peer, type);
     }
@@ -370,13 +407,36 @@ final class Hub implements Runnable {
     log.debug("Peer {} left the ZMQ hub: {}", peer.id, why);
   }
 
+  /** Queues a message for a peer; {@link #flushOutboxes()} sends it, in order. */
   private void send(byte[] identity, byte[]... frames) {
-    try {
-      boolean sent = router.sendMore(identity);
-      for (int i = 0; sent && i < frames.length - 1; i++) {
-        sent = router.sendMore(frames[i]);
+    String id = new String(identity, StandardCharsets.ISO_8859_1);
+    Outbox box = outboxes.get(id);
+    if (box == null) {
+      box = new Outbox(identity, id);
+      outboxes.put(id, box);
+    }
+    if (box.batch.isEmpty()) {
+      pending.add(box);
+    }
+    box.batch.add(frames);
+  }
+
+  private void flushOutboxes() {
+    Outbox box;
+    // A failed send removes that peer, which may queue credits for others: loop until empty.
+    while ((box = pending.poll()) != null) {
+      if (!box.batch.isEmpty()) {
+        transmit(box.identity, box.batch.take());
       }
-      sent = sent && router.send(frames[frames.length - 1]);
+      if (!peers.containsKey(box.id)) {
+        outboxes.remove(box.id, box); // the last words to a peer that left
+      }
+    }
+  }
+
+  private void transmit(byte[] identity, byte[] batch) {
+    try {
+      boolean sent = router.sendMore(identity) && router.send(batch);
       if (!sent) {
         log.warn("The ZMQ hub could not send to {} (errno {})",
             new String(identity, StandardCharsets.ISO_8859_1), router.errno());
@@ -384,6 +444,7 @@ final class Hub implements Runnable {
     } catch (ZMQException e) {
       String id = new String(identity, StandardCharsets.ISO_8859_1);
       log.warn("The ZMQ hub could not send to {}: {}", id, e.getMessage());
+      outboxes.remove(id);
       Peer gone = peers.get(id);
       if (gone != null) {
         removePeer(gone, "unreachable");
@@ -475,6 +536,17 @@ final class Hub implements Runnable {
 
     String key() {
       return peer.id + "/" + id;
+    }
+  }
+
+  private static final class Outbox {
+    final byte[] identity;
+    final String id;
+    final Protocol.Batch batch = new Protocol.Batch();
+
+    Outbox(byte[] identity, String id) {
+      this.identity = identity;
+      this.id = id;
     }
   }
 

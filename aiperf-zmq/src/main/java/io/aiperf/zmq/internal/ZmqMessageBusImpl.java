@@ -74,6 +74,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     }
   };
 
+  /** A batch is sent once it reaches this size, so a burst of large messages is not one frame. */
+  static final int MAX_BATCH_BYTES = 256 * 1024;
+
   private final ZContext context;
   private final Hub hub;
   private final String address;
@@ -91,7 +94,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   private volatile boolean ioStop;
   private volatile long dealerLinger;
   private volatile long stopDeadline;
-  private final java.util.ArrayDeque<byte[][]> backlog = new java.util.ArrayDeque<>();
+  /** Batches the socket would not take yet, in order; only the I/O thread touches it. */
+  private final java.util.ArrayDeque<byte[]> backlog = new java.util.ArrayDeque<>();
+  private final Protocol.Batch batch = new Protocol.Batch();
 
   private final ExecutorService eventThread;
   private final ExecutorService responderThread;
@@ -509,20 +514,17 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
         boolean stopping = ioStop;
         flushOutgoing();
         int received = 0;
-        while (received < 1_024 && receive(frames)) {
+        byte[] incoming;
+        while (received < 1_024 && (incoming = receive()) != null) {
           received++;
-          try {
-            handle(frames);
-          } catch (RuntimeException e) {
-            log.error("ZMQ bus {} failed on a message from the hub", peerId, e);
-          }
+          handleBatch(incoming, frames);
         }
         flushOutgoing();
         if (stopping && outgoing.isEmpty()
             && (backlog.isEmpty() || System.nanoTime() - stopDeadline > 0)) {
           if (!backlog.isEmpty()) {
-            log.warn("ZMQ bus {} closed with {} messages the hub connection never took", peerId,
-                backlog.size());
+            log.warn("ZMQ bus {} closed with {} batches of messages the hub connection never "
+                + "took", peerId, backlog.size());
           }
           break;
         }
@@ -548,27 +550,41 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     }
   }
 
-  private boolean receive(List<byte[]> frames) {
-    frames.clear();
+  private byte[] receive() {
     byte[] first = dealer.recv(ZMQ.DONTWAIT);
-    if (first == null) {
-      return false;
+    while (first != null && dealer.hasReceiveMore()) {
+      first = dealer.recv(); // the hub sends one frame per batch; skip anything else
     }
-    frames.add(first);
-    while (dealer.hasReceiveMore()) {
-      frames.add(dealer.recv());
+    return first;
+  }
+
+  private void handleBatch(byte[] incoming, List<byte[]> frames) {
+    int offset = 0;
+    while (offset < incoming.length) {
+      frames.clear();
+      try {
+        offset = Protocol.unpack(incoming, offset, frames);
+      } catch (IllegalArgumentException e) {
+        log.error("ZMQ bus {} dropped the rest of a malformed batch from the hub", peerId, e);
+        return;
+      }
+      try {
+        handle(frames);
+      } catch (RuntimeException e) {
+        log.error("ZMQ bus {} failed on a message from the hub", peerId, e);
+      }
     }
-    return true;
   }
 
   private void flushOutgoing() {
-    // Frames the socket would not take wait in order in the backlog; nothing overtakes them.
+    // Batches the socket would not take wait in order in the backlog; nothing overtakes them.
     while (!backlog.isEmpty()) {
       if (!trySend(backlog.peek())) {
         return;
       }
       backlog.poll();
     }
+    // Everything pending goes out as one frame (or a few, for large payloads).
     Map<Ack, int[]> acks = null;
     Object item;
     while ((item = outgoing.poll()) != null) {
@@ -588,6 +604,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     if (acks != null) {
       sendAcks(acks);
     }
+    if (!batch.isEmpty()) {
+      ship(batch.take());
+    }
   }
 
   private void sendAcks(Map<Ack, int[]> acks) {
@@ -597,25 +616,24 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   }
 
   private void send(byte[][] frames) {
-    if (!backlog.isEmpty() || !trySend(frames)) {
-      backlog.add(frames);
+    batch.add(frames);
+    if (batch.size() >= MAX_BATCH_BYTES) {
+      ship(batch.take());
+    }
+  }
+
+  private void ship(byte[] frame) {
+    if (!backlog.isEmpty() || !trySend(frame)) {
+      backlog.add(frame);
     }
   }
 
   /**
    * Sends without blocking: a DEALER blocks when it has no live connection (e.g. after a failed
-   * CURVE handshake), and the I/O thread must never block. ZMQ takes a multipart message
-   * atomically, so once the first frame is accepted the rest are too.
+   * CURVE handshake), and the I/O thread must never block.
    */
-  private boolean trySend(byte[][] frames) {
-    int more = frames.length > 1 ? ZMQ.SNDMORE : 0;
-    if (!dealer.send(frames[0], ZMQ.DONTWAIT | more)) {
-      return false;
-    }
-    for (int i = 1; i < frames.length; i++) {
-      dealer.send(frames[i], i < frames.length - 1 ? ZMQ.SNDMORE : 0);
-    }
-    return true;
+  private boolean trySend(byte[] frame) {
+    return dealer.send(frame, ZMQ.DONTWAIT);
   }
 
   private void handle(List<byte[]> f) {
