@@ -3,6 +3,9 @@ package io.aiperf.zmq.internal;
 import static io.aiperf.zmq.internal.Protocol.string;
 import static io.aiperf.zmq.internal.Protocol.utf8;
 
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -125,15 +128,19 @@ final class Hub implements Runnable {
 
   @Override
   public void run() {
-    ZMQ.Poller poller = context.createPoller(2);
-    int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
-    int zapIndex = zap == null ? -1 : poller.register(zap, ZMQ.Poller.POLLIN);
     List<byte[]> frames = new ArrayList<>(8);
     List<byte[]> message = new ArrayList<>(8);
+    Selector selector = null;
     try {
+      // Not ZMQ's Poller: see ZmqMessageBusImpl.ioLoop for why the socket descriptors are
+      // selected here directly, and why a wake-up that brought nothing is not trusted twice.
+      selector = Selector.open();
+      SelectionKey routerKey = router.getFD().register(selector, SelectionKey.OP_READ);
+      SelectionKey zapKey = zap == null ? null
+          : zap.getFD().register(selector, SelectionKey.OP_READ);
+      boolean socketWoke = false;
       while (running) {
-        poller.poll(50);
-        if (zapIndex >= 0 && poller.pollin(zapIndex)) {
+        if (zap != null && (zap.getEvents() & ZMQ.Poller.POLLIN) != 0) {
           answerZap();
         }
         // Drain without waiting: what a peer sent before BYE must be handled before we stop.
@@ -146,10 +153,30 @@ final class Hub implements Runnable {
           }
         }
         flushOutboxes();
+        if ((router.getEvents() & ZMQ.Poller.POLLIN) != 0
+            || zap != null && (zap.getEvents() & ZMQ.Poller.POLLIN) != 0) {
+          continue; // arrived meanwhile; its signal may have been consumed by our sends
+        }
+        boolean stale = socketWoke && batches == 0;
+        routerKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
+        if (zapKey != null) {
+          zapKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
+        }
+        selector.select(stale ? 1 : 50);
+        socketWoke = !selector.selectedKeys().isEmpty();
+        selector.selectedKeys().clear();
       }
       reportLeftovers();
+    } catch (IOException e) {
+      log.error("The ZMQ hub stopped: {}", e.toString(), e);
     } finally {
-      poller.close();
+      if (selector != null) {
+        try {
+          selector.close();
+        } catch (IOException e) {
+          log.debug("Closing the hub's selector failed", e);
+        }
+      }
       context.destroySocket(router);
       if (zap != null) {
         context.destroySocket(zap);

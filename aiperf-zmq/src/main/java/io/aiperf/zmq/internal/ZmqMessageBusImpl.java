@@ -12,6 +12,8 @@ import io.aiperf.zmq.ZmqMessageBus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -88,7 +90,8 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
 
   private final ZMQ.Socket dealer;
   private final Pipe wakePipe;
-  private final AtomicBoolean wakePending = new AtomicBoolean();
+  /** True while the I/O thread is awake or a wake-up byte is on its way: no write needed. */
+  private final AtomicBoolean wakePending = new AtomicBoolean(true);
   private final ConcurrentLinkedQueue<Object> outgoing = new ConcurrentLinkedQueue<>();
   private final Thread ioThread;
   private volatile boolean ioStop;
@@ -504,12 +507,16 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   }
 
   private void ioLoop() {
-    ZMQ.Poller poller = context.createPoller(2);
-    poller.register(dealer, ZMQ.Poller.POLLIN);
-    int pipeIndex = poller.register(wakePipe.source(), ZMQ.Poller.POLLIN);
     List<byte[]> frames = new ArrayList<>(8);
     ByteBuffer drain = ByteBuffer.allocate(64);
+    // A plain selector on the socket's signal channel and the wake-up pipe: ZMQ's Poller
+    // rebuilds its key map on every call, which cost more than the work when it ran per message.
+    Selector selector = null;
     try {
+      selector = Selector.open();
+      SelectionKey socketKey = dealer.getFD().register(selector, SelectionKey.OP_READ);
+      boolean socketWoke = false;
+      SelectionKey pipeKey = wakePipe.source().register(selector, SelectionKey.OP_READ);
       while (true) {
         boolean stopping = ioStop;
         flushOutgoing();
@@ -531,22 +538,53 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
         if (received == 1_024) {
           continue;
         }
-        // A stalled socket cannot be polled for "writable" without spinning: retry soon.
-        poller.poll(!backlog.isEmpty() ? 10 : outgoing.isEmpty() ? 100 : 0);
-        if (poller.pollin(pipeIndex)) {
-          while (wakePipe.source().read(drain.clear()) > 0) {
-            // just emptying it
-          }
-          wakePending.set(false); // before the next flush, so no wake-up is ever lost
+        // About to sleep: from here on producers must write a wake-up byte. Whatever they
+        // queued before this point is seen by the re-check, so no wake-up is lost.
+        wakePending.set(false);
+        if (!outgoing.isEmpty() || ioStop != stopping) {
+          wakePending.set(true);
+          continue;
         }
+        // Sends above may have consumed the socket's signal for a message that arrived
+        // meanwhile (ZMQ's descriptor is edge-like): ask the socket itself before blocking.
+        if ((dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
+          // JeroMQ 0.6.0's signal descriptor can stay readable with nothing to read; selecting
+          // on it then spins and starves the other threads of a small machine. After a wake-up
+          // by the socket that brought nothing, wait on the wake-up pipe with a short timeout.
+          boolean stale = socketWoke && received == 0;
+          socketKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
+          // A stalled socket cannot be polled for "writable" without spinning: retry soon.
+          selector.select(stale ? 1 : !backlog.isEmpty() ? 10 : 100);
+          socketWoke = selector.selectedKeys().contains(socketKey);
+          if (selector.selectedKeys().contains(pipeKey)) {
+            while (wakePipe.source().read(drain.clear()) > 0) {
+              // just emptying it; a byte written after this wakes the next select at once
+            }
+          }
+          selector.selectedKeys().clear();
+        } else {
+          socketWoke = false;
+        }
+        // Awake until the next sleep: producers need not write to the pipe meanwhile.
+        wakePending.set(true);
       }
     } catch (IOException | RuntimeException e) {
       log.error("ZMQ bus {} I/O thread stopped", peerId, e);
     } finally {
-      poller.close();
+      closeQuietly(selector);
       // destroySocket applies the context's linger to the socket, so set it there.
       context.setLinger((int) Math.min(Integer.MAX_VALUE, dealerLinger));
       context.destroySocket(dealer);
+    }
+  }
+
+  private void closeQuietly(Selector selector) {
+    if (selector != null) {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        log.debug("Closing the ZMQ bus {} selector failed", peerId, e);
+      }
     }
   }
 
