@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -193,6 +194,15 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   @Override
   public String address() {
     return address;
+  }
+
+  /**
+   * The hub's bound tcp endpoint, where buses in other processes connect; a client accepts no
+   * one, so it has none (its {@link #address()} is the hub's).
+   */
+  @Override
+  public Optional<String> joinAddress() {
+    return hub == null ? Optional.empty() : Optional.ofNullable(hub.tcpAddress());
   }
 
   @Override
