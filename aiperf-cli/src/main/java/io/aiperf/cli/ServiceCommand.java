@@ -50,6 +50,28 @@ final class ServiceCommand implements Callable<Integer> {
           + " talks only to that controller.")
   Path curveServerKeyFile;
 
+  /**
+   * Connects, retrying until the join timeout: the controller's host name may not resolve yet
+   * (its pod is still starting) or it may not listen yet.
+   */
+  private ZmqMessageBus connect(ZmqBusOptions options, Duration timeout, PrintWriter err)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return ZmqBus.connect(controller, options);
+      } catch (RuntimeException e) {
+        if (System.nanoTime() + RETRY_PAUSE.toNanos() >= deadline) {
+          throw new IllegalStateException("Could not reach the controller at " + controller
+              + " within " + timeout.toSeconds() + " s: " + e.getMessage(), e);
+        }
+        Thread.sleep(RETRY_PAUSE.toMillis());
+      }
+    }
+  }
+
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -83,7 +105,7 @@ final class ServiceCommand implements Callable<Integer> {
     }
     err.println("Joining the run at " + controller + " as a " + kind + "...");
     err.flush();
-    try (ZmqMessageBus bus = ZmqBus.connect(controller, options.build())) {
+    try (ZmqMessageBus bus = connect(options.build(), joinTimeout, err)) {
       String id = ServiceHost.run(bus, kind, joinTimeout, serving -> {
         err.println(serving + ": joined; serving the run.");
         err.flush();

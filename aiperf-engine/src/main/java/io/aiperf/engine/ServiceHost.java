@@ -31,6 +31,8 @@ public final class ServiceHost {
   private static final Logger log = LoggerFactory.getLogger(ServiceHost.class);
   /** The controller sends a heartbeat every second; this long without one means it is gone. */
   static final Duration CONTROLLER_SILENCE = Duration.ofSeconds(10);
+  private static final Duration JOIN_ATTEMPT = Duration.ofSeconds(5);
+  private static final Duration JOIN_RETRY_PAUSE = Duration.ofMillis(500);
 
   private ServiceHost() {}
 
@@ -136,16 +138,31 @@ public final class ServiceHost {
     } catch (java.io.IOException e) {
       host = "unknown-host";
     }
-    BusMessage answer;
-    try {
-      answer = bus.request(Messages.JOIN, new Messages.JoinRequest(serviceType, host,
-          ProcessHandle.current().pid()), timeout).get(timeout.toNanos() + 1_000_000_000L,
-          TimeUnit.NANOSECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("No controller accepted this " + serviceType + " within "
-          + timeout.toSeconds() + " s: start 'aiperf profile ... --workers-remote N' first, and"
-          + " check the --controller address (" + (e.getCause() == null ? e : e.getCause())
-          + ")", e);
+    // The controller may not be listening yet (its pod starts after this one, or it is still
+    // loading): ask again until the timeout, not just once.
+    long deadline = System.nanoTime() + timeout.toNanos();
+    BusMessage answer = null;
+    Throwable last = null;
+    while (answer == null) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IllegalStateException("No controller accepted this " + serviceType
+            + " within " + timeout.toSeconds() + " s: start 'aiperf profile ... --workers-remote"
+            + " N' first, and check the --controller address (last answer: "
+            + (last == null ? "none" : last.getMessage() == null ? last : last.getMessage())
+            + ")", last);
+      }
+      Duration attempt = Duration.ofNanos(Math.min(left, JOIN_ATTEMPT.toNanos()));
+      try {
+        answer = bus.request(Messages.JOIN, new Messages.JoinRequest(serviceType, host,
+            ProcessHandle.current().pid()), attempt).get(attempt.toNanos() + 1_000_000_000L,
+            TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        last = e.getCause() == null ? e : e.getCause();
+        log.debug("Join not answered yet: {}", last.toString());
+        Thread.sleep(Math.min(JOIN_RETRY_PAUSE.toMillis(),
+            Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
+      }
     }
     if (!(answer instanceof Messages.JoinReply reply)) {
       throw new IllegalStateException("The controller answered the join with " + answer);

@@ -68,8 +68,10 @@ final class Codec {
     byte[] tag = type.getName().getBytes(StandardCharsets.UTF_8);
     if (why != null) {
       if (warnedLocal.add(type)) {
-        log.warn("{} cannot cross processes ({}); it is passed by reference to buses in this JVM "
-            + "only", type.getName(), why);
+        // Debug, not warn: the engine's results stay in the controller's JVM by design, and a
+        // process that does receive such a message fails loudly when it decodes it.
+        log.debug("{} cannot cross processes ({}); it is passed by reference to buses in this"
+            + " JVM only", type.getName(), why);
       }
       long id = LocalRefs.put(message);
       return ByteBuffer.allocate(17 + tag.length).put(REF).putLong(LocalRefs.JVM).putLong(id)

@@ -101,8 +101,9 @@ final class Warnings {
     return java.util.Optional.of(String.format(Locale.ROOT, "The client was near its ceiling:"
         + " the I/O thread of %s ran its timers %.2f ms late at p99 (max %.2f ms), so its"
         + " socket reads were late as much, which inflates TTFT, ITL and latency. The load, or"
-        + " other work on this machine's CPUs, kept it busy: use more workers (--workers-max) or"
-        + " cores, lower the load, or run 'aiperf calibrate' to see this machine's limits.",
+        + " other work on this machine's CPUs, kept it busy: use more workers (--workers-max, or"
+        + " more remote workers) or cores, lower the load, or run 'aiperf calibrate' to see this"
+        + " machine's limits.",
         worst.workerId(), worst.lagP99Nanos() / 1e6, worst.lagMaxNanos() / 1e6));
   }
 
