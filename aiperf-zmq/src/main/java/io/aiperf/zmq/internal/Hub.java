@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -45,6 +47,20 @@ final class Hub implements Runnable {
   private final String tcpAddress;
   private final Thread thread;
   private volatile boolean running = true;
+  /** Opened up front so that the hub's own bus can wake it before the thread runs. */
+  private final Selector selector;
+
+  /**
+   * The hub's own bus (the controller's) skips ZMQ: its batches come in through this queue and
+   * go out through {@link #localSink}, same protocol, same order. That saves the inproc hop's
+   * pipes and mailbox signals, whose spurious wake-ups cost most in a one-JVM run.
+   */
+  private final ConcurrentLinkedQueue<byte[]> localIn = new ConcurrentLinkedQueue<>();
+  /** True while the hub thread is awake or a wake-up is on its way: no wake-up needed. */
+  private final AtomicBoolean awake = new AtomicBoolean(true);
+  private volatile String localId;
+  private volatile byte[] localIdentity;
+  private volatile java.util.function.Consumer<byte[]> localSink;
 
   private final Map<String, Peer> peers = new HashMap<>();
   private final Map<String, Set<Peer>> subscribers = new HashMap<>();
@@ -96,8 +112,37 @@ final class Hub implements Runnable {
     } else {
       tcpAddress = null;
     }
+    try {
+      selector = Selector.open();
+    } catch (IOException e) {
+      context.destroySocket(router);
+      if (zap != null) {
+        context.destroySocket(zap);
+      }
+      throw new IllegalStateException("Cannot open a selector for the ZMQ hub", e);
+    }
     thread = new Thread(this, "aiperf-zmq-hub");
     thread.setDaemon(true);
+  }
+
+  /**
+   * Attaches the hub's own bus, which then talks to the hub through memory instead of a socket.
+   *
+   * @param identity the bus's peer identity
+   * @param sink takes each batch the hub sends to that bus, on the hub thread; must not block
+   */
+  void attachLocal(byte[] identity, java.util.function.Consumer<byte[]> sink) {
+    localSink = sink;
+    localIdentity = identity;
+    localId = new String(identity, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Queues a batch from the hub's own bus; never blocks. */
+  void offerLocal(byte[] batch) {
+    localIn.add(batch);
+    if (awake.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
   }
 
   /**
@@ -116,6 +161,7 @@ final class Hub implements Runnable {
   /** Stops serving after the messages already received are handled, then closes the sockets. */
   void stop(long timeoutMillis) {
     running = false;
+    selector.wakeup();
     try {
       thread.join(timeoutMillis);
     } catch (InterruptedException e) {
@@ -130,11 +176,10 @@ final class Hub implements Runnable {
   public void run() {
     List<byte[]> frames = new ArrayList<>(8);
     List<byte[]> message = new ArrayList<>(8);
-    Selector selector = null;
+    List<byte[]> local = new ArrayList<>(2);
     try {
       // Not ZMQ's Poller: see ZmqMessageBusImpl.ioLoop for why the socket descriptors are
       // selected here directly, and why a wake-up that brought nothing is not trusted twice.
-      selector = Selector.open();
       SelectionKey routerKey = router.getFD().register(selector, SelectionKey.OP_READ);
       SelectionKey zapKey = zap == null ? null
           : zap.getFD().register(selector, SelectionKey.OP_READ);
@@ -146,8 +191,20 @@ final class Hub implements Runnable {
         // Drain without waiting: what a peer sent before BYE must be handled before we stop.
         // Replies collect per peer and leave as one frame each, after every 256 batches read.
         int batches = 0;
-        while (receive(frames)) {
-          handleBatch(frames, message);
+        int socketBatches = 0;
+        byte[] fromLocal;
+        while (true) {
+          if (receive(frames)) {
+            socketBatches++;
+            handleBatch(frames, message);
+          } else if ((fromLocal = localIn.poll()) != null) {
+            local.clear();
+            local.add(localIdentity);
+            local.add(fromLocal);
+            handleBatch(local, message);
+          } else {
+            break;
+          }
           if (++batches % 256 == 0) {
             flushOutboxes();
           }
@@ -157,7 +214,13 @@ final class Hub implements Runnable {
             || zap != null && (zap.getEvents() & ZMQ.Poller.POLLIN) != 0) {
           continue; // arrived meanwhile; its signal may have been consumed by our sends
         }
-        boolean stale = socketWoke && batches == 0;
+        // About to sleep: from here on the own bus must wake us; re-check what it queued.
+        awake.set(false);
+        if (!localIn.isEmpty() || !running) {
+          awake.set(true);
+          continue;
+        }
+        boolean stale = socketWoke && socketBatches == 0;
         routerKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
         if (zapKey != null) {
           zapKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
@@ -165,17 +228,25 @@ final class Hub implements Runnable {
         selector.select(stale ? 1 : 50);
         socketWoke = !selector.selectedKeys().isEmpty();
         selector.selectedKeys().clear();
+        awake.set(true);
       }
+      // What the own bus queued before the hub was told to stop (its BYE) is still handled.
+      byte[] last;
+      while ((last = localIn.poll()) != null) {
+        local.clear();
+        local.add(localIdentity);
+        local.add(last);
+        handleBatch(local, message);
+      }
+      flushOutboxes();
       reportLeftovers();
     } catch (IOException e) {
       log.error("The ZMQ hub stopped: {}", e.toString(), e);
     } finally {
-      if (selector != null) {
-        try {
-          selector.close();
-        } catch (IOException e) {
-          log.debug("Closing the hub's selector failed", e);
-        }
+      try {
+        selector.close();
+      } catch (IOException e) {
+        log.debug("Closing the hub's selector failed", e);
       }
       context.destroySocket(router);
       if (zap != null) {
@@ -462,6 +533,11 @@ final class Hub implements Runnable {
   }
 
   private void transmit(byte[] identity, byte[] batch) {
+    java.util.function.Consumer<byte[]> sink = localSink;
+    if (sink != null && java.util.Arrays.equals(identity, localIdentity)) {
+      sink.accept(batch);
+      return;
+    }
     try {
       boolean sent = router.sendMore(identity) && router.send(batch);
       if (!sent) {

@@ -89,7 +89,10 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   private final Duration closeTimeout;
   private final Codec codec;
 
+  /** The socket to the hub; null on the hub's own bus, which talks to it through memory. */
   private final ZMQ.Socket dealer;
+  /** Batches the hub sent to its own bus (null on a client); see {@link Hub#attachLocal}. */
+  private final ConcurrentLinkedQueue<byte[]> fromHub;
   private final Pipe wakePipe;
   /** True while the I/O thread is awake or a wake-up byte is on its way: no write needed. */
   private final AtomicBoolean wakePending = new AtomicBoolean(true);
@@ -140,27 +143,19 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
         + String.format("%02x%02x", random[0], random[1]);
     int n = BUSES.get();
     try {
-      dealer = context.createSocket(SocketType.DEALER);
-      dealer.setIdentity(peerId.getBytes(StandardCharsets.ISO_8859_1));
-      dealer.setSndHWM(0);
-      dealer.setRcvHWM(0);
-      dealerLinger = closeTimeout.toMillis();
-      // JeroMQ 0.6.0 now and then stalls a fresh tcp connection in its ZMTP handshake (the
-      // greeting sits unread; about 1 connect in 40 on a busy 2-core machine). A short
-      // handshake interval drops such a connection and reconnects; queued frames stay in the
-      // pipe, so nothing is lost, the HELLO just takes a second longer.
-      dealer.setHandshakeIvl(Hub.HANDSHAKE_MILLIS);
-      // ZMTP heartbeats: a hub that vanished without closing the connection is noticed.
-      dealer.setHeartbeatIvl(1_000);
-      dealer.setHeartbeatTimeout(5_000);
-      if (hub == null && options.curveServerKey() != null) {
-        CurveKeys mine = options.curveKeys() != null ? options.curveKeys()
-            : CurveKeys.generate();
-        dealer.setCurveServerKey(ZMQ.Curve.z85Decode(options.curveServerKey().publicKey()));
-        dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(mine.publicKey()));
-        dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(mine.secretKey()));
+      if (hub != null) {
+        // In the hub's JVM: no socket, no inproc hop; the same protocol through two queues.
+        dealer = null;
+        fromHub = new ConcurrentLinkedQueue<>();
+        hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), batch -> {
+          fromHub.add(batch);
+          wake();
+        });
+      } else {
+        fromHub = null;
+        dealer = openDealer(context, connectTo, peerId, options);
       }
-      dealer.connect(connectTo);
+      dealerLinger = closeTimeout.toMillis();
       wakePipe = Pipe.open();
       wakePipe.source().configureBlocking(false);
     } catch (IOException | RuntimeException e) {
@@ -189,6 +184,31 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
           + "CURVE refuses clients without its public key or with an unauthorized key)", e);
     }
     log.debug("ZMQ bus {} connected to {}", peerId, address);
+  }
+
+  private static ZMQ.Socket openDealer(ZContext context, String connectTo, String peerId,
+      ZmqBusOptions options) {
+    ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
+    dealer.setIdentity(peerId.getBytes(StandardCharsets.ISO_8859_1));
+    dealer.setSndHWM(0);
+    dealer.setRcvHWM(0);
+    // JeroMQ 0.6.0 now and then stalls a fresh tcp connection in its ZMTP handshake (the
+    // greeting sits unread; about 1 connect in 40 on a busy 2-core machine). A short
+    // handshake interval drops such a connection and reconnects; queued frames stay in the
+    // pipe, so nothing is lost, the HELLO just takes a second longer.
+    dealer.setHandshakeIvl(Hub.HANDSHAKE_MILLIS);
+    // ZMTP heartbeats: a hub that vanished without closing the connection is noticed.
+    dealer.setHeartbeatIvl(1_000);
+    dealer.setHeartbeatTimeout(5_000);
+    if (options.curveServerKey() != null) {
+      CurveKeys mine = options.curveKeys() != null ? options.curveKeys()
+          : CurveKeys.generate();
+      dealer.setCurveServerKey(ZMQ.Curve.z85Decode(options.curveServerKey().publicKey()));
+      dealer.setCurvePublicKey(ZMQ.Curve.z85Decode(mine.publicKey()));
+      dealer.setCurveSecretKey(ZMQ.Curve.z85Decode(mine.secretKey()));
+    }
+    dealer.connect(connectTo);
+    return dealer;
   }
 
   @Override
@@ -524,7 +544,8 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     Selector selector = null;
     try {
       selector = Selector.open();
-      SelectionKey socketKey = dealer.getFD().register(selector, SelectionKey.OP_READ);
+      SelectionKey socketKey = dealer == null ? null
+          : dealer.getFD().register(selector, SelectionKey.OP_READ);
       boolean socketWoke = false;
       SelectionKey pipeKey = wakePipe.source().register(selector, SelectionKey.OP_READ);
       while (true) {
@@ -557,15 +578,17 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
         }
         // Sends above may have consumed the socket's signal for a message that arrived
         // meanwhile (ZMQ's descriptor is edge-like): ask the socket itself before blocking.
-        if ((dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
+        if (dealer == null ? fromHub.isEmpty() : (dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
           // JeroMQ 0.6.0's signal descriptor can stay readable with nothing to read; selecting
           // on it then spins and starves the other threads of a small machine. After a wake-up
           // by the socket that brought nothing, wait on the wake-up pipe with a short timeout.
           boolean stale = socketWoke && received == 0;
-          socketKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
+          if (socketKey != null) {
+            socketKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
+          }
           // A stalled socket cannot be polled for "writable" without spinning: retry soon.
           selector.select(stale ? 1 : !backlog.isEmpty() ? 10 : 100);
-          socketWoke = selector.selectedKeys().contains(socketKey);
+          socketWoke = socketKey != null && selector.selectedKeys().contains(socketKey);
           if (selector.selectedKeys().contains(pipeKey)) {
             while (wakePipe.source().read(drain.clear()) > 0) {
               // just emptying it; a byte written after this wakes the next select at once
@@ -583,8 +606,10 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     } finally {
       closeQuietly(selector);
       // destroySocket applies the context's linger to the socket, so set it there.
-      context.setLinger((int) Math.min(Integer.MAX_VALUE, dealerLinger));
-      context.destroySocket(dealer);
+      if (dealer != null) {
+        context.setLinger((int) Math.min(Integer.MAX_VALUE, dealerLinger));
+        context.destroySocket(dealer);
+      }
     }
   }
 
@@ -599,6 +624,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   }
 
   private byte[] receive() {
+    if (dealer == null) {
+      return fromHub.poll();
+    }
     byte[] first = dealer.recv(ZMQ.DONTWAIT);
     while (first != null && dealer.hasReceiveMore()) {
       first = dealer.recv(); // the hub sends one frame per batch; skip anything else
@@ -681,6 +709,10 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
    * CURVE handshake), and the I/O thread must never block.
    */
   private boolean trySend(byte[] frame) {
+    if (dealer == null) {
+      hub.offerLocal(frame);
+      return true;
+    }
     return dealer.send(frame, ZMQ.DONTWAIT);
   }
 
