@@ -127,6 +127,11 @@ public final class ServiceHost {
       service.stop();
       heartbeats.close();
       endings.close();
+      try {
+        bus.publish(new Messages.ServiceLeaving(id));
+      } catch (RuntimeException e) {
+        log.debug("Could not say goodbye: {}", e.toString());
+      }
     }
   }
 

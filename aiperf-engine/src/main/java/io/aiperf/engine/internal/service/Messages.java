@@ -27,7 +27,22 @@ public final class Messages {
           Credit, FirstToken, PhaseStarted,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed, WorkerHealth, WorkerLost, JoinRequest, JoinReply, ControllerHeartbeat,
-          RunEnded, DatasetReceived {}
+          RunEnded, DatasetReceived, ServiceJoined, ServiceLeaving {}
+
+  /**
+   * A service in another process joined the run.
+   *
+   * @param serviceId its id
+   */
+  public record ServiceJoined(String serviceId) implements EngineMessage {}
+
+  /**
+   * A service in another process stopped and is about to disconnect: the controller keeps its
+   * end of the bus open until every joined service has said this, so their last messages land.
+   *
+   * @param serviceId its id
+   */
+  public record ServiceLeaving(String serviceId) implements EngineMessage {}
 
   /**
    * A worker holds the dataset and can take credits.

@@ -57,6 +57,12 @@ public final class SystemController implements BenchmarkRun {
   private volatile boolean cancelRequested;
   private volatile boolean cancelNow;
   private volatile java.util.concurrent.ScheduledExecutorService heartbeat;
+  private final java.util.Set<String> joinedServices =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> leftServices = new java.util.HashSet<>();
+  private volatile boolean joinable;
+  private static final Duration LEAVE_WAIT = Duration.ofSeconds(5);
+  private static final Duration LEAVE_GRACE = Duration.ofMillis(300);
   /** Extra time for remote workers to join, on top of the start-up timeout. */
   private static final Duration REMOTE_REGISTRATION = Duration.ofSeconds(60);
 
@@ -177,6 +183,14 @@ public final class SystemController implements BenchmarkRun {
       CompletableFuture<ProfileResults> results = new CompletableFuture<>();
       bus.subscribe(DatasetReady.class, datasetReady::complete);
       bus.subscribe(WorkersReady.class, workersReady::complete);
+      bus.subscribe(Messages.ServiceJoined.class, j -> joinedServices.add(j.serviceId()));
+      bus.subscribe(Messages.ServiceLeaving.class, l -> {
+        synchronized (leftServices) {
+          leftServices.add(l.serviceId());
+          leftServices.notifyAll();
+        }
+      });
+      joinable = config.remoteWorkers() > 0 || bus.joinAddress().isPresent();
       // Credits and events travel apart across processes: wait until every worker holds the
       // dataset, so none gets a credit before it.
       int expectedWorkers = config.workers() + config.remoteWorkers();
@@ -226,8 +240,10 @@ public final class SystemController implements BenchmarkRun {
           return null;
         });
       }
-      if (config.remoteWorkers() > 0) {
+      if (joinable) {
         startControllerHeartbeat(bus);
+      }
+      if (config.remoteWorkers() > 0) {
         String address = bus.joinAddress().orElse("(this bus does not say its address)");
         log.info("Waiting for {} remote workers: on each, run 'aiperf service --type worker"
             + " --controller {}'", config.remoteWorkers(), address);
@@ -277,10 +293,11 @@ public final class SystemController implements BenchmarkRun {
       if (heartbeat != null) {
         heartbeat.shutdownNow();
       }
-      if (bus != null && config.remoteWorkers() > 0) {
+      if (bus != null && joinable) {
         try {
           bus.publish(new Messages.RunEnded(result.isCompletedExceptionally() ? "failed"
               : "complete"));
+          awaitServicesLeaving();
         } catch (RuntimeException e) {
           log.debug("Could not tell remote services the run ended: {}", e.toString());
         }
@@ -291,6 +308,29 @@ public final class SystemController implements BenchmarkRun {
       if (bus != null) {
         bus.close();
       }
+    }
+  }
+
+  /**
+   * Keeps this end of the bus open, bounded, until every service that joined has stopped: their
+   * last messages and their disconnect then land on an open hub.
+   */
+  private void awaitServicesLeaving() {
+    long deadline = System.nanoTime() + LEAVE_WAIT.toNanos();
+    synchronized (leftServices) {
+      while (!leftServices.containsAll(joinedServices) && System.nanoTime() < deadline) {
+        try {
+          leftServices.wait(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+    try {
+      Thread.sleep(LEAVE_GRACE.toMillis()); // their bus close flushes through the hub
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

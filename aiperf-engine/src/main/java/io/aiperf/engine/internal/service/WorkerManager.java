@@ -89,6 +89,7 @@ final class WorkerManager extends AbstractService {
     lastHeard.put(workerId, System.nanoTime() + JOIN_GRACE_NANOS);
     whereabouts.put(workerId, join.host() + " pid " + join.pid());
     log.info("Remote {} joined from {} pid {}", workerId, join.host(), join.pid());
+    bus.publish(new Messages.ServiceJoined(workerId));
     return new JoinReply(true, workerId, null, RemoteServices.spec(config));
   }
 
