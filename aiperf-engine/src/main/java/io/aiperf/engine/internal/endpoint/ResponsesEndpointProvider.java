@@ -69,6 +69,18 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
       for (String t : turn.texts()) {
         parts.addObject().put("type", "input_text").put("text", t);
       }
+      // The Responses API's own shapes: images as input_image, the system prompt as instructions.
+      for (io.aiperf.api.spi.Media m : turn.media()) {
+        if (m.kind() == io.aiperf.api.spi.Media.Kind.IMAGE) {
+          parts.addObject().put("type", "input_image").put("image_url", m.data());
+        } else {
+          parts.addObject().put("type", "input_audio").putObject("input_audio")
+              .put("data", m.data()).put("format", m.format());
+        }
+      }
+      if (turn.systemPrompt() != null) {
+        body.put("instructions", turn.systemPrompt());
+      }
       body.put("stream", streaming);
       if (turn.maxTokens() > 0) {
         body.put("max_output_tokens", turn.maxTokens());
