@@ -16,8 +16,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -44,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *     String url = server.baseUrl(); // http://127.0.0.1:PORT
  * }
  * }</pre>
+ *
+ * <p>The same port speaks HTTP/1.1 and HTTP/2 over cleartext with prior knowledge (h2c, no upgrade):
+ * a client that opens with the HTTP/2 preface gets HTTP/2, with up to
+ * 1,000 concurrent streams per connection (system property {@code aiperf.mock.h2.maxStreams}) and the same
+ * answers; aiperf uses it for {@code h2c://} URLs.
  *
  * <p>Thread-safe: every method may be called from any thread.
  */
@@ -124,9 +127,8 @@ public final class MockLlmServer implements AutoCloseable {
                             p.addLast("idle", new IdleStateHandler(0, 0,
                                     options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
                         }
-                        p.addLast("http-codec", new HttpServerCodec());
-                        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_BODY_BYTES));
-                        p.addLast("mock-llm", new MockHttpHandler(state));
+                        // HTTP/1.1 or h2c with prior knowledge, told apart by the first bytes.
+                        p.addLast("sniffer", new ProtocolSniffer(state));
                     }
                 });
 
