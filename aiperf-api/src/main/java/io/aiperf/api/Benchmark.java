@@ -923,8 +923,9 @@ public final class Benchmark {
       try {
         URI uri = URI.create(url.contains("://") ? url : "http://" + url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-          problems.add("url was '" + url + "' but its scheme must be http or https");
+        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("h2c")) {
+          problems.add("url was '" + url + "' but its scheme must be http, https or h2c"
+              + " (HTTP/2 cleartext)");
         } else if (uri.getHost() == null) {
           problems.add("url was '" + url + "' but it has no host, e.g. http://127.0.0.1:8000");
         }

@@ -45,7 +45,7 @@ final class BenchmarkBuilderTest {
         .isInstanceOfSatisfying(InvalidBenchmarkConfigException.class, e ->
             assertThat(e.problems()).containsExactly(
                 "model was not set but it is required (the model name the server serves)",
-                "url was 'ftp://host' but its scheme must be http or https",
+                "url was 'ftp://host' but its scheme must be http, https or h2c (HTTP/2 cleartext)",
                 "requestTimeout was 'PT0S' but it must be positive",
                 "header name was 'Bad Name' but it must be a non-empty HTTP token"
                     + " (letters, digits and !#$%&'*+-.^_`|~)",

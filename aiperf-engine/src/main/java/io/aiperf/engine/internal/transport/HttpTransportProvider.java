@@ -5,7 +5,10 @@ import io.aiperf.engine.internal.NanoClock;
 import java.net.URI;
 import java.util.Locale;
 
-/** Provides the Netty HTTP/1.1 transport for http and https URLs. */
+/**
+ * Provides the Netty transports: HTTP/1.1 for {@code http} and {@code https} URLs, HTTP/2 over
+ * cleartext with prior knowledge for {@code h2c} URLs ({@code h2c://host:port}).
+ */
 public final class HttpTransportProvider implements TransportProvider {
   @Override
   public String name() {
@@ -14,17 +17,38 @@ public final class HttpTransportProvider implements TransportProvider {
 
   @Override
   public String description() {
-    return "Netty HTTP/1.1 with pooled keep-alive connections and per-read timestamps";
+    return "Netty HTTP/1.1 with pooled keep-alive connections (http, https) or HTTP/2 cleartext"
+        + " streams multiplexed on few connections (h2c), with per-read timestamps";
   }
 
   @Override
   public boolean supports(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    return scheme.equals("http") || scheme.equals("https");
+    return scheme.equals("http") || scheme.equals("https") || scheme.equals("h2c");
+  }
+
+  /**
+   * Tells whether a URL asks for HTTP/2 cleartext with prior knowledge.
+   *
+   * @param uri the server URL
+   * @return true for {@code h2c://}
+   */
+  public static boolean isH2c(URI uri) {
+    return "h2c".equalsIgnoreCase(uri.getScheme());
+  }
+
+  /**
+   * How many concurrent streams one h2c connection carries before another is opened.
+   *
+   * @return the streams per connection
+   */
+  public static int h2StreamsPerConnection() {
+    return NettyHttp2Transport.STREAMS_PER_CONNECTION;
   }
 
   @Override
   public Transport open(Options options) {
-    return new NettyHttpTransport(options, NanoClock.SYSTEM);
+    return isH2c(options.baseUri()) ? new NettyHttp2Transport(options, NanoClock.SYSTEM)
+        : new NettyHttpTransport(options, NanoClock.SYSTEM);
   }
 }

@@ -1,0 +1,737 @@
+package io.aiperf.engine.internal.transport;
+
+import io.aiperf.api.spi.TransportProvider;
+import io.aiperf.api.spi.TransportProvider.Options;
+import io.aiperf.api.spi.TransportProvider.Request;
+import io.aiperf.api.spi.TransportProvider.ResponseListener;
+import io.aiperf.api.spi.TransportProvider.Transport;
+import io.aiperf.engine.internal.NanoClock;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP/2 over cleartext TCP with prior knowledge (h2c, RFC 9113 section 3.3), for {@code h2c://}
+ * URLs: the client sends the connection preface at once, no HTTP/1.1 upgrade.
+ *
+ * <ul>
+ *   <li>Many streams share one connection, so a run holds tens of thousands of requests open on a
+ *       few hundred sockets, below per-process open-file limits that HTTP/1.1 would exceed.
+ *   <li>Connections belong to one event loop each and are touched only by it: no locks. A request
+ *       takes the first connection of its loop with a free stream slot; a new connection is
+ *       opened when all are full ({@link #STREAMS_PER_CONNECTION}, or fewer if the server's
+ *       SETTINGS_MAX_CONCURRENT_STREAMS says so).
+ *   <li>One frame codec per connection and a map from stream to request, not a child channel per
+ *       stream: a stream costs a map entry and the codec's stream state.
+ *   <li>As in {@link NettyHttpTransport}, a timing handler first in the pipeline stamps each
+ *       network read before the frames are decoded; every frame decoded from it carries that
+ *       stamp. Timeouts and cancellations reset just their stream (RST_STREAM CANCEL).
+ * </ul>
+ */
+final class NettyHttp2Transport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(NettyHttp2Transport.class);
+  /** Streams opened on one connection before another is opened. */
+  static final int STREAMS_PER_CONNECTION =
+      Integer.getInteger("aiperf.h2.streamsPerConnection", 1_000);
+  /** Per-stream receive window: a whole answer fits, so the server never waits for an update. */
+  private static final int STREAM_WINDOW = 1 << 20;
+  /** Connection receive window, raised at once from the 64 KiB default. */
+  private static final int CONNECTION_WINDOW = 64 << 20;
+  private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final AsciiString USER_AGENT = AsciiString.cached("aiperf-java/0.1.0");
+  private static final AsciiString POST = AsciiString.cached("POST");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString JSON = AsciiString.cached("application/json");
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString X_CORRELATION_ID = AsciiString.cached("x-correlation-id");
+  private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("aiperf.h2.conn");
+
+  private final NanoClock clock;
+  private final EventLoopGroup group;
+  private final Loop[] loops;
+  private final AtomicInteger nextLoop = new AtomicInteger();
+  private final String host;
+  private final int port;
+  private final InetSocketAddress remote;
+  private final AsciiString authority;
+  private final String basePath;
+  /** The configured headers with lower-case names, as HTTP/2 requires. */
+  private final List<Map.Entry<AsciiString, String>> fixedHeaders = new ArrayList<>();
+  private final Map<String, AsciiString> paths = new ConcurrentHashMap<>();
+  private final InetSocketAddress[] sources;
+  private final Class<? extends SocketChannel> channelType;
+
+  NettyHttp2Transport(Options options, NanoClock clock) {
+    this.clock = clock;
+    URI uri = options.baseUri();
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : 80;
+    // Resolved once, here: a DNS lookup on an event loop would delay the read stamps behind it.
+    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
+        : host, port);
+    this.authority = new AsciiString(host + (uri.getPort() > 0 ? ":" + port : ""));
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    options.headers().forEach((k, v) -> fixedHeaders.add(Map.entry(
+        new AsciiString(k.toLowerCase(Locale.ROOT)), v)));
+    this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
+        .toArray(InetSocketAddress[]::new);
+    int threads = Math.max(1, options.ioThreads());
+    boolean epoll = Epoll.isAvailable();
+    this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.group = new MultiThreadIoEventLoopGroup(threads, new DaemonThreads("aiperf-h2"),
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.loops = new Loop[threads];
+    // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
+    int perLoop = Math.max(1, (options.maxConnections() + threads - 1) / threads);
+    int i = 0;
+    for (var executor : group) {
+      loops[i++] = new Loop((EventLoop) executor, options.connectTimeout(), perLoop);
+    }
+  }
+
+  @Override
+  public void send(Request request, ResponseListener listener) {
+    Loop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    loop.eventLoop.execute(() -> loop.begin(new Exchange(request, listener)));
+  }
+
+  @Override
+  public void cancelInFlight(String reason) {
+    for (Loop loop : loops) {
+      loop.eventLoop.execute(() -> loop.cancelAll(reason));
+    }
+  }
+
+  @Override
+  public java.util.Optional<TransportProvider.LoopLag> loopLag() {
+    org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(3_600_000_000_000L, 2);
+    for (Loop loop : loops) {
+      synchronized (loop.lag) {
+        all.add(loop.lag);
+      }
+    }
+    return all.getTotalCount() == 0 ? java.util.Optional.empty()
+        : java.util.Optional.of(new TransportProvider.LoopLag(all.getTotalCount(),
+            all.getValueAtPercentile(99), all.getMaxValue()));
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+  }
+
+  private AsciiString pathFor(String path) {
+    return new AsciiString(basePath + (path.startsWith("/") ? path : "/" + path));
+  }
+
+  /** One request in flight; lives on its loop. */
+  private static final class Exchange {
+    final Request request;
+    final ResponseListener listener;
+    long acquireStartNanos;
+    ScheduledFuture<?> timeoutTask;
+    Conn conn;
+    Http2FrameStream stream;
+    boolean responseStarted;
+    /** A final (non-1xx) status arrived. */
+    boolean headersDone;
+    boolean done;
+    boolean retried;
+    boolean reused;
+    long connectStartNanos;
+    long connectedNanos;
+    long queuedNanos;
+    long writeStartNanos;
+    long writeDoneNanos;
+    long firstByteNanos;
+    long lastByteNanos;
+    long bytesReceived;
+    long bytesSent;
+    int reads;
+    /** The connection read that last carried a frame of this stream, to count reads. */
+    long lastReadSeq = -1;
+
+    Exchange(Request request, ResponseListener listener) {
+      this.request = request;
+      this.listener = listener;
+    }
+
+    TransportProvider.HttpTrace trace() {
+      long blocked = queuedNanos > 0 ? (connectStartNanos > 0 ? connectStartNanos
+          : writeStartNanos) - queuedNanos : 0;
+      long connecting = connectStartNanos > 0 && connectedNanos > 0
+          ? connectedNanos - connectStartNanos : 0;
+      long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
+      long waiting = firstByteNanos > 0 && writeDoneNanos > 0
+          ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
+      long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
+      return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, 0, sending,
+          waiting, receiving, reused, bytesSent, bytesReceived, reads);
+    }
+  }
+
+  /** One HTTP/2 connection and the streams it carries; touched only by its loop. */
+  private static final class Conn {
+    Channel channel;
+    ClientHandler handler;
+    boolean ready;
+    /** No new streams: the server sent GOAWAY, or the connection is closing. */
+    boolean draining;
+    /** Streams this connection may carry at once. */
+    int limit = STREAMS_PER_CONNECTION;
+    /** Requests assigned to it: waiting for the connection, or streams open. */
+    int assigned;
+    final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+    final Map<Http2FrameStream, Exchange> streams = new IdentityHashMap<>();
+    long lastReadNanos;
+    long readSeq;
+    /** Streams above this id were not processed by the server (its GOAWAY). */
+    int goAwayLastStreamId = Integer.MAX_VALUE;
+  }
+
+  /** An event loop and its connections; every method runs on that loop. */
+  private final class Loop {
+    final EventLoop eventLoop;
+    final Bootstrap bootstrap;
+    final List<Conn> conns = new ArrayList<>();
+    /** Requests waiting because every connection is full and no more may be opened. */
+    final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    final int maxConnections;
+    long opened;
+    final org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3_600_000_000_000L, 2);
+    private long probeDue;
+
+    Loop(EventLoop eventLoop, Duration connectTimeout, int maxConnections) {
+      this.eventLoop = eventLoop;
+      this.maxConnections = maxConnections;
+      probeDue = clock.nanoTime() + LAG_PROBE_NANOS;
+      eventLoop.scheduleAtFixedRate(this::probeLag, LAG_PROBE_NANOS, LAG_PROBE_NANOS,
+          TimeUnit.NANOSECONDS);
+      Http2Settings settings = Http2Settings.defaultSettings()
+          .initialWindowSize(STREAM_WINDOW).pushEnabled(false);
+      this.bootstrap = new Bootstrap()
+          .group(eventLoop)
+          .channel(channelType)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.SO_KEEPALIVE, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+              (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+          .handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              Conn conn = ch.attr(CONN).get();
+              ch.pipeline().addLast("timing", new TimingHandler(conn, clock));
+              // Beyond the server's stream limit the encoder queues streams instead of failing.
+              ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
+                  .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
+                  .validateHeaders(false).build());
+              conn.handler = new ClientHandler(conn, Loop.this);
+              ch.pipeline().addLast("client", conn.handler);
+            }
+          });
+    }
+
+    private void probeLag() {
+      long late = Math.max(0, clock.nanoTime() - probeDue);
+      probeDue += LAG_PROBE_NANOS;
+      synchronized (lag) {
+        lag.recordValue(Math.min(late, lag.getHighestTrackableValue()));
+      }
+    }
+
+    void begin(Exchange exchange) {
+      exchange.acquireStartNanos = clock.nanoTime();
+      // The timeout bounds the whole exchange, waiting for a connection included.
+      exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange),
+          exchange.request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      dispatch(exchange);
+    }
+
+    private void dispatch(Exchange exchange) {
+      for (int i = 0, n = conns.size(); i < n; i++) {
+        Conn conn = conns.get(i);
+        if (!conn.draining && conn.assigned < conn.limit) {
+          assign(conn, exchange, conn.ready);
+          return;
+        }
+      }
+      if (conns.size() < maxConnections) {
+        assign(connect(), exchange, false);
+      } else {
+        exchange.queuedNanos = clock.nanoTime();
+        pending.addLast(exchange);
+      }
+    }
+
+    private void assign(Conn conn, Exchange exchange, boolean reused) {
+      conn.assigned++;
+      exchange.conn = conn;
+      exchange.reused = reused;
+      if (conn.ready) {
+        write(conn, exchange);
+      } else {
+        exchange.connectStartNanos = clock.nanoTime();
+        conn.waiting.addLast(exchange);
+      }
+    }
+
+    private Conn connect() {
+      Conn conn = new Conn();
+      conns.add(conn);
+      Bootstrap b = bootstrap.clone().attr(CONN, conn);
+      ChannelFuture connect = sources.length == 0 ? b.connect(remote)
+          : b.connect(remote, sources[(int) (opened++ % sources.length)]);
+      conn.channel = connect.channel();
+      connect.channel().closeFuture().addListener(c -> connectionGone(conn));
+      connect.addListener(f -> {
+        if (!f.isSuccess()) {
+          String message = describeConnectFailure(f.cause());
+          conn.draining = true;
+          Exchange e;
+          while ((e = conn.waiting.pollFirst()) != null) {
+            release(e);
+            if (!e.done) {
+              notifyError(e, "ConnectionError", message);
+            }
+          }
+          return;
+        }
+        long now = clock.nanoTime();
+        conn.ready = true;
+        // Prior knowledge: the preface and SETTINGS are on their way, streams may follow at once.
+        conn.channel.write(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
+        Exchange e;
+        while ((e = conn.waiting.pollFirst()) != null) {
+          e.connectedNanos = now;
+          if (e.done) {
+            release(e);
+          } else {
+            write(conn, e);
+          }
+        }
+        conn.channel.flush();
+      });
+      return conn;
+    }
+
+    private void write(Conn conn, Exchange exchange) {
+      Http2FrameStream stream = conn.handler.newStream();
+      exchange.stream = stream;
+      conn.streams.put(stream, exchange);
+      Request request = exchange.request;
+      Http2Headers headers = new DefaultHttp2Headers(false)
+          .method(POST).scheme(HTTP).authority(authority)
+          .path(paths.computeIfAbsent(request.path(), NettyHttp2Transport.this::pathFor));
+      headers.add(io.netty.handler.codec.http.HttpHeaderNames.USER_AGENT, USER_AGENT);
+      headers.add(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, JSON);
+      for (int i = 0, n = fixedHeaders.size(); i < n; i++) {
+        headers.add(fixedHeaders.get(i).getKey(), fixedHeaders.get(i).getValue());
+      }
+      headers.add(X_REQUEST_ID, request.requestId());
+      headers.add(X_CORRELATION_ID, request.correlationId());
+      byte[] body = request.body();
+      headers.addInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length);
+      exchange.bytesSent = body.length;
+      long start = clock.nanoTime();
+      exchange.writeStartNanos = start;
+      exchange.listener.onRequestSent(start - exchange.acquireStartNanos, exchange.reused, start);
+      Channel channel = conn.channel;
+      channel.write(new DefaultHttp2HeadersFrame(headers, body.length == 0).stream(stream));
+      ChannelFuture last = body.length == 0 ? channel.newSucceededFuture()
+          : channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true)
+              .stream(stream));
+      if (conn.ready && conn.waiting.isEmpty()) {
+        channel.flush();
+      }
+      last.addListener(f -> {
+        exchange.writeDoneNanos = clock.nanoTime();
+        if (!f.isSuccess()) {
+          fail(exchange, "ConnectionError", "Writing the request failed: "
+              + NettyHttpTransport.describe(f.cause()), true);
+        } else if (request.cancelAfterNanos() >= 0) {
+          // AIPerf counts the cancellation delay from the moment the request is fully sent.
+          eventLoop.schedule(() -> {
+            if (!exchange.done && exchange.stream == stream) {
+              fail(exchange, "RequestCancellationError", String.format(Locale.ROOT,
+                  "Cancelled by aiperf %.3f s after the request was sent (request cancellation"
+                      + " rate)", request.cancelAfterNanos() / 1e9), true);
+            }
+          }, request.cancelAfterNanos(), TimeUnit.NANOSECONDS);
+        }
+      });
+    }
+
+    private void timeout(Exchange exchange) {
+      if (pending.remove(exchange)) {
+        exchange.conn = null;
+      }
+      fail(exchange, "Timeout", String.format(Locale.ROOT,
+          "No complete response within the request timeout of %.3f s",
+          exchange.request.timeout().toNanos() / 1e9), true);
+    }
+
+    /** Frees the exchange's stream slot and hands it to the oldest waiting request. */
+    private void release(Exchange exchange) {
+      Conn conn = exchange.conn;
+      if (conn == null) {
+        return;
+      }
+      exchange.conn = null;
+      conn.assigned--;
+      if (exchange.stream != null) {
+        conn.streams.remove(exchange.stream);
+      }
+      conn.waiting.remove(exchange);
+      if (!conn.draining && conn.ready && conn.assigned < conn.limit) {
+        Exchange next = pending.pollFirst();
+        if (next != null) {
+          conn.assigned++;
+          next.conn = conn;
+          next.reused = true;
+          write(conn, next);
+          conn.channel.flush();
+        }
+      }
+    }
+
+    /**
+     * Ends an exchange with an error. {@code reset}: the stream may still be open, so tell the
+     * server to stop (RST_STREAM CANCEL) instead of reading an answer nobody waits for.
+     */
+    void fail(Exchange exchange, String type, String message, boolean reset) {
+      if (exchange.done) {
+        return;
+      }
+      Conn conn = exchange.conn;
+      Http2FrameStream stream = exchange.stream;
+      // Released first: the reset closes the stream at once, and that event must not find it.
+      release(exchange);
+      exchange.stream = null;
+      if (reset && conn != null && stream != null && conn.channel.isActive()
+          && stream.state() != Http2Stream.State.CLOSED && stream.id() > 0) {
+        conn.channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
+      }
+      boolean notProcessed = type.equals("ConnectionClosed") && !exchange.responseStarted
+          && conn != null && (exchange.reused || (stream != null
+              && stream.id() > conn.goAwayLastStreamId));
+      if (notProcessed && !exchange.retried) {
+        // The server closed a connection it had been keeping, or refused the stream in its
+        // GOAWAY, before answering: not its answer to this request. Send it again, once.
+        exchange.retried = true;
+        log.debug("Retrying a request on another connection after: {}", message);
+        dispatch(exchange);
+        if (exchange.conn != null && exchange.conn.ready) {
+          exchange.conn.channel.flush();
+        }
+        return;
+      }
+      notifyError(exchange, type, message);
+    }
+
+    void complete(Exchange exchange, long nanos) {
+      if (exchange.done) {
+        return;
+      }
+      exchange.done = true;
+      exchange.timeoutTask.cancel(false);
+      release(exchange);
+      exchange.lastByteNanos = nanos;
+      exchange.listener.onTrace(exchange.trace());
+      exchange.listener.onComplete(nanos);
+    }
+
+    /** The connection closed or never opened: its streams end, waiting requests may reuse it. */
+    private void connectionGone(Conn conn) {
+      conn.draining = true;
+      conns.remove(conn);
+      for (Exchange e : new ArrayList<>(conn.streams.values())) {
+        fail(e, "ConnectionClosed",
+            "The server closed the connection before the response was complete", false);
+      }
+      Exchange next = pending.pollFirst();
+      if (next != null) {
+        dispatch(next);
+        if (next.conn != null && next.conn.ready) {
+          next.conn.channel.flush();
+        }
+      }
+    }
+
+    void cancelAll(String reason) {
+      Exchange waiting;
+      while ((waiting = pending.pollFirst()) != null) {
+        notifyError(waiting, "RequestCancellationError", reason);
+      }
+      for (Conn conn : new ArrayList<>(conns)) {
+        for (Exchange e : new ArrayList<>(conn.waiting)) {
+          fail(e, "RequestCancellationError", reason, false);
+        }
+        for (Exchange e : new ArrayList<>(conn.streams.values())) {
+          fail(e, "RequestCancellationError", reason, true);
+        }
+      }
+    }
+
+    private void notifyError(Exchange exchange, String type, String message) {
+      exchange.done = true;
+      if (exchange.timeoutTask != null) {
+        exchange.timeoutTask.cancel(false);
+      }
+      exchange.listener.onTrace(exchange.trace());
+      exchange.listener.onError(type, message, clock.nanoTime());
+    }
+  }
+
+  /** Stamps every network read before anything parses it. */
+  private static final class TimingHandler extends ChannelInboundHandlerAdapter {
+    private final Conn conn;
+    private final NanoClock clock;
+
+    TimingHandler(Conn conn, NanoClock clock) {
+      this.conn = conn;
+      this.clock = clock;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      conn.lastReadNanos = clock.nanoTime();
+      conn.readSeq++;
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /** Routes decoded frames to their stream's exchange. */
+  private static final class ClientHandler extends Http2ChannelDuplexHandler {
+    private final Conn conn;
+    private final Loop loop;
+
+    ClientHandler(Conn conn, Loop loop) {
+      this.conn = conn;
+      this.loop = loop;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof Http2DataFrame data) {
+          onData(ctx, data);
+        } else if (msg instanceof Http2HeadersFrame headers) {
+          onHeaders(headers);
+        } else if (msg instanceof Http2ResetFrame reset) {
+          Exchange e = conn.streams.get(reset.stream());
+          if (e != null) {
+            String message = "The server reset the stream (HTTP/2 error "
+                + Http2Error.valueOf(reset.errorCode()) + ") before the response was complete";
+            if (reset.errorCode() == Http2Error.REFUSED_STREAM.code() && !e.responseStarted) {
+              // REFUSED_STREAM promises the request was not processed: safe to send again.
+              e.reused = true;
+            }
+            loop.fail(e, "ConnectionClosed", message, false);
+          }
+        } else if (msg instanceof Http2SettingsFrame settings) {
+          Long max = settings.settings().maxConcurrentStreams();
+          if (max != null) {
+            conn.limit = (int) Math.max(1, Math.min(STREAMS_PER_CONNECTION, max));
+          }
+        } else if (msg instanceof Http2GoAwayFrame goAway) {
+          conn.draining = true;
+          conn.goAwayLastStreamId = goAway.lastStreamId();
+          log.debug("The server is closing an HTTP/2 connection (GOAWAY {}, last stream {})",
+              Http2Error.valueOf(goAway.errorCode()), goAway.lastStreamId());
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    private Exchange touched(Http2FrameStream stream, int bytes) {
+      Exchange e = conn.streams.get(stream);
+      if (e == null || e.done) {
+        return null;
+      }
+      if (e.firstByteNanos == 0) {
+        e.firstByteNanos = conn.lastReadNanos;
+      }
+      e.bytesReceived += bytes;
+      if (e.lastReadSeq != conn.readSeq) {
+        e.lastReadSeq = conn.readSeq;
+        e.reads++;
+      }
+      return e;
+    }
+
+    private void onHeaders(Http2HeadersFrame frame) {
+      Exchange e = touched(frame.stream(), 0);
+      if (e == null) {
+        return;
+      }
+      if (!e.headersDone) {
+        CharSequence status = frame.headers().status();
+        int code;
+        try {
+          code = status == null ? -1 : Integer.parseInt(status.toString());
+        } catch (NumberFormatException ex) {
+          code = -1;
+        }
+        if (code < 0) {
+          loop.fail(e, "ResponseParseError", "Malformed HTTP/2 response: no valid :status",
+              true);
+          return;
+        }
+        if (code >= 100 && code < 200) {
+          return; // 100 Continue, 103 Early Hints: interim, the real response follows.
+        }
+        e.headersDone = true;
+        e.responseStarted = true;
+        CharSequence type = frame.headers().get(
+            io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+        e.listener.onResponseStart(code, type == null ? "" : type.toString(),
+            conn.lastReadNanos);
+      }
+      if (frame.isEndStream()) {
+        loop.complete(e, conn.lastReadNanos);
+      }
+    }
+
+    private void onData(ChannelHandlerContext ctx, Http2DataFrame frame) {
+      int flowBytes = frame.initialFlowControlledBytes();
+      if (flowBytes > 0) {
+        // Hands the bytes back to flow control; the codec sends WINDOW_UPDATE when worthwhile.
+        ctx.write(new DefaultHttp2WindowUpdateFrame(flowBytes).stream(frame.stream()));
+      }
+      ByteBuf buf = frame.content();
+      Exchange e = touched(frame.stream(), flowBytes);
+      if (e == null) {
+        return;
+      }
+      if (!e.headersDone) {
+        loop.fail(e, "ResponseParseError", "Malformed HTTP/2 response: DATA before HEADERS",
+            true);
+        return;
+      }
+      if (buf.isReadable()) {
+        e.listener.onBody(buf.nioBuffer(), conn.lastReadNanos);
+      }
+      if (frame.isEndStream()) {
+        loop.complete(e, conn.lastReadNanos);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush(); // window updates and resets written while reading
+      ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof Http2FrameStreamEvent event
+          && event.stream().state() == Http2Stream.State.CLOSED) {
+        Exchange e = conn.streams.get(event.stream());
+        if (e != null && !e.done) {
+          // Closed without an end of stream for us: the GOAWAY or a reset we did not see.
+          loop.fail(e, "ConnectionClosed",
+              "The stream closed before the response was complete", false);
+        }
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof Http2FrameStreamException streamError) {
+        Exchange e = conn.streams.get(streamError.stream());
+        if (e != null) {
+          loop.fail(e, "ResponseParseError", "HTTP/2 stream error: "
+              + NettyHttpTransport.describe(cause), true);
+        }
+        return;
+      }
+      // A connection error: closing fails every stream on it (ConnectionClosed would hide why).
+      String message = NettyHttpTransport.describe(cause);
+      for (Exchange e : new ArrayList<>(conn.streams.values())) {
+        loop.fail(e, "ConnectionError", message, false);
+      }
+      log.debug("HTTP/2 connection error: {}", message);
+      ctx.close();
+    }
+  }
+
+  private String describeConnectFailure(Throwable cause) {
+    String what = cause instanceof ConnectException ? "Cannot connect" : "Connection failed";
+    return what + " to " + host + ":" + port + ": " + NettyHttpTransport.describe(cause)
+        + NettyHttpTransport.advice(cause);
+  }
+
+  /** Creates daemon I/O threads so a forgotten transport never keeps the JVM alive. */
+  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+    private final String prefix;
+    private final AtomicInteger count = new AtomicInteger();
+
+    DaemonThreads(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}
