@@ -1,6 +1,7 @@
 package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.engine.internal.transport.HttpTransportProvider;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -33,10 +34,18 @@ final class ClientLimits {
 
   private ClientLimits() {}
 
-  /** The most connections the run may hold open at once. */
+  /**
+   * The most connections the run may hold open at once: one per request in flight over HTTP/1.1;
+   * over h2c the requests share connections, each worker filling its own.
+   */
   static int expectedConnections(BenchmarkConfig config, int unboundedPerWorker) {
-    return config.concurrency() > 0 ? config.concurrency()
+    int inFlight = config.concurrency() > 0 ? config.concurrency()
         : (int) Math.min(Integer.MAX_VALUE, (long) unboundedPerWorker * config.workers());
+    if (!HttpTransportProvider.isH2c(EngineSupport.baseUri(config.endpoint()))) {
+      return inFlight;
+    }
+    int perConnection = HttpTransportProvider.h2StreamsPerConnection();
+    return (inFlight + perConnection - 1) / perConnection + Math.max(1, config.workers());
   }
 
   /**
