@@ -237,6 +237,25 @@ final class EndpointsIT {
     assertThat(body.has("response_field")).isFalse();
   }
 
+  @Test
+  void template_streams_readingTheFieldFromEachChunk() throws Exception {
+    EndpointConfig e = Endpoints.of("template", reasoningServer.baseUrl()).path("/v1/completions")
+        .streaming(true)
+        .extraInput("payload_template", "{\"prompt\": {{ text|tojson }}, \"model\": \"{{ model }}\","
+            + " \"max_tokens\": {{ max_tokens }}, \"stream\": {{ stream }}}")
+        .extraInput("response_field", "choices[0].text")
+        .extraInput("ignore_eos", true);
+    BenchmarkResult r = run(e, 6);
+    assertThat(r.requestsCompleted()).isEqualTo(REQUESTS);
+    assertThat(r.requestsFailed()).isZero();
+    // Streamed: one chunk per token, so the gaps between chunks are measured.
+    assertThat(r.metric(Metrics.OUTPUT_SEQUENCE_LENGTH).avg()).isEqualTo(6.0);
+    assertThat(r.metric(Metrics.INTER_TOKEN_LATENCY).count()).isEqualTo(REQUESTS);
+    assertThat(r.metric(Metrics.TIME_TO_FIRST_TOKEN).count()).isEqualTo(REQUESTS);
+    JsonNode body = JSON.readTree(last(reasoningServer, "/v1/completions").body());
+    assertThat(body.get("stream").asBoolean()).isTrue();
+  }
+
   /** A server on loopback answering each POST with the next of the given bodies, in turn. */
   private static HttpServer fixed(String... bodies) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
