@@ -73,7 +73,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Connections belong to one event loop each and are touched only by it: no locks. A request
  *       takes the first connection of its loop with a free stream slot; a new connection is
  *       opened when all are full ({@link #STREAMS_PER_CONNECTION}, or fewer if the server's
- *       SETTINGS_MAX_CONCURRENT_STREAMS says so).
+ *       SETTINGS_MAX_CONCURRENT_STREAMS says so). Requests on a new connection wait for the
+ *       server's SETTINGS, like a TLS handshake: that wait is connection time, and the start stamp
+ *       is taken when the request really goes out.
  *   <li>One frame codec per connection and a map from stream to request, not a child channel per
  *       stream: a stream costs a map entry and the codec's stream state.
  *   <li>As in {@link NettyHttpTransport}, a timing handler first in the pipeline stamps each
@@ -228,6 +230,9 @@ final class NettyHttp2Transport implements Transport {
   private static final class Conn {
     Channel channel;
     ClientHandler handler;
+    /** The TCP connection is up. */
+    boolean connected;
+    /** The server's SETTINGS arrived: streams may be opened. */
     boolean ready;
     /** No new streams: the server sent GOAWAY, or the connection is closing. */
     boolean draining;
@@ -351,21 +356,43 @@ final class NettyHttp2Transport implements Transport {
           return;
         }
         long now = clock.nanoTime();
-        conn.ready = true;
-        // Prior knowledge: the preface and SETTINGS are on their way, streams may follow at once.
-        conn.channel.write(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
-        Exchange e;
-        while ((e = conn.waiting.pollFirst()) != null) {
+        conn.connected = true;
+        for (Exchange e : conn.waiting) {
           e.connectedNanos = now;
-          if (e.done) {
-            release(e);
-          } else {
-            write(conn, e);
-          }
         }
-        conn.channel.flush();
+        conn.channel.writeAndFlush(
+            new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
+        // The requests wait for the server's SETTINGS (one round trip): it may allow fewer
+        // streams than we would open, and a request stamped as sent must really be on the wire,
+        // not queued in the codec until the SETTINGS arrive.
       });
       return conn;
+    }
+
+    /** The server's SETTINGS arrived: the waiting requests go out, up to its stream limit. */
+    void settingsReceived(Conn conn) {
+      if (conn.ready) {
+        return;
+      }
+      conn.ready = true;
+      int sent = 0;
+      Exchange e;
+      while ((e = conn.waiting.pollFirst()) != null) {
+        if (e.done) {
+          continue;
+        }
+        if (sent < conn.limit) {
+          sent++;
+          write(conn, e);
+        } else {
+          // The server allows fewer streams than were waiting: the rest go elsewhere.
+          conn.assigned--;
+          e.conn = null;
+          dispatch(e);
+        }
+      }
+      conn.assigned = sent;
+      conn.channel.flush();
     }
 
     private void write(Conn conn, Exchange exchange) {
@@ -394,7 +421,7 @@ final class NettyHttp2Transport implements Transport {
       ChannelFuture last = body.length == 0 ? channel.newSucceededFuture()
           : channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true)
               .stream(stream));
-      if (conn.ready && conn.waiting.isEmpty()) {
+      if (conn.waiting.isEmpty()) {
         channel.flush();
       }
       last.addListener(f -> {
@@ -498,6 +525,16 @@ final class NettyHttp2Transport implements Transport {
     private void connectionGone(Conn conn) {
       conn.draining = true;
       conns.remove(conn);
+      Exchange waiting;
+      // Before the TCP connection is up, the connect listener reports the failure instead.
+      while (conn.connected && (waiting = conn.waiting.pollFirst()) != null) {
+        waiting.conn = null;
+        if (!waiting.done) {
+          notifyError(waiting, "ConnectionError", "The server at " + host + ":" + port
+              + " closed the connection before sending its HTTP/2 SETTINGS: does it speak h2c"
+              + " with prior knowledge? (h2c:// URLs send HTTP/2 from the first byte)");
+        }
+      }
       for (Exchange e : new ArrayList<>(conn.streams.values())) {
         fail(e, "ConnectionClosed",
             "The server closed the connection before the response was complete", false);
@@ -587,6 +624,7 @@ final class NettyHttp2Transport implements Transport {
           if (max != null) {
             conn.limit = (int) Math.max(1, Math.min(STREAMS_PER_CONNECTION, max));
           }
+          loop.settingsReceived(conn);
         } else if (msg instanceof Http2GoAwayFrame goAway) {
           conn.draining = true;
           conn.goAwayLastStreamId = goAway.lastStreamId();

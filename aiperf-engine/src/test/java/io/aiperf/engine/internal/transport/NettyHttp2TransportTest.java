@@ -196,4 +196,25 @@ final class NettyHttp2TransportTest {
     Heard refused = done(send(transport("h2c://127.0.0.1:" + port), Duration.ofSeconds(5), -1));
     assertThat(refused.events).last().asString().startsWith("error ConnectionError: Cannot connect");
   }
+
+  @Test
+  void anHttp1OnlyServer_isNamedAsNotSpeakingH2c() throws Exception {
+    ServerSocket http1 = new ServerSocket(0);
+    resources.add(http1);
+    Thread t = new Thread(() -> {
+      try (var s = http1.accept()) {
+        s.getInputStream().read(new byte[64]);
+        s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+      } catch (java.io.IOException ignored) {
+        // the test ends
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    Heard heard = done(send(transport("h2c://127.0.0.1:" + http1.getLocalPort()),
+        Duration.ofSeconds(5), -1));
+    assertThat(heard.events).last().asString().startsWith("error ConnectionError: The server at")
+        .contains("does it speak h2c with prior knowledge?");
+  }
 }
