@@ -54,7 +54,8 @@ final class ProfileCommand implements Callable<Integer> {
   String modelSelectionStrategy;
 
   @Option(names = {"-u", "--url"}, split = ",",
-      description = "Server base URL (default localhost:8000; http:// is added if missing);"
+      description = "Server base URL (default localhost:8000; http:// is added if missing;"
+          + " h2c://host:port speaks HTTP/2 without TLS, many streams per connection);"
           + " repeat it, or separate with commas, to spread conversations over several servers"
           + " in turn. 'mock' starts an embedded mock LLM server on a free loopback port.")
   List<String> urls = new ArrayList<>();
