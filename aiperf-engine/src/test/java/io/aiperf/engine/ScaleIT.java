@@ -64,11 +64,17 @@ final class ScaleIT {
   }
 
   private void run(Path dir, boolean h2) throws Exception {
-    Process mock = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + MOCK_XMX,
-        "-cp", System.getProperty("java.class.path"), "io.aiperf.mock.MockServerMain",
-        "--host", "127.0.0.1", "--port", "0", "--ttft", String.valueOf(TTFT_MS),
-        "--itl", String.valueOf(ITL_MS))).redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + MOCK_XMX));
+    // Extra JVM flags for the mock child, e.g. a flight recording while investigating.
+    String mockJvmArgs = System.getProperty("scale.mockJvmArgs", "").trim();
+    if (!mockJvmArgs.isEmpty()) {
+      command.addAll(List.of(mockJvmArgs.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "io.aiperf.mock.MockServerMain", "--host", "127.0.0.1", "--port", "0",
+        "--ttft", String.valueOf(TTFT_MS), "--itl", String.valueOf(ITL_MS)));
+    Process mock = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       String url = awaitUrl(mock);
       if (h2) {
@@ -109,9 +115,13 @@ final class ScaleIT {
       int peak = peakOpenStreams(dir.resolve("profile_export.jsonl"));
       assertThat(peak).as("streams open at the same time").isEqualTo(STREAMS);
       long perStream = (peakRss.get() - baselineRss) / STREAMS;
+      var ttft = r.metric(io.aiperf.api.Metrics.TIME_TO_FIRST_TOKEN);
+      logRamp(dir.resolve("profile_export.jsonl"));
       log.info("Scale ({}): {} concurrent streams reached, {} failed; client RSS {} MiB -> peak"
-          + " {} MiB, about {} KiB per open stream", h2 ? "h2c" : "HTTP/1.1", peak,
-          r.requestsFailed(), baselineRss >> 20, peakRss.get() >> 20, perStream >> 10);
+          + " {} MiB, about {} KiB per open stream; TTFT p50 {} ms, p99 {} ms (mock: {} ms)",
+          h2 ? "h2c" : "HTTP/1.1", peak, r.requestsFailed(), baselineRss >> 20,
+          peakRss.get() >> 20, perStream >> 10, Math.round(ttft.p50()), Math.round(ttft.p99()),
+          TTFT_MS);
     } finally {
       mock.destroy();
       if (!mock.waitFor(10, TimeUnit.SECONDS)) {
@@ -158,6 +168,33 @@ final class ScaleIT {
       peak = Math.max(peak, open);
     }
     return peak;
+  }
+
+  /**
+   * How long sending every request took, and the TTFT of the first and last tenth sent: when the
+   * late ones wait longer, the burst itself (both JVMs busy on shared cores) delayed them.
+   */
+  private static void logRamp(Path jsonl) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    List<double[]> startAndTtft = new ArrayList<>();
+    for (String line : Files.readAllLines(jsonl)) {
+      JsonNode record = mapper.readTree(line);
+      startAndTtft.add(new double[] {record.at("/metadata/request_start_ns").asDouble(),
+          record.at("/metrics/time_to_first_token/value").asDouble()});
+    }
+    startAndTtft.sort((a, b) -> Double.compare(a[0], b[0]));
+    int tenth = Math.max(1, startAndTtft.size() / 10);
+    double ramp = (startAndTtft.get(startAndTtft.size() - 1)[0] - startAndTtft.get(0)[0]) / 1e9;
+    log.info("Scale: all requests sent within {} s; TTFT median of the first tenth sent {} ms,"
+        + " of the last tenth {} ms", String.format(java.util.Locale.ROOT, "%.2f", ramp),
+        Math.round(median(startAndTtft.subList(0, tenth))),
+        Math.round(median(startAndTtft.subList(startAndTtft.size() - tenth,
+            startAndTtft.size()))));
+  }
+
+  private static double median(List<double[]> rows) {
+    double[] v = rows.stream().mapToDouble(a -> a[1]).sorted().toArray();
+    return v[v.length / 2];
   }
 
   private static long rssBytes() {
