@@ -217,4 +217,21 @@ final class NettyHttp2TransportTest {
     assertThat(heard.events).last().asString().startsWith("error ConnectionError: The server at")
         .contains("does it speak h2c with prior knowledge?");
   }
+
+  @Test
+  void theMocksDisconnectFault_resetsTheStream_notTheConnection() {
+    MockLlmServer server = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
+        .port(0).ttft(Duration.ofMillis(10)).itl(Duration.ofMillis(5)).faults(0, 100, 0)
+        .build());
+    resources.add(server);
+    var t = transport(h2c(server));
+    Heard first = done(send(t, Duration.ofSeconds(10), -1));
+    Heard second = done(send(t, Duration.ofSeconds(10), -1));
+    assertThat(first.events).last().asString()
+        .startsWith("error ConnectionClosed: The server reset the stream");
+    assertThat(second.events).last().asString()
+        .startsWith("error ConnectionClosed: The server reset the stream");
+    // Both streams ran on the one connection, which survived the first reset.
+    assertThat(second.trace.connectionReused()).isTrue();
+  }
 }
