@@ -63,6 +63,15 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         // Otherwise a prefix of the preface so far: wait for more bytes.
     }
 
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close(); // idle before its first byte: nothing is in progress
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
     private void http1(ChannelPipeline p) {
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MockLlmServer.MAX_BODY_BYTES));
