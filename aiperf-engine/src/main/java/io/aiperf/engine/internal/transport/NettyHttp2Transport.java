@@ -92,7 +92,6 @@ final class NettyHttp2Transport implements Transport {
   private static final int STREAM_WINDOW = 1 << 20;
   /** Connection receive window, raised at once from the 64 KiB default. */
   private static final int CONNECTION_WINDOW = 64 << 20;
-  private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final AsciiString USER_AGENT = AsciiString.cached("aiperf-java/0.1.0");
   private static final AsciiString POST = AsciiString.cached("POST");
   private static final AsciiString HTTP = AsciiString.cached("http");
@@ -160,15 +159,7 @@ final class NettyHttp2Transport implements Transport {
 
   @Override
   public java.util.Optional<TransportProvider.LoopLag> loopLag() {
-    org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(3_600_000_000_000L, 2);
-    for (Loop loop : loops) {
-      synchronized (loop.lag) {
-        all.add(loop.lag);
-      }
-    }
-    return all.getTotalCount() == 0 ? java.util.Optional.empty()
-        : java.util.Optional.of(new TransportProvider.LoopLag(all.getTotalCount(),
-            all.getValueAtPercentile(99), all.getMaxValue()));
+    return LoopLagProbe.combined(java.util.Arrays.stream(loops).map(l -> l.lag).toList());
   }
 
   @Override
@@ -257,15 +248,12 @@ final class NettyHttp2Transport implements Transport {
     final ArrayDeque<Exchange> pending = new ArrayDeque<>();
     final int maxConnections;
     long opened;
-    final org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3_600_000_000_000L, 2);
-    private long probeDue;
+    final LoopLagProbe lag;
 
     Loop(EventLoop eventLoop, Duration connectTimeout, int maxConnections) {
       this.eventLoop = eventLoop;
       this.maxConnections = maxConnections;
-      probeDue = clock.nanoTime() + LAG_PROBE_NANOS;
-      eventLoop.scheduleAtFixedRate(this::probeLag, LAG_PROBE_NANOS, LAG_PROBE_NANOS,
-          TimeUnit.NANOSECONDS);
+      this.lag = new LoopLagProbe(eventLoop, clock);
       Http2Settings settings = Http2Settings.defaultSettings()
           .initialWindowSize(STREAM_WINDOW).pushEnabled(false);
       this.bootstrap = new Bootstrap()
@@ -288,14 +276,6 @@ final class NettyHttp2Transport implements Transport {
               ch.pipeline().addLast("client", conn.handler);
             }
           });
-    }
-
-    private void probeLag() {
-      long late = Math.max(0, clock.nanoTime() - probeDue);
-      probeDue += LAG_PROBE_NANOS;
-      synchronized (lag) {
-        lag.recordValue(Math.min(late, lag.getHighestTrackableValue()));
-      }
     }
 
     void begin(Exchange exchange) {

@@ -72,7 +72,6 @@ import org.slf4j.LoggerFactory;
 final class NettyHttpTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(NettyHttpTransport.class);
   private static final String USER_AGENT = "aiperf-java/0.1.0";
-  private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final NanoClock clock;
   private final EventLoopGroup group;
@@ -161,15 +160,7 @@ final class NettyHttpTransport implements Transport {
 
   @Override
   public java.util.Optional<TransportProvider.LoopLag> loopLag() {
-    org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(3_600_000_000_000L, 2);
-    for (Loop loop : loops) {
-      synchronized (loop.lag) {
-        all.add(loop.lag);
-      }
-    }
-    return all.getTotalCount() == 0 ? java.util.Optional.empty()
-        : java.util.Optional.of(new TransportProvider.LoopLag(all.getTotalCount(),
-            all.getValueAtPercentile(99), all.getMaxValue()));
+    return LoopLagProbe.combined(java.util.Arrays.stream(loops).map(l -> l.lag).toList());
   }
 
   @Override
@@ -268,17 +259,12 @@ final class NettyHttpTransport implements Transport {
     int open;
     /** Connections opened so far: picks the next source address. */
     long opened;
-    /** How late the lag probe ran, in nanoseconds; read from other threads under its lock. */
-    final org.HdrHistogram.Histogram lag = new org.HdrHistogram.Histogram(3_600_000_000_000L, 2);
-    private long probeDue;
+    final LoopLagProbe lag;
 
     Loop(EventLoop eventLoop, Duration connectTimeout, int maxConnections) {
       this.eventLoop = eventLoop;
       this.maxConnections = maxConnections;
-      // A timer due every 10 ms: when it runs late, reads on this thread were late as much.
-      probeDue = clock.nanoTime() + LAG_PROBE_NANOS;
-      eventLoop.scheduleAtFixedRate(this::probeLag, LAG_PROBE_NANOS, LAG_PROBE_NANOS,
-          TimeUnit.NANOSECONDS);
+      this.lag = new LoopLagProbe(eventLoop, clock);
       this.bootstrap = new Bootstrap()
           .group(eventLoop)
           .channel(channelType)
@@ -298,15 +284,6 @@ final class NettyHttpTransport implements Transport {
               ch.pipeline().addLast("client", new ClientHandler(connection, Loop.this));
             }
           });
-    }
-
-    private void probeLag() {
-      long late = Math.max(0, clock.nanoTime() - probeDue);
-      // A fixed-rate timer that fell behind fires back to back; measure each against its slot.
-      probeDue += LAG_PROBE_NANOS;
-      synchronized (lag) {
-        lag.recordValue(Math.min(late, lag.getHighestTrackableValue()));
-      }
     }
 
     void begin(Exchange exchange) {
