@@ -127,16 +127,27 @@ final class MultiProcessIT {
     return JSON.readTree(out.resolve("profile_export_aiperf.json").toFile());
   }
 
+  /** One metadata field of every per-request record. */
+  private static List<String> metadata(Path out, String field) throws Exception {
+    List<String> values = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("profile_export.jsonl"))) {
+      values.add(JSON.readTree(line).at("/metadata/" + field).asText());
+    }
+    return values;
+  }
+
   private static Map<String, Long> requestsPerWorker(Path out) throws Exception {
-    List<String> lines = Files.readAllLines(out.resolve("profile_export.jsonl"));
-    Function<String, String> worker = l -> {
-      try {
-        return JSON.readTree(l).at("/metadata/worker_id").asText();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    };
-    return lines.stream().collect(Collectors.groupingBy(worker, Collectors.counting()));
+    return metadata(out, "worker_id").stream()
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+  }
+
+  /** Waits until the controller's progress line counts at least this many of its 1,500. */
+  private static void awaitProgress(Path progress, int done) {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("Profiling: (\\d+)/1500.*");
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.exists(progress) && Files.readString(progress).lines()
+            .map(line::matcher).anyMatch(m -> m.matches() && Integer.parseInt(m.group(1)) >= done
+                && Integer.parseInt(m.group(1)) < 1_500));
   }
 
   @Test
@@ -206,9 +217,7 @@ final class MultiProcessIT {
         victim = i == 1 ? p : victim;
       }
       // Kill one while measured requests flow.
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-          .until(() -> Files.exists(progress) && Files.readString(progress)
-              .lines().anyMatch(l -> l.matches("Profiling: ([2-9]\\d\\d|1[0-4]\\d\\d)/1500.*")));
+      awaitProgress(progress, 200);
       victim.destroyForcibly();
 
       Run run = controller.get(180, TimeUnit.SECONDS);
@@ -250,9 +259,7 @@ final class MultiProcessIT {
           "--workers-remote", "1", "--zmq-port", String.valueOf(port)));
       Process processor = service("record-processor", port, "processor");
       worker(port, 0);
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-          .until(() -> Files.exists(progress) && Files.readString(progress)
-              .lines().anyMatch(l -> l.matches("Profiling: ([4-9]\\d\\d|1[0-4]\\d\\d)/1500.*")));
+      awaitProgress(progress, 400);
       processor.destroyForcibly();
 
       Run run = controller.get(180, TimeUnit.SECONDS);
@@ -268,15 +275,7 @@ final class MultiProcessIT {
       assertThat(json.path("warnings").toString())
           .contains("Record processor record_processor_r0 was lost");
       // Before it died, the remote processor turned responses into records.
-      List<String> processors = Files.readAllLines(out.resolve("profile_export.jsonl")).stream()
-          .map(l -> {
-            try {
-              return JSON.readTree(l).at("/metadata/record_processor_id").asText();
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          }).distinct().toList();
-      assertThat(processors).contains("record_processor_r0");
+      assertThat(metadata(out, "record_processor_id")).contains("record_processor_r0");
     }
   }
 
