@@ -71,7 +71,13 @@ final class TimingManager extends AbstractService {
   /** Requests in flight per worker: new sessions go to the least loaded. */
   private volatile java.util.concurrent.atomic.AtomicIntegerArray workerLoad =
       new java.util.concurrent.atomic.AtomicIntegerArray(0);
-  private volatile boolean[] workerLost = new boolean[0];
+  /**
+   * 1 for a lost worker. Atomic, not a plain array: the issuer puts a credit in flight and then
+   * reads this, the loss handler writes this and then scans what is in flight, so one of the two
+   * always sees the other and no credit to a lost worker is left unaccounted.
+   */
+  private volatile java.util.concurrent.atomic.AtomicIntegerArray workerLost =
+      new java.util.concurrent.atomic.AtomicIntegerArray(0);
   private final AtomicInteger nextWorker = new AtomicInteger();
 
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock, Pacer pacer) {
@@ -108,7 +114,7 @@ final class TimingManager extends AbstractService {
       channels[i] = Messages.creditsFor(ready.workerIds().get(i));
     }
     workerLoad = new java.util.concurrent.atomic.AtomicIntegerArray(n);
-    workerLost = new boolean[n];
+    workerLost = new java.util.concurrent.atomic.AtomicIntegerArray(n);
     workerChannels = channels;
     workerIds = ready.workerIds().toArray(String[]::new);
   }
@@ -125,7 +131,7 @@ final class TimingManager extends AbstractService {
     int bestLoad = Integer.MAX_VALUE;
     for (int k = 0; k < n; k++) {
       int i = start + k < n ? start + k : start + k - n;
-      if (workerLost[i]) {
+      if (workerLost.get(i) != 0) {
         continue;
       }
       int load = workerLoad.get(i);
@@ -143,10 +149,9 @@ final class TimingManager extends AbstractService {
   private void onWorkerLost(Messages.WorkerLost lost) {
     String[] ids = workerIds;
     int w = java.util.Arrays.asList(ids).indexOf(lost.workerId());
-    if (w < 0 || workerLost[w]) {
+    if (w < 0 || !workerLost.compareAndSet(w, 0, 1)) {
       return;
     }
-    workerLost[w] = true;
     log.warn("Worker {} lost: {}; its requests in flight are recorded as WorkerLost errors",
         lost.workerId(), lost.reason());
     PhaseRun phase = current;
@@ -417,17 +422,22 @@ final class TimingManager extends AbstractService {
     Integer sticky = turn > 0 ? phase.sessionWorker.get(session) : null;
     int worker = sticky != null ? sticky : pickWorker();
     InFlight f = new InFlight(credit, worker);
+    if (worker >= 0) {
+      workerLoad.incrementAndGet(worker); // settle() takes it back, whoever settles the credit
+    }
     phase.inFlight.put(creditId, f);
-    if (worker < 0 || workerLost[worker]) {
-      phase.inFlight.remove(creditId);
-      writeOff(phase, f, worker < 0 ? "No worker left to send the request: every worker was lost"
-          : "Worker " + workerIds[worker] + " that held this session's history was lost");
+    if (worker < 0 || workerLost.get(worker) != 0) {
+      // The loss handler may have written this credit off already: only one of us does.
+      if (phase.inFlight.remove(creditId) != null) {
+        writeOff(phase, f, worker < 0 ? "No worker left to send the request: every worker was"
+            + " lost" : "Worker " + workerIds[worker] + " that held this session's history was"
+            + " lost");
+      }
       return;
     }
     if (dataset.conversations().get(conversation).turns().size() > 1) {
       phase.sessionWorker.put(session, worker);
     }
-    workerLoad.incrementAndGet(worker);
     bus.send(workerChannels[worker], credit);
   }
 
