@@ -1,12 +1,10 @@
 package io.aiperf.engine.internal.tokenizer;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.api.spi.TokenizerProvider;
 import io.aiperf.engine.internal.endpoint.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -27,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class HuggingFaceTokenizerProvider implements TokenizerProvider {
   private static final Logger log = LoggerFactory.getLogger(HuggingFaceTokenizerProvider.class);
   static final String FILE_NAME = "tokenizer.json";
+  static final String DJL_COORDINATES = "ai.djl.huggingface:tokenizers";
+  private static final String DJL_CLASS = "ai.djl.huggingface.tokenizers.HuggingFaceTokenizer";
+  private static final boolean DJL_PRESENT = djlPresent();
 
   @Override
   public String name() {
@@ -66,27 +67,29 @@ public final class HuggingFaceTokenizerProvider implements TokenizerProvider {
       throw new IllegalArgumentException("tokenizer was '" + tokenizerName + "' but " + file
           + " does not exist");
     }
-    // Never download: DJL's model zoo is not used here, but make sure nothing in it tries.
-    if (System.getProperty("ai.djl.offline") == null) {
-      System.setProperty("ai.djl.offline", "true");
+    if (!DJL_PRESENT) {
+      throw new IllegalArgumentException("tokenizer was '" + tokenizerName + "' but reading a "
+          + FILE_NAME + " needs DJL on the class path: add the dependency "
+          + DJL_COORDINATES + " (aiperf-engine declares it optional)");
     }
     int vocabulary = vocabularySize(file);
+    Tokenizer tokenizer = DjlTokenizer.load(tokenizerName, file, vocabulary);
+    log.info("Loaded tokenizer {} ({} ids)", file, vocabulary);
+    return tokenizer;
+  }
+
+  /**
+   * DJL is an optional dependency of the engine: users who never read a {@code tokenizer.json}
+   * do not carry its native libraries. Only {@link DjlTokenizer} touches its classes. The
+   * provider stays available without DJL so that a {@code tokenizer.json} gets the error that
+   * names the missing dependency, not "unknown tokenizer".
+   */
+  private static boolean djlPresent() {
     try {
-      HuggingFaceTokenizer hf = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(file)
-          .optAddSpecialTokens(false)
-          // DJL truncates to the model's max length (512) unless told not to: counts must be
-          // exact for prompts of any length.
-          .optTruncation(false)
-          .optMaxLength(Integer.MAX_VALUE)
-          .build();
-      log.info("Loaded tokenizer {} ({} ids)", file, vocabulary);
-      return new HfTokenizer(tokenizerName, hf, vocabulary);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read tokenizer " + file + ": " + e.getMessage(), e);
-    } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw new IllegalArgumentException("tokenizer was '" + tokenizerName
-          + "' but it could not be loaded: " + e.getMessage(), e);
+      Class.forName(DJL_CLASS, false, HuggingFaceTokenizerProvider.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 
@@ -115,32 +118,5 @@ public final class HuggingFaceTokenizerProvider implements TokenizerProvider {
       max = Math.max(max, added.path("id").asInt());
     }
     return max + 1;
-  }
-
-  private record HfTokenizer(String name, HuggingFaceTokenizer hf, int vocabularySize)
-      implements Tokenizer {
-    @Override
-    public int[] encode(String text) {
-      long[] ids = hf.encode(text, false, false).getIds();
-      int[] out = new int[ids.length];
-      for (int i = 0; i < ids.length; i++) {
-        out[i] = (int) ids[i];
-      }
-      return out;
-    }
-
-    @Override
-    public String decode(int[] tokens) {
-      long[] ids = new long[tokens.length];
-      for (int i = 0; i < tokens.length; i++) {
-        ids[i] = tokens[i];
-      }
-      return hf.decode(ids, false);
-    }
-
-    @Override
-    public String toString() {
-      return "HfTokenizer{" + name + "}";
-    }
   }
 }
