@@ -57,24 +57,36 @@ public final class Benchmark {
 
   /**
    * Measures the client's own ceiling on this machine (max requests/s, max chunks/s, pacer
-   * lateness) against an in-process mock server, so users can tell the client's limits from the
-   * server's. It takes about four times {@code stepDuration} plus warmups.
+   * lateness) against a server that answers at once, so users can tell the client's limits from
+   * the server's. It takes about four times {@code stepDuration} plus warmups. The target is
+   * usually the mock server in its fast mode (what {@code aiperf calibrate} starts in process);
+   * any server slower than that lowers the numbers, so they are a lower bound for the client.
    *
    * <pre>{@code
-   * System.out.println(Benchmark.calibrate(Duration.ofSeconds(5)).describe());
+   * try (MockLlmServer mock = MockLlmServer.start(
+   *     MockServerOptions.builder().port(0).fast(true).build())) {
+   *   System.out.println(Benchmark.calibrate(mock.baseUrl(), Duration.ofSeconds(5)).describe());
+   * }
    * }</pre>
    *
+   * @param fastServerUrl base URL of an OpenAI-compatible server that answers at once
    * @param stepDuration how long each measuring step runs, at least 1 second
    * @return the ceiling
-   * @throws IllegalArgumentException if the step is shorter than 1 second
+   * @throws IllegalArgumentException if the step is shorter than 1 second or the URL is blank
+   * @since 0.1.0
    */
-  public static Calibration calibrate(Duration stepDuration) {
+  public static Calibration calibrate(String fastServerUrl, Duration stepDuration) {
+    Objects.requireNonNull(fastServerUrl, "fastServerUrl");
     Objects.requireNonNull(stepDuration, "stepDuration");
+    if (fastServerUrl.isBlank()) {
+      throw new IllegalArgumentException("fastServerUrl was '' but it must be a server's base URL");
+    }
     if (stepDuration.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("stepDuration was '" + stepDuration
           + "' but it must be at least 1 second");
     }
-    return Plugins.select(BenchmarkEngineProvider.class, null).calibrate(stepDuration);
+    return Plugins.select(BenchmarkEngineProvider.class, null)
+        .calibrate(fastServerUrl, stepDuration);
   }
 
   /**

@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The client's own ceiling on this machine, measured against an in-process mock server that
- * answers at once: above these numbers a run measures aiperf, not the server. The mock shares
- * the machine's CPUs with the client, so they are a lower bound for the client alone.
+ * The client's own ceiling on this machine, measured against a server that answers at once
+ * (usually the mock in its fast mode, in process; see {@link Benchmark#calibrate(String,
+ * java.time.Duration)}): above these numbers a run measures aiperf, not the server. The server
+ * shares the machine's CPUs with the client, so they are a lower bound for the client alone.
  *
  * @param maxRequestsPerSecond non-streaming requests completed per second at concurrency
  *     {@code concurrency}

@@ -3,6 +3,8 @@ package io.aiperf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.Calibration;
+import io.aiperf.mock.MockLlmServer;
+import io.aiperf.mock.MockServerOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -42,7 +44,12 @@ final class CalibrateCommand implements Callable<Integer> {
     Duration step = Duration.ofMillis(Math.round(stepSeconds * 1000));
     err.println("Calibrating: about " + Math.round(stepSeconds * 4) + " s...");
     err.flush();
-    Calibration c = Benchmark.calibrate(step);
+    Calibration c;
+    // The mock in its fast mode answers at once: whatever limits the runs is the client.
+    try (MockLlmServer mock = MockLlmServer.start(
+        MockServerOptions.builder().host("127.0.0.1").port(0).fast(true).build())) {
+      c = Benchmark.calibrate(mock.baseUrl(), step);
+    }
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("max_requests_per_second", c.maxRequestsPerSecond());

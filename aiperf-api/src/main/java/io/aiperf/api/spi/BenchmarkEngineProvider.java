@@ -20,11 +20,13 @@ public interface BenchmarkEngineProvider extends Plugin {
   /**
    * Measures the client's ceiling on this machine: see {@link io.aiperf.api.Calibration}.
    *
+   * @param fastServerUrl base URL of a server that answers at once (the mock in fast mode)
    * @param stepDuration how long each of the measuring steps runs
    * @return the ceiling
    * @throws UnsupportedOperationException if this engine cannot calibrate
    */
-  default io.aiperf.api.Calibration calibrate(java.time.Duration stepDuration) {
+  default io.aiperf.api.Calibration calibrate(String fastServerUrl,
+      java.time.Duration stepDuration) {
     throw new UnsupportedOperationException("The engine '" + name() + "' cannot calibrate");
   }
 }

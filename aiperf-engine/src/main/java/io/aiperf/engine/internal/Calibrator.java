@@ -9,15 +9,15 @@ import io.aiperf.api.Endpoints;
 import io.aiperf.api.MetricResult;
 import io.aiperf.api.MetricTag;
 import io.aiperf.api.Metrics;
-import io.aiperf.mock.MockLlmServer;
-import io.aiperf.mock.MockServerOptions;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures the client's ceiling with real runs against an in-process mock that answers at once:
- * whatever limits these runs is the client (and the mock's share of the CPUs), never a server.
+ * Measures the client's ceiling with real runs against a server that answers at once (the mock in
+ * its fast mode, started by the caller): whatever limits these runs is the client (and the
+ * server's share of the CPUs when it runs on the same machine). The engine does not start the
+ * mock itself, so library users do not carry a mock server.
  */
 final class Calibrator {
   private static final Logger log = LoggerFactory.getLogger(Calibrator.class);
@@ -31,30 +31,25 @@ final class Calibrator {
 
   private Calibrator() {}
 
-  static Calibration run(Duration step) {
-    MockServerOptions options = MockServerOptions.builder().host("127.0.0.1").port(0).fast(true)
-        .build();
-    try (MockLlmServer mock = MockLlmServer.start(options)) {
-      String url = mock.baseUrl();
-      log.info("Calibrating against an in-process mock at {}: {} per step", url, step);
-      BenchmarkResult requests = closedLoop(url, false, 16, CONCURRENCY, step);
-      double maxRequests = requests.metric(Metrics.REQUEST_THROUGHPUT).avg();
-      BenchmarkResult streams = closedLoop(url, true, STREAM_TOKENS, STREAM_CONCURRENCY, step);
-      MetricResult gaps = streams.metric(Metrics.INTER_CHUNK_LATENCY);
-      double seconds = streams.metric(Metrics.BENCHMARK_DURATION).avg();
-      // Each stream's first chunk has no gap before it: chunks = gaps + streams.
-      double maxChunks = (gaps.count() + streams.requestsCompleted()) / Math.max(1e-9, seconds);
-      double rate = Math.max(100, Math.floor(maxRequests * PACED_SHARE / 100) * 100);
-      BenchmarkResult paced = Benchmark.builder()
-          .endpoint(Endpoints.openAiChat(url).model("calibrate"))
-          .dataset(Datasets.synthetic().inputTokens(64, 0).outputTokens(16, 0).seed(1))
-          .requestRate(rate).arrivalPattern(ArrivalPattern.CONSTANT)
-          .benchmarkDuration(step).gracePeriod(Duration.ofSeconds(10))
-          .run();
-      MetricResult lateness = paced.metric(new MetricTag("schedule_lateness"));
-      return new Calibration(maxRequests, maxChunks, rate, lateness.p50(), lateness.p99(),
-          CONCURRENCY, Runtime.getRuntime().availableProcessors(), step);
-    }
+  static Calibration run(String url, Duration step) {
+    log.info("Calibrating against {}: {} per step", url, step);
+    BenchmarkResult requests = closedLoop(url, false, 16, CONCURRENCY, step);
+    double maxRequests = requests.metric(Metrics.REQUEST_THROUGHPUT).avg();
+    BenchmarkResult streams = closedLoop(url, true, STREAM_TOKENS, STREAM_CONCURRENCY, step);
+    MetricResult gaps = streams.metric(Metrics.INTER_CHUNK_LATENCY);
+    double seconds = streams.metric(Metrics.BENCHMARK_DURATION).avg();
+    // Each stream's first chunk has no gap before it: chunks = gaps + streams.
+    double maxChunks = (gaps.count() + streams.requestsCompleted()) / Math.max(1e-9, seconds);
+    double rate = Math.max(100, Math.floor(maxRequests * PACED_SHARE / 100) * 100);
+    BenchmarkResult paced = Benchmark.builder()
+        .endpoint(Endpoints.openAiChat(url).model("calibrate"))
+        .dataset(Datasets.synthetic().inputTokens(64, 0).outputTokens(16, 0).seed(1))
+        .requestRate(rate).arrivalPattern(ArrivalPattern.CONSTANT)
+        .benchmarkDuration(step).gracePeriod(Duration.ofSeconds(10))
+        .run();
+    MetricResult lateness = paced.metric(new MetricTag("schedule_lateness"));
+    return new Calibration(maxRequests, maxChunks, rate, lateness.p50(), lateness.p99(),
+        CONCURRENCY, Runtime.getRuntime().availableProcessors(), step);
   }
 
   private static BenchmarkResult closedLoop(String url, boolean streaming, int tokens,

@@ -23,7 +23,8 @@ public final class DefaultEngineProvider implements BenchmarkEngineProvider {
   }
 
   @Override
-  public io.aiperf.api.Calibration calibrate(java.time.Duration stepDuration) {
-    return Calibrator.run(stepDuration);
+  public io.aiperf.api.Calibration calibrate(String fastServerUrl,
+      java.time.Duration stepDuration) {
+    return Calibrator.run(fastServerUrl, stepDuration);
   }
 }
