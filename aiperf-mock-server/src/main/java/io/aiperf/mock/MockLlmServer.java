@@ -208,7 +208,7 @@ public final class MockLlmServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS);
+        long deadline = MockClock.nanos() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MILLIS);
         serverChannel.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
         connections.close().awaitUninterruptibly(remainingMillis(deadline));
         shutdown(acceptGroup, ioGroup);
@@ -218,7 +218,7 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     private static long remainingMillis(long deadlineNanos) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - MockClock.nanos()));
     }
 
     private static void shutdown(EventLoopGroup... groups) {

@@ -3,6 +3,12 @@ package io.aiperf.mock;
 import java.time.Duration;
 import java.util.Objects;
 
+// Over the ~500-line guideline on purpose: what remains is the public surface, an accessor and a
+// builder setter with Javadoc per option. The setters must stay on the nested public type
+// MockServerOptions.Builder (moving it would rename a public type), and options are grouped by the
+// builder's own methods (faults, slowDrip, stall) already; the validation rules live in
+// OptionChecks.
+
 /**
  * Immutable settings of a {@link MockLlmServer}.
  *
@@ -21,8 +27,6 @@ public final class MockServerOptions {
     public static final Duration DEFAULT_TTFT = Duration.ofMillis(20);
     /** Default inter-token latency. */
     public static final Duration DEFAULT_ITL = Duration.ofMillis(5);
-
-    private static final Duration MAX_DELAY = Duration.ofHours(1);
 
     private final String host;
     private final int port;
@@ -556,69 +560,19 @@ public final class MockServerOptions {
          * @throws IllegalArgumentException naming the first invalid option and what is valid
          */
         public MockServerOptions build() {
-            if (host == null || host.isBlank()) {
-                throw new IllegalArgumentException(
-                        "host was '" + host + "' but it must be a non-blank host name or IP address");
-            }
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException(
-                        "port was '" + port + "' but it must be between 0 and 65535 (0 = any free port)");
-            }
-            checkDelay("ttft", ttft);
-            checkDelay("itl", itl);
-            if (!(errorRate >= 0.0 && errorRate <= 100.0)) {
-                throw new IllegalArgumentException(
-                        "errorRate was '" + errorRate + "' but it must be a percentage between 0 and 100");
-            }
-            for (double[] f : new double[][] {{rateLimitRate}, {disconnectRate}, {malformedRate},
-                    {slowDripRate}, {refuseRate}}) {
-                if (!(f[0] >= 0.0 && f[0] <= 100.0)) {
-                    throw new IllegalArgumentException("fault rate was '" + f[0]
-                            + "' but it must be a percentage between 0 and 100");
-                }
-            }
-            if (errorRate + rateLimitRate + disconnectRate + malformedRate + slowDripRate > 100.0 + 1e-9) {
-                throw new IllegalArgumentException("error, 429, disconnect, malformed and slow-drip"
-                        + " rates add up to more than 100 percent");
-            }
-            if (reasoningTokens < 0) {
-                throw new IllegalArgumentException(
-                        "reasoningTokens was '" + reasoningTokens + "' but it must be >= 0");
-            }
-            checkDelay("slowDripInterval", slowDripInterval);
-            if (slowDripInterval.isZero()) {
-                throw new IllegalArgumentException("slowDripInterval was '0ms' but it must be > 0");
-            }
-            checkDelay("idleTimeout", idleTimeout);
-            if (recordRequests < 0) {
-                throw new IllegalArgumentException(
-                        "recordRequests was '" + recordRequests + "' but it must be >= 0");
-            }
-            if (stallEvery < 0) {
-                throw new IllegalArgumentException(
-                        "stallEvery was '" + stallEvery + "' but it must be >= 0 (0 = never)");
-            }
-            checkDelay("stall", stall);
-            if (ioThreads < 0) {
-                throw new IllegalArgumentException(
-                        "ioThreads was '" + ioThreads + "' but it must be >= 0 (0 = one per processor)");
-            }
+            OptionChecks.host(host);
+            OptionChecks.port(port);
+            OptionChecks.delay("ttft", ttft);
+            OptionChecks.delay("itl", itl);
+            OptionChecks.rates(errorRate, rateLimitRate, disconnectRate, malformedRate, slowDripRate, refuseRate);
+            OptionChecks.notNegative("reasoningTokens", reasoningTokens, "");
+            OptionChecks.positiveDelay("slowDripInterval", slowDripInterval);
+            OptionChecks.delay("idleTimeout", idleTimeout);
+            OptionChecks.notNegative("recordRequests", recordRequests, "");
+            OptionChecks.notNegative("stallEvery", stallEvery, " (0 = never)");
+            OptionChecks.delay("stall", stall);
+            OptionChecks.notNegative("ioThreads", ioThreads, " (0 = one per processor)");
             return new MockServerOptions(this);
-        }
-
-        private static void checkDelay(String name, Duration value) {
-            if (value == null) {
-                throw new IllegalArgumentException(name + " was 'null' but it must be >= 0");
-            }
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(
-                        name + " was '" + formatDuration(value) + "' but it must be >= 0");
-            }
-            if (value.compareTo(MAX_DELAY) > 0) {
-                // Bounded so that ttft + itl * maxTokens stays well inside a long of nanoseconds.
-                throw new IllegalArgumentException(
-                        name + " was '" + formatDuration(value) + "' but it must be <= 1h");
-            }
         }
     }
 }

@@ -1,0 +1,70 @@
+package io.aiperf.mock;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A non-streaming answer, sent whole when its last token would have been produced:
+ * at {@code arrival + ttft + (n - 1) * itl}.
+ */
+final class DelayedAnswer extends Exchange {
+
+    private final Answer completion;
+    private final long arrivalNanos;
+    private final HttpVersion version;
+    /** Close instead of answering (a fault). */
+    private final boolean cut;
+
+    DelayedAnswer(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
+            Answer completion, long arrivalNanos, boolean keepAlive, HttpVersion version, boolean cut) {
+        super(ctx, state, connection, keepAlive);
+        this.completion = completion;
+        this.arrivalNanos = arrivalNanos;
+        this.version = version;
+        this.cut = cut;
+    }
+
+    @Override
+    void start(HttpVersion ignored) {
+        long due = arrivalNanos + state.ttftNanos + (completion.tokens() - 1L) * state.itlNanos;
+        long delay = due - MockClock.nanos();
+        if (delay <= 0) {
+            fire();
+        } else {
+            timer = ctx.executor().schedule(this::fire, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void fire() {
+        timer = null;
+        if (done) {
+            return;
+        }
+        done = true;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (cut) {
+            ctx.close(); // the fault: the server goes away instead of answering
+            return;
+        }
+        ByteBuf body = completion.body(ctx.alloc());
+        FullHttpResponse resp = new DefaultFullHttpResponse(version, HttpResponseStatus.OK, body);
+        resp.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, Replies.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        Replies.setConnection(resp, keepAlive);
+        connection.finished(this, keepAlive, ctx.writeAndFlush(resp));
+    }
+
+    @Override
+    void resume() {
+        // Written in one piece; Netty's outbound buffer absorbs it.
+    }
+}

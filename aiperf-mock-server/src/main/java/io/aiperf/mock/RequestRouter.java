@@ -1,0 +1,226 @@
+package io.aiperf.mock;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one request of a connection into its answer: routes by path and method, records and
+ * parses the body, draws the request's fault, plans the answer and hands it to the connection as
+ * an {@link Exchange} on the TTFT/ITL schedule. Errors and faults answered at once are written
+ * here.
+ *
+ * <p>One per {@link MockHttpHandler}, used only on its event loop.
+ */
+final class RequestRouter {
+
+    private static final AsciiString POST = AsciiString.cached("POST");
+    private static final AsciiString GET_HEAD = AsciiString.cached("GET, HEAD");
+    private static final byte[] HEALTH = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MODELS = ("{\"object\":\"list\",\"data\":[{\"id\":\""
+            + InferenceRequest.DEFAULT_MODEL + "\",\"object\":\"model\",\"created\":0,"
+            + "\"owned_by\":\"aiperf\"}]}").getBytes(StandardCharsets.US_ASCII);
+    private static final String INJECTED_ERROR = "Mock server injected error";
+
+    private final ServerState state;
+    private final ChannelHandlerContext ctx;
+    private final MockHttpHandler connection;
+
+    RequestRouter(ServerState state, ChannelHandlerContext ctx, MockHttpHandler connection) {
+        this.state = state;
+        this.ctx = ctx;
+        this.connection = connection;
+    }
+
+    void route(FullHttpRequest req, long arrivalNanos) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (req.decoderResult().isFailure()) {
+            sendError(req, false, HttpResponseStatus.BAD_REQUEST, "invalid_request_error",
+                    "Malformed HTTP request: " + req.decoderResult().cause().getMessage());
+            return;
+        }
+        String uri = req.uri();
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        HttpMethod method = req.method();
+        switch (path) {
+            case "/v1/chat/completions":
+                inference(req, keepAlive, Endpoint.CHAT, method, arrivalNanos);
+                break;
+            case "/v1/completions":
+                inference(req, keepAlive, Endpoint.COMPLETIONS, method, arrivalNanos);
+                break;
+            case "/health":
+                fixed(req, keepAlive, method, HEALTH);
+                break;
+            case "/v1/models":
+                fixed(req, keepAlive, method, MODELS);
+                break;
+            default:
+                Endpoint api = Endpoint.forPath(path);
+                if (api != null) {
+                    apiInference(req, keepAlive, api, method, arrivalNanos);
+                    break;
+                }
+                sendError(req, keepAlive, HttpResponseStatus.NOT_FOUND, "invalid_request_error",
+                        "Unknown path: " + path);
+        }
+    }
+
+    /** The routes besides chat and completions: parsed with a tree, answered by {@link ApiAnswer}. */
+    private void apiInference(
+            FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        if (!method.equals(HttpMethod.POST)) {
+            methodNotAllowed(req, keepAlive, POST);
+            return;
+        }
+        record(req, arrivalNanos);
+        if (endpoint == Endpoint.MESSAGES && !req.headers().contains("anthropic-version")) {
+            // As Anthropic's API: the version header is required.
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error",
+                    "anthropic-version: header is required");
+            return;
+        }
+        ApiRequest parsed;
+        try {
+            parsed = ApiRequest.parse(endpoint, req.content());
+        } catch (BadRequestException e) {
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
+            return;
+        }
+        ServerState.Fault fault = state.fault();
+        if (injectFault(req, keepAlive, fault, parsed.stream())) {
+            return;
+        }
+        ApiAnswer answer = ApiAnswer.plan(parsed, state.nextId(endpoint), System.currentTimeMillis() / 1000,
+                state.options.seed(), state.options.reasoningTokens());
+        answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
+    }
+
+    private void inference(
+            FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        if (!method.equals(HttpMethod.POST)) {
+            methodNotAllowed(req, keepAlive, POST);
+            return;
+        }
+        InferenceRequest parsed;
+        record(req, arrivalNanos);
+        try {
+            parsed = InferenceRequest.parse(endpoint, req.content());
+        } catch (BadRequestException e) {
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
+            return;
+        }
+        ServerState.Fault fault = state.fault();
+        if (injectFault(req, keepAlive, fault, parsed.stream())) {
+            return;
+        }
+        long created = System.currentTimeMillis() / 1000;
+        Answer answer = endpoint == Endpoint.CHAT && state.options.reasoningTokens() > 0
+                ? ApiAnswer.planChat(parsed, state.nextId(endpoint), created, state.options.seed(),
+                        state.options.reasoningTokens())
+                : Completion.plan(parsed, state.nextId(endpoint), created, state.options.seed());
+        answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
+    }
+
+    private void record(FullHttpRequest req, long arrivalNanos) {
+        if (state.options.recordRequests() > 0) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+            state.record(new ReceivedRequest(arrivalNanos, req.uri(), headers,
+                    req.content().toString(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Answers with the fault instead of the answer; false when there is none to inject here. */
+    private boolean injectFault(FullHttpRequest req, boolean keepAlive, ServerState.Fault fault, boolean stream) {
+        if (fault == ServerState.Fault.ERROR_500) {
+            sendError(req, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "server_error", INJECTED_ERROR);
+            return true;
+        }
+        if (fault == ServerState.Fault.RATE_LIMIT_429) {
+            FullHttpResponse resp = Replies.rateLimited(req.protocolVersion(), keepAlive);
+            connection.finished(null, keepAlive, ctx.writeAndFlush(resp));
+            return true;
+        }
+        if (fault == ServerState.Fault.MALFORMED) {
+            FullHttpResponse resp = Replies.malformed(req.protocolVersion(), keepAlive, stream);
+            connection.finished(null, keepAlive, ctx.writeAndFlush(resp));
+            return true;
+        }
+        return false;
+    }
+
+    /** Starts producing an answer on the TTFT/ITL schedule, with the disconnect or slow-drip fault. */
+    private void answer(FullHttpRequest req, boolean keepAlive, Answer answer, boolean stream,
+            ServerState.Fault fault, long arrivalNanos) {
+        boolean cut = fault == ServerState.Fault.DISCONNECT;
+        Exchange exchange;
+        if (fault == ServerState.Fault.SLOW_DRIP) {
+            exchange = new SlowDrip(ctx, state, connection, answer, stream, keepAlive, req.protocolVersion());
+        } else if (stream) {
+            // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
+            boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+            exchange = new TokenStream(ctx, state, connection, answer, arrivalNanos + state.stallNanos(),
+                    keepAlive && chunked, cut ? Math.max(1, answer.tokens() / 2) : -1);
+        } else {
+            exchange = new DelayedAnswer(ctx, state, connection, answer, arrivalNanos + state.stallNanos(),
+                    keepAlive, req.protocolVersion(), cut);
+        }
+        connection.begin(exchange, req.protocolVersion());
+    }
+
+    private void fixed(FullHttpRequest req, boolean keepAlive, HttpMethod method, byte[] body) {
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            methodNotAllowed(req, keepAlive, GET_HEAD);
+            return;
+        }
+        send(req, keepAlive, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body), null);
+    }
+
+    private void methodNotAllowed(FullHttpRequest req, boolean keepAlive, AsciiString allow) {
+        HttpResponseStatus status = HttpResponseStatus.METHOD_NOT_ALLOWED;
+        String message = "Method " + req.method() + " is not allowed here; use " + allow;
+        send(req, keepAlive, status, Replies.errorBody(status.code(), "invalid_request_error", message), allow);
+    }
+
+    private void sendError(
+            FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, String type, String message) {
+        send(req, keepAlive, status, Replies.errorBody(status.code(), type, message), null);
+    }
+
+    private void send(
+            FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, ByteBuf body, AsciiString allow) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(), status, body);
+        HttpHeaders h = resp.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, Replies.APPLICATION_JSON);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (allow != null) {
+            h.set(HttpHeaderNames.ALLOW, allow);
+        }
+        if (req.method().equals(HttpMethod.HEAD)) {
+            resp = resp.replace(Unpooled.EMPTY_BUFFER);
+            body.release();
+        }
+        Replies.setConnection(resp, keepAlive);
+        ChannelFuture f = ctx.writeAndFlush(resp);
+        if (!keepAlive) {
+            connection.closeAfter(f);
+        }
+    }
+}
