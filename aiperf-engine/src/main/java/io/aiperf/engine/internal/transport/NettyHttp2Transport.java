@@ -12,18 +12,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -46,10 +37,6 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,47 +88,26 @@ final class NettyHttp2Transport implements Transport {
   private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("aiperf.h2.conn");
 
   private final NanoClock clock;
-  private final EventLoopGroup group;
+  private final IoThreads threads;
   private final Loop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
-  private final String host;
-  private final int port;
-  private final InetSocketAddress remote;
+  private final Target target;
   private final AsciiString authority;
-  private final String basePath;
   /** The configured headers with lower-case names, as HTTP/2 requires. */
   private final List<Map.Entry<AsciiString, String>> fixedHeaders = new ArrayList<>();
   private final Map<String, AsciiString> paths = new ConcurrentHashMap<>();
-  private final InetSocketAddress[] sources;
-  private final Class<? extends SocketChannel> channelType;
 
   NettyHttp2Transport(Options options, NanoClock clock) {
     this.clock = clock;
-    URI uri = options.baseUri();
-    this.host = uri.getHost();
-    this.port = uri.getPort() > 0 ? uri.getPort() : 80;
-    // Resolved once, here: a DNS lookup on an event loop would delay the read stamps behind it.
-    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
-        : host, port);
-    this.authority = new AsciiString(host + (uri.getPort() > 0 ? ":" + port : ""));
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.target = new Target(options, 80);
+    this.authority = new AsciiString(target.authority);
     options.headers().forEach((k, v) -> fixedHeaders.add(Map.entry(
         new AsciiString(k.toLowerCase(Locale.ROOT)), v)));
-    this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
-        .toArray(InetSocketAddress[]::new);
-    int threads = Math.max(1, options.ioThreads());
-    boolean epoll = Epoll.isAvailable();
-    this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DaemonThreads("aiperf-h2"),
-        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    this.loops = new Loop[threads];
+    this.threads = new IoThreads(options.ioThreads(), "aiperf-h2");
     // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
-    int perLoop = Math.max(1, (options.maxConnections() + threads - 1) / threads);
-    int i = 0;
-    for (var executor : group) {
-      loops[i++] = new Loop((EventLoop) executor, options.connectTimeout(), perLoop);
-    }
+    int perLoop = threads.perLoop(options.maxConnections());
+    this.loops = threads.eventLoops().stream()
+        .map(e -> new Loop(e, options.connectTimeout(), perLoop)).toArray(Loop[]::new);
   }
 
   @Override
@@ -164,61 +130,32 @@ final class NettyHttp2Transport implements Transport {
 
   @Override
   public void close() {
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    threads.close();
   }
 
   private AsciiString pathFor(String path) {
-    return new AsciiString(basePath + (path.startsWith("/") ? path : "/" + path));
+    return new AsciiString(target.path(path));
   }
 
   /** One request in flight; lives on its loop. */
-  private static final class Exchange {
+  private static final class Exchange extends TimedExchange {
     final Request request;
-    final ResponseListener listener;
-    long acquireStartNanos;
-    ScheduledFuture<?> timeoutTask;
     Conn conn;
     Http2FrameStream stream;
-    boolean responseStarted;
     /** A final (non-1xx) status arrived. */
     boolean headersDone;
-    boolean done;
     boolean retried;
-    boolean reused;
-    long connectStartNanos;
-    long connectedNanos;
-    long queuedNanos;
-    long writeStartNanos;
-    long writeDoneNanos;
-    long firstByteNanos;
-    long lastByteNanos;
-    long bytesReceived;
-    long bytesSent;
-    int reads;
     /** The connection read that last carried a frame of this stream, to count reads. */
     long lastReadSeq = -1;
 
     Exchange(Request request, ResponseListener listener) {
+      super(listener, request.timeout().toNanos());
       this.request = request;
-      this.listener = listener;
-    }
-
-    TransportProvider.HttpTrace trace() {
-      long blocked = queuedNanos > 0 ? (connectStartNanos > 0 ? connectStartNanos
-          : writeStartNanos) - queuedNanos : 0;
-      long connecting = connectStartNanos > 0 && connectedNanos > 0
-          ? connectedNanos - connectStartNanos : 0;
-      long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
-      long waiting = firstByteNanos > 0 && writeDoneNanos > 0
-          ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
-      long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
-      return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, 0, sending,
-          waiting, receiving, reused, bytesSent, bytesReceived, reads);
     }
   }
 
   /** One HTTP/2 connection and the streams it carries; touched only by its loop. */
-  private static final class Conn {
+  private static final class Conn implements TimingHandler.Reads {
     Channel channel;
     ClientHandler handler;
     /** The TCP connection is up. */
@@ -237,6 +174,12 @@ final class NettyHttp2Transport implements Transport {
     long readSeq;
     /** Streams above this id were not processed by the server (its GOAWAY). */
     int goAwayLastStreamId = Integer.MAX_VALUE;
+
+    @Override
+    public void onRead(long now, Object msg) {
+      lastReadNanos = now;
+      readSeq++;
+    }
   }
 
   /** An event loop and its connections; every method runs on that loop. */
@@ -256,18 +199,12 @@ final class NettyHttp2Transport implements Transport {
       this.lag = new LoopLagProbe(eventLoop, clock);
       Http2Settings settings = Http2Settings.defaultSettings()
           .initialWindowSize(STREAM_WINDOW).pushEnabled(false);
-      this.bootstrap = new Bootstrap()
-          .group(eventLoop)
-          .channel(channelType)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.SO_KEEPALIVE, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-              (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-          .handler(new ChannelInitializer<SocketChannel>() {
+      this.bootstrap = threads.bootstrap(eventLoop, connectTimeout,
+          new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
               Conn conn = ch.attr(CONN).get();
-              ch.pipeline().addLast("timing", new TimingHandler(conn, clock));
+              ch.pipeline().addLast(TimingHandler.NAME, new TimingHandler(conn, clock));
               // Beyond the server's stream limit the encoder queues streams instead of failing.
               ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
                   .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
@@ -281,8 +218,8 @@ final class NettyHttp2Transport implements Transport {
     void begin(Exchange exchange) {
       exchange.acquireStartNanos = clock.nanoTime();
       // The timeout bounds the whole exchange, waiting for a connection included.
-      exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange),
-          exchange.request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange), exchange.timeoutNanos,
+          TimeUnit.NANOSECONDS);
       dispatch(exchange);
     }
 
@@ -318,19 +255,18 @@ final class NettyHttp2Transport implements Transport {
       Conn conn = new Conn();
       conns.add(conn);
       Bootstrap b = bootstrap.clone().attr(CONN, conn);
-      ChannelFuture connect = sources.length == 0 ? b.connect(remote)
-          : b.connect(remote, sources[(int) (opened++ % sources.length)]);
+      ChannelFuture connect = target.connect(b, opened++);
       conn.channel = connect.channel();
       connect.channel().closeFuture().addListener(c -> connectionGone(conn));
       connect.addListener(f -> {
         if (!f.isSuccess()) {
-          String message = describeConnectFailure(f.cause());
+          String message = ErrorMapping.connectFailure(f.cause(), target.host, target.port);
           conn.draining = true;
           Exchange e;
           while ((e = conn.waiting.pollFirst()) != null) {
             release(e);
             if (!e.done) {
-              notifyError(e, "ConnectionError", message);
+              notifyError(e, ErrorMapping.CONNECTION_ERROR, message);
             }
           }
           return;
@@ -407,15 +343,14 @@ final class NettyHttp2Transport implements Transport {
       last.addListener(f -> {
         exchange.writeDoneNanos = clock.nanoTime();
         if (!f.isSuccess()) {
-          fail(exchange, "ConnectionError", "Writing the request failed: "
-              + NettyHttpTransport.describe(f.cause()), true);
+          fail(exchange, ErrorMapping.CONNECTION_ERROR, ErrorMapping.writeFailed(f.cause()),
+              true);
         } else if (request.cancelAfterNanos() >= 0) {
           // AIPerf counts the cancellation delay from the moment the request is fully sent.
           eventLoop.schedule(() -> {
             if (!exchange.done && exchange.stream == stream) {
-              fail(exchange, "RequestCancellationError", String.format(Locale.ROOT,
-                  "Cancelled by aiperf %.3f s after the request was sent (request cancellation"
-                      + " rate)", request.cancelAfterNanos() / 1e9), true);
+              fail(exchange, ErrorMapping.CANCELLED,
+                  ErrorMapping.cancelledAfterSend(request.cancelAfterNanos()), true);
             }
           }, request.cancelAfterNanos(), TimeUnit.NANOSECONDS);
         }
@@ -426,9 +361,7 @@ final class NettyHttp2Transport implements Transport {
       if (pending.remove(exchange)) {
         exchange.conn = null;
       }
-      fail(exchange, "Timeout", String.format(Locale.ROOT,
-          "No complete response within the request timeout of %.3f s",
-          exchange.request.timeout().toNanos() / 1e9), true);
+      fail(exchange, ErrorMapping.TIMEOUT, ErrorMapping.timedOut(exchange.timeoutNanos), true);
     }
 
     /** Frees the exchange's stream slot and hands it to the oldest waiting request. */
@@ -472,7 +405,8 @@ final class NettyHttp2Transport implements Transport {
           && stream.state() != Http2Stream.State.CLOSED && stream.id() > 0) {
         conn.channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
       }
-      boolean notProcessed = type.equals("ConnectionClosed") && !exchange.responseStarted
+      boolean notProcessed = type.equals(ErrorMapping.CONNECTION_CLOSED)
+          && !exchange.responseStarted
           && conn != null && (exchange.reused || (stream != null
               && stream.id() > conn.goAwayLastStreamId));
       if (notProcessed && !exchange.retried) {
@@ -496,9 +430,7 @@ final class NettyHttp2Transport implements Transport {
       exchange.done = true;
       exchange.timeoutTask.cancel(false);
       release(exchange);
-      exchange.lastByteNanos = nanos;
-      exchange.listener.onTrace(exchange.trace());
-      exchange.listener.onComplete(nanos);
+      exchange.notifyComplete(nanos);
     }
 
     /** The connection closed or never opened: its streams end, waiting requests may reuse it. */
@@ -510,14 +442,14 @@ final class NettyHttp2Transport implements Transport {
       while (conn.connected && (waiting = conn.waiting.pollFirst()) != null) {
         waiting.conn = null;
         if (!waiting.done) {
-          notifyError(waiting, "ConnectionError", "The server at " + host + ":" + port
+          notifyError(waiting, ErrorMapping.CONNECTION_ERROR, "The server at " + target.host
+              + ":" + target.port
               + " closed the connection before sending its HTTP/2 SETTINGS: does it speak h2c"
               + " with prior knowledge? (h2c:// URLs send HTTP/2 from the first byte)");
         }
       }
       for (Exchange e : new ArrayList<>(conn.streams.values())) {
-        fail(e, "ConnectionClosed",
-            "The server closed the connection before the response was complete", false);
+        fail(e, ErrorMapping.CONNECTION_CLOSED, ErrorMapping.CLOSED_BEFORE_COMPLETE, false);
       }
       Exchange next = pending.pollFirst();
       if (next != null) {
@@ -531,43 +463,20 @@ final class NettyHttp2Transport implements Transport {
     void cancelAll(String reason) {
       Exchange waiting;
       while ((waiting = pending.pollFirst()) != null) {
-        notifyError(waiting, "RequestCancellationError", reason);
+        notifyError(waiting, ErrorMapping.CANCELLED, reason);
       }
       for (Conn conn : new ArrayList<>(conns)) {
         for (Exchange e : new ArrayList<>(conn.waiting)) {
-          fail(e, "RequestCancellationError", reason, false);
+          fail(e, ErrorMapping.CANCELLED, reason, false);
         }
         for (Exchange e : new ArrayList<>(conn.streams.values())) {
-          fail(e, "RequestCancellationError", reason, true);
+          fail(e, ErrorMapping.CANCELLED, reason, true);
         }
       }
     }
 
     private void notifyError(Exchange exchange, String type, String message) {
-      exchange.done = true;
-      if (exchange.timeoutTask != null) {
-        exchange.timeoutTask.cancel(false);
-      }
-      exchange.listener.onTrace(exchange.trace());
-      exchange.listener.onError(type, message, clock.nanoTime());
-    }
-  }
-
-  /** Stamps every network read before anything parses it. */
-  private static final class TimingHandler extends ChannelInboundHandlerAdapter {
-    private final Conn conn;
-    private final NanoClock clock;
-
-    TimingHandler(Conn conn, NanoClock clock) {
-      this.conn = conn;
-      this.clock = clock;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      conn.lastReadNanos = clock.nanoTime();
-      conn.readSeq++;
-      ctx.fireChannelRead(msg);
+      exchange.notifyError(type, message, clock);
     }
   }
 
@@ -597,7 +506,7 @@ final class NettyHttp2Transport implements Transport {
               // REFUSED_STREAM promises the request was not processed: safe to send again.
               e.reused = true;
             }
-            loop.fail(e, "ConnectionClosed", message, false);
+            loop.fail(e, ErrorMapping.CONNECTION_CLOSED, message, false);
           }
         } else if (msg instanceof Http2SettingsFrame settings) {
           Long max = settings.settings().maxConcurrentStreams();
@@ -646,7 +555,7 @@ final class NettyHttp2Transport implements Transport {
           code = -1;
         }
         if (code < 0) {
-          loop.fail(e, "ResponseParseError", "Malformed HTTP/2 response: no valid :status",
+          loop.fail(e, ErrorMapping.PARSE_ERROR, "Malformed HTTP/2 response: no valid :status",
               true);
           return;
         }
@@ -677,7 +586,7 @@ final class NettyHttp2Transport implements Transport {
         return;
       }
       if (!e.headersDone) {
-        loop.fail(e, "ResponseParseError", "Malformed HTTP/2 response: DATA before HEADERS",
+        loop.fail(e, ErrorMapping.PARSE_ERROR, "Malformed HTTP/2 response: DATA before HEADERS",
             true);
         return;
       }
@@ -702,7 +611,7 @@ final class NettyHttp2Transport implements Transport {
         Exchange e = conn.streams.get(event.stream());
         if (e != null && !e.done) {
           // Closed without an end of stream for us: the GOAWAY or a reset we did not see.
-          loop.fail(e, "ConnectionClosed",
+          loop.fail(e, ErrorMapping.CONNECTION_CLOSED,
               "The stream closed before the response was complete", false);
         }
         return;
@@ -715,41 +624,18 @@ final class NettyHttp2Transport implements Transport {
       if (cause instanceof Http2FrameStreamException streamError) {
         Exchange e = conn.streams.get(streamError.stream());
         if (e != null) {
-          loop.fail(e, "ResponseParseError", "HTTP/2 stream error: "
-              + NettyHttpTransport.describe(cause), true);
+          loop.fail(e, ErrorMapping.PARSE_ERROR, "HTTP/2 stream error: "
+              + ErrorMapping.describe(cause), true);
         }
         return;
       }
       // A connection error: closing fails every stream on it (ConnectionClosed would hide why).
-      String message = NettyHttpTransport.describe(cause);
+      String message = ErrorMapping.describe(cause);
       for (Exchange e : new ArrayList<>(conn.streams.values())) {
-        loop.fail(e, "ConnectionError", message, false);
+        loop.fail(e, ErrorMapping.CONNECTION_ERROR, message, false);
       }
       log.debug("HTTP/2 connection error: {}", message);
       ctx.close();
-    }
-  }
-
-  private String describeConnectFailure(Throwable cause) {
-    String what = cause instanceof ConnectException ? "Cannot connect" : "Connection failed";
-    return what + " to " + host + ":" + port + ": " + NettyHttpTransport.describe(cause)
-        + NettyHttpTransport.advice(cause);
-  }
-
-  /** Creates daemon I/O threads so a forgotten transport never keeps the JVM alive. */
-  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger count = new AtomicInteger();
-
-    DaemonThreads(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     }
   }
 }
