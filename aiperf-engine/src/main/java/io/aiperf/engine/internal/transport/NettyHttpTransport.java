@@ -96,13 +96,13 @@ final class NettyHttpTransport implements Transport {
     loop.eventLoop.execute(() -> loop.begin(exchange(request, listener)));
   }
 
-  private Exchange exchange(Request request, ResponseListener listener) {
+  private Http1Exchange exchange(Request request, ResponseListener listener) {
     byte[] prefix = requestPrefixes.computeIfAbsent(request.path(), this::prefixFor);
     byte[] body = request.body();
     byte[] tail = ("X-Request-ID: " + request.requestId() + "\r\nX-Correlation-ID: "
         + request.correlationId() + "\r\nContent-Length: " + body.length + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
-    Exchange exchange = new Exchange(Unpooled.wrappedBuffer(prefix, tail, body), listener,
+    Http1Exchange exchange = new Http1Exchange(Unpooled.wrappedBuffer(prefix, tail, body), listener,
         request.timeout().toNanos());
     exchange.cancelAfterNanos = request.cancelAfterNanos();
     return exchange;
@@ -132,61 +132,6 @@ final class NettyHttpTransport implements Transport {
     threads.close();
   }
 
-  /** One request in flight; lives on its connection's event loop. */
-  private static final class Exchange extends TimedExchange {
-    final ByteBuf request;
-    /** A second reference to the request bytes, kept while a retry is still possible. */
-    ByteBuf retryCopy;
-    boolean keepAlive = true;
-    boolean connecting;
-    Channel currentChannel;
-    long cancelAfterNanos = -1;
-
-    Exchange(ByteBuf request, ResponseListener listener, long timeoutNanos) {
-      super(listener, timeoutNanos);
-      this.request = request;
-    }
-
-    /** The same request for a new connection; its timeout starts again when it is written. */
-    Exchange retryWith(ByteBuf bytes) {
-      Exchange retry = new Exchange(bytes, listener, timeoutNanos);
-      retry.acquireStartNanos = acquireStartNanos;
-      retry.cancelAfterNanos = cancelAfterNanos;
-      retry.queuedNanos = queuedNanos;
-      done = true;
-      cancelTimeout();
-      return retry;
-    }
-
-    void dropRetryCopy() {
-      if (retryCopy != null) {
-        retryCopy.release();
-        retryCopy = null;
-      }
-    }
-  }
-
-  /** Per-connection state shared by the timing and client handlers of one pipeline. */
-  private static final class Connection implements TimingHandler.Reads {
-    long lastReadNanos;
-    Exchange exchange;
-    /** True between a 1xx interim response and the end of it, which are not the response. */
-    boolean skippingInterim;
-
-    @Override
-    public void onRead(long now, Object msg) {
-      lastReadNanos = now;
-      Exchange exchange = this.exchange;
-      if (exchange != null && msg instanceof ByteBuf buf) {
-        if (exchange.firstByteNanos == 0) {
-          exchange.firstByteNanos = now;
-        }
-        exchange.bytesReceived += buf.readableBytes();
-        exchange.reads++;
-      }
-    }
-  }
-
   /** An event loop, its idle connections and its busy ones; every method runs on that loop. */
   private final class Loop {
     final EventLoop eventLoop;
@@ -194,7 +139,7 @@ final class NettyHttpTransport implements Transport {
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
     final Set<Channel> busy = new HashSet<>();
     /** Requests waiting for a connection, oldest first. */
-    final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    final ArrayDeque<Http1Exchange> pending = new ArrayDeque<>();
     final int maxConnections;
     /** Connections open or being opened. */
     int open;
@@ -210,7 +155,7 @@ final class NettyHttpTransport implements Transport {
           new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              Connection connection = new Connection();
+              Http1Connection connection = new Http1Connection();
               ch.pipeline().addLast(TimingHandler.NAME, new TimingHandler(connection, clock));
               if (ssl != null) {
                 ch.pipeline().addLast("ssl",
@@ -222,7 +167,7 @@ final class NettyHttpTransport implements Transport {
           });
     }
 
-    void begin(Exchange exchange) {
+    void begin(Http1Exchange exchange) {
       exchange.acquireStartNanos = clock.nanoTime();
       // The timeout bounds the whole exchange, waiting for a connection included.
       exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange), exchange.timeoutNanos,
@@ -230,7 +175,7 @@ final class NettyHttpTransport implements Transport {
       dispatch(exchange);
     }
 
-    private void dispatch(Exchange exchange) {
+    private void dispatch(Http1Exchange exchange) {
       Channel channel;
       while ((channel = idle.pollLast()) != null) {
         if (channel.isActive()) {
@@ -249,13 +194,13 @@ final class NettyHttpTransport implements Transport {
     /** A connection closed or failed to open: a waiting request may open a new one. */
     private void connectionGone() {
       open--;
-      Exchange next = pending.pollFirst();
+      Http1Exchange next = pending.pollFirst();
       if (next != null) {
         dispatch(next);
       }
     }
 
-    private void connect(Exchange exchange) {
+    private void connect(Http1Exchange exchange) {
       open++;
       exchange.connecting = true;
       exchange.connectStartNanos = clock.nanoTime();
@@ -298,7 +243,7 @@ final class NettyHttpTransport implements Transport {
       });
     }
 
-    private void connected(Channel ch, Exchange exchange) {
+    private void connected(Channel ch, Http1Exchange exchange) {
       exchange.connecting = false;
       if (exchange.done) {
         // Timed out or cancelled while connecting: the connection serves the next request.
@@ -311,7 +256,7 @@ final class NettyHttpTransport implements Transport {
 
     /** A connection is free: the oldest waiting request takes it, or it goes back to the pool. */
     private void release(Channel channel) {
-      Exchange next = pending.pollFirst();
+      Http1Exchange next = pending.pollFirst();
       if (next != null) {
         write(channel, next, clock.nanoTime() - next.acquireStartNanos, true);
       } else {
@@ -319,8 +264,8 @@ final class NettyHttpTransport implements Transport {
       }
     }
 
-    private void write(Channel channel, Exchange exchange, long waitNanos, boolean reused) {
-      Connection connection = channel.pipeline().get(ClientHandler.class).connection;
+    private void write(Channel channel, Http1Exchange exchange, long waitNanos, boolean reused) {
+      Http1Connection connection = channel.pipeline().get(ClientHandler.class).connection;
       connection.exchange = exchange;
       connection.skippingInterim = false;
       busy.add(channel);
@@ -355,7 +300,7 @@ final class NettyHttpTransport implements Transport {
       });
     }
 
-    private void timeout(Exchange exchange) {
+    private void timeout(Http1Exchange exchange) {
       if (pending.remove(exchange)) {
         exchange.request.release();
       }
@@ -369,7 +314,7 @@ final class NettyHttpTransport implements Transport {
       }
     }
 
-    void fail(Channel channel, Exchange exchange, String type, String message) {
+    void fail(Channel channel, Http1Exchange exchange, String type, String message) {
       if (exchange.done) {
         return;
       }
@@ -382,7 +327,7 @@ final class NettyHttpTransport implements Transport {
         // answer to this request. Send it again, once, on a fresh connection.
         ByteBuf again = exchange.retryCopy;
         exchange.retryCopy = null;
-        Exchange retry = exchange.retryWith(again);
+        Http1Exchange retry = exchange.retryWith(again);
         log.debug("Retrying a request on a new connection after: {}", message);
         connect(retry);
         return;
@@ -393,7 +338,7 @@ final class NettyHttpTransport implements Transport {
       notifyError(exchange, type, message);
     }
 
-    void complete(Channel channel, Exchange exchange, long nanos) {
+    void complete(Channel channel, Http1Exchange exchange, long nanos) {
       if (exchange.done) {
         return;
       }
@@ -413,13 +358,13 @@ final class NettyHttpTransport implements Transport {
     }
 
     void cancelAll(String reason) {
-      Exchange waiting;
+      Http1Exchange waiting;
       while ((waiting = pending.pollFirst()) != null) {
         waiting.request.release();
         notifyError(waiting, ErrorMapping.CANCELLED, reason);
       }
       for (Channel channel : new ArrayList<>(busy)) {
-        Exchange exchange = channel.pipeline().get(ClientHandler.class).connection.exchange;
+        Http1Exchange exchange = channel.pipeline().get(ClientHandler.class).connection.exchange;
         if (exchange != null) {
           exchange.dropRetryCopy();
           fail(channel, exchange, ErrorMapping.CANCELLED, reason);
@@ -427,17 +372,17 @@ final class NettyHttpTransport implements Transport {
       }
     }
 
-    private void notifyError(Exchange exchange, String type, String message) {
+    private void notifyError(Http1Exchange exchange, String type, String message) {
       exchange.notifyError(type, message, clock);
     }
   }
 
   /** Hands decoded response pieces to the exchange's listener. */
   private static final class ClientHandler extends ChannelInboundHandlerAdapter {
-    final Connection connection;
+    final Http1Connection connection;
     private final Loop loop;
 
-    ClientHandler(Connection connection, Loop loop) {
+    ClientHandler(Http1Connection connection, Loop loop) {
       this.connection = connection;
       this.loop = loop;
     }
@@ -445,7 +390,7 @@ final class NettyHttpTransport implements Transport {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        Exchange exchange = connection.exchange;
+        Http1Exchange exchange = connection.exchange;
         if (exchange == null || exchange.done) {
           return;
         }
@@ -490,7 +435,7 @@ final class NettyHttpTransport implements Transport {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      Exchange exchange = connection.exchange;
+      Http1Exchange exchange = connection.exchange;
       if (exchange != null && !exchange.done) {
         loop.fail(ctx.channel(), exchange, ErrorMapping.CONNECTION_CLOSED,
             ErrorMapping.CLOSED_BEFORE_COMPLETE);
@@ -502,12 +447,12 @@ final class NettyHttpTransport implements Transport {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Exchange exchange = connection.exchange;
+      Http1Exchange exchange = connection.exchange;
       if (exchange != null && !exchange.done) {
         loop.fail(ctx.channel(), exchange, ErrorMapping.CONNECTION_ERROR,
             ErrorMapping.describe(cause));
       } else {
-        log.debug("Connection error outside a request: {}", ErrorMapping.describe(cause));
+        log.debug("Http1Connection error outside a request: {}", ErrorMapping.describe(cause));
         ctx.close();
       }
     }
