@@ -7,53 +7,28 @@ import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.api.spi.TransportProvider.Transport;
 import io.aiperf.engine.internal.NanoClock;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
-import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
-import io.netty.handler.codec.http2.Http2FrameStreamEvent;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
-import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,56 +73,35 @@ final class NettyHttp2Transport implements Transport {
   private static final AsciiString JSON = AsciiString.cached("application/json");
   private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
   private static final AsciiString X_CORRELATION_ID = AsciiString.cached("x-correlation-id");
-  private static final AttributeKey<Conn> CONN = AttributeKey.valueOf("aiperf.h2.conn");
+  private static final AttributeKey<Http2Connection> CONN = AttributeKey.valueOf("aiperf.h2.conn");
 
   private final NanoClock clock;
-  private final EventLoopGroup group;
+  private final IoThreads threads;
   private final Loop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
-  private final String host;
-  private final int port;
-  private final InetSocketAddress remote;
+  private final Target target;
   private final AsciiString authority;
-  private final String basePath;
   /** The configured headers with lower-case names, as HTTP/2 requires. */
   private final List<Map.Entry<AsciiString, String>> fixedHeaders = new ArrayList<>();
   private final Map<String, AsciiString> paths = new ConcurrentHashMap<>();
-  private final InetSocketAddress[] sources;
-  private final Class<? extends SocketChannel> channelType;
 
   NettyHttp2Transport(Options options, NanoClock clock) {
     this.clock = clock;
-    URI uri = options.baseUri();
-    this.host = uri.getHost();
-    this.port = uri.getPort() > 0 ? uri.getPort() : 80;
-    // Resolved once, here: a DNS lookup on an event loop would delay the read stamps behind it.
-    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
-        : host, port);
-    this.authority = new AsciiString(host + (uri.getPort() > 0 ? ":" + port : ""));
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.target = new Target(options, 80);
+    this.authority = new AsciiString(target.authority);
     options.headers().forEach((k, v) -> fixedHeaders.add(Map.entry(
         new AsciiString(k.toLowerCase(Locale.ROOT)), v)));
-    this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
-        .toArray(InetSocketAddress[]::new);
-    int threads = Math.max(1, options.ioThreads());
-    boolean epoll = Epoll.isAvailable();
-    this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DaemonThreads("aiperf-h2"),
-        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    this.loops = new Loop[threads];
+    this.threads = new IoThreads(options.ioThreads(), "aiperf-h2");
     // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
-    int perLoop = Math.max(1, (options.maxConnections() + threads - 1) / threads);
-    int i = 0;
-    for (var executor : group) {
-      loops[i++] = new Loop((EventLoop) executor, options.connectTimeout(), perLoop);
-    }
+    int perLoop = threads.perLoop(options.maxConnections());
+    this.loops = threads.eventLoops().stream()
+        .map(e -> new Loop(e, options.connectTimeout(), perLoop)).toArray(Loop[]::new);
   }
 
   @Override
   public void send(Request request, ResponseListener listener) {
     Loop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
-    loop.eventLoop.execute(() -> loop.begin(new Exchange(request, listener)));
+    loop.eventLoop.execute(() -> loop.begin(new Http2Exchange(request, listener)));
   }
 
   @Override
@@ -164,88 +118,20 @@ final class NettyHttp2Transport implements Transport {
 
   @Override
   public void close() {
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    threads.close();
   }
 
   private AsciiString pathFor(String path) {
-    return new AsciiString(basePath + (path.startsWith("/") ? path : "/" + path));
-  }
-
-  /** One request in flight; lives on its loop. */
-  private static final class Exchange {
-    final Request request;
-    final ResponseListener listener;
-    long acquireStartNanos;
-    ScheduledFuture<?> timeoutTask;
-    Conn conn;
-    Http2FrameStream stream;
-    boolean responseStarted;
-    /** A final (non-1xx) status arrived. */
-    boolean headersDone;
-    boolean done;
-    boolean retried;
-    boolean reused;
-    long connectStartNanos;
-    long connectedNanos;
-    long queuedNanos;
-    long writeStartNanos;
-    long writeDoneNanos;
-    long firstByteNanos;
-    long lastByteNanos;
-    long bytesReceived;
-    long bytesSent;
-    int reads;
-    /** The connection read that last carried a frame of this stream, to count reads. */
-    long lastReadSeq = -1;
-
-    Exchange(Request request, ResponseListener listener) {
-      this.request = request;
-      this.listener = listener;
-    }
-
-    TransportProvider.HttpTrace trace() {
-      long blocked = queuedNanos > 0 ? (connectStartNanos > 0 ? connectStartNanos
-          : writeStartNanos) - queuedNanos : 0;
-      long connecting = connectStartNanos > 0 && connectedNanos > 0
-          ? connectedNanos - connectStartNanos : 0;
-      long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
-      long waiting = firstByteNanos > 0 && writeDoneNanos > 0
-          ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
-      long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
-      return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, 0, sending,
-          waiting, receiving, reused, bytesSent, bytesReceived, reads);
-    }
-  }
-
-  /** One HTTP/2 connection and the streams it carries; touched only by its loop. */
-  private static final class Conn {
-    Channel channel;
-    ClientHandler handler;
-    /** The TCP connection is up. */
-    boolean connected;
-    /** The server's SETTINGS arrived: streams may be opened. */
-    boolean ready;
-    /** No new streams: the server sent GOAWAY, or the connection is closing. */
-    boolean draining;
-    /** Streams this connection may carry at once. */
-    int limit = STREAMS_PER_CONNECTION;
-    /** Requests assigned to it: waiting for the connection, or streams open. */
-    int assigned;
-    final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
-    final Map<Http2FrameStream, Exchange> streams = new IdentityHashMap<>();
-    long lastReadNanos;
-    long readSeq;
-    /** Streams above this id were not processed by the server (its GOAWAY). */
-    int goAwayLastStreamId = Integer.MAX_VALUE;
+    return new AsciiString(target.path(path));
   }
 
   /** An event loop and its connections; every method runs on that loop. */
-  private final class Loop {
+  private final class Loop implements Http2ClientHandler.Streams {
     final EventLoop eventLoop;
     final Bootstrap bootstrap;
-    final List<Conn> conns = new ArrayList<>();
+    final List<Http2Connection> conns = new ArrayList<>();
     /** Requests waiting because every connection is full and no more may be opened. */
-    final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    final ArrayDeque<Http2Exchange> pending = new ArrayDeque<>();
     final int maxConnections;
     long opened;
     final LoopLagProbe lag;
@@ -256,39 +142,33 @@ final class NettyHttp2Transport implements Transport {
       this.lag = new LoopLagProbe(eventLoop, clock);
       Http2Settings settings = Http2Settings.defaultSettings()
           .initialWindowSize(STREAM_WINDOW).pushEnabled(false);
-      this.bootstrap = new Bootstrap()
-          .group(eventLoop)
-          .channel(channelType)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.SO_KEEPALIVE, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-              (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-          .handler(new ChannelInitializer<SocketChannel>() {
+      this.bootstrap = threads.bootstrap(eventLoop, connectTimeout,
+          new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              Conn conn = ch.attr(CONN).get();
-              ch.pipeline().addLast("timing", new TimingHandler(conn, clock));
+              Http2Connection conn = ch.attr(CONN).get();
+              ch.pipeline().addLast(TimingHandler.NAME, new TimingHandler(conn, clock));
               // Beyond the server's stream limit the encoder queues streams instead of failing.
               ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
                   .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
                   .validateHeaders(false).build());
-              conn.handler = new ClientHandler(conn, Loop.this);
+              conn.handler = new Http2ClientHandler(conn, Loop.this);
               ch.pipeline().addLast("client", conn.handler);
             }
           });
     }
 
-    void begin(Exchange exchange) {
+    void begin(Http2Exchange exchange) {
       exchange.acquireStartNanos = clock.nanoTime();
       // The timeout bounds the whole exchange, waiting for a connection included.
-      exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange),
-          exchange.request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange), exchange.timeoutNanos,
+          TimeUnit.NANOSECONDS);
       dispatch(exchange);
     }
 
-    private void dispatch(Exchange exchange) {
+    private void dispatch(Http2Exchange exchange) {
       for (int i = 0, n = conns.size(); i < n; i++) {
-        Conn conn = conns.get(i);
+        Http2Connection conn = conns.get(i);
         if (!conn.draining && conn.assigned < conn.limit) {
           assign(conn, exchange, conn.ready);
           return;
@@ -302,7 +182,7 @@ final class NettyHttp2Transport implements Transport {
       }
     }
 
-    private void assign(Conn conn, Exchange exchange, boolean reused) {
+    private void assign(Http2Connection conn, Http2Exchange exchange, boolean reused) {
       conn.assigned++;
       exchange.conn = conn;
       exchange.reused = reused;
@@ -314,30 +194,29 @@ final class NettyHttp2Transport implements Transport {
       }
     }
 
-    private Conn connect() {
-      Conn conn = new Conn();
+    private Http2Connection connect() {
+      Http2Connection conn = new Http2Connection();
       conns.add(conn);
       Bootstrap b = bootstrap.clone().attr(CONN, conn);
-      ChannelFuture connect = sources.length == 0 ? b.connect(remote)
-          : b.connect(remote, sources[(int) (opened++ % sources.length)]);
+      ChannelFuture connect = target.connect(b, opened++);
       conn.channel = connect.channel();
       connect.channel().closeFuture().addListener(c -> connectionGone(conn));
       connect.addListener(f -> {
         if (!f.isSuccess()) {
-          String message = describeConnectFailure(f.cause());
+          String message = ErrorMapping.connectFailure(f.cause(), target.host, target.port);
           conn.draining = true;
-          Exchange e;
+          Http2Exchange e;
           while ((e = conn.waiting.pollFirst()) != null) {
             release(e);
             if (!e.done) {
-              notifyError(e, "ConnectionError", message);
+              notifyError(e, ErrorMapping.CONNECTION_ERROR, message);
             }
           }
           return;
         }
         long now = clock.nanoTime();
         conn.connected = true;
-        for (Exchange e : conn.waiting) {
+        for (Http2Exchange e : conn.waiting) {
           e.connectedNanos = now;
         }
         conn.channel.writeAndFlush(
@@ -350,13 +229,14 @@ final class NettyHttp2Transport implements Transport {
     }
 
     /** The server's SETTINGS arrived: the waiting requests go out, up to its stream limit. */
-    void settingsReceived(Conn conn) {
+    @Override
+    public void settingsReceived(Http2Connection conn) {
       if (conn.ready) {
         return;
       }
       conn.ready = true;
       int sent = 0;
-      Exchange e;
+      Http2Exchange e;
       while ((e = conn.waiting.pollFirst()) != null) {
         if (e.done) {
           continue;
@@ -375,7 +255,7 @@ final class NettyHttp2Transport implements Transport {
       conn.channel.flush();
     }
 
-    private void write(Conn conn, Exchange exchange) {
+    private void write(Http2Connection conn, Http2Exchange exchange) {
       Http2FrameStream stream = conn.handler.newStream();
       exchange.stream = stream;
       conn.streams.put(stream, exchange);
@@ -407,33 +287,30 @@ final class NettyHttp2Transport implements Transport {
       last.addListener(f -> {
         exchange.writeDoneNanos = clock.nanoTime();
         if (!f.isSuccess()) {
-          fail(exchange, "ConnectionError", "Writing the request failed: "
-              + NettyHttpTransport.describe(f.cause()), true);
+          fail(exchange, ErrorMapping.CONNECTION_ERROR, ErrorMapping.writeFailed(f.cause()),
+              true);
         } else if (request.cancelAfterNanos() >= 0) {
           // AIPerf counts the cancellation delay from the moment the request is fully sent.
           eventLoop.schedule(() -> {
             if (!exchange.done && exchange.stream == stream) {
-              fail(exchange, "RequestCancellationError", String.format(Locale.ROOT,
-                  "Cancelled by aiperf %.3f s after the request was sent (request cancellation"
-                      + " rate)", request.cancelAfterNanos() / 1e9), true);
+              fail(exchange, ErrorMapping.CANCELLED,
+                  ErrorMapping.cancelledAfterSend(request.cancelAfterNanos()), true);
             }
           }, request.cancelAfterNanos(), TimeUnit.NANOSECONDS);
         }
       });
     }
 
-    private void timeout(Exchange exchange) {
+    private void timeout(Http2Exchange exchange) {
       if (pending.remove(exchange)) {
         exchange.conn = null;
       }
-      fail(exchange, "Timeout", String.format(Locale.ROOT,
-          "No complete response within the request timeout of %.3f s",
-          exchange.request.timeout().toNanos() / 1e9), true);
+      fail(exchange, ErrorMapping.TIMEOUT, ErrorMapping.timedOut(exchange.timeoutNanos), true);
     }
 
     /** Frees the exchange's stream slot and hands it to the oldest waiting request. */
-    private void release(Exchange exchange) {
-      Conn conn = exchange.conn;
+    private void release(Http2Exchange exchange) {
+      Http2Connection conn = exchange.conn;
       if (conn == null) {
         return;
       }
@@ -444,7 +321,7 @@ final class NettyHttp2Transport implements Transport {
       }
       conn.waiting.remove(exchange);
       if (!conn.draining && conn.ready && conn.assigned < conn.limit) {
-        Exchange next = pending.pollFirst();
+        Http2Exchange next = pending.pollFirst();
         if (next != null) {
           conn.assigned++;
           next.conn = conn;
@@ -459,11 +336,12 @@ final class NettyHttp2Transport implements Transport {
      * Ends an exchange with an error. {@code reset}: the stream may still be open, so tell the
      * server to stop (RST_STREAM CANCEL) instead of reading an answer nobody waits for.
      */
-    void fail(Exchange exchange, String type, String message, boolean reset) {
+    @Override
+    public void fail(Http2Exchange exchange, String type, String message, boolean reset) {
       if (exchange.done) {
         return;
       }
-      Conn conn = exchange.conn;
+      Http2Connection conn = exchange.conn;
       Http2FrameStream stream = exchange.stream;
       // Released first: the reset closes the stream at once, and that event must not find it.
       release(exchange);
@@ -472,7 +350,8 @@ final class NettyHttp2Transport implements Transport {
           && stream.state() != Http2Stream.State.CLOSED && stream.id() > 0) {
         conn.channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
       }
-      boolean notProcessed = type.equals("ConnectionClosed") && !exchange.responseStarted
+      boolean notProcessed = type.equals(ErrorMapping.CONNECTION_CLOSED)
+          && !exchange.responseStarted
           && conn != null && (exchange.reused || (stream != null
               && stream.id() > conn.goAwayLastStreamId));
       if (notProcessed && !exchange.retried) {
@@ -489,37 +368,36 @@ final class NettyHttp2Transport implements Transport {
       notifyError(exchange, type, message);
     }
 
-    void complete(Exchange exchange, long nanos) {
+    @Override
+    public void complete(Http2Exchange exchange, long nanos) {
       if (exchange.done) {
         return;
       }
       exchange.done = true;
       exchange.timeoutTask.cancel(false);
       release(exchange);
-      exchange.lastByteNanos = nanos;
-      exchange.listener.onTrace(exchange.trace());
-      exchange.listener.onComplete(nanos);
+      exchange.notifyComplete(nanos);
     }
 
     /** The connection closed or never opened: its streams end, waiting requests may reuse it. */
-    private void connectionGone(Conn conn) {
+    private void connectionGone(Http2Connection conn) {
       conn.draining = true;
       conns.remove(conn);
-      Exchange waiting;
+      Http2Exchange waiting;
       // Before the TCP connection is up, the connect listener reports the failure instead.
       while (conn.connected && (waiting = conn.waiting.pollFirst()) != null) {
         waiting.conn = null;
         if (!waiting.done) {
-          notifyError(waiting, "ConnectionError", "The server at " + host + ":" + port
+          notifyError(waiting, ErrorMapping.CONNECTION_ERROR, "The server at " + target.host
+              + ":" + target.port
               + " closed the connection before sending its HTTP/2 SETTINGS: does it speak h2c"
               + " with prior knowledge? (h2c:// URLs send HTTP/2 from the first byte)");
         }
       }
-      for (Exchange e : new ArrayList<>(conn.streams.values())) {
-        fail(e, "ConnectionClosed",
-            "The server closed the connection before the response was complete", false);
+      for (Http2Exchange e : new ArrayList<>(conn.streams.values())) {
+        fail(e, ErrorMapping.CONNECTION_CLOSED, ErrorMapping.CLOSED_BEFORE_COMPLETE, false);
       }
-      Exchange next = pending.pollFirst();
+      Http2Exchange next = pending.pollFirst();
       if (next != null) {
         dispatch(next);
         if (next.conn != null && next.conn.ready) {
@@ -529,227 +407,22 @@ final class NettyHttp2Transport implements Transport {
     }
 
     void cancelAll(String reason) {
-      Exchange waiting;
+      Http2Exchange waiting;
       while ((waiting = pending.pollFirst()) != null) {
-        notifyError(waiting, "RequestCancellationError", reason);
+        notifyError(waiting, ErrorMapping.CANCELLED, reason);
       }
-      for (Conn conn : new ArrayList<>(conns)) {
-        for (Exchange e : new ArrayList<>(conn.waiting)) {
-          fail(e, "RequestCancellationError", reason, false);
+      for (Http2Connection conn : new ArrayList<>(conns)) {
+        for (Http2Exchange e : new ArrayList<>(conn.waiting)) {
+          fail(e, ErrorMapping.CANCELLED, reason, false);
         }
-        for (Exchange e : new ArrayList<>(conn.streams.values())) {
-          fail(e, "RequestCancellationError", reason, true);
+        for (Http2Exchange e : new ArrayList<>(conn.streams.values())) {
+          fail(e, ErrorMapping.CANCELLED, reason, true);
         }
       }
     }
 
-    private void notifyError(Exchange exchange, String type, String message) {
-      exchange.done = true;
-      if (exchange.timeoutTask != null) {
-        exchange.timeoutTask.cancel(false);
-      }
-      exchange.listener.onTrace(exchange.trace());
-      exchange.listener.onError(type, message, clock.nanoTime());
-    }
-  }
-
-  /** Stamps every network read before anything parses it. */
-  private static final class TimingHandler extends ChannelInboundHandlerAdapter {
-    private final Conn conn;
-    private final NanoClock clock;
-
-    TimingHandler(Conn conn, NanoClock clock) {
-      this.conn = conn;
-      this.clock = clock;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      conn.lastReadNanos = clock.nanoTime();
-      conn.readSeq++;
-      ctx.fireChannelRead(msg);
-    }
-  }
-
-  /** Routes decoded frames to their stream's exchange. */
-  private static final class ClientHandler extends Http2ChannelDuplexHandler {
-    private final Conn conn;
-    private final Loop loop;
-
-    ClientHandler(Conn conn, Loop loop) {
-      this.conn = conn;
-      this.loop = loop;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      try {
-        if (msg instanceof Http2DataFrame data) {
-          onData(ctx, data);
-        } else if (msg instanceof Http2HeadersFrame headers) {
-          onHeaders(headers);
-        } else if (msg instanceof Http2ResetFrame reset) {
-          Exchange e = conn.streams.get(reset.stream());
-          if (e != null) {
-            String message = "The server reset the stream (HTTP/2 error "
-                + Http2Error.valueOf(reset.errorCode()) + ") before the response was complete";
-            if (reset.errorCode() == Http2Error.REFUSED_STREAM.code() && !e.responseStarted) {
-              // REFUSED_STREAM promises the request was not processed: safe to send again.
-              e.reused = true;
-            }
-            loop.fail(e, "ConnectionClosed", message, false);
-          }
-        } else if (msg instanceof Http2SettingsFrame settings) {
-          Long max = settings.settings().maxConcurrentStreams();
-          if (max != null) {
-            conn.limit = (int) Math.max(1, Math.min(STREAMS_PER_CONNECTION, max));
-          }
-          loop.settingsReceived(conn);
-        } else if (msg instanceof Http2GoAwayFrame goAway) {
-          conn.draining = true;
-          conn.goAwayLastStreamId = goAway.lastStreamId();
-          log.debug("The server is closing an HTTP/2 connection (GOAWAY {}, last stream {})",
-              Http2Error.valueOf(goAway.errorCode()), goAway.lastStreamId());
-        }
-      } finally {
-        ReferenceCountUtil.release(msg);
-      }
-    }
-
-    private Exchange touched(Http2FrameStream stream, int bytes) {
-      Exchange e = conn.streams.get(stream);
-      if (e == null || e.done) {
-        return null;
-      }
-      if (e.firstByteNanos == 0) {
-        e.firstByteNanos = conn.lastReadNanos;
-      }
-      e.bytesReceived += bytes;
-      if (e.lastReadSeq != conn.readSeq) {
-        e.lastReadSeq = conn.readSeq;
-        e.reads++;
-      }
-      return e;
-    }
-
-    private void onHeaders(Http2HeadersFrame frame) {
-      Exchange e = touched(frame.stream(), 0);
-      if (e == null) {
-        return;
-      }
-      if (!e.headersDone) {
-        CharSequence status = frame.headers().status();
-        int code;
-        try {
-          code = status == null ? -1 : Integer.parseInt(status.toString());
-        } catch (NumberFormatException ex) {
-          code = -1;
-        }
-        if (code < 0) {
-          loop.fail(e, "ResponseParseError", "Malformed HTTP/2 response: no valid :status",
-              true);
-          return;
-        }
-        if (code >= 100 && code < 200) {
-          return; // 100 Continue, 103 Early Hints: interim, the real response follows.
-        }
-        e.headersDone = true;
-        e.responseStarted = true;
-        CharSequence type = frame.headers().get(
-            io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
-        e.listener.onResponseStart(code, type == null ? "" : type.toString(),
-            conn.lastReadNanos);
-      }
-      if (frame.isEndStream()) {
-        loop.complete(e, conn.lastReadNanos);
-      }
-    }
-
-    private void onData(ChannelHandlerContext ctx, Http2DataFrame frame) {
-      int flowBytes = frame.initialFlowControlledBytes();
-      if (flowBytes > 0) {
-        // Hands the bytes back to flow control; the codec sends WINDOW_UPDATE when worthwhile.
-        ctx.write(new DefaultHttp2WindowUpdateFrame(flowBytes).stream(frame.stream()));
-      }
-      ByteBuf buf = frame.content();
-      Exchange e = touched(frame.stream(), flowBytes);
-      if (e == null) {
-        return;
-      }
-      if (!e.headersDone) {
-        loop.fail(e, "ResponseParseError", "Malformed HTTP/2 response: DATA before HEADERS",
-            true);
-        return;
-      }
-      if (buf.isReadable()) {
-        e.listener.onBody(buf.nioBuffer(), conn.lastReadNanos);
-      }
-      if (frame.isEndStream()) {
-        loop.complete(e, conn.lastReadNanos);
-      }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush(); // window updates and resets written while reading
-      ctx.fireChannelReadComplete();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof Http2FrameStreamEvent event
-          && event.stream().state() == Http2Stream.State.CLOSED) {
-        Exchange e = conn.streams.get(event.stream());
-        if (e != null && !e.done) {
-          // Closed without an end of stream for us: the GOAWAY or a reset we did not see.
-          loop.fail(e, "ConnectionClosed",
-              "The stream closed before the response was complete", false);
-        }
-        return;
-      }
-      ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof Http2FrameStreamException streamError) {
-        Exchange e = conn.streams.get(streamError.stream());
-        if (e != null) {
-          loop.fail(e, "ResponseParseError", "HTTP/2 stream error: "
-              + NettyHttpTransport.describe(cause), true);
-        }
-        return;
-      }
-      // A connection error: closing fails every stream on it (ConnectionClosed would hide why).
-      String message = NettyHttpTransport.describe(cause);
-      for (Exchange e : new ArrayList<>(conn.streams.values())) {
-        loop.fail(e, "ConnectionError", message, false);
-      }
-      log.debug("HTTP/2 connection error: {}", message);
-      ctx.close();
-    }
-  }
-
-  private String describeConnectFailure(Throwable cause) {
-    String what = cause instanceof ConnectException ? "Cannot connect" : "Connection failed";
-    return what + " to " + host + ":" + port + ": " + NettyHttpTransport.describe(cause)
-        + NettyHttpTransport.advice(cause);
-  }
-
-  /** Creates daemon I/O threads so a forgotten transport never keeps the JVM alive. */
-  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger count = new AtomicInteger();
-
-    DaemonThreads(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
+    private void notifyError(Http2Exchange exchange, String type, String message) {
+      exchange.notifyError(type, message, clock);
     }
   }
 }

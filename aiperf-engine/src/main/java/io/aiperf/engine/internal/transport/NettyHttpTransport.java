@@ -14,16 +14,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
@@ -35,16 +27,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,55 +62,31 @@ final class NettyHttpTransport implements Transport {
   private static final String USER_AGENT = "aiperf-java/0.1.0";
 
   private final NanoClock clock;
-  private final EventLoopGroup group;
+  private final IoThreads threads;
   private final Loop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
-  private final String host;
-  private final int port;
-  private final InetSocketAddress remote;
-  private final String hostHeader;
-  private final String basePath;
+  private final Target target;
   private final String fixedHeaders;
   private final SslContext ssl;
-  private final Class<? extends SocketChannel> channelType;
   private final Map<String, byte[]> requestPrefixes = new ConcurrentHashMap<>();
-  /** Local addresses to connect from, in turn; empty for the system's choice. */
-  private final InetSocketAddress[] sources;
 
   NettyHttpTransport(Options options, NanoClock clock) {
     this.clock = clock;
     URI uri = options.baseUri();
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    this.host = uri.getHost();
-    this.port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-    // Resolved once, here: a DNS lookup on an event loop would delay the read stamps behind it.
-    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
-        : host, port);
-    this.hostHeader = host + (uri.getPort() > 0 ? ":" + port : "");
-    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.target = new Target(options, https ? 443 : 80);
     StringBuilder headers = new StringBuilder();
     options.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
     this.fixedHeaders = headers.toString();
-    this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
-        .toArray(InetSocketAddress[]::new);
     try {
       this.ssl = https ? SslContextBuilder.forClient().build() : null;
     } catch (SSLException e) {
       throw new IllegalStateException("Cannot set up TLS for " + uri + ": " + e.getMessage(), e);
     }
-    int threads = Math.max(1, options.ioThreads());
-    // Native epoll where available: fewer syscalls and copies per read than NIO.
-    boolean epoll = Epoll.isAvailable();
-    this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DaemonThreads("aiperf-io"),
-        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    this.loops = new Loop[threads];
-    int i = 0;
-    int perLoop = Math.max(1, (options.maxConnections() + threads - 1) / threads);
-    for (var executor : group) {
-      loops[i++] = new Loop((EventLoop) executor, options.connectTimeout(), perLoop);
-    }
+    this.threads = new IoThreads(options.ioThreads(), "aiperf-io");
+    int perLoop = threads.perLoop(options.maxConnections());
+    this.loops = threads.eventLoops().stream()
+        .map(e -> new Loop(e, options.connectTimeout(), perLoop)).toArray(Loop[]::new);
   }
 
   @Override
@@ -132,21 +96,21 @@ final class NettyHttpTransport implements Transport {
     loop.eventLoop.execute(() -> loop.begin(exchange(request, listener)));
   }
 
-  private Exchange exchange(Request request, ResponseListener listener) {
+  private Http1Exchange exchange(Request request, ResponseListener listener) {
     byte[] prefix = requestPrefixes.computeIfAbsent(request.path(), this::prefixFor);
     byte[] body = request.body();
     byte[] tail = ("X-Request-ID: " + request.requestId() + "\r\nX-Correlation-ID: "
         + request.correlationId() + "\r\nContent-Length: " + body.length + "\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
-    Exchange exchange = new Exchange(Unpooled.wrappedBuffer(prefix, tail, body), listener,
+    Http1Exchange exchange = new Http1Exchange(Unpooled.wrappedBuffer(prefix, tail, body), listener,
         request.timeout().toNanos());
     exchange.cancelAfterNanos = request.cancelAfterNanos();
     return exchange;
   }
 
   private byte[] prefixFor(String path) {
-    String p = basePath + (path.startsWith("/") ? path : "/" + path);
-    return ("POST " + p + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nUser-Agent: " + USER_AGENT
+    return ("POST " + target.path(path) + " HTTP/1.1\r\nHost: " + target.authority
+        + "\r\nUser-Agent: " + USER_AGENT
         + "\r\nContent-Type: application/json\r\n" + fixedHeaders)
         .getBytes(StandardCharsets.UTF_8);
   }
@@ -165,85 +129,7 @@ final class NettyHttpTransport implements Transport {
 
   @Override
   public void close() {
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-  }
-
-  /** One request in flight; lives on its connection's event loop. */
-  private static final class Exchange {
-    final ByteBuf request;
-    final ResponseListener listener;
-    final long timeoutNanos;
-    long acquireStartNanos;
-    ScheduledFuture<?> timeoutTask;
-    /** A second reference to the request bytes, kept while a retry is still possible. */
-    ByteBuf retryCopy;
-    boolean responseStarted;
-    boolean keepAlive = true;
-    boolean done;
-    boolean connecting;
-    Channel currentChannel;
-    long connectStartNanos;
-    long connectedNanos;
-    long tlsDoneNanos;
-    long queuedNanos;
-    long writeStartNanos;
-    long writeDoneNanos;
-    long firstByteNanos;
-    long lastByteNanos;
-    long bytesReceived;
-    long bytesSent;
-    int reads;
-    boolean reused;
-
-    /** The timings, with the phases that did not happen as 0. */
-    TransportProvider.HttpTrace trace() {
-      long blocked = queuedNanos > 0 ? (connectStartNanos > 0 ? connectStartNanos
-          : writeStartNanos) - queuedNanos : 0;
-      long connecting = connectStartNanos > 0 && connectedNanos > 0
-          ? connectedNanos - connectStartNanos : 0;
-      long tls = tlsDoneNanos > 0 ? tlsDoneNanos - connectedNanos : 0;
-      long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
-      long waiting = firstByteNanos > 0 && writeDoneNanos > 0
-          ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
-      long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
-      return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, tls, sending,
-          waiting, receiving, reused, bytesSent, bytesReceived, reads);
-    }
-    long cancelAfterNanos = -1;
-
-    Exchange(ByteBuf request, ResponseListener listener, long timeoutNanos) {
-      this.request = request;
-      this.listener = listener;
-      this.timeoutNanos = timeoutNanos;
-    }
-
-    /** The same request for a new connection; its timeout starts again when it is written. */
-    Exchange retryWith(ByteBuf bytes) {
-      Exchange retry = new Exchange(bytes, listener, timeoutNanos);
-      retry.acquireStartNanos = acquireStartNanos;
-      retry.cancelAfterNanos = cancelAfterNanos;
-      retry.queuedNanos = queuedNanos;
-      done = true;
-      if (timeoutTask != null) {
-        timeoutTask.cancel(false);
-      }
-      return retry;
-    }
-
-    void dropRetryCopy() {
-      if (retryCopy != null) {
-        retryCopy.release();
-        retryCopy = null;
-      }
-    }
-  }
-
-  /** Per-connection state shared by the timing and client handlers of one pipeline. */
-  private static final class Connection {
-    long lastReadNanos;
-    Exchange exchange;
-    /** True between a 1xx interim response and the end of it, which are not the response. */
-    boolean skippingInterim;
+    threads.close();
   }
 
   /** An event loop, its idle connections and its busy ones; every method runs on that loop. */
@@ -253,7 +139,7 @@ final class NettyHttpTransport implements Transport {
     final ArrayDeque<Channel> idle = new ArrayDeque<>();
     final Set<Channel> busy = new HashSet<>();
     /** Requests waiting for a connection, oldest first. */
-    final ArrayDeque<Exchange> pending = new ArrayDeque<>();
+    final ArrayDeque<Http1Exchange> pending = new ArrayDeque<>();
     final int maxConnections;
     /** Connections open or being opened. */
     int open;
@@ -265,20 +151,15 @@ final class NettyHttpTransport implements Transport {
       this.eventLoop = eventLoop;
       this.maxConnections = maxConnections;
       this.lag = new LoopLagProbe(eventLoop, clock);
-      this.bootstrap = new Bootstrap()
-          .group(eventLoop)
-          .channel(channelType)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.SO_KEEPALIVE, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-              (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-          .handler(new ChannelInitializer<SocketChannel>() {
+      this.bootstrap = threads.bootstrap(eventLoop, connectTimeout,
+          new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-              Connection connection = new Connection();
-              ch.pipeline().addLast("timing", new TimingHandler(connection, clock));
+              Http1Connection connection = new Http1Connection();
+              ch.pipeline().addLast(TimingHandler.NAME, new TimingHandler(connection, clock));
               if (ssl != null) {
-                ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc(), host, port));
+                ch.pipeline().addLast("ssl",
+                    ssl.newHandler(ch.alloc(), target.host, target.port));
               }
               ch.pipeline().addLast("codec", new HttpResponseDecoder());
               ch.pipeline().addLast("client", new ClientHandler(connection, Loop.this));
@@ -286,7 +167,7 @@ final class NettyHttpTransport implements Transport {
           });
     }
 
-    void begin(Exchange exchange) {
+    void begin(Http1Exchange exchange) {
       exchange.acquireStartNanos = clock.nanoTime();
       // The timeout bounds the whole exchange, waiting for a connection included.
       exchange.timeoutTask = eventLoop.schedule(() -> timeout(exchange), exchange.timeoutNanos,
@@ -294,7 +175,7 @@ final class NettyHttpTransport implements Transport {
       dispatch(exchange);
     }
 
-    private void dispatch(Exchange exchange) {
+    private void dispatch(Http1Exchange exchange) {
       Channel channel;
       while ((channel = idle.pollLast()) != null) {
         if (channel.isActive()) {
@@ -313,18 +194,17 @@ final class NettyHttpTransport implements Transport {
     /** A connection closed or failed to open: a waiting request may open a new one. */
     private void connectionGone() {
       open--;
-      Exchange next = pending.pollFirst();
+      Http1Exchange next = pending.pollFirst();
       if (next != null) {
         dispatch(next);
       }
     }
 
-    private void connect(Exchange exchange) {
+    private void connect(Http1Exchange exchange) {
       open++;
       exchange.connecting = true;
       exchange.connectStartNanos = clock.nanoTime();
-      ChannelFuture connect = sources.length == 0 ? bootstrap.connect(remote)
-          : bootstrap.connect(remote, sources[(int) (opened++ % sources.length)]);
+      ChannelFuture connect = target.connect(bootstrap, opened++);
       connect.channel().closeFuture().addListener(c -> connectionGone());
       connect.addListener(f -> {
         if (!f.isSuccess()) {
@@ -332,7 +212,8 @@ final class NettyHttpTransport implements Transport {
           exchange.dropRetryCopy();
           exchange.request.release();
           if (!exchange.done) {
-            notifyError(exchange, "ConnectionError", describeConnectFailure(f.cause()));
+            notifyError(exchange, ErrorMapping.CONNECTION_ERROR,
+                ErrorMapping.connectFailure(f.cause(), target.host, target.port));
           }
           return;
         }
@@ -354,15 +235,15 @@ final class NettyHttpTransport implements Transport {
             exchange.request.release();
             ch.close();
             if (!exchange.done) {
-              notifyError(exchange, "TLSError", "TLS handshake with " + host + ":" + port
-                  + " failed: " + describe(h.cause()));
+              notifyError(exchange, ErrorMapping.TLS_ERROR, "TLS handshake with " + target.host
+                  + ":" + target.port + " failed: " + ErrorMapping.describe(h.cause()));
             }
           }
         });
       });
     }
 
-    private void connected(Channel ch, Exchange exchange) {
+    private void connected(Channel ch, Http1Exchange exchange) {
       exchange.connecting = false;
       if (exchange.done) {
         // Timed out or cancelled while connecting: the connection serves the next request.
@@ -375,7 +256,7 @@ final class NettyHttpTransport implements Transport {
 
     /** A connection is free: the oldest waiting request takes it, or it goes back to the pool. */
     private void release(Channel channel) {
-      Exchange next = pending.pollFirst();
+      Http1Exchange next = pending.pollFirst();
       if (next != null) {
         write(channel, next, clock.nanoTime() - next.acquireStartNanos, true);
       } else {
@@ -383,8 +264,8 @@ final class NettyHttpTransport implements Transport {
       }
     }
 
-    private void write(Channel channel, Exchange exchange, long waitNanos, boolean reused) {
-      Connection connection = channel.pipeline().get(ClientHandler.class).connection;
+    private void write(Channel channel, Http1Exchange exchange, long waitNanos, boolean reused) {
+      Http1Connection connection = channel.pipeline().get(ClientHandler.class).connection;
       connection.exchange = exchange;
       connection.skippingInterim = false;
       busy.add(channel);
@@ -404,65 +285,60 @@ final class NettyHttpTransport implements Transport {
       channel.writeAndFlush(exchange.request).addListener(f -> {
         exchange.writeDoneNanos = clock.nanoTime();
         if (!f.isSuccess()) {
-          fail(channel, exchange, "ConnectionError",
-              "Writing the request failed: " + describe(f.cause()));
+          fail(channel, exchange, ErrorMapping.CONNECTION_ERROR,
+              ErrorMapping.writeFailed(f.cause()));
         } else if (exchange.cancelAfterNanos >= 0) {
           // AIPerf counts the cancellation delay from the moment the request is fully sent.
           eventLoop.schedule(() -> {
             if (!exchange.done && exchange.currentChannel == channel) {
               exchange.dropRetryCopy();
-              fail(channel, exchange, "RequestCancellationError", String.format(Locale.ROOT,
-                  "Cancelled by aiperf %.3f s after the request was sent (request cancellation"
-                      + " rate)", exchange.cancelAfterNanos / 1e9));
+              fail(channel, exchange, ErrorMapping.CANCELLED,
+                  ErrorMapping.cancelledAfterSend(exchange.cancelAfterNanos));
             }
           }, exchange.cancelAfterNanos, TimeUnit.NANOSECONDS);
         }
       });
     }
 
-    private void timeout(Exchange exchange) {
+    private void timeout(Http1Exchange exchange) {
       if (pending.remove(exchange)) {
         exchange.request.release();
       }
       Channel channel = exchange.currentChannel;
-      String message = String.format(Locale.ROOT,
-          "No complete response within the request timeout of %.3f s",
-          exchange.timeoutNanos / 1e9);
+      String message = ErrorMapping.timedOut(exchange.timeoutNanos);
       if (channel != null) {
-        fail(channel, exchange, "Timeout", message);
+        fail(channel, exchange, ErrorMapping.TIMEOUT, message);
       } else {
         exchange.done = true;
-        notifyError(exchange, "Timeout", message);
+        notifyError(exchange, ErrorMapping.TIMEOUT, message);
       }
     }
 
-    void fail(Channel channel, Exchange exchange, String type, String message) {
+    void fail(Channel channel, Http1Exchange exchange, String type, String message) {
       if (exchange.done) {
         return;
       }
       busy.remove(channel);
       channel.pipeline().get(ClientHandler.class).connection.exchange = null;
       channel.close();
-      boolean connectionLost = type.equals("ConnectionError") || type.equals("ConnectionClosed");
+      boolean connectionLost = ErrorMapping.connectionLost(type);
       if (connectionLost && exchange.retryCopy != null && !exchange.responseStarted) {
         // The server closed an idle keep-alive connection as we reused it: not the server's
         // answer to this request. Send it again, once, on a fresh connection.
         ByteBuf again = exchange.retryCopy;
         exchange.retryCopy = null;
-        Exchange retry = exchange.retryWith(again);
+        Http1Exchange retry = exchange.retryWith(again);
         log.debug("Retrying a request on a new connection after: {}", message);
         connect(retry);
         return;
       }
       exchange.done = true;
       exchange.dropRetryCopy();
-      if (exchange.timeoutTask != null) {
-        exchange.timeoutTask.cancel(false);
-      }
+      exchange.cancelTimeout();
       notifyError(exchange, type, message);
     }
 
-    void complete(Channel channel, Exchange exchange, long nanos) {
+    void complete(Channel channel, Http1Exchange exchange, long nanos) {
       if (exchange.done) {
         return;
       }
@@ -471,9 +347,7 @@ final class NettyHttpTransport implements Transport {
       busy.remove(channel);
       channel.pipeline().get(ClientHandler.class).connection.exchange = null;
       try {
-        exchange.lastByteNanos = nanos;
-        exchange.listener.onTrace(exchange.trace());
-        exchange.listener.onComplete(nanos);
+        exchange.notifyComplete(nanos);
       } finally {
         if (exchange.keepAlive && channel.isActive()) {
           release(channel);
@@ -484,62 +358,31 @@ final class NettyHttpTransport implements Transport {
     }
 
     void cancelAll(String reason) {
-      Exchange waiting;
+      Http1Exchange waiting;
       while ((waiting = pending.pollFirst()) != null) {
         waiting.request.release();
-        notifyError(waiting, "RequestCancellationError", reason);
+        notifyError(waiting, ErrorMapping.CANCELLED, reason);
       }
       for (Channel channel : new ArrayList<>(busy)) {
-        Exchange exchange = channel.pipeline().get(ClientHandler.class).connection.exchange;
+        Http1Exchange exchange = channel.pipeline().get(ClientHandler.class).connection.exchange;
         if (exchange != null) {
           exchange.dropRetryCopy();
-          fail(channel, exchange, "RequestCancellationError", reason);
+          fail(channel, exchange, ErrorMapping.CANCELLED, reason);
         }
       }
     }
 
-    private void notifyError(Exchange exchange, String type, String message) {
-      exchange.done = true;
-      if (exchange.timeoutTask != null) {
-        exchange.timeoutTask.cancel(false);
-      }
-      exchange.listener.onTrace(exchange.trace());
-      exchange.listener.onError(type, message, clock.nanoTime());
-    }
-  }
-
-  /** Stamps every network read before anything parses it. */
-  private static final class TimingHandler extends ChannelInboundHandlerAdapter {
-    private final Connection connection;
-    private final NanoClock clock;
-
-    TimingHandler(Connection connection, NanoClock clock) {
-      this.connection = connection;
-      this.clock = clock;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      long now = clock.nanoTime();
-      connection.lastReadNanos = now;
-      Exchange exchange = connection.exchange;
-      if (exchange != null && msg instanceof ByteBuf buf) {
-        if (exchange.firstByteNanos == 0) {
-          exchange.firstByteNanos = now;
-        }
-        exchange.bytesReceived += buf.readableBytes();
-        exchange.reads++;
-      }
-      ctx.fireChannelRead(msg);
+    private void notifyError(Http1Exchange exchange, String type, String message) {
+      exchange.notifyError(type, message, clock);
     }
   }
 
   /** Hands decoded response pieces to the exchange's listener. */
   private static final class ClientHandler extends ChannelInboundHandlerAdapter {
-    final Connection connection;
+    final Http1Connection connection;
     private final Loop loop;
 
-    ClientHandler(Connection connection, Loop loop) {
+    ClientHandler(Http1Connection connection, Loop loop) {
       this.connection = connection;
       this.loop = loop;
     }
@@ -547,13 +390,13 @@ final class NettyHttpTransport implements Transport {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        Exchange exchange = connection.exchange;
+        Http1Exchange exchange = connection.exchange;
         if (exchange == null || exchange.done) {
           return;
         }
         if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
-          loop.fail(ctx.channel(), exchange, "ResponseParseError",
-              "Malformed HTTP response: " + describe(http.decoderResult().cause()));
+          loop.fail(ctx.channel(), exchange, ErrorMapping.PARSE_ERROR, "Malformed HTTP response: "
+              + ErrorMapping.describe(http.decoderResult().cause()));
           return;
         }
         if (!exchange.responseStarted) {
@@ -592,10 +435,10 @@ final class NettyHttpTransport implements Transport {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      Exchange exchange = connection.exchange;
+      Http1Exchange exchange = connection.exchange;
       if (exchange != null && !exchange.done) {
-        loop.fail(ctx.channel(), exchange, "ConnectionClosed",
-            "The server closed the connection before the response was complete");
+        loop.fail(ctx.channel(), exchange, ErrorMapping.CONNECTION_CLOSED,
+            ErrorMapping.CLOSED_BEFORE_COMPLETE);
       }
       loop.idle.remove(ctx.channel());
       loop.busy.remove(ctx.channel());
@@ -604,61 +447,14 @@ final class NettyHttpTransport implements Transport {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Exchange exchange = connection.exchange;
+      Http1Exchange exchange = connection.exchange;
       if (exchange != null && !exchange.done) {
-        loop.fail(ctx.channel(), exchange, "ConnectionError", describe(cause));
+        loop.fail(ctx.channel(), exchange, ErrorMapping.CONNECTION_ERROR,
+            ErrorMapping.describe(cause));
       } else {
-        log.debug("Connection error outside a request: {}", describe(cause));
+        log.debug("Http1Connection error outside a request: {}", ErrorMapping.describe(cause));
         ctx.close();
       }
     }
   }
-
-  private String describeConnectFailure(Throwable cause) {
-    String what = cause instanceof ConnectException ? "Cannot connect" : "Connection failed";
-    return what + " to " + host + ":" + port + ": " + describe(cause) + advice(cause);
-  }
-
-  /** What to do about the failures that are limits of the client machine, not of the server. */
-  static String advice(Throwable cause) {
-    String m = describe(cause).toLowerCase(java.util.Locale.ROOT);
-    if (m.contains("cannot assign requested address")) {
-      return ". The client ran out of ephemeral ports towards this server: spread connections"
-          + " over several local addresses (sourceAddresses / --source-address), widen"
-          + " net.ipv4.ip_local_port_range, or lower the concurrency";
-    }
-    if (m.contains("too many open files")) {
-      return ". The client hit its open-file limit (each connection is a file descriptor):"
-          + " raise it with 'ulimit -n 65536' (the hard limit too: /etc/security/limits.conf,"
-          + " LimitNOFILE= for systemd, --ulimit nofile=65536:65536 for docker) or lower the"
-          + " concurrency";
-    }
-    return "";
-  }
-
-  static String describe(Throwable t) {
-    if (t == null) {
-      return "unknown error";
-    }
-    String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
-  }
-
-  /** Creates daemon I/O threads so a forgotten transport never keeps the JVM alive. */
-  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger count = new AtomicInteger();
-
-    DaemonThreads(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }
-  }
-
 }

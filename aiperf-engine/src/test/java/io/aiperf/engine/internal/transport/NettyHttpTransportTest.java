@@ -339,12 +339,12 @@ final class NettyHttpTransportTest {
 
   @Test
   void clientLimits_areExplained() {
-    assertThat(NettyHttpTransport.advice(new java.net.BindException(
+    assertThat(ErrorMapping.advice(new java.net.BindException(
         "Cannot assign requested address"))).contains("ephemeral ports")
         .contains("--source-address");
-    assertThat(NettyHttpTransport.advice(new IOException("Too many open files")))
+    assertThat(ErrorMapping.advice(new IOException("Too many open files")))
         .contains("ulimit -n");
-    assertThat(NettyHttpTransport.advice(new IOException("Connection refused"))).isEmpty();
+    assertThat(ErrorMapping.advice(new IOException("Connection refused"))).isEmpty();
   }
 
   @Test

@@ -1,0 +1,24 @@
+package io.aiperf.engine.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+
+/** Per-connection state shared by the timing and client handlers of one pipeline. */
+final class Http1Connection implements TimingHandler.Reads {
+  long lastReadNanos;
+  Http1Exchange exchange;
+  /** True between a 1xx interim response and the end of it, which are not the response. */
+  boolean skippingInterim;
+
+  @Override
+  public void onRead(long now, Object msg) {
+    lastReadNanos = now;
+    Http1Exchange exchange = this.exchange;
+    if (exchange != null && msg instanceof ByteBuf buf) {
+      if (exchange.firstByteNanos == 0) {
+        exchange.firstByteNanos = now;
+      }
+      exchange.bytesReceived += buf.readableBytes();
+      exchange.reads++;
+    }
+  }
+}

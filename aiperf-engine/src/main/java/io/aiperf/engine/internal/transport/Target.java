@@ -1,0 +1,45 @@
+package io.aiperf.engine.internal.transport;
+
+import io.aiperf.api.spi.TransportProvider.Options;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import java.net.InetSocketAddress;
+import java.net.URI;
+
+/** The server a transport talks to, taken apart once from the base URL. */
+final class Target {
+  final String host;
+  final int port;
+  /** Resolved once, here: a DNS lookup on an event loop would delay the read stamps behind it. */
+  final InetSocketAddress remote;
+  /** The Host header (HTTP/1.1) or :authority (HTTP/2): the port only when the URL names it. */
+  final String authority;
+  /** The URL's path without a trailing slash; request paths are appended to it. */
+  final String basePath;
+  /** Local addresses to connect from, in turn; empty for the system's choice. */
+  private final InetSocketAddress[] sources;
+
+  Target(Options options, int defaultPort) {
+    URI uri = options.baseUri();
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : defaultPort;
+    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
+        : host, port);
+    this.authority = host + (uri.getPort() > 0 ? ":" + port : "");
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
+        .toArray(InetSocketAddress[]::new);
+  }
+
+  /** The full request path for a request's path, with or without its leading slash. */
+  String path(String path) {
+    return basePath + (path.startsWith("/") ? path : "/" + path);
+  }
+
+  /** Opens connection number {@code n} of a loop, from the next source address if any. */
+  ChannelFuture connect(Bootstrap bootstrap, long n) {
+    return sources.length == 0 ? bootstrap.connect(remote)
+        : bootstrap.connect(remote, sources[(int) (n % sources.length)]);
+  }
+}

@@ -1,0 +1,74 @@
+package io.aiperf.engine.internal.transport;
+
+import io.aiperf.api.spi.TransportProvider;
+import io.aiperf.api.spi.TransportProvider.ResponseListener;
+import io.aiperf.engine.internal.NanoClock;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * What every transport keeps of one request in flight: its listener, its end state and the stamps
+ * its trace is made of. Lives on one event loop, so nothing here is synchronized.
+ */
+abstract class TimedExchange {
+  final ResponseListener listener;
+  /** Bounds the whole exchange, waiting for a connection included. */
+  final long timeoutNanos;
+  long acquireStartNanos;
+  ScheduledFuture<?> timeoutTask;
+  boolean responseStarted;
+  boolean done;
+  boolean reused;
+  long connectStartNanos;
+  long connectedNanos;
+  /** 0 unless a TLS handshake was part of getting the connection. */
+  long tlsDoneNanos;
+  long queuedNanos;
+  long writeStartNanos;
+  long writeDoneNanos;
+  long firstByteNanos;
+  long lastByteNanos;
+  long bytesReceived;
+  long bytesSent;
+  int reads;
+
+  TimedExchange(ResponseListener listener, long timeoutNanos) {
+    this.listener = listener;
+    this.timeoutNanos = timeoutNanos;
+  }
+
+  /** The timings, with the phases that did not happen as 0. */
+  final TransportProvider.HttpTrace trace() {
+    long blocked = queuedNanos > 0 ? (connectStartNanos > 0 ? connectStartNanos
+        : writeStartNanos) - queuedNanos : 0;
+    long connecting = connectStartNanos > 0 && connectedNanos > 0
+        ? connectedNanos - connectStartNanos : 0;
+    long tls = tlsDoneNanos > 0 ? tlsDoneNanos - connectedNanos : 0;
+    long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
+    long waiting = firstByteNanos > 0 && writeDoneNanos > 0
+        ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
+    long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
+    return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, tls, sending,
+        waiting, receiving, reused, bytesSent, bytesReceived, reads);
+  }
+
+  final void cancelTimeout() {
+    if (timeoutTask != null) {
+      timeoutTask.cancel(false);
+    }
+  }
+
+  /** Ends the exchange with an error: the trace, then the error stamped now. */
+  final void notifyError(String type, String message, NanoClock clock) {
+    done = true;
+    cancelTimeout();
+    listener.onTrace(trace());
+    listener.onError(type, message, clock.nanoTime());
+  }
+
+  /** Reports the end of a complete response, stamped at the read that carried its last byte. */
+  final void notifyComplete(long nanos) {
+    lastByteNanos = nanos;
+    listener.onTrace(trace());
+    listener.onComplete(nanos);
+  }
+}
