@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 module io.aiperf.api {
+  requires static transitive org.jspecify;
   requires org.slf4j;
 
   exports io.aiperf.api;

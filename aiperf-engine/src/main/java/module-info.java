@@ -6,6 +6,7 @@
  * {@code io.aiperf.engine.internal} stays inside, except for the JMH benchmarks that measure it.
  */
 module io.aiperf.engine {
+  requires static org.jspecify;
   requires transitive io.aiperf.api;
   requires org.slf4j;
   requires io.netty.common;

@@ -4,6 +4,7 @@
  * module path run of the quickstart (ModulePathIT) proves the modules work as named modules.
  */
 module io.aiperf.examples {
+  requires static org.jspecify;
   requires io.aiperf.api;
   requires io.aiperf.mock;
   requires io.aiperf.jmh;

@@ -4,6 +4,7 @@
  * packages to this module only, for the microbenchmarks.
  */
 module io.aiperf.jmh {
+  requires static org.jspecify;
   requires transitive io.aiperf.api;
   requires io.aiperf.engine;
   requires io.aiperf.mock;

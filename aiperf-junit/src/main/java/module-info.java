@@ -3,6 +3,7 @@
  * {@code AiperfAssertions} states performance expectations on a result.
  */
 module io.aiperf.junit {
+  requires static org.jspecify;
   requires transitive io.aiperf.api;
   requires transitive io.aiperf.mock;
   requires transitive org.junit.jupiter.api;

@@ -3,6 +3,7 @@
  * calibration and demos. It depends on nothing of aiperf-java.
  */
 module io.aiperf.mock {
+  requires static org.jspecify;
   requires org.slf4j;
   requires io.netty.common;
   requires io.netty.buffer;

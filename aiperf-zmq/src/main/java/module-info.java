@@ -4,6 +4,7 @@
  * the wire protocol and hub stay in {@code io.aiperf.zmq.internal}.
  */
 module io.aiperf.zmq {
+  requires static org.jspecify;
   requires transitive io.aiperf.api;
   requires org.slf4j;
   requires org.zeromq.jeromq;

@@ -12,4 +12,7 @@
  * double p99 = r.metric(Metrics.TIME_TO_FIRST_TOKEN).p99();
  * }</pre>
  */
+@NullMarked
 package io.aiperf.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * <p>Entry points: {@link io.aiperf.mock.MockLlmServer#start(MockServerOptions)} for embedding
  * and {@link io.aiperf.mock.MockServerMain} for the command line.
  */
+@NullMarked
 package io.aiperf.mock;
+
+import org.jspecify.annotations.NullMarked;

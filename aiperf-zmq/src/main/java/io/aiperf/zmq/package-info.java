@@ -4,4 +4,7 @@
  * property {@code aiperf.messageBus=zmq}; {@link io.aiperf.zmq.ZmqBus} makes hub and client buses
  * directly.
  */
+@NullMarked
 package io.aiperf.zmq;
+
+import org.jspecify.annotations.NullMarked;

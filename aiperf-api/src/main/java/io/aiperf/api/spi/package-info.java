@@ -4,4 +4,7 @@
  * {@link io.aiperf.api.spi.Plugin#priority()} wins, and at equal priority a provider from outside
  * aiperf-java's own packages wins, so users can replace any built-in piece.
  */
+@NullMarked
 package io.aiperf.api.spi;
+
+import org.jspecify.annotations.NullMarked;

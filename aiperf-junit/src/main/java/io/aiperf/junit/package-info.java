@@ -1,0 +1,5 @@
+/** See the module documentation. Nothing here is null unless marked {@code @Nullable}. */
+@NullMarked
+package io.aiperf.junit;
+
+import org.jspecify.annotations.NullMarked;
