@@ -215,8 +215,8 @@ final class TimingManager extends AbstractService {
     try {
       // Events travel separately from the start signal (across processes too): wait, bounded,
       // until this manager has heard of the dataset and of the workers.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((dataset == null || workerIds.length == 0) && System.nanoTime() < deadline) {
+      long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while ((dataset == null || workerIds.length == 0) && clock.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       if (dataset == null || workerIds.length == 0) {
@@ -730,9 +730,9 @@ final class TimingManager extends AbstractService {
     /** Waits until every issued credit is back; false if the timeout came first. */
     synchronized boolean awaitAllReturned(long timeoutNanos) throws InterruptedException {
       long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
-          : System.nanoTime() + timeoutNanos;
+          : clock.nanoTime() + timeoutNanos;
       while (!allBack()) {
-        long left = deadline == Long.MAX_VALUE ? 1_000 : (deadline - System.nanoTime()) / 1_000_000;
+        long left = deadline == Long.MAX_VALUE ? 1_000 : (deadline - clock.nanoTime()) / 1_000_000;
         if (left <= 0) {
           return false;
         }

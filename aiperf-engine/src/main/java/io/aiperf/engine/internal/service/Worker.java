@@ -10,6 +10,7 @@ import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.TransportProvider;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.api.spi.TransportProvider.Transport;
+import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.Credit;
 import io.aiperf.engine.internal.service.Messages.CreditReturn;
@@ -55,14 +56,20 @@ final class Worker extends AbstractService {
 
   /** Whether this worker runs in another process than the controller. */
   private final boolean remote;
+  private final NanoClock clock;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     this(id, bus, config, false);
   }
 
   Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote) {
+    this(id, bus, config, remote, NanoClock.SYSTEM);
+  }
+
+  Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote, NanoClock clock) {
     super(id, bus, config);
     this.remote = remote;
+    this.clock = clock;
   }
 
   @Override
@@ -145,7 +152,7 @@ final class Worker extends AbstractService {
       bus.send(Messages.RAW_RECORDS, new RawRecord(credit.id(), credit.phase(),
           credit.intendedNanos(), credit.conversation(), credit.turn(), id, "", "", -1, null, -1,
           streaming, credit.issuedNanos(), 0, 0, false, 0, null, EMPTY_NANOS, null, null, null, 0,
-          null, System.nanoTime(), "WorkerNotReady", id + " had no dataset yet", null, null));
+          null, clock.nanoTime(), "WorkerNotReady", id + " had no dataset yet", null, null));
       bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));
       return;
     }
@@ -165,7 +172,7 @@ final class Worker extends AbstractService {
           // Never drop a credit: account for the turn as an error and give the slot back.
           new RequestRecorder(credit, -1, null, conversation, null, requestId(), "", new byte[0])
               .onError("SessionError", "No history for session " + credit.session()
-                  + " on " + id, System.nanoTime());
+                  + " on " + id, clock.nanoTime());
           return;
         }
         body = session.nextBody;
@@ -185,7 +192,7 @@ final class Worker extends AbstractService {
           timeout, credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
-      recorder.onError("TransportError", "The request could not be sent: " + e, System.nanoTime());
+      recorder.onError("TransportError", "The request could not be sent: " + e, clock.nanoTime());
     }
   }
 
