@@ -172,10 +172,8 @@ final class TimingManager extends AbstractService {
     PreparedConversation conversation = dataset.conversations().get(c.conversation());
     int inputTokens = conversation.turns().get(c.turn()).inputTokens();
     String workerId = f.worker() >= 0 ? workerIds[f.worker()] : "";
-    bus.send(Messages.RAW_RECORDS, new Messages.RawRecord(c.id(), c.phase(), c.intendedNanos(),
-        c.conversation(), c.turn(), workerId, "", "", inputTokens, null, -1, false,
-        c.issuedNanos(), 0, 0, false, 0, null, new long[0], null, null, null, 0, null,
-        clock.nanoTime(), "WorkerLost", message, null, null));
+    bus.send(Messages.RAW_RECORDS, Messages.RawRecord.builder().credit(c).worker(workerId)
+        .inputTokens(inputTokens).end(clock.nanoTime()).error("WorkerLost", message).build());
     settle(phase, f, false);
   }
 
