@@ -3,6 +3,7 @@ package io.aiperf.engine;
 import io.aiperf.api.spi.BusMessage;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.service.Messages;
 import io.aiperf.engine.internal.service.RemoteServices;
 import java.net.InetAddress;
@@ -33,6 +34,7 @@ public final class ServiceHost {
   static final Duration CONTROLLER_SILENCE = Duration.ofSeconds(10);
   private static final Duration JOIN_ATTEMPT = Duration.ofSeconds(5);
   private static final Duration JOIN_RETRY_PAUSE = Duration.ofMillis(500);
+  private static final NanoClock CLOCK = NanoClock.SYSTEM;
 
   private ServiceHost() {}
 
@@ -72,9 +74,9 @@ public final class ServiceHost {
     String id = reply.serviceId();
     CompletableFuture<String> ended = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicLong lastHeard =
-        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        new java.util.concurrent.atomic.AtomicLong(CLOCK.nanoTime());
     var heartbeats = bus.subscribe(Messages.ControllerHeartbeat.class,
-        h -> lastHeard.set(System.nanoTime()));
+        h -> lastHeard.set(CLOCK.nanoTime()));
     var endings = bus.subscribe(Messages.RunEnded.class, e -> ended.complete(e.reason()));
     Service service = serviceType.equals("worker") ? RemoteServices.worker(id, bus, reply.spec())
         : RemoteServices.recordProcessor(id, bus, reply.spec());
@@ -105,7 +107,7 @@ public final class ServiceHost {
           log.info("{}: the run ended ({})", id, reason);
           return id;
         } catch (TimeoutException notYet) {
-          if (System.nanoTime() - lastHeard.get() > CONTROLLER_SILENCE.toNanos()) {
+          if (CLOCK.nanoTime() - lastHeard.get() > CONTROLLER_SILENCE.toNanos()) {
             throw new IllegalStateException("The controller went silent: no heartbeat for "
                 + CONTROLLER_SILENCE.toSeconds() + " s; leaving the run");
           }
@@ -145,11 +147,11 @@ public final class ServiceHost {
     }
     // The controller may not be listening yet (its pod starts after this one, or it is still
     // loading): ask again until the timeout, not just once.
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = CLOCK.nanoTime() + timeout.toNanos();
     BusMessage answer = null;
     Throwable last = null;
     while (answer == null) {
-      long left = deadline - System.nanoTime();
+      long left = deadline - CLOCK.nanoTime();
       if (left <= 0) {
         throw new IllegalStateException("No controller accepted this " + serviceType
             + " within " + timeout.toSeconds() + " s: start 'aiperf profile ... --workers-remote"
@@ -166,7 +168,7 @@ public final class ServiceHost {
         last = e.getCause() == null ? e : e.getCause();
         log.debug("Join not answered yet: {}", last.toString());
         Thread.sleep(Math.min(JOIN_RETRY_PAUSE.toMillis(),
-            Math.max(0, (deadline - System.nanoTime()) / 1_000_000)));
+            Math.max(0, (deadline - CLOCK.nanoTime()) / 1_000_000)));
       }
     }
     if (!(answer instanceof Messages.JoinReply reply)) {

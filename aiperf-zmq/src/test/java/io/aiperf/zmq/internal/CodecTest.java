@@ -64,13 +64,10 @@ final class CodecTest {
     byte[] body = new byte[100_000];
     new java.util.Random(1).nextBytes(body);
     Messages.RawRecord raw = (Messages.RawRecord) sample(Messages.RawRecord.class, 0);
-    raw = new Messages.RawRecord(raw.creditId(), raw.phase(), raw.intendedNanos(),
-        raw.conversation(), raw.turn(), raw.workerId(), raw.requestId(), raw.correlationId(),
-        raw.inputTokens(), raw.inputText(), raw.requestedOutputTokens(), raw.streaming(),
-        raw.issuedNanos(), raw.startNanos(), raw.connectionWaitNanos(), raw.connectionReused(),
-        raw.status(), raw.contentType(), raw.messageNanos(), raw.messageEvents(),
-        raw.messageData(), raw.messageComments(), raw.messageCount(), body, raw.endNanos(),
-        raw.errorType(), raw.errorMessage(), raw.trace(), raw.requestBody());
+    Messages.RawResponse r = raw.response();
+    raw = new Messages.RawRecord(raw.request(), raw.timing(), new Messages.RawResponse(r.status(),
+        r.contentType(), r.messageNanos(), r.messageEvents(), r.messageData(),
+        r.messageComments(), r.messageCount(), body, r.errorType(), r.errorMessage()));
     assertThat(codec.encode(raw).length).isBetween(100_000, 101_500);
   }
 

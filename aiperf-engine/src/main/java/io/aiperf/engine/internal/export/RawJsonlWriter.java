@@ -2,6 +2,8 @@ package io.aiperf.engine.internal.export;
 
 import io.aiperf.engine.internal.Secrets;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
+import io.aiperf.engine.internal.service.Messages.RawRequest;
+import io.aiperf.engine.internal.service.Messages.RawResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,51 +57,57 @@ public final class RawJsonlWriter extends JsonlFile {
    * @param raw the raw record
    */
   public void write(RawRecord raw) {
+    RawRequest request = raw.request();
+    RawResponse response = raw.response();
     line(json -> {
       json.writeStartObject();
       json.writeObjectFieldStart("metadata");
-      json.writeStringField("x_request_id", raw.requestId());
-      json.writeStringField("x_correlation_id", raw.correlationId());
-      json.writeNumberField("turn_index", raw.turn());
-      json.writeStringField("worker_id", raw.workerId());
+      json.writeStringField("x_request_id", request.requestId());
+      json.writeStringField("x_correlation_id", request.correlationId());
+      json.writeNumberField("turn_index", request.turn());
+      json.writeStringField("worker_id", request.workerId());
       json.writeStringField("benchmark_phase", "profiling");
       json.writeEndObject();
-      json.writeNumberField("start_ns", toWallNanos.applyAsLong(raw.startNanos()));
+      json.writeNumberField("start_ns", toWallNanos.applyAsLong(raw.timing().startNanos()));
       json.writeFieldName("payload");
-      json.writeRawValue(secrets.redact(new String(raw.requestBody(), StandardCharsets.UTF_8)));
+      json.writeRawValue(
+          secrets.redact(new String(request.requestBody(), StandardCharsets.UTF_8)));
       json.writeObjectFieldStart("request_headers");
       for (Map.Entry<String, String> h : headers.entrySet()) {
         json.writeStringField(h.getKey(), secret(h.getKey()) ? "<redacted>" : h.getValue());
       }
-      json.writeStringField("X-Request-ID", raw.requestId());
-      json.writeStringField("X-Correlation-ID", raw.correlationId());
+      json.writeStringField("X-Request-ID", request.requestId());
+      json.writeStringField("X-Correlation-ID", request.correlationId());
       json.writeEndObject();
-      json.writeNumberField("status", raw.status());
+      json.writeNumberField("status", response.status());
       json.writeArrayFieldStart("responses");
-      if (raw.messageData() != null) {
-        for (int i = 0; i < raw.messageCount(); i++) {
+      if (response.messageData() != null) {
+        for (int i = 0; i < response.messageCount(); i++) {
           json.writeStartObject();
-          json.writeNumberField("arrival_ns", toWallNanos.applyAsLong(raw.messageNanos()[i]));
-          if (raw.messageEvents()[i] != null) {
-            json.writeStringField("event", raw.messageEvents()[i]);
+          json.writeNumberField("arrival_ns",
+              toWallNanos.applyAsLong(response.messageNanos()[i]));
+          if (response.messageEvents()[i] != null) {
+            json.writeStringField("event", response.messageEvents()[i]);
           }
           json.writeStringField("data",
-              secrets.redact(new String(raw.messageData()[i], StandardCharsets.UTF_8)));
+              secrets.redact(new String(response.messageData()[i], StandardCharsets.UTF_8)));
           json.writeEndObject();
         }
-      } else if (raw.body() != null && raw.messageNanos().length > 0) {
+      } else if (response.body() != null && response.messageNanos().length > 0) {
         json.writeStartObject();
-        json.writeNumberField("arrival_ns", toWallNanos.applyAsLong(raw.messageNanos()[0]));
-        json.writeStringField("text", secrets.redact(new String(raw.body(), StandardCharsets.UTF_8)));
+        json.writeNumberField("arrival_ns",
+            toWallNanos.applyAsLong(response.messageNanos()[0]));
+        json.writeStringField("text",
+            secrets.redact(new String(response.body(), StandardCharsets.UTF_8)));
         json.writeEndObject();
       }
       json.writeEndArray();
-      if (raw.errorType() == null) {
+      if (response.errorType() == null) {
         json.writeNullField("error");
       } else {
         json.writeObjectFieldStart("error");
-        json.writeStringField("type", raw.errorType());
-        json.writeStringField("message", secrets.redact(raw.errorMessage()));
+        json.writeStringField("type", response.errorType());
+        json.writeStringField("message", secrets.redact(response.errorMessage()));
         json.writeEndObject();
       }
       json.writeEndObject();

@@ -8,6 +8,7 @@ import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.api.spi.Turn;
+import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
 import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.PreparedTurn;
@@ -27,9 +28,16 @@ final class DatasetManager extends AbstractService {
   private final java.util.concurrent.CompletableFuture<Void> workersReady =
       new java.util.concurrent.CompletableFuture<>();
 
+  private final NanoClock clock;
+
   DatasetManager(String id, MessageBus bus, BenchmarkConfig config) {
+    this(id, bus, config, NanoClock.SYSTEM);
+  }
+
+  DatasetManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
     super(id, bus, config);
     this.seed = EngineSupport.seed(config);
+    this.clock = clock;
   }
 
   @Override
@@ -46,7 +54,7 @@ final class DatasetManager extends AbstractService {
 
   private void load() {
     try {
-      long t0 = System.nanoTime();
+      long t0 = clock.nanoTime();
       Tokenizer tokenizer = EngineSupport.tokenizer(config);
       DatasetProvider provider = Plugins.select(DatasetProvider.class, config.dataset().type());
       List<Conversation> conversations =
@@ -76,7 +84,7 @@ final class DatasetManager extends AbstractService {
         prepared.add(new PreparedConversation(c.id(), turns));
       }
       log.debug("Dataset of {} conversations ready in {} ms", prepared.size(),
-          (System.nanoTime() - t0) / 1_000_000);
+          (clock.nanoTime() - t0) / 1_000_000);
       writeInputs(prepared, endpoint, streaming);
       // AIPerf's defaults: files in order (traces replay in timestamp order anyway), synthetic
       // data shuffled by the seed; random draws with replacement.

@@ -235,39 +235,83 @@ public final class Messages {
       implements EngineMessage {}
 
   /**
-   * What a worker saw of one request, unparsed. SSE messages keep the timestamp of the network
-   * read that completed them; parsing happens in a record processor, off the measurement path.
+   * What a worker saw of one request, unparsed: which request it was, when each step happened,
+   * and what came back. SSE messages keep the timestamp of the network read that completed them;
+   * parsing happens in a record processor, off the measurement path. Built with
+   * {@link RawRecordBuilder}, so a record of a request that never reached the server names only
+   * what it knows.
+   *
+   * @param request which request, and what it asked for
+   * @param timing when it was meant to go, went, and ended
+   * @param response what the server answered, or why there is no answer
    */
-  public record RawRecord(
-      long creditId,
-      Phase phase,
-      long intendedNanos,
-      int conversation,
-      int turn,
-      String workerId,
-      String requestId,
-      String correlationId,
-      int inputTokens,
-      String inputText,
-      int requestedOutputTokens,
-      boolean streaming,
-      long issuedNanos,
-      long startNanos,
-      long connectionWaitNanos,
-      boolean connectionReused,
-      int status,
-      String contentType,
-      long[] messageNanos,
-      String[] messageEvents,
-      byte[][] messageData,
-      String[] messageComments,
-      int messageCount,
-      byte[] body,
-      long endNanos,
-      String errorType,
-      String errorMessage,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace,
-      byte[] requestBody) implements EngineMessage {}
+  public record RawRecord(RawRequest request, RawTiming timing, RawResponse response)
+      implements EngineMessage {
+    /**
+     * Starts a record.
+     *
+     * @return a builder whose every part holds the values of a request never sent
+     */
+    public static RawRecordBuilder builder() {
+      return new RawRecordBuilder();
+    }
+  }
+
+  /**
+   * Which request a raw record is about, and what it asked for.
+   *
+   * @param creditId the credit it was sent for
+   * @param phase the credit's phase
+   * @param conversation dataset entry index
+   * @param turn turn index
+   * @param workerId the worker that held the credit
+   * @param requestId the X-Request-ID, "" when none was sent
+   * @param correlationId the X-Correlation-ID, "" when none was sent
+   * @param inputTokens prompt tokens counted before the run; -1 when the processor counts them
+   * @param inputText the prompt to count when {@code inputTokens} is -1, else null
+   * @param requestedOutputTokens the max tokens asked for; -1 when unknown
+   * @param streaming whether a stream was asked for
+   * @param requestBody the body as sent, only for the raw export; else null
+   */
+  public record RawRequest(long creditId, Phase phase, int conversation, int turn,
+      String workerId, String requestId, String correlationId, int inputTokens, String inputText,
+      int requestedOutputTokens, boolean streaming, byte[] requestBody) {}
+
+  /**
+   * When each step of one request happened, in {@code NanoClock} nanoseconds; 0 for a step that
+   * never happened.
+   *
+   * @param intendedNanos when the schedule meant it to be sent
+   * @param issuedNanos when the timing manager issued its credit
+   * @param startNanos when the request was written
+   * @param connectionWaitNanos time spent waiting for a connection
+   * @param connectionReused whether a pooled connection carried it
+   * @param endNanos when it completed or failed
+   * @param trace the transport's phase breakdown, when it gives one
+   */
+  public record RawTiming(long intendedNanos, long issuedNanos, long startNanos,
+      long connectionWaitNanos, boolean connectionReused, long endNanos,
+      io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
+
+  /**
+   * What came back for one request. A stream keeps its messages one by one ({@code messageData}
+   * is not null); a whole body is {@code body}, with its completion time as the one entry of
+   * {@code messageNanos}.
+   *
+   * @param status the HTTP status, 0 when none came
+   * @param contentType the response's content type
+   * @param messageNanos arrival time of each message (or of the whole body)
+   * @param messageEvents each SSE message's event name
+   * @param messageData each SSE message's data; null for a whole body
+   * @param messageComments each SSE message's comment
+   * @param messageCount how many SSE messages arrived
+   * @param body the whole body; null for a stream
+   * @param errorType the client-side error, null when the exchange completed
+   * @param errorMessage what went wrong, with {@code errorType}
+   */
+  public record RawResponse(int status, String contentType, long[] messageNanos,
+      String[] messageEvents, byte[][] messageData, String[] messageComments, int messageCount,
+      byte[] body, String errorType, String errorMessage) {}
 
   /** One request, turned into metric values (success) or an error. */
   public record ProcessedRecord(

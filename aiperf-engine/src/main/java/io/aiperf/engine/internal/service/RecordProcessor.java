@@ -15,6 +15,9 @@ import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.api.spi.Usage;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
+import io.aiperf.engine.internal.service.Messages.RawRequest;
+import io.aiperf.engine.internal.service.Messages.RawResponse;
+import io.aiperf.engine.internal.service.Messages.RawTiming;
 import io.aiperf.engine.internal.service.Messages.RecordMeta;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
@@ -84,44 +87,53 @@ final class RecordProcessor extends AbstractService {
         processed = process(raw);
       } catch (RuntimeException e) {
         // A bug in a parser or metric plugin must cost one record, never the run's accounting.
-        log.warn("Processing record {} failed: {}", raw.creditId(), e.toString(), e);
-        processed = error(raw, raw.startNanos() > 0 ? raw.startNanos() : raw.issuedNanos(), 0,
-            "RecordProcessingError", "aiperf could not process this response: " + e);
+        log.warn("Processing record {} failed: {}", raw.request().creditId(), e.toString(), e);
+        processed = error(raw, start(raw), 0, "RecordProcessingError",
+            "aiperf could not process this response: " + e);
       }
       bus.send(Messages.RECORDS, processed);
     }));
   }
 
+  /** When a request began: when it was written, or when it was issued if it never was. */
+  private static long start(RawRecord raw) {
+    return raw.timing().startNanos() > 0 ? raw.timing().startNanos() : raw.timing().issuedNanos();
+  }
+
   ProcessedRecord process(RawRecord raw) {
-    long start = raw.startNanos() > 0 ? raw.startNanos() : raw.issuedNanos();
-    if (raw.errorType() != null) {
-      int code = "RequestCancellationError".equals(raw.errorType()) ? 499 : 0;
-      return error(raw, start, code, raw.errorType(), raw.errorMessage());
+    long start = start(raw);
+    RawRequest request = raw.request();
+    RawResponse response = raw.response();
+    if (response.errorType() != null) {
+      int code = "RequestCancellationError".equals(response.errorType()) ? 499 : 0;
+      return error(raw, start, code, response.errorType(), response.errorMessage());
     }
-    if (raw.status() < 200 || raw.status() >= 300) {
+    if (response.status() < 200 || response.status() >= 300) {
       return httpError(raw, start);
     }
     Parsed parsed;
     try {
-      parsed = raw.messageData() != null ? parseStream(raw) : parseBody(raw);
+      parsed = response.messageData() != null ? parseStream(response) : parseBody(response);
     } catch (SseError e) {
       return error(raw, start, 502, "SSEResponseError", e.getMessage());
     } catch (ResponseErrorException e) {
-      return error(raw, start, raw.status(), e.type(), e.getMessage());
+      return error(raw, start, response.status(), e.type(), e.getMessage());
     } catch (IllegalArgumentException e) {
-      return error(raw, start, raw.status(), "ResponseParseError", e.getMessage());
+      return error(raw, start, response.status(), "ResponseParseError", e.getMessage());
     }
     if (parsed.times.length == 0) {
       // The body says what came instead; a stream's events are in the raw export.
-      byte[] body = raw.messageData() == null ? raw.body() : null;
-      return error(raw, start, raw.status(), "InvalidInferenceResultError",
+      byte[] body = response.messageData() == null ? response.body() : null;
+      return error(raw, start, response.status(), "InvalidInferenceResultError",
           "The response carried no generated content" + (body == null || body.length == 0 ? ""
               : "; body starts with: " + preview(body)));
     }
-    View view = new View(raw, parsed, tokenizer, raw.inputTokens() >= 0 ? raw.inputTokens()
-        : tokenizer.count(raw.inputText() == null ? "" : raw.inputText()), serverTokenCount);
+    View view = new View(raw, parsed, tokenizer, request.inputTokens() >= 0
+        ? request.inputTokens()
+        : tokenizer.count(request.inputText() == null ? "" : request.inputText()),
+        serverTokenCount);
     if (view.lastContent() < start) {
-      return error(raw, start, raw.status(), "InvalidInferenceResultError",
+      return error(raw, start, response.status(), "InvalidInferenceResultError",
           "The response timestamps are inconsistent (end before start)");
     }
     Map<String, double[]> values = new HashMap<>();
@@ -139,20 +151,20 @@ final class RecordProcessor extends AbstractService {
         values.put(info.tag(), Arrays.copyOf(collector.values, collector.size));
       }
     }
-    return new ProcessedRecord(raw.creditId(), raw.phase(), start, view.lastContent(), true, 0,
-        null, null, values, meta(raw));
+    return new ProcessedRecord(request.creditId(), request.phase(), start, view.lastContent(),
+        true, 0, null, null, values, meta(raw));
   }
 
-  private Parsed parseStream(RawRecord raw) {
-    Parsed p = new Parsed(raw.messageCount(), producesTokens);
-    for (int i = 0; i < raw.messageCount(); i++) {
-      if ("error".equals(raw.messageEvents()[i])) {
-        String comment = raw.messageComments()[i];
-        String data = new String(raw.messageData()[i], StandardCharsets.UTF_8);
+  private Parsed parseStream(RawResponse response) {
+    Parsed p = new Parsed(response.messageCount(), producesTokens);
+    for (int i = 0; i < response.messageCount(); i++) {
+      if ("error".equals(response.messageEvents()[i])) {
+        String comment = response.messageComments()[i];
+        String data = new String(response.messageData()[i], StandardCharsets.UTF_8);
         throw new SseError("Server sent an error event: "
             + (comment != null ? comment : data.isEmpty() ? "(no message)" : data));
       }
-      byte[] d = raw.messageData()[i];
+      byte[] d = response.messageData()[i];
       ParsedResponse parsed;
       try {
         parsed = endpoint.parse(d, 0, d.length);
@@ -162,30 +174,31 @@ final class RecordProcessor extends AbstractService {
         // As AIPerf: an event that is not a response of the format carries nothing; skip it.
         continue;
       }
-      p.accept(parsed, raw.messageNanos()[i]);
+      p.accept(parsed, response.messageNanos()[i]);
     }
     return p.done();
   }
 
-  private Parsed parseBody(RawRecord raw) {
+  private Parsed parseBody(RawResponse response) {
     Parsed p = new Parsed(1, producesTokens);
-    byte[] body = raw.body();
+    byte[] body = response.body();
     if (body != null && body.length > 0) {
-      p.accept(endpoint.parse(body, 0, body.length), raw.messageNanos()[0]);
+      p.accept(endpoint.parse(body, 0, body.length), response.messageNanos()[0]);
     }
     return p.done();
   }
 
   /** As AIPerf: the type is the HTTP reason phrase, the message the body as the server sent it. */
   private ProcessedRecord httpError(RawRecord raw, long start) {
-    byte[] body = raw.body() == null ? new byte[0] : raw.body();
+    byte[] body = raw.response().body() == null ? new byte[0] : raw.response().body();
     String text = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY * 4),
         StandardCharsets.UTF_8).strip();
     if (text.length() > MAX_ERROR_BODY) {
       text = text.substring(0, MAX_ERROR_BODY) + "…";
     }
-    String reason = HttpResponseStatus.valueOf(raw.status()).reasonPhrase();
-    return error(raw, start, raw.status(), reason, text.isEmpty() ? "HTTP " + raw.status() : text);
+    String reason = HttpResponseStatus.valueOf(raw.response().status()).reasonPhrase();
+    return error(raw, start, raw.response().status(), reason,
+        text.isEmpty() ? "HTTP " + raw.response().status() : text);
   }
 
   private static String preview(byte[] body) {
@@ -195,20 +208,22 @@ final class RecordProcessor extends AbstractService {
   }
 
   private RecordMeta meta(RawRecord raw) {
-    return new RecordMeta(raw.requestId(), raw.correlationId(), raw.conversation(), raw.turn(),
-        -1, raw.workerId(), id, raw.intendedNanos(), raw.issuedNanos(), raw.trace(),
-        raw.requestBody() != null ? raw : null);
+    RawRequest request = raw.request();
+    RawTiming timing = raw.timing();
+    return new RecordMeta(request.requestId(), request.correlationId(), request.conversation(),
+        request.turn(), -1, request.workerId(), id, timing.intendedNanos(), timing.issuedNanos(),
+        timing.trace(), request.requestBody() != null ? raw : null);
   }
 
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,
       String message) {
-    long end = Math.max(start, raw.endNanos());
+    long end = Math.max(start, raw.timing().endNanos());
     // A failed request still had a prompt: AIPerf reports it as error_isl.
-    Map<String, double[]> values = raw.inputTokens() >= 0
-        ? Map.of("error_isl", new double[] {raw.inputTokens()}) : Map.of();
+    Map<String, double[]> values = raw.request().inputTokens() >= 0
+        ? Map.of("error_isl", new double[] {raw.request().inputTokens()}) : Map.of();
     // Servers echo requests in their errors, and a request may carry a key in its body.
-    return new ProcessedRecord(raw.creditId(), raw.phase(), start, end, false, code, type,
-        message == null ? "" : secrets.redact(message), values, meta(raw));
+    return new ProcessedRecord(raw.request().creditId(), raw.request().phase(), start, end,
+        false, code, type, message == null ? "" : secrets.redact(message), values, meta(raw));
   }
 
   @Override
@@ -316,37 +331,37 @@ final class RecordProcessor extends AbstractService {
 
     @Override
     public boolean streaming() {
-      return raw.messageData() != null;
+      return raw.response().messageData() != null;
     }
 
     @Override
     public long startNanos() {
-      return raw.startNanos();
+      return raw.timing().startNanos();
     }
 
     @Override
     public long intendedStartNanos() {
-      return raw.intendedNanos();
+      return raw.timing().intendedNanos();
     }
 
     @Override
     public long issuedNanos() {
-      return raw.issuedNanos();
+      return raw.timing().issuedNanos();
     }
 
     @Override
     public long connectionWaitNanos() {
-      return raw.connectionWaitNanos();
+      return raw.timing().connectionWaitNanos();
     }
 
     @Override
     public int requestedOutputTokens() {
-      return raw.requestedOutputTokens();
+      return raw.request().requestedOutputTokens();
     }
 
     @Override
     public io.aiperf.api.spi.TransportProvider.HttpTrace httpTrace() {
-      return raw.trace();
+      return raw.timing().trace();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.aiperf.api.spi.MessageBusProvider;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.ServiceProvider;
 import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
 import io.aiperf.engine.internal.service.Messages.ProfileCancel;
@@ -65,6 +66,7 @@ public final class SystemController implements BenchmarkRun {
   private static final Duration LEAVE_GRACE = Duration.ofMillis(300);
   /** Extra time for remote workers to join, on top of the start-up timeout. */
   private static final Duration REMOTE_REGISTRATION = Duration.ofSeconds(60);
+  private final NanoClock clock = NanoClock.SYSTEM;
 
   private SystemController(BenchmarkConfig config) {
     this.config = withSeed(config);
@@ -316,9 +318,9 @@ public final class SystemController implements BenchmarkRun {
    * last messages and their disconnect then land on an open hub.
    */
   private void awaitServicesLeaving() {
-    long deadline = System.nanoTime() + LEAVE_WAIT.toNanos();
+    long deadline = clock.nanoTime() + LEAVE_WAIT.toNanos();
     synchronized (leftServices) {
-      while (!leftServices.containsAll(joinedServices) && System.nanoTime() < deadline) {
+      while (!leftServices.containsAll(joinedServices) && clock.nanoTime() < deadline) {
         try {
           leftServices.wait(50);
         } catch (InterruptedException e) {
@@ -343,7 +345,7 @@ public final class SystemController implements BenchmarkRun {
     });
     heartbeat.scheduleAtFixedRate(() -> {
       try {
-        bus.publish(new Messages.ControllerHeartbeat(System.nanoTime()));
+        bus.publish(new Messages.ControllerHeartbeat(clock.nanoTime()));
       } catch (RuntimeException closed) {
         // The run is ending.
       }

@@ -13,22 +13,15 @@ import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.ProfileCancel;
 import io.aiperf.engine.internal.service.Messages.ProfileStart;
+import io.aiperf.engine.internal.service.PhaseRun.InFlight;
+import io.aiperf.engine.internal.service.PhaseRun.Session;
 import io.aiperf.engine.internal.timing.ArrivalSchedule;
 import io.aiperf.engine.internal.timing.Pacer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +41,15 @@ import org.slf4j.LoggerFactory;
  *       measured. Ramps, prefill concurrency, cancellation, count, sessions, or a duration with a
  *       grace period: in-flight requests past the grace are cancelled and still accounted for.
  * </ul>
+ *
+ * <p>This class runs the issuing loops and settles credits; a phase's state is a {@link PhaseRun},
+ * the workers and their load a {@link WorkerPool}, the order sessions start in a
+ * {@link StartOrder}.
  */
 final class TimingManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(TimingManager.class);
   /** After a stall of the pacing thread, at most this much backlog is sent at once (AIPerf). */
   static final long MAX_CATCHUP_NANOS = 10_000_000L;
-  private static final long RAMP_STEP_NANOS = 10_000_000L;
   private static final int ONCE_EACH = -1;
 
   private final NanoClock clock;
@@ -65,20 +61,8 @@ final class TimingManager extends AbstractService {
   private volatile DatasetReady dataset;
   private volatile int[] order;
   private volatile PhaseRun current;
-  /** The workers credits go to, in registration order; fixed once the run starts. */
-  private volatile String[] workerIds = new String[0];
-  private volatile String[] workerChannels = new String[0];
-  /** Requests in flight per worker: new sessions go to the least loaded. */
-  private volatile java.util.concurrent.atomic.AtomicIntegerArray workerLoad =
-      new java.util.concurrent.atomic.AtomicIntegerArray(0);
-  /**
-   * 1 for a lost worker. Atomic, not a plain array: the issuer puts a credit in flight and then
-   * reads this, the loss handler writes this and then scans what is in flight, so one of the two
-   * always sees the other and no credit to a lost worker is left unaccounted.
-   */
-  private volatile java.util.concurrent.atomic.AtomicIntegerArray workerLost =
-      new java.util.concurrent.atomic.AtomicIntegerArray(0);
-  private final AtomicInteger nextWorker = new AtomicInteger();
+  /** The workers credits go to, their load, and which are lost. */
+  private final WorkerPool workers = new WorkerPool();
 
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock, Pacer pacer) {
     super(id, bus, config);
@@ -96,7 +80,7 @@ final class TimingManager extends AbstractService {
     track(bus.subscribe(DatasetReady.class, this::onDataset));
     track(bus.subscribe(ProfileStart.class, m -> startIssuing()));
     track(bus.subscribe(ProfileCancel.class, m -> cancel()));
-    track(bus.subscribe(Messages.WorkersReady.class, this::onWorkers));
+    track(bus.subscribe(Messages.WorkersReady.class, r -> workers.assign(r.workerIds())));
     track(bus.subscribe(Messages.WorkerLost.class, this::onWorkerLost));
     track(bus.consume(Messages.CREDIT_RETURNS, Runnable::run, m -> {
       if (m instanceof CreditReturn r) {
@@ -107,49 +91,9 @@ final class TimingManager extends AbstractService {
     }));
   }
 
-  private void onWorkers(Messages.WorkersReady ready) {
-    int n = ready.workerIds().size();
-    String[] channels = new String[n];
-    for (int i = 0; i < n; i++) {
-      channels[i] = Messages.creditsFor(ready.workerIds().get(i));
-    }
-    workerLoad = new java.util.concurrent.atomic.AtomicIntegerArray(n);
-    workerLost = new java.util.concurrent.atomic.AtomicIntegerArray(n);
-    workerChannels = channels;
-    workerIds = ready.workerIds().toArray(String[]::new);
-  }
-
-  /**
-   * The least loaded live worker, starting the scan at a rotating offset so ties spread evenly;
-   * -1 when every worker is lost.
-   */
-  private int pickWorker() {
-    String[] ids = workerIds;
-    int n = ids.length;
-    int start = Math.floorMod(nextWorker.getAndIncrement(), Math.max(1, n));
-    int best = -1;
-    int bestLoad = Integer.MAX_VALUE;
-    for (int k = 0; k < n; k++) {
-      int i = start + k < n ? start + k : start + k - n;
-      if (workerLost.get(i) != 0) {
-        continue;
-      }
-      int load = workerLoad.get(i);
-      if (load < bestLoad) {
-        best = i;
-        bestLoad = load;
-        if (load == 0) {
-          break;
-        }
-      }
-    }
-    return best;
-  }
-
   private void onWorkerLost(Messages.WorkerLost lost) {
-    String[] ids = workerIds;
-    int w = java.util.Arrays.asList(ids).indexOf(lost.workerId());
-    if (w < 0 || !workerLost.compareAndSet(w, 0, 1)) {
+    int w = workers.indexOf(lost.workerId());
+    if (w < 0 || !workers.markLost(w)) {
       return;
     }
     log.warn("Worker {} lost: {}; its requests in flight are recorded as WorkerLost errors",
@@ -171,37 +115,15 @@ final class TimingManager extends AbstractService {
     Credit c = f.credit();
     PreparedConversation conversation = dataset.conversations().get(c.conversation());
     int inputTokens = conversation.turns().get(c.turn()).inputTokens();
-    String workerId = f.worker() >= 0 ? workerIds[f.worker()] : "";
-    bus.send(Messages.RAW_RECORDS, new Messages.RawRecord(c.id(), c.phase(), c.intendedNanos(),
-        c.conversation(), c.turn(), workerId, "", "", inputTokens, null, -1, false,
-        c.issuedNanos(), 0, 0, false, 0, null, new long[0], null, null, null, 0, null,
-        clock.nanoTime(), "WorkerLost", message, null, null));
+    String workerId = f.worker() >= 0 ? workers.id(f.worker()) : "";
+    bus.send(Messages.RAW_RECORDS, Messages.RawRecord.builder().credit(c).worker(workerId)
+        .inputTokens(inputTokens).end(clock.nanoTime()).error("WorkerLost", message).build());
     settle(phase, f, false);
   }
 
   private void onDataset(DatasetReady ready) {
-    int n = ready.conversations().size();
-    int[] o = new int[n];
-    for (int i = 0; i < n; i++) {
-      o[i] = i;
-    }
-    if (!ready.ordered()) {
-      // Synthetic data: shuffled by the seed (AIPerf's default), then cycled.
-      SplittableRandom random = new SplittableRandom(ready.seed() ^ 0x9E3779B97F4A7C15L);
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = o[i];
-        o[i] = o[j];
-        o[j] = t;
-      }
-    }
-    order = o;
+    order = StartOrder.shuffled(ready);
     dataset = ready;
-  }
-
-  private boolean fixedSchedule() {
-    DatasetReady d = dataset;
-    return config.fixedSchedule() || (d.timestamped() && config.requestRate().isEmpty());
   }
 
   private void startIssuing() {
@@ -215,11 +137,11 @@ final class TimingManager extends AbstractService {
     try {
       // Events travel separately from the start signal (across processes too): wait, bounded,
       // until this manager has heard of the dataset and of the workers.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((dataset == null || workerIds.length == 0) && System.nanoTime() < deadline) {
+      long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while ((dataset == null || workers.isEmpty()) && clock.nanoTime() < deadline) {
         Thread.sleep(1);
       }
-      if (dataset == null || workerIds.length == 0) {
+      if (dataset == null || workers.isEmpty()) {
         fail("Profiling started but the timing manager has not heard of the "
             + (dataset == null ? "dataset" : "workers") + " within 30 s", null);
         return;
@@ -231,14 +153,16 @@ final class TimingManager extends AbstractService {
       if (config.hasWarmup() && !cancelled) {
         runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0), 0,
             config.warmupDuration().orElse(null), config.warmupConcurrency(),
-            config.warmupRequestRate(), null));
+            config.warmupRequestRate(), null, nextCreditId.get(), dataset.seed(), config, bus,
+            clock));
       }
       // Without a count, sessions or duration, each dataset entry (in the window) runs once.
       int sessions = config.numSessions().orElse(
           config.requestCount() == 0 && config.benchmarkDuration().isEmpty() ? ONCE_EACH : 0);
       runPhase(new PhaseRun(Phase.PROFILING, config.requestCount(), sessions,
           config.benchmarkDuration().orElse(null), config.concurrency(), config.requestRate(),
-          config.benchmarkDuration().isPresent() ? config.gracePeriod() : null));
+          config.benchmarkDuration().isPresent() ? config.gracePeriod() : null,
+          nextCreditId.get(), dataset.seed(), config, bus, clock));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -249,7 +173,8 @@ final class TimingManager extends AbstractService {
   /** Starts one phase's sessions, then waits for every turn to come back (bounded by grace). */
   private void runPhase(PhaseRun phase) throws InterruptedException {
     current = phase;
-    List<Integer> sequence = startOrder(phase);
+    List<Integer> sequence = StartOrder.sequence(order, dataset, config,
+        phase.phase == Phase.PROFILING);
     if (phase.sessionLimit == ONCE_EACH) {
       phase.sessionLimit = sequence.size();
     }
@@ -258,14 +183,14 @@ final class TimingManager extends AbstractService {
       awaitReturns(phase);
       return;
     }
-    boolean fixed = fixedSchedule() && phase.phase == Phase.PROFILING;
+    boolean fixed = StartOrder.fixedSchedule(config, dataset) && phase.phase == Phase.PROFILING;
     ArrivalSchedule schedule = !fixed && phase.rate.isPresent()
         ? new ArrivalSchedule(config.arrivalPattern(), config.arrivalSmoothness(),
             dataset.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
         : null;
     long start = clock.nanoTime();
     phase.start(start);
-    long traceOrigin = fixed ? traceOrigin(sequence) : 0;
+    long traceOrigin = fixed ? StartOrder.traceOrigin(dataset, config, sequence) : 0;
     long scheduleTime = start; // the seeded schedule, before any catch-up shift
     long shift = 0;
     long started = 0;
@@ -371,38 +296,6 @@ final class TimingManager extends AbstractService {
     issue(phase, session, conversation, 0, intended, phase.picker);
   }
 
-  /** Which conversations start, in order: cycled synthetic data, or the trace window. */
-  private List<Integer> startOrder(PhaseRun phase) {
-    List<Integer> sequence = new ArrayList<>();
-    for (int i : order) {
-      sequence.add(i);
-    }
-    if (fixedSchedule() && phase.phase == Phase.PROFILING) {
-      List<PreparedConversation> all = dataset.conversations();
-      long from = config.fixedScheduleStartOffset().orElse(Long.MIN_VALUE);
-      long to = config.fixedScheduleEndOffset().orElse(Long.MAX_VALUE);
-      sequence.removeIf(i -> {
-        long ts = all.get(i).turns().get(0).turn().timestampMillis();
-        return ts < from || ts > to;
-      });
-      sequence.sort(Comparator.comparingLong(i -> all.get(i).turns().get(0).turn()
-          .timestampMillis()));
-      if (sequence.isEmpty()) {
-        throw new IllegalArgumentException("The fixed-schedule window [" + from + ", " + to
-            + "] ms holds no request of the trace");
-      }
-    }
-    return sequence;
-  }
-
-  /** Time zero of the trace: its first kept timestamp with auto-offset, else its origin. */
-  private long traceOrigin(List<Integer> sequence) {
-    if (config.fixedScheduleAutoOffset()) {
-      return dataset.conversations().get(sequence.get(0)).turns().get(0).turn().timestampMillis();
-    }
-    return config.fixedScheduleStartOffset().orElse(0);
-  }
-
   private void issue(PhaseRun phase, long session, int conversation, int turn, long intended,
       SplittableRandom picker) {
     long cancelAfter;
@@ -420,17 +313,17 @@ final class TimingManager extends AbstractService {
         clock.nanoTime(), cancelAfter);
     // Every turn of a session to the worker that holds its history; new ones to the least loaded.
     Integer sticky = turn > 0 ? phase.sessionWorker.get(session) : null;
-    int worker = sticky != null ? sticky : pickWorker();
+    int worker = sticky != null ? sticky : workers.pick();
     InFlight f = new InFlight(credit, worker);
     if (worker >= 0) {
-      workerLoad.incrementAndGet(worker); // settle() takes it back, whoever settles the credit
+      workers.loaded(worker); // settle() takes it back, whoever settles the credit
     }
     phase.inFlight.put(creditId, f);
-    if (worker < 0 || workerLost.get(worker) != 0) {
+    if (worker < 0 || workers.isLost(worker)) {
       // The loss handler may have written this credit off already: only one of us does.
       if (phase.inFlight.remove(creditId) != null) {
         writeOff(phase, f, worker < 0 ? "No worker left to send the request: every worker was"
-            + " lost" : "Worker " + workerIds[worker] + " that held this session's history was"
+            + " lost" : "Worker " + workers.id(worker) + " that held this session's history was"
             + " lost");
       }
       return;
@@ -438,7 +331,7 @@ final class TimingManager extends AbstractService {
     if (dataset.conversations().get(conversation).turns().size() > 1) {
       phase.sessionWorker.put(session, worker);
     }
-    bus.send(workerChannels[worker], credit);
+    bus.send(workers.channel(worker), credit);
   }
 
   private void awaitReturns(PhaseRun phase) throws InterruptedException {
@@ -474,7 +367,7 @@ final class TimingManager extends AbstractService {
   /** A credit is done: its worker, prefill slot and session move on. */
   private void settle(PhaseRun phase, InFlight f, boolean sessionGoesOn) {
     if (f.worker() >= 0) {
-      workerLoad.decrementAndGet(f.worker());
+      workers.unloaded(f.worker());
     }
     long creditId = f.credit().id();
     if (phase.prefillSlots != null && phase.holdingPrefill.remove(creditId)) {
@@ -552,193 +445,5 @@ final class TimingManager extends AbstractService {
       phase.stopRamp();
     }
     turns.shutdownNow();
-  }
-
-  /** One running session: its conversation, which turn it is on, and its last intended send. */
-  /** A credit in flight and the worker it went to (-1: none was left). */
-  private record InFlight(Credit credit, int worker) {}
-
-  private static final class Session {
-    final int conversation;
-    final int turns;
-    final AtomicInteger nextTurn = new AtomicInteger();
-    volatile long lastIntended;
-
-    Session(int conversation, int turns) {
-      this.conversation = conversation;
-      this.turns = turns;
-    }
-  }
-
-  /** The state of one phase; shared by the timing thread and the threads returning credits. */
-  private final class PhaseRun {
-    final Phase phase;
-    final int requestLimit;
-    volatile int sessionLimit;
-    volatile long end = Long.MAX_VALUE;
-    final int concurrency;
-    final OptionalDouble rate;
-    final Duration grace;
-    final Semaphore slots;
-    final Semaphore prefillSlots;
-    final Set<Long> holdingPrefill = ConcurrentHashMap.newKeySet();
-    final Map<Long, Session> sessions = new ConcurrentHashMap<>();
-    /** Credits issued and not yet back, with the worker each went to. */
-    final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
-    final long firstCreditId;
-    /** The worker holding each multi-turn session's history. */
-    final Map<Long, Integer> sessionWorker = new ConcurrentHashMap<>();
-    final SplittableRandom picker;
-    final AtomicLong sent = new AtomicLong();
-    final AtomicLong plannedRequests = new AtomicLong();
-    final AtomicInteger pendingTurns = new AtomicInteger();
-    volatile boolean stopContinuations;
-    volatile long userGapNanos;
-    volatile List<Integer> userSequence;
-    final AtomicInteger activeUsers = new AtomicInteger();
-    final AtomicLong usersStarted = new AtomicLong();
-    private volatile boolean sendingDone;
-    private final Duration duration;
-    private Thread rampThread;
-
-    PhaseRun(Phase phase, int requestLimit, int sessionLimit, Duration duration, int concurrency,
-        OptionalDouble rate, Duration grace) {
-      this.phase = phase;
-      // Phases run one after the other: this phase's credits are numbered from here.
-      this.firstCreditId = nextCreditId.get();
-      this.requestLimit = requestLimit;
-      this.sessionLimit = sessionLimit;
-      this.duration = duration;
-      this.concurrency = concurrency;
-      this.rate = rate;
-      this.grace = grace;
-      this.picker = new SplittableRandom(dataset.seed() ^ 0xC0FFEE11L ^ phase.ordinal());
-      boolean ramp = config.concurrencyRampDuration().isPresent() && concurrency > 1;
-      this.slots = concurrency > 0 ? new Semaphore(ramp ? 1 : concurrency) : null;
-      this.prefillSlots = config.prefillConcurrency().isPresent()
-          ? new Semaphore(config.prefillConcurrency().getAsInt()) : null;
-    }
-
-    /** Whether enough sessions were started: by request count (turns planned) or sessions. */
-    boolean enough(long started) {
-      if (sessionLimit > 0) {
-        return started >= sessionLimit;
-      }
-      return requestLimit > 0 && plannedRequests.get() >= requestLimit;
-    }
-
-    void sessionStarted(long session, int conversation, int turnCount) {
-      plannedRequests.addAndGet(turnCount);
-      sessions.put(session, new Session(conversation, turnCount));
-    }
-
-    void sessionEnded(long session) {
-      sessionWorker.remove(session);
-      if (sessions.remove(session) != null && slots != null) {
-        slots.release();
-      }
-    }
-
-    void releaseSlots() {
-      if (slots != null) {
-        slots.release();
-      }
-      if (prefillSlots != null) {
-        prefillSlots.release();
-      }
-    }
-
-    void start(long nanos) {
-      bus.publish(new Messages.PhaseStarted(phase, nanos));
-      end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
-      if (slots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
-        long rampNanos = config.concurrencyRampDuration().get().toNanos();
-        rampThread = new Thread(() -> ramp(nanos, rampNanos), "aiperf-concurrency-ramp");
-        rampThread.setDaemon(true);
-        rampThread.start();
-      }
-    }
-
-    /** Linear from 1 to the target: adds slots as time passes. */
-    private void ramp(long rampStart, long rampNanos) {
-      int granted = 1;
-      try {
-        while (granted < concurrency) {
-          TimeUnit.NANOSECONDS.sleep(RAMP_STEP_NANOS);
-          double progress = Math.min(1.0, (double) (clock.nanoTime() - rampStart) / rampNanos);
-          int target = Math.max(1, (int) Math.ceil(concurrency * progress));
-          if (target > granted) {
-            slots.release(target - granted);
-            granted = target;
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    void stopRamp() {
-      if (rampThread != null) {
-        rampThread.interrupt();
-      }
-    }
-
-    /** The request rate at this time into the phase: linear ramp, then the target. */
-    double rateAt(long elapsedNanos) {
-      double target = rate.getAsDouble();
-      if (config.requestRateRampDuration().isEmpty()) {
-        return target;
-      }
-      long rampNanos = config.requestRateRampDuration().get().toNanos();
-      double progress = Math.min(1.0, (double) elapsedNanos / rampNanos);
-      // Never start at zero: AIPerf starts at target × 0.1 s / ramp.
-      double floor = target * Math.min(1.0, 1e8 / rampNanos);
-      return Math.max(floor, target * progress);
-    }
-
-    void wakeIssuer() {
-      if (slots != null) {
-        slots.release(Math.max(1, concurrency));
-      }
-      if (prefillSlots != null) {
-        prefillSlots.release(config.prefillConcurrency().getAsInt());
-      }
-    }
-
-    void sendingDone() {
-      sendingDone = true;
-      returned();
-    }
-
-
-    /**
-     * Wakes the thread waiting for the phase's end. Nobody waits before sending is done, so the
-     * credit-return path (an I/O thread) takes no lock until then.
-     */
-    void returned() {
-      if (sendingDone) {
-        synchronized (this) {
-          notifyAll();
-        }
-      }
-    }
-
-    private boolean allBack() {
-      return sendingDone && pendingTurns.get() == 0 && inFlight.isEmpty();
-    }
-
-    /** Waits until every issued credit is back; false if the timeout came first. */
-    synchronized boolean awaitAllReturned(long timeoutNanos) throws InterruptedException {
-      long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
-          : System.nanoTime() + timeoutNanos;
-      while (!allBack()) {
-        long left = deadline == Long.MAX_VALUE ? 1_000 : (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          return false;
-        }
-        wait(Math.max(1, Math.min(left, 100)));
-      }
-      return true;
-    }
   }
 }

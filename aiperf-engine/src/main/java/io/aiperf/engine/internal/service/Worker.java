@@ -10,6 +10,7 @@ import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.TransportProvider;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.api.spi.TransportProvider.Transport;
+import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.Credit;
 import io.aiperf.engine.internal.service.Messages.CreditReturn;
@@ -55,14 +56,20 @@ final class Worker extends AbstractService {
 
   /** Whether this worker runs in another process than the controller. */
   private final boolean remote;
+  private final NanoClock clock;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     this(id, bus, config, false);
   }
 
   Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote) {
+    this(id, bus, config, remote, NanoClock.SYSTEM);
+  }
+
+  Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote, NanoClock clock) {
     super(id, bus, config);
     this.remote = remote;
+    this.clock = clock;
   }
 
   @Override
@@ -142,10 +149,9 @@ final class Worker extends AbstractService {
     if (data == null) {
       // Cannot happen while the controller waits for every worker's DatasetReceived; if it does,
       // the credit still ends in a record rather than vanishing with an exception.
-      bus.send(Messages.RAW_RECORDS, new RawRecord(credit.id(), credit.phase(),
-          credit.intendedNanos(), credit.conversation(), credit.turn(), id, "", "", -1, null, -1,
-          streaming, credit.issuedNanos(), 0, 0, false, 0, null, EMPTY_NANOS, null, null, null, 0,
-          null, System.nanoTime(), "WorkerNotReady", id + " had no dataset yet", null, null));
+      bus.send(Messages.RAW_RECORDS, RawRecord.builder().credit(credit).worker(id)
+          .streaming(streaming).end(clock.nanoTime())
+          .error("WorkerNotReady", id + " had no dataset yet").build());
       bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));
       return;
     }
@@ -165,7 +171,7 @@ final class Worker extends AbstractService {
           // Never drop a credit: account for the turn as an error and give the slot back.
           new RequestRecorder(credit, -1, null, conversation, null, requestId(), "", new byte[0])
               .onError("SessionError", "No history for session " + credit.session()
-                  + " on " + id, System.nanoTime());
+                  + " on " + id, clock.nanoTime());
           return;
         }
         body = session.nextBody;
@@ -185,7 +191,7 @@ final class Worker extends AbstractService {
           timeout, credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
-      recorder.onError("TransportError", "The request could not be sent: " + e, System.nanoTime());
+      recorder.onError("TransportError", "The request could not be sent: " + e, clock.nanoTime());
     }
   }
 
@@ -392,23 +398,26 @@ final class Worker extends AbstractService {
 
     private void finish(long endNanos, String errorType, String errorMessage) {
       boolean sse = framer != null;
-      RawRecord raw = new RawRecord(credit.id(), credit.phase(), credit.intendedNanos(),
-          credit.conversation(), credit.turn(), id, requestId, correlationId,
-          inputTokens, inputText,
-          conversation.turns().get(credit.turn()).turn().maxTokens(), streaming, credit.issuedNanos(), startNanos, waitNanos, reused, status,
-          contentType,
-          sse ? Arrays.copyOf(nanos, count) : (count == 1 ? new long[] {nanos[0]} : new long[0]),
-          sse ? Arrays.copyOf(events, count) : null,
-          sse ? Arrays.copyOf(data, count) : null,
-          sse ? Arrays.copyOf(comments, count) : null,
-          sse ? count : 0,
-          sse ? null : Arrays.copyOf(body, bodyLength),
-          endNanos, errorType, errorMessage, trace, keepBody ? requestBody : null);
+      RawRecordBuilder record = RawRecord.builder().credit(credit).worker(id)
+          .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)
+          .requestedOutputTokens(conversation.turns().get(credit.turn()).turn().maxTokens())
+          .streaming(streaming).requestBody(keepBody ? requestBody : null)
+          .sent(startNanos, waitNanos, reused).end(endNanos).trace(trace)
+          .status(status, contentType).error(errorType, errorMessage);
+      if (sse) {
+        record.stream(Arrays.copyOf(nanos, count), Arrays.copyOf(events, count),
+            Arrays.copyOf(data, count), Arrays.copyOf(comments, count), count);
+      } else {
+        record.body(count == 1 ? new long[] {nanos[0]} : new long[0],
+            Arrays.copyOf(body, bodyLength));
+      }
+      RawRecord raw = record.build();
       if (session != null) {
         if (credit.turn() + 1 < conversation.turns().size()) {
           try {
             prepareNextTurn(session, conversation, credit.turn(), errorType != null ? ""
-                : replyText(raw.messageData(), raw.messageCount(), raw.body()));
+                : replyText(raw.response().messageData(), raw.response().messageCount(),
+                    raw.response().body()));
           } catch (RuntimeException e) {
             // The next turn is then sent with the history so far; never lose the credit.
             session.nextBody = endpoint.formatRequest(List.copyOf(session.history),

@@ -3,6 +3,7 @@ package io.aiperf.engine.internal.service;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.spi.BusMessage;
 import io.aiperf.api.spi.MessageBus;
+import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.service.Messages.JoinReply;
 import io.aiperf.engine.internal.service.Messages.JoinRequest;
 import io.aiperf.engine.internal.service.Messages.WorkerHealth;
@@ -38,9 +39,15 @@ final class WorkerManager extends AbstractService {
   private int joined;
   private int processorsJoined;
   private ScheduledExecutorService watchdog;
+  private final NanoClock clock;
 
   WorkerManager(String id, MessageBus bus, BenchmarkConfig config) {
+    this(id, bus, config, NanoClock.SYSTEM);
+  }
+
+  WorkerManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
     super(id, bus, config);
+    this.clock = clock;
   }
 
   private int expected() {
@@ -55,7 +62,7 @@ final class WorkerManager extends AbstractService {
     if (joinable) {
       track(bus.respond(Messages.JOIN, this::onJoin));
       track(bus.subscribe(WorkerHealth.class,
-          h -> lastHeard.computeIfPresent(h.workerId(), (k, v) -> System.nanoTime())));
+          h -> lastHeard.computeIfPresent(h.workerId(), (k, v) -> clock.nanoTime())));
       watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "aiperf-worker-watchdog");
         t.setDaemon(true);
@@ -86,7 +93,7 @@ final class WorkerManager extends AbstractService {
       workerId = "worker_r" + joined++;
     }
     // Heartbeats start once the worker has set up its transport: give it that long.
-    lastHeard.put(workerId, System.nanoTime() + JOIN_GRACE_NANOS);
+    lastHeard.put(workerId, clock.nanoTime() + JOIN_GRACE_NANOS);
     whereabouts.put(workerId, join.host() + " pid " + join.pid());
     log.info("Remote {} joined from {} pid {}", workerId, join.host(), join.pid());
     bus.publish(new Messages.ServiceJoined(workerId));
@@ -110,7 +117,7 @@ final class WorkerManager extends AbstractService {
   }
 
   private void checkHeartbeats() {
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     for (var e : lastHeard.entrySet()) {
       String worker = e.getKey();
       long silent = now - e.getValue();

@@ -33,9 +33,10 @@ final class ReasoningSplitTest {
         int n = chunks.size();
         byte[][] data = chunks.stream().map(c -> c.getBytes(StandardCharsets.UTF_8))
             .toArray(byte[][]::new);
-        return rp.process(new RawRecord(1, Messages.Phase.PROFILING, 0, 0, 0, "w", "r", "c", 8,
-            null, 0, true, 0, START, 0, false, 200, "text/event-stream", nanos, new String[n],
-            data, new String[n], n, null, nanos[n - 1], null, null, null, null));
+        return rp.process(RawRecord.builder().credit(1, Messages.Phase.PROFILING, 0, 0, 0, 0)
+            .worker("w").ids("r", "c").inputTokens(8).requestedOutputTokens(0).streaming(true)
+            .sent(START, 0, false).end(nanos[n - 1]).status(200, "text/event-stream")
+            .stream(nanos, new String[n], data, new String[n], n).build());
       } finally {
         rp.stop();
       }

@@ -78,15 +78,19 @@ final class ResponseParsingPropertiesTest {
     long[] nanos = LongStream.range(0, n).map(i -> 1_000 + 10 * i).toArray();
     byte[][] data = chunks.stream().map(c -> c.getBytes(StandardCharsets.UTF_8))
         .toArray(byte[][]::new);
-    return new RawRecord(1, Phase.PROFILING, 0, 0, 0, "w", "r", "c", 8, "hello there", 16, true,
-        0, 100, 0, false, 200, "text/event-stream", nanos, new String[n], data, new String[n], n,
-        null, 2_000, null, null, null, null);
+    return request(true).status(200, "text/event-stream")
+        .stream(nanos, new String[n], data, new String[n], n).build();
   }
 
   private static RawRecord whole(String body, int status) {
-    return new RawRecord(1, Phase.PROFILING, 0, 0, 0, "w", "r", "c", 8, "hello there", 16, false,
-        0, 100, 0, false, status, "application/json", new long[] {1_000}, null, null, null, 0,
-        body.getBytes(StandardCharsets.UTF_8), 2_000, null, null, null, null);
+    return request(false).status(status, "application/json")
+        .body(new long[] {1_000}, body.getBytes(StandardCharsets.UTF_8)).build();
+  }
+
+  private static RawRecordBuilder request(boolean streaming) {
+    return RawRecord.builder().credit(1, Phase.PROFILING, 0, 0, 0, 0).worker("w").ids("r", "c")
+        .inputTokens(8).inputText("hello there").requestedOutputTokens(16).streaming(streaming)
+        .sent(100, 0, false).end(2_000);
   }
 
   private static void assertOneTypedRecord(RecordProcessor rp, RawRecord raw) {

@@ -234,11 +234,12 @@ final class TimingManagerTest {
     assertThat(toA.size() + toB.size()).isEqualTo(40);
     // Every credit b took became a WorkerLost record naming b; none is left over.
     assertThat(writtenOff).hasSameSizeAs(toB).allSatisfy(r -> {
-      assertThat(r.errorType()).isEqualTo("WorkerLost");
-      assertThat(r.workerId()).isEqualTo("b");
-      assertThat(r.errorMessage()).contains("Worker b was lost (no heartbeat for 3.0 s)");
+      assertThat(r.response().errorType()).isEqualTo("WorkerLost");
+      assertThat(r.request().workerId()).isEqualTo("b");
+      assertThat(r.response().errorMessage())
+          .contains("Worker b was lost (no heartbeat for 3.0 s)");
     });
-    assertThat(writtenOff).extracting(Messages.RawRecord::creditId)
+    assertThat(writtenOff).extracting(r -> r.request().creditId())
         .containsExactlyInAnyOrderElementsOf(toB.stream().map(Credit::id).toList());
   }
 }

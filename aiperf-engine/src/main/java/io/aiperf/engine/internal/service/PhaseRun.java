@@ -1,0 +1,224 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.spi.MessageBus;
+import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.service.Messages.Credit;
+import io.aiperf.engine.internal.service.Messages.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state of one phase of the timing manager: its limits, its concurrency and prefill slots,
+ * its sessions and the credits in flight. Shared by the timing thread, the session-turns thread
+ * and the threads returning credits.
+ */
+final class PhaseRun {
+  private static final long RAMP_STEP_NANOS = 10_000_000L;
+
+  /** A credit in flight and the worker it went to (-1: none was left). */
+  record InFlight(Credit credit, int worker) {}
+
+  /** One running session: its conversation, which turn it is on, and its last intended send. */
+  static final class Session {
+    final int conversation;
+    final int turns;
+    final AtomicInteger nextTurn = new AtomicInteger();
+    volatile long lastIntended;
+
+    Session(int conversation, int turns) {
+      this.conversation = conversation;
+      this.turns = turns;
+    }
+  }
+
+  final Phase phase;
+  final int requestLimit;
+  volatile int sessionLimit;
+  volatile long end = Long.MAX_VALUE;
+  final int concurrency;
+  final OptionalDouble rate;
+  final Duration grace;
+  final Semaphore slots;
+  final Semaphore prefillSlots;
+  final Set<Long> holdingPrefill = ConcurrentHashMap.newKeySet();
+  final Map<Long, Session> sessions = new ConcurrentHashMap<>();
+  /** Credits issued and not yet back, with the worker each went to. */
+  final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+  final long firstCreditId;
+  /** The worker holding each multi-turn session's history. */
+  final Map<Long, Integer> sessionWorker = new ConcurrentHashMap<>();
+  final SplittableRandom picker;
+  final AtomicLong sent = new AtomicLong();
+  final AtomicLong plannedRequests = new AtomicLong();
+  final AtomicInteger pendingTurns = new AtomicInteger();
+  volatile boolean stopContinuations;
+  volatile long userGapNanos;
+  volatile List<Integer> userSequence;
+  final AtomicInteger activeUsers = new AtomicInteger();
+  final AtomicLong usersStarted = new AtomicLong();
+  private volatile boolean sendingDone;
+  private final Duration duration;
+  private Thread rampThread;
+  private final BenchmarkConfig config;
+  private final MessageBus bus;
+  private final NanoClock clock;
+
+  /**
+   * A phase about to start.
+   *
+   * @param firstCreditId phases run one after the other: this phase's credits are numbered from
+   *     here
+   * @param seed the dataset's seed, for the cancellation picker
+   */
+  PhaseRun(Phase phase, int requestLimit, int sessionLimit, Duration duration, int concurrency,
+      OptionalDouble rate, Duration grace, long firstCreditId, long seed, BenchmarkConfig config,
+      MessageBus bus, NanoClock clock) {
+    this.config = config;
+    this.bus = bus;
+    this.clock = clock;
+    this.phase = phase;
+    this.firstCreditId = firstCreditId;
+    this.requestLimit = requestLimit;
+    this.sessionLimit = sessionLimit;
+    this.duration = duration;
+    this.concurrency = concurrency;
+    this.rate = rate;
+    this.grace = grace;
+    this.picker = new SplittableRandom(seed ^ 0xC0FFEE11L ^ phase.ordinal());
+    boolean ramp = config.concurrencyRampDuration().isPresent() && concurrency > 1;
+    this.slots = concurrency > 0 ? new Semaphore(ramp ? 1 : concurrency) : null;
+    this.prefillSlots = config.prefillConcurrency().isPresent()
+        ? new Semaphore(config.prefillConcurrency().getAsInt()) : null;
+  }
+
+  /** Whether enough sessions were started: by request count (turns planned) or sessions. */
+  boolean enough(long started) {
+    if (sessionLimit > 0) {
+      return started >= sessionLimit;
+    }
+    return requestLimit > 0 && plannedRequests.get() >= requestLimit;
+  }
+
+  void sessionStarted(long session, int conversation, int turnCount) {
+    plannedRequests.addAndGet(turnCount);
+    sessions.put(session, new Session(conversation, turnCount));
+  }
+
+  void sessionEnded(long session) {
+    sessionWorker.remove(session);
+    if (sessions.remove(session) != null && slots != null) {
+      slots.release();
+    }
+  }
+
+  void releaseSlots() {
+    if (slots != null) {
+      slots.release();
+    }
+    if (prefillSlots != null) {
+      prefillSlots.release();
+    }
+  }
+
+  void start(long nanos) {
+    bus.publish(new Messages.PhaseStarted(phase, nanos));
+    end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
+    if (slots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
+      long rampNanos = config.concurrencyRampDuration().get().toNanos();
+      rampThread = new Thread(() -> ramp(nanos, rampNanos), "aiperf-concurrency-ramp");
+      rampThread.setDaemon(true);
+      rampThread.start();
+    }
+  }
+
+  /** Linear from 1 to the target: adds slots as time passes. */
+  private void ramp(long rampStart, long rampNanos) {
+    int granted = 1;
+    try {
+      while (granted < concurrency) {
+        TimeUnit.NANOSECONDS.sleep(RAMP_STEP_NANOS);
+        double progress = Math.min(1.0, (double) (clock.nanoTime() - rampStart) / rampNanos);
+        int target = Math.max(1, (int) Math.ceil(concurrency * progress));
+        if (target > granted) {
+          slots.release(target - granted);
+          granted = target;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  void stopRamp() {
+    if (rampThread != null) {
+      rampThread.interrupt();
+    }
+  }
+
+  /** The request rate at this time into the phase: linear ramp, then the target. */
+  double rateAt(long elapsedNanos) {
+    double target = rate.getAsDouble();
+    if (config.requestRateRampDuration().isEmpty()) {
+      return target;
+    }
+    long rampNanos = config.requestRateRampDuration().get().toNanos();
+    double progress = Math.min(1.0, (double) elapsedNanos / rampNanos);
+    // Never start at zero: AIPerf starts at target × 0.1 s / ramp.
+    double floor = target * Math.min(1.0, 1e8 / rampNanos);
+    return Math.max(floor, target * progress);
+  }
+
+  void wakeIssuer() {
+    if (slots != null) {
+      slots.release(Math.max(1, concurrency));
+    }
+    if (prefillSlots != null) {
+      prefillSlots.release(config.prefillConcurrency().getAsInt());
+    }
+  }
+
+  void sendingDone() {
+    sendingDone = true;
+    returned();
+  }
+
+  /**
+   * Wakes the thread waiting for the phase's end. Nobody waits before sending is done, so the
+   * credit-return path (an I/O thread) takes no lock until then.
+   */
+  void returned() {
+    if (sendingDone) {
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
+  private boolean allBack() {
+    return sendingDone && pendingTurns.get() == 0 && inFlight.isEmpty();
+  }
+
+  /** Waits until every issued credit is back; false if the timeout came first. */
+  synchronized boolean awaitAllReturned(long timeoutNanos) throws InterruptedException {
+    long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
+        : clock.nanoTime() + timeoutNanos;
+    while (!allBack()) {
+      long left = deadline == Long.MAX_VALUE ? 1_000 : (deadline - clock.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, Math.min(left, 100)));
+    }
+    return true;
+  }
+}
