@@ -14,6 +14,7 @@ final class MockClock {
     private MockClock() {}
 
     /** Now, in nanoseconds on the monotonic clock; only differences between readings mean anything. */
+    @SuppressForbidden(reason = "the mock's clock itself")
     static long nanos() {
         return System.nanoTime();
     }

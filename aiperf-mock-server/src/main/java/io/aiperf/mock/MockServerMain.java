@@ -46,6 +46,7 @@ public final class MockServerMain {
      *
      * @param args the command-line options; see {@code --help}
      */
+    @SuppressForbidden(reason = "the mock's own command line prints its usage and address")
     public static void main(String[] args) {
         for (String a : args) {
             if (a.equals("-h") || a.equals("--help")) {

@@ -7,6 +7,7 @@ public interface NanoClock {
   /** The system clock: {@link System#nanoTime()} for intervals, the wall clock for reports. */
   NanoClock SYSTEM = new NanoClock() {
     @Override
+    @SuppressForbidden(reason = "the clock itself")
     public long nanoTime() {
       return System.nanoTime();
     }

@@ -1,5 +1,6 @@
 package io.aiperf.engine.internal.export;
 
+import io.aiperf.engine.internal.SuppressForbidden;
 import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.ErrorSummary;
 import io.aiperf.api.MetricResult;
@@ -36,6 +37,7 @@ public final class ConsoleExporter implements ExporterProvider {
   }
 
   @Override
+  @SuppressForbidden(reason = "the console exporter writes the table to standard output")
   public void export(BenchmarkResult result, Context context) {
     PrintWriter out = context.console().orElseGet(() ->
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));

@@ -1,0 +1,22 @@
+package io.aiperf.engine.internal;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Lets one class or method use an API that forbidden-apis bans everywhere else (the build's
+ * {@code build/forbidden-apis} rules): the clock may call {@code System.nanoTime()}, the console
+ * exporter may write to {@code System.out}. Each use says why next to it.
+ */
+@Retention(RetentionPolicy.CLASS)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})
+public @interface SuppressForbidden {
+  /**
+   * Why the banned API is right here.
+   *
+   * @return the reason
+   */
+  String reason();
+}
