@@ -29,7 +29,7 @@ import org.zeromq.ZMQ;
 /**
  * A bus's link to its {@link Hub}: one DEALER socket and the one I/O thread that touches it.
  * Callers encode on their own thread and queue frames here, then wake the I/O thread through a
- * pipe it selects together with the socket; the thread writes to the pipe only while it sleeps.
+ * pipe it selects together with the socket; they write to the pipe only while that thread sleeps.
  * Whatever is pending leaves as one batch frame ({@link Protocol}), acknowledgements for the
  * same channel, consumer and sender folded into one with a count. The hub's own bus has no
  * socket: it talks to the hub through two in-memory queues, same protocol, same order.

@@ -22,6 +22,8 @@ final class HubOutboxes {
   private final ArrayDeque<Outbox> pending = new ArrayDeque<>();
 
   /**
+   * Creates the outboxes of one hub.
+   *
    * @param transmitter sends a batch
    * @param connected tells whether a peer id is still a member; a peer's outbox is dropped once
    *     its last words went out after it left
