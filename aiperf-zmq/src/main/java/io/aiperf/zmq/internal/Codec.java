@@ -31,14 +31,24 @@ import org.slf4j.LoggerFactory;
  */
 final class Codec {
   private static final Logger log = LoggerFactory.getLogger(Codec.class);
+  // A bus's dropped messages are logged under the bus's name, as before the bus was split up.
+  private static final Logger busLog = LoggerFactory.getLogger(ZmqMessageBusImpl.class);
   static final byte CBOR = 1;
   static final byte REF = 2;
+  /** The frame that names an event's class and its BusMessage supertypes, for the hub. */
+  private static final ClassValue<byte[]> TYPES_FRAME = new ClassValue<>() {
+    @Override
+    protected byte[] computeValue(Class<?> type) {
+      return Protocol.utf8(String.join("\n", WireTypes.TYPE_NAMES.get(type)));
+    }
+  };
 
   private final ObjectMapper mapper;
   private final ClassLoader loader;
   private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
   private final Map<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
   private final Set<Class<?>> warnedLocal = ConcurrentHashMap.newKeySet();
+  private final Set<String> warnedUndecodable = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates a codec.
@@ -138,6 +148,37 @@ final class Codec {
       return reader.readValue(frame, 3 + tagLength, frame.length - 3 - tagLength);
     } catch (IOException e) {
       throw new IllegalArgumentException("Cannot decode a " + tag + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Returns the types frame of an event: its class and BusMessage supertypes, newline-separated,
+   * which the hub matches against subscriptions without decoding the payload.
+   *
+   * @param type the message class
+   * @return the frame (shared; never written to)
+   */
+  static byte[] typesFrame(Class<?> type) {
+    return TYPES_FRAME.get(type);
+  }
+
+  /**
+   * Decodes a frame on a receiving bus, where a message that cannot be decoded is dropped and
+   * logged once per distinct reason rather than failing the thread that delivers it.
+   *
+   * @param frame the frame
+   * @param what what it was, for the log, e.g. {@code "an event"}
+   * @param peerId the receiving bus, for the log
+   * @return the message, or null if it was dropped
+   */
+  BusMessage decodeOrLog(byte[] frame, String what, String peerId) {
+    try {
+      return decode(frame);
+    } catch (IllegalArgumentException e) {
+      if (warnedUndecodable.add(e.getMessage())) {
+        busLog.error("ZMQ bus {} dropped {} it cannot decode: {}", peerId, what, e.getMessage());
+      }
+      return null;
     }
   }
 

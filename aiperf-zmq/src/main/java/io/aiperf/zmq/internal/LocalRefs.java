@@ -29,7 +29,7 @@ final class LocalRefs {
   private LocalRefs() {}
 
   static long put(BusMessage message) {
-    long now = System.nanoTime();
+    long now = Ticks.nanos();
     for (Iterator<Entry> it = REFS.values().iterator(); it.hasNext(); ) {
       if (it.next().expiresNanos - now < 0) {
         it.remove();

@@ -1,0 +1,163 @@
+package io.aiperf.zmq.internal;
+
+import static io.aiperf.zmq.internal.Protocol.op;
+import static io.aiperf.zmq.internal.Protocol.utf8;
+
+import io.aiperf.api.spi.BusMessage;
+import io.aiperf.api.spi.Subscription;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bus's channel consumers. Each one is a serial queue from the I/O thread to the user's
+ * executor, drained by a pool thread, so that a handler which blocks (e.g. in {@code send}) can
+ * stop neither the I/O thread nor the credits that would unblock it. Every message is
+ * acknowledged once its handler has finished (or failed, or was refused), which gives its sender
+ * the credit back.
+ */
+final class ChannelConsumers {
+  // Logged under the bus's name, as before the bus was split into parts.
+  private static final Logger log = LoggerFactory.getLogger(ZmqMessageBusImpl.class);
+
+  private final String peerId;
+  private final Codec codec;
+  private final HubLink link;
+  private final HubCalls calls;
+  private final FlowControl flow;
+  private final ExecutorService deliveryPool;
+  private final Map<Integer, LocalConsumer> consumers = new ConcurrentHashMap<>();
+  private final AtomicInteger nextConsumer = new AtomicInteger();
+
+  ChannelConsumers(String peerId, Codec codec, HubLink link, HubCalls calls, FlowControl flow,
+      ExecutorService deliveryPool) {
+    this.peerId = peerId;
+    this.codec = codec;
+    this.link = link;
+    this.calls = calls;
+    this.flow = flow;
+    this.deliveryPool = deliveryPool;
+  }
+
+  Subscription consume(String channel, Executor executor, Consumer<BusMessage> handler) {
+    int id = nextConsumer.incrementAndGet();
+    LocalConsumer c = new LocalConsumer(id, channel, executor, handler);
+    consumers.put(id, c);
+    try {
+      calls.call(op(Protocol.CONSUME), utf8(channel), Protocol.intBytes(id));
+    } catch (IllegalStateException e) {
+      consumers.remove(id);
+      throw e;
+    }
+    return c;
+  }
+
+  /** A DELIVER from the hub ({@code channel consumer origin key payload}), on the I/O thread. */
+  void onDeliver(List<byte[]> f) {
+    LocalConsumer c = consumers.get(Protocol.asInt(f.get(2)));
+    if (c == null) {
+      // Withdrawn while the hub was sending: hand it back so another consumer gets it.
+      link.enqueueFromIoThread(op(Protocol.NACK), f.get(1), f.get(2), f.get(3), f.get(4),
+          f.get(5));
+    } else {
+      c.deliver(new Delivery(f.get(1), f.get(2), f.get(3), f.get(5)));
+    }
+  }
+
+  /** Withdraws every consumer of this bus (on close). */
+  void cancelAll() {
+    for (LocalConsumer c : consumers.values()) {
+      c.close();
+    }
+  }
+
+  private record Delivery(byte[] channel, byte[] consumer, byte[] origin, byte[] payload) {}
+
+  /** One consumer registration: a serial queue from the I/O thread to the user's executor. */
+  private final class LocalConsumer implements Subscription {
+    private final int id;
+    private final String channel;
+    private final Executor executor;
+    private final Consumer<BusMessage> handler;
+    private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    LocalConsumer(int id, String channel, Executor executor, Consumer<BusMessage> handler) {
+      this.id = id;
+      this.channel = channel;
+      this.executor = executor;
+      this.handler = handler;
+    }
+
+    void deliver(Delivery d) {
+      flow.deliveryStarted();
+      queue.add(d);
+      if (scheduled.compareAndSet(false, true)) {
+        try {
+          deliveryPool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+          scheduled.set(false);
+          log.warn("ZMQ bus {} is closed; a message on channel '{}' was not handled", peerId,
+              channel);
+        }
+      }
+    }
+
+    private void drain() {
+      for (int i = 0; i < 256; i++) {
+        Delivery d = queue.poll();
+        if (d == null) {
+          break;
+        }
+        try {
+          executor.execute(() -> run(d));
+        } catch (RejectedExecutionException e) {
+          log.error("The executor of a consumer on channel '{}' refused a message; it is "
+              + "acknowledged unhandled", channel, e);
+          done(d);
+        }
+      }
+      scheduled.set(false);
+      if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        deliveryPool.execute(this::drain);
+      }
+    }
+
+    private void run(Delivery d) {
+      try {
+        BusMessage m = codec.decodeOrLog(d.payload, "a message on channel '" + channel + "'",
+            peerId);
+        if (m != null) {
+          handler.accept(m);
+        }
+      } catch (RuntimeException e) {
+        log.error("Consumer on channel '{}' failed", channel, e);
+      } finally {
+        done(d);
+      }
+    }
+
+    private void done(Delivery d) {
+      link.acknowledge(d.channel, d.consumer, d.origin);
+      flow.deliveryFinished();
+    }
+
+    @Override
+    public void close() {
+      if (cancelled.compareAndSet(false, true)) {
+        consumers.remove(id, this);
+        link.enqueue(op(Protocol.CANCEL), utf8(channel), Protocol.intBytes(id));
+      }
+    }
+  }
+}

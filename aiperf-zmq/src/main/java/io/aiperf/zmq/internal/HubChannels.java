@@ -1,0 +1,180 @@
+package io.aiperf.zmq.internal;
+
+import static io.aiperf.zmq.internal.Protocol.utf8;
+
+import io.aiperf.zmq.internal.HubPeers.Peer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub's channels: which consumers each has, how many messages each consumer holds and from
+ * which senders, and the messages sent before the channel had a consumer. A message goes to one
+ * consumer: by routing key (the same key, the same consumer) or else the least loaded one. An
+ * acknowledgement is passed to the sender as a credit; when a peer leaves with messages it never
+ * acknowledged, their senders get those credits back. Only the hub thread touches it.
+ */
+final class HubChannels {
+  // Logged under the hub's name, as before the hub was split into parts.
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+  private final HubOutboxes out;
+  private final Map<String, Channel> channels = new HashMap<>();
+
+  HubChannels(HubOutboxes out) {
+    this.out = out;
+  }
+
+  Channel channel(String name) {
+    return channels.computeIfAbsent(name, Channel::new);
+  }
+
+  /** Registers a consumer; {@link #dispatchParked} then hands it what waited for one. */
+  Channel addConsumer(Peer peer, String channel, int id) {
+    Channel c = channel(channel);
+    Consumer consumer = new Consumer(peer, id, c);
+    c.consumers.add(consumer);
+    c.byKey.put(consumer.key(), consumer);
+    peer.consumers.add(consumer);
+    return c;
+  }
+
+  void dispatchParked(Channel c) {
+    while (!c.parked.isEmpty() && !c.consumers.isEmpty()) {
+      Parked p = c.parked.poll();
+      dispatch(c, p.origin, p.key, p.payload);
+    }
+  }
+
+  /** Withdraws a consumer; it stays known until what it holds is acknowledged. */
+  void cancel(String channel, String consumerKey) {
+    Consumer consumer = channel(channel).byKey.get(consumerKey);
+    if (consumer != null) {
+      cancel(consumer);
+    }
+  }
+
+  void dispatch(Channel c, byte[] origin, byte[] key, byte[] payload) {
+    int n = c.consumers.size();
+    if (n == 0) {
+      c.parked.add(new Parked(origin, key, payload));
+      return;
+    }
+    Consumer target;
+    if (key.length == 8) {
+      target = c.consumers.get((int) Long.remainderUnsigned(mix(Protocol.asLong(key)), n));
+    } else {
+      // Least loaded, ties broken round-robin: a slow process gets fewer messages.
+      int start = c.next++ % n;
+      target = c.consumers.get(start);
+      for (int i = 1; i < n && target.inFlight > 0; i++) {
+        Consumer candidate = c.consumers.get((start + i) % n);
+        if (candidate.inFlight < target.inFlight) {
+          target = candidate;
+        }
+      }
+      if (c.next >= n) {
+        c.next = 0;
+      }
+    }
+    target.inFlight++;
+    target.byOrigin.merge(new String(origin, StandardCharsets.ISO_8859_1), 1, Integer::sum);
+    out.send(target.peer.identity, Protocol.op(Protocol.DELIVER), c.nameBytes,
+        Protocol.intBytes(target.id), origin, key, payload);
+  }
+
+  void acknowledged(Channel c, String consumerKey, byte[] origin, int count) {
+    Consumer consumer = c.byKey.get(consumerKey);
+    if (consumer == null) {
+      return;
+    }
+    consumer.inFlight -= count;
+    consumer.byOrigin.computeIfPresent(new String(origin, StandardCharsets.ISO_8859_1),
+        (k, v) -> v - count <= 0 ? null : v - count);
+    if (consumer.cancelled && consumer.inFlight <= 0) {
+      c.byKey.remove(consumerKey);
+    }
+  }
+
+  private void cancel(Consumer consumer) {
+    consumer.cancelled = true;
+    consumer.channel.consumers.remove(consumer);
+    consumer.peer.consumers.remove(consumer);
+    if (consumer.inFlight <= 0) {
+      consumer.channel.byKey.remove(consumer.key());
+    }
+  }
+
+  /** Withdraws the consumers of a peer that left, and returns the credits of what it held. */
+  void peerLeft(Peer peer, String why) {
+    for (Consumer consumer : List.copyOf(peer.consumers)) {
+      cancel(consumer);
+      consumer.channel.byKey.remove(consumer.key());
+      if (consumer.inFlight > 0) {
+        // Those messages are gone with the peer; give their senders their credits back so they
+        // do not stall, and say how many.
+        log.warn("Peer {} left ({}) with {} unacknowledged messages on channel '{}'", peer.id, why,
+            consumer.inFlight, consumer.channel.name);
+        consumer.byOrigin.forEach((origin, n) -> out.send(
+            origin.getBytes(StandardCharsets.ISO_8859_1), Protocol.op(Protocol.CREDIT),
+            consumer.channel.nameBytes, Protocol.intBytes(n)));
+      }
+    }
+  }
+
+  void reportLeftovers() {
+    for (Channel c : channels.values()) {
+      if (!c.parked.isEmpty()) {
+        log.warn("The ZMQ hub stopped with {} messages on channel '{}' that no consumer took",
+            c.parked.size(), c.name);
+      }
+    }
+  }
+
+  private static long mix(long key) {
+    long z = key * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    return z ^ (z >>> 31);
+  }
+
+  static final class Channel {
+    final String name;
+    final byte[] nameBytes;
+    private final List<Consumer> consumers = new ArrayList<>();
+    private final Map<String, Consumer> byKey = new HashMap<>();
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
+    private int next;
+
+    Channel(String name) {
+      this.name = name;
+      this.nameBytes = utf8(name);
+    }
+  }
+
+  static final class Consumer {
+    private final Peer peer;
+    private final int id;
+    private final Channel channel;
+    private final Map<String, Integer> byOrigin = new LinkedHashMap<>();
+    private int inFlight;
+    private boolean cancelled;
+
+    Consumer(Peer peer, int id, Channel channel) {
+      this.peer = peer;
+      this.id = id;
+      this.channel = channel;
+    }
+
+    String key() {
+      return peer.id + "/" + id;
+    }
+  }
+
+  private record Parked(byte[] origin, byte[] key, byte[] payload) {}
+}
