@@ -15,6 +15,7 @@ final class Ticks {
    *
    * @return the current tick
    */
+  @SuppressForbidden(reason = "the module's clock itself")
   static long nanos() {
     return System.nanoTime();
   }

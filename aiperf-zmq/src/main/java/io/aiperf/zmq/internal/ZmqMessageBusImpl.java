@@ -82,7 +82,7 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     byte[] random = new byte[2];
     new SecureRandom().nextBytes(random);
     this.peerId = ProcessHandle.current().pid() + "-" + BUSES.incrementAndGet() + "-"
-        + String.format("%02x%02x", random[0], random[1]);
+        + String.format(java.util.Locale.ROOT, "%02x%02x", random[0], random[1]);
     int n = BUSES.get();
     try {
       link = new HubLink(context, connectTo, hub, peerId, options, this::handle,
