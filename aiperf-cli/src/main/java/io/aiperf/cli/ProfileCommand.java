@@ -18,7 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -98,6 +102,7 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    checkRequiredOptions();
     // The problems are reported in this order, as they always were.
     List<String> problems = new ArrayList<>();
     ui.validate(problems);
@@ -176,6 +181,26 @@ final class ProfileCommand implements Callable<Integer> {
       BusOptions.clearBusProperties();
       out.flush();
       err.flush();
+    }
+  }
+
+  /**
+   * Picocli leaves the options of groups that it does not validate unchecked, required ones too;
+   * this reports a missing one as its parser does, as a usage error before anything runs.
+   */
+  private void checkRequiredOptions() {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    List<ArgSpec> missing = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (OptionSpec o : spec.options()) {
+      if (o.required() && !parsed.hasMatchedOption(o)) {
+        missing.add(o);
+        names.add("'" + o.longestName() + "=" + o.paramLabel() + "'");
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new MissingParameterException(spec.commandLine(), missing, "Missing required option"
+          + (missing.size() == 1 ? "" : "s") + ": " + String.join(", ", names));
     }
   }
 
