@@ -256,7 +256,7 @@ final class ProfileCommandIT {
 
   @Test
   void extraInputs_templateFieldsStayText_evenWhenTheyParseAsJson(@TempDir Path dir) {
-    assertThat(ProfileCommand.typed("{\"a\": 1}")).isInstanceOf(java.util.Map.class);
+    assertThat(InputOptions.typed("{\"a\": 1}")).isInstanceOf(java.util.Map.class);
     Run run = aiperf("profile", "-m", "demo", "--url", "mock", "--endpoint-type", "template",
         "--extra-inputs", "payload_template:{\"text\": \"fixed\"}", "--extra-inputs",
         "response_field:text", "--request-count", "1", "--mock-fast", "--ui", "none",

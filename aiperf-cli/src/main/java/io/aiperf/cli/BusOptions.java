@@ -1,0 +1,112 @@
+package io.aiperf.cli;
+
+import io.aiperf.api.Benchmark;
+import io.aiperf.zmq.ZmqBusOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * AIPerf's ZMQ Communication group, with aiperf-java's bus choice and remote workers: the message
+ * bus between the run's services and how other processes join it.
+ *
+ * <p>The zmq bus reads its settings from system properties, so this group sets them for the run
+ * and {@link #clearBusProperties} removes them after it; nothing else in the CLI touches them.
+ */
+final class BusOptions {
+  /** The zmq bus reads its settings from system properties: set for this run, cleared after. */
+  private static final List<String> BUS_PROPERTIES = List.of(
+      ZmqBusOptions.HOST_PROPERTY, ZmqBusOptions.PORT_PROPERTY, ZmqBusOptions.KEY_FILE_PROPERTY,
+      ZmqBusOptions.AUTHORIZED_KEYS_PROPERTY);
+
+  @Option(names = "--message-bus",
+      description = "The bus between the run's services: inmemory (default) or zmq, which other"
+          + " processes can join.")
+  String messageBus;
+
+  @Option(names = "--workers-remote",
+      description = "Wait for this many workers in other processes or hosts, each started with"
+          + " 'aiperf service --type worker --controller ADDRESS', and send the requests through"
+          + " them (uses the zmq bus; local workers default to none).")
+  Integer workersRemote;
+
+  @Option(names = "--zmq-host",
+      description = "Interface the zmq bus listens on for remote workers (default 127.0.0.1;"
+          + " 0.0.0.0 for all: then use CURVE).")
+  String zmqHost;
+
+  @Option(names = "--zmq-port",
+      description = "Port the zmq bus listens on (default: one the OS picks, printed at start).")
+  Integer zmqPort;
+
+  @Option(names = "--curve-key-file",
+      description = "The controller's CURVE certificate (public and secret key): encrypts and"
+          + " authenticates the zmq bus between hosts.")
+  Path curveKeyFile;
+
+  @Option(names = "--curve-authorized-keys",
+      description = "A CURVE public certificate, or a folder of them: the only workers let in.")
+  Path curveAuthorizedKeys;
+
+  /** Whether the run waits for workers in other processes. */
+  boolean remoteWorkers() {
+    return workersRemote != null && workersRemote > 0;
+  }
+
+  /**
+   * Chooses the bus and, for zmq, sets its system properties; only when no problem was found so
+   * far, so a run that will not start leaves nothing behind.
+   */
+  void configure(Benchmark.Builder b, List<String> problems) {
+    String bus = messageBus;
+    if (workersRemote != null) {
+      if (workersRemote < 1) {
+        problems.add("--workers-remote was '" + workersRemote + "' but it must be at least 1");
+      } else {
+        b.remoteWorkers(workersRemote);
+        bus = bus == null ? "zmq" : bus;
+      }
+    }
+    if (bus != null) {
+      b.messageBus(bus);
+    }
+    boolean zmq = "zmq".equalsIgnoreCase(bus);
+    if (!zmq && (zmqHost != null || zmqPort != null || curveKeyFile != null
+        || curveAuthorizedKeys != null)) {
+      problems.add("--zmq-host, --zmq-port and the CURVE flags apply to the zmq bus only: add"
+          + " --workers-remote N or --message-bus zmq");
+      return;
+    }
+    if (zmqPort != null && (zmqPort < 0 || zmqPort > 65535)) {
+      problems.add("--zmq-port was '" + zmqPort + "' but it must be 0-65535");
+    }
+    if (curveAuthorizedKeys != null && curveKeyFile == null) {
+      problems.add("--curve-authorized-keys needs --curve-key-file: the controller's own keys");
+    }
+    for (Path f : new Path[] {curveKeyFile, curveAuthorizedKeys}) {
+      if (f != null && !Files.exists(f)) {
+        problems.add("CURVE key file '" + f + "' does not exist");
+      }
+    }
+    if (zmq && problems.isEmpty()) {
+      setProperty(ZmqBusOptions.HOST_PROPERTY, zmqHost);
+      setProperty(ZmqBusOptions.PORT_PROPERTY, zmqPort == null ? null : zmqPort.toString());
+      setProperty(ZmqBusOptions.KEY_FILE_PROPERTY,
+          curveKeyFile == null ? null : curveKeyFile.toString());
+      setProperty(ZmqBusOptions.AUTHORIZED_KEYS_PROPERTY,
+          curveAuthorizedKeys == null ? null : curveAuthorizedKeys.toString());
+    }
+  }
+
+  private static void setProperty(String name, String value) {
+    if (value != null) {
+      System.setProperty(name, value);
+    }
+  }
+
+  /** Removes what {@link #configure} set; called when the run is over, whatever its outcome. */
+  static void clearBusProperties() {
+    BUS_PROPERTIES.forEach(System::clearProperty);
+  }
+}

@@ -1,0 +1,139 @@
+package io.aiperf.cli;
+
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.Endpoints;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** AIPerf's Endpoint group: the server, its API format, the model and how requests are sent. */
+final class EndpointOptions {
+  @Option(names = {"-m", "--model", "--model-names"}, required = true, split = ",",
+      description = "Model name sent in requests; several (comma-separated or repeated) are"
+          + " spread over the dataset entries by --model-selection-strategy.")
+  List<String> models = new ArrayList<>();
+
+  @Option(names = "--model-selection-strategy", defaultValue = "round_robin",
+      description = "How entries get their model when several are given: round_robin or random"
+          + " (default ${DEFAULT-VALUE}).")
+  String modelSelectionStrategy;
+
+  @Option(names = {"-u", "--url"}, split = ",",
+      description = "Server base URL (default localhost:8000; http:// is added if missing;"
+          + " h2c://host:port speaks HTTP/2 without TLS, many streams per connection);"
+          + " repeat it, or separate with commas, to spread conversations over several servers"
+          + " in turn. 'mock' starts an embedded mock LLM server on a free loopback port.")
+  List<String> urls = new ArrayList<>();
+
+  @Option(names = "--endpoint-type", defaultValue = "chat",
+      description = "API format: chat, completions, embeddings, nim_rankings, cohere_rankings,"
+          + " hf_tei_rankings, huggingface_generate, responses, messages or template"
+          + " (default ${DEFAULT-VALUE}); 'aiperf plugins' lists all.")
+  String endpointType;
+
+  @Option(names = {"--custom-endpoint", "--endpoint"},
+      description = "Request path instead of the endpoint type's default.")
+  String customEndpoint;
+
+  @Option(names = "--streaming", description = "Ask for a streamed response (SSE).")
+  boolean streaming;
+
+  @Option(names = "--use-server-token-count",
+      description = "Take input and output token counts from the server's usage block.")
+  boolean useServerTokenCount;
+
+  @Option(names = "--api-key", description = "Sent as 'Authorization: Bearer <key>'; never printed or stored.")
+  String apiKey;
+
+  @Option(names = "--use-legacy-max-tokens", description = "Send max_tokens instead of max_completion_tokens.")
+  boolean legacyMaxTokens;
+
+  @Option(names = "--request-timeout-seconds", defaultValue = "21600",
+      description = "Per-request timeout (default ${DEFAULT-VALUE}).")
+  double requestTimeoutSeconds;
+
+  @Option(names = "--source-address", split = ",",
+      description = "Local IP address(es) to connect from, in turn (repeatable or comma-separated):"
+          + " each has its own ~28k ephemeral ports. Against a loopback server aiperf spreads over"
+          + " 127.0.0.x by itself above 20,000 connections.")
+  List<String> sourceAddresses = new ArrayList<>();
+
+  /** The first model: names the artifact directory. */
+  private String model;
+
+  void validateTimeout(List<String> problems) {
+    if (!(requestTimeoutSeconds > 0)) {
+      problems.add("--request-timeout-seconds was '" + requestTimeoutSeconds
+          + "' but it must be > 0");
+    }
+  }
+
+  /** Trims the model and URL lists, fills in the default URL and reports what cannot run. */
+  void validateModelsAndUrls(List<String> problems) {
+    models.replaceAll(String::strip);
+    models.removeIf(String::isEmpty);
+    if (models.isEmpty()) {
+      problems.add("--model was empty but it needs at least one model name");
+    } else {
+      model = models.get(0);
+    }
+    urls.replaceAll(String::strip);
+    urls.removeIf(String::isEmpty);
+    if (urls.isEmpty()) {
+      urls.add("localhost:8000");
+    }
+    if (urls.size() > 1 && urls.stream().anyMatch(u -> u.equalsIgnoreCase("mock"))) {
+      problems.add("--url was '" + String.join(",", urls) + "' but 'mock' stands alone: it"
+          + " starts one embedded server");
+    }
+  }
+
+  /** Whether {@code --url mock} asks for the embedded mock server. */
+  boolean mock() {
+    return urls.get(0).equalsIgnoreCase("mock");
+  }
+
+  /** The first model, after {@link #validateModelsAndUrls}. */
+  String model() {
+    return model;
+  }
+
+  boolean multipleModels() {
+    return models.size() > 1;
+  }
+
+  String endpointType() {
+    return endpointType;
+  }
+
+  /**
+   * The endpoint the flags describe.
+   *
+   * @param mockUrl the embedded mock server's URL, or null to use --url
+   */
+  EndpointConfig endpoint(String mockUrl) {
+    EndpointConfig endpoint = Endpoints.of(endpointType, mockUrl != null ? mockUrl : urls.get(0))
+        .urls(mockUrl != null ? List.of(mockUrl) : urls)
+        .models(models)
+        .modelSelectionStrategy(modelSelectionStrategy)
+        .useServerTokenCount(useServerTokenCount)
+        .streaming(streaming)
+        .useLegacyMaxTokens(legacyMaxTokens)
+        .requestTimeout(Duration.ofNanos((long) (requestTimeoutSeconds * 1e9)));
+    if (customEndpoint != null) {
+      endpoint = endpoint.path(customEndpoint);
+    }
+    if (apiKey != null) {
+      endpoint = endpoint.apiKey(apiKey);
+    }
+    return endpoint;
+  }
+
+  void configure(Benchmark.Builder b) {
+    if (!sourceAddresses.isEmpty()) {
+      b.sourceAddresses(sourceAddresses);
+    }
+  }
+}

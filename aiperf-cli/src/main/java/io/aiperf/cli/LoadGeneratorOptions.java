@@ -1,0 +1,101 @@
+package io.aiperf.cli;
+
+import io.aiperf.api.ArrivalPattern;
+import io.aiperf.api.Benchmark;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** AIPerf's Load Generator group: how many requests, how fast, for how long. */
+final class LoadGeneratorOptions {
+  @Option(names = "--concurrency", description = "Requests in flight at once (default 1).")
+  Integer concurrency;
+
+  @Option(names = {"--request-count", "--num-requests"},
+      description = "Requests to send (default max(10, 2 x concurrency)).")
+  Integer requestCount;
+
+  @Option(names = "--request-rate",
+      description = "Mean requests per second (open loop); --concurrency becomes a ceiling.")
+  Double requestRate;
+
+  @Option(names = "--arrival-pattern",
+      description = "Spacing at a request rate: constant, poisson or gamma (default poisson).")
+  String arrivalPattern;
+
+  @Option(names = "--arrival-smoothness",
+      description = "Gamma shape k (vLLM --burstiness): 1 Poisson, <1 burstier, >1 smoother.")
+  Double arrivalSmoothness;
+
+  @Option(names = "--prefill-concurrency",
+      description = "Cap on requests waiting for their first token (streaming only).")
+  Integer prefillConcurrency;
+
+  @Option(names = "--benchmark-duration",
+      description = "Stop issuing after this many seconds.")
+  Double benchmarkDuration;
+
+  @Option(names = "--benchmark-grace-period",
+      description = "Seconds in-flight requests may finish after --benchmark-duration (default 30);"
+          + " the rest are cancelled and counted.")
+  Double gracePeriod;
+
+  @Option(names = "--concurrency-ramp-duration",
+      description = "Seconds to raise the concurrency linearly from 1 to its target.")
+  Double concurrencyRampDuration;
+
+  @Option(names = "--request-rate-ramp-duration",
+      description = "Seconds to raise the request rate linearly to its target.")
+  Double requestRateRampDuration;
+
+  void configure(Benchmark.Builder b, List<String> problems) {
+    if (concurrency != null) {
+      b.concurrency(concurrency);
+    }
+    if (requestCount != null) {
+      b.requestCount(requestCount);
+    }
+    if (requestRate != null) {
+      b.requestRate(requestRate);
+    }
+    if (arrivalPattern != null) {
+      try {
+        b.arrivalPattern(ArrivalPattern.valueOf(arrivalPattern.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        problems.add("--arrival-pattern was '" + arrivalPattern
+            + "' but it must be constant, poisson or gamma");
+      }
+    }
+    if (arrivalSmoothness != null) {
+      b.arrivalSmoothness(arrivalSmoothness);
+    }
+    if (prefillConcurrency != null) {
+      b.prefillConcurrency(prefillConcurrency);
+    }
+    OptionChecks.seconds("--benchmark-duration", benchmarkDuration, problems, b::benchmarkDuration);
+    OptionChecks.seconds("--benchmark-grace-period", gracePeriod, problems, b::gracePeriod);
+  }
+
+  /**
+   * The ramps; separate from {@link #configure} only so that problems keep the order they have
+   * always been reported in (after --startup-timeout and --warmup-duration).
+   */
+  void configureRamps(Benchmark.Builder b, List<String> problems) {
+    OptionChecks.seconds("--concurrency-ramp-duration", concurrencyRampDuration, problems,
+        b::concurrencyRampDuration);
+    OptionChecks.seconds("--request-rate-ramp-duration", requestRateRampDuration, problems,
+        b::requestRateRampDuration);
+  }
+
+  /** The stimulus part of the default artifact directory's name, as AIPerf writes it. */
+  String stimulus() {
+    List<String> parts = new java.util.ArrayList<>();
+    if (concurrency != null || requestRate == null) {
+      parts.add("concurrency" + (concurrency == null ? 1 : concurrency));
+    }
+    if (requestRate != null) {
+      parts.add("request_rate" + requestRate); // a float, as AIPerf writes it: request_rate10.0
+    }
+    return String.join("-", parts);
+  }
+}

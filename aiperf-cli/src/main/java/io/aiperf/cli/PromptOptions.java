@@ -1,0 +1,72 @@
+package io.aiperf.cli;
+
+import io.aiperf.api.FileDataset;
+import io.aiperf.api.SequenceDistribution;
+import io.aiperf.api.SyntheticDataset;
+import picocli.CommandLine.Option;
+
+/** AIPerf's Prompt, Prefix Prompt, ISL and OSL groups: the shape of each text prompt and answer. */
+final class PromptOptions {
+  @Option(names = {"--isl", "--synthetic-input-tokens-mean"}, defaultValue = "550",
+      description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}).")
+  double islMean;
+
+  @Option(names = {"--isl-stddev", "--synthetic-input-tokens-stddev"}, defaultValue = "0",
+      description = "Prompt length standard deviation in tokens (default ${DEFAULT-VALUE}).")
+  double islStddev;
+
+  @Option(names = "--isl-block-size",
+      description = "Tokens per trace hash_ids block (default 512 for mooncake_trace, 16 for"
+          + " bailian_trace).")
+  Integer islBlockSize;
+
+  @Option(names = {"--seq-dist", "--sequence-distribution"},
+      description = "ISL/OSL mixture, e.g. \"256,128:40;1024|100,512:60\" (percentages).")
+  String seqDist;
+
+  @Option(names = {"--osl", "--output-tokens-mean"},
+      description = "Mean output length asked for (max_completion_tokens); none by default.")
+  Double oslMean;
+
+  @Option(names = {"--osl-stddev", "--output-tokens-stddev"}, defaultValue = "0",
+      description = "Output length standard deviation in tokens (default ${DEFAULT-VALUE}).")
+  double oslStddev;
+
+  @Option(names = {"--num-prefix-prompts", "--prefix-prompt-pool-size"},
+      description = "Prefix prompts in the pool, one prepended to each first turn.")
+  Integer numPrefixPrompts;
+
+  @Option(names = "--prefix-prompt-length", description = "Tokens per prefix prompt.")
+  Integer prefixPromptLength;
+
+  @Option(names = "--shared-system-prompt-length",
+      description = "Tokens of one system prompt sent before every conversation.")
+  Integer sharedSystemPromptLength;
+
+  @Option(names = {"-b", "--batch-size", "--batch-size-text"},
+      description = "Texts per request (embeddings, rankings, completions; default 1).")
+  Integer batchSize;
+
+  /** A trace file's hash block size; the other prompt flags shape synthetic prompts only. */
+  FileDataset configure(FileDataset f) {
+    return islBlockSize != null ? f.blockSize(islBlockSize) : f;
+  }
+
+  SyntheticDataset configure(SyntheticDataset d) {
+    d = d.inputTokens(islMean, islStddev);
+    if (oslMean != null) {
+      d = d.outputTokens(oslMean, oslStddev);
+    }
+    if (seqDist != null) {
+      d = d.sequenceDistribution(SequenceDistribution.parse(seqDist));
+    }
+    if (numPrefixPrompts != null || prefixPromptLength != null) {
+      d = d.prefixPrompts(numPrefixPrompts == null ? 0 : numPrefixPrompts,
+          prefixPromptLength == null ? 0 : prefixPromptLength);
+    }
+    if (sharedSystemPromptLength != null) {
+      d = d.sharedSystemPrompt(sharedSystemPromptLength);
+    }
+    return batchSize != null ? d.batchSize(batchSize) : d;
+  }
+}
