@@ -1,6 +1,8 @@
 package io.aiperf.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,7 +42,10 @@ public final class AiperfCommand implements Runnable {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // The console's charset, stated rather than implied.
+    Charset console = Charset.defaultCharset();
+    System.exit(execute(args, new PrintWriter(new OutputStreamWriter(System.out, console), true),
+        new PrintWriter(new OutputStreamWriter(System.err, console), true)));
   }
 
   /**

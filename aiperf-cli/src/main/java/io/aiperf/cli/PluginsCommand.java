@@ -1,5 +1,6 @@
 package io.aiperf.cli;
 
+import java.util.Locale;
 import io.aiperf.api.spi.BenchmarkEngineProvider;
 import io.aiperf.api.spi.DatasetProvider;
 import io.aiperf.api.spi.EndpointProvider;
@@ -34,7 +35,7 @@ final class PluginsCommand implements Runnable {
     for (Class<? extends Plugin> kind : KINDS) {
       out.println(kind.getSimpleName() + ":");
       for (Plugin p : Plugins.all(kind)) {
-        out.printf("  %-18s priority %-4d %-9s %s%n", p.name(), p.priority(),
+        out.printf(Locale.ROOT, "  %-18s priority %-4d %-9s %s%n", p.name(), p.priority(),
             Plugins.isBuiltIn(p) ? "built-in" : "external", p.description());
       }
     }

@@ -54,6 +54,7 @@ final class ServiceCommand implements Callable<Integer> {
    * Connects, retrying until the join timeout: the controller's host name may not resolve yet
    * (its pod is still starting) or it may not listen yet.
    */
+  @SuppressForbidden(reason = "a retry deadline of the command line, not a measurement")
   private ZmqMessageBus connect(ZmqBusOptions options, Duration timeout, PrintWriter err)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,0 +1,24 @@
+/**
+ * The {@code aiperf} command line. It uses the public API, the SPIs (found with
+ * {@link java.util.ServiceLoader}) and the public packages of the engine, the ZeroMQ bus and the
+ * mock server; nothing internal. Shipped as a shaded jar on the class path; the descriptor is
+ * here so the compiler holds the CLI to those boundaries.
+ */
+module io.aiperf.cli {
+  requires static org.jspecify;
+  requires io.aiperf.api;
+  requires io.aiperf.engine;
+  requires io.aiperf.zmq;
+  requires io.aiperf.mock;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
+  // The run's own log file (logs/aiperf.log) is configured in code.
+  requires ch.qos.logback.classic;
+  requires ch.qos.logback.core;
+  // Ctrl-C and SIGTERM write partial results before the JVM exits (sun.misc.Signal).
+  requires jdk.unsupported;
+
+  // picocli reads and sets the options of the commands by reflection.
+  opens io.aiperf.cli to info.picocli;
+}
