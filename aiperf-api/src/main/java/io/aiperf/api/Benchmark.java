@@ -137,6 +137,7 @@ public final class Benchmark {
     Path artifactDir;
     List<String> exporters = List.of();
     String messageBus;
+    java.util.Map<String, String> messageBusSettings = java.util.Map.of();
     BenchmarkListener listener = BenchmarkListener.NONE;
     Duration startupTimeout = Duration.ofSeconds(60);
     List<String> sourceAddresses = List.of();
@@ -185,6 +186,7 @@ public final class Benchmark {
       artifactDir = c.artifactDir().orElse(null);
       exporters = c.exporters();
       messageBus = c.messageBus().orElse(null);
+      messageBusSettings = c.messageBusSettings();
       listener = c.listener();
       startupTimeout = c.startupTimeout();
       sourceAddresses = c.sourceAddresses();
@@ -611,7 +613,28 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder messageBus(String name) {
+      return messageBus(name, java.util.Map.of());
+    }
+
+    /**
+     * Chooses the message bus by name and gives it settings of its own, so that each run's bus
+     * is configured by its builder rather than by JVM-wide system properties. The keys belong to
+     * the bus: {@code inmemory} takes none, {@code zmq} takes {@code connect}, {@code host},
+     * {@code port} and its CURVE keys (see {@code io.aiperf.zmq.ZmqBusOptions}); a key the bus
+     * does not know fails the run with a message naming it.
+     *
+     * <pre>{@code
+     * .messageBus("zmq", Map.of("host", "0.0.0.0", "port", "5555"))
+     * }</pre>
+     *
+     * @param name the bus name, e.g. {@code zmq}
+     * @param settings the bus's settings, key to value; copied
+     * @return this builder
+     */
+    public Builder messageBus(String name, java.util.Map<String, String> settings) {
       this.messageBus = Objects.requireNonNull(name, "messageBus");
+      this.messageBusSettings = java.util.Map.copyOf(
+          Objects.requireNonNull(settings, "messageBus settings"));
       return this;
     }
 
@@ -718,6 +741,16 @@ public final class Benchmark {
         problems.add(fmt("remoteWorkers was '%d' but other processes cannot join the in-memory"
             + " bus: choose one they can, such as messageBus(\"zmq\") (module aiperf-zmq)",
             remoteWorkers));
+      }
+      for (String key : new java.util.TreeSet<>(messageBusSettings.keySet())) {
+        if (key.isBlank()) {
+          problems.add("messageBus setting key was '" + key + "' but it must not be blank");
+        }
+      }
+      if (!messageBusSettings.isEmpty() && "inmemory".equalsIgnoreCase(messageBus)) {
+        problems.add("messageBus settings were '"
+            + new java.util.TreeSet<>(messageBusSettings.keySet())
+            + "' but the in-memory bus takes no settings");
       }
       if (workers != null && workers < (remoteWorkers > 0 ? 0 : 1)) {
         problems.add(fmt("workers was '%d' but it must be at least 1", workers));

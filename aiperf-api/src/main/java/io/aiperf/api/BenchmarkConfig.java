@@ -53,6 +53,7 @@ public final class BenchmarkConfig {
   private final Path artifactDir;
   private final List<String> exporters;
   private final String messageBus;
+  private final java.util.Map<String, String> messageBusSettings;
   private final BenchmarkListener listener;
   private final Duration startupTimeout;
   private final List<String> sourceAddresses;
@@ -109,6 +110,7 @@ public final class BenchmarkConfig {
     this.artifactDir = b.artifactDir;
     this.exporters = b.exporters.isEmpty() && b.artifactDir != null ? List.of("json") : b.exporters;
     this.messageBus = b.messageBus;
+    this.messageBusSettings = b.messageBusSettings;
     this.listener = b.listener;
     this.startupTimeout = b.startupTimeout;
     this.sourceAddresses = b.sourceAddresses;
@@ -526,6 +528,18 @@ public final class BenchmarkConfig {
    */
   public Optional<String> messageBus() {
     return Optional.ofNullable(messageBus);
+  }
+
+  /**
+   * Returns the settings given to the message bus with
+   * {@link Benchmark.Builder#messageBus(String, java.util.Map)}; the engine passes them to the
+   * bus provider in an {@link io.aiperf.api.spi.BusConfig}.
+   *
+   * @return key to value, empty when none were given (a bus may then read its documented system
+   *     properties)
+   */
+  public java.util.Map<String, String> messageBusSettings() {
+    return messageBusSettings;
   }
 
   /**
