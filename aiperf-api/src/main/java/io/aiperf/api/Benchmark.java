@@ -3,6 +3,7 @@ package io.aiperf.api;
 import io.aiperf.api.spi.BenchmarkEngineProvider;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.ResultMergerProvider;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -75,6 +76,24 @@ public final class Benchmark {
           + "' but it must be at least 1 second");
     }
     return Plugins.select(BenchmarkEngineProvider.class, null).calibrate(stepDuration);
+  }
+
+  /**
+   * Merges results of runs that measured the same server side by side (several hosts, or repeats
+   * in one window): counts and sums add, min and max and the standard deviation combine exactly,
+   * percentiles come from the merged histograms, throughputs are recomputed over the merged time
+   * span. Merging the two halves of a run gives the whole run's distributions.
+   *
+   * <pre>{@code
+   * BenchmarkResult whole = Benchmark.merge(List.of(hostA, hostB));
+   * }</pre>
+   *
+   * @param results the results, at least one
+   * @return the merged result
+   * @throws IllegalArgumentException if the list is empty or a result has no histograms
+   */
+  public static BenchmarkResult merge(List<BenchmarkResult> results) {
+    return Plugins.select(ResultMergerProvider.class, null).merge(results);
   }
 
   /**
