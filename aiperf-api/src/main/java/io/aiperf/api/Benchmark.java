@@ -3,6 +3,7 @@ package io.aiperf.api;
 import io.aiperf.api.spi.BenchmarkEngineProvider;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Plugins;
+import io.aiperf.api.spi.ResultMergerProvider;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -30,6 +31,9 @@ import java.util.Set;
  * @since 0.1.0
  */
 public final class Benchmark {
+  // Over 500 lines on purpose: what remains is the public fluent Builder, one documented setter
+  // per option, which users read as one page. Its fields live in the option groups
+  // (LoadOptions, WarmupOptions, ExportOptions, RunOptions) and its checks in ConfigChecks.
   /** System property that names the message bus when the builder does not. */
   public static final String MESSAGE_BUS_PROPERTY = "aiperf.messageBus";
 
@@ -90,6 +94,24 @@ public final class Benchmark {
   }
 
   /**
+   * Merges results of runs that measured the same server side by side (several hosts, or repeats
+   * in one window): counts and sums add, min and max and the standard deviation combine exactly,
+   * percentiles come from the merged histograms, throughputs are recomputed over the merged time
+   * span. Merging the two halves of a run gives the whole run's distributions.
+   *
+   * <pre>{@code
+   * BenchmarkResult whole = Benchmark.merge(List.of(hostA, hostB));
+   * }</pre>
+   *
+   * @param results the results, at least one
+   * @return the merged result
+   * @throws IllegalArgumentException if the list is empty or a result has no histograms
+   */
+  public static BenchmarkResult merge(List<BenchmarkResult> results) {
+    return Plugins.select(ResultMergerProvider.class, null).merge(results);
+  }
+
+  /**
    * Starts a configuration that was built before, without waiting.
    *
    * @param config the configuration
@@ -107,102 +129,29 @@ public final class Benchmark {
    *
    * @since 0.1.0
    */
-  /** IPv4 dotted quads, or IPv6 literals (hex groups and colons, optionally with a dotted tail). */
-  private static final java.util.regex.Pattern IP_LITERAL = java.util.regex.Pattern.compile(
-      "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)"
-          + "|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
-
   public static final class Builder {
     EndpointConfig endpoint;
     DatasetConfig dataset = Datasets.synthetic();
-    Integer concurrency;
-    Integer requestCount;
-    Double requestRate;
-    ArrivalPattern arrivalPattern;
-    Double arrivalSmoothness;
-    Integer prefillConcurrency;
-    Duration benchmarkDuration;
-    Duration gracePeriod;
-    Integer warmupRequestCount;
-    Duration warmupDuration;
-    Integer warmupConcurrency;
-    Double warmupRequestRate;
-    Duration concurrencyRampDuration;
-    Duration requestRateRampDuration;
-    Double cancellationRate;
-    Duration cancellationDelay;
-    boolean fixedSchedule;
-    boolean fixedScheduleAutoOffset;
-    Long fixedScheduleStartOffset;
-    Long fixedScheduleEndOffset;
-    Integer numSessions;
-    Double userCentricRate;
-    Integer numUsers;
-    java.util.Map<String, Double> goodput = java.util.Map.of();
-    boolean showTraceTiming;
-    boolean exportHttpTrace;
-    String exportPrefix;
-    Duration sliceDuration;
-    ExportLevel exportLevel = ExportLevel.RECORDS;
-    Integer workers;
-    Integer recordProcessors;
-    Path artifactDir;
-    List<String> exporters = List.of();
-    String messageBus;
-    BenchmarkListener listener = BenchmarkListener.NONE;
-    Duration startupTimeout = Duration.ofSeconds(60);
-    List<String> sourceAddresses = List.of();
-    int remoteWorkers;
-    List<String> commandLine = List.of();
-    PrintWriter console;
+    final LoadOptions load;
+    final WarmupOptions warmup;
+    final ExportOptions export;
+    final RunOptions run;
 
-    Builder() {}
+    Builder() {
+      load = new LoadOptions();
+      warmup = new WarmupOptions();
+      export = new ExportOptions();
+      run = new RunOptions();
+    }
 
-    Builder(BenchmarkConfig c) {
-      endpoint = c.endpoint();
-      dataset = c.dataset();
-      concurrency = c.explicitConcurrency();
-      requestCount = c.explicitRequestCount();
-      requestRate = c.requestRate().isPresent() ? c.requestRate().getAsDouble() : null;
-      arrivalPattern = c.explicitArrivalPattern();
-      arrivalSmoothness = c.explicitArrivalSmoothness();
-      prefillConcurrency = c.prefillConcurrency().isPresent()
-          ? c.prefillConcurrency().getAsInt() : null;
-      benchmarkDuration = c.benchmarkDuration().orElse(null);
-      gracePeriod = c.explicitGracePeriod();
-      warmupRequestCount = c.warmupRequestCount().isPresent()
-          ? c.warmupRequestCount().getAsInt() : null;
-      warmupDuration = c.warmupDuration().orElse(null);
-      warmupConcurrency = c.explicitWarmupConcurrency();
-      warmupRequestRate = c.explicitWarmupRequestRate();
-      concurrencyRampDuration = c.concurrencyRampDuration().orElse(null);
-      requestRateRampDuration = c.requestRateRampDuration().orElse(null);
-      cancellationRate = c.cancellationRate() > 0 ? c.cancellationRate() : null;
-      cancellationDelay = c.explicitCancellationDelay();
-      fixedSchedule = c.explicitFixedSchedule();
-      fixedScheduleAutoOffset = c.fixedScheduleAutoOffset();
-      fixedScheduleStartOffset = c.explicitStartOffset();
-      fixedScheduleEndOffset = c.explicitEndOffset();
-      numSessions = c.numSessions().isPresent() ? c.numSessions().getAsInt() : null;
-      userCentricRate = c.userCentricRate().isPresent() ? c.userCentricRate().getAsDouble() : null;
-      numUsers = c.numUsers() > 0 ? c.numUsers() : null;
-      goodput = c.goodput();
-      showTraceTiming = c.showTraceTiming();
-      exportHttpTrace = c.exportHttpTrace();
-      exportPrefix = c.exportPrefix().orElse(null);
-      sliceDuration = c.sliceDuration().orElse(null);
-      exportLevel = c.exportLevel();
-      workers = c.explicitWorkers();
-      recordProcessors = c.explicitRecordProcessors();
-      artifactDir = c.artifactDir().orElse(null);
-      exporters = c.exporters();
-      messageBus = c.messageBus().orElse(null);
-      listener = c.listener();
-      startupTimeout = c.startupTimeout();
-      sourceAddresses = c.sourceAddresses();
-      remoteWorkers = c.remoteWorkers();
-      commandLine = c.commandLine();
-      console = c.console().orElse(null);
+    Builder(EndpointConfig endpoint, DatasetConfig dataset, LoadOptions load,
+        WarmupOptions warmup, ExportOptions export, RunOptions run) {
+      this.endpoint = endpoint;
+      this.dataset = dataset;
+      this.load = new LoadOptions(load);
+      this.warmup = new WarmupOptions(warmup);
+      this.export = new ExportOptions(export);
+      this.run = new RunOptions(run);
     }
 
     /**
@@ -235,7 +184,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder concurrency(int concurrency) {
-      this.concurrency = concurrency;
+      load.concurrency = concurrency;
       return this;
     }
 
@@ -247,7 +196,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder requestCount(int requestCount) {
-      this.requestCount = requestCount;
+      load.requestCount = requestCount;
       return this;
     }
 
@@ -260,7 +209,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder requestRate(double requestsPerSecond) {
-      this.requestRate = requestsPerSecond;
+      load.requestRate = requestsPerSecond;
       return this;
     }
 
@@ -272,7 +221,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder arrivalPattern(ArrivalPattern pattern) {
-      this.arrivalPattern = Objects.requireNonNull(pattern, "arrivalPattern");
+      load.arrivalPattern = Objects.requireNonNull(pattern, "arrivalPattern");
       return this;
     }
 
@@ -284,7 +233,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder arrivalSmoothness(double smoothness) {
-      this.arrivalSmoothness = smoothness;
+      load.arrivalSmoothness = smoothness;
       return this;
     }
 
@@ -297,7 +246,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder prefillConcurrency(int prefillConcurrency) {
-      this.prefillConcurrency = prefillConcurrency;
+      load.prefillConcurrency = prefillConcurrency;
       return this;
     }
 
@@ -309,7 +258,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder benchmarkDuration(Duration duration) {
-      this.benchmarkDuration = Objects.requireNonNull(duration, "benchmarkDuration");
+      load.benchmarkDuration = Objects.requireNonNull(duration, "benchmarkDuration");
       return this;
     }
 
@@ -321,7 +270,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder gracePeriod(Duration grace) {
-      this.gracePeriod = Objects.requireNonNull(grace, "gracePeriod");
+      load.gracePeriod = Objects.requireNonNull(grace, "gracePeriod");
       return this;
     }
 
@@ -334,7 +283,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder warmupRequestCount(int count) {
-      this.warmupRequestCount = count;
+      warmup.warmupRequestCount = count;
       return this;
     }
 
@@ -345,7 +294,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder warmupDuration(Duration duration) {
-      this.warmupDuration = Objects.requireNonNull(duration, "warmupDuration");
+      warmup.warmupDuration = Objects.requireNonNull(duration, "warmupDuration");
       return this;
     }
 
@@ -356,7 +305,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder warmupConcurrency(int concurrency) {
-      this.warmupConcurrency = concurrency;
+      warmup.warmupConcurrency = concurrency;
       return this;
     }
 
@@ -367,7 +316,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder warmupRequestRate(double requestsPerSecond) {
-      this.warmupRequestRate = requestsPerSecond;
+      warmup.warmupRequestRate = requestsPerSecond;
       return this;
     }
 
@@ -379,7 +328,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder concurrencyRampDuration(Duration duration) {
-      this.concurrencyRampDuration = Objects.requireNonNull(duration, "concurrencyRampDuration");
+      load.concurrencyRampDuration = Objects.requireNonNull(duration, "concurrencyRampDuration");
       return this;
     }
 
@@ -391,7 +340,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder requestRateRampDuration(Duration duration) {
-      this.requestRateRampDuration = Objects.requireNonNull(duration, "requestRateRampDuration");
+      load.requestRateRampDuration = Objects.requireNonNull(duration, "requestRateRampDuration");
       return this;
     }
 
@@ -405,8 +354,8 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder requestCancellation(double percent, Duration delay) {
-      this.cancellationRate = percent;
-      this.cancellationDelay = Objects.requireNonNull(delay, "cancellation delay");
+      load.cancellationRate = percent;
+      load.cancellationDelay = Objects.requireNonNull(delay, "cancellation delay");
       return this;
     }
 
@@ -418,7 +367,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder fixedSchedule(boolean on) {
-      this.fixedSchedule = on;
+      load.fixedSchedule = on;
       return this;
     }
 
@@ -429,7 +378,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder fixedScheduleAutoOffset(boolean on) {
-      this.fixedScheduleAutoOffset = on;
+      load.fixedScheduleAutoOffset = on;
       return this;
     }
 
@@ -442,8 +391,8 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder fixedScheduleWindow(Long startMillis, Long endMillis) {
-      this.fixedScheduleStartOffset = startMillis;
-      this.fixedScheduleEndOffset = endMillis;
+      load.fixedScheduleStartOffset = startMillis;
+      load.fixedScheduleEndOffset = endMillis;
       return this;
     }
 
@@ -458,8 +407,8 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder userCentricRate(double requestsPerSecond, int users) {
-      this.userCentricRate = requestsPerSecond;
-      this.numUsers = users;
+      load.userCentricRate = requestsPerSecond;
+      load.numUsers = users;
       return this;
     }
 
@@ -477,7 +426,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder goodput(java.util.Map<String, Double> slos) {
-      this.goodput = java.util.Map.copyOf(Objects.requireNonNull(slos, "goodput"));
+      export.goodput = java.util.Map.copyOf(Objects.requireNonNull(slos, "goodput"));
       return this;
     }
 
@@ -489,7 +438,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder showTraceTiming(boolean show) {
-      this.showTraceTiming = show;
+      export.showTraceTiming = show;
       return this;
     }
 
@@ -501,7 +450,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder sliceDuration(Duration slice) {
-      this.sliceDuration = Objects.requireNonNull(slice, "sliceDuration");
+      export.sliceDuration = Objects.requireNonNull(slice, "sliceDuration");
       return this;
     }
 
@@ -513,7 +462,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder exportLevel(ExportLevel level) {
-      this.exportLevel = Objects.requireNonNull(level, "exportLevel");
+      export.exportLevel = Objects.requireNonNull(level, "exportLevel");
       return this;
     }
 
@@ -525,7 +474,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder exportPrefix(String prefix) {
-      this.exportPrefix = Objects.requireNonNull(prefix, "exportPrefix");
+      export.exportPrefix = Objects.requireNonNull(prefix, "exportPrefix");
       return this;
     }
 
@@ -537,7 +486,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder exportHttpTrace(boolean export) {
-      this.exportHttpTrace = export;
+      this.export.exportHttpTrace = export;
       return this;
     }
 
@@ -548,7 +497,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder numSessions(int sessions) {
-      this.numSessions = sessions;
+      load.numSessions = sessions;
       return this;
     }
 
@@ -560,7 +509,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder workers(int workers) {
-      this.workers = workers;
+      run.workers = workers;
       return this;
     }
 
@@ -576,7 +525,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder remoteWorkers(int remoteWorkers) {
-      this.remoteWorkers = remoteWorkers;
+      run.remoteWorkers = remoteWorkers;
       return this;
     }
 
@@ -588,7 +537,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder recordProcessors(int recordProcessors) {
-      this.recordProcessors = recordProcessors;
+      run.recordProcessors = recordProcessors;
       return this;
     }
 
@@ -599,7 +548,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder artifactDir(Path artifactDir) {
-      this.artifactDir = Objects.requireNonNull(artifactDir, "artifactDir");
+      export.artifactDir = Objects.requireNonNull(artifactDir, "artifactDir");
       return this;
     }
 
@@ -611,7 +560,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder exporters(String... names) {
-      this.exporters = List.of(names);
+      export.exporters = List.of(names);
       return this;
     }
 
@@ -623,7 +572,28 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder messageBus(String name) {
-      this.messageBus = Objects.requireNonNull(name, "messageBus");
+      return messageBus(name, java.util.Map.of());
+    }
+
+    /**
+     * Chooses the message bus by name and gives it settings of its own, so that each run's bus
+     * is configured by its builder rather than by JVM-wide system properties. The keys belong to
+     * the bus: {@code inmemory} takes none, {@code zmq} takes {@code connect}, {@code host},
+     * {@code port} and its CURVE keys (see {@code io.aiperf.zmq.ZmqBusOptions}); a key the bus
+     * does not know fails the run with a message naming it.
+     *
+     * <pre>{@code
+     * .messageBus("zmq", Map.of("host", "0.0.0.0", "port", "5555"))
+     * }</pre>
+     *
+     * @param name the bus name, e.g. {@code zmq}
+     * @param settings the bus's settings, key to value; copied
+     * @return this builder
+     */
+    public Builder messageBus(String name, java.util.Map<String, String> settings) {
+      run.messageBus = Objects.requireNonNull(name, "messageBus");
+      run.messageBusSettings = java.util.Map.copyOf(
+          Objects.requireNonNull(settings, "messageBus settings"));
       return this;
     }
 
@@ -634,7 +604,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder listener(BenchmarkListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      run.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
@@ -649,7 +619,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder startupTimeout(Duration timeout) {
-      this.startupTimeout = Objects.requireNonNull(timeout, "startupTimeout");
+      run.startupTimeout = Objects.requireNonNull(timeout, "startupTimeout");
       return this;
     }
 
@@ -665,7 +635,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder sourceAddresses(List<String> addresses) {
-      this.sourceAddresses = List.copyOf(Objects.requireNonNull(addresses, "sourceAddresses"));
+      run.sourceAddresses = List.copyOf(Objects.requireNonNull(addresses, "sourceAddresses"));
       return this;
     }
 
@@ -676,7 +646,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder console(PrintWriter console) {
-      this.console = Objects.requireNonNull(console, "console");
+      run.console = Objects.requireNonNull(console, "console");
       return this;
     }
 
@@ -688,7 +658,7 @@ public final class Benchmark {
      */
     public Builder console(PrintStream console) {
       Objects.requireNonNull(console, "console");
-      this.console = new PrintWriter(new OutputStreamWriter(console, StandardCharsets.UTF_8), true);
+      run.console = new PrintWriter(new OutputStreamWriter(console, StandardCharsets.UTF_8), true);
       return this;
     }
 
@@ -699,7 +669,7 @@ public final class Benchmark {
      * @return this builder
      */
     public Builder commandLine(List<String> args) {
-      this.commandLine = List.copyOf(args);
+      run.commandLine = List.copyOf(args);
       return this;
     }
 
@@ -710,99 +680,7 @@ public final class Benchmark {
      * @throws InvalidBenchmarkConfigException listing every problem found
      */
     public BenchmarkConfig build() {
-      List<String> problems = new ArrayList<>();
-      if (endpoint == null) {
-        problems.add("endpoint was not set but it is required, e.g. Endpoints.openAiChat(url)");
-      } else {
-        validateEndpoint(endpoint, problems);
-      }
-      if (concurrency != null && concurrency < 1) {
-        problems.add(fmt("concurrency was '%d' but it must be at least 1", concurrency));
-      }
-      if (requestCount != null && requestCount < 1) {
-        problems.add(fmt("requestCount was '%d' but it must be at least 1", requestCount));
-      }
-      if (remoteWorkers < 0) {
-        problems.add(fmt("remoteWorkers was '%d' but it must be at least 0", remoteWorkers));
-      }
-      if (remoteWorkers > 0 && (messageBus == null || messageBus.equalsIgnoreCase("inmemory"))
-          && System.getProperty(MESSAGE_BUS_PROPERTY) == null) {
-        problems.add(fmt("remoteWorkers was '%d' but other processes cannot join the in-memory"
-            + " bus: choose one they can, such as messageBus(\"zmq\") (module aiperf-zmq)",
-            remoteWorkers));
-      }
-      if (workers != null && workers < (remoteWorkers > 0 ? 0 : 1)) {
-        problems.add(fmt("workers was '%d' but it must be at least 1", workers));
-      }
-      if (recordProcessors != null && recordProcessors < 1) {
-        problems.add(fmt("recordProcessors was '%d' but it must be at least 1", recordProcessors));
-      }
-      validateLoad(problems);
-      for (String a : sourceAddresses) {
-        if (!IP_LITERAL.matcher(a).matches()) {
-          problems.add("sourceAddress was '" + a + "' but it must be an IP address of this"
-              + " machine such as 127.0.0.2 or 10.0.0.5 (host names are not resolved)");
-        }
-      }
-      if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-        problems.add("startupTimeout was '" + startupTimeout + "' but it must be positive");
-      }
-      if (dataset instanceof SyntheticDataset s) {
-        validateSynthetic(s, problems);
-      }
-      if (dataset instanceof FileDataset f && !java.nio.file.Files.isReadable(f.path())) {
-        problems.add("input file was '" + f.path() + "' but it "
-            + (java.nio.file.Files.exists(f.path()) ? "cannot be read" : "does not exist"));
-      }
-      if (fixedSchedule && !(dataset instanceof FileDataset)) {
-        problems.add("fixedSchedule was set but it needs a dataset with timestamps (a"
-            + " mooncake_trace, bailian_trace, single_turn or multi_turn file whose lines have a"
-            + " 'timestamp')");
-      }
-      if (fixedSchedule && requestRate != null) {
-        problems.add("fixedSchedule and requestRate were both set but a trace sets its own times");
-      }
-      if ((fixedScheduleStartOffset != null || fixedScheduleEndOffset != null) && !fixedSchedule
-          && !(dataset instanceof FileDataset)) {
-        problems.add("fixedScheduleStartOffset/EndOffset were set but they need a fixed schedule");
-      }
-      if (fixedScheduleStartOffset != null && fixedScheduleEndOffset != null
-          && fixedScheduleEndOffset < fixedScheduleStartOffset) {
-        problems.add(fmt("fixedScheduleEndOffset was '%d' but it must be >= the start offset (%d)",
-            fixedScheduleEndOffset, fixedScheduleStartOffset));
-      }
-      if (userCentricRate != null) {
-        if (!(userCentricRate > 0)) {
-          problems.add(fmt("userCentricRate was '%s' but it must be > 0", userCentricRate));
-        }
-        if (numUsers == null || numUsers < 1) {
-          problems.add("numUsers was '" + numUsers + "' but user-centric rate needs at least 1");
-        }
-        if (requestRate != null || fixedSchedule) {
-          problems.add("userCentricRate was set but it cannot be combined with requestRate or"
-              + " fixedSchedule: each sets when requests go out");
-        }
-        if (dataset instanceof SyntheticDataset s && s.turnsMean() < 2) {
-          problems.add(fmt("userCentricRate was set but session turns mean was '%s' and it needs"
-              + " at least 2 (users hold conversations)", s.turnsMean()));
-        }
-        if (requestCount == null && numSessions == null && benchmarkDuration == null) {
-          problems.add("userCentricRate was set but it needs a bound: requestCount, numSessions"
-              + " or benchmarkDuration");
-        }
-      }
-      validateGoodput(problems);
-      if (exportPrefix != null && (exportPrefix.isBlank() || exportPrefix.contains("/")
-          || exportPrefix.contains("\\"))) {
-        problems.add("exportPrefix was '" + exportPrefix + "' but it must be a plain file name"
-            + " prefix, without a directory");
-      }
-      if (numSessions != null && requestCount != null) {
-        problems.add("numSessions and requestCount were both set but a run ends by one of them");
-      }
-      if (numSessions != null && numSessions < 1) {
-        problems.add(fmt("numSessions was '%d' but it must be at least 1", numSessions));
-      }
+      List<String> problems = ConfigChecks.problems(this);
       if (!problems.isEmpty()) {
         throw new InvalidBenchmarkConfigException(problems);
       }
@@ -828,236 +706,6 @@ public final class Benchmark {
      */
     public BenchmarkRun start() {
       return Benchmark.start(build());
-    }
-
-    private void validateLoad(List<String> problems) {
-      if (requestRate != null && !(requestRate > 0)) {
-        problems.add(fmt("requestRate was '%s' but it must be > 0", requestRate));
-      }
-      if (warmupRequestRate != null && !(warmupRequestRate > 0)) {
-        problems.add(fmt("warmupRequestRate was '%s' but it must be > 0", warmupRequestRate));
-      }
-      if (arrivalSmoothness != null && !(arrivalSmoothness > 0)) {
-        problems.add(fmt("arrivalSmoothness was '%s' but it must be > 0", arrivalSmoothness));
-      }
-      if (arrivalSmoothness != null && arrivalPattern != null
-          && arrivalPattern != ArrivalPattern.GAMMA) {
-        problems.add("arrivalSmoothness was '" + arrivalSmoothness + "' but it applies to the gamma"
-            + " pattern only, and arrivalPattern is " + arrivalPattern);
-      }
-      if ((arrivalPattern != null || arrivalSmoothness != null) && requestRate == null) {
-        problems.add("arrivalPattern was set but it needs requestRate (the pattern spaces a rate)");
-      }
-      if (requestRateRampDuration != null && requestRate == null) {
-        problems.add("requestRateRampDuration was set but it needs requestRate");
-      }
-      if (prefillConcurrency != null) {
-        if (prefillConcurrency < 1) {
-          problems.add(fmt("prefillConcurrency was '%d' but it must be at least 1",
-              prefillConcurrency));
-        } else if (concurrency != null && prefillConcurrency > concurrency) {
-          problems.add(fmt("prefillConcurrency was '%d' but it cannot exceed concurrency (%d)",
-              prefillConcurrency, concurrency));
-        }
-        if (endpoint != null && !endpoint.streaming()) {
-          problems.add("prefillConcurrency was set but it needs streaming: the first token is"
-              + " only seen in a stream");
-        }
-      }
-      if (warmupConcurrency != null && warmupConcurrency < 1) {
-        problems.add(fmt("warmupConcurrency was '%d' but it must be at least 1",
-            warmupConcurrency));
-      }
-      if (warmupRequestCount != null && warmupRequestCount < 1) {
-        problems.add(fmt("warmupRequestCount was '%d' but it must be at least 1",
-            warmupRequestCount));
-      }
-      if (warmupRequestCount != null && warmupDuration != null) {
-        problems.add("warmupRequestCount and warmupDuration were both set but a warmup ends by"
-            + " one of them");
-      }
-      positive("benchmarkDuration", benchmarkDuration, problems);
-      positive("sliceDuration", sliceDuration, problems);
-      positive("warmupDuration", warmupDuration, problems);
-      positive("concurrencyRampDuration", concurrencyRampDuration, problems);
-      positive("requestRateRampDuration", requestRateRampDuration, problems);
-      if (gracePeriod != null && gracePeriod.isNegative()) {
-        problems.add("gracePeriod was '" + gracePeriod + "' but it must be zero or positive");
-      }
-      if (gracePeriod != null && benchmarkDuration == null) {
-        problems.add("gracePeriod was set but it applies to benchmarkDuration runs only");
-      }
-      if (cancellationRate != null && !(cancellationRate >= 0 && cancellationRate <= 100)) {
-        problems.add(fmt("request cancellation rate was '%s' but it must be a percentage from 0"
-            + " to 100", cancellationRate));
-      }
-      if (cancellationDelay != null && cancellationDelay.isNegative()) {
-        problems.add("request cancellation delay was '" + cancellationDelay
-            + "' but it must be zero or positive");
-      }
-    }
-
-    private void validateGoodput(List<String> problems) {
-      if (goodput.isEmpty()) {
-        return;
-      }
-      Set<String> known = new java.util.TreeSet<>();
-      for (io.aiperf.api.spi.MetricProvider p : Plugins.all(io.aiperf.api.spi.MetricProvider.class)) {
-        p.recordMetrics().forEach(m -> known.add(m.info().tag()));
-      }
-      goodput.forEach((tag, value) -> {
-        if (!known.isEmpty() && !known.contains(tag)) {
-          problems.add("goodput metric was '" + tag + "' but it must be a per-request metric: "
-              + known);
-        }
-        if (value == null || !Double.isFinite(value) || value < 0) {
-          problems.add("goodput threshold for '" + tag + "' was '" + value
-              + "' but it must be a number >= 0 (in the metric's display unit)");
-        }
-      });
-    }
-
-    private static void positive(String name, Duration d, List<String> problems) {
-      if (d != null && (d.isNegative() || d.isZero())) {
-        problems.add(name + " was '" + d + "' but it must be positive");
-      }
-    }
-
-    private static void validateEndpoint(EndpointConfig e, List<String> problems) {
-      if (e.model().isEmpty() || e.model().get().isBlank()) {
-        problems.add("model was not set but it is required (the model name the server serves)");
-      }
-      Set<String> types = Plugins.names(EndpointProvider.class);
-      if (!types.isEmpty() && !types.contains(e.type())) {
-        problems.add("endpoint type was '" + e.type() + "' but it must be one of " + types);
-      }
-      String url = e.url();
-      try {
-        URI uri = URI.create(url.contains("://") ? url : "http://" + url);
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("h2c")) {
-          problems.add("url was '" + url + "' but its scheme must be http, https or h2c"
-              + " (HTTP/2 cleartext)");
-        } else if (uri.getHost() == null) {
-          problems.add("url was '" + url + "' but it has no host, e.g. http://127.0.0.1:8000");
-        }
-      } catch (IllegalArgumentException ex) {
-        problems.add("url was '" + url + "' but it is not a valid URL: " + ex.getMessage());
-      }
-      if (e.requestTimeout().isNegative() || e.requestTimeout().isZero()) {
-        problems.add("requestTimeout was '" + e.requestTimeout() + "' but it must be positive");
-      }
-      e.headers().forEach((name, value) -> {
-        if (name.isBlank() || !name.chars().allMatch(Builder::isTokenChar)) {
-          problems.add("header name was '" + name + "' but it must be a non-empty HTTP token"
-              + " (letters, digits and !#$%&'*+-.^_`|~)");
-        }
-        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-          problems.add("header '" + name + "' value contains a line break, which HTTP forbids");
-        }
-      });
-    }
-
-    private static boolean isTokenChar(int c) {
-      return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-    }
-
-    private static void validateSynthetic(SyntheticDataset s, List<String> problems) {
-      if (!(s.inputTokensMean() >= 1)) {
-        problems.add(fmt("input tokens mean (isl) was '%s' but it must be at least 1",
-            s.inputTokensMean()));
-      }
-      if (!(s.inputTokensStddev() >= 0)) {
-        problems.add(fmt("input tokens stddev (isl-stddev) was '%s' but it must be >= 0",
-            s.inputTokensStddev()));
-      }
-      if (s.outputTokensMean().isPresent() && !(s.outputTokensMean().getAsDouble() >= 1)) {
-        problems.add(fmt("output tokens mean (osl) was '%s' but it must be at least 1",
-            s.outputTokensMean().getAsDouble()));
-      }
-      if (!(s.outputTokensStddev() >= 0)) {
-        problems.add(fmt("output tokens stddev (osl-stddev) was '%s' but it must be >= 0",
-            s.outputTokensStddev()));
-      }
-      if (!(s.turnsMean() >= 1)) {
-        problems.add(fmt("session turns mean was '%s' but it must be at least 1", s.turnsMean()));
-      }
-      if (!(s.turnsStddev() >= 0)) {
-        problems.add(fmt("session turns stddev was '%s' but it must be >= 0", s.turnsStddev()));
-      }
-      if (!(s.turnDelayMeanMillis() >= 0) || !(s.turnDelayStddevMillis() >= 0)) {
-        problems.add(fmt("session turn delay was '%s ± %s ms' but both must be >= 0",
-            s.turnDelayMeanMillis(), s.turnDelayStddevMillis()));
-      }
-      if (s.entries().isPresent() && s.entries().getAsInt() < 1) {
-        problems.add(fmt("dataset entries was '%d' but it must be at least 1",
-            s.entries().getAsInt()));
-      }
-      validateSyntheticInputs(s, problems);
-    }
-
-    private static void validateSyntheticInputs(SyntheticDataset s, List<String> problems) {
-      if (s.batchSize() < 1) {
-        problems.add(fmt("batch size was '%d' but it must be at least 1", s.batchSize()));
-      }
-      if (s.prefixPromptCount() < 0 || s.prefixPromptLength() < 0
-          || (s.prefixPromptCount() > 0) != (s.prefixPromptLength() > 0)) {
-        problems.add(fmt("prefix prompts were '%d x %d tokens' but both the count and the length"
-            + " must be at least 1 (or both 0)", s.prefixPromptCount(), s.prefixPromptLength()));
-      }
-      if (s.sharedSystemPromptLength() < 0) {
-        problems.add(fmt("shared system prompt length was '%d' but it must be >= 0",
-            s.sharedSystemPromptLength()));
-      }
-      if (s.hasImages()) {
-        double[] size = s.imageSize();
-        if (!(size[0] > 0)) {
-          problems.add(fmt("image width mean was '%s' but it must be > 0 pixels", size[0]));
-        }
-        if (!(size[2] > 0)) {
-          problems.add(fmt("image height mean was '%s' but it must be > 0 pixels", size[2]));
-        }
-        if (!(size[1] >= 0) || !(size[3] >= 0)) {
-          problems.add(fmt("image size stddev was '%s x %s' but both must be >= 0", size[1],
-              size[3]));
-        }
-      }
-      if (!s.imageFormat().equals("png") && !s.imageFormat().equals("jpeg")) {
-        problems.add("image format was '" + s.imageFormat() + "' but it must be png or jpeg");
-      }
-      if (s.imageBatchSize() < 1) {
-        problems.add(fmt("image batch size was '%d' but it must be at least 1",
-            s.imageBatchSize()));
-      }
-      if (!(s.audioLengthMean() >= 0) || !(s.audioLengthStddev() >= 0)) {
-        problems.add(fmt("audio length was '%s ± %s s' but both must be >= 0",
-            s.audioLengthMean(), s.audioLengthStddev()));
-      }
-      if (!s.audioFormat().equals("wav")) {
-        problems.add("audio format was '" + s.audioFormat() + "' but it must be wav (mp3 needs"
-            + " an encoder the JDK lacks)");
-      }
-      if (s.audioSampleRatesKhz().isEmpty()
-          || s.audioSampleRatesKhz().stream().anyMatch(r -> !(r > 0) || r > 384)) {
-        problems.add("audio sample rates were '" + s.audioSampleRatesKhz()
-            + "' but each must be > 0 and <= 384 kHz");
-      }
-      if (s.audioDepths().isEmpty() || s.audioDepths().stream()
-          .anyMatch(d -> d != 8 && d != 16 && d != 24 && d != 32)) {
-        problems.add("audio depths were '" + s.audioDepths() + "' but each must be 8, 16, 24 or"
-            + " 32 bits");
-      }
-      if (s.audioChannels() != 1 && s.audioChannels() != 2) {
-        problems.add(fmt("audio channels was '%d' but it must be 1 or 2", s.audioChannels()));
-      }
-      if (s.audioBatchSize() < 1) {
-        problems.add(fmt("audio batch size was '%d' but it must be at least 1",
-            s.audioBatchSize()));
-      }
-    }
-
-    private static String fmt(String format, Object... args) {
-      return String.format(Locale.ROOT, format, args);
     }
   }
 }

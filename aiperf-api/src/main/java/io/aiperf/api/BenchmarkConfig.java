@@ -17,104 +17,36 @@ import java.util.OptionalLong;
 public final class BenchmarkConfig {
   private final EndpointConfig endpoint;
   private final DatasetConfig dataset;
-  private final Integer explicitConcurrency;
-  private final Integer explicitRequestCount;
+  // Private copies of the builder's option groups, never changed after construction.
+  private final LoadOptions load;
+  private final WarmupOptions warmup;
+  private final ExportOptions export;
+  private final RunOptions run;
   private final int concurrency;
   private final int requestCount;
-  private final Double requestRate;
-  private final ArrivalPattern arrivalPattern;
-  private final Double arrivalSmoothness;
-  private final Integer prefillConcurrency;
-  private final Duration benchmarkDuration;
-  private final Duration gracePeriod;
-  private final Integer warmupRequestCount;
-  private final Duration warmupDuration;
-  private final Integer warmupConcurrency;
-  private final Double warmupRequestRate;
-  private final Duration concurrencyRampDuration;
-  private final Duration requestRateRampDuration;
-  private final double cancellationRate;
-  private final Duration cancellationDelay;
-  private final boolean fixedSchedule;
-  private final boolean fixedScheduleAutoOffset;
-  private final Long fixedScheduleStartOffset;
-  private final Long fixedScheduleEndOffset;
-  private final Integer numSessions;
-  private final Double userCentricRate;
-  private final Integer numUsers;
-  private final java.util.Map<String, Double> goodput;
-  private final boolean showTraceTiming;
-  private final boolean exportHttpTrace;
-  private final String exportPrefix;
-  private final Duration sliceDuration;
-  private final ExportLevel exportLevel;
-  private final Integer workers;
-  private final Integer recordProcessors;
-  private final Path artifactDir;
   private final List<String> exporters;
-  private final String messageBus;
-  private final BenchmarkListener listener;
-  private final Duration startupTimeout;
-  private final List<String> sourceAddresses;
-  private final int remoteWorkers;
-  private final List<String> commandLine;
-  private final PrintWriter console;
 
   BenchmarkConfig(Benchmark.Builder b) {
     this.endpoint = b.endpoint;
     this.dataset = b.dataset;
-    this.explicitConcurrency = b.concurrency;
-    this.explicitRequestCount = b.requestCount;
-    this.requestRate = b.requestRate;
-    this.concurrency = b.concurrency != null ? b.concurrency
-        : b.requestRate != null || b.userCentricRate != null ? 0 : 1;
-    this.benchmarkDuration = b.benchmarkDuration;
-    if (b.requestCount != null) {
-      this.requestCount = b.requestCount;
-    } else if (b.benchmarkDuration != null || b.numSessions != null || b.fixedSchedule
-        || b.dataset instanceof FileDataset) {
+    this.load = new LoadOptions(b.load);
+    this.warmup = new WarmupOptions(b.warmup);
+    this.export = new ExportOptions(b.export);
+    this.run = new RunOptions(b.run);
+    this.concurrency = load.concurrency != null ? load.concurrency
+        : load.requestRate != null || load.userCentricRate != null ? 0 : 1;
+    if (load.requestCount != null) {
+      this.requestCount = load.requestCount;
+    } else if (load.benchmarkDuration != null || load.numSessions != null || load.fixedSchedule
+        || dataset instanceof FileDataset) {
       this.requestCount = 0;
-    } else if (b.requestRate != null) {
+    } else if (load.requestRate != null) {
       this.requestCount = 10;
     } else {
       this.requestCount = Math.max(10, 2 * concurrency);
     }
-    this.arrivalPattern = b.arrivalPattern;
-    this.arrivalSmoothness = b.arrivalSmoothness;
-    this.prefillConcurrency = b.prefillConcurrency;
-    this.gracePeriod = b.gracePeriod;
-    this.warmupRequestCount = b.warmupRequestCount;
-    this.warmupDuration = b.warmupDuration;
-    this.warmupConcurrency = b.warmupConcurrency;
-    this.warmupRequestRate = b.warmupRequestRate;
-    this.concurrencyRampDuration = b.concurrencyRampDuration;
-    this.requestRateRampDuration = b.requestRateRampDuration;
-    this.cancellationRate = b.cancellationRate == null ? 0 : b.cancellationRate;
-    this.cancellationDelay = b.cancellationDelay;
-    this.fixedSchedule = b.fixedSchedule;
-    this.fixedScheduleAutoOffset = b.fixedScheduleAutoOffset;
-    this.fixedScheduleStartOffset = b.fixedScheduleStartOffset;
-    this.fixedScheduleEndOffset = b.fixedScheduleEndOffset;
-    this.numSessions = b.numSessions;
-    this.userCentricRate = b.userCentricRate;
-    this.numUsers = b.numUsers;
-    this.goodput = b.goodput;
-    this.showTraceTiming = b.showTraceTiming;
-    this.exportHttpTrace = b.exportHttpTrace;
-    this.exportPrefix = b.exportPrefix;
-    this.sliceDuration = b.sliceDuration;
-    this.exportLevel = b.exportLevel;
-    this.workers = b.workers;
-    this.recordProcessors = b.recordProcessors;
-    this.artifactDir = b.artifactDir;
-    this.exporters = b.exporters.isEmpty() && b.artifactDir != null ? List.of("json") : b.exporters;
-    this.messageBus = b.messageBus;
-    this.listener = b.listener;
-    this.startupTimeout = b.startupTimeout;
-    this.sourceAddresses = b.sourceAddresses;
-    this.remoteWorkers = b.remoteWorkers;
-    this.commandLine = b.commandLine;
-    this.console = b.console;
+    this.exporters = export.exporters.isEmpty() && export.artifactDir != null ? List.of("json")
+        : export.exporters;
   }
 
   /**
@@ -123,7 +55,7 @@ public final class BenchmarkConfig {
    * @return a new builder
    */
   public Benchmark.Builder toBuilder() {
-    return new Benchmark.Builder(this);
+    return new Benchmark.Builder(endpoint, dataset, load, warmup, export, run);
   }
 
   /**
@@ -169,7 +101,8 @@ public final class BenchmarkConfig {
    * @return requests per second, empty in concurrency mode
    */
   public OptionalDouble requestRate() {
-    return requestRate == null ? OptionalDouble.empty() : OptionalDouble.of(requestRate);
+    return load.requestRate == null ? OptionalDouble.empty()
+        : OptionalDouble.of(load.requestRate);
   }
 
   /**
@@ -178,10 +111,10 @@ public final class BenchmarkConfig {
    * @return the pattern: the one set, gamma when only a smoothness was set, else Poisson
    */
   public ArrivalPattern arrivalPattern() {
-    if (arrivalPattern != null) {
-      return arrivalPattern;
+    if (load.arrivalPattern != null) {
+      return load.arrivalPattern;
     }
-    return arrivalSmoothness != null ? ArrivalPattern.GAMMA : ArrivalPattern.POISSON;
+    return load.arrivalSmoothness != null ? ArrivalPattern.GAMMA : ArrivalPattern.POISSON;
   }
 
   /**
@@ -190,7 +123,7 @@ public final class BenchmarkConfig {
    * @return the smoothness, 1.0 by default
    */
   public double arrivalSmoothness() {
-    return arrivalSmoothness == null ? 1.0 : arrivalSmoothness;
+    return load.arrivalSmoothness == null ? 1.0 : load.arrivalSmoothness;
   }
 
   /**
@@ -199,7 +132,8 @@ public final class BenchmarkConfig {
    * @return the cap, empty when none
    */
   public OptionalInt prefillConcurrency() {
-    return prefillConcurrency == null ? OptionalInt.empty() : OptionalInt.of(prefillConcurrency);
+    return load.prefillConcurrency == null ? OptionalInt.empty()
+        : OptionalInt.of(load.prefillConcurrency);
   }
 
   /**
@@ -208,7 +142,7 @@ public final class BenchmarkConfig {
    * @return the duration, empty when the request count bounds the run
    */
   public Optional<Duration> benchmarkDuration() {
-    return Optional.ofNullable(benchmarkDuration);
+    return Optional.ofNullable(load.benchmarkDuration);
   }
 
   /**
@@ -217,7 +151,7 @@ public final class BenchmarkConfig {
    * @return the grace period, 30 s by default
    */
   public Duration gracePeriod() {
-    return gracePeriod == null ? Duration.ofSeconds(30) : gracePeriod;
+    return load.gracePeriod == null ? Duration.ofSeconds(30) : load.gracePeriod;
   }
 
   /**
@@ -226,7 +160,8 @@ public final class BenchmarkConfig {
    * @return the count, empty when the warmup is by duration or absent
    */
   public OptionalInt warmupRequestCount() {
-    return warmupRequestCount == null ? OptionalInt.empty() : OptionalInt.of(warmupRequestCount);
+    return warmup.warmupRequestCount == null ? OptionalInt.empty()
+        : OptionalInt.of(warmup.warmupRequestCount);
   }
 
   /**
@@ -235,7 +170,7 @@ public final class BenchmarkConfig {
    * @return the duration, empty when the warmup is by count or absent
    */
   public Optional<Duration> warmupDuration() {
-    return Optional.ofNullable(warmupDuration);
+    return Optional.ofNullable(warmup.warmupDuration);
   }
 
   /**
@@ -244,7 +179,7 @@ public final class BenchmarkConfig {
    * @return true when a warmup count or duration is set
    */
   public boolean hasWarmup() {
-    return warmupRequestCount != null || warmupDuration != null;
+    return warmup.warmupRequestCount != null || warmup.warmupDuration != null;
   }
 
   /**
@@ -253,7 +188,7 @@ public final class BenchmarkConfig {
    * @return the override, else the profiling concurrency
    */
   public int warmupConcurrency() {
-    return warmupConcurrency != null ? warmupConcurrency : concurrency;
+    return warmup.warmupConcurrency != null ? warmup.warmupConcurrency : concurrency;
   }
 
   /**
@@ -262,7 +197,8 @@ public final class BenchmarkConfig {
    * @return the override, else the profiling rate (empty in concurrency mode)
    */
   public OptionalDouble warmupRequestRate() {
-    return warmupRequestRate != null ? OptionalDouble.of(warmupRequestRate) : requestRate();
+    return warmup.warmupRequestRate != null ? OptionalDouble.of(warmup.warmupRequestRate)
+        : requestRate();
   }
 
   /**
@@ -271,7 +207,7 @@ public final class BenchmarkConfig {
    * @return the ramp time, empty for none
    */
   public Optional<Duration> concurrencyRampDuration() {
-    return Optional.ofNullable(concurrencyRampDuration);
+    return Optional.ofNullable(load.concurrencyRampDuration);
   }
 
   /**
@@ -280,7 +216,7 @@ public final class BenchmarkConfig {
    * @return the ramp time, empty for none
    */
   public Optional<Duration> requestRateRampDuration() {
-    return Optional.ofNullable(requestRateRampDuration);
+    return Optional.ofNullable(load.requestRateRampDuration);
   }
 
   /**
@@ -289,7 +225,7 @@ public final class BenchmarkConfig {
    * @return percent, 0 by default
    */
   public double cancellationRate() {
-    return cancellationRate;
+    return load.cancellationRate == null ? 0 : load.cancellationRate;
   }
 
   /**
@@ -298,7 +234,7 @@ public final class BenchmarkConfig {
    * @return the delay, zero by default
    */
   public Duration cancellationDelay() {
-    return cancellationDelay == null ? Duration.ZERO : cancellationDelay;
+    return load.cancellationDelay == null ? Duration.ZERO : load.cancellationDelay;
   }
 
   /**
@@ -307,7 +243,7 @@ public final class BenchmarkConfig {
    * @return true when asked for; a dataset with timestamps also turns it on when the run starts
    */
   public boolean fixedSchedule() {
-    return fixedSchedule;
+    return load.fixedSchedule;
   }
 
   /**
@@ -316,7 +252,7 @@ public final class BenchmarkConfig {
    * @return true to shift
    */
   public boolean fixedScheduleAutoOffset() {
-    return fixedScheduleAutoOffset;
+    return load.fixedScheduleAutoOffset;
   }
 
   /**
@@ -325,8 +261,8 @@ public final class BenchmarkConfig {
    * @return milliseconds, empty for the trace's start
    */
   public OptionalLong fixedScheduleStartOffset() {
-    return fixedScheduleStartOffset == null ? OptionalLong.empty()
-        : OptionalLong.of(fixedScheduleStartOffset);
+    return load.fixedScheduleStartOffset == null ? OptionalLong.empty()
+        : OptionalLong.of(load.fixedScheduleStartOffset);
   }
 
   /**
@@ -335,8 +271,8 @@ public final class BenchmarkConfig {
    * @return milliseconds, empty for the trace's end
    */
   public OptionalLong fixedScheduleEndOffset() {
-    return fixedScheduleEndOffset == null ? OptionalLong.empty()
-        : OptionalLong.of(fixedScheduleEndOffset);
+    return load.fixedScheduleEndOffset == null ? OptionalLong.empty()
+        : OptionalLong.of(load.fixedScheduleEndOffset);
   }
 
   /**
@@ -345,7 +281,7 @@ public final class BenchmarkConfig {
    * @return the count, empty when a request count, a duration or the dataset bounds the run
    */
   public OptionalInt numSessions() {
-    return numSessions == null ? OptionalInt.empty() : OptionalInt.of(numSessions);
+    return load.numSessions == null ? OptionalInt.empty() : OptionalInt.of(load.numSessions);
   }
 
   /**
@@ -354,7 +290,8 @@ public final class BenchmarkConfig {
    * @return requests per second, empty unless user-centric
    */
   public OptionalDouble userCentricRate() {
-    return userCentricRate == null ? OptionalDouble.empty() : OptionalDouble.of(userCentricRate);
+    return load.userCentricRate == null ? OptionalDouble.empty()
+        : OptionalDouble.of(load.userCentricRate);
   }
 
   /**
@@ -363,7 +300,7 @@ public final class BenchmarkConfig {
    * @return the users, 0 unless user-centric
    */
   public int numUsers() {
-    return numUsers == null ? 0 : numUsers;
+    return load.numUsers == null ? 0 : load.numUsers;
   }
 
   /**
@@ -372,7 +309,7 @@ public final class BenchmarkConfig {
    * @return metric tag to threshold in display units; empty when none
    */
   public java.util.Map<String, Double> goodput() {
-    return goodput;
+    return export.goodput;
   }
 
   /**
@@ -381,7 +318,7 @@ public final class BenchmarkConfig {
    * @return true when asked for
    */
   public boolean showTraceTiming() {
-    return showTraceTiming;
+    return export.showTraceTiming;
   }
 
   /**
@@ -390,7 +327,7 @@ public final class BenchmarkConfig {
    * @return true when asked for
    */
   public boolean exportHttpTrace() {
-    return exportHttpTrace;
+    return export.exportHttpTrace;
   }
 
   /**
@@ -399,7 +336,7 @@ public final class BenchmarkConfig {
    * @return the prefix, empty for AIPerf's default names
    */
   public Optional<String> exportPrefix() {
-    return Optional.ofNullable(exportPrefix);
+    return Optional.ofNullable(export.exportPrefix);
   }
 
   /**
@@ -408,7 +345,7 @@ public final class BenchmarkConfig {
    * @return the slice, empty when no timeslices are reported
    */
   public Optional<Duration> sliceDuration() {
-    return Optional.ofNullable(sliceDuration);
+    return Optional.ofNullable(export.sliceDuration);
   }
 
   /**
@@ -417,51 +354,7 @@ public final class BenchmarkConfig {
    * @return the level, {@link ExportLevel#RECORDS} by default
    */
   public ExportLevel exportLevel() {
-    return exportLevel;
-  }
-
-  boolean explicitFixedSchedule() {
-    return fixedSchedule;
-  }
-
-  Long explicitStartOffset() {
-    return fixedScheduleStartOffset;
-  }
-
-  Long explicitEndOffset() {
-    return fixedScheduleEndOffset;
-  }
-
-  Integer explicitConcurrency() {
-    return explicitConcurrency;
-  }
-
-  Integer explicitRequestCount() {
-    return explicitRequestCount;
-  }
-
-  ArrivalPattern explicitArrivalPattern() {
-    return arrivalPattern;
-  }
-
-  Double explicitArrivalSmoothness() {
-    return arrivalSmoothness;
-  }
-
-  Duration explicitGracePeriod() {
-    return gracePeriod;
-  }
-
-  Integer explicitWarmupConcurrency() {
-    return warmupConcurrency;
-  }
-
-  Double explicitWarmupRequestRate() {
-    return warmupRequestRate;
-  }
-
-  Duration explicitCancellationDelay() {
-    return cancellationDelay;
+    return export.exportLevel;
   }
 
   /**
@@ -471,10 +364,10 @@ public final class BenchmarkConfig {
    * @return the worker count
    */
   public int workers() {
-    if (workers != null) {
-      return workers;
+    if (run.workers != null) {
+      return run.workers;
     }
-    if (remoteWorkers > 0) {
+    if (run.remoteWorkers > 0) {
       return 0;
     }
     int cpus = Runtime.getRuntime().availableProcessors();
@@ -487,18 +380,10 @@ public final class BenchmarkConfig {
    * @return the processor count
    */
   public int recordProcessors() {
-    if (recordProcessors != null) {
-      return recordProcessors;
+    if (run.recordProcessors != null) {
+      return run.recordProcessors;
     }
     return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-  }
-
-  Integer explicitWorkers() {
-    return workers;
-  }
-
-  Integer explicitRecordProcessors() {
-    return recordProcessors;
   }
 
   /**
@@ -507,7 +392,7 @@ public final class BenchmarkConfig {
    * @return the directory, empty when nothing is written
    */
   public Optional<Path> artifactDir() {
-    return Optional.ofNullable(artifactDir);
+    return Optional.ofNullable(export.artifactDir);
   }
 
   /**
@@ -525,7 +410,19 @@ public final class BenchmarkConfig {
    * @return the name, empty to use the system property or the highest-priority bus
    */
   public Optional<String> messageBus() {
-    return Optional.ofNullable(messageBus);
+    return Optional.ofNullable(run.messageBus);
+  }
+
+  /**
+   * Returns the settings given to the message bus with
+   * {@link Benchmark.Builder#messageBus(String, java.util.Map)}; the engine passes them to the
+   * bus provider in an {@link io.aiperf.api.spi.BusConfig}.
+   *
+   * @return key to value, empty when none were given (a bus may then read its documented system
+   *     properties)
+   */
+  public java.util.Map<String, String> messageBusSettings() {
+    return run.messageBusSettings;
   }
 
   /**
@@ -534,7 +431,7 @@ public final class BenchmarkConfig {
    * @return the listener, {@link BenchmarkListener#NONE} by default
    */
   public BenchmarkListener listener() {
-    return listener;
+    return run.listener;
   }
 
   /**
@@ -543,7 +440,7 @@ public final class BenchmarkConfig {
    * @return the timeout
    */
   public Duration startupTimeout() {
-    return startupTimeout;
+    return run.startupTimeout;
   }
 
   /**
@@ -553,7 +450,7 @@ public final class BenchmarkConfig {
    *     against a loopback server when the concurrency needs it)
    */
   public List<String> sourceAddresses() {
-    return sourceAddresses;
+    return run.sourceAddresses;
   }
 
   /**
@@ -562,7 +459,7 @@ public final class BenchmarkConfig {
    * @return the remote worker count, 0 for none
    */
   public int remoteWorkers() {
-    return remoteWorkers;
+    return run.remoteWorkers;
   }
 
   /**
@@ -571,7 +468,7 @@ public final class BenchmarkConfig {
    * @return the arguments, empty when run from the API
    */
   public List<String> commandLine() {
-    return commandLine;
+    return run.commandLine;
   }
 
   /**
@@ -580,13 +477,13 @@ public final class BenchmarkConfig {
    * @return the writer, empty for standard output
    */
   public Optional<PrintWriter> console() {
-    return Optional.ofNullable(console);
+    return Optional.ofNullable(run.console);
   }
 
   @Override
   public String toString() {
     return "BenchmarkConfig{endpoint=" + endpoint + ", dataset=" + dataset + ", concurrency="
         + concurrency + ", requestCount=" + requestCount + ", workers=" + workers()
-        + ", recordProcessors=" + recordProcessors() + ", artifactDir=" + artifactDir + "}";
+        + ", recordProcessors=" + recordProcessors() + ", artifactDir=" + export.artifactDir + "}";
   }
 }

@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * @param warnings plain-language warnings about the run (empty when nothing is off)
  * @param artifactDir where export files were written, if anywhere
  * @param histograms per distribution metric tag, its HdrHistogram (display units, compressed,
- *     base64): exact to 3 significant digits and mergeable across runs and hosts
+ *     base64): exact to 3 significant digits and mergeable across runs and hosts with
+ *     {@link Benchmark#merge(List)}
  * @since 0.1.0
  */
 public record BenchmarkResult(
@@ -78,21 +79,6 @@ public record BenchmarkResult(
       }
     }
     return List.copyOf(violations);
-  }
-
-  /**
-   * Merges results of runs that measured the same server side by side (several hosts, or repeats
-   * in one window): counts and sums add, min and max and the standard deviation combine exactly,
-   * percentiles come from the merged histograms, throughputs are recomputed over the merged time
-   * span. Merging the two halves of a run gives the whole run's distributions.
-   *
-   * @param results the results, at least one
-   * @return the merged result
-   * @throws IllegalArgumentException if the list is empty or a result has no histograms
-   */
-  public static BenchmarkResult merge(List<BenchmarkResult> results) {
-    return io.aiperf.api.spi.Plugins.select(io.aiperf.api.spi.ResultMergerProvider.class, null)
-        .merge(results);
   }
 
   /**

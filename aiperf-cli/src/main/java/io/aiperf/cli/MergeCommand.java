@@ -66,7 +66,7 @@ final class MergeCommand implements Callable<Integer> {
         return AiperfCommand.EXIT_USAGE;
       }
     }
-    BenchmarkResult merged = BenchmarkResult.merge(results);
+    BenchmarkResult merged = Benchmark.merge(results);
     BenchmarkConfig config = merged.config().toBuilder().artifactDir(output)
         .exporters("console", "json", "csv").build();
     BenchmarkResult out = new BenchmarkResult(config, merged.metricsTitle(), merged.metrics(),

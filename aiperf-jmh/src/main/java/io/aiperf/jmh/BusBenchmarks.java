@@ -1,5 +1,6 @@
 package io.aiperf.jmh;
 
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.BusMessage;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
@@ -39,7 +40,7 @@ public class BusBenchmarks {
   /** Wires a worker that returns each credit at once, as an instant request would. */
   @Setup(Level.Trial)
   public void setup() {
-    bus = new InMemoryBusProvider().create(1 << 16);
+    bus = new InMemoryBusProvider().create(BusConfig.of(1 << 16));
     bus.consume("credits", Runnable::run, m -> bus.send("returns", new Return(((Credit) m).id())));
     bus.consume("returns", Runnable::run, m -> returned.incrementAndGet());
   }

@@ -6,16 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
  * How a ZeroMQ bus binds or connects: the hub's host and port, channel capacity, CURVE keys and
  * timeouts. Immutable; made by {@link #builder()}, {@link #defaults()} or
- * {@link #fromSystemProperties()}.
+ * {@link #fromSettings(Map)} or {@link #fromSystemProperties()}.
  *
  * <pre>{@code
  * ZmqBusOptions hub = ZmqBusOptions.builder()
@@ -25,23 +30,43 @@ import java.util.stream.Stream;
  *     .build();
  * }</pre>
  *
- * <p>The system properties, read by {@link #fromSystemProperties()} and by the {@code zmq}
- * provider when a run creates its bus:
+ * <p>A run gets its bus settings from {@code Benchmark.builder().messageBus("zmq", settings)};
+ * {@link #fromSettings(Map)} reads them and {@link #toSettings()} writes typed options back as
+ * settings. The keys:
  *
  * <table>
- *   <caption>System properties</caption>
- *   <tr><th>property</th><th>meaning</th></tr>
- *   <tr><td>{@value #CONNECT_PROPERTY}</td><td>join the hub at this address instead of being
- *       one</td></tr>
- *   <tr><td>{@value #HOST_PROPERTY}, {@value #PORT_PROPERTY}</td><td>where a hub binds
- *       (127.0.0.1, 0 = any free port)</td></tr>
- *   <tr><td>{@value #KEY_FILE_PROPERTY}</td><td>this side's CURVE key pair (a hub's makes it
- *       encrypt)</td></tr>
- *   <tr><td>{@value #SERVER_KEY_FILE_PROPERTY}</td><td>a client: the hub's public key (makes it
- *       encrypt)</td></tr>
- *   <tr><td>{@value #AUTHORIZED_KEYS_PROPERTY}</td><td>a hub: a file or folder of client public
- *       keys; only those clients get in</td></tr>
+ *   <caption>Settings of the {@code zmq} bus</caption>
+ *   <tr><th>key</th><th>meaning</th><th>system property fallback</th></tr>
+ *   <tr><td>{@value #CONNECT}</td><td>join the hub at this address instead of being one (read by
+ *       the provider, not held in the options)</td><td>{@value #CONNECT_PROPERTY}</td></tr>
+ *   <tr><td>{@value #HOST}, {@value #PORT}</td><td>where a hub binds (127.0.0.1, 0 = any free
+ *       port)</td><td>{@value #HOST_PROPERTY}, {@value #PORT_PROPERTY}</td></tr>
+ *   <tr><td>{@value #KEY_FILE}</td><td>this side's CURVE key pair (a hub's makes it
+ *       encrypt)</td><td>{@value #KEY_FILE_PROPERTY}</td></tr>
+ *   <tr><td>{@value #SERVER_KEY_FILE}</td><td>a client: the hub's public key (makes it
+ *       encrypt)</td><td>{@value #SERVER_KEY_FILE_PROPERTY}</td></tr>
+ *   <tr><td>{@value #AUTHORIZED_KEYS}</td><td>a hub: a file or folder of client public keys;
+ *       only those clients get in</td><td>{@value #AUTHORIZED_KEYS_PROPERTY}</td></tr>
+ *   <tr><td>{@value #PUBLIC_KEY}, {@value #SECRET_KEY}</td><td>this side's CURVE key pair
+ *       inline, in Z85, instead of {@value #KEY_FILE}</td><td>none</td></tr>
+ *   <tr><td>{@value #SERVER_KEY}</td><td>the hub's public key inline, instead of
+ *       {@value #SERVER_KEY_FILE}</td><td>none</td></tr>
+ *   <tr><td>{@value #AUTHORIZED_CLIENT_KEYS}</td><td>client public keys inline, comma-separated,
+ *       instead of {@value #AUTHORIZED_KEYS}</td><td>none</td></tr>
+ *   <tr><td>{@value #CONNECT_TIMEOUT_MILLIS}, {@value #CLOSE_TIMEOUT_MILLIS}</td><td>the
+ *       timeouts, in milliseconds</td><td>none</td></tr>
  * </table>
+ *
+ * <p>The system properties are a fallback for {@code -D} users, e.g. the command line: one is
+ * read only when the settings give nothing for what it sets (the key file property, for
+ * instance, only when neither {@value #KEY_FILE} nor the inline keys are given). Settings belong
+ * to one bus; system properties are shared by every bus in the JVM.
+ *
+ * <pre>{@code
+ * Map<String, String> settings = ZmqBusOptions.builder().host("0.0.0.0").port(5555).build()
+ *     .toSettings();
+ * Benchmark.builder().messageBus("zmq", settings);
+ * }</pre>
  *
  * @since 0.1.0
  */
@@ -58,6 +83,36 @@ public final class ZmqBusOptions {
   public static final String SERVER_KEY_FILE_PROPERTY = "aiperf.zmq.curveServerKeyFile";
   /** Certificate file, or folder of them, with the public keys of the clients a hub lets in. */
   public static final String AUTHORIZED_KEYS_PROPERTY = "aiperf.zmq.curveAuthorizedKeys";
+
+  /** Setting: address of the hub to join, e.g. {@code tcp://10.0.0.5:5555}. */
+  public static final String CONNECT = "connect";
+  /** Setting: host or interface a hub binds. */
+  public static final String HOST = "host";
+  /** Setting: port a hub binds; 0 for one the OS chooses. */
+  public static final String PORT = "port";
+  /** Setting: certificate file with this side's CURVE public and secret keys. */
+  public static final String KEY_FILE = "curveKeyFile";
+  /** Setting: certificate file with the hub's CURVE public key, for clients. */
+  public static final String SERVER_KEY_FILE = "curveServerKeyFile";
+  /** Setting: certificate file, or folder of them, with the public keys of admitted clients. */
+  public static final String AUTHORIZED_KEYS = "curveAuthorizedKeys";
+  /** Setting: this side's CURVE public key, 40 Z85 characters; needs {@value #SECRET_KEY}. */
+  public static final String PUBLIC_KEY = "curvePublicKey";
+  /** Setting: this side's CURVE secret key, 40 Z85 characters; needs {@value #PUBLIC_KEY}. */
+  public static final String SECRET_KEY = "curveSecretKey";
+  /** Setting: the hub's CURVE public key, 40 Z85 characters, for clients. */
+  public static final String SERVER_KEY = "curveServerKey";
+  /** Setting: the public keys of the clients a hub lets in, Z85, comma-separated. */
+  public static final String AUTHORIZED_CLIENT_KEYS = "curveAuthorizedClientKeys";
+  /** Setting: how long a client waits for the hub to answer, in milliseconds. */
+  public static final String CONNECT_TIMEOUT_MILLIS = "connectTimeoutMillis";
+  /** Setting: the most {@code close()} waits for messages in flight, in milliseconds. */
+  public static final String CLOSE_TIMEOUT_MILLIS = "closeTimeoutMillis";
+
+  /** Every setting key the {@code zmq} bus knows, sorted. */
+  private static final Set<String> SETTINGS = Collections.unmodifiableSet(new TreeSet<>(List.of(
+      CONNECT, HOST, PORT, KEY_FILE, SERVER_KEY_FILE, AUTHORIZED_KEYS, PUBLIC_KEY, SECRET_KEY,
+      SERVER_KEY, AUTHORIZED_CLIENT_KEYS, CONNECT_TIMEOUT_MILLIS, CLOSE_TIMEOUT_MILLIS)));
 
   private final String host;
   private final int port;
@@ -99,47 +154,76 @@ public final class ZmqBusOptions {
   }
 
   /**
-   * Reads the options from the system properties listed in the class documentation.
+   * Reads the options from the system properties listed in the class documentation, as
+   * {@link #fromSettings(Map)} does with no settings.
    *
    * @return the options
    * @throws IllegalArgumentException if a property has a bad value
    * @throws UncheckedIOException if a key file cannot be read
    */
   public static ZmqBusOptions fromSystemProperties() {
-    Builder b = builder();
-    String host = System.getProperty(HOST_PROPERTY);
-    if (host != null) {
-      b.host(host);
-    }
-    String port = System.getProperty(PORT_PROPERTY);
-    if (port != null) {
-      try {
-        b.port(Integer.parseInt(port.strip()));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(PORT_PROPERTY + " must be a port number but was '"
-            + port + "'", e);
-      }
-    }
-    try {
-      String keyFile = System.getProperty(KEY_FILE_PROPERTY);
-      if (keyFile != null) {
-        b.curveKeys(CurveKeys.load(Path.of(keyFile)));
-      }
-      String serverKeyFile = System.getProperty(SERVER_KEY_FILE_PROPERTY);
-      if (serverKeyFile != null) {
-        b.curveServerKey(CurveKeys.load(Path.of(serverKeyFile)));
-      }
-      String authorized = System.getProperty(AUTHORIZED_KEYS_PROPERTY);
-      if (authorized != null) {
-        b.authorizedClientKeys(loadPublicKeys(Path.of(authorized)));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read a CURVE key file: " + e.getMessage(), e);
-    }
-    return b.build();
+    return fromSettings(Map.of());
   }
 
-  private static Collection<CurveKeys> loadPublicKeys(Path fileOrDir) throws IOException {
+  /**
+   * Returns every setting key the {@code zmq} bus knows.
+   *
+   * @return the keys, sorted
+   */
+  public static Set<String> settingKeys() {
+    return SETTINGS;
+  }
+
+  /**
+   * Reads the options from bus settings, falling back to the system properties for what the
+   * settings leave out (see the class documentation). {@value #CONNECT} is accepted but not held
+   * in the options: it chooses between {@link ZmqBus#hub} and {@link ZmqBus#connect}.
+   *
+   * @param settings key to value, e.g. from {@code BenchmarkConfig.messageBusSettings()}
+   * @return the options
+   * @throws IllegalArgumentException if a key is unknown (the message lists the valid ones) or a
+   *     value is bad (the message names its key or property)
+   * @throws UncheckedIOException if a key file cannot be read
+   */
+  public static ZmqBusOptions fromSettings(Map<String, String> settings) {
+    Objects.requireNonNull(settings, "settings");
+    for (String key : new TreeSet<>(settings.keySet())) {
+      if (!SETTINGS.contains(key)) {
+        throw new IllegalArgumentException("zmq bus setting was '" + key + "' but it must be one"
+            + " of " + SETTINGS);
+      }
+    }
+    return SettingsReader.read(settings, builder());
+  }
+
+  /**
+   * Writes these options as bus settings, so typed options can be given to
+   * {@code Benchmark.builder().messageBus("zmq", settings)}. The channel capacity is left out:
+   * the engine chooses it.
+   *
+   * @return key to value, with the keys from {@link #fromSettings(Map)}; it holds the secret key
+   *     in clear when this side has CURVE keys
+   */
+  public Map<String, String> toSettings() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(HOST, host);
+    out.put(PORT, Integer.toString(port));
+    if (curveKeys != null) {
+      out.put(PUBLIC_KEY, curveKeys.publicKey());
+      out.put(SECRET_KEY, curveKeys.secretKey());
+    }
+    if (curveServerKey != null) {
+      out.put(SERVER_KEY, curveServerKey.publicKey());
+    }
+    if (!authorizedClientKeys.isEmpty()) {
+      out.put(AUTHORIZED_CLIENT_KEYS, String.join(",", authorizedClientKeys));
+    }
+    out.put(CONNECT_TIMEOUT_MILLIS, Long.toString(connectTimeout.toMillis()));
+    out.put(CLOSE_TIMEOUT_MILLIS, Long.toString(closeTimeout.toMillis()));
+    return Collections.unmodifiableMap(out);
+  }
+
+  static Collection<CurveKeys> loadPublicKeys(Path fileOrDir) throws IOException {
     if (!Files.isDirectory(fileOrDir)) {
       return Set.of(CurveKeys.load(fileOrDir).publicOnly());
     }

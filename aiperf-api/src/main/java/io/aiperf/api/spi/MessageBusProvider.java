@@ -9,9 +9,10 @@ public interface MessageBusProvider extends Plugin {
   /**
    * Creates a bus.
    *
-   * @param channelCapacity undelivered messages a point-to-point channel holds before
-   *     {@link MessageBus#send} blocks
+   * @param config the channel capacity and this provider's settings
    * @return a new bus
+   * @throws IllegalArgumentException if a setting's key is not one this provider knows, or its
+   *     value is invalid; the message names the key
    */
-  MessageBus create(int channelCapacity);
+  MessageBus create(BusConfig config);
 }

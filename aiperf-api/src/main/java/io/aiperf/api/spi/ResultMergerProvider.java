@@ -4,7 +4,7 @@ import io.aiperf.api.BenchmarkResult;
 import java.util.List;
 
 /**
- * Merges benchmark results; aiperf-engine provides the default, named {@code hdr}.
+ * Merges benchmark results for {@link io.aiperf.api.Benchmark#merge}; aiperf-engine provides the default, named {@code hdr}.
  *
  * @since 0.1.0
  */

@@ -1,5 +1,6 @@
 package io.aiperf.zmq.bench;
 
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.BusMessage;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
@@ -67,7 +68,7 @@ public final class BusRoundTrips {
     MessageBus hub;
     MessageBus worker;
     if (kind.equals("inmemory")) {
-      hub = new InMemoryBusProvider().create(1024);
+      hub = new InMemoryBusProvider().create(BusConfig.of(1024));
       worker = hub;
     } else {
       ZmqMessageBus zmqHub = ZmqBus.hub(ZmqBusOptions.builder().channelCapacity(1024).build());

@@ -1,5 +1,6 @@
 package io.aiperf.zmq.internal;
 
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.bus.MessageBusContractTest;
 
@@ -7,6 +8,6 @@ import io.aiperf.engine.internal.bus.MessageBusContractTest;
 final class ZmqMessageBusTest extends MessageBusContractTest {
   @Override
   protected MessageBus createBus(int channelCapacity) {
-    return new ZmqBusProvider().create(channelCapacity);
+    return new ZmqBusProvider().create(BusConfig.of(channelCapacity));
   }
 }

@@ -1,9 +1,10 @@
 package io.aiperf.engine.internal.bus;
 
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.MessageBusProvider;
 
-/** Provides the in-memory bus, the default for single-JVM runs. */
+/** Provides the in-memory bus, the default for single-JVM runs. It takes no settings. */
 public final class InMemoryBusProvider implements MessageBusProvider {
   @Override
   public String name() {
@@ -21,7 +22,12 @@ public final class InMemoryBusProvider implements MessageBusProvider {
   }
 
   @Override
-  public MessageBus create(int channelCapacity) {
-    return new InMemoryMessageBus(channelCapacity);
+  public MessageBus create(BusConfig config) {
+    if (!config.settings().isEmpty()) {
+      throw new IllegalArgumentException("message bus 'inmemory' setting was '"
+          + config.settings().keySet().iterator().next() + "' but the in-memory bus takes no"
+          + " settings");
+    }
+    return new InMemoryMessageBus(config.channelCapacity());
   }
 }

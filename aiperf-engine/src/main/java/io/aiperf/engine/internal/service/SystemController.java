@@ -8,6 +8,7 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.BenchmarkRun;
 import io.aiperf.api.ErrorSummary;
 import io.aiperf.api.SyntheticDataset;
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.ExporterProvider;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.MessageBusProvider;
@@ -176,7 +177,7 @@ public final class SystemController implements BenchmarkRun {
       step("loading the tokenizer", stepTimeout, () -> EngineSupport.tokenizer(config));
       checkClientLimits();
       MessageBusProvider busProvider = chooseBus();
-      bus = busProvider.create(CHANNEL_CAPACITY);
+      bus = busProvider.create(new BusConfig(CHANNEL_CAPACITY, config.messageBusSettings()));
       log.info("Message bus '{}'; {} workers, {} record processors", busProvider.name(),
           config.workers(), config.recordProcessors());
       busRef.set(bus);

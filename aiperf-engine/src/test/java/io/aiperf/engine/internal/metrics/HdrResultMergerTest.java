@@ -85,7 +85,7 @@ final class HdrResultMergerTest {
     BenchmarkResult first = result(nanos, 0, 7_000, t0, t0.plusSeconds(9));
     BenchmarkResult second = result(nanos, 7_000, nanos.length, t0.plusSeconds(1), t1);
 
-    BenchmarkResult merged = BenchmarkResult.merge(List.of(first, second));
+    BenchmarkResult merged = Benchmark.merge(List.of(first, second));
 
     MetricResult w = whole.metric(io.aiperf.api.Metrics.REQUEST_LATENCY);
     MetricResult m = merged.metric(io.aiperf.api.Metrics.REQUEST_LATENCY);

@@ -6,6 +6,7 @@ import io.aiperf.api.Benchmark;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.Datasets;
 import io.aiperf.api.Endpoints;
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -26,7 +27,7 @@ final class ReasoningSplitTest {
     BenchmarkConfig config = Benchmark.builder()
         .endpoint(Endpoints.of(endpoint, "http://127.0.0.1:1").model("m").streaming(true))
         .dataset(Datasets.synthetic().inputTokens(8, 0)).requestCount(1).build();
-    try (MessageBus bus = new InMemoryBusProvider().create(64)) {
+    try (MessageBus bus = new InMemoryBusProvider().create(BusConfig.of(64))) {
       RecordProcessor rp = new RecordProcessor("rp", bus, config);
       rp.initialize();
       try {

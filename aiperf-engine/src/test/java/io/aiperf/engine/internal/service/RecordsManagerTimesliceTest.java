@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.Endpoints;
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
@@ -42,7 +43,7 @@ final class RecordsManagerTimesliceTest {
   @Test
   void requestsLandInTheSliceOfTheirStart_withExactStatistics(@TempDir Path dir)
       throws Exception {
-    MessageBus bus = new InMemoryBusProvider().create(1024);
+    MessageBus bus = new InMemoryBusProvider().create(BusConfig.of(1024));
     var config = Benchmark.builder().endpoint(Endpoints.openAiChat("http://x").model("m"))
         .sliceDuration(Duration.ofSeconds(1)).artifactDir(dir).build();
     RecordsManager manager = new RecordsManager("records_manager", bus, config, NanoClock.SYSTEM);

@@ -7,6 +7,7 @@ import io.aiperf.api.Benchmark;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.Datasets;
 import io.aiperf.api.Endpoints;
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.Plugins;
@@ -54,7 +55,7 @@ final class ResponseParsingPropertiesTest {
         } catch (RuntimeException needsMoreConfig) {
           continue; // e.g. a template endpoint without its template
         }
-        MessageBus bus = new InMemoryBusProvider().create(1024);
+        MessageBus bus = new InMemoryBusProvider().create(BusConfig.of(1024));
         buses.add(bus);
         RecordProcessor rp = new RecordProcessor("rp", bus, config);
         try {

@@ -8,6 +8,7 @@ import io.aiperf.api.Benchmark;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.Datasets;
 import io.aiperf.api.Endpoints;
+import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
@@ -51,7 +52,7 @@ final class TimingManagerTest {
     now.accumulateAndGet(deadline, Math::max);
     return true;
   };
-  private final MessageBus bus = new InMemoryBusProvider().create(1 << 16);
+  private final MessageBus bus = new InMemoryBusProvider().create(BusConfig.of(1 << 16));
   private final List<Credit> credits = new CopyOnWriteArrayList<>();
   private final List<CreditsComplete> completions = new CopyOnWriteArrayList<>();
   private TimingManager timing;
