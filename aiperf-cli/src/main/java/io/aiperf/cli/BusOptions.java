@@ -4,21 +4,20 @@ import io.aiperf.api.Benchmark;
 import io.aiperf.zmq.ZmqBusOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
  * AIPerf's ZMQ Communication group, with aiperf-java's bus choice and remote workers: the message
  * bus between the run's services and how other processes join it.
  *
- * <p>The zmq bus reads its settings from system properties, so this group sets them for the run
- * and {@link #clearBusProperties} removes them after it; nothing else in the CLI touches them.
+ * <p>The zmq flags become the bus's own settings ({@code Benchmark.Builder#messageBus(String,
+ * Map)}), so they belong to this run alone: nothing JVM-wide is set.
  */
 final class BusOptions {
-  /** The zmq bus reads its settings from system properties: set for this run, cleared after. */
-  private static final List<String> BUS_PROPERTIES = List.of(
-      ZmqBusOptions.HOST_PROPERTY, ZmqBusOptions.PORT_PROPERTY, ZmqBusOptions.KEY_FILE_PROPERTY,
-      ZmqBusOptions.AUTHORIZED_KEYS_PROPERTY);
 
   @Option(names = "--message-bus",
       description = "The bus between the run's services: inmemory (default) or zmq, which other"
@@ -54,10 +53,7 @@ final class BusOptions {
     return workersRemote != null && workersRemote > 0;
   }
 
-  /**
-   * Chooses the bus and, for zmq, sets its system properties; only when no problem was found so
-   * far, so a run that will not start leaves nothing behind.
-   */
+  /** Chooses the bus and, for zmq, passes the flags as the bus's settings. */
   void configure(Benchmark.Builder b, List<String> problems) {
     String bus = messageBus;
     if (workersRemote != null) {
@@ -90,23 +86,18 @@ final class BusOptions {
       }
     }
     if (zmq && problems.isEmpty()) {
-      setProperty(ZmqBusOptions.HOST_PROPERTY, zmqHost);
-      setProperty(ZmqBusOptions.PORT_PROPERTY, zmqPort == null ? null : zmqPort.toString());
-      setProperty(ZmqBusOptions.KEY_FILE_PROPERTY,
-          curveKeyFile == null ? null : curveKeyFile.toString());
-      setProperty(ZmqBusOptions.AUTHORIZED_KEYS_PROPERTY,
-          curveAuthorizedKeys == null ? null : curveAuthorizedKeys.toString());
+      Map<String, String> settings = new LinkedHashMap<>();
+      put(settings, ZmqBusOptions.HOST, zmqHost);
+      put(settings, ZmqBusOptions.PORT, zmqPort);
+      put(settings, ZmqBusOptions.KEY_FILE, curveKeyFile);
+      put(settings, ZmqBusOptions.AUTHORIZED_KEYS, curveAuthorizedKeys);
+      b.messageBus(bus, settings);
     }
   }
 
-  private static void setProperty(String name, String value) {
+  private static void put(Map<String, String> settings, String key, @Nullable Object value) {
     if (value != null) {
-      System.setProperty(name, value);
+      settings.put(key, value.toString());
     }
-  }
-
-  /** Removes what {@link #configure} set; called when the run is over, whatever its outcome. */
-  static void clearBusProperties() {
-    BUS_PROPERTIES.forEach(System::clearProperty);
   }
 }

@@ -178,7 +178,6 @@ final class ProfileCommand implements Callable<Integer> {
       if (server != null) {
         server.close();
       }
-      BusOptions.clearBusProperties();
       out.flush();
       err.flush();
     }
