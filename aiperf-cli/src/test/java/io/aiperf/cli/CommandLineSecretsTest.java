@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.Endpoints;
-import io.aiperf.engine.internal.Secrets;
+import io.aiperf.api.spi.Secrets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CLI repeats the engine's rules for what is secret (it may use only the public API): these
- * tests hold the two copies together, so a key the engine redacts never stays in the recorded
- * command line.
+ * The recorded command line loses every secret the engine redacts from the rest of a run (the
+ * same {@code Secrets} rules), and the flags that carry a key lose their value.
  */
 final class CommandLineSecretsTest {
   private static final String KEY = "sk-test-0123456789";
@@ -31,7 +30,7 @@ final class CommandLineSecretsTest {
   }
 
   @Test
-  void secrets_matchTheEngines() {
+  void secrets_areRedactedAsInEveryExport() {
     Secrets engine = Secrets.of(endpoint());
     List<String> texts = List.of(KEY, "abcdef-ghijkl", "Bearer abcdef-ghijkl", "tok-value-1",
         "nested-secret", "plain-value", "listed-secret", "deep-secret", "ordinary-text", "short",

@@ -1,6 +1,6 @@
 package io.aiperf.engine.internal.export;
 
-import io.aiperf.engine.internal.Secrets;
+import io.aiperf.api.spi.Secrets;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
 import io.aiperf.engine.internal.service.Messages.RawRequest;
 import io.aiperf.engine.internal.service.Messages.RawResponse;

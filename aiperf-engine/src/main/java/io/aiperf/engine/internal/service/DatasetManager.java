@@ -153,8 +153,8 @@ final class DatasetManager extends AbstractService {
       return;
     }
     java.nio.file.Path file = config.artifactDir().get().resolve("inputs.json");
-    io.aiperf.engine.internal.Secrets secrets =
-        io.aiperf.engine.internal.Secrets.of(config.endpoint());
+    io.aiperf.api.spi.Secrets secrets =
+        io.aiperf.api.spi.Secrets.of(config.endpoint());
     try {
       java.nio.file.Files.createDirectories(file.getParent());
       try (var out = java.nio.file.Files.newBufferedWriter(file,

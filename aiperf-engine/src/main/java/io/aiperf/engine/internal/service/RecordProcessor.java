@@ -48,7 +48,7 @@ final class RecordProcessor extends AbstractService {
   private boolean openLoop;
   private Tokenizer tokenizer;
   private List<RecordMetric> metrics;
-  private final io.aiperf.engine.internal.Secrets secrets;
+  private final io.aiperf.api.spi.Secrets secrets;
 
   /** For a processor in another process: whether the controller's run is open-loop. */
   private final Boolean openLoopOverride;
@@ -59,7 +59,7 @@ final class RecordProcessor extends AbstractService {
 
   RecordProcessor(String id, MessageBus bus, BenchmarkConfig config, Boolean openLoop) {
     super(id, bus, config);
-    secrets = io.aiperf.engine.internal.Secrets.of(config.endpoint());
+    secrets = io.aiperf.api.spi.Secrets.of(config.endpoint());
     this.openLoopOverride = openLoop;
   }
 

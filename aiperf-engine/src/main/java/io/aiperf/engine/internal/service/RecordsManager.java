@@ -110,7 +110,7 @@ final class RecordsManager extends AbstractService {
               io.aiperf.engine.internal.export.RawJsonlWriter.FILE).replace(".jsonl",
               config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
           EngineSupport.headers(config.endpoint()), this::toWallNanos,
-          io.aiperf.engine.internal.Secrets.of(config.endpoint()));
+          io.aiperf.api.spi.Secrets.of(config.endpoint()));
     }
     if (config.artifactDir().isPresent()
         && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {

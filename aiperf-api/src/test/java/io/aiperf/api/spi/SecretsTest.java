@@ -1,4 +1,4 @@
-package io.aiperf.engine.internal;
+package io.aiperf.api.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SecretsTest {
+final class SecretsTest {
   private static final String KEY = "sk-live-0123456789";
 
   @Test

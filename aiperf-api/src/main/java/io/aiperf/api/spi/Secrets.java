@@ -1,6 +1,7 @@
-package io.aiperf.engine.internal;
+package io.aiperf.api.spi;
 
 import io.aiperf.api.EndpointConfig;
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -15,10 +16,18 @@ import java.util.regex.Pattern;
  * The secret values of a run and their removal from anything the run writes. A secret reaches
  * request bodies (an extra input such as {@code api_key}), server replies that echo the request,
  * and error messages built from those replies; redacting by value catches it wherever it went,
- * which redacting by field name alone cannot.
+ * which redacting by field name alone cannot. The engine redacts every record and export with it;
+ * an {@link ExporterProvider} or other plugin that writes what a run saw should do the same.
+ *
+ * <pre>{@code
+ * Secrets secrets = Secrets.of(config.endpoint());
+ * writer.write(secrets.redact(errorMessage));   // "401: key <redacted> is revoked"
+ * }</pre>
+ *
+ * @since 0.1.0
  */
 public final class Secrets {
-  /** What a secret is replaced with. */
+  /** What a secret is replaced with, in every file and message a run writes. */
   public static final String REDACTED = "<redacted>";
 
   /** Shorter values would redact ordinary words and numbers; real keys are far longer. */
@@ -43,7 +52,11 @@ public final class Secrets {
     this.values = values;
   }
 
-  /** A run without secrets. */
+  /**
+   * A run without secrets.
+   *
+   * @return an instance that redacts nothing
+   */
   public static Secrets none() {
     return NONE;
   }
@@ -51,7 +64,11 @@ public final class Secrets {
   /**
    * The secrets of an endpoint: the API key, the value of every header but the plain content
    * ones (users pass keys under any header name), and string values of extra inputs whose name
-   * marks a credential.
+   * marks a credential. Values shorter than six characters are not treated as secrets: they
+   * would redact ordinary words and numbers.
+   *
+   * @param endpoint the endpoint of the run
+   * @return its secrets
    */
   public static Secrets of(EndpointConfig endpoint) {
     Set<String> found = new LinkedHashSet<>();
@@ -78,7 +95,13 @@ public final class Secrets {
     return kept.isEmpty() ? NONE : new Secrets(List.copyOf(kept));
   }
 
-  /** Whether a field or header of this name holds a credential. */
+  /**
+   * Whether a field or header of this name holds a credential ({@code api_key}, {@code
+   * accessToken}, {@code client-secret}, ...): one of its words is a credential word.
+   *
+   * @param name a field or header name
+   * @return true for a credential's name
+   */
   public static boolean secretName(String name) {
     for (String part : NAME_SPLIT.split(name)) {
       if (SECRET_NAME_PARTS.contains(part.toLowerCase(Locale.ROOT))) {
@@ -88,7 +111,8 @@ public final class Secrets {
     return false;
   }
 
-  private static void collect(String name, Object value, boolean underSecret, Set<String> out) {
+  private static void collect(@Nullable String name, @Nullable Object value, boolean underSecret,
+      Set<String> out) {
     boolean secret = underSecret || (name != null && secretName(name));
     if (value instanceof String s) {
       if (secret) {
@@ -101,7 +125,11 @@ public final class Secrets {
     }
   }
 
-  /** Whether the run has any secret. */
+  /**
+   * Whether the run has any secret.
+   *
+   * @return true when {@link #redact} never changes anything
+   */
   public boolean isEmpty() {
     return values.isEmpty();
   }
@@ -112,7 +140,7 @@ public final class Secrets {
    * @param text any text, or null
    * @return the redacted text, the same instance when nothing was found
    */
-  public String redact(String text) {
+  public @Nullable String redact(@Nullable String text) {
     if (text == null || values.isEmpty()) {
       return text;
     }
