@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The secret values of a run and their removal from anything the run writes. A secret reaches
@@ -88,7 +89,7 @@ public final class Secrets {
     return false;
   }
 
-  private static void collect(String name, Object value, boolean underSecret, Set<String> out) {
+  private static void collect(@Nullable String name, Object value, boolean underSecret, Set<String> out) {
     boolean secret = underSecret || (name != null && secretName(name));
     if (value instanceof String s) {
       if (secret) {

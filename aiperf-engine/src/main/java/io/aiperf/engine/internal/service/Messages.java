@@ -4,6 +4,7 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.spi.BusMessage;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the engine's services say to each other. Immutable records; byte arrays inside are
@@ -274,8 +275,9 @@ public final class Messages {
    * @param requestBody the body as sent, only for the raw export; else null
    */
   public record RawRequest(long creditId, Phase phase, int conversation, int turn,
-      String workerId, String requestId, String correlationId, int inputTokens, String inputText,
-      int requestedOutputTokens, boolean streaming, byte[] requestBody) {}
+      String workerId, String requestId, String correlationId, int inputTokens,
+      @Nullable String inputText, int requestedOutputTokens, boolean streaming,
+      byte @Nullable [] requestBody) {}
 
   /**
    * When each step of one request happened, in {@code NanoClock} nanoseconds; 0 for a step that
@@ -291,7 +293,7 @@ public final class Messages {
    */
   public record RawTiming(long intendedNanos, long issuedNanos, long startNanos,
       long connectionWaitNanos, boolean connectionReused, long endNanos,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
 
   /**
    * What came back for one request. A stream keeps its messages one by one ({@code messageData}
@@ -309,9 +311,10 @@ public final class Messages {
    * @param errorType the client-side error, null when the exchange completed
    * @param errorMessage what went wrong, with {@code errorType}
    */
-  public record RawResponse(int status, String contentType, long[] messageNanos,
-      String[] messageEvents, byte[][] messageData, String[] messageComments, int messageCount,
-      byte[] body, String errorType, String errorMessage) {}
+  public record RawResponse(int status, @Nullable String contentType, long[] messageNanos,
+      String @Nullable [] messageEvents, byte @Nullable [][] messageData,
+      String @Nullable [] messageComments, int messageCount, byte @Nullable [] body,
+      @Nullable String errorType, @Nullable String errorMessage) {}
 
   /** One request, turned into metric values (success) or an error. */
   public record ProcessedRecord(
