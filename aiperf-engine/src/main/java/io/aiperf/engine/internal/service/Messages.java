@@ -324,8 +324,8 @@ public final class Messages {
       long endNanos,
       boolean success,
       int errorCode,
-      String errorType,
-      String errorMessage,
+      @Nullable String errorType,
+      @Nullable String errorMessage,
       Map<String, double[]> values,
       RecordMeta meta) implements EngineMessage {
     /** Copies the map. */
@@ -337,7 +337,7 @@ public final class Messages {
   /** Who sent a request and when, for the per-request export. */
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
       long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace, RawRecord raw) {}
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace, @Nullable RawRecord raw) {}
 
   /**
    * The timing manager sent a phase's last credit and every credit of it came back.
