@@ -92,8 +92,8 @@ public final class Messages {
    * @param reason why not, when refused
    * @param spec what the service needs of the run's configuration, when accepted
    */
-  public record JoinReply(boolean accepted, String serviceId, String reason, RemoteSpec spec)
-      implements EngineMessage {}
+  public record JoinReply(boolean accepted, @Nullable String serviceId, @Nullable String reason,
+      @Nullable RemoteSpec spec) implements EngineMessage {}
 
   /**
    * What a service in another process needs of the run's configuration. The endpoint travels
@@ -138,7 +138,8 @@ public final class Messages {
    * with the server's real replies, so only the worker can format it: its body is null and its
    * input tokens -1, and {@link #turn()} holds what the worker needs.
    */
-  public record PreparedTurn(byte[] body, int inputTokens, io.aiperf.api.spi.Turn turn) {
+  public record PreparedTurn(byte @Nullable [] body, int inputTokens,
+      io.aiperf.api.spi.Turn turn) {
     /** A turn formatted before the run. */
     public PreparedTurn(byte[] body, int inputTokens, int maxTokens) {
       this(body, inputTokens, new io.aiperf.api.spi.Turn(List.of(), maxTokens));

@@ -5,6 +5,7 @@ import io.aiperf.api.MetricResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Plain-language warnings about a run, so users do not blame the server for the client. */
 final class Warnings {
@@ -107,7 +108,7 @@ final class Warnings {
         worst.workerId(), worst.lagP99Nanos() / 1e6, worst.lagMaxNanos() / 1e6));
   }
 
-  private static MetricResult find(List<MetricResult> metrics, String tag) {
+  private static @Nullable MetricResult find(List<MetricResult> metrics, String tag) {
     return metrics.stream().filter(m -> m.tag().tag().equals(tag)).findFirst().orElse(null);
   }
 }
