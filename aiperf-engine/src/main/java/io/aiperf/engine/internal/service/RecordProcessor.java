@@ -237,11 +237,6 @@ final class RecordProcessor extends AbstractService {
         false, code, type, message == null ? "" : secrets.redact(message), values, meta(raw));
   }
 
-  /** A field onInitialize sets; records only arrive after it ran. */
-  private static <T> T initialized(@Nullable T value) {
-    return Objects.requireNonNull(value, "records are processed only after onInitialize");
-  }
-
   @Override
   void onStop() {
     ExecutorService executor = this.executor;

@@ -27,7 +27,7 @@ final class Warnings {
       boolean late = lateness != null && lateness.p99() > limit;
       boolean slow = achieved != null && lateness != null && lateness.count() >= 20
           && achieved.avg() < ACHIEVED_SHARE * rate && config.concurrency() == 0;
-      if (late || slow) {
+      if (lateness != null && (late || slow)) { // both need the lateness
         warnings.add(String.format(Locale.ROOT, "The client did not keep the requested schedule:"
             + " requests went out %.2f ms late at p99 (max %.2f ms) and the achieved send rate"
             + " was %.1f of %.1f requests/s. Latencies from the actual send understate what"
