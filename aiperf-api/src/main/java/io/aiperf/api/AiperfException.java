@@ -1,5 +1,7 @@
 package io.aiperf.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of the unchecked exceptions that aiperf-java throws on purpose.
  *
@@ -21,9 +23,9 @@ public class AiperfException extends RuntimeException {
    * Creates an exception with a message and the underlying cause.
    *
    * @param message what went wrong
-   * @param cause the underlying cause
+   * @param cause the underlying cause, or {@code null} if unknown
    */
-  public AiperfException(String message, Throwable cause) {
+  public AiperfException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,6 +1,7 @@
 package io.aiperf.api;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when a benchmark could not complete, for example because the server was unreachable. It
@@ -10,7 +11,7 @@ import java.util.Optional;
  */
 public final class BenchmarkFailedException extends AiperfException {
   private static final long serialVersionUID = 1L;
-  private final transient BenchmarkResult partialResult;
+  private final transient @Nullable BenchmarkResult partialResult;
 
   /**
    * Creates the exception.
@@ -19,7 +20,8 @@ public final class BenchmarkFailedException extends AiperfException {
    * @param partialResult the results measured before the failure, or {@code null} if none
    * @param cause the underlying cause, or {@code null}
    */
-  public BenchmarkFailedException(String message, BenchmarkResult partialResult, Throwable cause) {
+  public BenchmarkFailedException(String message, @Nullable BenchmarkResult partialResult,
+      @Nullable Throwable cause) {
     super(message, cause);
     this.partialResult = partialResult;
   }

@@ -8,6 +8,7 @@ import io.aiperf.engine.internal.service.Messages;
 import io.aiperf.engine.internal.service.RemoteServices;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -71,15 +72,18 @@ public final class ServiceHost {
   public static String run(MessageBus bus, String serviceType, Duration joinTimeout,
       java.util.function.Consumer<String> onServing) throws InterruptedException {
     Messages.JoinReply reply = join(bus, serviceType, joinTimeout);
-    String id = reply.serviceId();
+    // join returns only accepted replies, and an accepted reply names the service and its spec.
+    String id = Objects.requireNonNull(reply.serviceId(), "an accepted join names the service");
+    Messages.RemoteSpec spec = Objects.requireNonNull(reply.spec(),
+        "an accepted join carries the spec");
     CompletableFuture<String> ended = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicLong lastHeard =
         new java.util.concurrent.atomic.AtomicLong(CLOCK.nanoTime());
     var heartbeats = bus.subscribe(Messages.ControllerHeartbeat.class,
         h -> lastHeard.set(CLOCK.nanoTime()));
     var endings = bus.subscribe(Messages.RunEnded.class, e -> ended.complete(e.reason()));
-    Service service = serviceType.equals("worker") ? RemoteServices.worker(id, bus, reply.spec())
-        : RemoteServices.recordProcessor(id, bus, reply.spec());
+    Service service = serviceType.equals("worker") ? RemoteServices.worker(id, bus, spec)
+        : RemoteServices.recordProcessor(id, bus, spec);
     // Workers report their health (the heartbeat) themselves; other services need one here.
     java.util.concurrent.ScheduledExecutorService beat = null;
     if (!serviceType.equals("worker")) {

@@ -1,6 +1,7 @@
 package io.aiperf.api.spi;
 
 import io.aiperf.api.EndpointConfig;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An API format: how to write a request body and read a response. Its {@link #name()} is the
@@ -125,6 +126,6 @@ public interface EndpointProvider extends Plugin {
      * @throws IllegalArgumentException if the bytes are not a response of this format; the message
      *     says what was expected
      */
-    ParsedResponse parse(byte[] data, int offset, int length);
+    @Nullable ParsedResponse parse(byte[] data, int offset, int length);
   }
 }

@@ -1,5 +1,7 @@
 package io.aiperf.api.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one response (or one streamed event) carries.
  *
@@ -8,7 +10,8 @@ package io.aiperf.api.spi;
  * @param usage server-reported token usage, or {@code null}
  * @since 0.1.0
  */
-public record ParsedResponse(String content, String reasoning, Usage usage) {
+public record ParsedResponse(@Nullable String content, @Nullable String reasoning,
+    @Nullable Usage usage) {
   /**
    * Tells whether this response carries generated text; usage-only chunks do not, and do not count
    * for timing.

@@ -1,5 +1,7 @@
 package io.aiperf.api.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One successful request as record metrics see it. Times are {@link System#nanoTime()} values taken
  * at the socket.
@@ -62,7 +64,7 @@ public interface RequestView {
    *
    * @return the usage, or {@code null} when the server reported none
    */
-  default Usage usage() {
+  default @Nullable Usage usage() {
     return null;
   }
 
@@ -71,7 +73,7 @@ public interface RequestView {
    *
    * @return the timings, or {@code null} when the transport reports none
    */
-  default TransportProvider.HttpTrace httpTrace() {
+  default TransportProvider.@Nullable HttpTrace httpTrace() {
     return null;
   }
 

@@ -3,6 +3,7 @@ package io.aiperf.api.spi;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request's worth of input: the texts of the user message, its images and audio, the output
@@ -26,7 +27,7 @@ import java.util.OptionalInt;
  * @since 0.1.0
  */
 public record Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
-    List<Media> media, String model, String systemPrompt) {
+    List<Media> media, @Nullable String model, @Nullable String systemPrompt) {
   /** Copies the lists and checks the values. */
   public Turn {
     texts = List.copyOf(texts);
@@ -77,7 +78,7 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    * @param model the model name, or null for the endpoint's
    * @return the changed copy
    */
-  public Turn withModel(String model) {
+  public Turn withModel(@Nullable String model) {
     return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
   }
 
@@ -87,7 +88,7 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    * @param systemPrompt the system message, or null for none
    * @return the changed copy
    */
-  public Turn withSystemPrompt(String systemPrompt) {
+  public Turn withSystemPrompt(@Nullable String systemPrompt) {
     return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
   }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes prompts of an exact token length from real words of the tokenizer's own vocabulary.
@@ -112,7 +113,7 @@ final class PromptGenerator {
     return text != null ? text : cutToLength(parts, tokens, random, false);
   }
 
-  private String repair(List<String> parts, int tokens, SplittableRandom random,
+  private @Nullable String repair(List<String> parts, int tokens, SplittableRandom random,
       boolean stripFirst) {
     for (int round = 0; round < MAX_REPAIR_ROUNDS; round++) {
       String text = join(parts, stripFirst);

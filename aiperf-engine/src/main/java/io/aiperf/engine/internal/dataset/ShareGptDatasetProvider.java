@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AIPerf's public {@code sharegpt} dataset from a local copy of the file AIPerf downloads
@@ -76,7 +77,7 @@ public final class ShareGptDatasetProvider implements DatasetProvider {
     return conversations;
   }
 
-  private static Turn firstExchange(JsonNode entry, Tokenizer tokenizer) {
+  private static @Nullable Turn firstExchange(JsonNode entry, Tokenizer tokenizer) {
     JsonNode turns = entry.path("conversations");
     if (!turns.isArray() || turns.size() < 2) {
       return null;

@@ -18,6 +18,7 @@ import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Synthetic images and audio for multimodal turns, made with the JDK alone: images are seeded
@@ -29,10 +30,11 @@ final class SyntheticMedia {
   private static final SyntheticMedia NONE = new SyntheticMedia(null, null);
   private static final double MIN_AUDIO_SECONDS = 0.01;
 
-  private final SyntheticDataset config;
-  private final SplittableRandom random;
+  // Both null for NONE, the turns without media.
+  private final @Nullable SyntheticDataset config;
+  private final @Nullable SplittableRandom random;
 
-  private SyntheticMedia(SyntheticDataset config, SplittableRandom random) {
+  private SyntheticMedia(@Nullable SyntheticDataset config, @Nullable SplittableRandom random) {
     this.config = config;
     this.random = random;
   }
@@ -49,15 +51,17 @@ final class SyntheticMedia {
 
   /** The media of the next turn, in the order the endpoint sends them. */
   List<Media> next() {
-    if (config == null) {
+    SyntheticDataset config = this.config;
+    SplittableRandom random = this.random;
+    if (config == null || random == null) {
       return List.of();
     }
     List<Media> media = new ArrayList<>();
     if (config.hasImages()) {
       double[] size = config.imageSize();
       for (int i = 0; i < config.imageBatchSize(); i++) {
-        int w = positive(size[0], size[1]);
-        int h = positive(size[2], size[3]);
+        int w = positive(size[0], size[1], random);
+        int h = positive(size[2], size[3], random);
         media.add(image(w, h, config.imageFormat(), random));
       }
     }
@@ -76,7 +80,7 @@ final class SyntheticMedia {
     return media;
   }
 
-  private int positive(double mean, double stddev) {
+  private static int positive(double mean, double stddev, SplittableRandom random) {
     return (int) Math.max(1, Math.round(mean + (stddev > 0 ? stddev * gaussian(random) : 0)));
   }
 

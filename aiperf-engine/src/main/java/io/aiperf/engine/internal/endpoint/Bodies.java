@@ -9,6 +9,7 @@ import io.aiperf.api.spi.Usage;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** What every JSON endpoint format does the same way: encode, decode, errors, extras, usage. */
 final class Bodies {
@@ -76,7 +77,7 @@ final class Bodies {
   }
 
   /** Reads an OpenAI or Anthropic usage block; any field may be missing. */
-  static Usage usage(JsonNode u) {
+  static @Nullable Usage usage(@Nullable JsonNode u) {
     if (u == null || !u.isObject()) {
       return null;
     }
@@ -98,7 +99,7 @@ final class Bodies {
     return n != null && n.isNumber() ? n.asLong() : -1;
   }
 
-  static String text(JsonNode node) {
+  static @Nullable String text(@Nullable JsonNode node) {
     return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
   }
 }

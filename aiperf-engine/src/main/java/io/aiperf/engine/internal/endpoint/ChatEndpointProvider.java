@@ -7,6 +7,7 @@ import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Media;
 import io.aiperf.api.spi.Turn;
+import org.jspecify.annotations.Nullable;
 
 /** OpenAI chat completions: {@code messages} in, {@code choices[0].message|delta} out. */
 public final class ChatEndpointProvider implements EndpointProvider {
@@ -86,7 +87,7 @@ public final class ChatEndpointProvider implements EndpointProvider {
     }
 
     @Override
-    String readContent(JsonNode choice, String[] reasoning) {
+    @Nullable String readContent(JsonNode choice, @Nullable String[] reasoning) {
       JsonNode message = choice.has("delta") ? choice.get("delta") : choice.get("message");
       if (message == null || !message.isObject()) {
         return null;

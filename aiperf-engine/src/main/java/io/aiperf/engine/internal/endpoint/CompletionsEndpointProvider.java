@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Turn;
+import org.jspecify.annotations.Nullable;
 
 /** OpenAI text completions: {@code prompt} in, {@code choices[0].text} out. */
 public final class CompletionsEndpointProvider implements EndpointProvider {
@@ -51,7 +52,7 @@ public final class CompletionsEndpointProvider implements EndpointProvider {
     }
 
     @Override
-    String readContent(JsonNode choice, String[] reasoning) {
+    @Nullable String readContent(JsonNode choice, @Nullable String[] reasoning) {
       return text(choice.get("text"));
     }
   }

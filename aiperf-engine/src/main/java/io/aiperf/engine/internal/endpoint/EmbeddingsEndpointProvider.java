@@ -8,6 +8,7 @@ import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenAI embeddings: {@code {model, input: [texts]}} in, {@code data[].embedding} out. Every text of
@@ -67,7 +68,7 @@ public final class EmbeddingsEndpointProvider implements EndpointProvider {
     }
 
     @Override
-    public ParsedResponse parse(byte[] data, int offset, int length) {
+    public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
       if (length == 0) {
         return null;
       }

@@ -7,6 +7,7 @@ import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hugging Face TGI: {@code {inputs, parameters: {max_new_tokens, ...extra}}} to {@code /generate},
@@ -56,7 +57,7 @@ public final class HuggingFaceGenerateEndpointProvider implements EndpointProvid
       }
 
       @Override
-      public ParsedResponse parse(byte[] data, int offset, int length) {
+      public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
         if (length == 0) {
           return null;
         }

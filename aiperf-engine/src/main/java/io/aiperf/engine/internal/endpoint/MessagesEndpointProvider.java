@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Anthropic Messages API: authenticated by {@code x-api-key} with an
@@ -99,7 +100,7 @@ public final class MessagesEndpointProvider implements EndpointProvider {
     }
 
     @Override
-    public ParsedResponse parse(byte[] data, int offset, int length) {
+    public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
       if (length == 0) {
         return null;
       }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What chat and completions share: body assembly around the endpoint-specific prompt field, and
@@ -47,7 +48,7 @@ abstract class OpenAiEndpoint implements Endpoint {
   }
 
   /** Reads the generated text from {@code choices[0]}; {@code reasoning[0]} gets reasoning. */
-  abstract String readContent(JsonNode choice, String[] reasoning);
+  abstract @Nullable String readContent(JsonNode choice, @Nullable String[] reasoning);
 
   @Override
   public byte[] formatRequest(Turn turn, boolean streaming) {
@@ -86,7 +87,7 @@ abstract class OpenAiEndpoint implements Endpoint {
   }
 
   @Override
-  public ParsedResponse parse(byte[] data, int offset, int length) {
+  public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
     if (length == 0 || isDone(data, offset, length)) {
       return null;
     }
@@ -112,7 +113,7 @@ abstract class OpenAiEndpoint implements Endpoint {
     Usage usage = readUsage(root.get("usage"));
     JsonNode choices = root.get("choices");
     String content = null;
-    String[] reasoning = new String[1];
+    @Nullable String[] reasoning = new String[1];
     if (choices != null && choices.isArray() && !choices.isEmpty()) {
       content = readContent(choices.get(0), reasoning);
     }
@@ -120,11 +121,11 @@ abstract class OpenAiEndpoint implements Endpoint {
     return new ParsedResponse(content, reasoning[0], usage);
   }
 
-  static String text(JsonNode node) {
+  static @Nullable String text(@Nullable JsonNode node) {
     return node == null || node.isNull() ? null : node.asText();
   }
 
-  private static Usage readUsage(JsonNode u) {
+  private static @Nullable Usage readUsage(@Nullable JsonNode u) {
     if (u == null || !u.isObject()) {
       return null;
     }

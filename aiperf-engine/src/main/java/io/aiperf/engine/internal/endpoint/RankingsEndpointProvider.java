@@ -9,6 +9,7 @@ import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rerankers: a query and passages in, scores out. A turn's first text is the query and the rest
@@ -163,7 +164,7 @@ public abstract class RankingsEndpointProvider implements EndpointProvider {
       }
 
       @Override
-      public ParsedResponse parse(byte[] data, int offset, int length) {
+      public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
         if (length == 0) {
           return null;
         }

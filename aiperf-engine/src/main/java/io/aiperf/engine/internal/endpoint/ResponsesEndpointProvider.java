@@ -11,6 +11,7 @@ import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Turn;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OpenAI Responses API: {@code input} message items in; streamed as typed events
@@ -94,7 +95,7 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
     }
 
     @Override
-    public ParsedResponse parse(byte[] data, int offset, int length) {
+    public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
       if (length == 0) {
         return null;
       }

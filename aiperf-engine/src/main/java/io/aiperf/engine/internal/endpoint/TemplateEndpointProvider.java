@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user-defined body, as AIPerf's {@code template} endpoint: the extra input
@@ -89,7 +90,7 @@ public final class TemplateEndpointProvider implements EndpointProvider {
       }
     }
     Object field = config.extraInputs().get(RESPONSE_FIELD);
-    List<Object> path = field == null ? null : path(field.toString());
+    @Nullable List<Object> path = field == null ? null : path(field.toString());
     return new Template(config, template, path);
   }
 
@@ -141,9 +142,9 @@ public final class TemplateEndpointProvider implements EndpointProvider {
   private static final class Template implements Endpoint {
     private final EndpointConfig config;
     private final String template;
-    private final List<Object> path;
+    private final @Nullable List<Object> path;
 
-    Template(EndpointConfig config, String template, List<Object> path) {
+    Template(EndpointConfig config, String template, @Nullable List<Object> path) {
       this.config = config;
       this.template = template;
       this.path = path;
@@ -204,7 +205,7 @@ public final class TemplateEndpointProvider implements EndpointProvider {
     }
 
     @Override
-    public ParsedResponse parse(byte[] data, int offset, int length) {
+    public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
       if (length == 0 || OpenAiEndpoint.isDone(data, offset, length)) {
         return null;
       }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes {@code profile_export_aiperf.json} in AIPerf's layout: the same top-level key order, one
@@ -111,7 +112,7 @@ public final class JsonExporter implements ExporterProvider {
    * One metric's block; with its HdrHistogram (aiperf-java's own key, {@code hdr_histogram}) so
    * files from several hosts or repeats can be merged exactly.
    */
-  static Map<String, Object> metric(MetricResult m, String histogram) {
+  static Map<String, Object> metric(MetricResult m, @Nullable String histogram) {
     Map<String, Object> block = new LinkedHashMap<>();
     block.put("unit", m.unit());
     if (m.scalar()) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -81,16 +82,19 @@ public final class RawJsonlWriter extends JsonlFile {
       json.writeEndObject();
       json.writeNumberField("status", response.status());
       json.writeArrayFieldStart("responses");
-      if (response.messageData() != null) {
+      byte[][] messages = response.messageData();
+      if (messages != null) {
+        // A stream's record sets its events with its data.
+        String[] events = Objects.requireNonNull(response.messageEvents(), "a stream has events");
         for (int i = 0; i < response.messageCount(); i++) {
           json.writeStartObject();
           json.writeNumberField("arrival_ns",
               toWallNanos.applyAsLong(response.messageNanos()[i]));
-          if (response.messageEvents()[i] != null) {
-            json.writeStringField("event", response.messageEvents()[i]);
+          if (events[i] != null) {
+            json.writeStringField("event", events[i]);
           }
           json.writeStringField("data",
-              secrets.redact(new String(response.messageData()[i], StandardCharsets.UTF_8)));
+              secrets.redact(new String(messages[i], StandardCharsets.UTF_8)));
           json.writeEndObject();
         }
       } else if (response.body() != null && response.messageNanos().length > 0) {
@@ -107,7 +111,8 @@ public final class RawJsonlWriter extends JsonlFile {
       } else {
         json.writeObjectFieldStart("error");
         json.writeStringField("type", response.errorType());
-        json.writeStringField("message", secrets.redact(response.errorMessage()));
+        String message = response.errorMessage();
+        json.writeStringField("message", message == null ? null : secrets.redact(message));
         json.writeEndObject();
       }
       json.writeEndObject();

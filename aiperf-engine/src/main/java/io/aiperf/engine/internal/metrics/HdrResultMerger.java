@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.HdrHistogram.DoubleHistogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Merges results through their HdrHistograms. Count, sum, min and max add up exactly; the
@@ -107,7 +109,7 @@ public final class HdrResultMerger implements ResultMergerProvider {
     }
     List<ErrorSummary> errors = new ArrayList<>();
     errorKinds.forEach((k, s) -> errors.add(new ErrorSummary(s.code(), s.type(), s.message(),
-        errorCounts.get(k))));
+        Objects.requireNonNull(errorCounts.get(k), "every kind was counted"))));
     return new BenchmarkResult(first.config(), first.metricsTitle(), merged, errors,
         results.stream().mapToLong(BenchmarkResult::requestsSent).sum(),
         results.stream().mapToLong(BenchmarkResult::requestsCompleted).sum(),
@@ -118,7 +120,7 @@ public final class HdrResultMerger implements ResultMergerProvider {
             + " histograms (3 significant digits)."), Optional.empty(), histograms);
   }
 
-  private static DoubleHistogram mergedHistogram(String tag, List<BenchmarkResult> results) {
+  private static @Nullable DoubleHistogram mergedHistogram(String tag, List<BenchmarkResult> results) {
     DoubleHistogram merged = null;
     for (BenchmarkResult r : results) {
       String text = r.histograms().get(tag);
@@ -136,10 +138,12 @@ public final class HdrResultMerger implements ResultMergerProvider {
   }
 
   private static String mergedHistogramText(String tag, List<BenchmarkResult> results) {
-    return HistogramCodec.encode(mergedHistogram(tag, results));
+    // Only called once mergeDistribution found a histogram for the tag.
+    return HistogramCodec.encode(Objects.requireNonNull(mergedHistogram(tag, results),
+        "a merged distribution has a histogram"));
   }
 
-  private static MetricResult mergeDistribution(String tag, List<MetricResult> parts,
+  private static @Nullable MetricResult mergeDistribution(String tag, List<MetricResult> parts,
       List<BenchmarkResult> results) {
     DoubleHistogram h = mergedHistogram(tag, results);
     if (h == null) {

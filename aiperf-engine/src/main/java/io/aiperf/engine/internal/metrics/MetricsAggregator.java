@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import org.HdrHistogram.DoubleHistogram;
 
@@ -66,7 +67,7 @@ public final class MetricsAggregator {
     if (s == null) {
       return;
     }
-    double scale = infos.get(tag).displayScale();
+    double scale = info(tag).displayScale();
     for (double v : values) {
       s.observe(v);
       if (s.values.size() < exactLimit) {
@@ -114,7 +115,7 @@ public final class MetricsAggregator {
    * @return the histogram, in the display unit
    */
   public DoubleHistogram histogram(String tag) {
-    return series.get(tag).histogram;
+    return Objects.requireNonNull(series.get(tag), "no record metric " + tag).histogram;
   }
 
   /**
@@ -146,7 +147,7 @@ public final class MetricsAggregator {
       if (values.size() == 0) {
         continue;
       }
-      MetricInfo info = infos.get(e.getKey());
+      MetricInfo info = info(e.getKey());
       Series s = e.getValue();
       out.add(Map.entry(info, s.overflowed ? approximate(info, s) : distribution(info, values)));
     }
@@ -178,7 +179,7 @@ public final class MetricsAggregator {
       return out;
     }
     for (Map.Entry<String, Series> e : series.entrySet()) {
-      MetricInfo info = infos.get(e.getKey());
+      MetricInfo info = info(e.getKey());
       DoubleArray values = e.getValue().values;
       if (!info.has(MetricFlag.PERCENTILE_INCLUDES_FAILED) || values.size() == 0
           || e.getValue().overflowed) {
@@ -211,6 +212,11 @@ public final class MetricsAggregator {
   public boolean onConsole(String tag) {
     MetricInfo info = infos.get(tag);
     return info == null || !info.has(MetricFlag.NO_CONSOLE);
+  }
+
+  /** The description of a metric that has a series; the constructor registers both. */
+  private MetricInfo info(String tag) {
+    return Objects.requireNonNull(infos.get(tag), "every series has its metric's info");
   }
 
   static MetricResult distribution(MetricInfo info, DoubleArray values) {

@@ -7,6 +7,8 @@ import io.aiperf.api.spi.ServiceState;
 import io.aiperf.api.spi.Subscription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +99,16 @@ abstract class AbstractService implements Service {
   }
 
   void onInitialize() throws Exception {}
+
+  /**
+   * A field onInitialize sets: messages and credits arrive only after it ran.
+   *
+   * @param value the field
+   * @return the same value, never null
+   */
+  static <T> T initialized(@Nullable T value) {
+    return Objects.requireNonNull(value, "used only after onInitialize set it");
+  }
 
   void onStart() throws Exception {}
 

@@ -14,6 +14,7 @@ import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.PreparedTurn;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class DatasetManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(DatasetManager.class);
   private final long seed;
-  private Thread loader;
+  private @Nullable Thread loader;
   private final java.util.concurrent.CompletableFuture<Void> workersReady =
       new java.util.concurrent.CompletableFuture<>();
 
@@ -47,8 +48,9 @@ final class DatasetManager extends AbstractService {
 
   @Override
   void onStart() {
-    loader = new Thread(this::load, id + "-loader");
+    Thread loader = new Thread(this::load, id + "-loader");
     loader.setDaemon(true);
+    this.loader = loader;
     loader.start();
   }
 
@@ -199,6 +201,7 @@ final class DatasetManager extends AbstractService {
 
   @Override
   void onStop() {
+    Thread loader = this.loader;
     if (loader != null) {
       loader.interrupt();
     }

@@ -4,6 +4,7 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.spi.BusMessage;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the engine's services say to each other. Immutable records; byte arrays inside are
@@ -91,8 +92,8 @@ public final class Messages {
    * @param reason why not, when refused
    * @param spec what the service needs of the run's configuration, when accepted
    */
-  public record JoinReply(boolean accepted, String serviceId, String reason, RemoteSpec spec)
-      implements EngineMessage {}
+  public record JoinReply(boolean accepted, @Nullable String serviceId, @Nullable String reason,
+      @Nullable RemoteSpec spec) implements EngineMessage {}
 
   /**
    * What a service in another process needs of the run's configuration. The endpoint travels
@@ -137,7 +138,8 @@ public final class Messages {
    * with the server's real replies, so only the worker can format it: its body is null and its
    * input tokens -1, and {@link #turn()} holds what the worker needs.
    */
-  public record PreparedTurn(byte[] body, int inputTokens, io.aiperf.api.spi.Turn turn) {
+  public record PreparedTurn(byte @Nullable [] body, int inputTokens,
+      io.aiperf.api.spi.Turn turn) {
     /** A turn formatted before the run. */
     public PreparedTurn(byte[] body, int inputTokens, int maxTokens) {
       this(body, inputTokens, new io.aiperf.api.spi.Turn(List.of(), maxTokens));
@@ -274,8 +276,9 @@ public final class Messages {
    * @param requestBody the body as sent, only for the raw export; else null
    */
   public record RawRequest(long creditId, Phase phase, int conversation, int turn,
-      String workerId, String requestId, String correlationId, int inputTokens, String inputText,
-      int requestedOutputTokens, boolean streaming, byte[] requestBody) {}
+      String workerId, String requestId, String correlationId, int inputTokens,
+      @Nullable String inputText, int requestedOutputTokens, boolean streaming,
+      byte @Nullable [] requestBody) {}
 
   /**
    * When each step of one request happened, in {@code NanoClock} nanoseconds; 0 for a step that
@@ -291,7 +294,7 @@ public final class Messages {
    */
   public record RawTiming(long intendedNanos, long issuedNanos, long startNanos,
       long connectionWaitNanos, boolean connectionReused, long endNanos,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
 
   /**
    * What came back for one request. A stream keeps its messages one by one ({@code messageData}
@@ -309,9 +312,10 @@ public final class Messages {
    * @param errorType the client-side error, null when the exchange completed
    * @param errorMessage what went wrong, with {@code errorType}
    */
-  public record RawResponse(int status, String contentType, long[] messageNanos,
-      String[] messageEvents, byte[][] messageData, String[] messageComments, int messageCount,
-      byte[] body, String errorType, String errorMessage) {}
+  public record RawResponse(int status, @Nullable String contentType, long[] messageNanos,
+      String @Nullable [] messageEvents, byte @Nullable [][] messageData,
+      String @Nullable [] messageComments, int messageCount, byte @Nullable [] body,
+      @Nullable String errorType, @Nullable String errorMessage) {}
 
   /** One request, turned into metric values (success) or an error. */
   public record ProcessedRecord(
@@ -321,8 +325,8 @@ public final class Messages {
       long endNanos,
       boolean success,
       int errorCode,
-      String errorType,
-      String errorMessage,
+      @Nullable String errorType,
+      @Nullable String errorMessage,
       Map<String, double[]> values,
       RecordMeta meta) implements EngineMessage {
     /** Copies the map. */
@@ -334,7 +338,7 @@ public final class Messages {
   /** Who sent a request and when, for the per-request export. */
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
       long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
-      io.aiperf.api.spi.TransportProvider.HttpTrace trace, RawRecord raw) {}
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace, @Nullable RawRecord raw) {}
 
   /**
    * The timing manager sent a phase's last credit and every credit of it came back.

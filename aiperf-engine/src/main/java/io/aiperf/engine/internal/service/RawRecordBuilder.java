@@ -7,6 +7,8 @@ import io.aiperf.engine.internal.service.Messages.RawRecord;
 import io.aiperf.engine.internal.service.Messages.RawRequest;
 import io.aiperf.engine.internal.service.Messages.RawResponse;
 import io.aiperf.engine.internal.service.Messages.RawTiming;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link RawRecord}. What is not set keeps the value of a request that never reached
@@ -17,17 +19,17 @@ public final class RawRecordBuilder {
   private static final long[] NO_NANOS = new long[0];
 
   private long creditId;
-  private Phase phase;
+  private @Nullable Phase phase;
   private int conversation;
   private int turn;
-  private String workerId;
+  private @Nullable String workerId;
   private String requestId = "";
   private String correlationId = "";
   private int inputTokens = -1;
-  private String inputText;
+  private @Nullable String inputText;
   private int requestedOutputTokens = -1;
   private boolean streaming;
-  private byte[] requestBody;
+  private byte @Nullable [] requestBody;
 
   private long intendedNanos;
   private long issuedNanos;
@@ -35,18 +37,18 @@ public final class RawRecordBuilder {
   private long connectionWaitNanos;
   private boolean connectionReused;
   private long endNanos;
-  private HttpTrace trace;
+  private @Nullable HttpTrace trace;
 
   private int status;
-  private String contentType;
+  private @Nullable String contentType;
   private long[] messageNanos = NO_NANOS;
-  private String[] messageEvents;
-  private byte[][] messageData;
-  private String[] messageComments;
+  private String @Nullable [] messageEvents;
+  private byte @Nullable [][] messageData;
+  private String @Nullable [] messageComments;
   private int messageCount;
-  private byte[] body;
-  private String errorType;
-  private String errorMessage;
+  private byte @Nullable [] body;
+  private @Nullable String errorType;
+  private @Nullable String errorMessage;
 
   RawRecordBuilder() {}
 
@@ -124,7 +126,7 @@ public final class RawRecordBuilder {
    * @param inputText the prompt's text, or null
    * @return this builder
    */
-  public RawRecordBuilder inputText(String inputText) {
+  public RawRecordBuilder inputText(@Nullable String inputText) {
     this.inputText = inputText;
     return this;
   }
@@ -157,7 +159,7 @@ public final class RawRecordBuilder {
    * @param requestBody the body, or null when it is not kept
    * @return this builder
    */
-  public RawRecordBuilder requestBody(byte[] requestBody) {
+  public RawRecordBuilder requestBody(byte @Nullable [] requestBody) {
     this.requestBody = requestBody;
     return this;
   }
@@ -195,7 +197,7 @@ public final class RawRecordBuilder {
    * @param trace the trace, or null
    * @return this builder
    */
-  public RawRecordBuilder trace(HttpTrace trace) {
+  public RawRecordBuilder trace(@Nullable HttpTrace trace) {
     this.trace = trace;
     return this;
   }
@@ -207,7 +209,7 @@ public final class RawRecordBuilder {
    * @param contentType the content type
    * @return this builder
    */
-  public RawRecordBuilder status(int status, String contentType) {
+  public RawRecordBuilder status(int status, @Nullable String contentType) {
     this.status = status;
     this.contentType = contentType;
     return this;
@@ -253,7 +255,7 @@ public final class RawRecordBuilder {
    * @param message what went wrong
    * @return this builder
    */
-  public RawRecordBuilder error(String type, String message) {
+  public RawRecordBuilder error(@Nullable String type, @Nullable String message) {
     this.errorType = type;
     this.errorMessage = message;
     return this;
@@ -266,7 +268,11 @@ public final class RawRecordBuilder {
    */
   public RawRecord build() {
     return new RawRecord(
-        new RawRequest(creditId, phase, conversation, turn, workerId, requestId, correlationId,
+        new RawRequest(creditId,
+            Objects.requireNonNull(phase, "credit(...) names the phase; every record has one"),
+            conversation, turn,
+            Objects.requireNonNull(workerId, "worker(...) names the worker; every record has one"),
+            requestId, correlationId,
             inputTokens, inputText, requestedOutputTokens, streaming, requestBody),
         new RawTiming(intendedNanos, issuedNanos, startNanos, connectionWaitNanos,
             connectionReused, endNanos, trace),

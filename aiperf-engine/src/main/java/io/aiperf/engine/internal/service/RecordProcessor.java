@@ -26,9 +26,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,23 +43,24 @@ final class RecordProcessor extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(RecordProcessor.class);
   private static final int MAX_ERROR_BODY = 500;
 
-  private ExecutorService executor;
-  private EndpointProvider.Endpoint endpoint;
+  // Set by onInitialize, before the first record arrives.
+  private @Nullable ExecutorService executor;
+  private EndpointProvider.@Nullable Endpoint endpoint;
   private boolean producesTokens;
   private boolean serverTokenCount;
   private boolean openLoop;
-  private Tokenizer tokenizer;
-  private List<RecordMetric> metrics;
+  private @Nullable Tokenizer tokenizer;
+  private @Nullable List<RecordMetric> metrics;
   private final io.aiperf.api.spi.Secrets secrets;
 
   /** For a processor in another process: whether the controller's run is open-loop. */
-  private final Boolean openLoopOverride;
+  private final @Nullable Boolean openLoopOverride;
 
   RecordProcessor(String id, MessageBus bus, BenchmarkConfig config) {
     this(id, bus, config, null);
   }
 
-  RecordProcessor(String id, MessageBus bus, BenchmarkConfig config, Boolean openLoop) {
+  RecordProcessor(String id, MessageBus bus, BenchmarkConfig config, @Nullable Boolean openLoop) {
     super(id, bus, config);
     secrets = io.aiperf.api.spi.Secrets.of(config.endpoint());
     this.openLoopOverride = openLoop;
@@ -71,15 +74,17 @@ final class RecordProcessor extends AbstractService {
     serverTokenCount = config.endpoint().useServerTokenCount();
     openLoop = openLoopOverride != null ? openLoopOverride : EngineSupport.openLoop(config);
     tokenizer = EngineSupport.tokenizer(config);
-    metrics = new ArrayList<>();
+    List<RecordMetric> metrics = new ArrayList<>();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
       metrics.addAll(p.recordMetrics());
     }
-    executor = Executors.newSingleThreadExecutor(r -> {
+    this.metrics = metrics;
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
       return t;
     });
+    this.executor = executor;
     track(bus.consume(Messages.RAW_RECORDS, executor, m -> {
       RawRecord raw = (RawRecord) m;
       ProcessedRecord processed;
@@ -101,6 +106,7 @@ final class RecordProcessor extends AbstractService {
   }
 
   ProcessedRecord process(RawRecord raw) {
+    Tokenizer tokenizer = initialized(this.tokenizer);
     long start = start(raw);
     RawRequest request = raw.request();
     RawResponse response = raw.response();
@@ -138,7 +144,7 @@ final class RecordProcessor extends AbstractService {
     }
     Map<String, double[]> values = new HashMap<>();
     Collector collector = new Collector();
-    for (RecordMetric m : metrics) {
+    for (RecordMetric m : initialized(metrics)) {
       var info = m.info();
       if ((info.has(MetricFlag.STREAMING_ONLY) && !view.streaming())
           || (info.has(MetricFlag.PRODUCES_TOKENS_ONLY) && !producesTokens)
@@ -157,14 +163,19 @@ final class RecordProcessor extends AbstractService {
 
   private Parsed parseStream(RawResponse response) {
     Parsed p = new Parsed(response.messageCount(), producesTokens);
+    // stream(...) sets the three arrays together.
+    String[] events = Objects.requireNonNull(response.messageEvents(), "a stream has events");
+    String[] comments = Objects.requireNonNull(response.messageComments(), "a stream has comments");
+    byte[][] messages = Objects.requireNonNull(response.messageData(), "a stream has data");
+    EndpointProvider.Endpoint endpoint = initialized(this.endpoint);
     for (int i = 0; i < response.messageCount(); i++) {
-      if ("error".equals(response.messageEvents()[i])) {
-        String comment = response.messageComments()[i];
-        String data = new String(response.messageData()[i], StandardCharsets.UTF_8);
+      if ("error".equals(events[i])) {
+        String comment = comments[i];
+        String data = new String(messages[i], StandardCharsets.UTF_8);
         throw new SseError("Server sent an error event: "
             + (comment != null ? comment : data.isEmpty() ? "(no message)" : data));
       }
-      byte[] d = response.messageData()[i];
+      byte[] d = messages[i];
       ParsedResponse parsed;
       try {
         parsed = endpoint.parse(d, 0, d.length);
@@ -183,7 +194,7 @@ final class RecordProcessor extends AbstractService {
     Parsed p = new Parsed(1, producesTokens);
     byte[] body = response.body();
     if (body != null && body.length > 0) {
-      p.accept(endpoint.parse(body, 0, body.length), response.messageNanos()[0]);
+      p.accept(initialized(endpoint).parse(body, 0, body.length), response.messageNanos()[0]);
     }
     return p.done();
   }
@@ -216,7 +227,7 @@ final class RecordProcessor extends AbstractService {
   }
 
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,
-      String message) {
+      @Nullable String message) {
     long end = Math.max(start, raw.timing().endNanos());
     // A failed request still had a prompt: AIPerf reports it as error_isl.
     Map<String, double[]> values = raw.request().inputTokens() >= 0
@@ -228,6 +239,7 @@ final class RecordProcessor extends AbstractService {
 
   @Override
   void onStop() {
+    ExecutorService executor = this.executor;
     if (executor != null) {
       executor.shutdown();
       try {
@@ -253,10 +265,10 @@ final class RecordProcessor extends AbstractService {
     long firstOutput = -1;
     final StringBuilder content = new StringBuilder();
     final StringBuilder reasoning = new StringBuilder();
-    Usage usage;
+    @Nullable Usage usage;
 
     /** AIPerf takes the last non-null value of each usage field, not a sum. */
-    private static Usage merge(Usage old, Usage now) {
+    private static Usage merge(@Nullable Usage old, Usage now) {
       if (old == null) {
         return now;
       }
@@ -274,7 +286,7 @@ final class RecordProcessor extends AbstractService {
       this.needsText = needsText;
     }
 
-    void accept(ParsedResponse r, long nanos) {
+    void accept(@Nullable ParsedResponse r, long nanos) {
       if (r != null && r.usage() != null) {
         usage = merge(usage, r.usage());
       }
@@ -360,12 +372,12 @@ final class RecordProcessor extends AbstractService {
     }
 
     @Override
-    public io.aiperf.api.spi.TransportProvider.HttpTrace httpTrace() {
+    public io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace httpTrace() {
       return raw.timing().trace();
     }
 
     @Override
-    public Usage usage() {
+    public @Nullable Usage usage() {
       return parsed.usage;
     }
 

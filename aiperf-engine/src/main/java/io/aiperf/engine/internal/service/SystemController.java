@@ -31,12 +31,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,7 @@ public final class SystemController implements BenchmarkRun {
   private final AtomicReference<MessageBus> busRef = new AtomicReference<>();
   private volatile boolean cancelRequested;
   private volatile boolean cancelNow;
-  private volatile java.util.concurrent.ScheduledExecutorService heartbeat;
+  private volatile java.util.concurrent.@Nullable ScheduledExecutorService heartbeat;
   private final java.util.Set<String> joinedServices =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> leftServices = new java.util.HashSet<>();
@@ -286,13 +288,14 @@ public final class SystemController implements BenchmarkRun {
       }
       result.complete(r);
     } catch (ExecutionException e) {
-      result.completeExceptionally(asFailure(e.getCause()));
+      result.completeExceptionally(asFailure(causeOf(e)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result.completeExceptionally(new AiperfException("Interrupted", e));
     } catch (RuntimeException e) {
       result.completeExceptionally(asFailure(e));
     } finally {
+      var heartbeat = this.heartbeat;
       if (heartbeat != null) {
         heartbeat.shutdownNow();
       }
@@ -339,11 +342,12 @@ public final class SystemController implements BenchmarkRun {
 
   /** Remote services leave when they stop hearing this, so none outlives its controller. */
   private void startControllerHeartbeat(MessageBus bus) {
-    heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    var heartbeat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aiperf-controller-heartbeat");
       t.setDaemon(true);
       return t;
     });
+    this.heartbeat = heartbeat;
     heartbeat.scheduleAtFixedRate(() -> {
       try {
         bus.publish(new Messages.ControllerHeartbeat(clock.nanoTime()));
@@ -385,10 +389,10 @@ public final class SystemController implements BenchmarkRun {
   }
 
   private interface Step<T> {
-    T call() throws Exception;
+    @Nullable T call() throws Exception;
   }
 
-  private static <T> T step(String name, Duration timeout, Step<T> body) {
+  private static <T> @Nullable T step(String name, Duration timeout, Step<T> body) {
     CompletableFuture<T> f = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
@@ -409,7 +413,7 @@ public final class SystemController implements BenchmarkRun {
       Thread.currentThread().interrupt();
       throw new AiperfException("Interrupted during start-up step '" + name + "'", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
+      Throwable cause = causeOf(e);
       if (cause instanceof AiperfException ae) {
         throw ae;
       }
@@ -452,6 +456,10 @@ public final class SystemController implements BenchmarkRun {
           + " (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + "). Check the URL"
           + " and that the server is running.", null, e);
     }
+  }
+
+  private static Throwable causeOf(ExecutionException e) {
+    return Objects.requireNonNull(e.getCause(), "an ExecutionException carries the failure");
   }
 
   private static RuntimeException asFailure(Throwable t) {

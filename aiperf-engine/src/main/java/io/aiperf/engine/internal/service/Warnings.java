@@ -5,6 +5,7 @@ import io.aiperf.api.MetricResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Plain-language warnings about a run, so users do not blame the server for the client. */
 final class Warnings {
@@ -26,7 +27,7 @@ final class Warnings {
       boolean late = lateness != null && lateness.p99() > limit;
       boolean slow = achieved != null && lateness != null && lateness.count() >= 20
           && achieved.avg() < ACHIEVED_SHARE * rate && config.concurrency() == 0;
-      if (late || slow) {
+      if (lateness != null && (late || slow)) { // both need the lateness
         warnings.add(String.format(Locale.ROOT, "The client did not keep the requested schedule:"
             + " requests went out %.2f ms late at p99 (max %.2f ms) and the achieved send rate"
             + " was %.1f of %.1f requests/s. Latencies from the actual send understate what"
@@ -107,7 +108,7 @@ final class Warnings {
         worst.workerId(), worst.lagP99Nanos() / 1e6, worst.lagMaxNanos() / 1e6));
   }
 
-  private static MetricResult find(List<MetricResult> metrics, String tag) {
+  private static @Nullable MetricResult find(List<MetricResult> metrics, String tag) {
     return metrics.stream().filter(m -> m.tag().tag().equals(tag)).findFirst().orElse(null);
   }
 }

@@ -30,7 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends requests. Each worker owns a transport (one event loop and its connections); a credit is
@@ -41,15 +43,18 @@ final class Worker extends AbstractService {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Worker.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final long[] EMPTY_NANOS = new long[0];
+  private static final String[] NO_STRINGS = new String[0];
+  private static final byte[][] NO_DATA = new byte[0][];
   static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
-  private volatile List<PreparedConversation> dataset;
+  private volatile @Nullable List<PreparedConversation> dataset;
   private final Map<Long, SessionState> sessions = new java.util.concurrent.ConcurrentHashMap<>();
-  private EndpointProvider.Endpoint endpoint;
+  // Set by onInitialize, before the first credit.
+  private EndpointProvider.@Nullable Endpoint endpoint;
   /** One transport per server of the endpoint (usually one). */
   private Transport[] transports = new Transport[0];
-  private String path;
+  private @Nullable String path;
   private boolean streaming;
-  private Duration timeout;
+  private @Nullable Duration timeout;
   private boolean reportFirstToken;
   private boolean keepBody;
   private volatile boolean stopped;
@@ -187,8 +192,9 @@ final class Worker extends AbstractService {
       // Several servers: a conversation stays on one (its KV cache), conversations take turns.
       Transport t = transports.length == 1 ? transports[0]
           : transports[(int) Math.floorMod(credit.session(), (long) transports.length)];
-      t.send(new TransportProvider.Request(path, requestId, correlation, body,
-          timeout, credit.cancelAfterNanos()), recorder);
+      t.send(new TransportProvider.Request(initialized(path), requestId, correlation,
+          Objects.requireNonNull(body, "the previous turn prepared this one's body"),
+          initialized(timeout), credit.cancelAfterNanos()), recorder);
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
       recorder.onError("TransportError", "The request could not be sent: " + e, clock.nanoTime());
@@ -225,8 +231,8 @@ final class Worker extends AbstractService {
   private static final class SessionState {
     final String correlationId;
     final List<ChatMessage> history = new ArrayList<>();
-    volatile byte[] nextBody;
-    volatile String nextInputText;
+    volatile byte @Nullable [] nextBody;
+    volatile @Nullable String nextInputText;
 
     SessionState(String correlationId) {
       this.correlationId = correlationId;
@@ -243,7 +249,7 @@ final class Worker extends AbstractService {
     session.history.add(new ChatMessage("user", String.join(" ", sent.texts())));
     session.history.add(new ChatMessage("assistant", reply));
     Turn next = conversation.turns().get(turn + 1).turn();
-    session.nextBody = endpoint.formatRequest(List.copyOf(session.history), next, streaming);
+    session.nextBody = initialized(endpoint).formatRequest(List.copyOf(session.history), next, streaming);
     StringBuilder text = new StringBuilder();
     for (ChatMessage m : session.history) {
       text.append(m.content()).append(' ');
@@ -252,7 +258,7 @@ final class Worker extends AbstractService {
   }
 
   /** The reply's text, for the history; unparseable pieces are left out. */
-  private String replyText(byte[][] messages, int count, byte[] body) {
+  private String replyText(byte @Nullable [][] messages, int count, byte @Nullable [] body) {
     StringBuilder reply = new StringBuilder();
     if (messages != null) {
       for (int i = 0; i < count; i++) {
@@ -266,7 +272,7 @@ final class Worker extends AbstractService {
 
   private void appendContent(StringBuilder reply, byte[] data) {
     try {
-      ParsedResponse r = endpoint.parse(data, 0, data.length);
+      ParsedResponse r = initialized(endpoint).parse(data, 0, data.length);
       if (r != null && r.content() != null) {
         reply.append(r.content());
       }
@@ -279,32 +285,32 @@ final class Worker extends AbstractService {
   private final class RequestRecorder implements ResponseListener, SseFramer.Sink {
     private final Credit credit;
     private final int inputTokens;
-    private final String inputText;
+    private final @Nullable String inputText;
     private final PreparedConversation conversation;
-    private final SessionState session;
+    private final @Nullable SessionState session;
     private final String requestId;
     private final String correlationId;
-    private TransportProvider.HttpTrace trace;
-    private final byte[] requestBody;
+    private TransportProvider.@Nullable HttpTrace trace;
+    private final byte @Nullable [] requestBody;
     private long startNanos;
     private long waitNanos;
     private boolean reused;
     private int status;
     private String contentType = "";
-    private SseFramer framer;
+    private @Nullable SseFramer framer;
     // Sized when the response starts, on the I/O thread: the pacing thread that creates the
     // recorder allocates as little as possible.
     private long[] nanos = EMPTY_NANOS;
-    private String[] events;
-    private byte[][] data;
-    private String[] comments;
+    private String[] events = NO_STRINGS;
+    private byte[][] data = NO_DATA;
+    private String[] comments = NO_STRINGS;
     private int count;
     private byte[] body = new byte[0];
     private int bodyLength;
 
-    RequestRecorder(Credit credit, int inputTokens, String inputText,
-        PreparedConversation conversation, SessionState session, String requestId,
-        String correlationId, byte[] requestBody) {
+    RequestRecorder(Credit credit, int inputTokens, @Nullable String inputText,
+        PreparedConversation conversation, @Nullable SessionState session, String requestId,
+        String correlationId, byte @Nullable [] requestBody) {
       this.requestBody = requestBody;
       this.requestId = requestId;
       this.correlationId = correlationId;
@@ -396,7 +402,8 @@ final class Worker extends AbstractService {
       finish(errorNanos, type, message);
     }
 
-    private void finish(long endNanos, String errorType, String errorMessage) {
+    private void finish(long endNanos, @Nullable String errorType,
+        @Nullable String errorMessage) {
       boolean sse = framer != null;
       RawRecordBuilder record = RawRecord.builder().credit(credit).worker(id)
           .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)
@@ -420,7 +427,7 @@ final class Worker extends AbstractService {
                     raw.response().body()));
           } catch (RuntimeException e) {
             // The next turn is then sent with the history so far; never lose the credit.
-            session.nextBody = endpoint.formatRequest(List.copyOf(session.history),
+            session.nextBody = initialized(endpoint).formatRequest(List.copyOf(session.history),
                 conversation.turns().get(credit.turn() + 1).turn(), streaming);
           }
         } else {

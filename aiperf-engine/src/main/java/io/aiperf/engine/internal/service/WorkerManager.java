@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ final class WorkerManager extends AbstractService {
   private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
   private int joined;
   private int processorsJoined;
-  private ScheduledExecutorService watchdog;
+  private @Nullable ScheduledExecutorService watchdog;
   private final NanoClock clock;
 
   WorkerManager(String id, MessageBus bus, BenchmarkConfig config) {
@@ -63,11 +64,12 @@ final class WorkerManager extends AbstractService {
       track(bus.respond(Messages.JOIN, this::onJoin));
       track(bus.subscribe(WorkerHealth.class,
           h -> lastHeard.computeIfPresent(h.workerId(), (k, v) -> clock.nanoTime())));
-      watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+      ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "aiperf-worker-watchdog");
         t.setDaemon(true);
         return t;
       });
+      this.watchdog = watchdog;
       watchdog.scheduleWithFixedDelay(this::checkHeartbeats, CHECK_EVERY_MILLIS,
           CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
       // Once the results are out, services leaving is the normal end, not a loss.
@@ -136,6 +138,7 @@ final class WorkerManager extends AbstractService {
 
   @Override
   void onStop() {
+    ScheduledExecutorService watchdog = this.watchdog;
     if (watchdog != null) {
       watchdog.shutdownNow();
     }

@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class HuggingFaceTokenizerProvider implements TokenizerProvider {
    * @param tokenizerName a path
    * @return the file (which may not exist), or null when the name cannot be a path
    */
-  static Path file(String tokenizerName) {
+  static @Nullable Path file(String tokenizerName) {
     try {
       Path p = Path.of(tokenizerName);
       return Files.isDirectory(p) ? p.resolve(FILE_NAME) : p;
