@@ -36,6 +36,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 @State(Scope.Thread)
+// JMH calls the @Setup method, which sets its fields, before any benchmark or @TearDown method.
+@SuppressWarnings("NullAway.Init")
 public class HotPathBenchmarks {
   private static final int CHUNKS = 256;
   private byte[] stream;
