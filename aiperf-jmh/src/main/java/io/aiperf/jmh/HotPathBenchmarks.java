@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -85,7 +86,7 @@ public class HotPathBenchmarks {
    * @return the parsed response
    */
   @Benchmark
-  public ParsedResponse chunkDeltaExtraction() {
+  public @Nullable ParsedResponse chunkDeltaExtraction() {
     return chat.parse(chunk, 0, chunk.length);
   }
 
