@@ -26,6 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @State(Scope.Benchmark)
+// JMH calls the @Setup method, which sets its fields, before any benchmark or @TearDown method.
+@SuppressWarnings("NullAway.Init")
 public class JmhWorkloadExample {
   private MockLlmServer server;
 

@@ -10,6 +10,7 @@ import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A custom endpoint plugin: OpenAI chat with a fixed system prompt in front of every request.
@@ -60,7 +61,7 @@ public final class SystemPromptChatEndpointProvider implements EndpointProvider 
       }
 
       @Override
-      public ParsedResponse parse(byte[] data, int offset, int length) {
+      public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
         String text = new String(data, offset, length, StandardCharsets.UTF_8).strip();
         if (text.isEmpty() || text.equals("[DONE]")) {
           return null;

@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 2, time = 2)
 @Fork(1)
 @State(Scope.Benchmark)
+// JMH calls the @Setup method, which sets its fields, before any benchmark or @TearDown method.
+@SuppressWarnings("NullAway.Init")
 public class ClientBenchmarks {
   private static final int REQUESTS = 500;
   private MockLlmServer server;

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,6 +37,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 @State(Scope.Thread)
+// JMH calls the @Setup method, which sets its fields, before any benchmark or @TearDown method.
+@SuppressWarnings("NullAway.Init")
 public class HotPathBenchmarks {
   private static final int CHUNKS = 256;
   private byte[] stream;
@@ -83,7 +86,7 @@ public class HotPathBenchmarks {
    * @return the parsed response
    */
   @Benchmark
-  public ParsedResponse chunkDeltaExtraction() {
+  public @Nullable ParsedResponse chunkDeltaExtraction() {
     return chat.parse(chunk, 0, chunk.length);
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers in the formats besides the fast chat/completions path: embeddings, rerankers, TGI
@@ -350,7 +351,7 @@ final class ApiAnswer implements Answer {
     }
 
     /** A Responses object; {@code texts} is {reasoning, output} for a finished whole answer. */
-    private ObjectNode response(String status, String[] texts, ObjectNode usage) {
+    private ObjectNode response(String status, String @Nullable [] texts, @Nullable ObjectNode usage) {
         ObjectNode r = JSON.createObjectNode().put("id", id).put("object", "response")
                 .put("created_at", created).put("status", status).put("model", model);
         ArrayNode output = r.putArray("output");
@@ -385,7 +386,7 @@ final class ApiAnswer implements Answer {
     }
 
     /** One server-sent event, with an {@code event:} line where the API names its events. */
-    private static void sse(ByteBuf out, String name, Object data) {
+    private static void sse(ByteBuf out, @Nullable String name, Object data) {
         if (name != null) {
             out.writeBytes(("event: " + name + "\n").getBytes(StandardCharsets.US_ASCII));
         }

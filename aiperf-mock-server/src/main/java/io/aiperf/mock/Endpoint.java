@@ -1,5 +1,7 @@
 package io.aiperf.mock;
 
+import org.jspecify.annotations.Nullable;
+
 /** The inference routes, at AIPerf's default paths, and the wire names that differ between them. */
 enum Endpoint {
     CHAT("/v1/chat/completions", "chatcmpl-", "chat.completion", "chat.completion.chunk"),
@@ -26,7 +28,7 @@ enum Endpoint {
     }
 
     /** The route serving {@code path}, or null. */
-    static Endpoint forPath(String path) {
+    static @Nullable Endpoint forPath(String path) {
         for (Endpoint e : values()) {
             if (e.path.equals(path)) {
                 return e;

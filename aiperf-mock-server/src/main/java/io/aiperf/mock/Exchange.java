@@ -3,6 +3,7 @@ package io.aiperf.mock;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An answer produced over time on one connection: a token stream, a delayed whole answer, or a
@@ -18,7 +19,7 @@ abstract sealed class Exchange permits TokenStream, DelayedAnswer, SlowDrip {
     final MockHttpHandler connection;
     final boolean keepAlive;
     /** The one pending wake-up, or null. */
-    ScheduledFuture<?> timer;
+    @Nullable ScheduledFuture<?> timer;
     /** Set once the answer is complete or abandoned; a late timer then does nothing. */
     boolean done;
 

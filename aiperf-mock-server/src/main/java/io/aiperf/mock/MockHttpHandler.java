@@ -10,6 +10,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,14 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(MockHttpHandler.class);
 
     private final ServerState state;
-    private ChannelHandlerContext ctx;
-    private RequestRouter router;
+    /** Set by {@link #handlerAdded}, which Netty calls before any other event. */
+    private @Nullable ChannelHandlerContext ctx;
+    /** Set with {@link #ctx}. */
+    private @Nullable RequestRouter router;
     /** The answer still being produced, or null. */
-    private Exchange active;
-    /** Pipelined requests waiting for {@link #active} to finish. */
-    private ArrayDeque<FullHttpRequest> queued;
+    private @Nullable Exchange active;
+    /** Pipelined requests waiting for {@link #active} to finish; null until the first one. */
+    private @Nullable ArrayDeque<FullHttpRequest> queued;
     private boolean draining;
     /** Set once the connection is to be closed; later requests are dropped. */
     private boolean closing;
@@ -118,7 +122,8 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void serve(FullHttpRequest req) {
         try {
-            router.route(req, MockClock.nanos());
+            Objects.requireNonNull(router, "set in handlerAdded, before any request is read")
+                    .route(req, MockClock.nanos());
         } finally {
             req.release();
         }
@@ -141,7 +146,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
      * Called once an answer's last byte is written (or its exchange gave up on a dead channel);
      * {@code exchange} is null for an answer written at once.
      */
-    void finished(Exchange exchange, boolean keepAlive, ChannelFuture lastWrite) {
+    void finished(@Nullable Exchange exchange, boolean keepAlive, ChannelFuture lastWrite) {
         if (active == exchange) {
             active = null;
         }
@@ -156,13 +161,15 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
         if (draining) {
             return;
         }
+        ChannelHandlerContext context =
+                Objects.requireNonNull(ctx, "set in handlerAdded, before any request is read");
         draining = true;
         try {
             while (active == null && !closing && queued != null && !queued.isEmpty()) {
                 serve(queued.poll());
             }
-            if (active == null && !closing && !ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
+            if (active == null && !closing && !context.channel().config().isAutoRead()) {
+                context.channel().config().setAutoRead(true);
             }
         } finally {
             draining = false;

@@ -193,7 +193,8 @@ public final class MockServerMain {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
+            // valueOf keeps what the catch in main() printed for a message-less exception: "null".
+            throw new UsageException(String.valueOf(e.getMessage()));
         }
     }
 

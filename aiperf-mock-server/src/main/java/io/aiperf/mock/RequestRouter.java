@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns one request of a connection into its answer: routes by path and method, records and
@@ -204,8 +205,8 @@ final class RequestRouter {
         send(req, keepAlive, status, Replies.errorBody(status.code(), type, message), null);
     }
 
-    private void send(
-            FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, ByteBuf body, AsciiString allow) {
+    private void send(FullHttpRequest req, boolean keepAlive, HttpResponseStatus status, ByteBuf body,
+            @Nullable AsciiString allow) {
         FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(), status, body);
         HttpHeaders h = resp.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, Replies.APPLICATION_JSON);

@@ -3,6 +3,7 @@ package io.aiperf.mock;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /** What every connection of one server shares: options, counters and the error sampler. */
 final class ServerState {
@@ -14,7 +15,7 @@ final class ServerState {
     private final AtomicLong ids = new AtomicLong();
     private final double errorProbability;
     /** Null unless the rate is strictly between 0 and 100, so 0 and 100 never touch shared state. */
-    private final Random errorSampler;
+    private final @Nullable Random errorSampler;
 
     private final AtomicLong inference = new AtomicLong();
     private final java.util.concurrent.ConcurrentLinkedDeque<ReceivedRequest> received =

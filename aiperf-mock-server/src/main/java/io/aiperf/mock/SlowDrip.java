@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fault: the status line and headers at once, then the whole answer (the body, or every
@@ -20,7 +22,8 @@ final class SlowDrip extends Exchange {
     private final Answer answer;
     private final boolean stream;
     private final HttpVersion version;
-    private ByteBuf bytes;
+    /** The answer still to drip; set by start(), null once released. */
+    private @Nullable ByteBuf bytes;
 
     SlowDrip(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
             Answer answer, boolean stream, boolean keepAlive, HttpVersion version) {
@@ -32,20 +35,22 @@ final class SlowDrip extends Exchange {
 
     @Override
     void start(HttpVersion ignored) {
+        ByteBuf all;
         if (stream) {
-            bytes = ctx.alloc().buffer();
-            answer.appendHead(bytes);
+            all = ctx.alloc().buffer();
+            answer.appendHead(all);
             Vocabulary.Sequence words = answer.words();
             for (int i = 0; i < answer.tokens(); i++) {
-                answer.appendChunk(bytes, i, words.next());
+                answer.appendChunk(all, i, words.next());
             }
-            answer.appendTrailer(bytes);
+            answer.appendTrailer(all);
         } else {
-            bytes = answer.body(ctx.alloc());
+            all = answer.body(ctx.alloc());
         }
+        bytes = all;
         HttpResponse resp = new DefaultHttpResponse(version, HttpResponseStatus.OK);
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, stream ? Replies.EVENT_STREAM : Replies.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.readableBytes());
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, all.readableBytes());
         Replies.setConnection(resp, keepAlive);
         ctx.writeAndFlush(resp);
         schedule();
@@ -65,14 +70,15 @@ final class SlowDrip extends Exchange {
             cancel();
             return;
         }
-        ByteBuf one = bytes.readRetainedSlice(1);
-        if (bytes.isReadable()) {
+        ByteBuf rest = Objects.requireNonNull(bytes, "bytes is set by start() and released only when done");
+        ByteBuf one = rest.readRetainedSlice(1);
+        if (rest.isReadable()) {
             ctx.writeAndFlush(new DefaultHttpContent(one));
             schedule();
             return;
         }
         done = true;
-        bytes.release();
+        rest.release();
         bytes = null;
         connection.finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(one)));
     }
