@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -80,6 +88,48 @@ final class ModulePathIT {
     assertThat(String.join("\n", messages))
         .contains("package io.aiperf.engine.internal is not visible")
         .contains("declared in module io.aiperf.engine, which does not export it");
+  }
+
+  /**
+   * Every provider is declared twice, in module-info ({@code provides}, read on the module path)
+   * and in META-INF/services (read on the class path): the two lists must be the same, or a
+   * plugin silently disappears on one of the paths.
+   */
+  @Test
+  void providers_areTheSameInModuleInfoAndInMetaInfServices() throws IOException {
+    int checked = 0;
+    for (String entry : modulePath().split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (!path.getFileName().toString().startsWith("aiperf-") && !entry.contains("/aiperf-")) {
+        continue;
+      }
+      for (ModuleReference ref : ModuleFinder.of(path).findAll()) {
+        Map<String, Set<String>> declared = new TreeMap<>();
+        for (ModuleDescriptor.Provides p : ref.descriptor().provides()) {
+          declared.put(p.service(), new TreeSet<>(p.providers()));
+        }
+        Map<String, Set<String>> listed = new TreeMap<>();
+        try (ModuleReader reader = ref.open()) {
+          for (String name : reader.list().filter(n -> n.startsWith("META-INF/services/")
+              && !n.endsWith("/")).toList()) {
+            Set<String> classes = new TreeSet<>();
+            try (var in = reader.open(name).orElseThrow()) {
+              for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                  .split("\n")) {
+                String c = line.replaceAll("#.*", "").strip();
+                if (!c.isEmpty()) {
+                  classes.add(c.replace('$', '.'));
+                }
+              }
+            }
+            listed.put(name.substring("META-INF/services/".length()), classes);
+          }
+        }
+        assertThat(listed).as(ref.descriptor().name()).isEqualTo(declared);
+        checked++;
+      }
+    }
+    assertThat(checked).as("aiperf modules on the module path").isGreaterThanOrEqualTo(4);
   }
 
   private static String modulePath() throws IOException {
