@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point: configure a benchmark with {@link #builder()}, then {@link Builder#run()} it.
@@ -130,7 +131,8 @@ public final class Benchmark {
    * @since 0.1.0
    */
   public static final class Builder {
-    EndpointConfig endpoint;
+    // Null until endpoint(...) is called; build() reports it as a problem when still unset.
+    @Nullable EndpointConfig endpoint;
     DatasetConfig dataset = Datasets.synthetic();
     final LoadOptions load;
     final WarmupOptions warmup;

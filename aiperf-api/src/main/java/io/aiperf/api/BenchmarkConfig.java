@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -27,7 +28,8 @@ public final class BenchmarkConfig {
   private final List<String> exporters;
 
   BenchmarkConfig(Benchmark.Builder b) {
-    this.endpoint = b.endpoint;
+    this.endpoint = Objects.requireNonNull(b.endpoint,
+        "endpoint: build() reports an unset endpoint before it constructs a config");
     this.dataset = b.dataset;
     this.load = new LoadOptions(b.load);
     this.warmup = new WarmupOptions(b.warmup);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a {@link Benchmark.Builder} as a whole and lists every problem, in one fixed order so
@@ -59,7 +60,7 @@ final class ConfigChecks {
     return String.format(Locale.ROOT, format, args);
   }
 
-  private static void positive(String name, Duration d, List<String> problems) {
+  private static void positive(String name, @Nullable Duration d, List<String> problems) {
     if (d != null && (d.isNegative() || d.isZero())) {
       problems.add(name + " was '" + d + "' but it must be positive");
     }

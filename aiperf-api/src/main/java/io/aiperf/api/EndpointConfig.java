@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to benchmark: the server URL, the endpoint type, the model and the request options. Instances
@@ -29,11 +30,11 @@ public final class EndpointConfig {
 
   private final String type;
   private final String url;
-  private final String model;
+  private final @Nullable String model;
   private final boolean streaming;
-  private final String customPath;
+  private final @Nullable String customPath;
   private final Map<String, String> headers;
-  private final String apiKey;
+  private final @Nullable String apiKey;
   private final Map<String, Object> extraInputs;
   private final boolean useLegacyMaxTokens;
   private final Duration requestTimeout;
@@ -45,11 +46,11 @@ public final class EndpointConfig {
   private EndpointConfig(
       String type,
       String url,
-      String model,
+      @Nullable String model,
       boolean streaming,
-      String customPath,
+      @Nullable String customPath,
       Map<String, String> headers,
-      String apiKey,
+      @Nullable String apiKey,
       Map<String, Object> extraInputs,
       boolean useLegacyMaxTokens,
       Duration requestTimeout,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exports group of {@link Benchmark.Builder}: what is written and shown besides the summary,
@@ -18,10 +19,10 @@ final class ExportOptions {
   Map<String, Double> goodput = Map.of();
   boolean showTraceTiming;
   boolean exportHttpTrace;
-  String exportPrefix;
-  Duration sliceDuration;
+  @Nullable String exportPrefix;
+  @Nullable Duration sliceDuration;
   ExportLevel exportLevel = ExportLevel.RECORDS;
-  Path artifactDir;
+  @Nullable Path artifactDir;
   List<String> exporters = List.of();
 
   ExportOptions() {}

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A dataset read from a file in one of AIPerf's formats, so files made for AIPerf work unchanged.
@@ -41,14 +42,14 @@ public final class FileDataset implements DatasetConfig {
   private final String tokenizer;
   private final int blockSize;
   private final int entries;
-  private final String samplingStrategy;
+  private final @Nullable String samplingStrategy;
 
   FileDataset(String type, Path path, String tokenizer) {
     this(type, path, tokenizer, 0, 0, null);
   }
 
   private FileDataset(String type, Path path, String tokenizer, int blockSize, int entries,
-      String samplingStrategy) {
+      @Nullable String samplingStrategy) {
     this.type = type;
     this.path = Objects.requireNonNull(path, "path");
     this.tokenizer = tokenizer;

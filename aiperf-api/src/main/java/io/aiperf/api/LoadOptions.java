@@ -4,6 +4,7 @@ import static io.aiperf.api.ConfigChecks.fmt;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load group of {@link Benchmark.Builder}: how much is sent and when (concurrency, counts,
@@ -11,25 +12,25 @@ import java.util.List;
  * Mutable while a builder holds it; {@link BenchmarkConfig} keeps its own copy.
  */
 final class LoadOptions {
-  Integer concurrency;
-  Integer requestCount;
-  Double requestRate;
-  ArrivalPattern arrivalPattern;
-  Double arrivalSmoothness;
-  Integer prefillConcurrency;
-  Duration benchmarkDuration;
-  Duration gracePeriod;
-  Duration concurrencyRampDuration;
-  Duration requestRateRampDuration;
-  Double cancellationRate;
-  Duration cancellationDelay;
+  @Nullable Integer concurrency;
+  @Nullable Integer requestCount;
+  @Nullable Double requestRate;
+  @Nullable ArrivalPattern arrivalPattern;
+  @Nullable Double arrivalSmoothness;
+  @Nullable Integer prefillConcurrency;
+  @Nullable Duration benchmarkDuration;
+  @Nullable Duration gracePeriod;
+  @Nullable Duration concurrencyRampDuration;
+  @Nullable Duration requestRateRampDuration;
+  @Nullable Double cancellationRate;
+  @Nullable Duration cancellationDelay;
   boolean fixedSchedule;
   boolean fixedScheduleAutoOffset;
-  Long fixedScheduleStartOffset;
-  Long fixedScheduleEndOffset;
-  Integer numSessions;
-  Double userCentricRate;
-  Integer numUsers;
+  @Nullable Long fixedScheduleStartOffset;
+  @Nullable Long fixedScheduleEndOffset;
+  @Nullable Integer numSessions;
+  @Nullable Double userCentricRate;
+  @Nullable Integer numUsers;
 
   LoadOptions() {}
 
@@ -71,7 +72,7 @@ final class LoadOptions {
   }
 
   /** The arrival pattern and the prefill cap, which needs a streaming endpoint. */
-  void checkArrival(EndpointConfig endpoint, List<String> problems) {
+  void checkArrival(@Nullable EndpointConfig endpoint, List<String> problems) {
     if (arrivalSmoothness != null && !(arrivalSmoothness > 0)) {
       problems.add(fmt("arrivalSmoothness was '%s' but it must be > 0", arrivalSmoothness));
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The run/runtime group of {@link Benchmark.Builder}: services and processes (workers, record
@@ -18,16 +19,16 @@ final class RunOptions {
       "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)"
           + "|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
 
-  Integer workers;
-  Integer recordProcessors;
-  String messageBus;
+  @Nullable Integer workers;
+  @Nullable Integer recordProcessors;
+  @Nullable String messageBus;
   Map<String, String> messageBusSettings = Map.of();
   BenchmarkListener listener = BenchmarkListener.NONE;
   Duration startupTimeout = Duration.ofSeconds(60);
   List<String> sourceAddresses = List.of();
   int remoteWorkers;
   List<String> commandLine = List.of();
-  PrintWriter console;
+  @Nullable PrintWriter console;
 
   RunOptions() {}
 

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service-level objective on one statistic of one metric, e.g. "TTFT p99 under 200 ms". Checked
@@ -126,7 +127,7 @@ public record Slo(MetricTag metric, Statistic statistic, Comparison comparison, 
    * @param result the result
    * @return the violation, or {@code null} when the SLO holds
    */
-  SloViolation check(BenchmarkResult result) {
+  @Nullable SloViolation check(BenchmarkResult result) {
     var found = result.find(metric);
     if (found.isEmpty()) {
       return new SloViolation(this, Double.NaN, "no '" + metric + "' in this run");

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Synthetic prompts whose input lengths follow Normal(mean, stddev) tokens, counted with a real
@@ -34,7 +35,7 @@ public final class SyntheticDataset implements DatasetConfig {
   private double inputStddev;
   private double outputMean = Double.NaN;
   private double outputStddev;
-  private Long seed;
+  private @Nullable Long seed;
   private String tokenizer = DEFAULT_TOKENIZER;
   private int entries;
   private double turnsMean = 1;
@@ -42,8 +43,8 @@ public final class SyntheticDataset implements DatasetConfig {
   private double delayMeanMillis;
   private double delayStddevMillis;
   private int batchSize = 1;
-  private String samplingStrategy;
-  private SequenceDistribution sequenceDistribution;
+  private @Nullable String samplingStrategy;
+  private @Nullable SequenceDistribution sequenceDistribution;
   private int prefixPromptCount;
   private int prefixPromptLength;
   private int systemPromptLength;

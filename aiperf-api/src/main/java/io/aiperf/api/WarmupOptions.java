@@ -2,16 +2,17 @@ package io.aiperf.api;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The warmup group of {@link Benchmark.Builder}: a phase before profiling whose records are
  * discarded. Mutable while a builder holds it; {@link BenchmarkConfig} keeps its own copy.
  */
 final class WarmupOptions {
-  Integer warmupRequestCount;
-  Duration warmupDuration;
-  Integer warmupConcurrency;
-  Double warmupRequestRate;
+  @Nullable Integer warmupRequestCount;
+  @Nullable Duration warmupDuration;
+  @Nullable Integer warmupConcurrency;
+  @Nullable Double warmupRequestRate;
 
   WarmupOptions() {}
 

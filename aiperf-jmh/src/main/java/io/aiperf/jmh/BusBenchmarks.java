@@ -33,6 +33,8 @@ public class BusBenchmarks {
   /** A returned credit. */
   record Return(long id) implements BusMessage {}
 
+  // JMH calls setup() before any benchmark method, so the field is set whenever it is read.
+  @SuppressWarnings("NullAway.Init")
   private MessageBus bus;
   private final AtomicLong returned = new AtomicLong();
   private long next;

@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZMQ;
 
 /**
@@ -37,9 +38,9 @@ public final class CurveKeys {
       Pattern.compile("^\\s*(public|secret)-key\\s*=\\s*\"(.{40})\"\\s*$", Pattern.MULTILINE);
 
   private final String publicKey;
-  private final String secretKey;
+  private final @Nullable String secretKey; // null when only the public key is known
 
-  private CurveKeys(String publicKey, String secretKey) {
+  private CurveKeys(String publicKey, @Nullable String secretKey) {
     this.publicKey = checkKey(publicKey, "publicKey");
     this.secretKey = secretKey == null ? null : checkKey(secretKey, "secretKey");
   }

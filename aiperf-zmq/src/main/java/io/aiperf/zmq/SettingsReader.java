@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code zmq} bus settings (keys already checked) into a {@link ZmqBusOptions.Builder}.
@@ -108,7 +109,8 @@ final class SettingsReader {
   }
 
   /** The setting if given, else the system property, else null. */
-  private static Source source(Map<String, String> settings, String key, String property) {
+  private static @Nullable Source source(Map<String, String> settings, String key,
+      String property) {
     if (settings.containsKey(key)) {
       return new Source("zmq bus setting '" + key + "'", settings.get(key));
     }

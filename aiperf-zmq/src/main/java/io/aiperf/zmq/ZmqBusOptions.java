@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a ZeroMQ bus binds or connects: the hub's host and port, channel capacity, CURVE keys and
@@ -117,8 +118,8 @@ public final class ZmqBusOptions {
   private final String host;
   private final int port;
   private final int channelCapacity;
-  private final CurveKeys curveKeys;
-  private final CurveKeys curveServerKey;
+  private final @Nullable CurveKeys curveKeys;
+  private final @Nullable CurveKeys curveServerKey;
   private final Set<String> authorizedClientKeys;
   private final Duration connectTimeout;
   private final Duration closeTimeout;
@@ -285,18 +286,18 @@ public final class ZmqBusOptions {
   /**
    * Returns this side's CURVE keys.
    *
-   * @return the keys, or null
+   * @return the keys, or null when none were set (this side uses no CURVE key pair)
    */
-  public CurveKeys curveKeys() {
+  public @Nullable CurveKeys curveKeys() {
     return curveKeys;
   }
 
   /**
    * Returns the hub's public key a client checks.
    *
-   * @return the key, or null
+   * @return the key, or null when none was set (this side does not authenticate a hub)
    */
-  public CurveKeys curveServerKey() {
+  public @Nullable CurveKeys curveServerKey() {
     return curveServerKey;
   }
 
@@ -340,8 +341,8 @@ public final class ZmqBusOptions {
     private String host = "127.0.0.1";
     private int port;
     private int channelCapacity = 1024;
-    private CurveKeys curveKeys;
-    private CurveKeys curveServerKey;
+    private @Nullable CurveKeys curveKeys;
+    private @Nullable CurveKeys curveServerKey;
     private final Set<String> authorizedClientKeys = new LinkedHashSet<>();
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration closeTimeout = Duration.ofSeconds(10);

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class Plugins {
    * @return the chosen provider
    * @throws IllegalStateException if none matches; the message lists the available names
    */
-  public static <P extends Plugin> P select(Class<P> kind, String name) {
+  public static <P extends Plugin> P select(Class<P> kind, @Nullable String name) {
     return choose(kind.getSimpleName(), all(kind), name);
   }
 
@@ -94,7 +95,8 @@ public final class Plugins {
    * @return the chosen candidate
    * @throws IllegalStateException if none matches; the message lists the available names
    */
-  public static <P extends Plugin> P choose(String kindName, List<P> candidates, String name) {
+  public static <P extends Plugin> P choose(String kindName, List<P> candidates,
+      @Nullable String name) {
     List<P> matching = new ArrayList<>();
     for (P p : candidates) {
       if (name == null || p.name().equalsIgnoreCase(name)) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +172,7 @@ final class Codec {
    * @param peerId the receiving bus, for the log
    * @return the message, or null if it was dropped
    */
-  BusMessage decodeOrLog(byte[] frame, String what, String peerId) {
+  @Nullable BusMessage decodeOrLog(byte[] frame, String what, String peerId) {
     try {
       return decode(frame);
     } catch (IllegalArgumentException e) {

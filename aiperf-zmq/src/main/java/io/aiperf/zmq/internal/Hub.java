@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -37,8 +38,8 @@ final class Hub implements Runnable {
 
   private final ZContext context;
   private final ZMQ.Socket router;
-  private final ZapAuthorizer zap;
-  private final String tcpAddress;
+  private final @Nullable ZapAuthorizer zap;
+  private final @Nullable String tcpAddress;
   private final Thread thread;
   private volatile boolean running = true;
   /** Opened up front so that the hub's own bus can wake it before the thread runs. */
@@ -52,8 +53,9 @@ final class Hub implements Runnable {
   private final ConcurrentLinkedQueue<byte[]> localIn = new ConcurrentLinkedQueue<>();
   /** True while the hub thread is awake or a wake-up is on its way: no wake-up needed. */
   private final AtomicBoolean awake = new AtomicBoolean(true);
-  private volatile byte[] localIdentity;
-  private volatile Consumer<byte[]> localSink;
+  // Null until the hub's own bus attaches (attachLocal).
+  private volatile byte @Nullable [] localIdentity;
+  private volatile @Nullable Consumer<byte[]> localSink;
 
   private final HubPeers peers = new HubPeers();
   private final HubOutboxes outboxes = new HubOutboxes(this::transmit, peers::contains);
@@ -70,7 +72,7 @@ final class Hub implements Runnable {
    * @param authorizedKeys z85 public keys of the clients let in; empty lets in any client that
    *     knows the server key
    */
-  Hub(ZContext context, String inproc, String tcp, byte[] curveSecretKey,
+  Hub(ZContext context, String inproc, @Nullable String tcp, byte @Nullable [] curveSecretKey,
       Set<String> authorizedKeys) {
     this.context = context;
     Set<String> authorized = Set.copyOf(authorizedKeys);
@@ -133,7 +135,7 @@ final class Hub implements Runnable {
    *
    * @return the address, e.g. {@code tcp://127.0.0.1:40123}, or null when the hub is inproc only
    */
-  String tcpAddress() {
+  @Nullable String tcpAddress() {
     return tcpAddress;
   }
 

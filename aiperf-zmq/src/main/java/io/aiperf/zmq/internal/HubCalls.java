@@ -2,6 +2,7 @@ package io.aiperf.zmq.internal;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -51,7 +52,9 @@ final class HubCalls {
     try {
       done.get(opTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      // A future fails only through completeExceptionally, which takes a non-null cause.
+      Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
+      throw new IllegalStateException(cause.getMessage(), cause);
     } catch (TimeoutException e) {
       throw new IllegalStateException("The ZMQ hub at " + address + " did not answer within "
           + opTimeout, e);

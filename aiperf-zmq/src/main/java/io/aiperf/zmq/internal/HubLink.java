@@ -16,10 +16,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -48,10 +50,11 @@ final class HubLink {
   private final String peerId;
   private final Consumer<List<byte[]>> inbound;
   /** The socket to the hub; null on the hub's own bus, which talks to it through memory. */
-  private final ZMQ.Socket dealer;
-  private final Hub hub;
+  private final ZMQ.@Nullable Socket dealer;
+  /** The hub in this JVM on the hub's own bus, else null: set exactly when dealer is null. */
+  private final @Nullable Hub hub;
   /** Batches the hub sent to its own bus (null on a client); see {@link Hub#attachLocal}. */
-  private final ConcurrentLinkedQueue<byte[]> fromHub;
+  private final @Nullable ConcurrentLinkedQueue<byte[]> fromHub;
   private final Pipe wakePipe;
   /** True while the I/O thread is awake or a wake-up byte is on its way: no write needed. */
   private final AtomicBoolean wakePending = new AtomicBoolean(true);
@@ -76,8 +79,9 @@ final class HubLink {
    * @param ioThreads makes the I/O thread
    * @throws IOException if the wake-up pipe cannot be opened
    */
-  HubLink(ZContext context, String connectTo, Hub hub, String peerId, ZmqBusOptions options,
-      Consumer<List<byte[]>> inbound, ThreadFactory ioThreads) throws IOException {
+  HubLink(ZContext context, String connectTo, @Nullable Hub hub, String peerId,
+      ZmqBusOptions options, Consumer<List<byte[]>> inbound, ThreadFactory ioThreads)
+      throws IOException {
     this.context = context;
     this.hub = hub;
     this.peerId = peerId;
@@ -85,9 +89,10 @@ final class HubLink {
     if (hub != null) {
       // In the hub's JVM: no socket, no inproc hop; the same protocol through two queues.
       dealer = null;
-      fromHub = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+      fromHub = queue;
       hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), batch -> {
-        fromHub.add(batch);
+        queue.add(batch);
         wake();
       });
     } else {
@@ -233,7 +238,8 @@ final class HubLink {
         }
         // Sends above may have consumed the socket's signal for a message that arrived
         // meanwhile (ZMQ's descriptor is edge-like): ask the socket itself before blocking.
-        if (dealer == null ? fromHub.isEmpty() : (dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
+        if (dealer == null ? localQueue().isEmpty()
+            : (dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
           // JeroMQ 0.6.0's signal descriptor can stay readable with nothing to read; selecting
           // on it then spins and starves the other threads of a small machine. After a wake-up
           // by the socket that brought nothing, wait on the wake-up pipe with a short timeout.
@@ -268,7 +274,7 @@ final class HubLink {
     }
   }
 
-  private void closeQuietly(Selector selector) {
+  private void closeQuietly(@Nullable Selector selector) {
     if (selector != null) {
       try {
         selector.close();
@@ -278,9 +284,9 @@ final class HubLink {
     }
   }
 
-  private byte[] receive() {
+  private byte @Nullable [] receive() {
     if (dealer == null) {
-      return fromHub.poll();
+      return localQueue().poll();
     }
     byte[] first = dealer.recv(ZMQ.DONTWAIT);
     while (first != null && dealer.hasReceiveMore()) {
@@ -365,10 +371,16 @@ final class HubLink {
    */
   private boolean trySend(byte[] frame) {
     if (dealer == null) {
-      hub.offerLocal(frame);
+      Objects.requireNonNull(hub, "hub: set whenever dealer is null")
+          .offerLocal(frame);
       return true;
     }
     return dealer.send(frame, ZMQ.DONTWAIT);
+  }
+
+  /** The hub's own bus reads from memory: the constructor sets this queue when dealer is null. */
+  private ConcurrentLinkedQueue<byte[]> localQueue() {
+    return Objects.requireNonNull(fromHub, "fromHub: set whenever dealer is null");
   }
 
   private record Ack(byte[] channel, byte[] consumer, byte[] origin) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ final class HubPeers {
 
   private final Map<String, Peer> peers = new HashMap<>();
 
-  Peer get(String id) {
+  @Nullable Peer get(String id) {
     return peers.get(id);
   }
 

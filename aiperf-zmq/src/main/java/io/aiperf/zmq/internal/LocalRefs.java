@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Messages that cannot be encoded (e.g. {@code ProfileResults}, which holds the whole benchmark
@@ -40,7 +41,7 @@ final class LocalRefs {
     return id;
   }
 
-  static BusMessage get(long id) {
+  static @Nullable BusMessage get(long id) {
     Entry e = REFS.get(id);
     return e == null ? null : e.message;
   }

@@ -9,6 +9,7 @@ import io.aiperf.api.spi.Subscription;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +122,7 @@ final class RequestReply {
   }
 
   /** A REPLY (payload) or REPLY_ERROR (error) from the hub, on the I/O thread. */
-  void onReply(long id, byte[] payload, String error) {
+  void onReply(long id, byte @Nullable [] payload, @Nullable String error) {
     CompletableFuture<BusMessage> reply = requests.remove(id);
     if (reply == null) {
       return; // timed out already
@@ -132,7 +134,8 @@ final class RequestReply {
         return;
       }
       try {
-        reply.complete(codec.decode(payload));
+        reply.complete(codec.decode(
+            Objects.requireNonNull(payload, "payload: a reply without an error carries one")));
       } catch (RuntimeException e) {
         reply.completeExceptionally(e);
       }

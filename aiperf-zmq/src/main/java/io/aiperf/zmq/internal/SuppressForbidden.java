@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * Lets one class or method use an API that forbidden-apis bans everywhere else (the build's
- * {@code build/forbidden-apis} rules): {@link Ticks} may call {@code System.nanoTime()}. Each use
+ * {@code build/forbidden-apis} rules): {@link Ticks} may call {@link System#nanoTime}. Each use
  * says why.
  */
 @Retention(RetentionPolicy.CLASS)

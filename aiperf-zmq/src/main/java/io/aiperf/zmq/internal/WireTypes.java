@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which message classes may cross processes: records whose components are, recursively,
@@ -25,7 +26,7 @@ import java.util.Set;
 final class WireTypes {
   private static final ClassValue<String> REASONS = new ClassValue<>() {
     @Override
-    protected String computeValue(Class<?> type) {
+    protected @Nullable String computeValue(Class<?> type) { // null: the class can cross
       return check(type, type.getName(), new HashSet<>());
     }
   };
@@ -38,14 +39,14 @@ final class WireTypes {
    * @param type the message class
    * @return the reason, or null
    */
-  static String whyNot(Class<?> type) {
+  static @Nullable String whyNot(Class<?> type) {
     if (!BusMessage.class.isAssignableFrom(type)) {
       return type.getName() + " does not implement BusMessage";
     }
     return REASONS.get(type);
   }
 
-  private static String check(Class<?> type, String path, Set<Class<?>> seen) {
+  private static @Nullable String check(Class<?> type, String path, Set<Class<?>> seen) {
     if (!type.isRecord()) {
       return path + " is a " + type.getName() + ", not a record";
     }
@@ -61,7 +62,7 @@ final class WireTypes {
     return null;
   }
 
-  private static String checkType(Type t, String path, Set<Class<?>> seen) {
+  private static @Nullable String checkType(Type t, String path, Set<Class<?>> seen) {
     if (t instanceof Class<?> c) {
       if (c.isPrimitive() || c == String.class || c.isEnum() || c == Boolean.class
           || Number.class.isAssignableFrom(c) && c.getName().startsWith("java.lang.")

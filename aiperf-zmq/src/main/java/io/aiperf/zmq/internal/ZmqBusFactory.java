@@ -3,6 +3,7 @@ package io.aiperf.zmq.internal;
 import io.aiperf.zmq.CurveKeys;
 import io.aiperf.zmq.ZmqBusOptions;
 import io.aiperf.zmq.ZmqMessageBus;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +40,12 @@ public final class ZmqBusFactory {
           e);
     }
     hub.start();
-    log.info("ZMQ bus hub listening on {}{}", hub.tcpAddress(),
+    String address = Objects.requireNonNull(hub.tcpAddress(), "tcpAddress: this hub binds tcp");
+    log.info("ZMQ bus hub listening on {}{}", address,
         options.curveKeys() == null ? "" : " (CURVE, "
             + (options.authorizedClientKeys().isEmpty() ? "any client with the hub's key"
                 : options.authorizedClientKeys().size() + " authorized client keys") + ")");
-    return new ZmqMessageBusImpl(context, inproc, hub, hub.tcpAddress(), options);
+    return new ZmqMessageBusImpl(context, inproc, hub, address, options);
   }
 
   /**

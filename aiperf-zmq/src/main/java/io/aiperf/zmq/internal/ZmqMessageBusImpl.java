@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
@@ -51,7 +52,8 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   private static final AtomicInteger BUSES = new AtomicInteger();
 
   private final ZContext context;
-  private final Hub hub;
+  /** The hub this bus runs, or null on a client. */
+  private final @Nullable Hub hub;
   private final String address;
   private final String peerId;
   private final Duration opTimeout;
@@ -70,7 +72,7 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  ZmqMessageBusImpl(ZContext context, String connectTo, Hub hub, String address,
+  ZmqMessageBusImpl(ZContext context, String connectTo, @Nullable Hub hub, String address,
       ZmqBusOptions options) {
     this.context = context;
     this.hub = hub;
