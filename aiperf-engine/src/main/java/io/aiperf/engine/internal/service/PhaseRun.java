@@ -89,8 +89,8 @@ final class PhaseRun {
    * @param grace null when requests in flight may take as long as they take
    */
   PhaseRun(Phase phase, int requestLimit, int sessionLimit, @Nullable Duration duration,
-      int concurrency, OptionalDouble rate, @Nullable Duration grace, long firstCreditId, long seed, BenchmarkConfig config,
-      MessageBus bus, NanoClock clock) {
+      int concurrency, OptionalDouble rate, @Nullable Duration grace, long firstCreditId,
+      long seed, BenchmarkConfig config, MessageBus bus, NanoClock clock) {
     this.config = config;
     this.bus = bus;
     this.clock = clock;
