@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.LongUnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams {@code profile_export.jsonl} as records complete, one line per request in AIPerf's
@@ -42,11 +43,12 @@ public final class RecordsJsonlWriter extends JsonlFile {
     this.conversationId = conversationId;
   }
 
-  /** One request's line. */
+  /** One request's line; the error is null on a success, the trace when none was taken. */
   public record Line(String requestId, String correlationId, int conversation, int turn,
       String workerId, String processorId, long intendedNanos, long issuedNanos, long startNanos,
-      long endNanos, boolean success, int errorCode, String errorType, String errorMessage,
-      Map<String, double[]> values, io.aiperf.api.spi.TransportProvider.HttpTrace trace) {}
+      long endNanos, boolean success, int errorCode, @Nullable String errorType,
+      @Nullable String errorMessage, Map<String, double[]> values,
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
 
   /**
    * Appends one record. A write failure is logged once and ends the file; it never stops the run.

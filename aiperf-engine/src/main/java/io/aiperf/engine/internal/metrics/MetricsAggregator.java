@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.HdrHistogram.DoubleHistogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Accumulates record-metric values of one run: exact values in primitive arrays (for AIPerf's
@@ -137,10 +138,10 @@ public final class MetricsAggregator {
    * Computes every metric with values, plus the derived metrics, in display order.
    *
    * @param derived the derived metrics
-   * @param totals the run's totals
+   * @param totals the run's totals; may be null when there are no derived metrics
    * @return the results, in display units
    */
-  public List<MetricResult> results(List<DerivedMetric> derived, RunTotals totals) {
+  public List<MetricResult> results(List<DerivedMetric> derived, @Nullable RunTotals totals) {
     List<Map.Entry<MetricInfo, MetricResult>> out = new ArrayList<>();
     for (Map.Entry<String, Series> e : series.entrySet()) {
       DoubleArray values = e.getValue().values;
@@ -152,7 +153,7 @@ public final class MetricsAggregator {
       out.add(Map.entry(info, s.overflowed ? approximate(info, s) : distribution(info, values)));
     }
     for (DerivedMetric d : derived) {
-      OptionalDouble v = d.compute(totals);
+      OptionalDouble v = d.compute(Objects.requireNonNull(totals, "derived metrics need totals"));
       if (v.isPresent()) {
         MetricInfo info = d.info();
         out.add(Map.entry(info, MetricResult.scalar(new MetricTag(info.tag()), info.header(),

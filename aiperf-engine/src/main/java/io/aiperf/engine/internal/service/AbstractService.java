@@ -86,7 +86,7 @@ abstract class AbstractService implements Service {
   }
 
   /** Marks the service failed and tells the controller, which stops the run. */
-  final void fail(String message, Throwable cause) {
+  final void fail(String message, @Nullable Throwable cause) {
     state = ServiceState.FAILED;
     log.error("{} failed: {}", id, message, cause);
     bus.publish(new Messages.ServiceFailed(id, message));

@@ -317,7 +317,10 @@ public final class Messages {
       String @Nullable [] messageComments, int messageCount, byte @Nullable [] body,
       @Nullable String errorType, @Nullable String errorMessage) {}
 
-  /** One request, turned into metric values (success) or an error. */
+  /**
+   * One request, turned into metric values (success) or an error. {@code meta} is null for a
+   * record the records manager makes itself, for a request whose response was lost.
+   */
   public record ProcessedRecord(
       long creditId,
       Phase phase,
@@ -328,7 +331,7 @@ public final class Messages {
       @Nullable String errorType,
       @Nullable String errorMessage,
       Map<String, double[]> values,
-      RecordMeta meta) implements EngineMessage {
+      @Nullable RecordMeta meta) implements EngineMessage {
     /** Copies the map. */
     public ProcessedRecord {
       values = Map.copyOf(values);

@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one phase of the timing manager: its limits, its concurrency and prefill slots,
@@ -47,9 +48,12 @@ final class PhaseRun {
   volatile long end = Long.MAX_VALUE;
   final int concurrency;
   final OptionalDouble rate;
-  final Duration grace;
-  final Semaphore slots;
-  final Semaphore prefillSlots;
+  /** How long requests in flight may finish after the duration; null: no limit. */
+  final @Nullable Duration grace;
+  /** Null without a concurrency limit. */
+  final @Nullable Semaphore slots;
+  /** Null without a prefill concurrency limit. */
+  final @Nullable Semaphore prefillSlots;
   final Set<Long> holdingPrefill = ConcurrentHashMap.newKeySet();
   final Map<Long, Session> sessions = new ConcurrentHashMap<>();
   /** Credits issued and not yet back, with the worker each went to. */
@@ -63,12 +67,14 @@ final class PhaseRun {
   final AtomicInteger pendingTurns = new AtomicInteger();
   volatile boolean stopContinuations;
   volatile long userGapNanos;
-  volatile List<Integer> userSequence;
+  /** The conversations users run, in order; set when a user-centric phase starts. */
+  volatile @Nullable List<Integer> userSequence;
   final AtomicInteger activeUsers = new AtomicInteger();
   final AtomicLong usersStarted = new AtomicLong();
   private volatile boolean sendingDone;
-  private final Duration duration;
-  private Thread rampThread;
+  /** Null: the phase ends by count or sessions, not by time. */
+  private final @Nullable Duration duration;
+  private @Nullable Thread rampThread;
   private final BenchmarkConfig config;
   private final MessageBus bus;
   private final NanoClock clock;
@@ -79,10 +85,12 @@ final class PhaseRun {
    * @param firstCreditId phases run one after the other: this phase's credits are numbered from
    *     here
    * @param seed the dataset's seed, for the cancellation picker
+   * @param duration null when the phase is not limited by time
+   * @param grace null when requests in flight may take as long as they take
    */
-  PhaseRun(Phase phase, int requestLimit, int sessionLimit, Duration duration, int concurrency,
-      OptionalDouble rate, Duration grace, long firstCreditId, long seed, BenchmarkConfig config,
-      MessageBus bus, NanoClock clock) {
+  PhaseRun(Phase phase, int requestLimit, int sessionLimit, @Nullable Duration duration,
+      int concurrency, OptionalDouble rate, @Nullable Duration grace, long firstCreditId,
+      long seed, BenchmarkConfig config, MessageBus bus, NanoClock clock) {
     this.config = config;
     this.bus = bus;
     this.clock = clock;
@@ -109,9 +117,12 @@ final class PhaseRun {
     return requestLimit > 0 && plannedRequests.get() >= requestLimit;
   }
 
-  void sessionStarted(long session, int conversation, int turnCount) {
+  /** Counts a new session's turns as planned; returns the session, now running. */
+  Session sessionStarted(long session, int conversation, int turnCount) {
     plannedRequests.addAndGet(turnCount);
-    sessions.put(session, new Session(conversation, turnCount));
+    Session s = new Session(conversation, turnCount);
+    sessions.put(session, s);
+    return s;
   }
 
   void sessionEnded(long session) {
@@ -133,16 +144,18 @@ final class PhaseRun {
   void start(long nanos) {
     bus.publish(new Messages.PhaseStarted(phase, nanos));
     end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
-    if (slots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
+    Semaphore rampSlots = slots;
+    if (rampSlots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
       long rampNanos = config.concurrencyRampDuration().get().toNanos();
-      rampThread = new Thread(() -> ramp(nanos, rampNanos), "aiperf-concurrency-ramp");
-      rampThread.setDaemon(true);
-      rampThread.start();
+      Thread t = new Thread(() -> ramp(rampSlots, nanos, rampNanos), "aiperf-concurrency-ramp");
+      t.setDaemon(true);
+      rampThread = t;
+      t.start();
     }
   }
 
   /** Linear from 1 to the target: adds slots as time passes. */
-  private void ramp(long rampStart, long rampNanos) {
+  private void ramp(Semaphore slots, long rampStart, long rampNanos) {
     int granted = 1;
     try {
       while (granted < concurrency) {
@@ -160,8 +173,9 @@ final class PhaseRun {
   }
 
   void stopRamp() {
-    if (rampThread != null) {
-      rampThread.interrupt();
+    Thread t = rampThread;
+    if (t != null) {
+      t.interrupt();
     }
   }
 

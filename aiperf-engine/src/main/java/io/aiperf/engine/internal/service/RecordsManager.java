@@ -23,10 +23,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Aggregates every processed record of the run and, once all credits are back and every record has
@@ -46,9 +48,9 @@ final class RecordsManager extends AbstractService {
   private final NanoClock clock;
   private final long wallBase;
   private final long nanoBase;
-  private ScheduledExecutorService executor;
-  private MetricsAggregator aggregator;
-  private List<DerivedMetric> derived;
+  private @Nullable ScheduledExecutorService executor;
+  private @Nullable MetricsAggregator aggregator;
+  private final List<DerivedMetric> derived = new ArrayList<>();
   private final Map<ErrorKey, Long> errors = new LinkedHashMap<>();
   private static final String CANCELLED = "RequestCancellationError";
   private long successes;
@@ -67,9 +69,12 @@ final class RecordsManager extends AbstractService {
   private final Map<String, Double> slos;
   private Map<String, MetricInfo> sloInfos = Map.of();
   private long goodRequests;
-  private io.aiperf.engine.internal.export.RecordsJsonlWriter jsonl;
-  private io.aiperf.engine.internal.export.RawJsonlWriter raw;
-  private volatile List<String> conversationIds;
+  /** Null unless records are exported. */
+  private io.aiperf.engine.internal.export.@Nullable RecordsJsonlWriter jsonl;
+  /** Null unless raw records are exported. */
+  private io.aiperf.engine.internal.export.@Nullable RawJsonlWriter raw;
+  /** Null until the dataset is ready. */
+  private volatile @Nullable List<String> conversationIds;
   private List<MetricInfo> recordInfos = List.of();
   private long profilingStart = Long.MIN_VALUE;
   private final Map<Integer, MetricsAggregator> slices = new java.util.HashMap<>();
@@ -90,7 +95,6 @@ final class RecordsManager extends AbstractService {
   @Override
   void onInitialize() throws java.io.IOException {
     List<MetricInfo> infos = new ArrayList<>();
-    derived = new ArrayList<>();
     // Embeddings and rankings have no output tokens: a token throughput of 0 would be a lie.
     boolean tokens = EngineSupport.endpointProvider(config).producesTokens();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
@@ -118,8 +122,10 @@ final class RecordsManager extends AbstractService {
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
           io.aiperf.engine.internal.export.ExportSupport.fileName(config,
               io.aiperf.engine.internal.export.RecordsJsonlWriter.FILE),
-          byTag, this::toWallNanos, i -> conversationIds == null || i >= conversationIds.size()
-              ? String.valueOf(i) : conversationIds.get(i), config.exportHttpTrace());
+          byTag, this::toWallNanos, i -> {
+            List<String> ids = conversationIds;
+            return ids == null || i >= ids.size() ? String.valueOf(i) : ids.get(i);
+          }, config.exportHttpTrace());
     }
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
     track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
@@ -127,6 +133,12 @@ final class RecordsManager extends AbstractService {
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
     recordInfos = infos;
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, id);
+      t.setDaemon(true);
+      return t;
+    });
+    this.executor = executor;
     if (config.sliceDuration().isPresent()) {
       track(bus.subscribe(Messages.PhaseStarted.class, s -> executor.execute(() -> {
         if (s.phase() == Phase.PROFILING) {
@@ -137,11 +149,6 @@ final class RecordsManager extends AbstractService {
         }
       })));
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, id);
-      t.setDaemon(true);
-      return t;
-    });
     track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
     track(bus.subscribe(CreditsComplete.class, c -> executor.execute(() -> {
       if (c.phase() != Phase.PROFILING) {
@@ -160,7 +167,7 @@ final class RecordsManager extends AbstractService {
 
   @Override
   void onStart() {
-    executor.scheduleAtFixedRate(() -> {
+    initialized(executor).scheduleAtFixedRate(() -> {
       if (!finished) {
         bus.publish(new Progress(ended(), failures + cancellations,
             config.requestCount() > 0 ? config.requestCount() : -1));
@@ -189,11 +196,11 @@ final class RecordsManager extends AbstractService {
       firstSend = Math.min(firstSend, r.startNanos());
       lastSend = Math.max(lastSend, r.startNanos());
     }
-    if (raw != null && r.meta() != null && r.meta().raw() != null) {
-      raw.write(r.meta().raw());
+    var m = r.meta();
+    if (raw != null && m != null && m.raw() != null) {
+      raw.write(m.raw());
     }
-    if (jsonl != null && r.meta() != null) {
-      var m = r.meta();
+    if (jsonl != null && m != null) {
       jsonl.write(new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(m.requestId(),
           m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
           m.intendedNanos(), m.issuedNanos(), r.startNanos(), r.endNanos(), r.success(),
@@ -201,7 +208,7 @@ final class RecordsManager extends AbstractService {
     }
     if (r.success()) {
       successes++;
-      r.values().forEach(aggregator::add);
+      r.values().forEach(initialized(aggregator)::add);
       if (config.sliceDuration().isPresent()) {
         if (profilingStart == Long.MIN_VALUE) {
           unsliced.add(r);
@@ -217,13 +224,17 @@ final class RecordsManager extends AbstractService {
       firstStart = Math.min(firstStart, r.startNanos());
       lastEnd = Math.max(lastEnd, r.endNanos());
     } else {
-      r.values().forEach(aggregator::add); // error_isl only
+      r.values().forEach(initialized(aggregator)::add); // error_isl only
       if (CANCELLED.equals(r.errorType())) {
         cancellations++;
       } else {
         failures++;
       }
-      errors.merge(new ErrorKey(r.errorCode(), r.errorType(), r.errorMessage()), 1L, Long::sum);
+      // RecordProcessor.error(..) and writeOffUnrecorded() name every failure.
+      errors.merge(new ErrorKey(r.errorCode(),
+          Objects.requireNonNull(r.errorType(), "a failed record has an error type"),
+          Objects.requireNonNull(r.errorMessage(), "a failed record has an error message")),
+          1L, Long::sum);
     }
     maybeFinish();
   }
@@ -294,6 +305,7 @@ final class RecordsManager extends AbstractService {
   }
 
   private BenchmarkResult buildResult() {
+    MetricsAggregator aggregator = initialized(this.aggregator);
     long duration = firstStart == Long.MAX_VALUE ? 0 : Math.max(0, lastEnd - firstStart);
     RunTotals totals = new RunTotals() {
       @Override
@@ -395,7 +407,7 @@ final class RecordsManager extends AbstractService {
     for (var e : new java.util.TreeMap<>(slices).entrySet()) {
       long start = profilingStart + e.getKey() * sliceNanos;
       List<MetricResult> metrics = new ArrayList<>(e.getValue().results(List.of(), null));
-      long count = sliceCounts.get(e.getKey());
+      long count = Objects.requireNonNull(sliceCounts.get(e.getKey()), "slice() counts each slice");
       metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_count"),
           "Request Count", "requests", count));
       metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_throughput"),
@@ -420,7 +432,7 @@ final class RecordsManager extends AbstractService {
             : "Worker " + service + " was lost (" + reason + "): the requests it had in flight"
                 + " were recorded as WorkerLost errors and the run went on with the other"
                 + " workers."));
-    List<String> approximated = aggregator.approximated();
+    List<String> approximated = initialized(aggregator).approximated();
     if (!approximated.isEmpty()) {
       warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "
           + approximated + " come from their HdrHistograms (3 significant digits); count, sum,"

@@ -17,12 +17,15 @@ import io.aiperf.engine.internal.service.PhaseRun.InFlight;
 import io.aiperf.engine.internal.service.PhaseRun.Session;
 import io.aiperf.engine.internal.timing.ArrivalSchedule;
 import io.aiperf.engine.internal.timing.Pacer;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +61,12 @@ final class TimingManager extends AbstractService {
   private final AtomicLong nextSession = new AtomicLong();
   private final ScheduledExecutorService turns;
   private volatile boolean cancelled;
-  private volatile DatasetReady dataset;
-  private volatile int[] order;
-  private volatile PhaseRun current;
+  /** Set when the dataset arrives; the timing thread waits for it before issuing. */
+  private volatile @Nullable DatasetReady dataset;
+  /** Set with the dataset, just before it. */
+  private volatile int @Nullable [] order;
+  /** The phase running, null before the first. */
+  private volatile @Nullable PhaseRun current;
   /** The workers credits go to, their load, and which are lost. */
   private final WorkerPool workers = new WorkerPool();
 
@@ -110,10 +116,15 @@ final class TimingManager extends AbstractService {
     }
   }
 
+  /** The dataset, once a phase runs: the timing thread waits for it before starting one. */
+  private DatasetReady dataset() {
+    return Objects.requireNonNull(dataset, "phases start only once the dataset arrived");
+  }
+
   /** Records a credit that will never return as an error, and frees what it held. */
   private void writeOff(PhaseRun phase, InFlight f, String message) {
     Credit c = f.credit();
-    PreparedConversation conversation = dataset.conversations().get(c.conversation());
+    PreparedConversation conversation = dataset().conversations().get(c.conversation());
     int inputTokens = conversation.turns().get(c.turn()).inputTokens();
     String workerId = f.worker() >= 0 ? workers.id(f.worker()) : "";
     bus.send(Messages.RAW_RECORDS, Messages.RawRecord.builder().credit(c).worker(workerId)
@@ -141,19 +152,20 @@ final class TimingManager extends AbstractService {
       while ((dataset == null || workers.isEmpty()) && clock.nanoTime() < deadline) {
         Thread.sleep(1);
       }
-      if (dataset == null || workers.isEmpty()) {
+      DatasetReady ready = dataset;
+      if (ready == null || workers.isEmpty()) {
         fail("Profiling started but the timing manager has not heard of the "
-            + (dataset == null ? "dataset" : "workers") + " within 30 s", null);
+            + (ready == null ? "dataset" : "workers") + " within 30 s", null);
         return;
       }
-      if (config.fixedSchedule() && !dataset.timestamped()) {
+      if (config.fixedSchedule() && !ready.timestamped()) {
         fail("fixedSchedule was set but the dataset has no 'timestamp' on its first turns", null);
         return;
       }
       if (config.hasWarmup() && !cancelled) {
         runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0), 0,
             config.warmupDuration().orElse(null), config.warmupConcurrency(),
-            config.warmupRequestRate(), null, nextCreditId.get(), dataset.seed(), config, bus,
+            config.warmupRequestRate(), null, nextCreditId.get(), ready.seed(), config, bus,
             clock));
       }
       // Without a count, sessions or duration, each dataset entry (in the window) runs once.
@@ -162,7 +174,7 @@ final class TimingManager extends AbstractService {
       runPhase(new PhaseRun(Phase.PROFILING, config.requestCount(), sessions,
           config.benchmarkDuration().orElse(null), config.concurrency(), config.requestRate(),
           config.benchmarkDuration().isPresent() ? config.gracePeriod() : null,
-          nextCreditId.get(), dataset.seed(), config, bus, clock));
+          nextCreditId.get(), ready.seed(), config, bus, clock));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -173,7 +185,9 @@ final class TimingManager extends AbstractService {
   /** Starts one phase's sessions, then waits for every turn to come back (bounded by grace). */
   private void runPhase(PhaseRun phase) throws InterruptedException {
     current = phase;
-    List<Integer> sequence = StartOrder.sequence(order, dataset, config,
+    DatasetReady ready = dataset();
+    List<Integer> sequence = StartOrder.sequence(
+        Objects.requireNonNull(order, "set with the dataset"), ready, config,
         phase.phase == Phase.PROFILING);
     if (phase.sessionLimit == ONCE_EACH) {
       phase.sessionLimit = sequence.size();
@@ -183,14 +197,14 @@ final class TimingManager extends AbstractService {
       awaitReturns(phase);
       return;
     }
-    boolean fixed = StartOrder.fixedSchedule(config, dataset) && phase.phase == Phase.PROFILING;
+    boolean fixed = StartOrder.fixedSchedule(config, ready) && phase.phase == Phase.PROFILING;
     ArrivalSchedule schedule = !fixed && phase.rate.isPresent()
         ? new ArrivalSchedule(config.arrivalPattern(), config.arrivalSmoothness(),
-            dataset.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
+            ready.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
         : null;
     long start = clock.nanoTime();
     phase.start(start);
-    long traceOrigin = fixed ? StartOrder.traceOrigin(dataset, config, sequence) : 0;
+    long traceOrigin = fixed ? StartOrder.traceOrigin(ready, config, sequence) : 0;
     long scheduleTime = start; // the seeded schedule, before any catch-up shift
     long shift = 0;
     long started = 0;
@@ -199,10 +213,10 @@ final class TimingManager extends AbstractService {
       long intended;
       if (schedule != null || fixed) {
         if (fixed) {
-          long ts = dataset.conversations().get(conversation).turns().get(0).turn()
+          long ts = ready.conversations().get(conversation).turns().get(0).turn()
               .timestampMillis();
           scheduleTime = start + (ts - traceOrigin) * 1_000_000L;
-        } else if (started > 0) {
+        } else if (started > 0 && schedule != null) { // not fixed: paced by the schedule
           scheduleTime += schedule.nextGapNanos(phase.rateAt(scheduleTime - start));
         }
         intended = scheduleTime + shift;
@@ -235,7 +249,7 @@ final class TimingManager extends AbstractService {
         break;
       }
       long session = nextSession.getAndIncrement();
-      int turnCount = dataset.conversations().get(conversation).turns().size();
+      int turnCount = ready.conversations().get(conversation).turns().size();
       phase.sessionStarted(session, conversation, turnCount);
       issue(phase, session, conversation, 0, intended, phase.picker);
       started++;
@@ -288,11 +302,12 @@ final class TimingManager extends AbstractService {
       }
       return;
     }
-    int conversation = phase.userSequence.get((int) (n % phase.userSequence.size()));
+    List<Integer> sequence =
+        Objects.requireNonNull(phase.userSequence, "runUsers set it before the first user");
+    int conversation = sequence.get((int) (n % sequence.size()));
     long session = nextSession.getAndIncrement();
     phase.sessionStarted(session, conversation,
-        dataset.conversations().get(conversation).turns().size());
-    phase.sessions.get(session).lastIntended = intended;
+        dataset().conversations().get(conversation).turns().size()).lastIntended = intended;
     issue(phase, session, conversation, 0, intended, phase.picker);
   }
 
@@ -328,21 +343,21 @@ final class TimingManager extends AbstractService {
       }
       return;
     }
-    if (dataset.conversations().get(conversation).turns().size() > 1) {
+    if (dataset().conversations().get(conversation).turns().size() > 1) {
       phase.sessionWorker.put(session, worker);
     }
     bus.send(workers.channel(worker), credit);
   }
 
   private void awaitReturns(PhaseRun phase) throws InterruptedException {
-    boolean inTime = phase.grace == null
-        ? phase.awaitAllReturned(Long.MAX_VALUE)
-        : phase.awaitAllReturned(phase.grace.toNanos());
-    if (!inTime) {
+    Duration grace = phase.grace;
+    if (grace == null) {
+      phase.awaitAllReturned(Long.MAX_VALUE);
+    } else if (!phase.awaitAllReturned(grace.toNanos())) {
       log.debug("{}: grace period over with requests in flight; cancelling them", phase.phase);
       phase.stopContinuations = true;
       bus.publish(new CancelInFlight("Cancelled: still in flight when the grace period of "
-          + phase.grace.toSeconds() + " s after the benchmark duration ended"));
+          + grace.toSeconds() + " s after the benchmark duration ended"));
       phase.awaitAllReturned(Long.MAX_VALUE);
     }
     phase.stopRamp();
@@ -404,7 +419,7 @@ final class TimingManager extends AbstractService {
       delayNanos = Math.max(0, intended - now);
       s.lastIntended = intended;
     } else {
-      delayNanos = dataset.conversations().get(s.conversation).turns().get(turn).turn()
+      delayNanos = dataset().conversations().get(s.conversation).turns().get(turn).turn()
           .delayMillis() * 1_000_000L;
       intended = now + delayNanos;
     }

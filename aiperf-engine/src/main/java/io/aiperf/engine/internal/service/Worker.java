@@ -365,7 +365,8 @@ final class Worker extends AbstractService {
     }
 
     @Override
-    public void onMessage(String event, byte[] payload, String comment, long readNanos) {
+    public void onMessage(@Nullable String event, byte[] payload, @Nullable String comment,
+        long readNanos) {
       if (count == nanos.length) {
         int size = count * 2;
         nanos = Arrays.copyOf(nanos, size);

@@ -1,11 +1,13 @@
 package io.aiperf.engine.internal.transport;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /** Per-connection state shared by the timing and client handlers of one pipeline. */
 final class Http1Connection implements TimingHandler.Reads {
   long lastReadNanos;
-  Http1Exchange exchange;
+  /** The request on this connection; null while it is idle. */
+  @Nullable Http1Exchange exchange;
   /** True between a 1xx interim response and the end of it, which are not the response. */
   boolean skippingInterim;
 

@@ -3,15 +3,17 @@ package io.aiperf.engine.internal.transport;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
 
 /** One request in flight; lives on its connection's event loop. */
 final class Http1Exchange extends TimedExchange {
   final ByteBuf request;
   /** A second reference to the request bytes, kept while a retry is still possible. */
-  ByteBuf retryCopy;
+  @Nullable ByteBuf retryCopy;
   boolean keepAlive = true;
   boolean connecting;
-  Channel currentChannel;
+  /** The connection it was written to; null while it waits for one. */
+  @Nullable Channel currentChannel;
   long cancelAfterNanos = -1;
 
   Http1Exchange(ByteBuf request, ResponseListener listener, long timeoutNanos) {
@@ -31,8 +33,9 @@ final class Http1Exchange extends TimedExchange {
   }
 
   void dropRetryCopy() {
-    if (retryCopy != null) {
-      retryCopy.release();
+    ByteBuf copy = retryCopy;
+    if (copy != null) {
+      copy.release();
       retryCopy = null;
     }
   }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ final class Http2ClientHandler extends Http2ChannelDuplexHandler {
     }
   }
 
-  private Http2Exchange touched(Http2FrameStream stream, int bytes) {
+  private @Nullable Http2Exchange touched(Http2FrameStream stream, int bytes) {
     Http2Exchange e = conn.streams.get(stream);
     if (e == null || e.done) {
       return null;

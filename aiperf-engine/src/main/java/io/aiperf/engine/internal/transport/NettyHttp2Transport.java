@@ -152,7 +152,6 @@ final class NettyHttp2Transport implements Transport {
               ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
                   .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
                   .validateHeaders(false).build());
-              conn.handler = new Http2ClientHandler(conn, Loop.this);
               ch.pipeline().addLast("client", conn.handler);
             }
           });
@@ -195,12 +194,13 @@ final class NettyHttp2Transport implements Transport {
     }
 
     private Http2Connection connect() {
-      Http2Connection conn = new Http2Connection();
+      Http2Connection conn = new Http2Connection(this);
       conns.add(conn);
       Bootstrap b = bootstrap.clone().attr(CONN, conn);
       ChannelFuture connect = target.connect(b, opened++);
-      conn.channel = connect.channel();
-      connect.channel().closeFuture().addListener(c -> connectionGone(conn));
+      Channel channel = connect.channel();
+      conn.opened(channel);
+      channel.closeFuture().addListener(c -> connectionGone(conn));
       connect.addListener(f -> {
         if (!f.isSuccess()) {
           String message = ErrorMapping.connectFailure(f.cause(), target.host, target.port);
@@ -219,7 +219,7 @@ final class NettyHttp2Transport implements Transport {
         for (Http2Exchange e : conn.waiting) {
           e.connectedNanos = now;
         }
-        conn.channel.writeAndFlush(
+        channel.writeAndFlush(
             new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
         // The requests wait for the server's SETTINGS (one round trip): it may allow fewer
         // streams than we would open, and a request stamped as sent must really be on the wire,
@@ -252,7 +252,7 @@ final class NettyHttp2Transport implements Transport {
         }
       }
       conn.assigned = sent;
-      conn.channel.flush();
+      conn.channel().flush();
     }
 
     private void write(Http2Connection conn, Http2Exchange exchange) {
@@ -276,7 +276,7 @@ final class NettyHttp2Transport implements Transport {
       long start = clock.nanoTime();
       exchange.writeStartNanos = start;
       exchange.listener.onRequestSent(start - exchange.acquireStartNanos, exchange.reused, start);
-      Channel channel = conn.channel;
+      Channel channel = conn.channel();
       channel.write(new DefaultHttp2HeadersFrame(headers, body.length == 0).stream(stream));
       ChannelFuture last = body.length == 0 ? channel.newSucceededFuture()
           : channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true)
@@ -327,7 +327,7 @@ final class NettyHttp2Transport implements Transport {
           next.conn = conn;
           next.reused = true;
           write(conn, next);
-          conn.channel.flush();
+          conn.channel().flush();
         }
       }
     }
@@ -346,9 +346,9 @@ final class NettyHttp2Transport implements Transport {
       // Released first: the reset closes the stream at once, and that event must not find it.
       release(exchange);
       exchange.stream = null;
-      if (reset && conn != null && stream != null && conn.channel.isActive()
+      if (reset && conn != null && stream != null && conn.channel().isActive()
           && stream.state() != Http2Stream.State.CLOSED && stream.id() > 0) {
-        conn.channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
+        conn.channel().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(stream));
       }
       boolean notProcessed = type.equals(ErrorMapping.CONNECTION_CLOSED)
           && !exchange.responseStarted
@@ -360,8 +360,9 @@ final class NettyHttp2Transport implements Transport {
         exchange.retried = true;
         log.debug("Retrying a request on another connection after: {}", message);
         dispatch(exchange);
-        if (exchange.conn != null && exchange.conn.ready) {
-          exchange.conn.channel.flush();
+        Http2Connection retryConn = exchange.conn;
+        if (retryConn != null && retryConn.ready) {
+          retryConn.channel().flush();
         }
         return;
       }
@@ -374,7 +375,7 @@ final class NettyHttp2Transport implements Transport {
         return;
       }
       exchange.done = true;
-      exchange.timeoutTask.cancel(false);
+      exchange.cancelTimeout();
       release(exchange);
       exchange.notifyComplete(nanos);
     }
@@ -400,8 +401,9 @@ final class NettyHttp2Transport implements Transport {
       Http2Exchange next = pending.pollFirst();
       if (next != null) {
         dispatch(next);
-        if (next.conn != null && next.conn.ready) {
-          next.conn.channel.flush();
+        Http2Connection nextConn = next.conn;
+        if (nextConn != null && nextConn.ready) {
+          nextConn.channel().flush();
         }
       }
     }

@@ -39,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,8 @@ final class NettyHttpTransport implements Transport {
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final Target target;
   private final String fixedHeaders;
-  private final SslContext ssl;
+  /** Null for plain HTTP. */
+  private final @Nullable SslContext ssl;
   private final Map<String, byte[]> requestPrefixes = new ConcurrentHashMap<>();
 
   NettyHttpTransport(Options options, NanoClock clock) {
@@ -343,7 +345,7 @@ final class NettyHttpTransport implements Transport {
         return;
       }
       exchange.done = true;
-      exchange.timeoutTask.cancel(false);
+      exchange.cancelTimeout();
       busy.remove(channel);
       channel.pipeline().get(ClientHandler.class).connection.exchange = null;
       try {

@@ -3,6 +3,7 @@ package io.aiperf.engine.internal.transport;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a server-sent event stream into messages by the WHATWG rules: lines end with CRLF, LF or
@@ -24,7 +25,7 @@ public final class SseFramer {
      * @param comment the last comment line's text, or {@code null}
      * @param nanos the timestamp of the read that completed the message
      */
-    void onMessage(String event, byte[] data, String comment, long nanos);
+    void onMessage(@Nullable String event, byte[] data, @Nullable String comment, long nanos);
   }
 
   private static final byte[] EMPTY = new byte[0];
@@ -35,8 +36,8 @@ public final class SseFramer {
   private byte[] data = new byte[256];
   private int dataLength;
   private boolean hasData;
-  private String event;
-  private String comment;
+  private @Nullable String event;
+  private @Nullable String comment;
   private boolean lastWasCarriageReturn;
   private int bomBytesLeft = 3;
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};

@@ -4,6 +4,7 @@ import io.aiperf.api.spi.TransportProvider;
 import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.engine.internal.NanoClock;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every transport keeps of one request in flight: its listener, its end state and the stamps
@@ -14,7 +15,8 @@ abstract class TimedExchange {
   /** Bounds the whole exchange, waiting for a connection included. */
   final long timeoutNanos;
   long acquireStartNanos;
-  ScheduledFuture<?> timeoutTask;
+  /** Null until the exchange is begun (HTTP/1.1: until it is written, for a retry). */
+  @Nullable ScheduledFuture<?> timeoutTask;
   boolean responseStarted;
   boolean done;
   boolean reused;
@@ -52,8 +54,9 @@ abstract class TimedExchange {
   }
 
   final void cancelTimeout() {
-    if (timeoutTask != null) {
-      timeoutTask.cancel(false);
+    ScheduledFuture<?> task = timeoutTask;
+    if (task != null) {
+      task.cancel(false);
     }
   }
 
