@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point: configure a benchmark with {@link #builder()}, then {@link Builder#run()} it.
@@ -390,7 +391,7 @@ public final class Benchmark {
      * @param endMillis last timestamp kept, or null for the trace's end
      * @return this builder
      */
-    public Builder fixedScheduleWindow(Long startMillis, Long endMillis) {
+    public Builder fixedScheduleWindow(@Nullable Long startMillis, @Nullable Long endMillis) {
       load.fixedScheduleStartOffset = startMillis;
       load.fixedScheduleEndOffset = endMillis;
       return this;
