@@ -392,7 +392,7 @@ public final class Benchmark {
      * @param endMillis last timestamp kept, or null for the trace's end
      * @return this builder
      */
-    public Builder fixedScheduleWindow(Long startMillis, Long endMillis) {
+    public Builder fixedScheduleWindow(@Nullable Long startMillis, @Nullable Long endMillis) {
       load.fixedScheduleStartOffset = startMillis;
       load.fixedScheduleEndOffset = endMillis;
       return this;

@@ -29,7 +29,9 @@ public final class AiperfCommand implements Runnable {
   /** Exit code of a run that completed but broke an SLO ({@code --slo}). */
   public static final int EXIT_SLO = 3;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before run()
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -16,14 +16,17 @@ final class AudioOptions {
 
   @Option(names = "--audio-format", defaultValue = "wav",
       description = "Audio file format: wav (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String audioFormat;
 
   @Option(names = "--audio-sample-rates", split = ",", defaultValue = "16",
       description = "Sample rates in kHz drawn per clip (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   List<Double> audioSampleRates;
 
   @Option(names = "--audio-depths", split = ",", defaultValue = "16",
       description = "Bit depths drawn per clip: 8, 16, 24, 32 (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   List<Integer> audioDepths;
 
   @Option(names = "--audio-num-channels", defaultValue = "1",

@@ -22,31 +22,31 @@ final class BusOptions {
   @Option(names = "--message-bus",
       description = "The bus between the run's services: inmemory (default) or zmq, which other"
           + " processes can join.")
-  String messageBus;
+  @Nullable String messageBus;
 
   @Option(names = "--workers-remote",
       description = "Wait for this many workers in other processes or hosts, each started with"
           + " 'aiperf service --type worker --controller ADDRESS', and send the requests through"
           + " them (uses the zmq bus; local workers default to none).")
-  Integer workersRemote;
+  @Nullable Integer workersRemote;
 
   @Option(names = "--zmq-host",
       description = "Interface the zmq bus listens on for remote workers (default 127.0.0.1;"
           + " 0.0.0.0 for all: then use CURVE).")
-  String zmqHost;
+  @Nullable String zmqHost;
 
   @Option(names = "--zmq-port",
       description = "Port the zmq bus listens on (default: one the OS picks, printed at start).")
-  Integer zmqPort;
+  @Nullable Integer zmqPort;
 
   @Option(names = "--curve-key-file",
       description = "The controller's CURVE certificate (public and secret key): encrypts and"
           + " authenticates the zmq bus between hosts.")
-  Path curveKeyFile;
+  @Nullable Path curveKeyFile;
 
   @Option(names = "--curve-authorized-keys",
       description = "A CURVE public certificate, or a folder of them: the only workers let in.")
-  Path curveAuthorizedKeys;
+  @Nullable Path curveAuthorizedKeys;
 
   /** Whether the run waits for workers in other processes. */
   boolean remoteWorkers() {
@@ -85,7 +85,7 @@ final class BusOptions {
         problems.add("CURVE key file '" + f + "' does not exist");
       }
     }
-    if (zmq && problems.isEmpty()) {
+    if (zmq && bus != null && problems.isEmpty()) { // zmq: bus is "zmq", so never null here
       Map<String, String> settings = new LinkedHashMap<>();
       put(settings, ZmqBusOptions.HOST, zmqHost);
       put(settings, ZmqBusOptions.PORT, zmqPort);

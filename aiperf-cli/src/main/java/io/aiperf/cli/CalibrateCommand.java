@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
     description = "Measure this machine's client ceiling (max requests/s, max chunks/s, pacer"
         + " lateness) against an in-process mock that answers at once.")
 final class CalibrateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
+  CommandSpec spec;
 
   @Option(names = "--step-seconds", defaultValue = "5",
       description = "Seconds each of the three measuring steps runs (default ${DEFAULT-VALUE};"

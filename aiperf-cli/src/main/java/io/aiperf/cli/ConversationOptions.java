@@ -3,17 +3,18 @@ package io.aiperf.cli;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.FileDataset;
 import io.aiperf.api.SyntheticDataset;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Conversation Input group: sessions, distinct entries, turns and the delay between them. */
 final class ConversationOptions {
   @Option(names = {"--num-sessions", "--num-conversations"},
       description = "Sessions to run instead of a request count.")
-  Integer numSessions;
+  @Nullable Integer numSessions;
 
   @Option(names = {"--num-dataset-entries", "--num-prompts"},
       description = "Distinct prompts (default: one per request, up to 10,000).")
-  Integer entries;
+  @Nullable Integer entries;
 
   @Option(names = "--session-turns-mean", defaultValue = "1",
       description = "Turns per synthetic session (default ${DEFAULT-VALUE}).")

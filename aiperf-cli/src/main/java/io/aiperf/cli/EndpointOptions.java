@@ -6,6 +6,8 @@ import io.aiperf.api.Endpoints;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Endpoint group: the server, its API format, the model and how requests are sent. */
@@ -18,6 +20,7 @@ final class EndpointOptions {
   @Option(names = "--model-selection-strategy", defaultValue = "round_robin",
       description = "How entries get their model when several are given: round_robin or random"
           + " (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String modelSelectionStrategy;
 
   @Option(names = {"-u", "--url"}, split = ",",
@@ -31,11 +34,12 @@ final class EndpointOptions {
       description = "API format: chat, completions, embeddings, nim_rankings, cohere_rankings,"
           + " hf_tei_rankings, huggingface_generate, responses, messages or template"
           + " (default ${DEFAULT-VALUE}); 'aiperf plugins' lists all.")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String endpointType;
 
   @Option(names = {"--custom-endpoint", "--endpoint"},
       description = "Request path instead of the endpoint type's default.")
-  String customEndpoint;
+  @Nullable String customEndpoint;
 
   @Option(names = "--streaming", description = "Ask for a streamed response (SSE).")
   boolean streaming;
@@ -45,7 +49,7 @@ final class EndpointOptions {
   boolean useServerTokenCount;
 
   @Option(names = "--api-key", description = "Sent as 'Authorization: Bearer <key>'; never printed or stored.")
-  String apiKey;
+  @Nullable String apiKey;
 
   @Option(names = "--use-legacy-max-tokens", description = "Send max_tokens instead of max_completion_tokens.")
   boolean legacyMaxTokens;
@@ -60,8 +64,8 @@ final class EndpointOptions {
           + " 127.0.0.x by itself above 20,000 connections.")
   List<String> sourceAddresses = new ArrayList<>();
 
-  /** The first model: names the artifact directory. */
-  private String model;
+  /** The first model: names the artifact directory; null until validated, or with no model. */
+  private @Nullable String model;
 
   void validateTimeout(List<String> problems) {
     if (!(requestTimeoutSeconds > 0)) {
@@ -97,7 +101,8 @@ final class EndpointOptions {
 
   /** The first model, after {@link #validateModelsAndUrls}. */
   String model() {
-    return model;
+    return Objects.requireNonNull(model, "model() is read only after validateModelsAndUrls"
+        + " found no problem");
   }
 
   boolean multipleModels() {
@@ -113,7 +118,7 @@ final class EndpointOptions {
    *
    * @param mockUrl the embedded mock server's URL, or null to use --url
    */
-  EndpointConfig endpoint(String mockUrl) {
+  EndpointConfig endpoint(@Nullable String mockUrl) {
     EndpointConfig endpoint = Endpoints.of(endpointType, mockUrl != null ? mockUrl : urls.get(0))
         .urls(mockUrl != null ? List.of(mockUrl) : urls)
         .models(models)

@@ -1,6 +1,7 @@
 package io.aiperf.cli;
 
 import io.aiperf.api.Benchmark;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Fixed Schedule group: replaying a trace at its timestamps. */
@@ -14,10 +15,10 @@ final class FixedScheduleOptions {
   boolean fixedScheduleAutoOffset;
 
   @Option(names = "--fixed-schedule-start-offset", description = "First trace timestamp replayed (ms).")
-  Long fixedScheduleStart;
+  @Nullable Long fixedScheduleStart;
 
   @Option(names = "--fixed-schedule-end-offset", description = "Last trace timestamp replayed (ms).")
-  Long fixedScheduleEnd;
+  @Nullable Long fixedScheduleEnd;
 
   void configure(Benchmark.Builder b) {
     b.fixedSchedule(fixedSchedule).fixedScheduleAutoOffset(fixedScheduleAutoOffset)

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Goodput group, with aiperf-java's {@code --slo} checks made after the run. */
@@ -17,7 +18,7 @@ final class GoodputOptions {
 
   @Option(names = "--goodput",
       description = "SLOs, e.g. \"time_to_first_token:200 inter_token_latency:20\" (display units).")
-  String goodput;
+  @Nullable String goodput;
 
   private final List<Slo> parsedSlos = new ArrayList<>();
 

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,29 +25,30 @@ final class InputOptions {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--input-file", description = "JSONL dataset (see --custom-dataset-type).")
-  Path inputFile;
+  @Nullable Path inputFile;
 
   @Option(names = "--custom-dataset-type", defaultValue = "single_turn",
       description = "Format of --input-file: single_turn, multi_turn, random_pool (a file or a"
           + " directory of pools), mooncake_trace or bailian_trace (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String customDatasetType;
 
   @Option(names = "--public-dataset",
       description = "A public dataset read from a local file (--public-dataset-file): sharegpt.")
-  String publicDataset;
+  @Nullable String publicDataset;
 
   @Option(names = "--public-dataset-file",
       description = "Local copy of the --public-dataset file (never downloaded), e.g."
           + " ShareGPT_V3_unfiltered_cleaned_split.json.")
-  Path publicDatasetFile;
+  @Nullable Path publicDatasetFile;
 
   @Option(names = "--dataset-sampling-strategy",
       description = "Entry order: sequential (files' default), shuffle (synthetic default) or"
           + " random (with replacement).")
-  String samplingStrategy;
+  @Nullable String samplingStrategy;
 
   @Option(names = "--random-seed", description = "Seed for the dataset; random if not given.")
-  Long seed;
+  @Nullable Long seed;
 
   @Option(names = {"-H", "--header"}, description = "Extra header 'Name:Value' (repeatable) or a JSON object.")
   List<String> headers = new ArrayList<>();
@@ -64,7 +67,7 @@ final class InputOptions {
           headerMap.putAll(JSON.readValue(t, new TypeReference<Map<String, String>>() {}));
         } catch (Exception e) {
           problems.add("--header was '" + CommandLineSecrets.redactHeader(h) + "' but it is not a"
-              + " JSON object of strings: " + e.getMessage().lines().findFirst().orElse(""));
+              + " JSON object of strings: " + firstLine(e));
         }
         continue;
       }
@@ -86,7 +89,7 @@ final class InputOptions {
           extras.putAll(JSON.readValue(t, new TypeReference<Map<String, Object>>() {}));
         } catch (Exception e) {
           problems.add("--extra-inputs was '" + x + "' but it is not a JSON object: "
-              + e.getMessage().lines().findFirst().orElse(""));
+              + firstLine(e));
         }
         continue;
       }
@@ -102,6 +105,11 @@ final class InputOptions {
       extras.put(key, key.equals("payload_template") || key.equals("response_field") ? value
           : typed(value));
     }
+  }
+
+  /** The first line of a JSON parse error; Jackson's messages go on with the input's context. */
+  private static String firstLine(Exception e) {
+    return Objects.requireNonNullElse(e.getMessage(), e.toString()).lines().findFirst().orElse("");
   }
 
   /** AIPerf's typing of 'key:value' extra inputs: JSON literals where they parse, else strings. */
@@ -137,7 +145,7 @@ final class InputOptions {
    * @param syntheticParts what the other groups add to synthetic prompts
    * @return the dataset, or null after a problem
    */
-  DatasetConfig dataset(String tokenizer, UnaryOperator<FileDataset> publicParts,
+  @Nullable DatasetConfig dataset(String tokenizer, UnaryOperator<FileDataset> publicParts,
       UnaryOperator<FileDataset> fileParts, UnaryOperator<SyntheticDataset> syntheticParts,
       List<String> problems) {
     try {

@@ -4,6 +4,7 @@ import io.aiperf.api.BenchmarkRun;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -25,12 +26,13 @@ final class InterruptHandler implements SignalHandler, AutoCloseable {
   private final BenchmarkRun run;
   private final PrintWriter err;
   private final AtomicInteger count = new AtomicInteger();
-  private final SignalHandler previous;
+  /** The handler to restore; null when SIGINT could not be handled here. */
+  private final @Nullable SignalHandler previous;
 
   private InterruptHandler(BenchmarkRun run, PrintWriter err) {
     this.run = run;
     this.err = err;
-    SignalHandler old;
+    @Nullable SignalHandler old;
     try {
       old = Signal.handle(new Signal("INT"), this);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {

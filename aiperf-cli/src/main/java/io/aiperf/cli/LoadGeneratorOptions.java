@@ -4,49 +4,50 @@ import io.aiperf.api.ArrivalPattern;
 import io.aiperf.api.Benchmark;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Load Generator group: how many requests, how fast, for how long. */
 final class LoadGeneratorOptions {
   @Option(names = "--concurrency", description = "Requests in flight at once (default 1).")
-  Integer concurrency;
+  @Nullable Integer concurrency;
 
   @Option(names = {"--request-count", "--num-requests"},
       description = "Requests to send (default max(10, 2 x concurrency)).")
-  Integer requestCount;
+  @Nullable Integer requestCount;
 
   @Option(names = "--request-rate",
       description = "Mean requests per second (open loop); --concurrency becomes a ceiling.")
-  Double requestRate;
+  @Nullable Double requestRate;
 
   @Option(names = "--arrival-pattern",
       description = "Spacing at a request rate: constant, poisson or gamma (default poisson).")
-  String arrivalPattern;
+  @Nullable String arrivalPattern;
 
   @Option(names = "--arrival-smoothness",
       description = "Gamma shape k (vLLM --burstiness): 1 Poisson, <1 burstier, >1 smoother.")
-  Double arrivalSmoothness;
+  @Nullable Double arrivalSmoothness;
 
   @Option(names = "--prefill-concurrency",
       description = "Cap on requests waiting for their first token (streaming only).")
-  Integer prefillConcurrency;
+  @Nullable Integer prefillConcurrency;
 
   @Option(names = "--benchmark-duration",
       description = "Stop issuing after this many seconds.")
-  Double benchmarkDuration;
+  @Nullable Double benchmarkDuration;
 
   @Option(names = "--benchmark-grace-period",
       description = "Seconds in-flight requests may finish after --benchmark-duration (default 30);"
           + " the rest are cancelled and counted.")
-  Double gracePeriod;
+  @Nullable Double gracePeriod;
 
   @Option(names = "--concurrency-ramp-duration",
       description = "Seconds to raise the concurrency linearly from 1 to its target.")
-  Double concurrencyRampDuration;
+  @Nullable Double concurrencyRampDuration;
 
   @Option(names = "--request-rate-ramp-duration",
       description = "Seconds to raise the request rate linearly to its target.")
-  Double requestRateRampDuration;
+  @Nullable Double requestRateRampDuration;
 
   void configure(Benchmark.Builder b, List<String> problems) {
     if (concurrency != null) {

@@ -44,12 +44,16 @@ final class MergeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String FILE = "profile_export_aiperf.json";
 
-  @Spec CommandSpec spec;
+  @Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
+  CommandSpec spec;
 
   @Parameters(arity = "2..*", paramLabel = "DIR", description = "Export directories to merge.")
+  @SuppressWarnings("NullAway.Init") // required: picocli sets it before call()
   List<Path> inputs;
 
   @Option(names = {"-o", "--output"}, required = true, description = "Directory for the merged exports.")
+  @SuppressWarnings("NullAway.Init") // required: picocli sets it before call()
   Path output;
 
   @Override

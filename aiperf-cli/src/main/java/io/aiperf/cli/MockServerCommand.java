@@ -14,9 +14,12 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Run a mock LLM server answering every AIPerf endpoint (chat, completions,"
         + " embeddings, rankings, generate, Responses, Messages), streaming where they do.")
 final class MockServerCommand implements java.util.concurrent.Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
+  CommandSpec spec;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String host;
 
   @Option(names = "--port", defaultValue = "8000", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")

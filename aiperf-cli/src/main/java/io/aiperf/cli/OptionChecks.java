@@ -3,13 +3,15 @@ package io.aiperf.cli;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** Checks shared by the option groups of {@code aiperf profile}. */
 final class OptionChecks {
   private OptionChecks() {}
 
   /** Seconds as a Duration; NaN and infinities are reported, not passed on. */
-  static void seconds(String flag, Double value, List<String> problems, Consumer<Duration> set) {
+  static void seconds(String flag, @Nullable Double value, List<String> problems,
+      Consumer<Duration> set) {
     if (value == null) {
       return;
     }

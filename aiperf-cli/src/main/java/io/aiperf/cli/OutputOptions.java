@@ -5,25 +5,27 @@ import io.aiperf.api.ExportLevel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Output and HTTP Trace groups: where the exports go and what they hold. */
 final class OutputOptions {
   @Option(names = {"--artifact-dir", "--output-artifact-dir"},
       description = "Directory for the export files (default artifacts/<model>-openai-<type>-concurrency<N>).")
-  Path artifactDir;
+  @Nullable Path artifactDir;
 
   @Option(names = "--slice-duration", description = "Also report statistics per slice of this many seconds.")
-  Double sliceDuration;
+  @Nullable Double sliceDuration;
 
   @Option(names = "--export-level", defaultValue = "records",
       description = "summary, records (adds profile_export.jsonl) or raw (also every message;"
           + " default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String exportLevel;
 
   @Option(names = "--profile-export-prefix",
       description = "Name the export files <prefix>.json, <prefix>.csv, <prefix>.jsonl.")
-  String exportPrefix;
+  @Nullable String exportPrefix;
 
   @Option(names = "--show-trace-timing",
       description = "Show the HTTP timings (http_req_*) in the console table.")

@@ -27,7 +27,9 @@ final class PluginsCommand implements Runnable {
       TokenizerProvider.class, MetricProvider.class, ExporterProvider.class,
       MessageBusProvider.class, ServiceProvider.class, BenchmarkEngineProvider.class);
 
-  @Spec CommandSpec spec;
+  @Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before run()
+  CommandSpec spec;
 
   @Override
   public void run() {

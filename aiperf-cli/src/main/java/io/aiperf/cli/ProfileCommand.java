@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -39,7 +40,9 @@ import picocli.CommandLine.Spec;
 final class ProfileCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ProfileCommand.class);
 
-  @Spec CommandSpec spec;
+  @Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
+  CommandSpec spec;
 
   @ArgGroup(validate = false, heading = "%nEndpoint:%n", order = 1)
   EndpointOptions endpoint = new EndpointOptions();
@@ -113,11 +116,11 @@ final class ProfileCommand implements Callable<Integer> {
     endpoint.validateModelsAndUrls(problems);
     tokenizer.validate(problems);
     DatasetConfig chosen = dataset(problems);
-    if (!problems.isEmpty()) {
+    if (chosen == null || !problems.isEmpty()) { // no dataset comes with a problem
       return usageError(err, problems);
     }
 
-    MockLlmServer server = null;
+    @Nullable MockLlmServer server = null;
     try {
       if (endpoint.mock()) {
         try {
@@ -156,11 +159,11 @@ final class ProfileCommand implements Callable<Integer> {
       try {
         config = builder.build();
       } catch (InvalidBenchmarkConfigException e) {
+        // Flag-level and configuration-level problems together, so one run shows them all.
         problems.addAll(e.problems());
-        config = null;
+        return usageError(err, problems);
       }
       if (!problems.isEmpty()) {
-        // Flag-level and configuration-level problems together, so one run shows them all.
         return usageError(err, problems);
       }
       return run(config, err);
@@ -204,7 +207,7 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   /** The dataset the input flags choose, with each other group's part; problems are added. */
-  private DatasetConfig dataset(List<String> problems) {
+  private @Nullable DatasetConfig dataset(List<String> problems) {
     return input.dataset(tokenizer.name(),
         conversation::configure,
         f -> conversation.configure(prompt.configure(f)),

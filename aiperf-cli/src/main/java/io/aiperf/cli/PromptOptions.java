@@ -3,6 +3,7 @@ package io.aiperf.cli;
 import io.aiperf.api.FileDataset;
 import io.aiperf.api.SequenceDistribution;
 import io.aiperf.api.SyntheticDataset;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Prompt, Prefix Prompt, ISL and OSL groups: the shape of each text prompt and answer. */
@@ -18,15 +19,15 @@ final class PromptOptions {
   @Option(names = "--isl-block-size",
       description = "Tokens per trace hash_ids block (default 512 for mooncake_trace, 16 for"
           + " bailian_trace).")
-  Integer islBlockSize;
+  @Nullable Integer islBlockSize;
 
   @Option(names = {"--seq-dist", "--sequence-distribution"},
       description = "ISL/OSL mixture, e.g. \"256,128:40;1024|100,512:60\" (percentages).")
-  String seqDist;
+  @Nullable String seqDist;
 
   @Option(names = {"--osl", "--output-tokens-mean"},
       description = "Mean output length asked for (max_completion_tokens); none by default.")
-  Double oslMean;
+  @Nullable Double oslMean;
 
   @Option(names = {"--osl-stddev", "--output-tokens-stddev"}, defaultValue = "0",
       description = "Output length standard deviation in tokens (default ${DEFAULT-VALUE}).")
@@ -34,18 +35,18 @@ final class PromptOptions {
 
   @Option(names = {"--num-prefix-prompts", "--prefix-prompt-pool-size"},
       description = "Prefix prompts in the pool, one prepended to each first turn.")
-  Integer numPrefixPrompts;
+  @Nullable Integer numPrefixPrompts;
 
   @Option(names = "--prefix-prompt-length", description = "Tokens per prefix prompt.")
-  Integer prefixPromptLength;
+  @Nullable Integer prefixPromptLength;
 
   @Option(names = "--shared-system-prompt-length",
       description = "Tokens of one system prompt sent before every conversation.")
-  Integer sharedSystemPromptLength;
+  @Nullable Integer sharedSystemPromptLength;
 
   @Option(names = {"-b", "--batch-size", "--batch-size-text"},
       description = "Texts per request (embeddings, rankings, completions; default 1).")
-  Integer batchSize;
+  @Nullable Integer batchSize;
 
   /** A trace file's hash block size; the other prompt flags shape synthetic prompts only. */
   FileDataset configure(FileDataset f) {

@@ -5,14 +5,17 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.core.FileAppender;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /** Writes a run's log to {@code <artifact dir>/logs/aiperf.log}, as AIPerf does. */
 final class RunLog implements AutoCloseable {
-  private final FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender;
-  private final Logger root;
+  /** Both null when the backend is not logback: then there is nothing to write to or detach. */
+  private final @Nullable FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender;
+  private final @Nullable Logger root;
 
-  private RunLog(FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender, Logger root) {
+  private RunLog(@Nullable FileAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender,
+      @Nullable Logger root) {
     this.appender = appender;
     this.root = root;
   }
@@ -45,7 +48,7 @@ final class RunLog implements AutoCloseable {
 
   @Override
   public void close() {
-    if (appender != null) {
+    if (appender != null && root != null) {
       root.detachAppender(appender);
       appender.stop();
     }

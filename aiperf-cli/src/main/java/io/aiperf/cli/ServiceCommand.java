@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,16 +25,20 @@ import picocli.CommandLine.Spec;
     description = "Join a run started elsewhere with 'aiperf profile ... --workers-remote N' and"
         + " serve it as one of its workers, until the run ends.")
 final class ServiceCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec
+  @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
+  CommandSpec spec;
 
   @Option(names = "--type", defaultValue = "worker",
       description = "The service to run: worker (default) or record-processor (parses"
           + " responses and counts tokens for the run; joins at any time).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String type;
 
   @Option(names = "--controller", required = true,
       description = "The controller's address, as 'aiperf profile' prints it:"
           + " tcp://HOST:PORT.")
+  @SuppressWarnings("NullAway.Init") // required: picocli sets it before call()
   String controller;
 
   @Option(names = "--join-timeout", defaultValue = "60",
@@ -43,12 +48,12 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--curve-key-file",
       description = "This worker's CURVE certificate (public and secret key), for encrypted"
           + " runs between hosts.")
-  Path curveKeyFile;
+  @Nullable Path curveKeyFile;
 
   @Option(names = "--curve-server-key-file",
       description = "The controller's CURVE public certificate: encrypts the connection and"
           + " talks only to that controller.")
-  Path curveServerKeyFile;
+  @Nullable Path curveServerKeyFile;
 
   /**
    * Connects, retrying until the join timeout: the controller's host name may not resolve yet
@@ -100,7 +105,7 @@ final class ServiceCommand implements Callable<Integer> {
     // When the run ends the controller closes its hub soon after: do not wait long for it.
     ZmqBusOptions.Builder options = ZmqBusOptions.builder().connectTimeout(joinTimeout)
         .closeTimeout(Duration.ofSeconds(2));
-    if (curveKeyFile != null) {
+    if (curveKeyFile != null && curveServerKeyFile != null) { // both or neither, checked above
       options.curveKeys(CurveKeys.load(curveKeyFile))
           .curveServerKey(CurveKeys.load(curveServerKeyFile));
     }

@@ -2,6 +2,7 @@ package io.aiperf.cli;
 
 import io.aiperf.api.Benchmark;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Service group: the run's own services and how long they may take to start. */
@@ -10,10 +11,10 @@ final class ServiceOptions {
       description = "Seconds each start-up step (plugins, tokenizer, server reachability, services,"
           + " worker registration, dataset load) may take before the run fails naming it"
           + " (default 60).")
-  Double startupTimeout;
+  @Nullable Double startupTimeout;
 
   @Option(names = "--record-processors", description = "Record processors; default half the CPU count.")
-  Integer recordProcessors;
+  @Nullable Integer recordProcessors;
 
   void configure(Benchmark.Builder b, List<String> problems) {
     if (recordProcessors != null) {

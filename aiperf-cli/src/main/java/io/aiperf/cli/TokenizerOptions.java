@@ -10,6 +10,7 @@ final class TokenizerOptions {
   @Option(names = "--tokenizer", defaultValue = "o200k_base",
       description = "Tokenizer for token counts: a tiktoken encoding (default ${DEFAULT-VALUE};"
           + " also cl100k_base, ...) or a local Hugging Face tokenizer.json or its directory.")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String tokenizer;
 
   /** Reports a tokenizer no provider on the class path can load, before anything starts. */

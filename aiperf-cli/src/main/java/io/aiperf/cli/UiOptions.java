@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 final class UiOptions {
   @Option(names = {"--ui", "--ui-type"}, defaultValue = "simple",
       description = "Progress display: none or simple (default ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String ui;
 
   void validate(List<String> problems) {

@@ -1,16 +1,17 @@
 package io.aiperf.cli;
 
 import io.aiperf.api.Benchmark;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's User Centric group: simulated users holding conversations at a total rate. */
 final class UserCentricOptions {
   @Option(names = "--user-centric-rate",
       description = "Total requests/s of --num-users simulated users holding conversations.")
-  Double userCentricRate;
+  @Nullable Double userCentricRate;
 
   @Option(names = "--num-users", description = "Users for --user-centric-rate.")
-  Integer numUsers;
+  @Nullable Integer numUsers;
 
   boolean enabled() {
     return userCentricRate != null;

@@ -1,12 +1,13 @@
 package io.aiperf.cli;
 
 import io.aiperf.api.Benchmark;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** AIPerf's Workers group: the local workers that send the requests. */
 final class WorkersOptions {
   @Option(names = "--workers-max", description = "Workers (event loops); default CPU count, capped by concurrency.")
-  Integer workers;
+  @Nullable Integer workers;
 
   void configure(Benchmark.Builder b) {
     if (workers != null) {
