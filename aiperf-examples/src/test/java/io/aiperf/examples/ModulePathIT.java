@@ -106,7 +106,9 @@ final class ModulePathIT {
       for (ModuleReference ref : ModuleFinder.of(path).findAll()) {
         Map<String, Set<String>> declared = new TreeMap<>();
         for (ModuleDescriptor.Provides p : ref.descriptor().provides()) {
-          declared.put(p.service(), new TreeSet<>(p.providers()));
+          Set<String> classes = new TreeSet<>();
+          p.providers().forEach(c -> classes.add(c.replace('$', '.')));
+          declared.put(p.service(), classes);
         }
         Map<String, Set<String>> listed = new TreeMap<>();
         try (ModuleReader reader = ref.open()) {
