@@ -22,8 +22,11 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * 1,000 concurrent streams per connection (system property {@code aiperf.mock.h2.maxStreams}) and the same
  * answers; aiperf uses it for {@code h2c://} URLs.
  *
+ * <p>With {@link MockServerOptions.Builder#tls(boolean)} the port speaks HTTPS instead: HTTP/2 or
+ * HTTP/1.1 as ALPN negotiates, with the same stream limits and answers, and {@link #baseUrl()} is
+ * {@code https://HOST:PORT}; {@link #certificatePem()} is the certificate a client should trust.
+ *
  * <p>Thread-safe: every method may be called from any thread.
  */
 public final class MockLlmServer implements AutoCloseable {
@@ -66,6 +73,7 @@ public final class MockLlmServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final Channel serverChannel;
     private final int port;
+    private final @Nullable MockTls tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private MockLlmServer(
@@ -74,7 +82,9 @@ public final class MockLlmServer implements AutoCloseable {
             EventLoopGroup acceptGroup,
             EventLoopGroup ioGroup,
             ChannelGroup connections,
-            Channel serverChannel) {
+            Channel serverChannel,
+            @Nullable MockTls tls) {
+        this.tls = tls;
         this.options = options;
         this.state = state;
         this.acceptGroup = acceptGroup;
@@ -90,10 +100,12 @@ public final class MockLlmServer implements AutoCloseable {
      * @param options the server settings
      * @return the running server; close it to stop it
      * @throws UncheckedIOException if the server cannot listen on {@code host:port}, e.g. because
-     *     the port is in use; the message names the address
+     *     the port is in use; the message names the address; or, with TLS, if a given
+     *     certificate or key cannot be read (the message names the files)
      */
     public static MockLlmServer start(MockServerOptions options) {
         ServerState state = new ServerState(options);
+        MockTls tls = options.tls() ? MockTls.create(options) : null;
         // Native epoll where the platform has it: its timerfd wakes with microsecond precision,
         // where NIO's select rounds every token's schedule up to the next millisecond.
         boolean epoll = Epoll.isAvailable();
@@ -127,6 +139,12 @@ public final class MockLlmServer implements AutoCloseable {
                             p.addLast("idle", new IdleStateHandler(0, 0,
                                     options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
                         }
+                        if (tls != null) {
+                            // TLS first; ALPN then picks h2 or HTTP/1.1.
+                            p.addLast("tls", tls.context().newHandler(ch.alloc()));
+                            p.addLast("alpn", new AlpnSwitch(state));
+                            return;
+                        }
                         // HTTP/1.1 or h2c with prior knowledge, told apart by the first bytes.
                         p.addLast("sniffer", new ProtocolSniffer(state));
                     }
@@ -136,13 +154,16 @@ public final class MockLlmServer implements AutoCloseable {
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             shutdown(acceptGroup, ioGroup);
+            if (tls != null) {
+                tls.close();
+            }
             Throwable cause = bind.cause();
             String message = "Mock LLM server could not listen on " + address + ": " + cause;
             throw new UncheckedIOException(message,
                     cause instanceof IOException ? (IOException) cause : new IOException(cause));
         }
         MockLlmServer server = new MockLlmServer(
-                options, state, acceptGroup, ioGroup, connections, bind.channel());
+                options, state, acceptGroup, ioGroup, connections, bind.channel(), tls);
         log.info("Mock LLM server listening on {} ({})", server.baseUrl(), options);
         return server;
     }
@@ -157,7 +178,8 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     /**
-     * Returns the base URL, {@code http://HOST:PORT}, without a trailing slash.
+     * Returns the base URL, {@code http://HOST:PORT} ({@code https://} with TLS), without a
+     * trailing slash.
      *
      * @return the base URL clients should use
      */
@@ -167,7 +189,18 @@ public final class MockLlmServer implements AutoCloseable {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + port;
+        return (tls != null ? "https://" : "http://") + host + ":" + port;
+    }
+
+    /**
+     * Returns a PEM file of the server's certificate, for a client to trust as its certificate
+     * authority: the self-signed certificate made at start (a temporary file, deleted by
+     * {@link #close()}), or the chain given with {@link MockServerOptions.Builder#tlsCertificate}.
+     *
+     * @return the certificate file, empty without TLS
+     */
+    public Optional<Path> certificatePem() {
+        return tls == null ? Optional.empty() : Optional.of(tls.certificatePem());
     }
 
     /**
@@ -214,6 +247,9 @@ public final class MockLlmServer implements AutoCloseable {
         shutdown(acceptGroup, ioGroup);
         acceptGroup.terminationFuture().awaitUninterruptibly(remainingMillis(deadline));
         ioGroup.terminationFuture().awaitUninterruptibly(remainingMillis(deadline));
+        if (tls != null) {
+            tls.close();
+        }
         log.info("Mock LLM server on port {} stopped after {} requests", port, state.requestCount());
     }
 

@@ -1,6 +1,8 @@
 package io.aiperf.mock;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,12 +34,16 @@ public final class MockServerMain {
             "  --refuse-rate PCT      percent of connections closed as soon as they are accepted",
             "  --idle-timeout-ms MS   close keep-alive connections idle this long (default 0 = never)",
             "  --reasoning-tokens N   generative answers start with N reasoning tokens (default 0)",
+            "  --tls                serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate",
+            "  --tls-cert FILE      serve HTTPS with this PEM certificate chain (needs --tls-key)",
+            "  --tls-key FILE       PEM PKCS#8 private key of --tls-cert",
             "  -h, --help           show this help");
 
     private static final String VALID_OPTIONS =
             "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
             + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
-            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --help";
+            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --tls, --tls-cert,"
+            + " --tls-key, --help";
 
     private MockServerMain() {}
 
@@ -77,6 +83,8 @@ public final class MockServerMain {
             stopped.countDown();
         }, "mock-llm-shutdown"));
         System.out.println("aiperf mock LLM server listening on " + server.baseUrl() + " (Ctrl+C to stop)");
+        server.certificatePem().ifPresent(pem ->
+                System.out.println("TLS certificate for clients to trust: " + pem));
         boolean interrupted = false;
         while (stopped.getCount() > 0) {
             try {
@@ -102,6 +110,8 @@ public final class MockServerMain {
         double[] faults = new double[3];
         double slowDripRate = 0;
         Duration slowDripInterval = Duration.ofMillis(100);
+        String tlsCert = null;
+        String tlsKey = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg;
@@ -116,6 +126,13 @@ public final class MockServerMain {
                     throw new UsageException("--fast takes no value (got '" + inline + "')");
                 }
                 b.fast(true);
+                continue;
+            }
+            if (flag.equals("--tls")) {
+                if (inline != null) {
+                    throw new UsageException("--tls takes no value (got '" + inline + "')");
+                }
+                b.tls(true);
                 continue;
             }
             String value;
@@ -184,12 +201,26 @@ public final class MockServerMain {
                 case "--reasoning-tokens":
                     b.reasoningTokens((int) integer(flag, value, 0, InferenceRequest.MAX_OUTPUT_TOKENS));
                     break;
+                case "--tls-cert":
+                    tlsCert = file(flag, value);
+                    break;
+                case "--tls-key":
+                    tlsKey = file(flag, value);
+                    break;
                 default:
                     throw new UsageException("unknown option '" + arg + "'; valid options: " + VALID_OPTIONS);
             }
         }
         b.stall(stallEvery, stall).faults(faults[0], faults[1], faults[2])
                 .slowDrip(slowDripRate, slowDripInterval);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new UsageException(tlsCert == null
+                    ? "--tls-key needs --tls-cert, the certificate chain it belongs to"
+                    : "--tls-cert needs --tls-key, the certificate's private key");
+        }
+        if (tlsCert != null && tlsKey != null) {
+            b.tlsCertificate(Path.of(tlsCert), Path.of(tlsKey));
+        }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -217,6 +248,8 @@ public final class MockServerMain {
             case "--refuse-rate":
             case "--idle-timeout-ms":
             case "--reasoning-tokens":
+            case "--tls-cert":
+            case "--tls-key":
                 return true;
             default:
                 return false;
@@ -251,6 +284,13 @@ public final class MockServerMain {
 
     private static double percent(String flag, String value) throws UsageException {
         return decimal(flag, value, 0, 100, "a percentage from 0 to 100");
+    }
+
+    private static String file(String flag, String value) throws UsageException {
+        if (!Files.isReadable(Path.of(value))) {
+            throw new UsageException(flag + " was '" + value + "' but it must be a readable PEM file");
+        }
+        return value;
     }
 
     private static Duration millis(String flag, String value) throws UsageException {

@@ -1,7 +1,10 @@
 package io.aiperf.mock;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 // Over the ~500-line guideline on purpose: what remains is the public surface, an accessor and a
 // builder setter with Javadoc per option. The setters must stay on the nested public type
@@ -47,8 +50,14 @@ public final class MockServerOptions {
     private final Duration slowDripInterval;
     private final double refuseRate;
     private final Duration idleTimeout;
+    private final boolean tls;
+    private final @Nullable Path tlsCertificateChain;
+    private final @Nullable Path tlsPrivateKey;
 
     private MockServerOptions(Builder b) {
+        this.tls = b.tls;
+        this.tlsCertificateChain = b.tlsCertificateChain;
+        this.tlsPrivateKey = b.tlsPrivateKey;
         this.reasoningTokens = b.reasoningTokens;
         this.slowDripRate = b.slowDripRate;
         this.slowDripInterval = b.slowDripInterval;
@@ -100,7 +109,40 @@ public final class MockServerOptions {
                 .reasoningTokens(reasoningTokens)
                 .slowDrip(slowDripRate, slowDripInterval)
                 .refuseRate(refuseRate)
-                .idleTimeout(idleTimeout);
+                .idleTimeout(idleTimeout)
+                .tlsFrom(tls, tlsCertificateChain, tlsPrivateKey);
+    }
+
+    // --- TLS ---------------------------------------------------------------------------------
+
+    /**
+     * Returns whether the server speaks HTTPS: TLS on the port, then HTTP/2 or HTTP/1.1 as ALPN
+     * negotiates (HTTP/1.1 for a client that offers no ALPN). Cleartext HTTP is then refused.
+     *
+     * @return {@code true} for HTTPS
+     */
+    public boolean tls() {
+        return tls;
+    }
+
+    /**
+     * Returns the PEM file of the certificate chain given with
+     * {@link Builder#tlsCertificate(Path, Path)}; empty when the server makes its own
+     * self-signed certificate (or does not use TLS).
+     *
+     * @return the certificate chain file, server certificate first
+     */
+    public Optional<Path> tlsCertificateChain() {
+        return Optional.ofNullable(tlsCertificateChain);
+    }
+
+    /**
+     * Returns the PEM file of the private key given with {@link Builder#tlsCertificate(Path, Path)}.
+     *
+     * @return the unencrypted PKCS#8 private key file, empty when none was given
+     */
+    public Optional<Path> tlsPrivateKey() {
+        return Optional.ofNullable(tlsPrivateKey);
     }
 
     /**
@@ -308,12 +350,16 @@ public final class MockServerOptions {
                 && ioThreads == that.ioThreads
                 && host.equals(that.host)
                 && ttft.equals(that.ttft)
-                && itl.equals(that.itl);
+                && itl.equals(that.itl)
+                && tls == that.tls
+                && Objects.equals(tlsCertificateChain, that.tlsCertificateChain)
+                && Objects.equals(tlsPrivateKey, that.tlsPrivateKey);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, ttft, itl, errorRate, seed, fast, ioThreads);
+        return Objects.hash(host, port, ttft, itl, errorRate, seed, fast, ioThreads, tls,
+                tlsCertificateChain);
     }
 
     @Override
@@ -331,6 +377,7 @@ public final class MockServerOptions {
                         + formatDuration(slowDripInterval) : "")
                 + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
                 + (idleTimeout.isZero() ? "" : ", idleTimeout=" + formatDuration(idleTimeout))
+                + (tls ? ", tls=" + (tlsCertificateChain == null ? "self-signed" : tlsCertificateChain) : "")
                 + '}';
     }
 
@@ -363,8 +410,59 @@ public final class MockServerOptions {
         private Duration slowDripInterval = Duration.ofMillis(100);
         private double refuseRate;
         private Duration idleTimeout = Duration.ZERO;
+        private boolean tls;
+        private @Nullable Path tlsCertificateChain;
+        private @Nullable Path tlsPrivateKey;
 
         private Builder() {}
+
+        // --- TLS -----------------------------------------------------------------------------
+
+        /**
+         * Serves HTTPS (default {@code false}): HTTP/2 and HTTP/1.1 negotiated by ALPN on the one
+         * TLS port, with the same answers and TTFT/ITL schedule as in cleartext. Unless
+         * {@link #tlsCertificate(Path, Path)} gives one, the server makes a self-signed
+         * certificate at start for {@code localhost} and {@code 127.0.0.1} (subject alternative
+         * names for both); {@link MockLlmServer#certificatePem()} tells a client what to trust.
+         * {@code tls(false)} also forgets a given certificate.
+         *
+         * @param tls whether to serve HTTPS
+         * @return this builder
+         */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            if (!tls) {
+                this.tlsCertificateChain = null;
+                this.tlsPrivateKey = null;
+            }
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with this certificate instead of a self-signed one; implies
+         * {@link #tls(boolean) tls(true)}. Both files are read when the server starts.
+         *
+         * @param certificateChainPem PEM file of the certificate chain, server certificate first
+         * @param privateKeyPem PEM file of the unencrypted PKCS#8 private key
+         *     ({@code -----BEGIN PRIVATE KEY-----})
+         * @return this builder
+         */
+        public Builder tlsCertificate(Path certificateChainPem, Path privateKeyPem) {
+            this.tls = true;
+            this.tlsCertificateChain = Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            this.tlsPrivateKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            return this;
+        }
+
+        private Builder tlsFrom(boolean on, @Nullable Path chain, @Nullable Path key) {
+            tls(on);
+            if (chain != null && key != null) {
+                tlsCertificate(chain, key);
+            }
+            return this;
+        }
+
+        // --- end of TLS ----------------------------------------------------------------------
 
         /**
          * Makes generative answers start with this many reasoning tokens, on every route that

@@ -25,7 +25,8 @@ import java.util.List;
  *
  * <p>Over HTTP/2 each stream gets a child channel whose pipeline turns frames into the same HTTP
  * objects HTTP/1.1 produces, so {@link MockHttpHandler} answers both with identical bodies and the
- * same TTFT/ITL schedule, one handler per stream.
+ * same TTFT/ITL schedule, one handler per stream. Over TLS, {@link AlpnSwitch} installs the same
+ * handlers after the handshake instead.
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
@@ -51,13 +52,13 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         int n = Math.min(in.readableBytes(), PREFACE.readableBytes());
         for (int i = 0; i < n; i++) {
             if (in.getByte(in.readerIndex() + i) != PREFACE.getByte(i)) {
-                http1(ctx.pipeline());
+                http1(ctx.pipeline(), state);
                 ctx.pipeline().remove(this); // hands the bytes read so far to the new handlers
                 return;
             }
         }
         if (n == PREFACE.readableBytes()) {
-            h2(ctx.pipeline());
+            h2(ctx.pipeline(), state);
             ctx.pipeline().remove(this);
         }
         // Otherwise a prefix of the preface so far: wait for more bytes.
@@ -72,13 +73,15 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         super.userEventTriggered(ctx, evt);
     }
 
-    private void http1(ChannelPipeline p) {
+    /** Adds the HTTP/1.1 handlers; also used over TLS when ALPN chose HTTP/1.1 (or nothing). */
+    static void http1(ChannelPipeline p, ServerState state) {
         p.addLast("http-codec", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MockLlmServer.MAX_BODY_BYTES));
         p.addLast("mock-llm", new MockHttpHandler(state));
     }
 
-    private void h2(ChannelPipeline p) {
+    /** Adds the HTTP/2 handlers; also used over TLS when ALPN chose h2. */
+    static void h2(ChannelPipeline p, ServerState state) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)

@@ -12,4 +12,17 @@ import java.util.Map;
  * @param body the request body as text
  */
 public record ReceivedRequest(long arrivalNanos, String path, Map<String, String> headers,
-    String body) {}
+    String body) {
+
+    /**
+     * Returns the protocol the request came over, the same in cleartext and over TLS.
+     *
+     * <p>Read from the {@code x-http2-stream-id} header that Netty's HTTP/2 to HTTP/1 conversion
+     * adds to every request it turns into the HTTP objects the handlers answer.
+     *
+     * @return {@code "h2"} for HTTP/2 (h2c or ALPN {@code h2}), else {@code "HTTP/1.1"}
+     */
+    public String protocol() {
+        return headers.containsKey("x-http2-stream-id") ? "h2" : "HTTP/1.1";
+    }
+}
