@@ -3,8 +3,12 @@ package io.aiperf.mock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 final class MockServerMainTest {
 
@@ -49,5 +53,37 @@ final class MockServerMainTest {
                 .hasMessage("--itl needs a value");
         assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--fast=yes"}))
                 .hasMessageContaining("--fast takes no value");
+    }
+
+    @Test
+    void parse_tlsFlags(@TempDir Path dir) throws Exception {
+        Path cert = Files.writeString(dir.resolve("c.pem"), "c", StandardCharsets.US_ASCII);
+        Path key = Files.writeString(dir.resolve("k.pem"), "k", StandardCharsets.US_ASCII);
+
+        MockServerOptions selfSigned = MockServerMain.parse(new String[] {"--tls"});
+        MockServerOptions given = MockServerMain.parse(new String[] {
+            "--tls-cert", cert.toString(), "--tls-key=" + key});
+
+        assertThat(selfSigned.tls()).isTrue();
+        assertThat(selfSigned.tlsCertificateChain()).isEmpty();
+        assertThat(given.tls()).isTrue();
+        assertThat(given.tlsCertificateChain()).contains(cert);
+        assertThat(given.tlsPrivateKey()).contains(key);
+        assertThat(MockServerMain.parse(new String[0]).tls()).isFalse();
+    }
+
+    @Test
+    void parse_badTlsFlags_sayWhatIsMissing(@TempDir Path dir) throws Exception {
+        Path cert = Files.writeString(dir.resolve("c.pem"), "c", StandardCharsets.US_ASCII);
+
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--tls-cert", cert.toString()}))
+                .hasMessage("--tls-cert needs --tls-key, the certificate's private key");
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--tls-key", cert.toString()}))
+                .hasMessage("--tls-key needs --tls-cert, the certificate chain it belongs to");
+        String missing = dir.resolve("missing.pem").toString();
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--tls-cert", missing}))
+                .hasMessage("--tls-cert was '" + missing + "' but it must be a readable PEM file");
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--tls=yes"}))
+                .hasMessageContaining("--tls takes no value");
     }
 }

@@ -41,6 +41,22 @@ final class MockServerOptionsTest {
     }
 
     @Test
+    void tls_roundTripsAndAGivenCertificateImpliesIt() {
+        MockServerOptions selfSigned = MockServerOptions.builder().tls(true).build();
+        MockServerOptions given = MockServerOptions.builder()
+                .tlsCertificate(java.nio.file.Path.of("c.pem"), java.nio.file.Path.of("k.pem")).build();
+
+        assertThat(MockServerOptions.builder().build().tls()).isFalse();
+        assertThat(selfSigned.tls()).isTrue();
+        assertThat(selfSigned.toBuilder().build()).isEqualTo(selfSigned).isNotEqualTo(MockServerOptions.builder().build());
+        assertThat(selfSigned.toString()).contains("tls=self-signed");
+        assertThat(given.tls()).isTrue();
+        assertThat(given.toBuilder().build()).isEqualTo(given).isNotEqualTo(selfSigned);
+        assertThat(given.tlsPrivateKey()).contains(java.nio.file.Path.of("k.pem"));
+        assertThat(given.toBuilder().tls(false).build().tlsCertificateChain()).isEmpty();
+    }
+
+    @Test
     void build_rejectsNegativeTtft() {
         assertThatThrownBy(() -> MockServerOptions.builder().ttft(Duration.ofMillis(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class)
