@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success, 1 the run failed (server unreachable, no request succeeded, a service
  * failed), 2 bad usage (unknown flag, invalid value, conflicting options), 3 an SLO was broken,
- * 130 the run was interrupted (Ctrl-C; its exports are still written, marked cancelled).
+ * 130 the run was interrupted (Ctrl-C; its exports are still written, marked cancelled),
+ * 143 the process was stopped by SIGTERM (it stops sending and writes its exports first, for up
+ * to 60 s; they are marked cancelled).
  */
 @Command(
     name = "aiperf",

@@ -32,6 +32,7 @@ final class InterruptIT {
           .until(() -> Files.exists(log) && Files.readString(log).contains("requests done"));
       new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child exits").isTrue();
+      assertThat(child.exitValue()).as("the shell's code for SIGINT").isEqualTo(130);
     } finally {
       child.destroyForcibly();
     }
@@ -79,5 +80,67 @@ final class InterruptIT {
     List<String> records = Files.readAllLines(out.resolve("profile_export.jsonl"));
     assertThat(records).hasSize(4)
         .allSatisfy(r -> assertThat(r).contains("stopped at once").doesNotContain("drain time"));
+  }
+
+  private static Process start(Path out, Path log, String... flags) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
+        "profile", "--url", "mock", "-m", "demo", "--streaming", "--osl", "8", "--isl", "16",
+        "--ui", "simple", "--artifact-dir", out.toString()));
+    cmd.addAll(List.of(flags));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  @Test
+  void sigterm_drainsAndWritesTheExports_thenExitsAsTerminated(@TempDir Path dir)
+      throws Exception {
+    Path out = dir.resolve("run");
+    Path log = dir.resolve("child.log");
+    Process child = start(out, log, "--concurrency", "8", "--request-count", "1000000",
+        "--mock-ttft", "2", "--mock-itl", "2");
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("requests done"));
+      new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
+      assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("the child exits").isTrue();
+      // 128 + SIGTERM, after the shutdown hook wrote the exports (AiperfCommand's exit codes).
+      assertThat(child.exitValue()).isEqualTo(143);
+    } finally {
+      child.destroyForcibly();
+    }
+    JsonNode json = new ObjectMapper().readTree(out.resolve("profile_export_aiperf.json")
+        .toFile());
+    assertThat(json.get("was_cancelled").asBoolean()).isTrue();
+    double completed = json.at("/request_count/avg").asDouble();
+    assertThat(completed).isGreaterThanOrEqualTo(1).isLessThan(1_000_000);
+    assertThat(Files.readAllLines(out.resolve("profile_export.jsonl")))
+        .hasSizeGreaterThanOrEqualTo((int) completed);
+    assertThat(out.resolve("profile_export_aiperf.csv").toFile()).exists();
+  }
+
+  @Test
+  void thirdSigint_exitsAtOnce(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    Path log = dir.resolve("child.log");
+    // Answers take a minute, so nothing ends on its own while the signals arrive.
+    Process child = start(out, log, "--concurrency", "4", "--request-count", "100",
+        "--mock-ttft", "60000");
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> Files.exists(log) && Files.readString(log).contains("requests done"));
+      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> Files.readString(log).contains("Press Ctrl-C again"));
+      // The second and third back to back: the third lands while the exports are written.
+      String pid = Long.toString(child.pid());
+      new ProcessBuilder("sh", "-c", "kill -INT " + pid + "; sleep 0.01; kill -INT " + pid)
+          .start().waitFor();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("the child exits").isTrue();
+      assertThat(child.exitValue()).isEqualTo(130);
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(Files.readString(log)).contains("Stopping at once").contains("Exiting now.");
   }
 }

@@ -5,6 +5,8 @@ import io.aiperf.api.MetricResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /** Plain-language warnings about a run, so users do not blame the server for the client. */
@@ -43,20 +45,8 @@ final class Warnings {
         }
       }
     }
-    MetricResult mismatch = find(metrics, "osl_mismatch_count");
-    MetricResult asked = find(metrics, "requested_osl");
-    if (mismatch != null && asked != null) {
-      warnings.add(String.format(Locale.ROOT, "%.0f of %d requests returned an output length"
-          + " more than min(5 %%, 50 tokens) away from the one asked for. Servers stop at the"
-          + " end-of-sequence token unless told otherwise: add --extra-inputs ignore_eos:true (or"
-          + " min_tokens) to get the lengths you asked for.", mismatch.avg(), asked.count()));
-    }
-    MetricResult discrepancy = find(metrics, "usage_discrepancy_count");
-    if (discrepancy != null) {
-      warnings.add(String.format(Locale.ROOT, "For %.0f requests the server's token counts"
-          + " differ from the client tokenizer's by more than 10 %%: pass the model's tokenizer"
-          + " (--tokenizer) so ISL, OSL and throughput match the server.", discrepancy.avg()));
-    }
+    osl(config, metrics).ifPresent(warnings::add);
+    warnings.addAll(tokenCounts(metrics));
     if (config.endpoint().streaming()
         && !EngineSupport.endpointProvider(config).supportsStreaming()) {
       warnings.add("--streaming was ignored: the '" + config.endpoint().type()
@@ -79,6 +69,124 @@ final class Warnings {
   }
 
   /**
+   * Output this far above the cap cannot be a tokenizer's rounding: the server did not read the
+   * cap. Counted by the server, any excess beyond AIPerf's mismatch threshold is proof already.
+   */
+  static final double OVER_CAP_PCT_CLIENT_COUNT = 25;
+  static final double OVER_CAP_PCT_SERVER_COUNT = 5;
+
+  /**
+   * Tells a server that ignored the length cap (output above it: send the field it reads) from
+   * one that stopped early (output below it: ask it not to stop at end-of-sequence).
+   */
+  static Optional<String> osl(BenchmarkConfig config, List<MetricResult> metrics) {
+    MetricResult mismatch = find(metrics, "osl_mismatch_count");
+    MetricResult asked = find(metrics, "requested_osl");
+    if (mismatch == null || asked == null) {
+      return Optional.empty();
+    }
+    MetricResult diff = find(metrics, "osl_mismatch_diff_pct");
+    String head = String.format(Locale.ROOT, "%.0f of %d requests returned an output length"
+        + " more than min(5 %%, 50 tokens) away from the one asked for", mismatch.avg(),
+        asked.count());
+    double overLimit = config.endpoint().useServerTokenCount()
+        ? OVER_CAP_PCT_SERVER_COUNT : OVER_CAP_PCT_CLIENT_COUNT;
+    if (diff != null && diff.max() > overLimit) {
+      String field = maxTokensField(config);
+      String fix = field.equals("max_completion_tokens")
+          ? " Servers that predate max_completion_tokens read only max_tokens: pass"
+              + " --use-legacy-max-tokens (EndpointConfig.useLegacyMaxTokens(true) in the API)."
+          : " Check which field the server reads for the output length (and its own length"
+              + " limits) and pass it with --extra-inputs.";
+      return Optional.of(String.format(Locale.ROOT, "%s: up to %.0f %% longer than"
+          + " asked (median %+.0f %%). The server ignored the length cap it was sent (%s), so"
+          + " outputs ran on until the model stopped.%s", head, diff.max(), diff.p50(), field,
+          fix));
+    }
+    String by = diff == null ? "" : String.format(Locale.ROOT, " (median %+.0f %%, as short as"
+        + " %+.0f %%)", diff.p50(), diff.min());
+    return Optional.of(head + by + ". The server stopped early, at the"
+        + " end-of-sequence token, before the length cap: add --extra-inputs ignore_eos:true (or"
+        + " min_tokens:<n>) to get the lengths you asked for.");
+  }
+
+  private static String maxTokensField(BenchmarkConfig config) {
+    return "chat".equals(config.endpoint().type()) && !config.endpoint().useLegacyMaxTokens()
+        ? "max_completion_tokens" : "max_tokens";
+  }
+
+  /** How far the server's token counts may be from the client's before a warning. */
+  private static final double USAGE_DIFF_PCT = 10;
+
+  /**
+   * The server's counts against the client's: a prompt gap that is the same for every request is
+   * the chat template the server wraps the messages in; a gap that scales with the text is the
+   * tokenizer.
+   */
+  static List<String> tokenCounts(List<MetricResult> metrics) {
+    MetricResult discrepancy = find(metrics, "usage_discrepancy_count");
+    if (discrepancy == null) {
+      return List.of();
+    }
+    List<String> warnings = new ArrayList<>();
+    MetricResult promptPct = find(metrics, "usage_prompt_tokens_diff_pct");
+    MetricResult completionPct = find(metrics, "usage_completion_tokens_diff_pct");
+    boolean promptOff = off(promptPct);
+    boolean completionOff = off(completionPct);
+    OptionalDouble overhead = promptOff
+        ? constantOverhead(find(metrics, "usage_prompt_tokens"),
+            find(metrics, "input_sequence_length"))
+        : OptionalDouble.empty();
+    if (overhead.isPresent()) {
+      MetricResult isl = find(metrics, "input_sequence_length");
+      boolean islVaried = isl != null && isl.max() > isl.min();
+      warnings.add(String.format(Locale.ROOT, "The server counted %.0f more prompt tokens per"
+          + " request than the client did, %s. That is what a chat template adds: the role"
+          + " markers, special tokens and any default system prompt the server wraps the"
+          + " messages in%s. The client counts the prompt text it sent (as AIPerf does unless"
+          + " --apply-chat-template, which aiperf-java does not have, runs it through the"
+          + " template), so ISL here is the text's length; pass --use-server-token-count to"
+          + " report the server's counts instead.", overhead.getAsDouble(),
+          islVaried ? "the same for prompts of every length" : "the same for every request",
+          islVaried ? "" : " (every prompt had the same length, so a tokenizer that counts"
+              + " differently would look the same: if the gap grows with the prompt, pass the"
+              + " model's tokenizer with --tokenizer)"));
+    } else if (promptOff) {
+      completionOff = true; // one tokenizer warning covers both
+    }
+    if (completionOff) {
+      warnings.add(String.format(Locale.ROOT, "For %.0f requests the server's token counts"
+          + " differ from the client tokenizer's by more than 10 %%: pass the model's tokenizer"
+          + " (--tokenizer) so ISL, OSL and throughput match the server.", discrepancy.avg()));
+    }
+    return warnings;
+  }
+
+  private static boolean off(@Nullable MetricResult diffPct) {
+    return diffPct != null
+        && Math.max(Math.abs(diffPct.min()), Math.abs(diffPct.max())) > USAGE_DIFF_PCT;
+  }
+
+  /**
+   * The server's extra prompt tokens when every request had about the same number more: the
+   * two distributions are then one shifted by a constant, at the mean, both ends and the median.
+   */
+  static OptionalDouble constantOverhead(@Nullable MetricResult server,
+      @Nullable MetricResult client) {
+    if (server == null || client == null) {
+      return OptionalDouble.empty();
+    }
+    double shift = server.avg() - client.avg();
+    double slack = Math.max(2, 0.1 * shift);
+    boolean constant = shift >= 1
+        && Math.abs(server.min() - client.min() - shift) <= slack
+        && Math.abs(server.max() - client.max() - shift) <= slack
+        && Math.abs(server.p50() - client.p50() - shift) <= slack
+        && Math.abs(server.std() - client.std()) <= slack;
+    return constant ? OptionalDouble.of(shift) : OptionalDouble.empty();
+  }
+
+  /**
    * I/O threads running their timers this late at p99 delayed the timestamps they take: beyond
    * this the client, not the server, shaped part of the latencies.
    */
@@ -87,7 +195,7 @@ final class Warnings {
   static final long LAG_MAX_LIMIT_NANOS = 50_000_000;
 
   /** A warning when the workers' I/O threads were busy enough to skew measurements. */
-  static java.util.Optional<String> loopLag(List<Messages.WorkerHealth> health) {
+  static Optional<String> loopLag(List<Messages.WorkerHealth> health) {
     Messages.WorkerHealth worst = null;
     for (Messages.WorkerHealth h : health) {
       if (h.lagP99Nanos() > LAG_P99_LIMIT_NANOS || h.lagMaxNanos() > LAG_MAX_LIMIT_NANOS) {
@@ -97,9 +205,9 @@ final class Warnings {
       }
     }
     if (worst == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(String.format(Locale.ROOT, "The client was near its ceiling:"
+    return Optional.of(String.format(Locale.ROOT, "The client was near its ceiling:"
         + " the I/O thread of %s ran its timers %.2f ms late at p99 (max %.2f ms), so its"
         + " socket reads were late as much, which inflates TTFT, ITL and latency. The load, or"
         + " other work on this machine's CPUs, kept it busy: use more workers (--workers-max, or"
