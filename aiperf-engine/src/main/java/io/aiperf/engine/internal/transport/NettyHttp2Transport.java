@@ -28,6 +28,7 @@ import io.netty.util.AsciiString;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
@@ -234,8 +235,7 @@ final class NettyHttp2Transport implements Transport {
 
       @Override
       protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-        tlsFailed(conn, cause);
-        ctx.close();
+        ctx.close(); // the handshake future's listener already told the requests why
       }
     }
 
@@ -307,7 +307,15 @@ final class NettyHttp2Transport implements Transport {
         }
         if (ssl == null) {
           prefaceSent(conn);
-        } // else the handshake comes first, then Alpn picks the protocol
+          return;
+        }
+        // The handshake comes first, then Alpn picks the protocol. A failed handshake fails
+        // this promise before the connection closes, so the requests learn the real reason.
+        channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+          if (!h.isSuccess()) {
+            tlsFailed(conn, h.cause());
+          }
+        });
       });
       return conn;
     }
