@@ -365,13 +365,13 @@ final class NettyHttp2Transport implements Transport {
 
     private void tlsFailed(Http2Connection conn, Throwable cause) {
       conn.draining = true;
-      String message = "TLS handshake with " + target.host + ":" + target.port + " failed: "
-          + ErrorMapping.describe(cause);
+      String type = ErrorMapping.tlsFailureType(cause);
+      String message = ErrorMapping.tlsFailure(cause, target.host, target.port);
       Http2Exchange e;
       while ((e = conn.waiting.pollFirst()) != null) {
         release(e);
         if (!e.done) {
-          notifyError(e, ErrorMapping.TLS_ERROR, message);
+          notifyError(e, type, message);
         }
       }
     }

@@ -233,8 +233,8 @@ final class NettyHttpTransport implements Transport {
             exchange.request.release();
             ch.close();
             if (!exchange.done) {
-              notifyError(exchange, ErrorMapping.TLS_ERROR, "TLS handshake with " + target.host
-                  + ":" + target.port + " failed: " + ErrorMapping.describe(h.cause()));
+              notifyError(exchange, ErrorMapping.tlsFailureType(h.cause()),
+                  ErrorMapping.tlsFailure(h.cause(), target.host, target.port));
             }
           }
         });
