@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
@@ -24,26 +23,24 @@ import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.util.AsciiString;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+// Why one file of some 500 lines: the Loop's dispatch, stream slots and connection life cycle
+// share state that only its event loop touches; split, that state would need package-private
+// fields reached from several classes. Request headers (Http2RequestHeaders), frame routing
+// (Http2ClientHandler) and ALPN (Http2Alpn) live apart.
 
 /**
  * HTTP/2 over cleartext TCP with prior knowledge (h2c, RFC 9113 section 3.3), for {@code h2c://}
@@ -77,13 +74,6 @@ final class NettyHttp2Transport implements Transport {
   private static final int STREAM_WINDOW = 1 << 20;
   /** Connection receive window, raised at once from the 64 KiB default. */
   private static final int CONNECTION_WINDOW = 64 << 20;
-  private static final AsciiString USER_AGENT = AsciiString.cached("aiperf-java/0.1.0");
-  private static final AsciiString POST = AsciiString.cached("POST");
-  private static final AsciiString HTTP = AsciiString.cached("http");
-  private static final AsciiString HTTPS = AsciiString.cached("https");
-  private static final AsciiString JSON = AsciiString.cached("application/json");
-  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
-  private static final AsciiString X_CORRELATION_ID = AsciiString.cached("x-correlation-id");
   private static final AttributeKey<Http2Connection> CONN = AttributeKey.valueOf("aiperf.h2.conn");
 
   private final NanoClock clock;
@@ -91,13 +81,9 @@ final class NettyHttp2Transport implements Transport {
   private final Loop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final Target target;
-  private final AsciiString authority;
-  /** The configured headers with lower-case names, as HTTP/2 requires. */
-  private final List<Map.Entry<AsciiString, String>> fixedHeaders = new ArrayList<>();
-  private final Map<String, AsciiString> paths = new ConcurrentHashMap<>();
+  private final Http2RequestHeaders requestHeaders;
   /** Null for h2c. */
   private final @Nullable SslContext ssl;
-  private final AsciiString scheme;
   /** Where requests go once a server picked http/1.1 by ALPN; null for h2c. */
   private final @Nullable Http1Fallback fallback;
   /** A server picked http/1.1: every request from now on is handed to {@link #fallback}. */
@@ -122,11 +108,8 @@ final class NettyHttp2Transport implements Transport {
     this.clock = clock;
     this.ssl = ssl;
     this.fallback = fallback;
-    this.scheme = ssl == null ? HTTP : HTTPS;
     this.target = new Target(options, ssl == null ? 80 : 443);
-    this.authority = new AsciiString(target.authority);
-    options.headers().forEach((k, v) -> fixedHeaders.add(Map.entry(
-        new AsciiString(k.toLowerCase(Locale.ROOT)), v)));
+    this.requestHeaders = new Http2RequestHeaders(target, ssl != null, options.headers());
     this.threads = new IoThreads(options.ioThreads(), "aiperf-h2");
     // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
     int perLoop = threads.perLoop(options.maxConnections());
@@ -157,12 +140,8 @@ final class NettyHttp2Transport implements Transport {
     threads.close();
   }
 
-  private AsciiString pathFor(String path) {
-    return new AsciiString(target.path(path));
-  }
-
   /** An event loop and its connections; every method runs on that loop. */
-  private final class Loop implements Http2ClientHandler.Streams {
+  private final class Loop implements Http2ClientHandler.Streams, Http2Alpn.Negotiated {
     final EventLoop eventLoop;
     final Bootstrap bootstrap;
     final List<Http2Connection> conns = new ArrayList<>();
@@ -191,10 +170,16 @@ final class NettyHttp2Transport implements Transport {
                 ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc(), target.host,
                     target.port));
                 // Holds back what arrives with the handshake until the protocol is known.
-                ch.pipeline().addLast("alpn", new Alpn(conn));
+                ch.pipeline().addLast("alpn", new Http2Alpn(conn, Loop.this, clock));
               }
             }
           });
+    }
+
+    @Override
+    public void h2(Http2Connection conn, io.netty.channel.ChannelPipeline pipeline) {
+      addHttp2(pipeline, conn);
+      prefaceSent(conn);
     }
 
     private void addHttp2(io.netty.channel.ChannelPipeline pipeline, Http2Connection conn) {
@@ -203,40 +188,6 @@ final class NettyHttp2Transport implements Transport {
           .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
           .validateHeaders(false).build());
       pipeline.addLast("client", conn.handler);
-    }
-
-    /** Picks the protocol once the TLS handshake is done; runs on the connection's loop. */
-    private final class Alpn extends ApplicationProtocolNegotiationHandler {
-      private final Http2Connection conn;
-
-      Alpn(Http2Connection conn) {
-        // A server without ALPN speaks HTTP/1.1.
-        super(ApplicationProtocolNames.HTTP_1_1);
-        this.conn = conn;
-      }
-
-      @Override
-      protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-        // The handshake belongs to getting a connection, not to any request's latency.
-        long now = clock.nanoTime();
-        for (Http2Exchange e : conn.waiting) {
-          if (e.connectedNanos == 0) {
-            e.connectedNanos = e.connectStartNanos; // joined during the handshake
-          }
-          e.tlsDoneNanos = now;
-        }
-        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-          addHttp2(ctx.pipeline(), conn);
-          prefaceSent(conn);
-        } else {
-          http1Chosen(conn, protocol);
-        }
-      }
-
-      @Override
-      protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // the handshake future's listener already told the requests why
-      }
     }
 
     void begin(Http2Exchange exchange) {
@@ -330,7 +281,8 @@ final class NettyHttp2Transport implements Transport {
     }
 
     /** The server picked HTTP/1.1: this connection's requests, and all later ones, run so. */
-    private void http1Chosen(Http2Connection conn, String protocol) {
+    @Override
+    public void http1(Http2Connection conn, String protocol) {
       if (!http1) {
         http1 = true;
         log.info("The server at {}:{} chose {} over h2 (ALPN): requests run as HTTP/1.1",
@@ -408,18 +360,8 @@ final class NettyHttp2Transport implements Transport {
       exchange.stream = stream;
       conn.streams.put(stream, exchange);
       Request request = exchange.request;
-      Http2Headers headers = new DefaultHttp2Headers(false)
-          .method(POST).scheme(scheme).authority(authority)
-          .path(paths.computeIfAbsent(request.path(), NettyHttp2Transport.this::pathFor));
-      headers.add(io.netty.handler.codec.http.HttpHeaderNames.USER_AGENT, USER_AGENT);
-      headers.add(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, JSON);
-      for (int i = 0, n = fixedHeaders.size(); i < n; i++) {
-        headers.add(fixedHeaders.get(i).getKey(), fixedHeaders.get(i).getValue());
-      }
-      headers.add(X_REQUEST_ID, request.requestId());
-      headers.add(X_CORRELATION_ID, request.correlationId());
+      Http2Headers headers = requestHeaders.of(request);
       byte[] body = request.body();
-      headers.addInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length);
       exchange.bytesSent = body.length;
       long start = clock.nanoTime();
       exchange.writeStartNanos = start;
