@@ -87,6 +87,7 @@ final class ConfigChecks {
     } catch (IllegalArgumentException ex) {
       problems.add("url was '" + url + "' but it is not a valid URL: " + ex.getMessage());
     }
+    validateTls(e, problems);
     if (e.requestTimeout().isNegative() || e.requestTimeout().isZero()) {
       problems.add("requestTimeout was '" + e.requestTimeout() + "' but it must be positive");
     }
@@ -99,6 +100,38 @@ final class ConfigChecks {
         problems.add("header '" + name + "' value contains a line break, which HTTP forbids");
       }
     });
+  }
+
+  /** TLS options only mean something on https URLs; a CA file must exist. */
+  private static void validateTls(EndpointConfig e, List<String> problems) {
+    List<String> notHttps = e.urls().stream().filter(u -> !u.regionMatches(true, 0, "https://", 0,
+        8)).toList();
+    if (!notHttps.isEmpty()) {
+      String where = "url was '" + String.join(",", notHttps) + "'";
+      if (e.tlsTrust().isPresent()) {
+        problems.add("tlsTrust was set but " + where + ": a CA certificate is only used for"
+            + " https URLs");
+      }
+      if (e.tlsInsecure()) {
+        problems.add("tlsInsecure was set but " + where + ": certificate checks are only"
+            + " skipped for https URLs");
+      }
+      if (e.http2() && notHttps.stream().anyMatch(u -> !u.regionMatches(true, 0, "h2c://", 0,
+          6))) {
+        problems.add("http2 was set but " + where + ": HTTP/2 is negotiated on https URLs;"
+            + " for HTTP/2 without TLS use an h2c:// URL");
+      }
+    }
+    e.tlsTrust().ifPresent(ca -> {
+      if (!java.nio.file.Files.isRegularFile(ca)) {
+        problems.add("tlsTrust was '" + ca + "' but that file does not exist (a PEM file of the"
+            + " CA certificate to trust)");
+      }
+    });
+    if (e.tlsInsecure() && e.tlsTrust().isPresent()) {
+      problems.add("tlsInsecure and tlsTrust were both set: skip verification or trust a CA,"
+          + " not both");
+    }
   }
 
   private static boolean isTokenChar(int c) {

@@ -1,5 +1,6 @@
 package io.aiperf.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -42,6 +43,12 @@ public final class EndpointConfig {
   private final List<String> models;
   private final String modelSelectionStrategy;
   private final List<String> urls;
+  private final Tls tls;
+
+  /** The TLS options, kept together so that each copy passes one value on. */
+  private record Tls(@Nullable Path trust, boolean insecure, boolean http2) {
+    static final Tls DEFAULT = new Tls(null, false, false);
+  }
 
   private EndpointConfig(
       String type,
@@ -57,8 +64,10 @@ public final class EndpointConfig {
       boolean useServerTokenCount,
       List<String> models,
       String modelSelectionStrategy,
-      List<String> urls) {
+      List<String> urls,
+      Tls tls) {
     this.type = type;
+    this.tls = tls;
     this.url = url;
     this.urls = urls;
     this.model = model;
@@ -94,7 +103,7 @@ public final class EndpointConfig {
         Map.of(),
         false,
         DEFAULT_REQUEST_TIMEOUT, false, List.of(), "round_robin",
-        List.of(Objects.requireNonNull(url, "url")));
+        List.of(Objects.requireNonNull(url, "url")), Tls.DEFAULT);
   }
 
   /**
@@ -106,7 +115,7 @@ public final class EndpointConfig {
   public EndpointConfig model(String model) {
     return new EndpointConfig(type, url, Objects.requireNonNull(model, "model"), streaming,
         customPath, headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount, List.of(model), modelSelectionStrategy, urls);
+        useServerTokenCount, List.of(model), modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -126,7 +135,7 @@ public final class EndpointConfig {
     }
     return new EndpointConfig(type, url, copy.get(0), streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, copy,
-        modelSelectionStrategy, urls);
+        modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -157,7 +166,7 @@ public final class EndpointConfig {
           + "' but it must be round_robin or random");
     }
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
-        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, models, s, urls);
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, models, s, urls, tls);
   }
 
   /**
@@ -187,7 +196,7 @@ public final class EndpointConfig {
     }
     EndpointConfig e = new EndpointConfig(type, copy.get(0), model, streaming, customPath,
         headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy, copy);
+        models, modelSelectionStrategy, copy, tls);
     return e;
   }
 
@@ -210,7 +219,7 @@ public final class EndpointConfig {
   public EndpointConfig streaming(boolean streaming) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy, urls);
+        models, modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -223,7 +232,7 @@ public final class EndpointConfig {
   public EndpointConfig path(String path) {
     return new EndpointConfig(type, url, model, streaming, Objects.requireNonNull(path, "path"),
         headers, apiKey, extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy, urls);
+        models, modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -238,7 +247,7 @@ public final class EndpointConfig {
     copy.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
     return new EndpointConfig(type, url, model, streaming, customPath,
         Collections.unmodifiableMap(copy), apiKey, extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount, models, modelSelectionStrategy, urls);
+        useServerTokenCount, models, modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -251,7 +260,7 @@ public final class EndpointConfig {
   public EndpointConfig apiKey(String apiKey) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers,
         Objects.requireNonNull(apiKey, "apiKey"), extraInputs, useLegacyMaxTokens, requestTimeout,
-        useServerTokenCount, models, modelSelectionStrategy, urls);
+        useServerTokenCount, models, modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -268,7 +277,7 @@ public final class EndpointConfig {
         Objects.requireNonNull(value, "extra input value"));
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         Collections.unmodifiableMap(copy), useLegacyMaxTokens, requestTimeout, useServerTokenCount,
-        models, modelSelectionStrategy, urls);
+        models, modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -281,7 +290,7 @@ public final class EndpointConfig {
   public EndpointConfig useLegacyMaxTokens(boolean legacy) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, legacy, requestTimeout, useServerTokenCount, models, modelSelectionStrategy,
-        urls);
+        urls, tls);
   }
 
   /**
@@ -294,7 +303,7 @@ public final class EndpointConfig {
   public EndpointConfig requestTimeout(Duration timeout) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, Objects.requireNonNull(timeout, "requestTimeout"),
-        useServerTokenCount, models, modelSelectionStrategy, urls);
+        useServerTokenCount, models, modelSelectionStrategy, urls, tls);
   }
 
   /**
@@ -310,7 +319,7 @@ public final class EndpointConfig {
   public EndpointConfig useServerTokenCount(boolean use) {
     return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
         extraInputs, useLegacyMaxTokens, requestTimeout, use, models, modelSelectionStrategy,
-        urls);
+        urls, tls);
   }
 
   /**
@@ -413,6 +422,86 @@ public final class EndpointConfig {
     return requestTimeout;
   }
 
+  /**
+   * Returns a copy that trusts the server certificates signed by the CA certificate(s) in this
+   * PEM file, instead of the JVM's default trust store: for servers with a private CA or a
+   * self-signed certificate. The host name is still verified. Only for {@code https} URLs;
+   * {@link Benchmark.Builder#build()} reports a file that does not exist.
+   *
+   * @param caCertificatePem a PEM file holding one or more CA certificates
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public EndpointConfig tlsTrust(Path caCertificatePem) {
+    return withTls(new Tls(Objects.requireNonNull(caCertificatePem, "tlsTrust"), tls.insecure(),
+        tls.http2()));
+  }
+
+  /**
+   * Returns a copy that does not verify the server's certificate or host name (curl's
+   * {@code --insecure}): for test servers only, since anyone on the path could read the prompts
+   * and the API key. A run with it logs one warning saying the server is not verified. Only for
+   * {@code https} URLs.
+   *
+   * @param insecure true to skip verification; false (the default) verifies
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public EndpointConfig tlsInsecure(boolean insecure) {
+    return withTls(new Tls(tls.trust(), insecure, tls.http2()));
+  }
+
+  /**
+   * Returns a copy that offers HTTP/2 on {@code https} URLs: the TLS handshake offers {@code h2}
+   * and {@code http/1.1} (ALPN), and the server picks. With h2, requests are streams multiplexed
+   * on few connections; if the server picks http/1.1 they run as HTTP/1.1. Without it (the
+   * default, as AIPerf) only http/1.1 is offered. For HTTP/2 without TLS use an {@code h2c://}
+   * URL instead.
+   *
+   * @param http2 true to offer HTTP/2
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public EndpointConfig http2(boolean http2) {
+    return withTls(new Tls(tls.trust(), tls.insecure(), http2));
+  }
+
+  /**
+   * Returns the CA certificate file trusted instead of the JVM's trust store.
+   *
+   * @return the PEM file, empty for the JVM's default trust
+   * @since 0.1.0
+   */
+  public Optional<Path> tlsTrust() {
+    return Optional.ofNullable(tls.trust());
+  }
+
+  /**
+   * Returns whether the server's certificate goes unverified.
+   *
+   * @return true when verification is off
+   * @since 0.1.0
+   */
+  public boolean tlsInsecure() {
+    return tls.insecure();
+  }
+
+  /**
+   * Returns whether HTTP/2 is offered on {@code https} URLs.
+   *
+   * @return true when h2 is offered by ALPN
+   * @since 0.1.0
+   */
+  public boolean http2() {
+    return tls.http2();
+  }
+
+  private EndpointConfig withTls(Tls changed) {
+    return new EndpointConfig(type, url, model, streaming, customPath, headers, apiKey,
+        extraInputs, useLegacyMaxTokens, requestTimeout, useServerTokenCount, models,
+        modelSelectionStrategy, urls, changed);
+  }
+
   /** Describes the endpoint with the API key redacted. */
   @Override
   public String toString() {
@@ -422,6 +511,8 @@ public final class EndpointConfig {
         + extraInputs.keySet() + ", useLegacyMaxTokens=" + useLegacyMaxTokens
         + ", requestTimeout=" + requestTimeout + ", useServerTokenCount=" + useServerTokenCount
         + (models.size() > 1 ? ", models=" + models + " (" + modelSelectionStrategy + ")" : "")
-        + (urls.size() > 1 ? ", urls=" + urls : "") + "}";
+        + (urls.size() > 1 ? ", urls=" + urls : "")
+        + (tls.trust() != null ? ", tlsTrust=" + tls.trust() : "")
+        + (tls.insecure() ? ", tlsInsecure=true" : "") + (tls.http2() ? ", http2=true" : "") + "}";
   }
 }

@@ -3,6 +3,8 @@ package io.aiperf.cli;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.Endpoints;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,8 @@ final class EndpointOptions {
 
   @Option(names = {"-u", "--url"}, split = ",",
       description = "Server base URL (default localhost:8000; http:// is added if missing;"
-          + " h2c://host:port speaks HTTP/2 without TLS, many streams per connection);"
+          + " h2c://host:port speaks HTTP/2 without TLS, many streams per connection; https://"
+          + " speaks TLS, see --http2 and the ssl flags);"
           + " repeat it, or separate with commas, to spread conversations over several servers"
           + " in turn. 'mock' starts an embedded mock LLM server on a free loopback port.")
   List<String> urls = new ArrayList<>();
@@ -92,12 +95,60 @@ final class EndpointOptions {
       problems.add("--url was '" + String.join(",", urls) + "' but 'mock' stands alone: it"
           + " starts one embedded server");
     }
+    validateTls(problems);
+  }
+
+  /** The TLS flags name themselves here; the API reports the same under its option names. */
+  private void validateTls(List<String> problems) {
+    List<String> notHttps = urls.stream()
+        .filter(u -> !u.regionMatches(true, 0, "https://", 0, 8)).toList();
+    if (!notHttps.isEmpty()) {
+      String where = " but --url was '" + String.join(",", notHttps) + "': ";
+      if (sslCaCert != null) {
+        problems.add("--ssl-ca-cert was given" + where + "it applies to https URLs only");
+      }
+      if (insecure || !sslVerify) {
+        problems.add((insecure ? "--insecure" : "--no-ssl-verify") + " was given" + where
+            + "it applies to https URLs only");
+      }
+      if (http2 && notHttps.stream().anyMatch(u -> !u.regionMatches(true, 0, "h2c://", 0, 6))) {
+        problems.add("--http2 was given" + where + "HTTP/2 is negotiated on https URLs; for"
+            + " HTTP/2 without TLS use an h2c:// URL");
+      }
+    }
+    Path ca = sslCaCert;
+    if (ca != null && !Files.isRegularFile(ca)) {
+      problems.add("--ssl-ca-cert was '" + ca + "' but that file does not exist");
+    }
+    if (ca != null && (insecure || !sslVerify)) {
+      problems.add("--ssl-ca-cert and " + (insecure ? "--insecure" : "--no-ssl-verify")
+          + " were both given: trust a CA or skip verification, not both");
+    }
   }
 
   /** Whether {@code --url mock} asks for the embedded mock server. */
   boolean mock() {
     return urls.get(0).equalsIgnoreCase("mock");
   }
+
+  @Option(names = "--ssl-verify", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Verify the server's TLS certificate and host name on https URLs (default);"
+          + " --no-ssl-verify skips it, for test servers only.")
+  boolean sslVerify = true;
+
+  @Option(names = "--insecure", description = "Same as --no-ssl-verify (curl's name): do not"
+      + " verify the server's TLS certificate. Logs a warning.")
+  boolean insecure;
+
+  @Option(names = "--ssl-ca-cert", paramLabel = "FILE",
+      description = "PEM file of the CA certificate(s) to trust on https URLs instead of the"
+          + " JVM's trust store, e.g. a private CA or a self-signed server certificate.")
+  @Nullable Path sslCaCert;
+
+  @Option(names = "--http2", description = "Offer HTTP/2 on https URLs (ALPN h2, falling back to"
+      + " HTTP/1.1 if the server picks it): streams multiplexed on few connections. Without it"
+      + " only HTTP/1.1 is offered, as AIPerf. For HTTP/2 without TLS use an h2c:// URL.")
+  boolean http2;
 
   /** The first model, after {@link #validateModelsAndUrls}. */
   String model() {
@@ -133,7 +184,10 @@ final class EndpointOptions {
     if (apiKey != null) {
       endpoint = endpoint.apiKey(apiKey);
     }
-    return endpoint;
+    if (sslCaCert != null) {
+      endpoint = endpoint.tlsTrust(sslCaCert);
+    }
+    return endpoint.tlsInsecure(insecure || !sslVerify).http2(http2);
   }
 
   void configure(Benchmark.Builder b) {

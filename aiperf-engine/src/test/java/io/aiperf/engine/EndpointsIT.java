@@ -24,15 +24,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every endpoint type against the mock server over loopback: the body the server received, and
- * the metrics computed from what it answered.
+ * the metrics computed from what it answered; over plain HTTP, HTTPS and HTTP/2 over TLS.
  */
+@ParameterizedClass
+@EnumSource(Scheme.class)
 final class EndpointsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int REQUESTS = 8;
@@ -42,46 +48,57 @@ final class EndpointsIT {
   private static MockLlmServer server;
   private static MockLlmServer reasoningServer;
 
-  @BeforeAll
-  static void start() {
-    server = MockLlmServer.start(MockServerOptions.builder().port(0).ttft(Duration.ofMillis(5))
-        .itl(Duration.ofMillis(1)).recordRequests(1_000).seed(3).build());
-    reasoningServer = MockLlmServer.start(MockServerOptions.builder().port(0)
+  @Parameter Scheme scheme;
+
+  @BeforeParameterizedClassInvocation
+  static void start(Scheme scheme) {
+    server = MockLlmServer.start(scheme.server(MockServerOptions.builder().port(0)
+        .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(1)).recordRequests(1_000).seed(3))
+        .build());
+    reasoningServer = MockLlmServer.start(scheme.server(MockServerOptions.builder().port(0)
         .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(2)).reasoningTokens(3)
-        .recordRequests(1_000).seed(3).build());
+        .recordRequests(1_000).seed(3)).build());
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     server.close();
     reasoningServer.close();
   }
 
-  private static BenchmarkResult run(EndpointConfig endpoint, int osl) {
-    return Benchmark.builder().endpoint(endpoint.model("demo")).concurrency(2)
+  /** The endpoint with the TLS options of this run's scheme, for the mock it names. */
+  private EndpointConfig reach(EndpointConfig endpoint) {
+    return scheme.endpoint(endpoint, endpoint.url().equals(server.baseUrl()) ? server
+        : reasoningServer);
+  }
+
+  private BenchmarkResult run(EndpointConfig endpoint, int osl) {
+    return Benchmark.builder().endpoint(reach(endpoint).model("demo")).concurrency(2)
         .requestCount(REQUESTS)
         .dataset(Datasets.synthetic().inputTokens(12, 0).outputTokens(osl, 0).seed(5)).run();
   }
 
-  private static BenchmarkResult runFile(EndpointConfig endpoint, Path file) {
-    return Benchmark.builder().endpoint(endpoint.model("demo")).concurrency(2)
+  private BenchmarkResult runFile(EndpointConfig endpoint, Path file) {
+    return Benchmark.builder().endpoint(reach(endpoint).model("demo")).concurrency(2)
         .requestCount(REQUESTS).dataset(Datasets.singleTurn(file)).run();
   }
 
-  /** The requests the server got on this path, as JSON. */
-  private static List<JsonNode> bodies(MockLlmServer s, String path) throws IOException {
+  /** The requests the server got on this path, as JSON; each came over this run's protocol. */
+  private List<JsonNode> bodies(MockLlmServer s, String path) throws IOException {
     List<JsonNode> out = new java.util.ArrayList<>();
     for (ReceivedRequest r : s.receivedRequests()) {
       if (r.path().equals(path)) {
+        assertThat(r.protocol()).isEqualTo(scheme.protocol());
         out.add(JSON.readTree(r.body()));
       }
     }
     return out;
   }
 
-  private static ReceivedRequest last(MockLlmServer s, String path) {
+  private ReceivedRequest last(MockLlmServer s, String path) {
     List<ReceivedRequest> all = s.receivedRequests().stream().filter(r -> r.path().equals(path))
         .toList();
+    assertThat(all.get(all.size() - 1).protocol()).isEqualTo(scheme.protocol());
     return all.get(all.size() - 1);
   }
 
@@ -274,6 +291,7 @@ final class EndpointsIT {
 
   @Test
   void unexpectedShape_isAnErrorRecordShowingTheBody_andTheRunGoesOn() throws Exception {
+    Assumptions.assumeTrue(scheme == Scheme.PLAIN, "a plain-HTTP test server");
     HttpServer http = fixed("{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,0.2]}]}",
         "{\"surprise\": \"not an embedding\"}");
     try {
@@ -295,6 +313,7 @@ final class EndpointsIT {
 
   @Test
   void useServerTokenCount_takesIslAndOslFromUsage_elseTheClientCounts() throws Exception {
+    Assumptions.assumeTrue(scheme == Scheme.PLAIN, "a plain-HTTP test server");
     String answer = "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
         + "{\"role\":\"assistant\",\"content\":\"hello world\"}}],\"usage\":{\"prompt_tokens\":"
         + "1234,\"completion_tokens\":77,\"total_tokens\":1311}}";

@@ -13,17 +13,23 @@ import io.aiperf.mock.MockServerOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** A server that fails in every way at once: nothing is lost, every failure is typed. */
+/**
+ * A server that fails in every way at once: nothing is lost, every failure is typed; over plain
+ * HTTP, HTTPS and HTTP/2 over TLS alike.
+ */
 final class FaultsIT {
-  @Test
-  void tenPercentOfEachFault_everyRequestAccounted_successMetricsFromSuccessesOnly() {
-    try (MockLlmServer server = MockLlmServer.start(MockServerOptions.builder()
+  @ParameterizedTest
+  @EnumSource(Scheme.class)
+  void tenPercentOfEachFault_everyRequestAccounted_successMetricsFromSuccessesOnly(Scheme scheme) {
+    try (MockLlmServer server = MockLlmServer.start(scheme.server(MockServerOptions.builder()
         .host("127.0.0.1").port(0).ttft(Duration.ofMillis(1)).itl(Duration.ofMillis(1))
-        .errorRate(10).faults(10, 10, 10).stall(10, Duration.ofMillis(50)).seed(11).build())) {
+        .errorRate(10).faults(10, 10, 10).stall(10, Duration.ofMillis(50)).seed(11)).build())) {
       BenchmarkResult r = Benchmark.builder()
-          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+          .endpoint(scheme.endpoint(Endpoints.openAiChat(server.baseUrl()), server).model("demo")
+              .streaming(true))
           .concurrency(32).requestCount(5_000)
           .dataset(Datasets.synthetic().inputTokens(16, 0).outputTokens(8, 0).seed(4))
           .run();

@@ -11,11 +11,13 @@ import io.aiperf.api.ErrorSummary;
 import io.aiperf.mock.MockLlmServer;
 import io.aiperf.mock.MockServerOptions;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The mock's connection faults as the client records them: slow drip as a timeout, refused
- * connections as connection errors, and idle keep-alive closing as nothing at all.
+ * connections as connection errors, and idle keep-alive closing as nothing at all; over plain HTTP,
+ * HTTPS and HTTP/2 over TLS alike.
  */
 final class MockConnectionFaultsIT {
   private static final int REQUESTS = 40;
@@ -25,11 +27,15 @@ final class MockConnectionFaultsIT {
         .itl(Duration.ofMillis(1)).seed(7);
   }
 
-  private static BenchmarkResult run(MockLlmServer server, Duration timeout) {
+  private static MockLlmServer start(Scheme scheme, MockServerOptions.Builder options) {
+    return MockLlmServer.start(scheme.server(options).build());
+  }
+
+  private static BenchmarkResult run(Scheme scheme, MockLlmServer server, Duration timeout) {
     try {
       return Benchmark.builder()
-          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true)
-              .requestTimeout(timeout))
+          .endpoint(scheme.endpoint(Endpoints.openAiChat(server.baseUrl()), server).model("demo")
+              .streaming(true).requestTimeout(timeout))
           .concurrency(4).requestCount(REQUESTS)
           .dataset(Datasets.synthetic().inputTokens(10, 0).outputTokens(5, 0).seed(1)).run();
     } catch (BenchmarkFailedException e) {
@@ -48,11 +54,11 @@ final class MockConnectionFaultsIT {
         .mapToLong(ErrorSummary::count).sum();
   }
 
-  @Test
-  void slowDrip_endsAsTimeouts_andEveryRequestIsAccountedFor() {
-    try (MockLlmServer server = MockLlmServer.start(mock()
-        .slowDrip(25, Duration.ofMillis(50)).build())) {
-      BenchmarkResult r = run(server, Duration.ofMillis(500));
+  @ParameterizedTest
+  @EnumSource(Scheme.class)
+  void slowDrip_endsAsTimeouts_andEveryRequestIsAccountedFor(Scheme scheme) {
+    try (MockLlmServer server = start(scheme, mock().slowDrip(25, Duration.ofMillis(50)))) {
+      BenchmarkResult r = run(scheme, server, Duration.ofMillis(500));
       assertConserved(r);
       assertThat(r.requestsFailed()).isPositive();
       assertThat(errors(r, "Timeout")).isEqualTo(r.requestsFailed());
@@ -60,26 +66,32 @@ final class MockConnectionFaultsIT {
     }
   }
 
-  @Test
-  void refusedConnections_endAsConnectionErrors() {
-    try (MockLlmServer server = MockLlmServer.start(mock().refuseRate(30).build())) {
-      BenchmarkResult r = run(server, Duration.ofSeconds(10));
+  @ParameterizedTest
+  @EnumSource(Scheme.class)
+  void refusedConnections_endAsConnectionErrors(Scheme scheme) {
+    try (MockLlmServer server = start(scheme, mock().refuseRate(30))) {
+      BenchmarkResult r = run(scheme, server, Duration.ofSeconds(10));
       assertConserved(r);
-      assertThat(r.requestsFailed()).isPositive();
+      if (scheme != Scheme.HTTPS_H2) {
+        // One connection per request slot: some are refused. HTTP/2 may need just one.
+        assertThat(r.requestsFailed()).isPositive();
+      }
+      // Over TLS too: a connection closed during the handshake is a connection error.
       assertThat(errors(r, "ConnectionError") + errors(r, "ConnectionClosed"))
           .isEqualTo(r.requestsFailed());
     }
   }
 
-  @Test
-  void idleClosedConnections_causeNoFailures() {
-    try (MockLlmServer server = MockLlmServer.start(mock()
-        .idleTimeout(Duration.ofMillis(30)).build())) {
+  @ParameterizedTest
+  @EnumSource(Scheme.class)
+  void idleClosedConnections_causeNoFailures(Scheme scheme) {
+    try (MockLlmServer server = start(scheme, mock().idleTimeout(Duration.ofMillis(30)))) {
       // 40 requests/s over 4 slots: connections sit idle past 30 ms between requests.
       BenchmarkResult r;
       try {
         r = Benchmark.builder()
-            .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+            .endpoint(scheme.endpoint(Endpoints.openAiChat(server.baseUrl()), server)
+                .model("demo").streaming(true))
             .requestRate(40).concurrency(4).requestCount(REQUESTS)
             .dataset(Datasets.synthetic().inputTokens(10, 0).outputTokens(5, 0).seed(1)).run();
       } catch (BenchmarkFailedException e) {

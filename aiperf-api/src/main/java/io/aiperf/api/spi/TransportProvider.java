@@ -39,15 +39,34 @@ public interface TransportProvider extends Plugin {
    *     (and that wait is reported as connection time)
    * @param sourceAddresses local addresses to open connections from, in turn; empty for the
    *     system's choice
+   * @param tls how to check the server and which protocols to offer, for {@code https} URLs
    * @since 0.1.0
    */
   record Options(URI baseUri, Map<String, String> headers, int ioThreads,
       Duration connectTimeout, int maxConnections, java.util.List<java.net.InetAddress>
-          sourceAddresses) {
+          sourceAddresses, Tls tls) {
     /** Copies the headers and addresses. */
     public Options {
       headers = Map.copyOf(headers);
       sourceAddresses = java.util.List.copyOf(sourceAddresses);
+      java.util.Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * Options with the default TLS settings (verify with the JVM's trust store, HTTP/1.1 only).
+     *
+     * @param baseUri the server's base URL
+     * @param headers headers sent with every request
+     * @param ioThreads threads for network I/O
+     * @param connectTimeout bound on opening one connection
+     * @param maxConnections connections this transport may hold open
+     * @param sourceAddresses local addresses to open connections from, in turn
+     */
+    public Options(URI baseUri, Map<String, String> headers, int ioThreads,
+        Duration connectTimeout, int maxConnections,
+        java.util.List<java.net.InetAddress> sourceAddresses) {
+      this(baseUri, headers, ioThreads, connectTimeout, maxConnections, sourceAddresses,
+          Tls.DEFAULT);
     }
 
     /**
@@ -63,6 +82,21 @@ public interface TransportProvider extends Plugin {
         Duration connectTimeout, int maxConnections) {
       this(baseUri, headers, ioThreads, connectTimeout, maxConnections, java.util.List.of());
     }
+  }
+
+  /**
+   * TLS settings for {@code https} URLs.
+   *
+   * @param trustPem a PEM file of CA certificates to trust instead of the JVM's trust store; null
+   *     for the JVM's
+   * @param insecure skip verifying the server's certificate and host name
+   * @param http2 offer h2 and http/1.1 by ALPN (the server picks); false offers http/1.1 only
+   * @since 0.1.0
+   */
+  record Tls(java.nio.file.@org.jspecify.annotations.Nullable Path trustPem, boolean insecure,
+      boolean http2) {
+    /** Verify with the JVM's trust store, offer HTTP/1.1 only. */
+    public static final Tls DEFAULT = new Tls(null, false, false);
   }
 
   /**

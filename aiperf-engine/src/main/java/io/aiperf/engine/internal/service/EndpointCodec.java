@@ -19,7 +19,7 @@ final class EndpointCodec {
   /** The fields of EndpointConfig this codec carries. */
   static final Set<String> FIELDS = Set.of("type", "url", "model", "streaming", "customPath",
       "headers", "apiKey", "extraInputs", "useLegacyMaxTokens", "requestTimeout",
-      "useServerTokenCount", "models", "modelSelectionStrategy", "urls");
+      "useServerTokenCount", "models", "modelSelectionStrategy", "urls", "tls");
 
   private EndpointCodec() {}
 
@@ -39,6 +39,9 @@ final class EndpointCodec {
     o.set("models", Json.MAPPER.valueToTree(e.models()));
     o.put("modelSelectionStrategy", e.modelSelectionStrategy());
     o.set("urls", Json.MAPPER.valueToTree(e.urls()));
+    e.tlsTrust().ifPresent(p -> o.put("tlsTrust", p.toString()));
+    o.put("tlsInsecure", e.tlsInsecure());
+    o.put("http2", e.http2());
     return o.toString();
   }
 
@@ -55,7 +58,12 @@ final class EndpointCodec {
         .useLegacyMaxTokens(o.get("useLegacyMaxTokens").asBoolean())
         .requestTimeout(Duration.ofNanos(o.get("requestTimeoutNanos").asLong()))
         .useServerTokenCount(o.get("useServerTokenCount").asBoolean())
-        .modelSelectionStrategy(o.get("modelSelectionStrategy").asText());
+        .modelSelectionStrategy(o.get("modelSelectionStrategy").asText())
+        .tlsInsecure(o.path("tlsInsecure").asBoolean())
+        .http2(o.path("http2").asBoolean());
+    if (o.hasNonNull("tlsTrust")) {
+      e = e.tlsTrust(java.nio.file.Path.of(o.get("tlsTrust").asText()));
+    }
     if (o.hasNonNull("model")) {
       e = e.model(o.get("model").asText());
     }

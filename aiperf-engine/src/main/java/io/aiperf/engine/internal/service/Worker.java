@@ -95,11 +95,14 @@ final class Worker extends AbstractService {
     headers.putAll(EngineSupport.headers(config.endpoint()));
     List<String> urls = config.endpoint().urls();
     Transport[] opened = new Transport[urls.size()];
+    TransportProvider.Tls tls = new TransportProvider.Tls(
+        config.endpoint().tlsTrust().orElse(null), config.endpoint().tlsInsecure(),
+        config.endpoint().http2());
     for (int i = 0; i < opened.length; i++) {
       URI server = EngineSupport.baseUri(urls.get(i));
       opened[i] = provider.open(new TransportProvider.Options(server, headers, 1,
           CONNECT_TIMEOUT, connectionShare(), ClientLimits.sourceAddresses(config, server,
-              ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED))));
+              ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED)), tls));
     }
     transports = opened;
     timeout = config.endpoint().requestTimeout();

@@ -30,6 +30,21 @@ final class ErrorMapping {
     return what + " to " + host + ":" + port + ": " + describe(cause) + advice(cause);
   }
 
+  /**
+   * The type of a failed TLS handshake: a server that closed the connection in the middle is a
+   * connection error, as it would be without TLS; anything else (certificate, protocol) is TLS's.
+   */
+  static String tlsFailureType(Throwable cause) {
+    return cause instanceof java.nio.channels.ClosedChannelException ? CONNECTION_ERROR
+        : TLS_ERROR;
+  }
+
+  static String tlsFailure(Throwable cause, String host, int port) {
+    return cause instanceof java.nio.channels.ClosedChannelException
+        ? "The server at " + host + ":" + port + " closed the connection during the TLS handshake"
+        : "TLS handshake with " + host + ":" + port + " failed: " + describe(cause);
+  }
+
   static String writeFailed(Throwable cause) {
     return "Writing the request failed: " + describe(cause);
   }

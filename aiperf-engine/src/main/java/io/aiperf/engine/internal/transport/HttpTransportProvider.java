@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /**
  * Provides the Netty transports: HTTP/1.1 for {@code http} and {@code https} URLs, HTTP/2 over
- * cleartext with prior knowledge for {@code h2c} URLs ({@code h2c://host:port}).
+ * cleartext with prior knowledge for {@code h2c} URLs ({@code h2c://host:port}), and HTTP/2 over
+ * TLS for {@code https} URLs when {@link TransportProvider.Tls#http2()} offers it by ALPN (HTTP/1.1
+ * when the server picks that).
  */
 public final class HttpTransportProvider implements TransportProvider {
   @Override
@@ -17,8 +19,9 @@ public final class HttpTransportProvider implements TransportProvider {
 
   @Override
   public String description() {
-    return "Netty HTTP/1.1 with pooled keep-alive connections (http, https) or HTTP/2 cleartext"
-        + " streams multiplexed on few connections (h2c), with per-read timestamps";
+    return "Netty HTTP/1.1 with pooled keep-alive connections (http, https) or HTTP/2"
+        + " streams multiplexed on few connections (h2c, or https with HTTP/2 offered by ALPN),"
+        + " with per-read timestamps";
   }
 
   @Override
@@ -48,7 +51,15 @@ public final class HttpTransportProvider implements TransportProvider {
 
   @Override
   public Transport open(Options options) {
-    return isH2c(options.baseUri()) ? new NettyHttp2Transport(options, NanoClock.SYSTEM)
-        : new NettyHttpTransport(options, NanoClock.SYSTEM);
+    return open(options, NanoClock.SYSTEM);
+  }
+
+  static Transport open(Options options, NanoClock clock) {
+    if (isH2c(options.baseUri())) {
+      return new NettyHttp2Transport(options, clock);
+    }
+    boolean https = "https".equalsIgnoreCase(options.baseUri().getScheme());
+    return https && options.tls().http2() ? new AlpnTransport(options, clock)
+        : new NettyHttpTransport(options, clock);
   }
 }

@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
@@ -24,23 +23,31 @@ import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.util.AsciiString;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Why one file of some 500 lines: the Loop's dispatch, stream slots and connection life cycle
+// share state that only its event loop touches; split, that state would need package-private
+// fields reached from several classes. Request headers (Http2RequestHeaders), frame routing
+// (Http2ClientHandler) and ALPN (Http2Alpn) live apart.
+
 /**
  * HTTP/2 over cleartext TCP with prior knowledge (h2c, RFC 9113 section 3.3), for {@code h2c://}
- * URLs: the client sends the connection preface at once, no HTTP/1.1 upgrade.
+ * URLs: the client sends the connection preface at once, no HTTP/1.1 upgrade. Or HTTP/2 over TLS
+ * for {@code https://} URLs (through {@link AlpnTransport}): the handshake offers h2 by ALPN, and
+ * the preface goes out once the server picked it; a connection where it picked http/1.1 hands its
+ * requests, and every later one, to HTTP/1.1.
  *
  * <ul>
  *   <li>Many streams share one connection, so a run holds tens of thousands of requests open on a
@@ -67,12 +74,6 @@ final class NettyHttp2Transport implements Transport {
   private static final int STREAM_WINDOW = 1 << 20;
   /** Connection receive window, raised at once from the 64 KiB default. */
   private static final int CONNECTION_WINDOW = 64 << 20;
-  private static final AsciiString USER_AGENT = AsciiString.cached("aiperf-java/0.1.0");
-  private static final AsciiString POST = AsciiString.cached("POST");
-  private static final AsciiString HTTP = AsciiString.cached("http");
-  private static final AsciiString JSON = AsciiString.cached("application/json");
-  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
-  private static final AsciiString X_CORRELATION_ID = AsciiString.cached("x-correlation-id");
   private static final AttributeKey<Http2Connection> CONN = AttributeKey.valueOf("aiperf.h2.conn");
 
   private final NanoClock clock;
@@ -80,17 +81,35 @@ final class NettyHttp2Transport implements Transport {
   private final Loop[] loops;
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final Target target;
-  private final AsciiString authority;
-  /** The configured headers with lower-case names, as HTTP/2 requires. */
-  private final List<Map.Entry<AsciiString, String>> fixedHeaders = new ArrayList<>();
-  private final Map<String, AsciiString> paths = new ConcurrentHashMap<>();
+  private final Http2RequestHeaders requestHeaders;
+  /** Null for h2c. */
+  private final @Nullable SslContext ssl;
+  /** Where requests go once a server picked http/1.1 by ALPN; null for h2c. */
+  private final @Nullable Http1Fallback fallback;
+  /** A server picked http/1.1: every request from now on is handed to {@link #fallback}. */
+  private volatile boolean http1;
 
+  /** Takes requests that are to run as HTTP/1.1 from now on. */
+  interface Http1Fallback {
+    void send(Request request, ResponseListener listener);
+  }
+
+  /** HTTP/2 with prior knowledge (h2c). */
   NettyHttp2Transport(Options options, NanoClock clock) {
+    this(options, clock, null, null);
+  }
+
+  /**
+   * HTTP/2 over TLS when {@code ssl} is given (it must offer h2 by ALPN), requests going to
+   * {@code fallback} once a server picks http/1.1.
+   */
+  NettyHttp2Transport(Options options, NanoClock clock, @Nullable SslContext ssl,
+      @Nullable Http1Fallback fallback) {
     this.clock = clock;
-    this.target = new Target(options, 80);
-    this.authority = new AsciiString(target.authority);
-    options.headers().forEach((k, v) -> fixedHeaders.add(Map.entry(
-        new AsciiString(k.toLowerCase(Locale.ROOT)), v)));
+    this.ssl = ssl;
+    this.fallback = fallback;
+    this.target = new Target(options, ssl == null ? 80 : 443);
+    this.requestHeaders = new Http2RequestHeaders(target, ssl != null, options.headers());
     this.threads = new IoThreads(options.ioThreads(), "aiperf-h2");
     // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
     int perLoop = threads.perLoop(options.maxConnections());
@@ -121,12 +140,8 @@ final class NettyHttp2Transport implements Transport {
     threads.close();
   }
 
-  private AsciiString pathFor(String path) {
-    return new AsciiString(target.path(path));
-  }
-
   /** An event loop and its connections; every method runs on that loop. */
-  private final class Loop implements Http2ClientHandler.Streams {
+  private final class Loop implements Http2ClientHandler.Streams, Http2Alpn.Negotiated {
     final EventLoop eventLoop;
     final Bootstrap bootstrap;
     final List<Http2Connection> conns = new ArrayList<>();
@@ -135,26 +150,44 @@ final class NettyHttp2Transport implements Transport {
     final int maxConnections;
     long opened;
     final LoopLagProbe lag;
+    final Http2Settings settings = Http2Settings.defaultSettings()
+        .initialWindowSize(STREAM_WINDOW).pushEnabled(false);
 
     Loop(EventLoop eventLoop, Duration connectTimeout, int maxConnections) {
       this.eventLoop = eventLoop;
       this.maxConnections = maxConnections;
       this.lag = new LoopLagProbe(eventLoop, clock);
-      Http2Settings settings = Http2Settings.defaultSettings()
-          .initialWindowSize(STREAM_WINDOW).pushEnabled(false);
       this.bootstrap = threads.bootstrap(eventLoop, connectTimeout,
           new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
               Http2Connection conn = ch.attr(CONN).get();
               ch.pipeline().addLast(TimingHandler.NAME, new TimingHandler(conn, clock));
-              // Beyond the server's stream limit the encoder queues streams instead of failing.
-              ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
-                  .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
-                  .validateHeaders(false).build());
-              ch.pipeline().addLast("client", conn.handler);
+              SslContext tls = ssl;
+              if (tls == null) {
+                addHttp2(ch.pipeline(), conn);
+              } else {
+                ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc(), target.host,
+                    target.port));
+                // Holds back what arrives with the handshake until the protocol is known.
+                ch.pipeline().addLast("alpn", new Http2Alpn(conn, Loop.this, clock));
+              }
             }
           });
+    }
+
+    @Override
+    public void h2(Http2Connection conn, io.netty.channel.ChannelPipeline pipeline) {
+      addHttp2(pipeline, conn);
+      prefaceSent(conn);
+    }
+
+    private void addHttp2(io.netty.channel.ChannelPipeline pipeline, Http2Connection conn) {
+      // Beyond the server's stream limit the encoder queues streams instead of failing.
+      pipeline.addLast("h2", Http2FrameCodecBuilder.forClient()
+          .initialSettings(settings).encoderEnforceMaxConcurrentStreams(true)
+          .validateHeaders(false).build());
+      pipeline.addLast("client", conn.handler);
     }
 
     void begin(Http2Exchange exchange) {
@@ -166,6 +199,10 @@ final class NettyHttp2Transport implements Transport {
     }
 
     private void dispatch(Http2Exchange exchange) {
+      if (http1) {
+        toHttp1(exchange);
+        return;
+      }
       for (int i = 0, n = conns.size(); i < n; i++) {
         Http2Connection conn = conns.get(i);
         if (!conn.draining && conn.assigned < conn.limit) {
@@ -219,13 +256,76 @@ final class NettyHttp2Transport implements Transport {
         for (Http2Exchange e : conn.waiting) {
           e.connectedNanos = now;
         }
-        channel.writeAndFlush(
-            new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
-        // The requests wait for the server's SETTINGS (one round trip): it may allow fewer
-        // streams than we would open, and a request stamped as sent must really be on the wire,
-        // not queued in the codec until the SETTINGS arrive.
+        if (ssl == null) {
+          prefaceSent(conn);
+          return;
+        }
+        // The handshake comes first, then Alpn picks the protocol. A failed handshake fails
+        // this promise before the connection closes, so the requests learn the real reason.
+        channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+          if (!h.isSuccess()) {
+            tlsFailed(conn, h.cause());
+          }
+        });
       });
       return conn;
+    }
+
+    /** The codec sent the preface: raise the connection window. */
+    private void prefaceSent(Http2Connection conn) {
+      conn.channel().writeAndFlush(
+          new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
+      // The requests wait for the server's SETTINGS (one round trip): it may allow fewer
+      // streams than we would open, and a request stamped as sent must really be on the wire,
+      // not queued in the codec until the SETTINGS arrive.
+    }
+
+    /** The server picked HTTP/1.1: this connection's requests, and all later ones, run so. */
+    @Override
+    public void http1(Http2Connection conn, String protocol) {
+      if (!http1) {
+        http1 = true;
+        log.info("The server at {}:{} chose {} over h2 (ALPN): requests run as HTTP/1.1",
+            target.host, target.port, protocol);
+      }
+      conn.draining = true;
+      Http2Exchange e;
+      while ((e = conn.waiting.pollFirst()) != null) {
+        conn.assigned--;
+        e.conn = null;
+        toHttp1(e);
+      }
+      while ((e = pending.pollFirst()) != null) {
+        toHttp1(e);
+      }
+      conn.channel().close();
+    }
+
+    /**
+     * Sends a request again as HTTP/1.1; it starts over there (its wait for this connection is
+     * not reported: nothing was sent yet).
+     */
+    private void toHttp1(Http2Exchange e) {
+      if (e.done) {
+        return;
+      }
+      e.done = true;
+      e.cancelTimeout();
+      Objects.requireNonNull(fallback, "only TLS connections negotiate").send(e.request,
+          e.listener);
+    }
+
+    private void tlsFailed(Http2Connection conn, Throwable cause) {
+      conn.draining = true;
+      String type = ErrorMapping.tlsFailureType(cause);
+      String message = ErrorMapping.tlsFailure(cause, target.host, target.port);
+      Http2Exchange e;
+      while ((e = conn.waiting.pollFirst()) != null) {
+        release(e);
+        if (!e.done) {
+          notifyError(e, type, message);
+        }
+      }
     }
 
     /** The server's SETTINGS arrived: the waiting requests go out, up to its stream limit. */
@@ -260,18 +360,8 @@ final class NettyHttp2Transport implements Transport {
       exchange.stream = stream;
       conn.streams.put(stream, exchange);
       Request request = exchange.request;
-      Http2Headers headers = new DefaultHttp2Headers(false)
-          .method(POST).scheme(HTTP).authority(authority)
-          .path(paths.computeIfAbsent(request.path(), NettyHttp2Transport.this::pathFor));
-      headers.add(io.netty.handler.codec.http.HttpHeaderNames.USER_AGENT, USER_AGENT);
-      headers.add(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, JSON);
-      for (int i = 0, n = fixedHeaders.size(); i < n; i++) {
-        headers.add(fixedHeaders.get(i).getKey(), fixedHeaders.get(i).getValue());
-      }
-      headers.add(X_REQUEST_ID, request.requestId());
-      headers.add(X_CORRELATION_ID, request.correlationId());
+      Http2Headers headers = requestHeaders.of(request);
       byte[] body = request.body();
-      headers.addInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length);
       exchange.bytesSent = body.length;
       long start = clock.nanoTime();
       exchange.writeStartNanos = start;
@@ -390,9 +480,9 @@ final class NettyHttp2Transport implements Transport {
         waiting.conn = null;
         if (!waiting.done) {
           notifyError(waiting, ErrorMapping.CONNECTION_ERROR, "The server at " + target.host
-              + ":" + target.port
-              + " closed the connection before sending its HTTP/2 SETTINGS: does it speak h2c"
-              + " with prior knowledge? (h2c:// URLs send HTTP/2 from the first byte)");
+              + ":" + target.port + " closed the connection before sending its HTTP/2 SETTINGS"
+              + (ssl != null ? "" : ": does it speak h2c with prior knowledge? (h2c:// URLs"
+                  + " send HTTP/2 from the first byte)"));
         }
       }
       for (Http2Exchange e : new ArrayList<>(conn.streams.values())) {

@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
@@ -38,7 +37,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,11 +78,9 @@ final class NettyHttpTransport implements Transport {
     StringBuilder headers = new StringBuilder();
     options.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
     this.fixedHeaders = headers.toString();
-    try {
-      this.ssl = https ? SslContextBuilder.forClient().build() : null;
-    } catch (SSLException e) {
-      throw new IllegalStateException("Cannot set up TLS for " + uri + ": " + e.getMessage(), e);
-    }
+    // Offers http/1.1 only: with HTTP/2 asked for, AlpnTransport sends here once the server
+    // picked http/1.1, and new connections need not offer h2 again.
+    this.ssl = https ? ClientTls.context(uri, options.tls(), false) : null;
     this.threads = new IoThreads(options.ioThreads(), "aiperf-io");
     int perLoop = threads.perLoop(options.maxConnections());
     this.loops = threads.eventLoops().stream()
@@ -237,8 +233,8 @@ final class NettyHttpTransport implements Transport {
             exchange.request.release();
             ch.close();
             if (!exchange.done) {
-              notifyError(exchange, ErrorMapping.TLS_ERROR, "TLS handshake with " + target.host
-                  + ":" + target.port + " failed: " + ErrorMapping.describe(h.cause()));
+              notifyError(exchange, ErrorMapping.tlsFailureType(h.cause()),
+                  ErrorMapping.tlsFailure(h.cause(), target.host, target.port));
             }
           }
         });

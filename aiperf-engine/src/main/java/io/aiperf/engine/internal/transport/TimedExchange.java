@@ -44,7 +44,7 @@ abstract class TimedExchange {
         : writeStartNanos) - queuedNanos : 0;
     long connecting = connectStartNanos > 0 && connectedNanos > 0
         ? connectedNanos - connectStartNanos : 0;
-    long tls = tlsDoneNanos > 0 ? tlsDoneNanos - connectedNanos : 0;
+    long tls = tlsDoneNanos > 0 && connectedNanos > 0 ? tlsDoneNanos - connectedNanos : 0;
     long sending = writeDoneNanos > 0 ? writeDoneNanos - writeStartNanos : 0;
     long waiting = firstByteNanos > 0 && writeDoneNanos > 0
         ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;

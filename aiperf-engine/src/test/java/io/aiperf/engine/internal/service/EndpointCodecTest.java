@@ -36,4 +36,19 @@ final class EndpointCodecTest {
     assertThat(back.models()).containsExactly("a", "b");
     assertThat(back.requestTimeout()).isEqualTo(Duration.ofSeconds(42));
   }
+
+  @Test
+  void roundTrip_keepsTheTlsOptions() {
+    EndpointConfig e = Endpoints.of("chat", "https://10.0.0.1:8443").model("m")
+        .tlsTrust(java.nio.file.Path.of("/etc/ca.pem")).tlsInsecure(true).http2(true);
+    EndpointConfig back = EndpointCodec.read(EndpointCodec.write(e));
+    assertThat(back.tlsTrust()).contains(java.nio.file.Path.of("/etc/ca.pem"));
+    assertThat(back.tlsInsecure()).isTrue();
+    assertThat(back.http2()).isTrue();
+    EndpointConfig plain = EndpointCodec.read(EndpointCodec.write(
+        Endpoints.of("chat", "https://10.0.0.1:8443").model("m")));
+    assertThat(plain.tlsTrust()).isEmpty();
+    assertThat(plain.tlsInsecure()).isFalse();
+    assertThat(plain.http2()).isFalse();
+  }
 }
