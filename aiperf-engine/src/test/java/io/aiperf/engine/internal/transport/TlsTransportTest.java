@@ -152,7 +152,9 @@ final class TlsTransportTest {
     assertThat(received.arrivalNanos()).isGreaterThanOrEqualTo(first.sentNanos);
     long firstToken = first.bodyNanos.stream().filter(n -> n - received.arrivalNanos()
         >= 60_000_000L).findFirst().orElseThrow() - first.sentNanos;
-    assertThat(firstToken).isBetween(60_000_000L, 60_000_000L + 40_000_000L);
+    // The first TLS request of the JVM runs cold code: the upper bound leaves it room. A start
+    // stamp taken before the handshake is caught above (the wait would not cover it).
+    assertThat(firstToken).isBetween(60_000_000L, 60_000_000L + 200_000_000L);
 
     Heard second = done(send(t, Duration.ofSeconds(10), -1));
     assertThat(second.events).endsWith("complete");
