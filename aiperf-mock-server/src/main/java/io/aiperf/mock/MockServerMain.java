@@ -32,12 +32,16 @@ public final class MockServerMain {
             "  --refuse-rate PCT      percent of connections closed as soon as they are accepted",
             "  --idle-timeout-ms MS   close keep-alive connections idle this long (default 0 = never)",
             "  --reasoning-tokens N   generative answers start with N reasoning tokens (default 0)",
+            "  --separate-events      every event of a stream in a write of its own",
+            "  --role-lead-ms MS      with --separate-events: the chat role this long before the first token",
+            "  --tail-gap-ms MS       with --separate-events: the gap before each closing event (usage, [DONE])",
             "  -h, --help           show this help");
 
     private static final String VALID_OPTIONS =
             "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
             + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
-            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --help";
+            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --separate-events,"
+            + " --role-lead-ms, --tail-gap-ms, --help";
 
     private MockServerMain() {}
 
@@ -111,11 +115,15 @@ public final class MockServerMain {
                 flag = arg.substring(0, eq);
                 inline = arg.substring(eq + 1);
             }
-            if (flag.equals("--fast")) {
+            if (flag.equals("--fast") || flag.equals("--separate-events")) {
                 if (inline != null) {
-                    throw new UsageException("--fast takes no value (got '" + inline + "')");
+                    throw new UsageException(flag + " takes no value (got '" + inline + "')");
                 }
-                b.fast(true);
+                if (flag.equals("--fast")) {
+                    b.fast(true);
+                } else {
+                    b.separateEvents(true);
+                }
                 continue;
             }
             String value;
@@ -184,6 +192,12 @@ public final class MockServerMain {
                 case "--reasoning-tokens":
                     b.reasoningTokens((int) integer(flag, value, 0, InferenceRequest.MAX_OUTPUT_TOKENS));
                     break;
+                case "--role-lead-ms":
+                    b.roleLead(millis(flag, value));
+                    break;
+                case "--tail-gap-ms":
+                    b.tailGap(millis(flag, value));
+                    break;
                 default:
                     throw new UsageException("unknown option '" + arg + "'; valid options: " + VALID_OPTIONS);
             }
@@ -217,6 +231,8 @@ public final class MockServerMain {
             case "--refuse-rate":
             case "--idle-timeout-ms":
             case "--reasoning-tokens":
+            case "--role-lead-ms":
+            case "--tail-gap-ms":
                 return true;
             default:
                 return false;
