@@ -24,6 +24,24 @@ interface Answer {
     /** Appends the event(s) carrying token {@code i}, whose word is {@code word}. */
     void appendChunk(ByteBuf out, int i, int word);
 
+    /**
+     * Appends a role-only event, for a stream that sends it apart from the first token; false
+     * when the format has none (then {@link #appendChunkWithoutRole} equals {@link #appendChunk}).
+     */
+    default boolean appendRole(ByteBuf out) {
+        return false;
+    }
+
+    /** As {@link #appendChunk}, but the first token's event leaves the role out. */
+    default void appendChunkWithoutRole(ByteBuf out, int i, int word) {
+        appendChunk(out, i, word);
+    }
+
+    /** How many of the first tokens are reasoning rather than output. */
+    default int reasoningTokens() {
+        return 0;
+    }
+
     /** Appends the events a stream closes with (usage, end markers). */
     void appendTrailer(ByteBuf out);
 

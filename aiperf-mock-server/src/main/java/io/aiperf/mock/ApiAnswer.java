@@ -128,7 +128,35 @@ final class ApiAnswer implements Answer {
     }
 
     @Override
+    public int reasoningTokens() {
+        return reasoning;
+    }
+
+    /** Chat only: the role with empty content, as OpenAI's first chunk. */
+    @Override
+    public boolean appendRole(ByteBuf out) {
+        if (endpoint != Endpoint.CHAT) {
+            return false;
+        }
+        ObjectNode e = chatEnvelope("chat.completion.chunk");
+        ObjectNode choice = e.putArray("choices").addObject().put("index", 0);
+        choice.putObject("delta").put("role", "assistant").put("content", "");
+        choice.putNull("finish_reason");
+        sse(out, null, e);
+        return true;
+    }
+
+    @Override
     public void appendChunk(ByteBuf out, int i, int word) {
+        appendChunk(out, i, word, true);
+    }
+
+    @Override
+    public void appendChunkWithoutRole(ByteBuf out, int i, int word) {
+        appendChunk(out, i, word, false);
+    }
+
+    private void appendChunk(ByteBuf out, int i, int word, boolean role) {
         String w = Vocabulary.WORDS.get(word);
         boolean thinking = i < reasoning;
         boolean last = i == tokens - 1;
@@ -137,7 +165,7 @@ final class ApiAnswer implements Answer {
                 ObjectNode e = chatEnvelope("chat.completion.chunk");
                 ObjectNode choice = e.putArray("choices").addObject().put("index", 0);
                 ObjectNode delta = choice.putObject("delta");
-                if (i == 0) {
+                if (i == 0 && role) {
                     delta.put("role", "assistant");
                 }
                 delta.put(thinking ? "reasoning_content" : "content", w);

@@ -114,9 +114,29 @@ final class Completion implements Answer {
 
     @Override
     public void appendChunk(ByteBuf out, int i, int word) {
-        out.writeBytes(i == 0 ? firstChunkPrefix : chunkPrefix);
+        appendChunk(out, i == 0 ? firstChunkPrefix : chunkPrefix, i, word);
+    }
+
+    @Override
+    public void appendChunkWithoutRole(ByteBuf out, int i, int word) {
+        appendChunk(out, chunkPrefix, i, word);
+    }
+
+    private void appendChunk(ByteBuf out, byte[] prefix, int i, int word) {
+        out.writeBytes(prefix);
         out.writeBytes(Vocabulary.bytes(word));
         out.writeBytes(i == tokens - 1 ? lastChunkSuffix : chunkSuffix);
+    }
+
+    /** Chat only: the role with empty content, as OpenAI's first chunk. */
+    @Override
+    public boolean appendRole(ByteBuf out) {
+        if (endpoint != Endpoint.CHAT) {
+            return false;
+        }
+        out.writeBytes(firstChunkPrefix);
+        out.writeBytes(CHAT_SUFFIX);
+        return true;
     }
 
     /** Appends the optional usage event and the {@code [DONE]} sentinel. */

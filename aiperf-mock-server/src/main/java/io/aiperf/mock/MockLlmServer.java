@@ -224,6 +224,16 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     /**
+     * Returns the write logs of the last streamed answers, oldest first, as many as
+     * {@link MockServerOptions.Builder#recordWrites} keeps: every event with the time of its write.
+     *
+     * @return the logs; empty unless writes are recorded
+     */
+    public java.util.List<SentStream> sentStreams() {
+        return state.writeLog.snapshot();
+    }
+
+    /**
      * Returns the options this server was started with.
      *
      * @return the options

@@ -37,13 +37,16 @@ public final class MockServerMain {
             "  --tls                serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate",
             "  --tls-cert FILE      serve HTTPS with this PEM certificate chain (needs --tls-key)",
             "  --tls-key FILE       PEM PKCS#8 private key of --tls-cert",
+            "  --separate-events      every event of a stream in a write of its own",
+            "  --role-lead-ms MS      with --separate-events: the chat role this long before the first token",
+            "  --tail-gap-ms MS       with --separate-events: the gap before each closing event (usage, [DONE])",
             "  -h, --help           show this help");
 
     private static final String VALID_OPTIONS =
             "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
             + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
             + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --tls, --tls-cert,"
-            + " --tls-key, --help";
+            + " --tls-key, --separate-events, --role-lead-ms, --tail-gap-ms, --help";
 
     private MockServerMain() {}
 
@@ -121,11 +124,15 @@ public final class MockServerMain {
                 flag = arg.substring(0, eq);
                 inline = arg.substring(eq + 1);
             }
-            if (flag.equals("--fast")) {
+            if (flag.equals("--fast") || flag.equals("--separate-events")) {
                 if (inline != null) {
-                    throw new UsageException("--fast takes no value (got '" + inline + "')");
+                    throw new UsageException(flag + " takes no value (got '" + inline + "')");
                 }
-                b.fast(true);
+                if (flag.equals("--fast")) {
+                    b.fast(true);
+                } else {
+                    b.separateEvents(true);
+                }
                 continue;
             }
             if (flag.equals("--tls")) {
@@ -207,6 +214,12 @@ public final class MockServerMain {
                 case "--tls-key":
                     tlsKey = file(flag, value);
                     break;
+                case "--role-lead-ms":
+                    b.roleLead(millis(flag, value));
+                    break;
+                case "--tail-gap-ms":
+                    b.tailGap(millis(flag, value));
+                    break;
                 default:
                     throw new UsageException("unknown option '" + arg + "'; valid options: " + VALID_OPTIONS);
             }
@@ -250,6 +263,8 @@ public final class MockServerMain {
             case "--reasoning-tokens":
             case "--tls-cert":
             case "--tls-key":
+            case "--role-lead-ms":
+            case "--tail-gap-ms":
                 return true;
             default:
                 return false;

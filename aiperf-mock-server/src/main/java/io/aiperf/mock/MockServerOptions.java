@@ -54,10 +54,19 @@ public final class MockServerOptions {
     private final @Nullable Path tlsCertificateChain;
     private final @Nullable Path tlsPrivateKey;
 
+    private final boolean separateEvents;
+    private final Duration roleLead;
+    private final Duration tailGap;
+    private final int recordWrites;
+
     private MockServerOptions(Builder b) {
         this.tls = b.tls;
         this.tlsCertificateChain = b.tlsCertificateChain;
         this.tlsPrivateKey = b.tlsPrivateKey;
+        this.separateEvents = b.separateEvents;
+        this.roleLead = b.roleLead;
+        this.tailGap = b.tailGap;
+        this.recordWrites = b.recordWrites;
         this.reasoningTokens = b.reasoningTokens;
         this.slowDripRate = b.slowDripRate;
         this.slowDripInterval = b.slowDripInterval;
@@ -110,7 +119,11 @@ public final class MockServerOptions {
                 .slowDrip(slowDripRate, slowDripInterval)
                 .refuseRate(refuseRate)
                 .idleTimeout(idleTimeout)
-                .tlsFrom(tls, tlsCertificateChain, tlsPrivateKey);
+                .tlsFrom(tls, tlsCertificateChain, tlsPrivateKey)
+                .separateEvents(separateEvents)
+                .roleLead(roleLead)
+                .tailGap(tailGap)
+                .recordWrites(recordWrites);
     }
 
     // --- TLS ---------------------------------------------------------------------------------
@@ -143,6 +156,45 @@ public final class MockServerOptions {
      */
     public Optional<Path> tlsPrivateKey() {
         return Optional.ofNullable(tlsPrivateKey);
+    }
+
+    /**
+     * Returns whether every event of a stream goes out in a write of its own (the chat role
+     * apart from the first token, the usage chunk and {@code [DONE]} apart from the last).
+     *
+     * @return {@code true} when events are separate
+     */
+    public boolean separateEvents() {
+        return separateEvents;
+    }
+
+    /**
+     * Returns how long before the first token the chat role event goes out, with
+     * {@link #separateEvents()}.
+     *
+     * @return the lead, zero by default
+     */
+    public Duration roleLead() {
+        return roleLead;
+    }
+
+    /**
+     * Returns the gap before each closing event of a stream (the usage chunk, {@code [DONE]}),
+     * with {@link #separateEvents()}.
+     *
+     * @return the gap, zero by default
+     */
+    public Duration tailGap() {
+        return tailGap;
+    }
+
+    /**
+     * Returns how many streamed answers' write logs are kept for inspection.
+     *
+     * @return the number, 0 for none
+     */
+    public int recordWrites() {
+        return recordWrites;
     }
 
     /**
@@ -378,6 +430,8 @@ public final class MockServerOptions {
                 + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
                 + (idleTimeout.isZero() ? "" : ", idleTimeout=" + formatDuration(idleTimeout))
                 + (tls ? ", tls=" + (tlsCertificateChain == null ? "self-signed" : tlsCertificateChain) : "")
+                + (separateEvents ? ", separateEvents=true, roleLead=" + formatDuration(roleLead)
+                        + ", tailGap=" + formatDuration(tailGap) : "")
                 + '}';
     }
 
@@ -413,6 +467,10 @@ public final class MockServerOptions {
         private boolean tls;
         private @Nullable Path tlsCertificateChain;
         private @Nullable Path tlsPrivateKey;
+        private boolean separateEvents;
+        private Duration roleLead = Duration.ZERO;
+        private Duration tailGap = Duration.ZERO;
+        private int recordWrites;
 
         private Builder() {}
 
@@ -463,6 +521,60 @@ public final class MockServerOptions {
         }
 
         // --- end of TLS ----------------------------------------------------------------------
+
+        /**
+         * Sends every event of a stream in a write of its own (default {@code false}): the chat
+         * role alone before the first token (see {@link #roleLead}), each token's event alone, and
+         * each closing event alone (the usage chunk, then {@code [DONE]}; see {@link #tailGap}).
+         * So a client's "first event" and "first token", and "last token" and "end of stream",
+         * fall at different times. Off, the first token's event carries the role and the closing
+         * events go out with the last token, as before.
+         *
+         * @param separate whether events go out one per write
+         * @return this builder
+         */
+        public Builder separateEvents(boolean separate) {
+            this.separateEvents = separate;
+            return this;
+        }
+
+        /**
+         * With {@link #separateEvents}: sends the chat role event this long before the first
+         * token, but not before the request arrived (default 0: with the first token, yet in a
+         * write of its own). The token schedule does not move. Ignored in fast mode.
+         *
+         * @param lead from 0 to 1 hour
+         * @return this builder
+         */
+        public Builder roleLead(Duration lead) {
+            this.roleLead = lead;
+            return this;
+        }
+
+        /**
+         * With {@link #separateEvents}: sends each closing event of a stream this long after the
+         * event before it, the first this long after the last token (default 0). Ignored in fast
+         * mode.
+         *
+         * @param gap from 0 to 1 hour
+         * @return this builder
+         */
+        public Builder tailGap(Duration gap) {
+            this.tailGap = gap;
+            return this;
+        }
+
+        /**
+         * Keeps the write logs of the last {@code max} streamed answers (each event, its kind and
+         * the time of its write) for tests; see {@link MockLlmServer#sentStreams()}.
+         *
+         * @param max how many to keep, 0 for none
+         * @return this builder
+         */
+        public Builder recordWrites(int max) {
+            this.recordWrites = max;
+            return this;
+        }
 
         /**
          * Makes generative answers start with this many reasoning tokens, on every route that
@@ -667,6 +779,9 @@ public final class MockServerOptions {
             OptionChecks.positiveDelay("slowDripInterval", slowDripInterval);
             OptionChecks.delay("idleTimeout", idleTimeout);
             OptionChecks.notNegative("recordRequests", recordRequests, "");
+            OptionChecks.eventGap("roleLead", roleLead, separateEvents);
+            OptionChecks.eventGap("tailGap", tailGap, separateEvents);
+            OptionChecks.notNegative("recordWrites", recordWrites, "");
             OptionChecks.notNegative("stallEvery", stallEvery, " (0 = never)");
             OptionChecks.delay("stall", stall);
             OptionChecks.notNegative("ioThreads", ioThreads, " (0 = one per processor)");

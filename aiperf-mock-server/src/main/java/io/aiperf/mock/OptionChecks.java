@@ -74,6 +74,15 @@ final class OptionChecks {
         }
     }
 
+    /** A gap between events, which only separate events have. */
+    static void eventGap(String name, Duration value, boolean separateEvents) {
+        delay(name, value);
+        if (!value.isZero() && !separateEvents) {
+            throw new IllegalArgumentException(name + " was '" + MockServerOptions.formatDuration(value)
+                    + "' but it must be 0 unless events are separate (separateEvents)");
+        }
+    }
+
     /** A count that may be 0; {@code hint} follows the rule in the message, e.g. " (0 = never)". */
     static void notNegative(String name, int value, String hint) {
         if (value < 0) {

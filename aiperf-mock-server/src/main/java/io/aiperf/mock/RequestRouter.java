@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -178,7 +179,8 @@ final class RequestRouter {
             // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
             boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
             exchange = new TokenStream(ctx, state, connection, answer, arrivalNanos + state.stallNanos(),
-                    keepAlive && chunked, cut ? Math.max(1, answer.tokens() / 2) : -1);
+                    keepAlive && chunked, cut ? Math.max(1, answer.tokens() / 2) : -1,
+                    Objects.requireNonNullElse(req.headers().get("x-request-id"), ""));
         } else {
             exchange = new DelayedAnswer(ctx, state, connection, answer, arrivalNanos + state.stallNanos(),
                     keepAlive, req.protocolVersion(), cut);

@@ -11,6 +11,11 @@ final class ServerState {
     final MockServerOptions options;
     final long ttftNanos;
     final long itlNanos;
+    /** With separate events: how long before the first token the role event goes out. */
+    final long roleLeadNanos;
+    /** With separate events: the gap before each closing event. */
+    final long tailGapNanos;
+    final WriteLog writeLog;
     private final LongAdder requests = new LongAdder();
     private final AtomicLong ids = new AtomicLong();
     private final double errorProbability;
@@ -27,6 +32,9 @@ final class ServerState {
         this.options = options;
         this.ttftNanos = options.effectiveTtft().toNanos();
         this.itlNanos = options.effectiveItl().toNanos();
+        this.roleLeadNanos = options.fast() ? 0 : options.roleLead().toNanos();
+        this.tailGapNanos = options.fast() ? 0 : options.tailGap().toNanos();
+        this.writeLog = new WriteLog(options.recordWrites());
         this.errorProbability = options.errorRate() / 100.0;
         this.faultSampler = new Random(options.seed() ^ 0xFA17L);
         this.refuseSampler = new Random(options.seed() ^ 0x2EF05EL);

@@ -11,7 +11,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams tokens as server-sent events, token {@code i} due at {@code arrival + ttft + i * itl}.
@@ -19,6 +21,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Each wake-up writes every token that is due and re-arms one timer for the next, computed
  * from the absolute due time; so a late wake-up is caught up rather than pushing every later
  * token back, and only one timer per stream is ever pending.
+ *
+ * <p>With {@link MockServerOptions#separateEvents()} every event goes out in a write of its own
+ * instead ({@link #pumpSeparate}): the chat role alone {@code roleLead} before the first token,
+ * each token's event at its due time even when catching up, and each closing event (usage chunk,
+ * {@code [DONE]}) {@code tailGap} after the one before, the first after the last token. When
+ * {@link WriteLog} is on, every event is logged with the time of its write.
  */
 final class TokenStream extends Exchange {
 
@@ -31,14 +39,24 @@ final class TokenStream extends Exchange {
     /** Cut the connection once this many tokens are out (a fault); -1 for never. */
     private final int cutAt;
     private int next;
+    /** Null unless the server logs writes. */
+    private final WriteLog.@Nullable Stream log;
+    private final boolean separate;
+    /** Separate events: the role event, until it is out. */
+    private @Nullable ByteBuf role;
+    /** Separate events: the closing events still to go out, once the last token is out. */
+    private @Nullable ArrayDeque<ByteBuf> tail;
+    private int tailSent;
 
     TokenStream(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
-            Answer completion, long arrivalNanos, boolean keepAlive, int cutAt) {
+            Answer completion, long arrivalNanos, boolean keepAlive, int cutAt, String requestId) {
         super(ctx, state, connection, keepAlive);
         this.completion = completion;
         this.arrivalNanos = arrivalNanos;
         this.words = completion.words();
         this.cutAt = cutAt;
+        this.separate = state.options.separateEvents();
+        this.log = state.writeLog.enabled() ? state.writeLog.open(requestId, arrivalNanos) : null;
     }
 
     @Override
@@ -54,7 +72,22 @@ final class TokenStream extends Exchange {
         ctx.write(resp);
         ByteBuf head = ctx.alloc().buffer(512);
         completion.appendHead(head);
+        if (separate) {
+            ctx.flush(); // headers at once: a stream is open before its first event
+            writeEach(head, SentEvent.Kind.HEAD);
+            head.release();
+            ByteBuf roleEvent = ctx.alloc().buffer(512);
+            if (completion.appendRole(roleEvent)) {
+                role = roleEvent;
+            } else {
+                roleEvent.release();
+            }
+            pumpSeparate();
+            return;
+        }
         if (head.isReadable()) {
+            logged(head, 0, SentEvent.Kind.HEAD);
+            endWrite();
             ctx.writeAndFlush(new DefaultHttpContent(head));
         } else {
             head.release();
@@ -82,9 +115,14 @@ final class TokenStream extends Exchange {
             if (batch == null) {
                 batch = ctx.alloc().buffer(initialCapacity(total - next));
             }
+            int from = batch.writerIndex();
             completion.appendChunk(batch, next, words.next());
+            if (log != null) {
+                logged(batch, from, kindOf(next));
+            }
             next++;
             if (batch.readableBytes() >= BATCH_BYTES && next < total) {
+                endWrite();
                 ctx.write(new DefaultHttpContent(batch));
                 batch = null;
                 if (!ctx.channel().isWritable()) {
@@ -94,6 +132,7 @@ final class TokenStream extends Exchange {
         }
         if (cutAt >= 0 && next >= cutAt) {
             if (batch != null) {
+                endWrite();
                 ctx.write(new DefaultHttpContent(batch));
             }
             done = true;
@@ -105,12 +144,18 @@ final class TokenStream extends Exchange {
             if (batch == null) {
                 batch = ctx.alloc().buffer(512);
             }
+            int from = batch.writerIndex();
             completion.appendTrailer(batch);
+            if (log != null) {
+                logged(batch, from, SentEvent.Kind.TAIL);
+            }
+            endWrite();
             done = true;
             connection.finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(batch)));
             return;
         }
         if (batch != null) {
+            endWrite();
             ctx.write(new DefaultHttpContent(batch));
         }
         ctx.flush();
@@ -118,6 +163,143 @@ final class TokenStream extends Exchange {
             return; // resume() continues once the client has read enough
         }
         timer = ctx.executor().schedule(this::pump, dueNanos(next) - MockClock.nanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The separate-events pump: one event per write, each at its own due time (role, tokens, then
+     * the closing events), re-arming one timer for the next as {@link #pump} does.
+     */
+    private void pumpSeparate() {
+        timer = null;
+        if (done) {
+            return;
+        }
+        if (!ctx.channel().isActive()) {
+            cancel();
+            return;
+        }
+        int total = completion.tokens();
+        while (ctx.channel().isWritable()) {
+            long due;
+            ByteBuf roleEvent = role;
+            if (roleEvent != null) {
+                due = Math.max(arrivalNanos, dueNanos(0) - state.roleLeadNanos);
+            } else if (next < total) {
+                due = dueNanos(next);
+            } else {
+                due = dueNanos(total - 1) + (tailSent + 1L) * state.tailGapNanos;
+            }
+            long wait = due - MockClock.nanos();
+            if (wait > 0) {
+                timer = ctx.executor().schedule(this::pumpSeparate, wait, TimeUnit.NANOSECONDS);
+                return;
+            }
+            if (roleEvent != null) {
+                role = null;
+                writeOne(roleEvent, SentEvent.Kind.ROLE, false);
+            } else if (next < total) {
+                ByteBuf chunk = ctx.alloc().buffer(completion.maxChunkBytes() + 512);
+                completion.appendChunkWithoutRole(chunk, next, words.next());
+                SentEvent.Kind kind = kindOf(next);
+                next++;
+                if (cutAt >= 0 && next >= cutAt) {
+                    writeOne(chunk, kind, false);
+                    done = true;
+                    ctx.close(); // the fault: the server goes away mid-answer
+                    return;
+                }
+                if (next == total) {
+                    tail = closingEvents();
+                }
+                writeOne(chunk, kind, next == total && tail != null && tail.isEmpty());
+            } else {
+                ArrayDeque<ByteBuf> closing = tail;
+                if (closing == null || closing.isEmpty()) {
+                    return; // finished: the last write ended the answer
+                }
+                tailSent++;
+                writeOne(closing.poll(), SentEvent.Kind.TAIL, closing.isEmpty());
+            }
+            if (done) {
+                return;
+            }
+        }
+        // resume() continues once the client has read enough
+    }
+
+    /** The trailer split into its events, each to go out in a write of its own. */
+    private ArrayDeque<ByteBuf> closingEvents() {
+        ByteBuf all = ctx.alloc().buffer(512);
+        completion.appendTrailer(all);
+        ArrayDeque<ByteBuf> events = new ArrayDeque<>();
+        while (all.isReadable()) {
+            events.add(all.readRetainedSlice(eventLength(all)));
+        }
+        all.release();
+        return events;
+    }
+
+    /** Bytes from the reader index through the end of the first SSE event (its blank line). */
+    private static int eventLength(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int end = buf.writerIndex();
+        for (int i = start; i + 1 < end; i++) {
+            if (buf.getByte(i) == '\n' && buf.getByte(i + 1) == '\n') {
+                return i + 2 - start;
+            }
+        }
+        return end - start;
+    }
+
+    /** Writes each event of {@code events} in a write of its own; {@code events} stays the caller's. */
+    private void writeEach(ByteBuf events, SentEvent.Kind kind) {
+        while (events.isReadable()) {
+            writeOne(events.readRetainedSlice(eventLength(events)), kind, false);
+        }
+    }
+
+    /** Writes one event and flushes it; the last one ends the answer. */
+    private void writeOne(ByteBuf event, SentEvent.Kind kind, boolean last) {
+        logged(event, event.readerIndex(), kind);
+        endWrite();
+        if (last) {
+            done = true;
+            connection.finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(event)));
+        } else {
+            ctx.writeAndFlush(new DefaultHttpContent(event));
+        }
+    }
+
+    private SentEvent.Kind kindOf(int token) {
+        return token < completion.reasoningTokens() ? SentEvent.Kind.REASONING : SentEvent.Kind.CONTENT;
+    }
+
+    /** Logs the events in {@code buf} from {@code from} to its writer index, stamped now. */
+    private void logged(ByteBuf buf, int from, SentEvent.Kind kind) {
+        if (log != null) {
+            log.events(buf, from, buf.writerIndex(), kind, MockClock.nanos());
+        }
+    }
+
+    private void endWrite() {
+        if (log != null) {
+            log.endWrite();
+        }
+    }
+
+    @Override
+    void cancel() {
+        super.cancel();
+        ByteBuf roleEvent = role;
+        if (roleEvent != null) {
+            role = null;
+            roleEvent.release();
+        }
+        ArrayDeque<ByteBuf> closing = tail;
+        if (closing != null) {
+            closing.forEach(ByteBuf::release);
+            closing.clear();
+        }
     }
 
     private int initialCapacity(int remaining) {
@@ -128,7 +310,11 @@ final class TokenStream extends Exchange {
     @Override
     void resume() {
         if (!done && timer == null) {
-            pump();
+            if (separate) {
+                pumpSeparate();
+            } else {
+                pump();
+            }
         }
     }
 }

@@ -86,4 +86,17 @@ final class MockServerMainTest {
         assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--tls=yes"}))
                 .hasMessageContaining("--tls takes no value");
     }
+
+    @Test
+    void parse_separateEventFlags() throws Exception {
+        MockServerOptions o = MockServerMain.parse(new String[] {
+            "--separate-events", "--role-lead-ms", "12", "--tail-gap-ms=3.5"});
+        assertThat(o.separateEvents()).isTrue();
+        assertThat(o.roleLead()).isEqualTo(Duration.ofMillis(12));
+        assertThat(o.tailGap()).isEqualTo(Duration.ofMillis(3).plusNanos(500_000));
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--separate-events=1"}))
+                .hasMessageContaining("--separate-events takes no value");
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--tail-gap-ms", "4"}))
+                .hasMessageContaining("tailGap was '4ms' but it must be 0 unless events are separate");
+    }
 }

@@ -98,4 +98,32 @@ final class MockServerOptionsTest {
         assertThatThrownBy(() -> MockServerOptions.builder().ioThreads(-1).build())
                 .hasMessage("ioThreads was '-1' but it must be >= 0 (0 = one per processor)");
     }
+
+    @Test
+    void separateEvents_offByDefault_andGapsNeedIt() {
+        MockServerOptions o = MockServerOptions.builder().build();
+        assertThat(o.separateEvents()).isFalse();
+        assertThat(o.roleLead()).isZero();
+        assertThat(o.tailGap()).isZero();
+        assertThat(o.recordWrites()).isZero();
+        assertThatThrownBy(() -> MockServerOptions.builder().roleLead(Duration.ofMillis(5)).build())
+                .hasMessage("roleLead was '5ms' but it must be 0 unless events are separate (separateEvents)");
+        assertThatThrownBy(() -> MockServerOptions.builder().separateEvents(true)
+                .tailGap(Duration.ofMillis(-1)).build())
+                .hasMessage("tailGap was '-1ms' but it must be >= 0");
+        assertThatThrownBy(() -> MockServerOptions.builder().recordWrites(-1).build())
+                .hasMessage("recordWrites was '-1' but it must be >= 0");
+    }
+
+    @Test
+    void separateEvents_roundTripsThroughToBuilder() {
+        MockServerOptions o = MockServerOptions.builder().separateEvents(true).roleLead(Duration.ofMillis(7))
+                .tailGap(Duration.ofMillis(9)).recordWrites(4).build();
+        MockServerOptions copy = o.toBuilder().build();
+        assertThat(copy.separateEvents()).isTrue();
+        assertThat(copy.roleLead()).isEqualTo(Duration.ofMillis(7));
+        assertThat(copy.tailGap()).isEqualTo(Duration.ofMillis(9));
+        assertThat(copy.recordWrites()).isEqualTo(4);
+        assertThat(o.toString()).contains("separateEvents=true, roleLead=7ms, tailGap=9ms");
+    }
 }
