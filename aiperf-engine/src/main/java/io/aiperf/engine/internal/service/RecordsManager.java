@@ -139,16 +139,15 @@ final class RecordsManager extends AbstractService {
       return t;
     });
     this.executor = executor;
-    if (config.sliceDuration().isPresent()) {
-      track(bus.subscribe(Messages.PhaseStarted.class, s -> executor.execute(() -> {
-        if (s.phase() == Phase.PROFILING) {
-          profilingStart = s.startNanos();
-          // Records can overtake the phase-start event (different paths): slice them now.
-          unsliced.forEach(this::slice);
-          unsliced.clear();
-        }
-      })));
-    }
+    // The phase start opens the benchmark window, timeslices or not.
+    track(bus.subscribe(Messages.PhaseStarted.class, s -> executor.execute(() -> {
+      if (s.phase() == Phase.PROFILING) {
+        profilingStart = s.startNanos();
+        // Records can overtake the phase-start event (different paths): slice them now.
+        unsliced.forEach(this::slice);
+        unsliced.clear();
+      }
+    })));
     track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
     track(bus.subscribe(CreditsComplete.class, c -> executor.execute(() -> {
       if (c.phase() != Phase.PROFILING) {
@@ -195,6 +194,12 @@ final class RecordsManager extends AbstractService {
     if (r.startNanos() > 0) {
       firstSend = Math.min(firstSend, r.startNanos());
       lastSend = Math.max(lastSend, r.startNanos());
+      firstStart = Math.min(firstStart, r.startNanos());
+    }
+    // As AIPerf: the window ends where the last request of the phase ended, whatever its outcome,
+    // so a run where most requests fail is not reported as fast as its few good ones.
+    if (r.endNanos() > 0) {
+      lastEnd = Math.max(lastEnd, r.endNanos());
     }
     var m = r.meta();
     if (raw != null && m != null && m.raw() != null) {
@@ -219,10 +224,6 @@ final class RecordsManager extends AbstractService {
       if (!slos.isEmpty() && meetsSlos(r.values())) {
         goodRequests++;
       }
-      // As AIPerf: the duration spans valid requests only, so one request that times out long
-      // after the rest does not dilute the throughput.
-      firstStart = Math.min(firstStart, r.startNanos());
-      lastEnd = Math.max(lastEnd, r.endNanos());
     } else {
       r.values().forEach(initialized(aggregator)::add); // error_isl only
       if (CANCELLED.equals(r.errorType())) {
@@ -306,7 +307,12 @@ final class RecordsManager extends AbstractService {
 
   private BenchmarkResult buildResult() {
     MetricsAggregator aggregator = initialized(this.aggregator);
-    long duration = firstStart == Long.MAX_VALUE ? 0 : Math.max(0, lastEnd - firstStart);
+    // AIPerf's benchmark_duration is the profiling phase's window: from the phase start (or the
+    // first request, should a record have overtaken the phase-start event) to the last end.
+    long windowStart = Math.min(firstStart, profilingStart == Long.MIN_VALUE ? Long.MAX_VALUE
+        : profilingStart);
+    long duration = windowStart == Long.MAX_VALUE || lastEnd == Long.MIN_VALUE ? 0
+        : Math.max(0, lastEnd - windowStart);
     RunTotals totals = new RunTotals() {
       @Override
       public long requestCount() {
