@@ -7,6 +7,7 @@ import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.api.spi.TransportProvider.Transport;
 import io.aiperf.engine.internal.NanoClock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,8 @@ final class AlpnTransport implements Transport {
   private final NettyHttp2Transport h2;
   private volatile @Nullable NettyHttpTransport h1;
   private boolean closed;
+  /** The HTTP/1.1 transport being opened, once a server picked http/1.1; guarded by this. */
+  private @Nullable CompletableFuture<@Nullable NettyHttpTransport> opening;
 
   AlpnTransport(Options options, NanoClock clock) {
     this.options = options;
@@ -42,15 +45,34 @@ final class AlpnTransport implements Transport {
   /** Called on an HTTP/2 event loop when a server picked http/1.1. */
   private void sendHttp1(Request request, ResponseListener listener) {
     NettyHttpTransport http1 = h1;
-    if (http1 == null) {
-      http1 = openHttp1();
-      if (http1 == null) {
-        listener.onError(ErrorMapping.CANCELLED, "The transport was closed",
-            clock.nanoTime());
-        return;
-      }
+    if (http1 != null) {
+      http1.send(request, listener);
+      return;
     }
-    http1.send(request, listener);
+    CompletableFuture<@Nullable NettyHttpTransport> opened;
+    synchronized (this) {
+      if (opening == null) {
+        // Opening builds a TLS context and event loops: once, and not on an event loop, whose
+        // other streams would wait for it.
+        opening = CompletableFuture.supplyAsync(this::openHttp1, task -> {
+          Thread t = new Thread(task, "aiperf-http1-fallback");
+          t.setDaemon(true);
+          t.start();
+        });
+      }
+      opened = opening;
+    }
+    opened.whenComplete((transport, failure) -> {
+      if (failure != null) {
+        // Every request still ends in a record: the HTTP/1.1 side could not be set up.
+        listener.onError(ErrorMapping.TLS_ERROR, "The server chose http/1.1 but it could not"
+            + " be set up: " + ErrorMapping.describe(failure), clock.nanoTime());
+      } else if (transport == null) {
+        listener.onError(ErrorMapping.CANCELLED, "The transport was closed", clock.nanoTime());
+      } else {
+        transport.send(request, listener);
+      }
+    });
   }
 
   private synchronized @Nullable NettyHttpTransport openHttp1() {
