@@ -47,10 +47,11 @@ final class TlsIT {
         assertThat(r.metric(TLS).min()).as("every request had its own handshake").isPositive();
       }
       // TTFT is the mock's TTFT plus loopback and scheduling (16 streams at once on 2 shared
-      // cores: some 10-15 ms), whatever the handshake took.
+      // cores: some 10-15 ms idle, 40 ms seen with a second build running), whatever the
+      // handshake took. Over HTTPS the check below ties the excess to the handshakes themselves.
       double ttftP50 = r.metric(Metrics.TIME_TO_FIRST_TOKEN).p50();
       assertThat(r.metric(Metrics.TIME_TO_FIRST_TOKEN).min()).isGreaterThanOrEqualTo(TTFT_MS);
-      assertThat(ttftP50).as("TTFT p50 ms").isLessThan(TTFT_MS + 30.0);
+      assertThat(ttftP50).as("TTFT p50 ms").isLessThan(TTFT_MS + 60.0);
       if (scheme == Scheme.HTTPS) {
         // 16 handshakes queued on one event loop take tens of ms each: were they inside TTFT,
         // its excess over the mock's TTFT would be at least the typical handshake.
