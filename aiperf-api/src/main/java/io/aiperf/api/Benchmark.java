@@ -626,6 +626,21 @@ public final class Benchmark {
     }
 
     /**
+     * How long requests in flight may receive nothing before the run says so (a WARN log line and
+     * {@link BenchmarkProgress#silent()}), naming how many and for how long; repeated at most once
+     * a minute while it lasts. A run in which no request has ended for six times this long (while
+     * some still receive data) says what it is waiting for too. Default 10 seconds; raise it for servers that
+     * legitimately think longer before answering (long non-streamed answers).
+     *
+     * @param silence the silence that is worth a warning, {@link Duration#ZERO} for never
+     * @return this builder
+     */
+    public Builder silenceWarning(Duration silence) {
+      run.silenceWarning = Objects.requireNonNull(silence, "silenceWarning");
+      return this;
+    }
+
+    /**
      * Local IP addresses that connections are opened from, in turn. Each source address has its
      * own range of ephemeral ports towards the server (about 28,000 on Linux by default), so tens
      * of thousands of concurrent connections to one server need several. Against a loopback

@@ -446,6 +446,15 @@ public final class BenchmarkConfig {
   }
 
   /**
+   * Returns how long requests in flight may receive nothing before the run warns.
+   *
+   * @return the silence, {@link Duration#ZERO} when the warning is off; 10 seconds by default
+   */
+  public Duration silenceWarning() {
+    return run.silenceWarning;
+  }
+
+  /**
    * Returns the local addresses connections are opened from, in turn.
    *
    * @return IP literals; empty for the system's choice (spread over loopback addresses by itself

@@ -28,6 +28,17 @@ public interface BenchmarkListener {
   default void onProgress(long completed, long errors, long total) {}
 
   /**
+   * Called about once a second with the run's progress and what its requests in flight are
+   * doing. By default it calls {@link #onProgress(long, long, long)}, so a listener overrides
+   * whichever it needs.
+   *
+   * @param progress the snapshot
+   */
+  default void onProgress(BenchmarkProgress progress) {
+    onProgress(progress.completed(), progress.errors(), progress.total());
+  }
+
+  /**
    * The run waits for workers in other processes to join before it starts.
    *
    * @param count how many remote workers it waits for

@@ -25,6 +25,7 @@ final class RunOptions {
   Map<String, String> messageBusSettings = Map.of();
   BenchmarkListener listener = BenchmarkListener.NONE;
   Duration startupTimeout = Duration.ofSeconds(60);
+  Duration silenceWarning = Duration.ofSeconds(10);
   List<String> sourceAddresses = List.of();
   int remoteWorkers;
   List<String> commandLine = List.of();
@@ -39,6 +40,7 @@ final class RunOptions {
     messageBusSettings = o.messageBusSettings;
     listener = o.listener;
     startupTimeout = o.startupTimeout;
+    silenceWarning = o.silenceWarning;
     sourceAddresses = o.sourceAddresses;
     remoteWorkers = o.remoteWorkers;
     commandLine = o.commandLine;
@@ -84,6 +86,10 @@ final class RunOptions {
     }
     if (startupTimeout.isNegative() || startupTimeout.isZero()) {
       problems.add("startupTimeout was '" + startupTimeout + "' but it must be positive");
+    }
+    if (silenceWarning.isNegative()) {
+      problems.add("silenceWarning was '" + silenceWarning
+          + "' but it must be zero (off) or positive");
     }
   }
 }

@@ -14,7 +14,17 @@ final class UiOptions {
   @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String ui;
 
+  @Option(names = "--silence-warning-seconds",
+      description = "Warn (on every UI) when requests in flight have received nothing from the"
+          + " server for this long, naming how many and for how long; 0 turns it off"
+          + " (default 10).")
+  @org.jspecify.annotations.Nullable Double silenceWarning;
+
   void validate(List<String> problems) {
+    if (silenceWarning != null && !(silenceWarning >= 0)) {
+      problems.add("--silence-warning-seconds was '" + silenceWarning
+          + "' but it must be 0 (off) or a positive number of seconds");
+    }
     String kind = ui.toLowerCase(Locale.ROOT);
     if (!kind.equals("none") && !kind.equals("simple") && !kind.equals("dashboard")) {
       problems.add("--ui was '" + ui + "' but it must be none or simple");
@@ -26,6 +36,9 @@ final class UiOptions {
    * workers a run waits for.
    */
   void configure(Benchmark.Builder b, PrintWriter err, boolean remoteWorkers) {
+    if (silenceWarning != null && silenceWarning >= 0) {
+      b.silenceWarning(java.time.Duration.ofNanos(Math.round(silenceWarning * 1e9)));
+    }
     if (!ui.toLowerCase(Locale.ROOT).equals("none")) {
       b.listener(new ProgressPrinter(err));
     } else if (remoteWorkers) {

@@ -94,7 +94,7 @@ public final class ServiceHost {
       });
       beat.scheduleAtFixedRate(() -> {
         try {
-          bus.publish(new Messages.WorkerHealth(id, 0, 0, 0));
+          bus.publish(Messages.WorkerHealth.heartbeat(id));
         } catch (RuntimeException closed) {
           // leaving
         }

@@ -107,9 +107,11 @@ public final class Messages {
    * @param sourceAddresses local addresses to connect from
    * @param tokenizer the tokenizer name, for record processors
    * @param openLoop whether the run is open-loop (some metrics exist only then)
+   * @param silenceWarningNanos the silence of a request in flight that the worker reports
    */
   public record RemoteSpec(String endpoint, int concurrency, int workers, boolean prefill,
-      boolean keepBodies, List<String> sourceAddresses, String tokenizer, boolean openLoop) {
+      boolean keepBodies, List<String> sourceAddresses, String tokenizer, boolean openLoop,
+      long silenceWarningNanos) {
     /** Copies the list. */
     public RemoteSpec {
       sourceAddresses = List.copyOf(sourceAddresses);
@@ -123,15 +125,27 @@ public final class Messages {
   public record RunEnded(String reason) implements EngineMessage {}
 
   /**
-   * A worker's view of its own health, sent every second: how late its I/O thread ran timers.
+   * A worker's view of its own health, sent every second: how late its I/O thread ran timers,
+   * and what its requests in flight are doing. Ages are durations on the worker's own clock, so
+   * they mean the same on any host.
    *
    * @param workerId the worker
    * @param lagSamples timer runs observed so far
    * @param lagP99Nanos 99th percentile lateness
    * @param lagMaxNanos largest lateness
+   * @param inFlight requests handed to the transport and not yet ended
+   * @param silent requests in flight that received nothing for the run's silence warning or more
+   * @param longestSilenceNanos the longest any request in flight has received nothing
+   * @param oldestInFlightNanos the age of the oldest request in flight
    */
   public record WorkerHealth(String workerId, long lagSamples, long lagP99Nanos,
-      long lagMaxNanos) implements EngineMessage {}
+      long lagMaxNanos, int inFlight, int silent, long longestSilenceNanos,
+      long oldestInFlightNanos) implements EngineMessage {
+    /** The heartbeat of a service that sends no requests. */
+    public static WorkerHealth heartbeat(String serviceId) {
+      return new WorkerHealth(serviceId, 0, 0, 0, 0, 0, 0, 0);
+    }
+  }
 
   /**
    * One turn, formatted and counted before the run. A later turn of a session resends the history
@@ -360,8 +374,21 @@ public final class Messages {
     }
   }
 
-  /** Periodic progress. */
-  public record Progress(long completed, long errors, long total) implements EngineMessage {}
+  /**
+   * Periodic progress, with the in-flight view summed over the workers' last health reports.
+   *
+   * @param completed profiling requests ended so far
+   * @param errors profiling requests ended in an error so far
+   * @param total requests the run will send, -1 when unknown
+   * @param inFlight requests in flight on all workers
+   * @param silent requests in flight that received nothing for the silence warning or more
+   * @param longestSilenceNanos the longest silence of a request in flight
+   * @param oldestInFlightNanos the age of the oldest request in flight
+   * @param sinceLastEndNanos time since the last record arrived (or the profiling phase began)
+   */
+  public record Progress(long completed, long errors, long total, int inFlight, int silent,
+      long longestSilenceNanos, long oldestInFlightNanos, long sinceLastEndNanos)
+      implements EngineMessage {}
 
   /** The final result, before exporters. */
   public record ProfileResults(BenchmarkResult result) implements EngineMessage {}

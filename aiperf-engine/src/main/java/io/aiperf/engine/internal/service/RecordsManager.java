@@ -77,6 +77,8 @@ final class RecordsManager extends AbstractService {
   private volatile @Nullable List<String> conversationIds;
   private List<MetricInfo> recordInfos = List.of();
   private long profilingStart = Long.MIN_VALUE;
+  /** When the first phase (warmup or profiling) began sending; read by the progress tick. */
+  private volatile long firstPhaseStart = Long.MIN_VALUE;
   private final Map<Integer, MetricsAggregator> slices = new java.util.HashMap<>();
   private final Map<Integer, Long> sliceCounts = new java.util.HashMap<>();
   private final List<ProcessedRecord> unsliced = new ArrayList<>();
@@ -141,6 +143,9 @@ final class RecordsManager extends AbstractService {
     this.executor = executor;
     // The phase start opens the benchmark window, timeslices or not.
     track(bus.subscribe(Messages.PhaseStarted.class, s -> executor.execute(() -> {
+      if (firstPhaseStart == Long.MIN_VALUE) {
+        firstPhaseStart = s.startNanos();
+      }
       if (s.phase() == Phase.PROFILING) {
         profilingStart = s.startNanos();
         // Records can overtake the phase-start event (different paths): slice them now.
@@ -168,10 +173,31 @@ final class RecordsManager extends AbstractService {
   void onStart() {
     initialized(executor).scheduleAtFixedRate(() -> {
       if (!finished) {
-        bus.publish(new Progress(ended(), failures + cancellations,
-            config.requestCount() > 0 ? config.requestCount() : -1));
+        bus.publish(progress());
       }
     }, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Counts so far, and the in-flight view of the workers' last health reports. */
+  private Progress progress() {
+    int inFlight = 0;
+    int silent = 0;
+    long longestSilence = 0;
+    long oldest = 0;
+    for (Messages.WorkerHealth h : workerHealth.values()) {
+      if (!lostWorkers.containsKey(h.workerId())) {
+        inFlight += h.inFlight();
+        silent += h.silent();
+        longestSilence = Math.max(longestSilence, h.longestSilenceNanos());
+        oldest = Math.max(oldest, h.oldestInFlightNanos());
+      }
+    }
+    long now = clock.nanoTime();
+    long sending = firstPhaseStart;
+    long sinceLastEnd = sending == Long.MIN_VALUE ? 0 : now - Math.max(sending, lastRecordNanos);
+    return new Progress(ended(), failures + cancellations,
+        config.requestCount() > 0 ? config.requestCount() : -1, inFlight, silent, longestSilence,
+        oldest, sinceLastEnd);
   }
 
   private void onRecord(ProcessedRecord r) {

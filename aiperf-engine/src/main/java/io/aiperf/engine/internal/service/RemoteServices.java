@@ -19,7 +19,7 @@ public final class RemoteServices {
         config.workers() + config.remoteWorkers(), config.prefillConcurrency().isPresent(),
         config.exportLevel() == ExportLevel.RAW && config.artifactDir().isPresent(),
         config.sourceAddresses(), EngineSupport.tokenizerName(config),
-        EngineSupport.openLoop(config));
+        EngineSupport.openLoop(config), config.silenceWarning().toNanos());
   }
 
   /**
@@ -57,7 +57,8 @@ public final class RemoteServices {
         .dataset(Datasets.synthetic().tokenizer(spec.tokenizer()))
         .requestCount(1)
         .workers(Math.max(1, spec.workers()))
-        .sourceAddresses(spec.sourceAddresses());
+        .sourceAddresses(spec.sourceAddresses())
+        .silenceWarning(java.time.Duration.ofNanos(spec.silenceWarningNanos()));
     if (spec.concurrency() > 0) {
       b.concurrency(spec.concurrency());
       if (spec.prefill()) {

@@ -3,6 +3,7 @@ package io.aiperf.engine.internal.service;
 import io.aiperf.api.AiperfException;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.BenchmarkProgress;
 import io.aiperf.api.BenchmarkFailedException;
 import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.BenchmarkRun;
@@ -212,9 +213,16 @@ public final class SystemController implements BenchmarkRun {
       // A listener hears onStart before any progress: a ticker may tick while services start.
       java.util.concurrent.atomic.AtomicBoolean started =
           new java.util.concurrent.atomic.AtomicBoolean();
+      SilenceWatch silence = new SilenceWatch(config.silenceWarning(),
+          config.endpoint().requestTimeout());
       bus.subscribe(Progress.class, p -> {
         if (started.get()) {
-          config.listener().onProgress(p.completed(), p.errors(), p.total());
+          BenchmarkProgress progress = new BenchmarkProgress(p.completed(), p.errors(),
+              p.total(), p.inFlight(), p.silent(), Duration.ofNanos(p.longestSilenceNanos()),
+              Duration.ofNanos(p.oldestInFlightNanos()), Duration.ofNanos(p.sinceLastEndNanos()));
+          // Logged as well as shown: with no progress display (--ui none) the log is all there is.
+          silence.observe(progress, clock.nanoTime()).ifPresent(log::warn);
+          config.listener().onProgress(progress);
         }
       });
 

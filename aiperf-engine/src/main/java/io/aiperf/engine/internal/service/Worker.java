@@ -58,6 +58,27 @@ final class Worker extends AbstractService {
   private boolean reportFirstToken;
   private boolean keepBody;
   private volatile boolean stopped;
+  /**
+   * Requests handed to the transport and not yet ended. Only the health report reads it, once a
+   * second; the request path adds and removes, which never blocks.
+   */
+  private final java.util.Set<RequestRecorder> inFlight =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private long silenceNanos;
+  /**
+   * Written on the I/O thread at every read, read by the health report: opaque access is enough
+   * (a report a read late is fine) and costs a plain store, no fence on the stamping thread.
+   */
+  private static final java.lang.invoke.VarHandle HEARD;
+
+  static {
+    try {
+      HEARD = java.lang.invoke.MethodHandles.lookup()
+          .findVarHandle(RequestRecorder.class, "heardNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Whether this worker runs in another process than the controller. */
   private final boolean remote;
@@ -106,6 +127,7 @@ final class Worker extends AbstractService {
     }
     transports = opened;
     timeout = config.endpoint().requestTimeout();
+    silenceNanos = config.silenceWarning().toNanos();
     track(bus.subscribe(DatasetReady.class, d -> {
       dataset = d.conversations();
       // The controller starts the clock only when every worker holds the dataset.
@@ -143,13 +165,32 @@ final class Worker extends AbstractService {
             var lag = java.util.Arrays.stream(transports).map(Transport::loopLag)
                 .flatMap(java.util.Optional::stream)
                 .max(java.util.Comparator.comparingLong(l -> l.p99Nanos()));
-            bus.publish(new Messages.WorkerHealth(id, lag.map(l -> l.samples()).orElse(0L),
-                lag.map(l -> l.p99Nanos()).orElse(0L), lag.map(l -> l.maxNanos()).orElse(0L)));
+            publishHealth(lag);
           } catch (RuntimeException e) {
             log.debug("Health report of {} failed: {}", id, e.toString());
           }
           scheduleHealth();
         });
+  }
+
+  private void publishHealth(java.util.Optional<TransportProvider.LoopLag> lag) {
+    long now = clock.nanoTime();
+    int count = 0;
+    int silent = 0;
+    long longestSilence = 0;
+    long oldest = 0;
+    for (RequestRecorder r : inFlight) {
+      count++;
+      long quiet = now - Math.max(r.createdNanos, (long) HEARD.getOpaque(r));
+      longestSilence = Math.max(longestSilence, quiet);
+      oldest = Math.max(oldest, now - r.createdNanos);
+      if (silenceNanos > 0 && quiet >= silenceNanos) {
+        silent++;
+      }
+    }
+    bus.publish(new Messages.WorkerHealth(id, lag.map(l -> l.samples()).orElse(0L),
+        lag.map(l -> l.p99Nanos()).orElse(0L), lag.map(l -> l.maxNanos()).orElse(0L), count,
+        silent, longestSilence, oldest));
   }
 
   private void onCredit(Credit credit) {
@@ -295,6 +336,11 @@ final class Worker extends AbstractService {
     private final String correlationId;
     private TransportProvider.@Nullable HttpTrace trace;
     private final byte @Nullable [] requestBody;
+    /** When the worker took the request: waiting for a connection is silence too. */
+    final long createdNanos = clock.nanoTime();
+    /** The last read of the response; see {@link #HEARD}. */
+    @SuppressWarnings("unused") // through HEARD
+    private long heardNanos;
     private long startNanos;
     private long waitNanos;
     private boolean reused;
@@ -322,6 +368,7 @@ final class Worker extends AbstractService {
       this.inputText = inputText;
       this.conversation = conversation;
       this.session = session;
+      inFlight.add(this);
     }
 
     @Override
@@ -333,6 +380,7 @@ final class Worker extends AbstractService {
 
     @Override
     public void onResponseStart(int status, String contentType, long nanos) {
+      HEARD.setOpaque(this, nanos);
       this.status = status;
       this.contentType = contentType;
       if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
@@ -348,6 +396,7 @@ final class Worker extends AbstractService {
 
     @Override
     public void onBody(ByteBuffer bytes, long readNanos) {
+      HEARD.setOpaque(this, readNanos);
       if (framer != null) {
         framer.feed(bytes, readNanos);
       } else {
@@ -408,6 +457,7 @@ final class Worker extends AbstractService {
 
     private void finish(long endNanos, @Nullable String errorType,
         @Nullable String errorMessage) {
+      inFlight.remove(this);
       boolean sse = framer != null;
       RawRecordBuilder record = RawRecord.builder().credit(credit).worker(id)
           .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)

@@ -7,24 +7,28 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 final class WarningsTest {
+  private static WorkerHealth lag(String worker, long samples, long p99Nanos, long maxNanos) {
+    return new WorkerHealth(worker, samples, p99Nanos, maxNanos, 0, 0, 0, 0);
+  }
+
   @Test
   void quietLoops_giveNoWarning() {
-    assertThat(Warnings.loopLag(List.of(new WorkerHealth("worker_0", 500, 300_000, 4_000_000),
-        new WorkerHealth("worker_1", 500, 200_000, 1_000_000)))).isEmpty();
+    assertThat(Warnings.loopLag(List.of(lag("worker_0", 500, 300_000, 4_000_000),
+        lag("worker_1", 500, 200_000, 1_000_000)))).isEmpty();
     assertThat(Warnings.loopLag(List.of())).isEmpty();
   }
 
   @Test
   void aLateLoop_isNamedWithItsLag_andTheWayOut() {
-    assertThat(Warnings.loopLag(List.of(new WorkerHealth("worker_0", 500, 300_000, 4_000_000),
-        new WorkerHealth("worker_1", 500, 7_500_000, 30_000_000))))
+    assertThat(Warnings.loopLag(List.of(lag("worker_0", 500, 300_000, 4_000_000),
+        lag("worker_1", 500, 7_500_000, 30_000_000))))
         .get().asString().contains("worker_1").contains("7.50 ms late at p99 (max 30.00 ms)")
         .contains("--workers-max").contains("aiperf calibrate");
   }
 
   @Test
   void oneLongStall_isWorthAWordToo() {
-    assertThat(Warnings.loopLag(List.of(new WorkerHealth("worker_0", 500, 300_000,
+    assertThat(Warnings.loopLag(List.of(lag("worker_0", 500, 300_000,
         120_000_000)))).get().asString().contains("max 120.00 ms");
   }
 }
