@@ -39,12 +39,9 @@ final class LoadGenerationIT {
 
   @Test
   void durationAndGrace_stopIssuingOnTime_andAccountForEveryRequest() {
-    // 20 tokens × 100 ms: each request lasts ~2 s; issuing stops at 1.5 s; grace 0.5 s. A TTFT
-    // of 30 ms puts the mock's last token of each request 20 ms or more from the grace's end at
-    // 2 s (the requests sent at 0 and 50 ms end at 1.93 and 1.98 s, the next at 2.03 s), so no
-    // answer ends as the client cuts it, and the two sides agree on which requests completed.
+    // 20 tokens × 100 ms: each request lasts ~2 s; issuing stops at 1.5 s; grace 0.5 s.
     try (MockLlmServer server = mock(MockServerOptions.builder()
-        .ttft(Duration.ofMillis(30)).itl(Duration.ofMillis(100)))) {
+        .ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(100)))) {
       BenchmarkResult r = chat(server).requestRate(20).arrivalPattern(ArrivalPattern.CONSTANT)
           .benchmarkDuration(Duration.ofMillis(1500)).gracePeriod(Duration.ofMillis(500))
           .run();
@@ -56,12 +53,16 @@ final class LoadGenerationIT {
       assertThat(r.wasCancelled()).isFalse();
       assertThat(server.requestCount()).isEqualTo(30);
       assertThat(r.errors()).allSatisfy(e -> assertThat(e.code()).isEqualTo(499));
-      // The mock's truth: what it answered in full is what the client completed, what the grace
-      // cut is what the mock saw the client abandon.
+      // The mock's truth: each request received once; the client completed what the mock
+      // answered in full and cancelled what the mock saw it abandon. Answers end 50 ms apart, so
+      // at most one can have been written in full just as the grace ended, yet cut before the
+      // client read its end: then it is the mock's completed and the client's cancelled.
       Outcomes truth = settled(server);
       assertThat(truth.received()).as("requests the mock received").isEqualTo(30);
-      assertThat(r.requestsCompleted()).as("completed").isEqualTo(truth.completed());
-      assertThat(r.requestsCancelled()).as("cancelled").isEqualTo(truth.abandoned());
+      assertThat(r.requestsCompleted()).as("completed")
+          .isBetween(truth.completed() - 1, truth.completed());
+      assertThat(r.requestsCancelled()).as("cancelled")
+          .isBetween(truth.abandoned(), truth.abandoned() + 1);
       assertThat(r.requestsFailed()).isZero();
     }
   }
