@@ -115,7 +115,7 @@ final class ServerState {
 
     private final Random refuseSampler;
 
-    /** Whether to close a just-accepted connection (a fault); seeded, so runs repeat. */
+    /** Whether to close a just-accepted connection (a fault, counted); seeded, so runs repeat. */
     boolean refuseConnection() {
         double rate = options.refuseRate();
         if (rate <= 0) {
