@@ -1,6 +1,7 @@
 package io.aiperf.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.BenchmarkFailedException;
@@ -10,14 +11,15 @@ import io.aiperf.api.Endpoints;
 import io.aiperf.api.ErrorSummary;
 import io.aiperf.mock.MockLlmServer;
 import io.aiperf.mock.MockServerOptions;
+import io.aiperf.mock.Outcomes;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The mock's connection faults as the client records them: slow drip as a timeout, refused
- * connections as connection errors, and idle keep-alive closing as nothing at all; over plain HTTP,
- * HTTPS and HTTP/2 over TLS alike.
+ * The mock's connection faults as the client records them, checked against the mock's own count
+ * of what it did: slow drip as a timeout, refused connections as connection errors, and idle
+ * keep-alive closing as nothing at all; over plain HTTP, HTTPS and HTTP/2 over TLS alike.
  */
 final class MockConnectionFaultsIT {
   private static final int REQUESTS = 40;
@@ -43,10 +45,13 @@ final class MockConnectionFaultsIT {
     }
   }
 
-  private static void assertConserved(BenchmarkResult r) {
-    assertThat(r.requestsSent()).isEqualTo(REQUESTS);
-    assertThat(r.requestsCompleted() + r.requestsFailed() + r.requestsCancelled())
-        .isEqualTo(r.requestsSent());
+  /**
+   * The mock's count once it has seen every client leave: an answer the client gave up on is
+   * counted when the mock notices its connection (or stream) closed, a moment after the client.
+   */
+  private static Outcomes settled(MockLlmServer server) {
+    return await().atMost(Duration.ofSeconds(20)).until(server::outcomes,
+        o -> o.inProgress() == 0);
   }
 
   private static long errors(BenchmarkResult r, String type) {
@@ -59,10 +64,18 @@ final class MockConnectionFaultsIT {
   void slowDrip_endsAsTimeouts_andEveryRequestIsAccountedFor(Scheme scheme) {
     try (MockLlmServer server = start(scheme, mock().slowDrip(25, Duration.ofMillis(50)))) {
       BenchmarkResult r = run(scheme, server, Duration.ofMillis(500));
-      assertConserved(r);
+      Outcomes truth = settled(server);
+      assertThat(r.requestsSent()).isEqualTo(REQUESTS);
+      assertThat(truth.received()).as("requests the mock received").isEqualTo(REQUESTS);
       assertThat(r.requestsFailed()).isPositive();
       assertThat(errors(r, "Timeout")).isEqualTo(r.requestsFailed());
+      // A drip of a whole answer at one byte per 50 ms outlasts the 500 ms timeout: each one is
+      // a timeout at the client and an answer the client left at the mock, and only those.
+      assertThat(errors(r, "Timeout")).as("timeouts").isEqualTo(truth.slowDripsAbandoned());
+      assertThat(truth.slowDripsAbandoned()).isEqualTo(truth.slowDrips());
+      assertThat(truth.abandoned()).isEqualTo(truth.slowDripsAbandoned());
       assertThat(r.requestsCompleted()).isPositive();
+      assertThat(r.requestsCompleted()).as("completed").isEqualTo(truth.completed());
     }
   }
 
@@ -71,7 +84,8 @@ final class MockConnectionFaultsIT {
   void refusedConnections_endAsConnectionErrors(Scheme scheme) {
     try (MockLlmServer server = start(scheme, mock().refuseRate(30))) {
       BenchmarkResult r = run(scheme, server, Duration.ofSeconds(10));
-      assertConserved(r);
+      Outcomes truth = settled(server);
+      assertThat(r.requestsSent()).isEqualTo(REQUESTS);
       if (scheme != Scheme.HTTPS_H2) {
         // One connection per request slot: some are refused. HTTP/2 may need just one.
         assertThat(r.requestsFailed()).isPositive();
@@ -79,6 +93,20 @@ final class MockConnectionFaultsIT {
       // Over TLS too: a connection closed during the handshake is a connection error.
       assertThat(errors(r, "ConnectionError") + errors(r, "ConnectionClosed"))
           .isEqualTo(r.requestsFailed());
+      // A refused connection is closed before a byte of it is read: the requests that failed on
+      // one never reached the mock, and every other request reached it once and was answered.
+      assertThat(truth.received()).as("requests the mock received")
+          .isEqualTo(r.requestsSent() - r.requestsFailed());
+      assertThat(r.requestsCompleted()).as("completed").isEqualTo(truth.completed());
+      assertThat(truth.abandoned()).isZero();
+      if (scheme == Scheme.HTTPS_H2) {
+        // The requests waiting for a connection fail with it: one to all 4 slots per refusal.
+        assertThat(r.requestsFailed()).isBetween(truth.refusedConnections(),
+            4 * truth.refusedConnections());
+      } else {
+        // HTTP/1.1 opens a connection for one request: each refusal is one failed request.
+        assertThat(r.requestsFailed()).as("failed").isEqualTo(truth.refusedConnections());
+      }
     }
   }
 
@@ -97,9 +125,14 @@ final class MockConnectionFaultsIT {
       } catch (BenchmarkFailedException e) {
         r = e.partialResult().orElseThrow(() -> e);
       }
-      assertConserved(r);
+      assertThat(r.requestsSent()).isEqualTo(REQUESTS);
       assertThat(r.errors()).isEmpty();
       assertThat(r.requestsCompleted()).isEqualTo(REQUESTS);
+      // A request sent on a connection the mock had just closed is sent again on a new one: the
+      // mock read and answered each request exactly once.
+      Outcomes truth = settled(server);
+      assertThat(truth.received()).as("requests the mock received").isEqualTo(REQUESTS);
+      assertThat(truth.completed()).as("completed").isEqualTo(REQUESTS);
     }
   }
 }

@@ -46,11 +46,12 @@ final class DelayedAnswer extends Exchange {
         if (done) {
             return;
         }
-        done = true;
         if (!ctx.channel().isActive()) {
+            cancel(); // the client left before channelInactive told us
             return;
         }
         if (cut) {
+            markDisconnected();
             ctx.close(); // the fault: the server goes away instead of answering
             return;
         }
@@ -60,6 +61,7 @@ final class DelayedAnswer extends Exchange {
                 .set(HttpHeaderNames.CONTENT_TYPE, Replies.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         Replies.setConnection(resp, keepAlive);
+        markCompleted();
         connection.finished(this, keepAlive, ctx.writeAndFlush(resp));
     }
 

@@ -35,8 +35,26 @@ abstract sealed class Exchange permits TokenStream, DelayedAnswer, SlowDrip {
     /** The channel became writable again after back-pressure. */
     abstract void resume();
 
-    /** The connection is gone: drop pending timers. */
+    /** The answer's last byte is about to be written: it ends as complete. */
+    final void markCompleted() {
+        done = true;
+        state.outcomes.completed();
+    }
+
+    /** The disconnect fault is about to close the connection: the answer ends cut. */
+    final void markDisconnected() {
+        done = true;
+        state.outcomes.disconnected();
+    }
+
+    /**
+     * The connection is gone: drop pending timers. An answer not yet ended is counted as
+     * abandoned (the client left first), once.
+     */
     void cancel() {
+        if (!done) {
+            state.outcomes.abandoned(this instanceof SlowDrip);
+        }
         done = true;
         if (timer != null) {
             timer.cancel(false);

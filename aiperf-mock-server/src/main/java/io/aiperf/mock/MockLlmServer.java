@@ -214,6 +214,26 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     /**
+     * Returns what the server did with the inference requests it received so far: how many it
+     * answered in full, how many got each injected fault, how many clients left before their
+     * answer was complete. Counted by the server as it answers, independently of any client, so
+     * a test can check a client's result against it:
+     *
+     * <pre>{@code
+     * Outcomes truth = server.outcomes();
+     * assertThat(result.requestsCompleted()).isEqualTo(truth.completed());
+     * }</pre>
+     *
+     * <p>Still readable after {@link #close()}, which settles it: every answer cut by the close is
+     * then counted as abandoned.
+     *
+     * @return a snapshot of the counts
+     */
+    public Outcomes outcomes() {
+        return state.outcomes.snapshot();
+    }
+
+    /**
      * Returns the inference requests kept by {@link MockServerOptions.Builder#recordRequests},
      * oldest first.
      *

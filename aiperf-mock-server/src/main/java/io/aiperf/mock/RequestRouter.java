@@ -87,13 +87,16 @@ final class RequestRouter {
     /** The routes besides chat and completions: parsed with a tree, answered by {@link ApiAnswer}. */
     private void apiInference(
             FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        state.outcomes.received();
         if (!method.equals(HttpMethod.POST)) {
+            state.outcomes.rejected();
             methodNotAllowed(req, keepAlive, POST);
             return;
         }
         record(req, arrivalNanos);
         if (endpoint == Endpoint.MESSAGES && !req.headers().contains("anthropic-version")) {
             // As Anthropic's API: the version header is required.
+            state.outcomes.rejected();
             sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error",
                     "anthropic-version: header is required");
             return;
@@ -102,6 +105,7 @@ final class RequestRouter {
         try {
             parsed = ApiRequest.parse(endpoint, req.content());
         } catch (BadRequestException e) {
+            state.outcomes.rejected();
             sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
             return;
         }
@@ -116,7 +120,9 @@ final class RequestRouter {
 
     private void inference(
             FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        state.outcomes.received();
         if (!method.equals(HttpMethod.POST)) {
+            state.outcomes.rejected();
             methodNotAllowed(req, keepAlive, POST);
             return;
         }
@@ -125,6 +131,7 @@ final class RequestRouter {
         try {
             parsed = InferenceRequest.parse(endpoint, req.content());
         } catch (BadRequestException e) {
+            state.outcomes.rejected();
             sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
             return;
         }
@@ -151,16 +158,20 @@ final class RequestRouter {
 
     /** Answers with the fault instead of the answer; false when there is none to inject here. */
     private boolean injectFault(FullHttpRequest req, boolean keepAlive, ServerState.Fault fault, boolean stream) {
+        // Each counted before its answer is written, so a client never sees an end not yet counted.
         if (fault == ServerState.Fault.ERROR_500) {
+            state.outcomes.internalServerError();
             sendError(req, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, "server_error", INJECTED_ERROR);
             return true;
         }
         if (fault == ServerState.Fault.RATE_LIMIT_429) {
+            state.outcomes.rateLimited();
             FullHttpResponse resp = Replies.rateLimited(req.protocolVersion(), keepAlive);
             connection.finished(null, keepAlive, ctx.writeAndFlush(resp));
             return true;
         }
         if (fault == ServerState.Fault.MALFORMED) {
+            state.outcomes.malformed();
             FullHttpResponse resp = Replies.malformed(req.protocolVersion(), keepAlive, stream);
             connection.finished(null, keepAlive, ctx.writeAndFlush(resp));
             return true;
@@ -174,6 +185,7 @@ final class RequestRouter {
         boolean cut = fault == ServerState.Fault.DISCONNECT;
         Exchange exchange;
         if (fault == ServerState.Fault.SLOW_DRIP) {
+            state.outcomes.slowDrip();
             exchange = new SlowDrip(ctx, state, connection, answer, stream, keepAlive, req.protocolVersion());
         } else if (stream) {
             // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.

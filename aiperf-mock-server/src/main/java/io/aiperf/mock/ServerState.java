@@ -16,6 +16,8 @@ final class ServerState {
     /** With separate events: the gap before each closing event. */
     final long tailGapNanos;
     final WriteLog writeLog;
+    /** What became of each inference request: counted on the event loops, read by tests. */
+    final OutcomeCounter outcomes = new OutcomeCounter();
     private final LongAdder requests = new LongAdder();
     private final AtomicLong ids = new AtomicLong();
     private final double errorProbability;
@@ -71,7 +73,11 @@ final class ServerState {
         if (every == 0 || stallNanos == 0) {
             return 0;
         }
-        return inference.incrementAndGet() % every == 0 ? stallNanos : 0;
+        if (inference.incrementAndGet() % every != 0) {
+            return 0;
+        }
+        outcomes.stall();
+        return stallNanos;
     }
 
     /** What to do to one inference request instead of answering it well. */
@@ -109,18 +115,24 @@ final class ServerState {
 
     private final Random refuseSampler;
 
-    /** Whether to close a just-accepted connection (a fault); seeded, so runs repeat. */
+    /** Whether to close a just-accepted connection (a fault, counted); seeded, so runs repeat. */
     boolean refuseConnection() {
         double rate = options.refuseRate();
         if (rate <= 0) {
             return false;
         }
+        boolean refuse;
         if (rate >= 100) {
-            return true;
+            refuse = true;
+        } else {
+            synchronized (refuseSampler) {
+                refuse = refuseSampler.nextDouble() * 100 < rate;
+            }
         }
-        synchronized (refuseSampler) {
-            return refuseSampler.nextDouble() * 100 < rate;
+        if (refuse) {
+            outcomes.refusedConnection();
         }
+        return refuse;
     }
 
     boolean injectError() {

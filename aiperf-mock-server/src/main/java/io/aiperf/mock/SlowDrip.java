@@ -77,7 +77,7 @@ final class SlowDrip extends Exchange {
             schedule();
             return;
         }
-        done = true;
+        markCompleted();
         rest.release();
         bytes = null;
         connection.finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(one)));

@@ -135,7 +135,7 @@ final class TokenStream extends Exchange {
                 endWrite();
                 ctx.write(new DefaultHttpContent(batch));
             }
-            done = true;
+            markDisconnected();
             ctx.flush();
             ctx.close(); // the fault: the server goes away mid-answer
             return;
@@ -150,7 +150,7 @@ final class TokenStream extends Exchange {
                 logged(batch, from, SentEvent.Kind.TAIL);
             }
             endWrite();
-            done = true;
+            markCompleted();
             connection.finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(batch)));
             return;
         }
@@ -204,7 +204,7 @@ final class TokenStream extends Exchange {
                 next++;
                 if (cutAt >= 0 && next >= cutAt) {
                     writeOne(chunk, kind, false);
-                    done = true;
+                    markDisconnected();
                     ctx.close(); // the fault: the server goes away mid-answer
                     return;
                 }
@@ -263,7 +263,7 @@ final class TokenStream extends Exchange {
         logged(event, event.readerIndex(), kind);
         endWrite();
         if (last) {
-            done = true;
+            markCompleted();
             connection.finished(this, keepAlive, ctx.writeAndFlush(new DefaultLastHttpContent(event)));
         } else {
             ctx.writeAndFlush(new DefaultHttpContent(event));
