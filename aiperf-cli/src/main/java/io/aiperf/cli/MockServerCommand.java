@@ -80,17 +80,38 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
       description = "Reasoning tokens before each answer's content (chat, Responses, Messages).")
   int reasoningTokens;
 
+  @Option(names = "--tls",
+      description = "Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate made"
+          + " at start, whose PEM file is printed for --ssl-ca-cert; or with --tls-cert/--tls-key.")
+  boolean tls;
+
+  @Option(names = "--tls-cert", description = "PEM certificate chain to serve (with --tls-key).")
+  java.nio.file.@org.jspecify.annotations.Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", description = "Unencrypted PKCS#8 PEM private key of --tls-cert.")
+  java.nio.file.@org.jspecify.annotations.Nullable Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
     MockServerOptions options;
     try {
-      options = MockCommandSupport.builder(host, port, ttftMs, itlMs, errorRate, seed, fast,
-          stallEvery, stallMs, rateLimitRate, disconnectRate, malformedRate)
+      MockServerOptions.Builder b = MockCommandSupport.builder(host, port, ttftMs, itlMs,
+          errorRate, seed, fast, stallEvery, stallMs, rateLimitRate, disconnectRate,
+          malformedRate)
           .slowDrip(slowDripRate, MockCommandSupport.millis(slowDripIntervalMs))
           .refuseRate(refuseRate)
           .idleTimeout(MockCommandSupport.millis(idleTimeoutMs))
-          .reasoningTokens(reasoningTokens)
-          .build();
+          .reasoningTokens(reasoningTokens);
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key go together; got only "
+            + (tlsCert != null ? "--tls-cert" : "--tls-key"));
+      }
+      if (tlsCert != null && tlsKey != null) {
+        b.tls(true).tlsCertificate(tlsCert, tlsKey);
+      } else if (tls) {
+        b.tls(true);
+      }
+      options = b.build();
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("Error: " + e.getMessage());
       return AiperfCommand.EXIT_USAGE;
@@ -103,6 +124,8 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
     }, "aiperf-mock-shutdown"));
     spec.commandLine().getOut().println("Mock LLM server listening on " + server.baseUrl()
         + (fast ? " (fast: no delays)" : " (ttft " + ttftMs + " ms, itl " + itlMs + " ms)")
+        + server.certificatePem().map(pem -> "; its certificate (for --ssl-ca-cert): " + pem)
+            .orElse("")
         + "; Ctrl-C stops it.");
     spec.commandLine().getOut().flush();
     stopped.await();
