@@ -89,6 +89,16 @@ cleanup() {
   for p in "${pids[@]}"; do
     wait "$p" 2>/dev/null || true
   done
+  # A tool is the wrapper shell's child, not ours: give it time to exit (aiperf writes its
+  # partial results on SIGTERM) before its directory goes.
+  for _ in $(seq 100); do
+    local alive=0
+    for p in "${pids[@]}"; do
+      kill -0 "$p" 2>/dev/null && alive=1
+    done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
   if [ "${KEEP:-0}" = 1 ]; then say "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -244,4 +254,5 @@ echo "- aiperf streamed: $chunk_check."
 echo "- wrk counts whole responses (chunks/s = responses/s x $TOKENS); it parses the HTTP chunked framing" \
   "(one HTTP chunk per event) but not the events."
 echo "- $(nproc) cores, pinning $([ "$PIN" = 1 ] && echo on || echo off), load average $load_before before," \
-  "$load_after after; $(java -version 2>&1 | head -n 1); $(wrk --version 2>&1 | head -n 1 | cut -d ' ' -f 1-2)."
+  "$load_after after; aiperf $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '(no git)')," \
+  "$(java -version 2>&1 | head -n 1); $(wrk --version 2>&1 | head -n 1 | cut -d ' ' -f 1-2)."
