@@ -10,6 +10,13 @@ module io.aiperf.jmh {
   requires io.aiperf.mock;
   requires transitive jmh.core;
   requires org.slf4j;
+  // StaticServer, the canned-bytes HTTP server of bench/vs-wrk.sh.
+  requires io.netty.common;
+  requires io.netty.buffer;
+  requires io.netty.transport;
+  requires io.netty.transport.classes.epoll;
+  requires io.netty.codec;
+  requires io.netty.codec.http;
 
   exports io.aiperf.jmh;
   // JMH's generated code and runner reach the benchmark classes by reflection.
