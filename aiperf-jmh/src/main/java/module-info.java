@@ -10,6 +10,8 @@ module io.aiperf.jmh {
   requires io.aiperf.mock;
   requires transitive jmh.core;
   requires org.slf4j;
+  // HandOffBenchmarks reads the benchmark thread's CPU time.
+  requires java.management;
 
   exports io.aiperf.jmh;
   // JMH's generated code and runner reach the benchmark classes by reflection.

@@ -40,6 +40,19 @@ public final class Handoff<T> implements AutoCloseable {
   private volatile boolean closing;
 
   /**
+   * Starts the thread, timing waits for room on the system clock.
+   *
+   * @param name the thread's name
+   * @param budgetBytes see {@link #Handoff(String, long, ToLongFunction, Consumer, NanoClock)}
+   * @param bytes how many bytes an item holds
+   * @param action what the thread does with each item
+   */
+  public Handoff(String name, long budgetBytes, ToLongFunction<? super T> bytes,
+      Consumer<? super T> action) {
+    this(name, budgetBytes, bytes, action, NanoClock.SYSTEM);
+  }
+
+  /**
    * Starts the thread.
    *
    * @param name the thread's name
