@@ -17,6 +17,8 @@ module io.aiperf.jmh {
   requires io.netty.transport.classes.epoll;
   requires io.netty.codec;
   requires io.netty.codec.http;
+  // HandOffBenchmarks reads the benchmark thread's CPU time.
+  requires java.management;
 
   exports io.aiperf.jmh;
   // JMH's generated code and runner reach the benchmark classes by reflection.

@@ -60,6 +60,29 @@ public interface MessageBus extends AutoCloseable {
   void send(String channel, long routingKey, BusMessage message);
 
   /**
+   * Sends a message as {@link #send(String, BusMessage)} does, but only if that needs no wait for
+   * capacity: for a thread that must never block, such as an event loop, which keeps the message
+   * and hands it to a thread of its own when this returns false. A message accepted here is
+   * delivered, and ordered with the sender's other messages, exactly as one sent.
+   *
+   * <p>What this cannot spare the caller is the consumer's own hand-off: a consumer registered
+   * with {@code Runnable::run} runs its handler right here, on the calling thread.
+   *
+   * <p>The default returns false (never sends), which is correct for a bus that cannot tell
+   * whether a send would block; such a bus is still a complete implementation.
+   *
+   * @param channel the channel name
+   * @param message the message
+   * @return true if the message was sent; false if it was not, because the channel holds its
+   *     capacity of undelivered messages or this bus cannot send without blocking
+   * @throws IllegalStateException if the bus sends here and is closed
+   * @since 0.1.0
+   */
+  default boolean trySend(String channel, BusMessage message) {
+    return false;
+  }
+
+  /**
    * Registers a consumer of a channel; the handler runs on the given executor.
    *
    * @param channel the channel name

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Events go through one event thread, so every subscriber sees every event in publication
  * order. Channel messages go straight to a consumer's executor; a per-channel semaphore bounds
  * undelivered messages, so a slow consumer pushes back on its producers instead of growing a queue
- * without limit.
+ * without limit. {@link #trySend} takes a permit only if one is free (a compare-and-set), so a
+ * thread that must not wait can send when there is room and keep the message when there is not.
  */
 final class InMemoryMessageBus implements MessageBus {
   private static final Logger log = LoggerFactory.getLogger(InMemoryMessageBus.class);
@@ -78,6 +79,12 @@ final class InMemoryMessageBus implements MessageBus {
   @Override
   public void send(String channel, long routingKey, BusMessage message) {
     channel(channel).send(routingKey, message);
+  }
+
+  /** Never waits for capacity: takes a permit if one is free, else returns false. */
+  @Override
+  public boolean trySend(String channel, BusMessage message) {
+    return channel(channel).trySend(message);
   }
 
   @Override
@@ -199,6 +206,20 @@ final class InMemoryMessageBus implements MessageBus {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while sending on channel '" + name + "'", e);
       }
+      deliver(routingKey, message);
+    }
+
+    boolean trySend(BusMessage message) {
+      checkOpen();
+      if (!capacity.tryAcquire()) {
+        return false;
+      }
+      deliver(-1, message);
+      return true;
+    }
+
+    /** Holding a permit, which the consumer gives back once it handled the message. */
+    private void deliver(long routingKey, BusMessage message) {
       Object[] current = consumers.toArray();
       if (current.length == 0) {
         synchronized (parked) {

@@ -1,16 +1,13 @@
 package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.BenchmarkConfig;
-import io.aiperf.api.spi.ChatMessage;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.MessageBus;
-import io.aiperf.api.spi.ParsedResponse;
-import io.aiperf.api.spi.Turn;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.TransportProvider;
-import io.aiperf.api.spi.TransportProvider.ResponseListener;
 import io.aiperf.api.spi.TransportProvider.Transport;
 import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.bus.Handoff;
 import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.Credit;
 import io.aiperf.engine.internal.service.Messages.CreditReturn;
@@ -20,69 +17,70 @@ import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.PreparedTurn;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
 import io.aiperf.engine.internal.service.Messages.WorkerReady;
-import io.aiperf.engine.internal.transport.SseFramer;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Sends requests. Each worker owns a transport (one event loop and its connections); a credit is
- * handed straight to the transport, and everything about the response is recorded on the I/O
- * thread as raw bytes and timestamps, then passed on for parsing elsewhere.
+ * handed straight to the transport. On the I/O thread a response is only stamped and its bytes
+ * kept; when it ends, the I/O thread offers it to the worker's hand-off thread ({@link Handoff}:
+ * a lock-free enqueue, never a wait), which builds the raw record, formats a session's next turn
+ * and sends the record and the credit return on the bus, where a send may block.
+ *
+ * <p>Back-pressure: when the hand-off thread falls behind, the ended responses it holds count
+ * against {@link #HELD_BYTES_BUDGET}; over it, a new credit waits on the thread that delivers it
+ * (the timing manager's), never on an event loop, so the delay shows as send lateness, and the
+ * worker says so in a warning.
  */
 final class Worker extends AbstractService {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Worker.class);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final long[] EMPTY_NANOS = new long[0];
-  private static final String[] NO_STRINGS = new String[0];
-  private static final byte[][] NO_DATA = new byte[0][];
   static final int MAX_CONNECTIONS_UNBOUNDED = 2_500;
+  /**
+   * Bytes of ended responses the hand-off thread may hold before new credits wait: far above what
+   * it holds while it keeps up (one batch of reads), small next to a heap.
+   */
+  static final long HELD_BYTES_BUDGET = 64L << 20;
+  /** A stall is reported at most this often; the total comes again when the worker stops. */
+  private static final long STALL_WARNING_INTERVAL_NANOS = 10_000_000_000L;
   private volatile @Nullable List<PreparedConversation> dataset;
-  private final Map<Long, SessionState> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+  final Map<Long, SessionHistory> sessions = new java.util.concurrent.ConcurrentHashMap<>();
   // Set by onInitialize, before the first credit.
-  private EndpointProvider.@Nullable Endpoint endpoint;
+  EndpointProvider.@Nullable Endpoint endpoint;
   /** One transport per server of the endpoint (usually one). */
   private Transport[] transports = new Transport[0];
   private @Nullable String path;
-  private boolean streaming;
+  boolean streaming;
   private @Nullable Duration timeout;
-  private boolean reportFirstToken;
-  private boolean keepBody;
+  boolean reportFirstToken;
+  boolean keepBody;
   private volatile boolean stopped;
+  private final long budgetBytes;
+  /** Set by onInitialize, before the first credit. */
+  @Nullable Handoff<Ended> handoff;
+  /** Credits that waited for the hand-off thread to catch up, and how long in all. */
+  private final AtomicLong stalls = new AtomicLong();
+  private final AtomicLong stalledNanos = new AtomicLong();
+  private final AtomicLong lastStallWarning = new AtomicLong(Long.MIN_VALUE);
   /**
-   * Requests handed to the transport and not yet ended. Only the health report reads it, once a
-   * second; the request path adds and removes, which never blocks.
+   * Requests handed to the transport and not yet passed on. Only the health report reads it, once
+   * a second; the timing thread adds and the hand-off thread removes (a removal may lock a bin of
+   * the map, so no I/O thread does it); one that ended says so at once.
    */
-  private final java.util.Set<RequestRecorder> inFlight =
+  final java.util.Set<RequestRecorder> inFlight =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private long silenceNanos;
-  /**
-   * Written on the I/O thread at every read, read by the health report: opaque access is enough
-   * (a report a read late is fine) and costs a plain store, no fence on the stamping thread.
-   */
-  private static final java.lang.invoke.VarHandle HEARD;
-
-  static {
-    try {
-      HEARD = java.lang.invoke.MethodHandles.lookup()
-          .findVarHandle(RequestRecorder.class, "heardNanos", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   /** Whether this worker runs in another process than the controller. */
   private final boolean remote;
-  private final NanoClock clock;
+  final NanoClock clock;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     this(id, bus, config, false);
@@ -93,9 +91,15 @@ final class Worker extends AbstractService {
   }
 
   Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote, NanoClock clock) {
+    this(id, bus, config, remote, clock, HELD_BYTES_BUDGET);
+  }
+
+  Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote, NanoClock clock,
+      long budgetBytes) {
     super(id, bus, config);
     this.remote = remote;
     this.clock = clock;
+    this.budgetBytes = budgetBytes;
   }
 
   @Override
@@ -134,6 +138,8 @@ final class Worker extends AbstractService {
       bus.publish(new Messages.DatasetReceived(id));
     }));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
+    handoff = new Handoff<Ended>("aiperf-handoff-" + id, budgetBytes, Ended::heldBytes,
+        Ended::passOn, clock);
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
     track(bus.consume(Messages.creditsFor(id), Runnable::run, m -> onCredit((Credit) m)));
   }
@@ -180,8 +186,12 @@ final class Worker extends AbstractService {
     long longestSilence = 0;
     long oldest = 0;
     for (RequestRecorder r : inFlight) {
+      long heard = r.heardNanos();
+      if (heard == RequestRecorder.ENDED) {
+        continue;
+      }
       count++;
-      long quiet = now - Math.max(r.createdNanos, (long) HEARD.getOpaque(r));
+      long quiet = now - Math.max(r.createdNanos, heard);
       longestSilence = Math.max(longestSilence, quiet);
       oldest = Math.max(oldest, now - r.createdNanos);
       if (silenceNanos > 0 && quiet >= silenceNanos) {
@@ -194,6 +204,10 @@ final class Worker extends AbstractService {
   }
 
   private void onCredit(Credit credit) {
+    long waited = handoff().awaitRoom();
+    if (waited > 0) {
+      noteStall(waited);
+    }
     List<PreparedConversation> data = dataset;
     if (data == null) {
       // Cannot happen while the controller waits for every worker's DatasetReceived; if it does,
@@ -209,16 +223,17 @@ final class Worker extends AbstractService {
     byte[] body = turn.body();
     int inputTokens = turn.inputTokens();
     String inputText = null;
-    SessionState session = null;
+    SessionHistory session = null;
     if (conversation.turns().size() > 1) {
       if (credit.turn() == 0) {
-        session = new SessionState(requestId());
+        session = new SessionHistory(requestId());
         sessions.put(credit.session(), session);
       } else {
         session = sessions.get(credit.session());
         if (session == null) {
           // Never drop a credit: account for the turn as an error and give the slot back.
-          new RequestRecorder(credit, -1, null, conversation, null, requestId(), "", new byte[0])
+          new RequestRecorder(this, credit, -1, null, conversation, null, requestId(), "",
+              new byte[0])
               .onError("SessionError", "No history for session " + credit.session()
                   + " on " + id, clock.nanoTime());
           return;
@@ -230,8 +245,8 @@ final class Worker extends AbstractService {
     // A session keeps one correlation id over its turns, as AIPerf's X-Correlation-ID.
     String requestId = requestId();
     String correlation = session != null ? session.correlationId : requestId();
-    RequestRecorder recorder = new RequestRecorder(credit, inputTokens, inputText, conversation,
-        session, requestId, correlation, body);
+    RequestRecorder recorder = new RequestRecorder(this, credit, inputTokens, inputText,
+        conversation, session, requestId, correlation, body);
     try {
       // Several servers: a conversation stays on one (its KV cache), conversations take turns.
       Transport t = transports.length == 1 ? transports[0]
@@ -242,6 +257,29 @@ final class Worker extends AbstractService {
     } catch (RuntimeException e) {
       // The credit must come back and the request must be accounted for, whatever happened.
       recorder.onError("TransportError", "The request could not be sent: " + e, clock.nanoTime());
+    }
+  }
+
+  /** The hand-off to this worker's own thread; set before the first credit. */
+  Handoff<Ended> handoff() {
+    return initialized(handoff);
+  }
+
+  /**
+   * A credit waited for the hand-off thread: warns at once, then at most every ten seconds, so a
+   * client that cannot keep up with its responses says so instead of growing a silent backlog.
+   */
+  private void noteStall(long waitedNanos) {
+    long n = stalls.incrementAndGet();
+    long total = stalledNanos.addAndGet(waitedNanos);
+    long now = clock.nanoTime();
+    long last = lastStallWarning.get();
+    if ((last == Long.MIN_VALUE || now - last >= STALL_WARNING_INTERVAL_NANOS)
+        && lastStallWarning.compareAndSet(last, now)) {
+      log.warn("{} held over {} MiB of ended responses not yet passed on: the client processes"
+          + " responses slower than they arrive, so new requests wait and are sent late ({}"
+          + " delayed so far, {} ms in all)", id, handoff().budgetBytes() >> 20, n,
+          total / 1_000_000);
     }
   }
 
@@ -266,231 +304,43 @@ final class Worker extends AbstractService {
     for (Transport t : transports) {
       t.close();
     }
-  }
-
-  /**
-   * A running session's history. Turns of a session are sequential (the next credit comes only
-   * after this turn's return), so each field is written before the credit that reads it is sent.
-   */
-  private static final class SessionState {
-    final String correlationId;
-    final List<ChatMessage> history = new ArrayList<>();
-    volatile byte @Nullable [] nextBody;
-    volatile @Nullable String nextInputText;
-
-    SessionState(String correlationId) {
-      this.correlationId = correlationId;
+    Handoff<Ended> h = handoff;
+    if (h != null) {
+      // Whatever ended before, closing the transports included, is passed on.
+      h.close(Duration.ofSeconds(10));
+    }
+    long n = stalls.get();
+    if (n > 0) {
+      log.warn("{}: {} requests waited {} ms in all for the worker to pass on ended responses",
+          id, n, stalledNanos.get() / 1_000_000);
     }
   }
 
-  /**
-   * After a turn: append the user turn and the server's real reply to the history, and format the
-   * next turn now, so nothing is formatted when its credit arrives.
-   */
-  private void prepareNextTurn(SessionState session, PreparedConversation conversation, int turn,
-      String reply) {
-    Turn sent = conversation.turns().get(turn).turn();
-    session.history.add(new ChatMessage("user", String.join(" ", sent.texts())));
-    session.history.add(new ChatMessage("assistant", reply));
-    Turn next = conversation.turns().get(turn + 1).turn();
-    session.nextBody = initialized(endpoint).formatRequest(List.copyOf(session.history), next, streaming);
-    StringBuilder text = new StringBuilder();
-    for (ChatMessage m : session.history) {
-      text.append(m.content()).append(' ');
-    }
-    session.nextInputText = text.append(String.join(" ", next.texts())).toString();
+  /** What an I/O thread hands to the hand-off thread. */
+  sealed interface Ended permits RequestRecorder, FirstTokenSeen {
+    /** Bytes held until passed on, the same at the offer and after. */
+    long heldBytes();
+
+    /** On the hand-off thread: sends what the I/O thread must not. */
+    void passOn();
   }
 
-  /** The reply's text, for the history; unparseable pieces are left out. */
-  private String replyText(byte @Nullable [][] messages, int count, byte @Nullable [] body) {
-    StringBuilder reply = new StringBuilder();
-    if (messages != null) {
-      for (int i = 0; i < count; i++) {
-        appendContent(reply, messages[i]);
-      }
-    } else if (body != null) {
-      appendContent(reply, body);
-    }
-    return reply.toString();
-  }
+  /** A stream's first event: frees the request's prefill slot. */
+  final class FirstTokenSeen implements Ended {
+    private final FirstToken message;
 
-  private void appendContent(StringBuilder reply, byte[] data) {
-    try {
-      ParsedResponse r = initialized(endpoint).parse(data, 0, data.length);
-      if (r != null && r.content() != null) {
-        reply.append(r.content());
-      }
-    } catch (IllegalArgumentException notAResponse) {
-      // Errors and odd events carry no reply text.
-    }
-  }
-
-  /** Records one exchange; every callback runs on the transport's I/O thread. */
-  private final class RequestRecorder implements ResponseListener, SseFramer.Sink {
-    private final Credit credit;
-    private final int inputTokens;
-    private final @Nullable String inputText;
-    private final PreparedConversation conversation;
-    private final @Nullable SessionState session;
-    private final String requestId;
-    private final String correlationId;
-    private TransportProvider.@Nullable HttpTrace trace;
-    private final byte @Nullable [] requestBody;
-    /** When the worker took the request: waiting for a connection is silence too. */
-    final long createdNanos = clock.nanoTime();
-    /** The last read of the response; see {@link #HEARD}. */
-    @SuppressWarnings("unused") // through HEARD
-    private long heardNanos;
-    private long startNanos;
-    private long waitNanos;
-    private boolean reused;
-    private int status;
-    private String contentType = "";
-    private @Nullable SseFramer framer;
-    // Sized when the response starts, on the I/O thread: the pacing thread that creates the
-    // recorder allocates as little as possible.
-    private long[] nanos = EMPTY_NANOS;
-    private String[] events = NO_STRINGS;
-    private byte[][] data = NO_DATA;
-    private String[] comments = NO_STRINGS;
-    private int count;
-    private byte[] body = new byte[0];
-    private int bodyLength;
-
-    RequestRecorder(Credit credit, int inputTokens, @Nullable String inputText,
-        PreparedConversation conversation, @Nullable SessionState session, String requestId,
-        String correlationId, byte @Nullable [] requestBody) {
-      this.requestBody = requestBody;
-      this.requestId = requestId;
-      this.correlationId = correlationId;
-      this.credit = credit;
-      this.inputTokens = inputTokens;
-      this.inputText = inputText;
-      this.conversation = conversation;
-      this.session = session;
-      inFlight.add(this);
+    FirstTokenSeen(FirstToken message) {
+      this.message = message;
     }
 
     @Override
-    public void onRequestSent(long connectionWaitNanos, boolean connectionReused, long start) {
-      this.waitNanos = connectionWaitNanos;
-      this.reused = connectionReused;
-      this.startNanos = start;
+    public long heldBytes() {
+      return 64;
     }
 
     @Override
-    public void onResponseStart(int status, String contentType, long nanos) {
-      HEARD.setOpaque(this, nanos);
-      this.status = status;
-      this.contentType = contentType;
-      if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-        framer = new SseFramer(this);
-        this.nanos = new long[64];
-        events = new String[64];
-        data = new byte[64][];
-        comments = new String[64];
-      } else {
-        this.nanos = new long[1];
-      }
-    }
-
-    @Override
-    public void onBody(ByteBuffer bytes, long readNanos) {
-      HEARD.setOpaque(this, readNanos);
-      if (framer != null) {
-        framer.feed(bytes, readNanos);
-      } else {
-        int n = bytes.remaining();
-        if (bodyLength + n > body.length) {
-          body = Arrays.copyOf(body, Math.max(bodyLength + n, body.length * 2));
-        }
-        bytes.get(body, bodyLength, n);
-        bodyLength += n;
-        // For a whole body, the last read's stamp is when the response was complete.
-        if (count == 0) {
-          nanos[0] = readNanos;
-        } else {
-          nanos[0] = Math.max(nanos[0], readNanos);
-        }
-        count = 1;
-      }
-    }
-
-    @Override
-    public void onMessage(@Nullable String event, byte[] payload, @Nullable String comment,
-        long readNanos) {
-      if (count == nanos.length) {
-        int size = count * 2;
-        nanos = Arrays.copyOf(nanos, size);
-        events = Arrays.copyOf(events, size);
-        data = Arrays.copyOf(data, size);
-        comments = Arrays.copyOf(comments, size);
-      }
-      if (count == 0 && reportFirstToken) {
-        // Frees the prefill slot; the first event of a stream marks the end of prefill.
-        bus.send(Messages.CREDIT_RETURNS, new FirstToken(credit.id(), credit.phase()));
-      }
-      nanos[count] = readNanos;
-      events[count] = event;
-      data[count] = payload;
-      comments[count] = comment;
-      count++;
-    }
-
-    @Override
-    public void onTrace(TransportProvider.HttpTrace httpTrace) {
-      this.trace = httpTrace;
-    }
-
-    @Override
-    public void onComplete(long endNanos) {
-      if (framer != null) {
-        framer.finish(endNanos);
-      }
-      finish(endNanos, null, null);
-    }
-
-    @Override
-    public void onError(String type, String message, long errorNanos) {
-      finish(errorNanos, type, message);
-    }
-
-    private void finish(long endNanos, @Nullable String errorType,
-        @Nullable String errorMessage) {
-      inFlight.remove(this);
-      boolean sse = framer != null;
-      RawRecordBuilder record = RawRecord.builder().credit(credit).worker(id)
-          .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)
-          .requestedOutputTokens(conversation.turns().get(credit.turn()).turn().maxTokens())
-          .streaming(streaming).requestBody(keepBody ? requestBody : null)
-          .sent(startNanos, waitNanos, reused).end(endNanos).trace(trace)
-          .status(status, contentType).error(errorType, errorMessage);
-      if (sse) {
-        record.stream(Arrays.copyOf(nanos, count), Arrays.copyOf(events, count),
-            Arrays.copyOf(data, count), Arrays.copyOf(comments, count), count);
-      } else {
-        record.body(count == 1 ? new long[] {nanos[0]} : new long[0],
-            Arrays.copyOf(body, bodyLength));
-      }
-      RawRecord raw = record.build();
-      if (session != null) {
-        if (credit.turn() + 1 < conversation.turns().size()) {
-          try {
-            prepareNextTurn(session, conversation, credit.turn(), errorType != null ? ""
-                : replyText(raw.response().messageData(), raw.response().messageCount(),
-                    raw.response().body()));
-          } catch (RuntimeException e) {
-            // The next turn is then sent with the history so far; never lose the credit.
-            session.nextBody = initialized(endpoint).formatRequest(List.copyOf(session.history),
-                conversation.turns().get(credit.turn() + 1).turn(), streaming);
-          }
-        } else {
-          sessions.remove(credit.session());
-        }
-      }
-      // The raw record goes first, so when the last credit is back every record is on its way.
-      bus.send(Messages.RAW_RECORDS, raw);
-      bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));
+    public void passOn() {
+      bus.send(Messages.CREDIT_RETURNS, message);
     }
   }
 }

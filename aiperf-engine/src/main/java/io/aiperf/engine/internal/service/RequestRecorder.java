@@ -1,0 +1,247 @@
+package io.aiperf.engine.internal.service;
+
+import io.aiperf.api.spi.TransportProvider;
+import io.aiperf.api.spi.TransportProvider.ResponseListener;
+import io.aiperf.engine.internal.service.Messages.Credit;
+import io.aiperf.engine.internal.service.Messages.CreditReturn;
+import io.aiperf.engine.internal.service.Messages.FirstToken;
+import io.aiperf.engine.internal.service.Messages.PreparedConversation;
+import io.aiperf.engine.internal.service.Messages.RawRecord;
+import io.aiperf.engine.internal.transport.SseFramer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One exchange of a {@link Worker}. Every {@link ResponseListener} callback runs on the
+ * transport's I/O thread and only stamps and keeps bytes: no lock, no bus, no parsing. When the
+ * exchange ends it is offered to the worker's hand-off thread, which runs {@link #passOn()}: it
+ * builds the raw record, formats a session's next turn, and sends the record, then the credit
+ * return.
+ */
+final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.Ended {
+  private static final long[] EMPTY_NANOS = new long[0];
+  private static final String[] NO_STRINGS = new String[0];
+  private static final byte[][] NO_DATA = new byte[0][];
+  /** What an ended request holds beyond its response bytes (record, arrays, stamps), roughly. */
+  private static final long RECORD_OVERHEAD_BYTES = 512;
+  /** The {@link #heardNanos()} of a request that ended: the health report no longer counts it. */
+  static final long ENDED = Long.MAX_VALUE;
+  /**
+   * Written on the I/O thread at every read, read by the health report: opaque access is enough
+   * (a report a read late is fine) and costs a plain store, no fence on the stamping thread.
+   */
+  private static final VarHandle HEARD;
+
+  static {
+    try {
+      HEARD = MethodHandles.lookup().findVarHandle(RequestRecorder.class, "heardNanos",
+          long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Worker worker;
+  private final Credit credit;
+  private final int inputTokens;
+  private final @Nullable String inputText;
+  private final PreparedConversation conversation;
+  private final @Nullable SessionHistory session;
+  private final String requestId;
+  private final String correlationId;
+  private TransportProvider.@Nullable HttpTrace trace;
+  private final byte @Nullable [] requestBody;
+  /** When the worker took the request: waiting for a connection is silence too. */
+  final long createdNanos;
+  /** The last read of the response; see {@link #HEARD}. */
+  @SuppressWarnings("unused") // through HEARD
+  private long heardNanos;
+  private long startNanos;
+  private long waitNanos;
+  private boolean reused;
+  private int status;
+  private String contentType = "";
+  private @Nullable SseFramer framer;
+  // Sized when the response starts, on the I/O thread: the pacing thread that creates the
+  // recorder allocates as little as possible.
+  private long[] nanos = EMPTY_NANOS;
+  private String[] events = NO_STRINGS;
+  private byte[][] data = NO_DATA;
+  private String[] comments = NO_STRINGS;
+  private int count;
+  private byte[] body = new byte[0];
+  private int bodyLength;
+  /** The stream's payload bytes so far. */
+  private long payloadBytes;
+  // Set on the I/O thread when the exchange ends, read on the hand-off thread after the offer.
+  private long endNanos;
+  private @Nullable String errorType;
+  private @Nullable String errorMessage;
+  private long heldBytes;
+
+  RequestRecorder(Worker worker, Credit credit, int inputTokens, @Nullable String inputText,
+      PreparedConversation conversation, @Nullable SessionHistory session, String requestId,
+      String correlationId, byte @Nullable [] requestBody) {
+    this.worker = worker;
+    this.createdNanos = worker.clock.nanoTime();
+    this.requestBody = requestBody;
+    this.requestId = requestId;
+    this.correlationId = correlationId;
+    this.credit = credit;
+    this.inputTokens = inputTokens;
+    this.inputText = inputText;
+    this.conversation = conversation;
+    this.session = session;
+    worker.inFlight.add(this);
+  }
+
+  /** The last read, or {@link #ENDED}; from any thread. */
+  long heardNanos() {
+    return (long) HEARD.getOpaque(this);
+  }
+
+  @Override
+  public void onRequestSent(long connectionWaitNanos, boolean connectionReused, long start) {
+    this.waitNanos = connectionWaitNanos;
+    this.reused = connectionReused;
+    this.startNanos = start;
+  }
+
+  @Override
+  public void onResponseStart(int status, String contentType, long nanos) {
+    HEARD.setOpaque(this, nanos);
+    this.status = status;
+    this.contentType = contentType;
+    if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+      framer = new SseFramer(this);
+      this.nanos = new long[64];
+      events = new String[64];
+      data = new byte[64][];
+      comments = new String[64];
+    } else {
+      this.nanos = new long[1];
+    }
+  }
+
+  @Override
+  public void onBody(ByteBuffer bytes, long readNanos) {
+    HEARD.setOpaque(this, readNanos);
+    if (framer != null) {
+      framer.feed(bytes, readNanos);
+    } else {
+      int n = bytes.remaining();
+      if (bodyLength + n > body.length) {
+        body = Arrays.copyOf(body, Math.max(bodyLength + n, body.length * 2));
+      }
+      bytes.get(body, bodyLength, n);
+      bodyLength += n;
+      // For a whole body, the last read's stamp is when the response was complete.
+      if (count == 0) {
+        nanos[0] = readNanos;
+      } else {
+        nanos[0] = Math.max(nanos[0], readNanos);
+      }
+      count = 1;
+    }
+  }
+
+  @Override
+  public void onMessage(@Nullable String event, byte[] payload, @Nullable String comment,
+      long readNanos) {
+    if (count == nanos.length) {
+      int size = count * 2;
+      nanos = Arrays.copyOf(nanos, size);
+      events = Arrays.copyOf(events, size);
+      data = Arrays.copyOf(data, size);
+      comments = Arrays.copyOf(comments, size);
+    }
+    if (count == 0 && worker.reportFirstToken) {
+      // Frees the prefill slot; the first event of a stream marks the end of prefill.
+      worker.handoff().offer(worker.new FirstTokenSeen(new FirstToken(credit.id(),
+          credit.phase())));
+    }
+    payloadBytes += payload.length;
+    nanos[count] = readNanos;
+    events[count] = event;
+    data[count] = payload;
+    comments[count] = comment;
+    count++;
+  }
+
+  @Override
+  public void onTrace(TransportProvider.HttpTrace httpTrace) {
+    this.trace = httpTrace;
+  }
+
+  @Override
+  public void onComplete(long endNanos) {
+    if (framer != null) {
+      framer.finish(endNanos);
+    }
+    finish(endNanos, null, null);
+  }
+
+  @Override
+  public void onError(String type, String message, long errorNanos) {
+    finish(errorNanos, type, message);
+  }
+
+  /** On the I/O thread: the exchange ended; the rest is the hand-off thread's. */
+  private void finish(long endNanos, @Nullable String errorType,
+      @Nullable String errorMessage) {
+    this.endNanos = endNanos;
+    this.errorType = errorType;
+    this.errorMessage = errorMessage;
+    heldBytes = (framer != null ? payloadBytes : body.length) + RECORD_OVERHEAD_BYTES;
+    HEARD.setOpaque(this, ENDED);
+    worker.handoff().offer(this);
+  }
+
+  @Override
+  public long heldBytes() {
+    return heldBytes;
+  }
+
+  @Override
+  public void passOn() {
+    worker.inFlight.remove(this);
+    try {
+      RawRecord raw = record();
+      if (session != null) {
+        if (credit.turn() + 1 < conversation.turns().size()) {
+          session.prepareNext(AbstractService.initialized(worker.endpoint), conversation,
+              credit.turn(), raw.response(), worker.streaming);
+        } else {
+          worker.sessions.remove(credit.session());
+        }
+      }
+      // The raw record goes first, so when the last credit is back every record is on its way.
+      worker.bus.send(Messages.RAW_RECORDS, raw);
+    } finally {
+      // Whatever failed above (and was logged by the hand-off), the slot comes back.
+      worker.bus.send(Messages.CREDIT_RETURNS,
+          new CreditReturn(credit.id(), credit.phase(), worker.id));
+    }
+  }
+
+  private RawRecord record() {
+    RawRecordBuilder record = RawRecord.builder().credit(credit).worker(worker.id)
+        .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)
+        .requestedOutputTokens(conversation.turns().get(credit.turn()).turn().maxTokens())
+        .streaming(worker.streaming).requestBody(worker.keepBody ? requestBody : null)
+        .sent(startNanos, waitNanos, reused).end(endNanos).trace(trace)
+        .status(status, contentType).error(errorType, errorMessage);
+    if (framer != null) {
+      record.stream(Arrays.copyOf(nanos, count), Arrays.copyOf(events, count),
+          Arrays.copyOf(data, count), Arrays.copyOf(comments, count), count);
+    } else {
+      record.body(count == 1 ? new long[] {nanos[0]} : new long[0],
+          Arrays.copyOf(body, bodyLength));
+    }
+    return record.build();
+  }
+}
