@@ -112,7 +112,6 @@ public interface MessageBus extends AutoCloseable {
    */
   Subscription respond(String channel, Function<BusMessage, BusMessage> responder);
 
-  /** Delivers what was accepted, then releases the bus's threads and resources. */
   /**
    * Returns the address other processes join this bus at, for a bus that accepts them (such as
    * the ZeroMQ hub of a run with remote workers).
@@ -123,6 +122,7 @@ public interface MessageBus extends AutoCloseable {
     return java.util.Optional.empty();
   }
 
+  /** Delivers what was accepted, then releases the bus's threads and resources. */
   @Override
   void close();
 }
