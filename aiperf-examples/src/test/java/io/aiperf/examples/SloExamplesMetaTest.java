@@ -21,8 +21,18 @@ final class SloExamplesMetaTest {
         .assertThatEvents()
         .haveExactly(1, event(test("ttftMeetsItsSlo"), finishedWithFailure(
             instanceOf(AssertionError.class),
-            message(m -> m.startsWith("time_to_first_token p99 was 3")
+            message(m -> measured(m) >= 300.0
                 && m.contains("ms, expected < 200.0 [chat http://127.0.0.1:")
                 && m.contains("concurrency 8, 64 requests]")))));
+  }
+
+  /**
+   * The p99 the message names: at least the mock's 300 ms TTFT; how far above depends on how
+   * busy the machine is, so no upper bound beyond the SLO's failure.
+   */
+  private static double measured(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("^time_to_first_token p99 was (\\d+\\.\\d+) ms").matcher(message);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 }
