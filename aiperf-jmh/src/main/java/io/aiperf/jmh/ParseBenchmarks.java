@@ -4,6 +4,8 @@ import io.aiperf.api.Endpoints;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.engine.internal.endpoint.ChatEndpointProvider;
 import io.aiperf.engine.internal.endpoint.CompletionsEndpointProvider;
+import io.aiperf.engine.internal.endpoint.MessagesEndpointProvider;
+import io.aiperf.engine.internal.endpoint.ResponsesEndpointProvider;
 import io.aiperf.engine.internal.transport.SseFramer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * What a streamed answer costs the client per chunk: framing a 200-chunk OpenAI chat stream that
  * arrives in network-sized reads (heap and direct buffers, as Netty hands them over), and
- * extracting the delta text of each chunk for chat and completions. Scores are nanoseconds per
- * chunk (every benchmark handles a whole stream per invocation).
+ * extracting the delta text of each chunk for chat and completions (and the Anthropic Messages
+ * and OpenAI Responses delta events). Scores are nanoseconds per chunk (every benchmark handles a
+ * whole stream per invocation).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -55,6 +58,10 @@ public class ParseBenchmarks {
   private byte[][] completionChunks;
   private EndpointProvider.Endpoint chat;
   private EndpointProvider.Endpoint completions;
+  private byte[][] messageEvents;
+  private byte[][] responseEvents;
+  private EndpointProvider.Endpoint messages;
+  private EndpointProvider.Endpoint responses;
 
   /** The stream cut into network reads, in heap or direct buffers. */
   @State(Scope.Thread)
@@ -117,6 +124,23 @@ public class ParseBenchmarks {
         + "\"choices\":[]," + usage);
     chatChunks = bytes(chat);
     completionChunks = bytes(completion);
+    List<String> message = new ArrayList<>();
+    List<String> response = new ArrayList<>();
+    for (int i = 0; i < CHUNKS; i++) {
+      String word = WORDS[i % WORDS.length];
+      message.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+          + "{\"type\":\"text_delta\",\"text\":\"" + word + "\"}}");
+      response.add("{\"type\":\"response.output_text.delta\",\"sequence_number\":" + (i + 4)
+          + ",\"item_id\":\"msg_67c9fdcecf488190bdd9a0409de3a1ec07b8b0ad4e5eb654\","
+          + "\"output_index\":0,\"content_index\":0,\"delta\":\"" + word + "\"}");
+    }
+    message.add("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\","
+        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":200}}");
+    response.add("{\"type\":\"response.completed\",\"sequence_number\":210,\"response\":"
+        + "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\","
+        + "\"usage\":{\"input_tokens\":550,\"output_tokens\":200,\"total_tokens\":750}}}");
+    messageEvents = bytes(message);
+    responseEvents = bytes(response);
 
     StringBuilder sse = new StringBuilder();
     sse.append("data: ").append(chatHead).append("{\"role\":\"assistant\",\"content\":\"\"},")
@@ -133,6 +157,10 @@ public class ParseBenchmarks {
     this.chat = new ChatEndpointProvider().create(Endpoints.openAiChat("http://x").model("m"));
     this.completions = new CompletionsEndpointProvider().create(
         Endpoints.openAiCompletions("http://x").model("m"));
+    this.messages = new MessagesEndpointProvider().create(
+        Endpoints.of("messages", "http://x").model("m"));
+    this.responses = new ResponsesEndpointProvider().create(
+        Endpoints.of("responses", "http://x").model("m"));
   }
 
   private static byte[][] bytes(List<String> chunks) {
@@ -182,6 +210,32 @@ public class ParseBenchmarks {
   public void completionDeltas(Blackhole bh) {
     for (byte[] c : completionChunks) {
       bh.consume(completions.parse(c, 0, c.length));
+    }
+  }
+
+  /**
+   * Extracts the text of every Anthropic Messages delta event of an answer, then its usage.
+   *
+   * @param bh the blackhole
+   */
+  @Benchmark
+  @OperationsPerInvocation(PARSED)
+  public void messagesDeltas(Blackhole bh) {
+    for (byte[] c : messageEvents) {
+      bh.consume(messages.parse(c, 0, c.length));
+    }
+  }
+
+  /**
+   * Extracts the text of every OpenAI Responses delta event of an answer, then its usage.
+   *
+   * @param bh the blackhole
+   */
+  @Benchmark
+  @OperationsPerInvocation(PARSED)
+  public void responsesDeltas(Blackhole bh) {
+    for (byte[] c : responseEvents) {
+      bh.consume(responses.parse(c, 0, c.length));
     }
   }
 }
