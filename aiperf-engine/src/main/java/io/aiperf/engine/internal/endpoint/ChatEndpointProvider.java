@@ -1,5 +1,7 @@
 package io.aiperf.engine.internal.endpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +9,7 @@ import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Media;
 import io.aiperf.api.spi.Turn;
+import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /** OpenAI chat completions: {@code messages} in, {@code choices[0].message|delta} out. */
@@ -95,6 +98,30 @@ public final class ChatEndpointProvider implements EndpointProvider {
       String r = text(message.get("reasoning_content"));
       reasoning[0] = r != null ? r : text(message.get("reasoning"));
       return text(message.get("content"));
+    }
+
+    @Override
+    void readChoice(JsonParser p, @Nullable String[] text) throws IOException, OnePass.NeedsTree {
+      // A delta, when there is one, wins over a message wherever each stands in the choice.
+      int seen = 0;
+      for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+        boolean delta = name.equals("delta");
+        if (!delta && !name.equals("message")) {
+          p.skipChildren();
+          continue;
+        }
+        seen = OnePass.once(seen, delta ? 1 : 2);
+        if (!delta && (seen & 1) != 0) {
+          p.skipChildren();
+        } else if (p.currentToken() == JsonToken.START_OBJECT) {
+          readMessage(p, text);
+        } else {
+          // A delta or message that is no object has no text.
+          text[0] = null;
+          text[1] = null;
+          p.skipChildren();
+        }
+      }
     }
   }
 }

@@ -1,11 +1,13 @@
 package io.aiperf.engine.internal.endpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Turn;
+import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /** OpenAI text completions: {@code prompt} in, {@code choices[0].text} out. */
@@ -54,6 +56,19 @@ public final class CompletionsEndpointProvider implements EndpointProvider {
     @Override
     @Nullable String readContent(JsonNode choice, @Nullable String[] reasoning) {
       return text(choice.get("text"));
+    }
+
+    @Override
+    void readChoice(JsonParser p, @Nullable String[] text) throws IOException, OnePass.NeedsTree {
+      int seen = 0;
+      for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+        if (name.equals("text")) {
+          seen = OnePass.once(seen, 1);
+          text[0] = OnePass.text(p);
+        } else {
+          p.skipChildren();
+        }
+      }
     }
   }
 }

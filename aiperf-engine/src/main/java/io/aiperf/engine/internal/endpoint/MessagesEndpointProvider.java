@@ -1,5 +1,7 @@
 package io.aiperf.engine.internal.endpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +11,7 @@ import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Turn;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +69,7 @@ public final class MessagesEndpointProvider implements EndpointProvider {
     return new Messages(config);
   }
 
-  private static final class Messages implements Endpoint {
+  static final class Messages implements Endpoint {
     private final EndpointConfig config;
 
     Messages(EndpointConfig config) {
@@ -104,6 +107,82 @@ public final class MessagesEndpointProvider implements EndpointProvider {
       if (length == 0) {
         return null;
       }
+      try {
+        return OnePass.read(data, offset, length, Messages::readDelta);
+      } catch (OnePass.NeedsTree e) {
+        return parseTree(data, offset, length);
+      }
+    }
+
+    /**
+     * Reads {@code content_block_delta} events, the bulk of a stream, in one pass, as
+     * {@link #parseTree} reads them, and the events that carry nothing.
+     *
+     * @throws OnePass.NeedsTree for any other event, a whole message or an error
+     */
+    static @Nullable ParsedResponse readDelta(JsonParser p) throws IOException, OnePass.NeedsTree {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new OnePass.NeedsTree();
+      }
+      String type = null;
+      String kind = "";
+      String text = null;
+      String thinking = null;
+      int seen = 0;
+      for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+        if (name.equals("type")) {
+          seen = OnePass.once(seen, 1);
+          if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new OnePass.NeedsTree();
+          }
+          type = p.getText();
+        } else if (name.equals("delta")) {
+          seen = OnePass.once(seen, 2);
+          if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new OnePass.NeedsTree();
+          }
+          int inner = 0;
+          for (String n = OnePass.nextField(p); n != null; n = OnePass.nextField(p)) {
+            switch (n) {
+              case "type" -> {
+                inner = OnePass.once(inner, 1);
+                if (p.currentToken() != JsonToken.VALUE_STRING) {
+                  throw new OnePass.NeedsTree();
+                }
+                kind = p.getText();
+              }
+              case "text" -> {
+                inner = OnePass.once(inner, 2);
+                text = OnePass.textOrNoText(p);
+              }
+              case "thinking" -> {
+                inner = OnePass.once(inner, 4);
+                thinking = OnePass.textOrNoText(p);
+              }
+              default -> p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (type == null) {
+        throw new OnePass.NeedsTree();
+      }
+      return switch (type) {
+        case "content_block_delta" -> switch (kind) {
+          case "text_delta" -> new ParsedResponse(text, null, null);
+          case "thinking_delta" -> new ParsedResponse(null, thinking, null);
+          default -> null; // signature and tool-input deltas carry no text
+        };
+        case "", "message", "message_start", "message_delta", "error" ->
+            throw new OnePass.NeedsTree();
+        default -> null; // ping, content_block_start/stop, message_stop
+      };
+    }
+
+    /** Reads a body or event as a tree: what defines the result of {@link #parse}. */
+    static @Nullable ParsedResponse parseTree(byte[] data, int offset, int length) {
       JsonNode root = Bodies.read(data, offset, length);
       if (!root.isObject()) {
         throw Bodies.unexpected("a message object or a message stream event", data, offset,

@@ -1,6 +1,8 @@
 package io.aiperf.engine.internal.endpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,12 +22,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * What chat and completions share: body assembly around the endpoint-specific prompt field, and
  * reading {@code choices[0]} and {@code usage} from whole bodies and stream chunks alike.
+ *
+ * <p>Chunks are read in {@link OnePass one pass} without a tree; {@link #parseTree} defines the
+ * results.
  */
 abstract class OpenAiEndpoint implements Endpoint {
   static final ObjectMapper JSON = Json.MAPPER;
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
   final EndpointConfig config;
+  private final OnePass.Reading onePass = this::readChunk;
 
   OpenAiEndpoint(EndpointConfig config) {
     this.config = config;
@@ -49,6 +55,15 @@ abstract class OpenAiEndpoint implements Endpoint {
 
   /** Reads the generated text from {@code choices[0]}; {@code reasoning[0]} gets reasoning. */
   abstract @Nullable String readContent(JsonNode choice, @Nullable String[] reasoning);
+
+  /**
+   * Reads {@code choices[0]}, from its start through its end, as {@link #readContent} reads its
+   * tree: {@code text[0]} gets the content, {@code text[1]} the reasoning (both arrive null).
+   *
+   * @throws OnePass.NeedsTree if the choice holds something only the tree reading defines
+   */
+  abstract void readChoice(JsonParser p, @Nullable String[] text)
+      throws IOException, OnePass.NeedsTree;
 
   @Override
   public byte[] formatRequest(Turn turn, boolean streaming) {
@@ -91,6 +106,162 @@ abstract class OpenAiEndpoint implements Endpoint {
     if (length == 0 || isDone(data, offset, length)) {
       return null;
     }
+    try {
+      return OnePass.read(data, offset, length, onePass);
+    } catch (OnePass.NeedsTree e) {
+      return parseTree(data, offset, length);
+    }
+  }
+
+  /**
+   * Reads a body or chunk in one pass, as {@link #parseTree} reads it.
+   *
+   * @throws OnePass.NeedsTree where only the tree reading defines the result
+   */
+  ParsedResponse readChunk(JsonParser p) throws IOException, OnePass.NeedsTree {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new OnePass.NeedsTree();
+    }
+    int seen = 0;
+    boolean hasError = false;
+    Usage usage = null;
+    @Nullable String[] text = new String[2];
+    for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+      switch (name) {
+        case "choices":
+          seen = OnePass.once(seen, 1);
+          if (p.currentToken() == JsonToken.START_ARRAY) {
+            readFirstChoice(p, text);
+          } else {
+            p.skipChildren(); // choices that are no array have no text
+          }
+          break;
+        case "usage":
+          seen = OnePass.once(seen, 2);
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            usage = readUsage(p);
+          } else {
+            p.skipChildren(); // usage that is no object is no usage
+          }
+          break;
+        case "error":
+          hasError = true;
+          p.skipChildren();
+          break;
+        default:
+          p.skipChildren();
+      }
+    }
+    if (hasError && (seen & 1) == 0) {
+      throw new OnePass.NeedsTree(); // an error report: the tree reading words it
+    }
+    return new ParsedResponse(text[0], text[1], usage);
+  }
+
+  /** Reads the choices array, on its start, through its end: the text of the first one. */
+  private void readFirstChoice(JsonParser p, @Nullable String[] text)
+      throws IOException, OnePass.NeedsTree {
+    JsonToken first = p.nextToken();
+    if (first == JsonToken.START_OBJECT) {
+      readChoice(p, text);
+    } else {
+      p.skipChildren(); // a first choice that is no object has no text
+    }
+    for (JsonToken t = first; t != JsonToken.END_ARRAY; ) {
+      t = p.nextToken();
+      if (t == null) {
+        throw new OnePass.NeedsTree(); // the parser throws first; never loop on an ended stream
+      }
+      p.skipChildren();
+    }
+  }
+
+  /**
+   * Reads a usage object, on its start, through its end, as {@link #readUsage(JsonNode)} reads
+   * it.
+   */
+  private static Usage readUsage(JsonParser p) throws IOException, OnePass.NeedsTree {
+    long prompt = -1;
+    long completion = -1;
+    long total = -1;
+    long reasoning = -1;
+    int seen = 0;
+    for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+      switch (name) {
+        case "prompt_tokens" -> {
+          seen = OnePass.once(seen, 1);
+          prompt = OnePass.count(p);
+        }
+        case "completion_tokens" -> {
+          seen = OnePass.once(seen, 2);
+          completion = OnePass.count(p);
+        }
+        case "total_tokens" -> {
+          seen = OnePass.once(seen, 4);
+          total = OnePass.count(p);
+        }
+        case "completion_tokens_details" -> {
+          seen = OnePass.once(seen, 8);
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            reasoning = readReasoningTokens(p);
+          } else if (p.currentToken() != JsonToken.VALUE_NULL) {
+            throw new OnePass.NeedsTree();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return new Usage(prompt, completion, total, reasoning);
+  }
+
+  private static long readReasoningTokens(JsonParser p) throws IOException, OnePass.NeedsTree {
+    long reasoning = -1;
+    int seen = 0;
+    for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+      if (name.equals("reasoning_tokens")) {
+        seen = OnePass.once(seen, 1);
+        reasoning = OnePass.count(p);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return reasoning;
+  }
+
+  /**
+   * Reads the text fields of a {@code delta} or {@code message} object, on its start, through its
+   * end, as {@code Chat.readContent} reads them: {@code text[0]} the content, {@code text[1]} the
+   * reasoning ({@code reasoning_content}, else {@code reasoning}).
+   */
+  static void readMessage(JsonParser p, @Nullable String[] text)
+      throws IOException, OnePass.NeedsTree {
+    String content = null;
+    String reasoningContent = null;
+    String reasoning = null;
+    int seen = 0;
+    for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+      switch (name) {
+        case "content" -> {
+          seen = OnePass.once(seen, 1);
+          content = OnePass.text(p);
+        }
+        case "reasoning_content" -> {
+          seen = OnePass.once(seen, 2);
+          reasoningContent = OnePass.text(p);
+        }
+        case "reasoning" -> {
+          seen = OnePass.once(seen, 4);
+          reasoning = OnePass.text(p);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    text[0] = content;
+    text[1] = reasoningContent != null ? reasoningContent : reasoning;
+  }
+
+  /** Reads a body or chunk as a tree: what defines the result of {@link #parse}. */
+  private ParsedResponse parseTree(byte[] data, int offset, int length) {
     JsonNode root;
     try {
       root = JSON.readTree(data, offset, length);

@@ -1,5 +1,7 @@
 package io.aiperf.engine.internal.endpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +11,7 @@ import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Turn;
+import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -44,7 +47,7 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
     return new Responses(config);
   }
 
-  private static final class Responses implements Endpoint {
+  static final class Responses implements Endpoint {
     private final EndpointConfig config;
 
     Responses(EndpointConfig config) {
@@ -99,6 +102,55 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
       if (length == 0) {
         return null;
       }
+      try {
+        return OnePass.read(data, offset, length, Responses::readDelta);
+      } catch (OnePass.NeedsTree e) {
+        return parseTree(data, offset, length);
+      }
+    }
+
+    /**
+     * Reads the text delta events, the bulk of a stream, in one pass, as {@link #parseTree} reads
+     * them, and the events that carry nothing.
+     *
+     * @throws OnePass.NeedsTree for any other event, a whole response or an error
+     */
+    static @Nullable ParsedResponse readDelta(JsonParser p) throws IOException, OnePass.NeedsTree {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new OnePass.NeedsTree();
+      }
+      String type = null;
+      String delta = null;
+      int seen = 0;
+      for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
+        if (name.equals("type")) {
+          seen = OnePass.once(seen, 1);
+          if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new OnePass.NeedsTree();
+          }
+          type = p.getText();
+        } else if (name.equals("delta")) {
+          seen = OnePass.once(seen, 2);
+          delta = OnePass.textOrNoText(p);
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (type == null) {
+        throw new OnePass.NeedsTree();
+      }
+      return switch (type) {
+        case "response.output_text.delta" -> new ParsedResponse(delta, null, null);
+        case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" ->
+            new ParsedResponse(null, delta, null);
+        case "", "response.completed", "response.incomplete", "response.failed", "error" ->
+            throw new OnePass.NeedsTree();
+        default -> null;
+      };
+    }
+
+    /** Reads a body or event as a tree: what defines the result of {@link #parse}. */
+    static @Nullable ParsedResponse parseTree(byte[] data, int offset, int length) {
       JsonNode root = Bodies.read(data, offset, length);
       if (!root.isObject()) {
         throw Bodies.unexpected("a response object or a response.* event", data, offset, length);

@@ -2,6 +2,8 @@ package io.aiperf.engine.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +45,75 @@ final class SseFramerPropertiesTest {
     assertThat(frame(stream, cuts)).isEqualTo(frame(stream, new int[0]));
   }
 
+  private record Stamped(String event, String data, String comment, long nanos) {}
+
+  private enum Buffers { HEAP, DIRECT, DIRECT_LITTLE_ENDIAN, HEAP_SLICE }
+
+  private static ByteBuffer read(byte[] bytes, Buffers kind) {
+    ByteBuffer b = switch (kind) {
+      case HEAP -> ByteBuffer.allocate(bytes.length);
+      case DIRECT -> ByteBuffer.allocateDirect(bytes.length);
+      case DIRECT_LITTLE_ENDIAN ->
+          ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.LITTLE_ENDIAN);
+      // Netty hands over views into a larger buffer: position and limit are not 0 and capacity.
+      case HEAP_SLICE -> ByteBuffer.allocate(bytes.length + 19).position(11);
+    };
+    b.mark();
+    b.put(bytes);
+    int end = b.position();
+    b.reset();
+    b.limit(end);
+    return b;
+  }
+
+  /** Frames the reads with the given framer: each read is stamped with its index. */
+  private static List<Stamped> frameStamped(byte[] stream, int[] cuts, Buffers kind,
+      boolean reference) {
+    List<Stamped> out = new ArrayList<>();
+    SseFramer.Sink sink = (event, data, comment, nanos) ->
+        out.add(new Stamped(event, new String(data, StandardCharsets.ISO_8859_1), comment, nanos));
+    SseFramer framer = new SseFramer(sink);
+    ReferenceSseFramer oracle = new ReferenceSseFramer(sink);
+    int[] points = Arrays.stream(cuts).map(c -> Math.floorMod(c, stream.length + 1)).sorted()
+        .toArray();
+    int from = 0;
+    long nanos = 0;
+    for (int p = 0; p <= points.length; p++) {
+      int to = p < points.length ? points[p] : stream.length;
+      ByteBuffer bytes = read(Arrays.copyOfRange(stream, from, to), kind);
+      nanos++;
+      if (reference) {
+        oracle.feed(bytes, nanos);
+      } else {
+        framer.feed(bytes, nanos);
+        assertThat(bytes.hasRemaining()).isFalse();
+      }
+      from = to;
+    }
+    if (reference) {
+      oracle.finish(nanos + 1);
+    } else {
+      framer.finish(nanos + 1);
+    }
+    return out;
+  }
+
+  @Property(tries = 2_000)
+  void anyBytes_inAnyBuffer_frameExactlyAsTheByteAtATimeFramer_stampsIncluded(
+      @ForAll("sseLikeBytes") byte[] stream, @ForAll @Size(max = 12) int[] cuts,
+      @ForAll Buffers kind) {
+    assertThat(frameStamped(stream, cuts, kind, false))
+        .isEqualTo(frameStamped(stream, cuts, Buffers.HEAP, true));
+  }
+
+  @Property(tries = 1_000)
+  void chatStreams_inAnyBuffer_frameExactlyAsTheByteAtATimeFramer_stampsIncluded(
+      @ForAll("chatStreams") byte[] stream, @ForAll @Size(max = 12) int[] cuts,
+      @ForAll Buffers kind) {
+    assertThat(frameStamped(stream, cuts, kind, false))
+        .isEqualTo(frameStamped(stream, cuts, Buffers.HEAP, true));
+  }
+
   @Property(tries = 1_000)
   void wellFormedEvents_comeOutExactly_whateverTheLineEndings(
       @ForAll("events") List<Message> events, @ForAll("lineEnd") String eol,
@@ -73,6 +144,22 @@ final class SseFramerPropertiesTest {
         Arbitraries.strings().ofMaxLength(6),
         Arbitraries.bytes().map(b -> new String(new byte[] {b}, StandardCharsets.ISO_8859_1)));
     return pieces.list().ofMaxSize(40)
+        .map(l -> String.join("", l).getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** Realistic streams: long data lines of every length around a word, any line ending. */
+  @Provide
+  Arbitrary<byte[]> chatStreams() {
+    Arbitrary<String> text = Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(40);
+    Arbitrary<String> eol = Arbitraries.of("\n", "\r\n", "\r");
+    Arbitrary<String> message = Combinators.combine(text, eol, Arbitraries.integers().between(0, 3))
+        .as((t, e, kind) -> switch (kind) {
+          case 0 -> "data: {\"choices\":[{\"delta\":{\"content\":\"" + t + "\"}}]}" + e + e;
+          case 1 -> "event: message" + e + "data:" + t + e + "data: " + t + e + e;
+          case 2 -> ": ping " + t + e + "data: " + t + e + e;
+          default -> "data: [DONE]" + e + e;
+        });
+    return message.list().ofMaxSize(12)
         .map(l -> String.join("", l).getBytes(StandardCharsets.ISO_8859_1));
   }
 
