@@ -5,13 +5,14 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.ErrorSummary;
 import io.aiperf.api.MetricResult;
 import io.aiperf.api.spi.MessageBus;
-import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.api.spi.MetricProvider;
 import io.aiperf.api.spi.MetricProvider.DerivedMetric;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.RunTotals;
 import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -67,7 +68,10 @@ final class RecordsManager extends AbstractService {
   private boolean finished;
   private long lastRecordNanos;
   private final Map<String, Double> slos;
-  private Map<String, MetricInfo> sloInfos = Map.of();
+  /** The SLOs by metric id: ids, thresholds in display units, and which are larger-is-better. */
+  private int[] sloIds = new int[0];
+  private double[] sloThresholds = new double[0];
+  private boolean[] sloLarger = new boolean[0];
   private long goodRequests;
   /** Null unless records are exported. */
   private io.aiperf.engine.internal.export.@Nullable RecordsJsonlWriter jsonl;
@@ -75,7 +79,7 @@ final class RecordsManager extends AbstractService {
   private io.aiperf.engine.internal.export.@Nullable RawJsonlWriter raw;
   /** Null until the dataset is ready. */
   private volatile @Nullable List<String> conversationIds;
-  private List<MetricInfo> recordInfos = List.of();
+  private MetricRegistry registry = MetricRegistry.ofInfos(List.of());
   private long profilingStart = Long.MIN_VALUE;
   /** When the first phase (warmup or profiling) began sending; read by the progress tick. */
   private volatile long firstPhaseStart = Long.MIN_VALUE;
@@ -96,19 +100,17 @@ final class RecordsManager extends AbstractService {
 
   @Override
   void onInitialize() throws java.io.IOException {
-    List<MetricInfo> infos = new ArrayList<>();
     // Embeddings and rankings have no output tokens: a token throughput of 0 would be a lie.
     boolean tokens = EngineSupport.endpointProvider(config).producesTokens();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
-      p.recordMetrics().forEach(m -> infos.add(m.info()));
       p.derivedMetrics().stream()
           .filter(d -> tokens || !d.info().has(io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY))
           .forEach(derived::add);
     }
-    aggregator = new MetricsAggregator(infos);
-    Map<String, MetricInfo> byTag = new java.util.HashMap<>();
-    infos.forEach(i -> byTag.put(i.tag(), i));
-    sloInfos = byTag;
+    MetricRegistry registry = MetricRegistry.installed();
+    this.registry = registry;
+    aggregator = new MetricsAggregator(registry.infos());
+    resolveSlos(registry);
     if (config.artifactDir().isPresent()
         && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
       raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
@@ -124,7 +126,7 @@ final class RecordsManager extends AbstractService {
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
           io.aiperf.engine.internal.export.ExportSupport.fileName(config,
               io.aiperf.engine.internal.export.RecordsJsonlWriter.FILE),
-          byTag, this::toWallNanos, i -> {
+          registry, this::toWallNanos, i -> {
             List<String> ids = conversationIds;
             return ids == null || i >= ids.size() ? String.valueOf(i) : ids.get(i);
           }, config.exportHttpTrace());
@@ -134,7 +136,6 @@ final class RecordsManager extends AbstractService {
         l.reason())));
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
-    recordInfos = infos;
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
@@ -239,7 +240,7 @@ final class RecordsManager extends AbstractService {
     }
     if (r.success()) {
       successes++;
-      r.values().forEach(initialized(aggregator)::add);
+      initialized(aggregator).add(r.values());
       if (config.sliceDuration().isPresent()) {
         if (profilingStart == Long.MIN_VALUE) {
           unsliced.add(r);
@@ -251,7 +252,7 @@ final class RecordsManager extends AbstractService {
         goodRequests++;
       }
     } else {
-      r.values().forEach(initialized(aggregator)::add); // error_isl only
+      initialized(aggregator).add(r.values()); // error_isl only
       if (CANCELLED.equals(r.errorType())) {
         cancellations++;
       } else {
@@ -302,7 +303,7 @@ final class RecordsManager extends AbstractService {
         missing++;
         onRecord(new ProcessedRecord(id, Phase.PROFILING, now, now, false, 0,
             "RecordProcessorLost", "The record processor that had this response was lost: "
-            + lost + "; the response could not be measured", Map.of(), null));
+            + lost + "; the response could not be measured", RecordValues.NONE, null));
       }
     }
     log.warn("{} requests had no record after record processor(s) {} were lost: recorded as"
@@ -403,17 +404,21 @@ final class RecordsManager extends AbstractService {
    * larger-is-better metrics. A metric the request lacks (e.g. ITL of a one-token reply) cannot
    * be shown to meet its SLO, so the request is not good.
    */
-  private boolean meetsSlos(Map<String, double[]> values) {
-    for (Map.Entry<String, Double> slo : slos.entrySet()) {
-      double[] v = values.get(slo.getKey());
-      MetricInfo info = sloInfos.get(slo.getKey());
-      if (v == null || v.length == 0 || info == null) {
+  private boolean meetsSlos(RecordValues values) {
+    if (sloIds.length < slos.size()) {
+      return false; // an SLO on a metric no request has
+    }
+    for (int i = 0; i < sloIds.length; i++) {
+      int id = sloIds[i];
+      int n = values.count(id);
+      if (n == 0) {
         return false;
       }
-      boolean larger = info.has(io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER);
-      for (double x : v) {
-        double shown = x * info.displayScale();
-        if (larger ? shown < slo.getValue() : shown > slo.getValue()) {
+      double scale = registry.info(id).displayScale();
+      int from = values.offsets()[id];
+      for (int k = from; k < from + n; k++) {
+        double shown = values.values()[k] * scale;
+        if (sloLarger[i] ? shown < sloThresholds[i] : shown > sloThresholds[i]) {
           return false;
         }
       }
@@ -421,11 +426,31 @@ final class RecordsManager extends AbstractService {
     return true;
   }
 
+  /** Looks the SLOs' metrics up once, not per record. */
+  private void resolveSlos(MetricRegistry registry) {
+    List<Integer> ids = new ArrayList<>();
+    List<Double> thresholds = new ArrayList<>();
+    for (Map.Entry<String, Double> slo : slos.entrySet()) {
+      int id = registry.id(slo.getKey());
+      if (id >= 0) {
+        ids.add(id);
+        thresholds.add(slo.getValue());
+      }
+    }
+    sloIds = ids.stream().mapToInt(Integer::intValue).toArray();
+    sloThresholds = thresholds.stream().mapToDouble(Double::doubleValue).toArray();
+    sloLarger = new boolean[sloIds.length];
+    for (int i = 0; i < sloIds.length; i++) {
+      sloLarger[i] = registry.info(sloIds[i]).has(io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER);
+    }
+  }
+
   private void slice(ProcessedRecord r) {
     int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
         / config.sliceDuration().get().toNanos());
-    MetricsAggregator a = slices.computeIfAbsent(slice, i -> new MetricsAggregator(recordInfos));
-    r.values().forEach(a::add);
+    MetricsAggregator a = slices.computeIfAbsent(slice,
+        i -> new MetricsAggregator(registry.infos()));
+    a.add(r.values());
     sliceCounts.merge(slice, 1L, Long::sum);
   }
 
