@@ -13,6 +13,7 @@ import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
 import io.aiperf.engine.internal.metrics.RecordValues;
+import io.aiperf.engine.internal.metrics.SliceAggregator;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -83,8 +84,8 @@ final class RecordsManager extends AbstractService {
   private long profilingStart = Long.MIN_VALUE;
   /** When the first phase (warmup or profiling) began sending; read by the progress tick. */
   private volatile long firstPhaseStart = Long.MIN_VALUE;
-  private final Map<Integer, MetricsAggregator> slices = new java.util.HashMap<>();
-  private final Map<Integer, Long> sliceCounts = new java.util.HashMap<>();
+  /** Per time slice, an interval histogram per metric: no exact values are kept per slice. */
+  private final Map<Integer, SliceAggregator> slices = new java.util.HashMap<>();
   private final List<ProcessedRecord> unsliced = new ArrayList<>();
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
   /** After a record processor is lost, records still on their way get this long to arrive. */
@@ -448,10 +449,7 @@ final class RecordsManager extends AbstractService {
   private void slice(ProcessedRecord r) {
     int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
         / config.sliceDuration().get().toNanos());
-    MetricsAggregator a = slices.computeIfAbsent(slice,
-        i -> new MetricsAggregator(registry.infos()));
-    a.add(r.values());
-    sliceCounts.merge(slice, 1L, Long::sum);
+    slices.computeIfAbsent(slice, i -> new SliceAggregator(registry.infos())).add(r.values());
   }
 
   /** Per-slice record metrics plus the slice's request count and throughput. */
@@ -463,8 +461,8 @@ final class RecordsManager extends AbstractService {
     List<io.aiperf.engine.internal.export.TimesliceWriter.Slice> out = new ArrayList<>();
     for (var e : new java.util.TreeMap<>(slices).entrySet()) {
       long start = profilingStart + e.getKey() * sliceNanos;
-      List<MetricResult> metrics = new ArrayList<>(e.getValue().results(List.of(), null));
-      long count = Objects.requireNonNull(sliceCounts.get(e.getKey()), "slice() counts each slice");
+      List<MetricResult> metrics = new ArrayList<>(e.getValue().results());
+      long count = e.getValue().records();
       metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_count"),
           "Request Count", "requests", count));
       metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_throughput"),

@@ -1,0 +1,225 @@
+package io.aiperf.engine.internal.metrics;
+
+import io.aiperf.api.MetricResult;
+import io.aiperf.api.MetricTag;
+import io.aiperf.api.spi.MetricInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.HdrHistogram.DoubleHistogram;
+import org.HdrHistogram.DoubleHistogramIterationValue;
+import org.HdrHistogram.PackedDoubleHistogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The record metrics of one time slice, without keeping its values: per metric an interval
+ * histogram (HdrHistogram, 3 significant digits, packed so its memory follows the buckets in use)
+ * and running sums. A run may have thousands of slices, each holding what its requests produced,
+ * so memory stays a few kilobytes per metric and slice whatever the request rate.
+ *
+ * <p>Precision: count, min and max are exact; sum and mean are Kahan-compensated in arrival order
+ * (the exact statistics sum the sorted values: the two agree to about 1e-15); std is Welford's,
+ * equal to the two-pass value to about 1e-12. Percentiles are numpy's linear interpolation
+ * between the closest ranks, on values rounded down to their histogram bucket, the smallest and
+ * largest being the exact min and max: within 0.1 % of the exact percentile (exact for integers
+ * below 2048, e.g. most token counts, and for slices of one or two values).
+ * Single-threaded: the records manager owns it.
+ */
+public final class SliceAggregator {
+  private static final double[] PERCENTILES = {1, 5, 10, 25, 50, 75, 90, 95, 99};
+  private static final int DIGITS = 3;
+
+  private final MetricInfo[] infos;
+  private final @Nullable Accumulator[] metrics;
+  private long records;
+
+  /**
+   * Creates an empty slice.
+   *
+   * @param infos the record metrics, in id order
+   */
+  public SliceAggregator(List<MetricInfo> infos) {
+    this.infos = infos.toArray(new MetricInfo[0]);
+    this.metrics = new Accumulator[this.infos.length];
+  }
+
+  /**
+   * Adds one request's values.
+   *
+   * @param record the values by metric id
+   */
+  public void add(RecordValues record) {
+    records++;
+    int[] offsets = record.offsets();
+    double[] values = record.values();
+    int n = Math.min(record.span(), metrics.length);
+    for (int id = 0; id < n; id++) {
+      int from = offsets[id];
+      int to = offsets[id + 1];
+      if (from == to) {
+        continue;
+      }
+      Accumulator a = metrics[id];
+      if (a == null) {
+        a = new Accumulator();
+        metrics[id] = a;
+      }
+      for (int i = from; i < to; i++) {
+        a.add(values[i]);
+      }
+    }
+  }
+
+  /**
+   * Returns how many requests were added.
+   *
+   * @return the count
+   */
+  public long records() {
+    return records;
+  }
+
+  /**
+   * Computes every metric with values, in display order.
+   *
+   * @return the results, in display units
+   */
+  public List<MetricResult> results() {
+    List<Integer> ids = new ArrayList<>();
+    for (int id = 0; id < metrics.length; id++) {
+      if (metrics[id] != null) {
+        ids.add(id);
+      }
+    }
+    ids.sort(Comparator.comparingInt(id -> infos[id].displayOrder()));
+    List<MetricResult> out = new ArrayList<>();
+    for (int id : ids) {
+      Accumulator a = metrics[id];
+      if (a != null) {
+        out.add(a.result(infos[id]));
+      }
+    }
+    return out;
+  }
+
+  /** One metric's running sums and histograms (negative values in a second one, by magnitude). */
+  private static final class Accumulator {
+    long count;
+    double sum;
+    double compensation;
+    double mean;
+    double m2;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    @Nullable DoubleHistogram positive;
+    @Nullable DoubleHistogram negative;
+
+    void add(double v) {
+      count++;
+      double y = v - compensation; // Kahan, as Stats.sum
+      double t = sum + y;
+      compensation = (t - sum) - y;
+      sum = t;
+      double delta = v - mean;
+      mean += delta / count;
+      m2 += delta * (v - mean);
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+      if (!Double.isFinite(v)) {
+        return;
+      }
+      if (v >= 0) {
+        DoubleHistogram h = positive;
+        if (h == null) {
+          h = new PackedDoubleHistogram(DIGITS);
+          positive = h;
+        }
+        h.recordValue(v);
+      } else {
+        DoubleHistogram h = negative;
+        if (h == null) {
+          h = new PackedDoubleHistogram(DIGITS);
+          negative = h;
+        }
+        h.recordValue(-v);
+      }
+    }
+
+    MetricResult result(MetricInfo info) {
+      double scale = info.displayScale();
+      double[] p = percentiles();
+      for (int i = 0; i < p.length; i++) {
+        p[i] *= scale;
+      }
+      return new MetricResult(new MetricTag(info.tag()), info.header(), info.unit(), false, count,
+          sum / count * scale, min * scale, max * scale, sum * scale,
+          Math.sqrt(m2 / count) * scale,
+          p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+    }
+
+    /** numpy's percentiles over the bucketed values, ascending: negatives first. */
+    private double[] percentiles() {
+      List<double[]> buckets = new ArrayList<>(); // {value, count}
+      DoubleHistogram neg = negative;
+      if (neg != null) {
+        List<double[]> n = new ArrayList<>();
+        for (DoubleHistogramIterationValue v : neg.recordedValues()) {
+          n.add(new double[] {-neg.lowestEquivalentValue(v.getValueIteratedTo()),
+              v.getCountAtValueIteratedTo()});
+        }
+        for (int i = n.size() - 1; i >= 0; i--) {
+          buckets.add(n.get(i));
+        }
+      }
+      DoubleHistogram pos = positive;
+      if (pos != null) {
+        for (DoubleHistogramIterationValue v : pos.recordedValues()) {
+          buckets.add(new double[] {pos.lowestEquivalentValue(v.getValueIteratedTo()),
+              v.getCountAtValueIteratedTo()});
+        }
+      }
+      double[] out = new double[PERCENTILES.length];
+      if (buckets.isEmpty()) {
+        Arrays.fill(out, Double.NaN);
+        return out;
+      }
+      long[] cumulative = new long[buckets.size()];
+      long total = 0;
+      for (int i = 0; i < buckets.size(); i++) {
+        total += (long) buckets.get(i)[1];
+        cumulative[i] = total;
+      }
+      for (int i = 0; i < PERCENTILES.length; i++) {
+        double rank = PERCENTILES[i] / 100.0 * (total - 1);
+        long lo = (long) Math.floor(rank);
+        long hi = (long) Math.ceil(rank);
+        double fraction = rank - lo;
+        double a = at(buckets, cumulative, lo, total);
+        double b = at(buckets, cumulative, hi, total);
+        // As Stats.percentile: from the nearer end.
+        out[i] = fraction >= 0.5 ? b - (b - a) * (1 - fraction) : a + (b - a) * fraction;
+      }
+      return out;
+    }
+
+    /**
+     * The index-th smallest value (0-based): the exact min and max at the ends, else its bucket's
+     * lowest value, kept within them.
+     */
+    private double at(List<double[]> buckets, long[] cumulative, long index, long total) {
+      if (index == 0 && Double.isFinite(min)) {
+        return min;
+      }
+      if (index == total - 1 && Double.isFinite(max)) {
+        return max;
+      }
+      int i = Arrays.binarySearch(cumulative, index + 1);
+      if (i < 0) {
+        i = -i - 1; // the first bucket whose cumulative count passes the index
+      }
+      double v = buckets.get(Math.min(i, buckets.size() - 1))[0];
+      return Math.max(min, Math.min(max, v));
+    }
+  }
+}
