@@ -177,6 +177,13 @@ final class RecordsManager extends AbstractService {
       if (!finished) {
         bus.publish(progress());
       }
+      // The exports buffer their lines; a file being watched lags the run by about a second.
+      if (jsonl != null) {
+        jsonl.flush();
+      }
+      if (raw != null) {
+        raw.flush();
+      }
     }, 1, 1, TimeUnit.SECONDS);
   }
 

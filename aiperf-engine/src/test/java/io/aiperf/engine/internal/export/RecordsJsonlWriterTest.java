@@ -58,4 +58,28 @@ final class RecordsJsonlWriterTest {
     assertThat(failed.at("/metrics/error_isl/value").asDouble()).isEqualTo(550);
     assertThat(failed.at("/error/code").asInt()).isEqualTo(500);
   }
+
+  @Test
+  void lines_areBuffered_untilFlushOrClose_thenWrittenAsBefore(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve(RecordsJsonlWriter.FILE);
+    int isl = REGISTRY.id("error_isl");
+    try (RecordsJsonlWriter w = new RecordsJsonlWriter(dir, RecordsJsonlWriter.FILE, REGISTRY,
+        n -> n, i -> "conv-" + i, false)) {
+      w.write(line(RecordValues.single(isl, 1), false));
+      assertThat(Files.size(file)).as("no write system call per line").isZero();
+      w.flush();
+      assertThat(Files.readAllLines(file)).hasSize(1);
+      w.write(line(RecordValues.single(isl, 2), false));
+      w.write(line(RecordValues.single(isl, 3), false));
+      assertThat(Files.readAllLines(file)).hasSize(1);
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(3);
+    // Jackson's root-value separator: every line after the first begins with a space, as before.
+    assertThat(lines.get(0)).startsWith("{\"metadata\":");
+    assertThat(lines.get(2)).startsWith(" {\"metadata\":").endsWith("}");
+    assertThat(new ObjectMapper().readTree(lines.get(2)).at("/metrics/error_isl/value").asInt())
+        .isEqualTo(3);
+  }
 }
