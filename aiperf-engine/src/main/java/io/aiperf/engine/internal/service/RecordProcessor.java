@@ -8,7 +8,6 @@ import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.RequestView;
 import io.aiperf.api.spi.ResponseErrorException;
-import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.api.spi.Usage;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.RecordValues;
@@ -46,7 +45,8 @@ final class RecordProcessor extends AbstractService {
   private boolean producesTokens;
   private boolean serverTokenCount;
   private boolean openLoop;
-  private @Nullable Tokenizer tokenizer;
+  /** Counts with the run's tokenizer, reusing the counts of pieces of text seen before. */
+  private @Nullable TokenCounter tokens;
   private @Nullable MetricRegistry registry;
   /** The ids of the metrics that apply to a streamed response, and to a whole one. */
   private int[] streamedIds = new int[0];
@@ -80,7 +80,7 @@ final class RecordProcessor extends AbstractService {
     producesTokens = provider.producesTokens();
     serverTokenCount = config.endpoint().useServerTokenCount();
     openLoop = openLoopOverride != null ? openLoopOverride : EngineSupport.openLoop(config);
-    tokenizer = EngineSupport.tokenizer(config);
+    tokens = new TokenCounter(EngineSupport.tokenizer(config));
     MetricRegistry registry = metricTags == null ? MetricRegistry.installed()
         : MetricRegistry.installed().orderedAs(metricTags);
     this.registry = registry;
@@ -131,7 +131,7 @@ final class RecordProcessor extends AbstractService {
   }
 
   ProcessedRecord process(RawRecord raw) {
-    Tokenizer tokenizer = initialized(this.tokenizer);
+    TokenCounter tokens = initialized(this.tokens);
     long start = start(raw);
     RawRequest request = raw.request();
     RawResponse response = raw.response();
@@ -159,9 +159,9 @@ final class RecordProcessor extends AbstractService {
           "The response carried no generated content" + (body == null || body.length == 0 ? ""
               : "; body starts with: " + preview(body)));
     }
-    View view = new View(raw, parsed, tokenizer, request.inputTokens() >= 0
+    View view = new View(raw, parsed, tokens, request.inputTokens() >= 0
         ? request.inputTokens()
-        : tokenizer.count(request.inputText() == null ? "" : request.inputText()),
+        : tokens.count(request.inputText() == null ? "" : request.inputText()),
         serverTokenCount);
     if (view.lastContent() < start) {
       return error(raw, start, response.status(), "InvalidInferenceResultError",
@@ -336,7 +336,7 @@ final class RecordProcessor extends AbstractService {
 
     private final int inputTokens;
 
-    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer, int inputTokens,
+    View(RawRecord raw, Parsed parsed, TokenCounter tokenizer, int inputTokens,
         boolean serverTokenCount) {
       this.raw = raw;
       this.parsed = parsed;
