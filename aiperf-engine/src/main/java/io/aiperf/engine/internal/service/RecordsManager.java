@@ -88,6 +88,19 @@ final class RecordsManager extends AbstractService {
   private final Map<Integer, SliceAggregator> slices = new java.util.HashMap<>();
   private final List<ProcessedRecord> unsliced = new ArrayList<>();
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
+  /**
+   * Records still arriving this long after the load ended mean the record processors fell
+   * behind: said in the log while waiting, and in the result when it also exceeds a tenth of the
+   * benchmark window.
+   */
+  static final long BACKLOG_WARNING_NANOS = 1_000_000_000L;
+  /** When every profiling credit had come back (the load ended); MIN_VALUE until then. */
+  private long loadEndedNanos = Long.MIN_VALUE;
+  /** Records not yet arrived when the load ended. */
+  private long backlogAtLoadEnd;
+  private boolean backlogLogged;
+  /** From the load's end to the last record; -1 until the run finishes. */
+  private long processingLagNanos = -1;
   /** After a record processor is lost, records still on their way get this long to arrive. */
   private static final long LOST_PROCESSOR_SETTLE_NANOS = 5_000_000_000L;
 
@@ -164,6 +177,8 @@ final class RecordsManager extends AbstractService {
       firstCreditId = c.firstCreditId();
       cancelled = c.cancelled();
       lastRecordNanos = clock.nanoTime();
+      loadEndedNanos = lastRecordNanos;
+      backlogAtLoadEnd = Math.max(0, expected - ended());
       maybeFinish();
       if (!finished) {
         executor.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
@@ -281,6 +296,13 @@ final class RecordsManager extends AbstractService {
    */
   private void watchdog() {
     long quiet = clock.nanoTime() - lastRecordNanos;
+    long sinceLoadEnd = clock.nanoTime() - loadEndedNanos;
+    if (!finished && !backlogLogged && sinceLoadEnd >= BACKLOG_WARNING_NANOS) {
+      backlogLogged = true;
+      log.info("The load ended {} s ago and {} of {} records are still being processed ({} when"
+          + " it ended): the record processors are behind", String.format(java.util.Locale.ROOT,
+          "%.1f", sinceLoadEnd / 1e9), expected - ended(), expected, backlogAtLoadEnd);
+    }
     if (!finished && quiet > LOST_PROCESSOR_SETTLE_NANOS && firstCreditId >= 0
         && lostWorkers.keySet().stream().anyMatch(s -> s.startsWith("record_processor"))) {
       writeOffUnrecorded();
@@ -323,6 +345,8 @@ final class RecordsManager extends AbstractService {
       return;
     }
     finished = true;
+    processingLagNanos = loadEndedNanos == Long.MIN_VALUE ? 0
+        : Math.max(0, clock.nanoTime() - loadEndedNanos);
     if (jsonl != null) {
       jsonl.close();
     }
@@ -403,7 +427,7 @@ final class RecordsManager extends AbstractService {
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
-        EngineSupport.seed(config), warnings(metrics), config.artifactDir(),
+        EngineSupport.seed(config), warnings(metrics, duration), config.artifactDir(),
         aggregator.encodedHistograms());
   }
 
@@ -484,8 +508,9 @@ final class RecordsManager extends AbstractService {
     }
   }
 
-  private List<String> warnings(List<MetricResult> metrics) {
+  private List<String> warnings(List<MetricResult> metrics, long windowNanos) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
+    backlogWarning(windowNanos).ifPresent(warnings::add);
     Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
     new java.util.TreeMap<>(lostWorkers).forEach((service, reason) -> warnings.add(
         service.startsWith("record_processor")
@@ -501,6 +526,25 @@ final class RecordsManager extends AbstractService {
           + " mean, min, max and std stay exact.");
     }
     return warnings;
+  }
+
+  /**
+   * Records that arrived long after the load ended: the record processors fell behind, the
+   * responses waited in memory and the result came late. The metrics themselves are not
+   * affected (their timestamps were taken at the socket).
+   */
+  private java.util.Optional<String> backlogWarning(long windowNanos) {
+    long lag = processingLagNanos;
+    if (lag < BACKLOG_WARNING_NANOS || lag < windowNanos / 10) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(java.util.Locale.ROOT, "Record processing fell"
+        + " behind the load: %d of %d responses were still waiting to be processed when the"
+        + " last request ended, and the last was processed %.1f s later (the benchmark window"
+        + " was %.1f s). The metrics are not affected, but the results came that much later and"
+        + " the responses were held in memory meanwhile. More record processors"
+        + " (--record-processors, %d now) help when CPUs are free.", backlogAtLoadEnd, expected,
+        lag / 1e9, windowNanos / 1e9, config.recordProcessors()));
   }
 
   private long toWallNanos(long nanos) {
