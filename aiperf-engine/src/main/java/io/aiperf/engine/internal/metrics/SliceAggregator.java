@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The record metrics of one time slice, without keeping its values: per metric an interval
- * histogram (HdrHistogram, 3 significant digits, packed so its memory follows the buckets in use)
- * and running sums. A run may have thousands of slices, each holding what its requests produced,
- * so memory stays a few kilobytes per metric and slice whatever the request rate.
+ * histogram (HdrHistogram, 3 significant digits) and running sums. While the slice fills, its
+ * histograms are plain ones (a few nanoseconds a value, tens of KB each); once its owner says it
+ * is done ({@link #compact()}), they are packed (memory follows the buckets in use, a few KB,
+ * though a value costs several times more), so a run of thousands of slices holds a few KB per
+ * metric and slice whatever the request rate, and a late request still lands in its slice.
  *
  * <p>Precision: count, min and max are exact; sum and mean are Kahan-compensated in arrival order
  * (the exact statistics sum the sorted values: the two agree to about 1e-15); std is Welford's,
@@ -69,6 +71,27 @@ public final class SliceAggregator {
         a.add(values[i]);
       }
     }
+  }
+
+  /**
+   * Packs the histograms: the slice is past, and few values, if any, will still come.
+   */
+  public void compact() {
+    for (Accumulator a : metrics) {
+      if (a != null) {
+        a.positive = packed(a.positive);
+        a.negative = packed(a.negative);
+      }
+    }
+  }
+
+  private static @Nullable DoubleHistogram packed(@Nullable DoubleHistogram h) {
+    if (h == null || h instanceof PackedDoubleHistogram) {
+      return h;
+    }
+    DoubleHistogram packed = new PackedDoubleHistogram(h); // the same range, no counts yet
+    packed.add(h);
+    return packed;
   }
 
   /**
@@ -132,14 +155,14 @@ public final class SliceAggregator {
       if (v >= 0) {
         DoubleHistogram h = positive;
         if (h == null) {
-          h = new PackedDoubleHistogram(DIGITS);
+          h = new DoubleHistogram(DIGITS);
           positive = h;
         }
         h.recordValue(v);
       } else {
         DoubleHistogram h = negative;
         if (h == null) {
-          h = new PackedDoubleHistogram(DIGITS);
+          h = new DoubleHistogram(DIGITS);
           negative = h;
         }
         h.recordValue(-v);

@@ -13,7 +13,6 @@ import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
 import io.aiperf.engine.internal.metrics.RecordValues;
-import io.aiperf.engine.internal.metrics.SliceAggregator;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -69,10 +68,7 @@ final class RecordsManager extends AbstractService {
   private boolean finished;
   private long lastRecordNanos;
   private final Map<String, Double> slos;
-  /** The SLOs by metric id: ids, thresholds in display units, and which are larger-is-better. */
-  private int[] sloIds = new int[0];
-  private double[] sloThresholds = new double[0];
-  private boolean[] sloLarger = new boolean[0];
+  private @Nullable GoodputSlos goodput;
   private long goodRequests;
   /** Null unless records are exported. */
   private io.aiperf.engine.internal.export.@Nullable RecordsJsonlWriter jsonl;
@@ -80,13 +76,11 @@ final class RecordsManager extends AbstractService {
   private io.aiperf.engine.internal.export.@Nullable RawJsonlWriter raw;
   /** Null until the dataset is ready. */
   private volatile @Nullable List<String> conversationIds;
-  private MetricRegistry registry = MetricRegistry.ofInfos(List.of());
   private long profilingStart = Long.MIN_VALUE;
   /** When the first phase (warmup or profiling) began sending; read by the progress tick. */
   private volatile long firstPhaseStart = Long.MIN_VALUE;
-  /** Per time slice, an interval histogram per metric: no exact values are kept per slice. */
-  private final Map<Integer, SliceAggregator> slices = new java.util.HashMap<>();
-  private final List<ProcessedRecord> unsliced = new ArrayList<>();
+  /** Null unless the run has a slice duration. */
+  private @Nullable Timeslices slices;
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
   /**
    * Records still arriving this long after the load ended mean the record processors fell
@@ -122,9 +116,11 @@ final class RecordsManager extends AbstractService {
           .forEach(derived::add);
     }
     MetricRegistry registry = MetricRegistry.installed();
-    this.registry = registry;
     aggregator = new MetricsAggregator(registry.infos());
-    resolveSlos(registry);
+    goodput = new GoodputSlos(slos, registry);
+    if (config.sliceDuration().isPresent()) {
+      slices = new Timeslices(config, config.sliceDuration().get().toNanos(), registry.infos());
+    }
     if (config.artifactDir().isPresent()
         && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
       raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
@@ -163,9 +159,6 @@ final class RecordsManager extends AbstractService {
       }
       if (s.phase() == Phase.PROFILING) {
         profilingStart = s.startNanos();
-        // Records can overtake the phase-start event (different paths): slice them now.
-        unsliced.forEach(this::slice);
-        unsliced.clear();
       }
     })));
     track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
@@ -264,14 +257,10 @@ final class RecordsManager extends AbstractService {
     if (r.success()) {
       successes++;
       initialized(aggregator).add(r.values());
-      if (config.sliceDuration().isPresent()) {
-        if (profilingStart == Long.MIN_VALUE) {
-          unsliced.add(r);
-        } else {
-          slice(r);
-        }
+      if (slices != null) {
+        slices.add(r, profilingStart);
       }
-      if (!slos.isEmpty() && meetsSlos(r.values())) {
+      if (!slos.isEmpty() && initialized(goodput).met(r.values())) {
         goodRequests++;
       }
     } else {
@@ -360,7 +349,9 @@ final class RecordsManager extends AbstractService {
       return;
     }
     BenchmarkResult result = buildResult();
-    writeTimeslices();
+    if (slices != null) {
+      slices.write(profilingStart, this::toWallNanos);
+    }
     bus.publish(new ProfileResults(result));
   }
 
@@ -429,83 +420,6 @@ final class RecordsManager extends AbstractService {
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
         EngineSupport.seed(config), warnings(metrics, duration), config.artifactDir(),
         aggregator.encodedHistograms());
-  }
-
-  /**
-   * A request is good when it meets every SLO: at most the threshold, or at least it for
-   * larger-is-better metrics. A metric the request lacks (e.g. ITL of a one-token reply) cannot
-   * be shown to meet its SLO, so the request is not good.
-   */
-  private boolean meetsSlos(RecordValues values) {
-    if (sloIds.length < slos.size()) {
-      return false; // an SLO on a metric no request has
-    }
-    for (int i = 0; i < sloIds.length; i++) {
-      int id = sloIds[i];
-      int n = values.count(id);
-      if (n == 0) {
-        return false;
-      }
-      double scale = registry.info(id).displayScale();
-      int from = values.offsets()[id];
-      for (int k = from; k < from + n; k++) {
-        double shown = values.values()[k] * scale;
-        if (sloLarger[i] ? shown < sloThresholds[i] : shown > sloThresholds[i]) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** Looks the SLOs' metrics up once, not per record. */
-  private void resolveSlos(MetricRegistry registry) {
-    List<Integer> ids = new ArrayList<>();
-    List<Double> thresholds = new ArrayList<>();
-    for (Map.Entry<String, Double> slo : slos.entrySet()) {
-      int id = registry.id(slo.getKey());
-      if (id >= 0) {
-        ids.add(id);
-        thresholds.add(slo.getValue());
-      }
-    }
-    sloIds = ids.stream().mapToInt(Integer::intValue).toArray();
-    sloThresholds = thresholds.stream().mapToDouble(Double::doubleValue).toArray();
-    sloLarger = new boolean[sloIds.length];
-    for (int i = 0; i < sloIds.length; i++) {
-      sloLarger[i] = registry.info(sloIds[i]).has(io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER);
-    }
-  }
-
-  private void slice(ProcessedRecord r) {
-    int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
-        / config.sliceDuration().get().toNanos());
-    slices.computeIfAbsent(slice, i -> new SliceAggregator(registry.infos())).add(r.values());
-  }
-
-  /** Per-slice record metrics plus the slice's request count and throughput. */
-  private void writeTimeslices() {
-    if (slices.isEmpty() || config.artifactDir().isEmpty()) {
-      return;
-    }
-    long sliceNanos = config.sliceDuration().get().toNanos();
-    List<io.aiperf.engine.internal.export.TimesliceWriter.Slice> out = new ArrayList<>();
-    for (var e : new java.util.TreeMap<>(slices).entrySet()) {
-      long start = profilingStart + e.getKey() * sliceNanos;
-      List<MetricResult> metrics = new ArrayList<>(e.getValue().results());
-      long count = e.getValue().records();
-      metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_count"),
-          "Request Count", "requests", count));
-      metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_throughput"),
-          "Request Throughput", "requests/sec", count / (sliceNanos / 1e9)));
-      out.add(new io.aiperf.engine.internal.export.TimesliceWriter.Slice(e.getKey(),
-          toWallNanos(start), toWallNanos(start + sliceNanos), metrics));
-    }
-    try {
-      io.aiperf.engine.internal.export.TimesliceWriter.write(config, out);
-    } catch (java.io.IOException e) {
-      log.error("Writing the timeslice files failed: {}", e.getMessage());
-    }
   }
 
   private List<String> warnings(List<MetricResult> metrics, long windowNanos) {

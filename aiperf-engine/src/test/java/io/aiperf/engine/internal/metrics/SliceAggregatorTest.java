@@ -49,8 +49,16 @@ final class SliceAggregatorTest {
       exact.add(v);
     }
     assertThat(slice.records()).isEqualTo(requests);
+    List<MetricResult> filling = slice.results();
+    // Packed once past: the same statistics, and a late request still counts.
+    slice.compact();
+    assertThat(slice.results()).usingRecursiveComparison().isEqualTo(filling);
+    RecordValues late = RecordValues.single(0, 5e6);
+    slice.add(late);
+    exact.add(late);
     List<MetricResult> got = slice.results();
     List<MetricResult> want = exact.results(List.of(), null);
+    assertThat(slice.records()).isEqualTo(requests + 1);
     assertThat(got).extracting(m -> m.tag().tag())
         .containsExactly("request_latency", "output_sequence_length", "osl_mismatch_diff_pct");
     for (int i = 0; i < got.size(); i++) {
