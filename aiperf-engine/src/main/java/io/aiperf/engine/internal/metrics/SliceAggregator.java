@@ -9,13 +9,15 @@ import java.util.Comparator;
 import java.util.List;
 import org.HdrHistogram.DoubleHistogram;
 import org.HdrHistogram.DoubleHistogramIterationValue;
+import org.HdrHistogram.IntCountsHistogram;
 import org.HdrHistogram.PackedDoubleHistogram;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The record metrics of one time slice, without keeping its values: per metric an interval
  * histogram (HdrHistogram, 3 significant digits) and running sums. While the slice fills, its
- * histograms are plain ones (a few nanoseconds a value, tens of KB each); once its owner says it
+ * histograms are plain ones with int counts (a few nanoseconds a value, tens of KB each); once
+ * its owner says it
  * is done ({@link #compact()}), they are packed (memory follows the buckets in use, a few KB,
  * though a value costs several times more), so a run of thousands of slices holds a few KB per
  * metric and slice whatever the request rate, and a late request still lands in its slice.
@@ -89,7 +91,8 @@ public final class SliceAggregator {
     if (h == null || h instanceof PackedDoubleHistogram) {
       return h;
     }
-    DoubleHistogram packed = new PackedDoubleHistogram(h); // the same range, no counts yet
+    // Not new PackedDoubleHistogram(h): that sizes it as h, and it stays as large.
+    DoubleHistogram packed = new PackedDoubleHistogram(DIGITS);
     packed.add(h);
     return packed;
   }
@@ -155,14 +158,14 @@ public final class SliceAggregator {
       if (v >= 0) {
         DoubleHistogram h = positive;
         if (h == null) {
-          h = new DoubleHistogram(DIGITS);
+          h = new DoubleHistogram(DIGITS, IntCountsHistogram.class);
           positive = h;
         }
         h.recordValue(v);
       } else {
         DoubleHistogram h = negative;
         if (h == null) {
-          h = new DoubleHistogram(DIGITS);
+          h = new DoubleHistogram(DIGITS, IntCountsHistogram.class);
           negative = h;
         }
         h.recordValue(-v);
@@ -183,43 +186,55 @@ public final class SliceAggregator {
 
     /** numpy's percentiles over the bucketed values, ascending: negatives first. */
     private double[] percentiles() {
-      List<double[]> buckets = new ArrayList<>(); // {value, count}
-      DoubleHistogram neg = negative;
-      if (neg != null) {
-        List<double[]> n = new ArrayList<>();
-        for (DoubleHistogramIterationValue v : neg.recordedValues()) {
-          n.add(new double[] {-neg.lowestEquivalentValue(v.getValueIteratedTo()),
-              v.getCountAtValueIteratedTo()});
+      // Each bucket's lowest value (by magnitude for negatives) and the running count to it.
+      int n = 0;
+      double[] values = new double[64];
+      long[] cumulative = new long[64];
+      long total = 0;
+      for (int side = 0; side < 2; side++) {
+        DoubleHistogram h = side == 0 ? negative : positive;
+        if (h == null) {
+          continue;
         }
-        for (int i = n.size() - 1; i >= 0; i--) {
-          buckets.add(n.get(i));
+        int first = n;
+        for (DoubleHistogramIterationValue v : h.recordedValues()) {
+          if (n == values.length) {
+            values = Arrays.copyOf(values, n * 2);
+            cumulative = Arrays.copyOf(cumulative, n * 2);
+          }
+          values[n] = h.lowestEquivalentValue(v.getValueIteratedTo());
+          cumulative[n++] = v.getCountAtValueIteratedTo(); // a count until summed below
+        }
+        if (side == 0) { // negatives: largest magnitude first
+          for (int a = first, b = n - 1; a < b; a++, b--) {
+            double value = values[a];
+            values[a] = values[b];
+            values[b] = value;
+            long count = cumulative[a];
+            cumulative[a] = cumulative[b];
+            cumulative[b] = count;
+          }
+          for (int k = first; k < n; k++) {
+            values[k] = -values[k];
+          }
         }
       }
-      DoubleHistogram pos = positive;
-      if (pos != null) {
-        for (DoubleHistogramIterationValue v : pos.recordedValues()) {
-          buckets.add(new double[] {pos.lowestEquivalentValue(v.getValueIteratedTo()),
-              v.getCountAtValueIteratedTo()});
-        }
+      for (int k = 0; k < n; k++) {
+        total += cumulative[k];
+        cumulative[k] = total;
       }
       double[] out = new double[PERCENTILES.length];
-      if (buckets.isEmpty()) {
+      if (n == 0) {
         Arrays.fill(out, Double.NaN);
         return out;
-      }
-      long[] cumulative = new long[buckets.size()];
-      long total = 0;
-      for (int i = 0; i < buckets.size(); i++) {
-        total += (long) buckets.get(i)[1];
-        cumulative[i] = total;
       }
       for (int i = 0; i < PERCENTILES.length; i++) {
         double rank = PERCENTILES[i] / 100.0 * (total - 1);
         long lo = (long) Math.floor(rank);
         long hi = (long) Math.ceil(rank);
         double fraction = rank - lo;
-        double a = at(buckets, cumulative, lo, total);
-        double b = at(buckets, cumulative, hi, total);
+        double a = at(values, cumulative, n, lo, total);
+        double b = at(values, cumulative, n, hi, total);
         // As Stats.percentile: from the nearer end.
         out[i] = fraction >= 0.5 ? b - (b - a) * (1 - fraction) : a + (b - a) * fraction;
       }
@@ -230,19 +245,18 @@ public final class SliceAggregator {
      * The index-th smallest value (0-based): the exact min and max at the ends, else its bucket's
      * lowest value, kept within them.
      */
-    private double at(List<double[]> buckets, long[] cumulative, long index, long total) {
+    private double at(double[] values, long[] cumulative, int n, long index, long total) {
       if (index == 0 && Double.isFinite(min)) {
         return min;
       }
       if (index == total - 1 && Double.isFinite(max)) {
         return max;
       }
-      int i = Arrays.binarySearch(cumulative, index + 1);
+      int i = Arrays.binarySearch(cumulative, 0, n, index + 1);
       if (i < 0) {
-        i = -i - 1; // the first bucket whose cumulative count passes the index
+        i = -i - 1; // the first bucket whose running count passes the index
       }
-      double v = buckets.get(Math.min(i, buckets.size() - 1))[0];
-      return Math.max(min, Math.min(max, v));
+      return Math.max(min, Math.min(max, values[Math.min(i, n - 1)]));
     }
   }
 }
