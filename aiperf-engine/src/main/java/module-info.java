@@ -34,6 +34,7 @@ module io.aiperf.engine {
   exports io.aiperf.engine.internal.dataset to io.aiperf.jmh;
   exports io.aiperf.engine.internal.endpoint to io.aiperf.jmh;
   exports io.aiperf.engine.internal.metrics to io.aiperf.jmh;
+  exports io.aiperf.engine.internal.service to io.aiperf.jmh;
   exports io.aiperf.engine.internal.tokenizer to io.aiperf.jmh;
   exports io.aiperf.engine.internal.transport to io.aiperf.jmh;
 

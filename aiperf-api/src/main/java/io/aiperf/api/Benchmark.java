@@ -532,8 +532,8 @@ public final class Benchmark {
     }
 
     /**
-     * Sets the number of record processors (response parsing and tokenizing); default half the
-     * CPU count, at least 1.
+     * Sets the number of record processors (response parsing and tokenizing); default the CPU
+     * count.
      *
      * @param recordProcessors the processor count, at least 1
      * @return this builder

@@ -377,7 +377,9 @@ public final class BenchmarkConfig {
   }
 
   /**
-   * Returns the number of record processors: the one set, or half the CPU count (at least 1).
+   * Returns the number of record processors: the one set, or the CPU count. A processor waits
+   * while no responses are queued, so one per CPU costs nothing at a low rate and lets parsing
+   * and token counting keep up with the load at the client's ceiling.
    *
    * @return the processor count
    */
@@ -385,7 +387,7 @@ public final class BenchmarkConfig {
     if (run.recordProcessors != null) {
       return run.recordProcessors;
     }
-    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /**

@@ -13,7 +13,7 @@ final class ServiceOptions {
           + " (default 60).")
   @Nullable Double startupTimeout;
 
-  @Option(names = "--record-processors", description = "Record processors; default half the CPU count.")
+  @Option(names = "--record-processors", description = "Record processors; default the CPU count.")
   @Nullable Integer recordProcessors;
 
   void configure(Benchmark.Builder b, List<String> problems) {

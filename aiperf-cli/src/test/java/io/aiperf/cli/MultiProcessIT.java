@@ -276,6 +276,35 @@ final class MultiProcessIT {
           .contains("Record processor record_processor_r0 was lost");
       // Before it died, the remote processor turned responses into records.
       assertThat(metadata(out, "record_processor_id")).contains("record_processor_r0");
+      // Under the controller's metric ids: each value lands under its own tag, in the same order
+      // as the controller's own processors write them.
+      List<String> remoteOrder = null;
+      List<String> localOrder = null; // the last of each kind
+      for (String line : Files.readAllLines(out.resolve("profile_export.jsonl"))) {
+        JsonNode r = JSON.readTree(line);
+        if (!r.path("error").isNull()) {
+          continue;
+        }
+        JsonNode m = r.get("metrics");
+        assertThat(m.at("/time_to_first_token/value").asDouble()).isGreaterThanOrEqualTo(20);
+        assertThat(m.at("/request_latency/value").asDouble())
+            .isGreaterThan(m.at("/time_to_first_token/value").asDouble());
+        assertThat(m.at("/inter_chunk_latency/value").isArray()).isTrue();
+        assertThat(m.at("/input_sequence_length/unit").asText()).isEqualTo("tokens");
+        List<String> order = new ArrayList<>();
+        m.fieldNames().forEachRemaining(order::add);
+        if (r.at("/metadata/record_processor_id").asText().equals("record_processor_r0")) {
+          remoteOrder = order;
+        } else {
+          localOrder = order;
+        }
+      }
+      assertThat(remoteOrder).isNotNull();
+      assertThat(localOrder).isNotNull();
+      List<String> remote = remoteOrder;
+      List<String> local = localOrder;
+      assertThat(remote.stream().filter(local::contains).toList())
+          .isEqualTo(local.stream().filter(remote::contains).toList());
     }
   }
 

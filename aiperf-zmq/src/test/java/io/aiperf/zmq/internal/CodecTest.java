@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aiperf.api.spi.BusMessage;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
@@ -195,6 +196,10 @@ final class CodecTest {
         Array.set(array, i, sample(c.getComponentType(), depth + 1 + i));
       }
       return array;
+    }
+    if (c == RecordValues.class) {
+      // Its offsets must index its values: two metrics, the second with two values.
+      return new RecordValues(new int[] {0, 1, 1, 3}, new double[] {0.25 + depth, 1.5, -2});
     }
     if (c.isRecord()) {
       if (depth > 4) {

@@ -1,9 +1,10 @@
 package io.aiperf.engine.internal.export;
 
 import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.LongUnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -11,13 +12,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Streams {@code profile_export.jsonl} as records complete, one line per request in AIPerf's
  * layout ({@code metadata}, {@code metrics} with value and unit, {@code error}), so no list of all
- * records is held for the export. Single-threaded: the records manager owns it.
+ * records is held for the export. Metrics come in id order, the same on every run with the same
+ * plugins. Single-threaded: the records manager owns it.
  */
 public final class RecordsJsonlWriter extends JsonlFile {
   /** AIPerf's per-record file name. */
   public static final String FILE = "profile_export.jsonl";
 
-  private final Map<String, MetricInfo> infos;
+  private final MetricRegistry registry;
+  private final int iclId;
   private final LongUnaryOperator toWallNanos;
   private final IntFunction<String> conversationId;
   private final boolean withTrace;
@@ -28,17 +31,18 @@ public final class RecordsJsonlWriter extends JsonlFile {
    * @param dir the artifact directory
    * @param fileName the file's name
    * @param withTrace whether to add each request's HTTP timings
-   * @param infos metric descriptions, for units and display scales
+   * @param registry the run's metrics, for tags, units and display scales
    * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
    * @param conversationId the dataset id of a conversation index
    * @throws IOException if the file cannot be created; the message names it
    */
-  public RecordsJsonlWriter(Path dir, String fileName, Map<String, MetricInfo> infos,
+  public RecordsJsonlWriter(Path dir, String fileName, MetricRegistry registry,
       LongUnaryOperator toWallNanos, IntFunction<String> conversationId, boolean withTrace)
       throws IOException {
     super(dir, fileName);
     this.withTrace = withTrace;
-    this.infos = infos;
+    this.registry = registry;
+    this.iclId = registry.id("inter_chunk_latency");
     this.toWallNanos = toWallNanos;
     this.conversationId = conversationId;
   }
@@ -47,7 +51,7 @@ public final class RecordsJsonlWriter extends JsonlFile {
   public record Line(String requestId, String correlationId, int conversation, int turn,
       String workerId, String processorId, long intendedNanos, long issuedNanos, long startNanos,
       long endNanos, boolean success, int errorCode, @Nullable String errorType,
-      @Nullable String errorMessage, Map<String, double[]> values,
+      @Nullable String errorMessage, RecordValues values,
       io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
 
   /**
@@ -79,21 +83,28 @@ public final class RecordsJsonlWriter extends JsonlFile {
       }
       json.writeEndObject();
       json.writeObjectFieldStart("metrics");
-      for (Map.Entry<String, double[]> e : r.values().entrySet()) {
-        MetricInfo info = infos.get(e.getKey());
-        double scale = info == null ? 1 : info.displayScale();
-        json.writeObjectFieldStart(e.getKey());
-        double[] v = e.getValue();
-        if (v.length == 1 && !e.getKey().equals("inter_chunk_latency")) {
-          json.writeNumberField("value", v[0] * scale);
+      RecordValues values = r.values();
+      double[] v = values.values();
+      int n = Math.min(values.span(), registry.size());
+      for (int id = 0; id < n; id++) {
+        int from = values.offsets()[id];
+        int to = values.offsets()[id + 1];
+        if (from == to) {
+          continue;
+        }
+        MetricInfo info = registry.info(id);
+        double scale = info.displayScale();
+        json.writeObjectFieldStart(info.tag());
+        if (to - from == 1 && id != iclId) {
+          json.writeNumberField("value", v[from] * scale);
         } else {
           json.writeArrayFieldStart("value");
-          for (double x : v) {
-            json.writeNumber(x * scale);
+          for (int i = from; i < to; i++) {
+            json.writeNumber(v[i] * scale);
           }
           json.writeEndArray();
         }
-        json.writeStringField("unit", info == null ? "" : info.unit());
+        json.writeStringField("unit", info.unit());
         json.writeEndObject();
       }
       json.writeEndObject();

@@ -8,6 +8,7 @@ import io.aiperf.api.spi.MetricProvider.DerivedMetric;
 import io.aiperf.api.spi.RunTotals;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Accumulates record-metric values of one run: exact values in primitive arrays (for AIPerf's
  * exact percentiles) and an HdrHistogram beside each (constant memory, mergeable across runs and
- * hosts). Single-threaded: the records manager owns it.
+ * hosts). Metrics are indexed by their id, the position of their description in the constructor's
+ * list (a {@link MetricRegistry}'s order), so a record's values go in without a tag lookup.
+ * Single-threaded: the records manager owns it.
  */
 public final class MetricsAggregator {
   /**
@@ -30,8 +33,9 @@ public final class MetricsAggregator {
    */
   public static final int DEFAULT_EXACT_LIMIT = 1_000_000;
 
-  private final Map<String, Series> series = new LinkedHashMap<>();
-  private final Map<String, MetricInfo> infos = new LinkedHashMap<>();
+  private final Series[] series;
+  private final MetricInfo[] infos;
+  private final Map<String, Integer> ids = new HashMap<>();
   private final int exactLimit;
 
   /**
@@ -51,9 +55,11 @@ public final class MetricsAggregator {
    */
   public MetricsAggregator(List<MetricInfo> recordMetrics, int exactLimit) {
     this.exactLimit = exactLimit;
-    for (MetricInfo info : recordMetrics) {
-      infos.put(info.tag(), info);
-      series.put(info.tag(), new Series());
+    infos = recordMetrics.toArray(new MetricInfo[0]);
+    series = new Series[infos.length];
+    for (int id = 0; id < infos.length; id++) {
+      series[id] = new Series(infos[id].displayScale());
+      ids.putIfAbsent(infos[id].tag(), id);
     }
   }
 
@@ -64,19 +70,43 @@ public final class MetricsAggregator {
    * @param values values in the base unit
    */
   public void add(String tag, double[] values) {
-    Series s = series.get(tag);
-    if (s == null) {
-      return;
+    Integer id = ids.get(tag);
+    if (id != null) {
+      add(series[id], values, 0, values.length);
     }
-    double scale = info(tag).displayScale();
-    for (double v : values) {
-      s.observe(v);
-      if (s.values.size() < exactLimit) {
+  }
+
+  /**
+   * Adds the values one request produced, metric by metric; ids past this aggregator's metrics
+   * are ignored.
+   *
+   * @param record the values by metric id
+   */
+  public void add(RecordValues record) {
+    int[] offsets = record.offsets();
+    double[] values = record.values();
+    int n = Math.min(record.span(), series.length);
+    for (int id = 0; id < n; id++) {
+      int from = offsets[id];
+      int to = offsets[id + 1];
+      if (from < to) {
+        add(series[id], values, from, to);
+      }
+    }
+  }
+
+  private void add(Series s, double[] values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      double v = values[i];
+      if (s.overflowed) {
+        s.observe(v);
+      } else if (s.values.size() < exactLimit) {
         s.values.add(v);
       } else {
-        s.overflowed = true;
+        s.overflow();
+        s.observe(v);
       }
-      double shown = v * scale; // histograms hold display units, so exports merge as they read
+      double shown = v * s.scale; // histograms hold display units, so exports merge as they read
       if (shown >= 0 && Double.isFinite(shown)) {
         s.histogram.recordValue(shown);
       }
@@ -90,8 +120,8 @@ public final class MetricsAggregator {
    * @return the sum in the base unit
    */
   public double sum(String tag) {
-    Series s = series.get(tag);
-    return s == null ? 0 : s.sum;
+    Integer id = ids.get(tag);
+    return id == null ? 0 : series[id].sum();
   }
 
   /**
@@ -101,11 +131,11 @@ public final class MetricsAggregator {
    */
   public List<String> approximated() {
     List<String> out = new ArrayList<>();
-    series.forEach((tag, s) -> {
-      if (s.overflowed) {
-        out.add(tag);
+    for (int id = 0; id < series.length; id++) {
+      if (series[id].overflowed) {
+        out.add(infos[id].tag());
       }
-    });
+    }
     return out;
   }
 
@@ -116,7 +146,11 @@ public final class MetricsAggregator {
    * @return the histogram, in the display unit
    */
   public DoubleHistogram histogram(String tag) {
-    return Objects.requireNonNull(series.get(tag), "no record metric " + tag).histogram;
+    Integer id = ids.get(tag);
+    if (id == null) {
+      throw new NullPointerException("no record metric " + tag);
+    }
+    return series[id].histogram;
   }
 
   /**
@@ -126,11 +160,11 @@ public final class MetricsAggregator {
    */
   public Map<String, String> encodedHistograms() {
     Map<String, String> out = new LinkedHashMap<>();
-    series.forEach((tag, s) -> {
-      if (s.histogram.getTotalCount() > 0) {
-        out.put(tag, HistogramCodec.encode(s.histogram));
+    for (int id = 0; id < series.length; id++) {
+      if (series[id].histogram.getTotalCount() > 0) {
+        out.putIfAbsent(infos[id].tag(), HistogramCodec.encode(series[id].histogram));
       }
-    });
+    }
     return out;
   }
 
@@ -143,14 +177,13 @@ public final class MetricsAggregator {
    */
   public List<MetricResult> results(List<DerivedMetric> derived, @Nullable RunTotals totals) {
     List<Map.Entry<MetricInfo, MetricResult>> out = new ArrayList<>();
-    for (Map.Entry<String, Series> e : series.entrySet()) {
-      DoubleArray values = e.getValue().values;
-      if (values.size() == 0) {
+    for (int id = 0; id < series.length; id++) {
+      Series s = series[id];
+      if (s.values.size() == 0) {
         continue;
       }
-      MetricInfo info = info(e.getKey());
-      Series s = e.getValue();
-      out.add(Map.entry(info, s.overflowed ? approximate(info, s) : distribution(info, values)));
+      MetricInfo info = infos[id];
+      out.add(Map.entry(info, s.overflowed ? approximate(info, s) : distribution(info, s.values)));
     }
     for (DerivedMetric d : derived) {
       OptionalDouble v = d.compute(Objects.requireNonNull(totals, "derived metrics need totals"));
@@ -179,11 +212,11 @@ public final class MetricsAggregator {
     if (failed <= 0) {
       return out;
     }
-    for (Map.Entry<String, Series> e : series.entrySet()) {
-      MetricInfo info = info(e.getKey());
-      DoubleArray values = e.getValue().values;
+    for (int id = 0; id < series.length; id++) {
+      MetricInfo info = infos[id];
+      DoubleArray values = series[id].values;
       if (!info.has(MetricFlag.PERCENTILE_INCLUDES_FAILED) || values.size() == 0
-          || e.getValue().overflowed) {
+          || series[id].overflowed) {
         continue;
       }
       double[] sorted = Stats.sortedCopy(values.raw(), values.size());
@@ -211,13 +244,8 @@ public final class MetricsAggregator {
    * @return false for NO_CONSOLE metrics
    */
   public boolean onConsole(String tag) {
-    MetricInfo info = infos.get(tag);
-    return info == null || !info.has(MetricFlag.NO_CONSOLE);
-  }
-
-  /** The description of a metric that has a series; the constructor registers both. */
-  private MetricInfo info(String tag) {
-    return Objects.requireNonNull(infos.get(tag), "every series has its metric's info");
+    Integer id = ids.get(tag);
+    return id == null || !infos[id].has(MetricFlag.NO_CONSOLE);
   }
 
   static MetricResult distribution(MetricInfo info, DoubleArray values) {
@@ -255,7 +283,13 @@ public final class MetricsAggregator {
         h.getValueAtPercentile(90), h.getValueAtPercentile(95), h.getValueAtPercentile(99));
   }
 
+  /**
+   * One metric's values. Below the exact limit they are only appended (the exact statistics are
+   * computed from them at the end); the running sums that replace them past the limit start by
+   * replaying them, in the same order, so they hold what running from the first value would.
+   */
   static final class Series {
+    final double scale;
     final DoubleArray values = new DoubleArray();
     final DoubleHistogram histogram = new DoubleHistogram(3);
     boolean overflowed;
@@ -266,6 +300,24 @@ public final class MetricsAggregator {
     double m2;
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
+
+    Series(double scale) {
+      this.scale = scale;
+    }
+
+    /** The sum, Kahan-compensated as {@link Stats#sum}, so both agree to the bit. */
+    double sum() {
+      return overflowed ? sum : Stats.sum(values.raw(), values.size());
+    }
+
+    /** The exact values stop here: running sums from now on. */
+    void overflow() {
+      overflowed = true;
+      double[] raw = values.raw();
+      for (int i = 0; i < values.size(); i++) {
+        observe(raw[i]);
+      }
+    }
 
     /** Running count, sum (compensated), min, max and Welford mean and M2. */
     void observe(double v) {

@@ -3,7 +3,6 @@ package io.aiperf.engine.internal.service;
 import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.spi.BusMessage;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -108,13 +107,16 @@ public final class Messages {
    * @param tokenizer the tokenizer name, for record processors
    * @param openLoop whether the run is open-loop (some metrics exist only then)
    * @param silenceWarningNanos the silence of a request in flight that the worker reports
+   * @param recordMetrics the controller's record metric tags, in id order: record processors
+   *     send values under these ids
    */
   public record RemoteSpec(String endpoint, int concurrency, int workers, boolean prefill,
       boolean keepBodies, List<String> sourceAddresses, String tokenizer, boolean openLoop,
-      long silenceWarningNanos) {
-    /** Copies the list. */
+      long silenceWarningNanos, List<String> recordMetrics) {
+    /** Copies the lists. */
     public RemoteSpec {
       sourceAddresses = List.copyOf(sourceAddresses);
+      recordMetrics = List.copyOf(recordMetrics);
     }
   }
 
@@ -334,6 +336,10 @@ public final class Messages {
   /**
    * One request, turned into metric values (success) or an error. {@code meta} is null for a
    * record the records manager makes itself, for a request whose response was lost.
+   *
+   * @param values the record metrics' values by metric id: the ids of the run's
+   *     {@link io.aiperf.engine.internal.metrics.MetricRegistry}, which a processor in another
+   *     process receives in {@link RemoteSpec#recordMetrics()}
    */
   public record ProcessedRecord(
       long creditId,
@@ -344,13 +350,8 @@ public final class Messages {
       int errorCode,
       @Nullable String errorType,
       @Nullable String errorMessage,
-      Map<String, double[]> values,
-      @Nullable RecordMeta meta) implements EngineMessage {
-    /** Copies the map. */
-    public ProcessedRecord {
-      values = Map.copyOf(values);
-    }
-  }
+      io.aiperf.engine.internal.metrics.RecordValues values,
+      @Nullable RecordMeta meta) implements EngineMessage {}
 
   /** Who sent a request and when, for the per-request export. */
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,

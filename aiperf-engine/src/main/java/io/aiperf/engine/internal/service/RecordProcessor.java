@@ -4,15 +4,13 @@ import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.MetricFlag;
-import io.aiperf.api.spi.MetricProvider;
-import io.aiperf.api.spi.MetricProvider.RecordMetric;
-import io.aiperf.api.spi.MetricValues;
+import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.api.spi.ParsedResponse;
-import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.RequestView;
 import io.aiperf.api.spi.ResponseErrorException;
-import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.api.spi.Usage;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
 import io.aiperf.engine.internal.service.Messages.RawRequest;
@@ -23,9 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,21 +45,32 @@ final class RecordProcessor extends AbstractService {
   private boolean producesTokens;
   private boolean serverTokenCount;
   private boolean openLoop;
-  private @Nullable Tokenizer tokenizer;
-  private @Nullable List<RecordMetric> metrics;
+  /** Counts with the run's tokenizer, reusing the counts of pieces of text seen before. */
+  private @Nullable TokenCounter tokens;
+  private @Nullable MetricRegistry registry;
+  /** The ids of the metrics that apply to a streamed response, and to a whole one. */
+  private int[] streamedIds = new int[0];
+  private int[] wholeIds = new int[0];
+  private int errorIslId = -1;
+  /** Reused for every record: the processor handles one record at a time. */
+  private RecordValues.@Nullable Builder values;
   private final io.aiperf.api.spi.Secrets secrets;
 
   /** For a processor in another process: whether the controller's run is open-loop. */
   private final @Nullable Boolean openLoopOverride;
+  /** For a processor in another process: the controller's metric tags, in id order. */
+  private final @Nullable List<String> metricTags;
 
   RecordProcessor(String id, MessageBus bus, BenchmarkConfig config) {
-    this(id, bus, config, null);
+    this(id, bus, config, null, null);
   }
 
-  RecordProcessor(String id, MessageBus bus, BenchmarkConfig config, @Nullable Boolean openLoop) {
+  RecordProcessor(String id, MessageBus bus, BenchmarkConfig config, @Nullable Boolean openLoop,
+      @Nullable List<String> metricTags) {
     super(id, bus, config);
     secrets = io.aiperf.api.spi.Secrets.of(config.endpoint());
     this.openLoopOverride = openLoop;
+    this.metricTags = metricTags;
   }
 
   @Override
@@ -73,12 +80,14 @@ final class RecordProcessor extends AbstractService {
     producesTokens = provider.producesTokens();
     serverTokenCount = config.endpoint().useServerTokenCount();
     openLoop = openLoopOverride != null ? openLoopOverride : EngineSupport.openLoop(config);
-    tokenizer = EngineSupport.tokenizer(config);
-    List<RecordMetric> metrics = new ArrayList<>();
-    for (MetricProvider p : Plugins.all(MetricProvider.class)) {
-      metrics.addAll(p.recordMetrics());
-    }
-    this.metrics = metrics;
+    tokens = new TokenCounter(EngineSupport.tokenizer(config));
+    MetricRegistry registry = metricTags == null ? MetricRegistry.installed()
+        : MetricRegistry.installed().orderedAs(metricTags);
+    this.registry = registry;
+    streamedIds = applicable(registry, true);
+    wholeIds = applicable(registry, false);
+    errorIslId = registry.id("error_isl");
+    values = new RecordValues.Builder(registry.size());
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
@@ -100,13 +109,29 @@ final class RecordProcessor extends AbstractService {
     }));
   }
 
+  /** The ids of the metrics this run computes for a streamed or a whole response. */
+  private int[] applicable(MetricRegistry registry, boolean streaming) {
+    List<Integer> ids = new ArrayList<>();
+    for (int id = 0; id < registry.size(); id++) {
+      MetricInfo info = registry.info(id);
+      if (registry.metric(id) == null
+          || (info.has(MetricFlag.STREAMING_ONLY) && !streaming)
+          || (info.has(MetricFlag.PRODUCES_TOKENS_ONLY) && !producesTokens)
+          || (info.has(MetricFlag.OPEN_LOOP_ONLY) && !openLoop)) {
+        continue;
+      }
+      ids.add(id);
+    }
+    return ids.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   /** When a request began: when it was written, or when it was issued if it never was. */
   private static long start(RawRecord raw) {
     return raw.timing().startNanos() > 0 ? raw.timing().startNanos() : raw.timing().issuedNanos();
   }
 
   ProcessedRecord process(RawRecord raw) {
-    Tokenizer tokenizer = initialized(this.tokenizer);
+    TokenCounter tokens = initialized(this.tokens);
     long start = start(raw);
     RawRequest request = raw.request();
     RawResponse response = raw.response();
@@ -134,31 +159,23 @@ final class RecordProcessor extends AbstractService {
           "The response carried no generated content" + (body == null || body.length == 0 ? ""
               : "; body starts with: " + preview(body)));
     }
-    View view = new View(raw, parsed, tokenizer, request.inputTokens() >= 0
+    View view = new View(raw, parsed, tokens, request.inputTokens() >= 0
         ? request.inputTokens()
-        : tokenizer.count(request.inputText() == null ? "" : request.inputText()),
+        : tokens.count(request.inputText() == null ? "" : request.inputText()),
         serverTokenCount);
     if (view.lastContent() < start) {
       return error(raw, start, response.status(), "InvalidInferenceResultError",
           "The response timestamps are inconsistent (end before start)");
     }
-    Map<String, double[]> values = new HashMap<>();
-    Collector collector = new Collector();
-    for (RecordMetric m : initialized(metrics)) {
-      var info = m.info();
-      if ((info.has(MetricFlag.STREAMING_ONLY) && !view.streaming())
-          || (info.has(MetricFlag.PRODUCES_TOKENS_ONLY) && !producesTokens)
-          || (info.has(MetricFlag.OPEN_LOOP_ONLY) && !openLoop)) {
-        continue;
-      }
-      collector.size = 0;
-      m.compute(view, collector);
-      if (collector.size > 0) {
-        values.put(info.tag(), Arrays.copyOf(collector.values, collector.size));
-      }
+    MetricRegistry registry = initialized(this.registry);
+    RecordValues.Builder values = initialized(this.values).clear();
+    for (int id : view.streaming() ? streamedIds : wholeIds) {
+      values.begin(id);
+      // applicable(..) keeps only the ids this process has a metric for.
+      Objects.requireNonNull(registry.metric(id), "an applicable metric").compute(view, values);
     }
     return new ProcessedRecord(request.creditId(), request.phase(), start, view.lastContent(),
-        true, 0, null, null, values, meta(raw));
+        true, 0, null, null, values.build(), meta(raw));
   }
 
   private Parsed parseStream(RawResponse response) {
@@ -230,8 +247,8 @@ final class RecordProcessor extends AbstractService {
       @Nullable String message) {
     long end = Math.max(start, raw.timing().endNanos());
     // A failed request still had a prompt: AIPerf reports it as error_isl.
-    Map<String, double[]> values = raw.request().inputTokens() >= 0
-        ? Map.of("error_isl", new double[] {raw.request().inputTokens()}) : Map.of();
+    RecordValues values = raw.request().inputTokens() >= 0 && errorIslId >= 0
+        ? RecordValues.single(errorIslId, raw.request().inputTokens()) : RecordValues.NONE;
     // Servers echo requests in their errors, and a request may carry a key in its body.
     return new ProcessedRecord(raw.request().creditId(), raw.request().phase(), start, end,
         false, code, type, message == null ? "" : secrets.redact(message), values, meta(raw));
@@ -319,7 +336,7 @@ final class RecordProcessor extends AbstractService {
 
     private final int inputTokens;
 
-    View(RawRecord raw, Parsed parsed, Tokenizer tokenizer, int inputTokens,
+    View(RawRecord raw, Parsed parsed, TokenCounter tokenizer, int inputTokens,
         boolean serverTokenCount) {
       this.raw = raw;
       this.parsed = parsed;
@@ -409,19 +426,6 @@ final class RecordProcessor extends AbstractService {
     @Override
     public int reasoningTokens() {
       return reasoningTokens;
-    }
-  }
-
-  private static final class Collector implements MetricValues {
-    double[] values = new double[16];
-    int size;
-
-    @Override
-    public void add(double value) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = value;
     }
   }
 }

@@ -5,13 +5,14 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.ErrorSummary;
 import io.aiperf.api.MetricResult;
 import io.aiperf.api.spi.MessageBus;
-import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.api.spi.MetricProvider;
 import io.aiperf.api.spi.MetricProvider.DerivedMetric;
 import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.RunTotals;
 import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -67,7 +68,7 @@ final class RecordsManager extends AbstractService {
   private boolean finished;
   private long lastRecordNanos;
   private final Map<String, Double> slos;
-  private Map<String, MetricInfo> sloInfos = Map.of();
+  private @Nullable GoodputSlos goodput;
   private long goodRequests;
   /** Null unless records are exported. */
   private io.aiperf.engine.internal.export.@Nullable RecordsJsonlWriter jsonl;
@@ -75,14 +76,25 @@ final class RecordsManager extends AbstractService {
   private io.aiperf.engine.internal.export.@Nullable RawJsonlWriter raw;
   /** Null until the dataset is ready. */
   private volatile @Nullable List<String> conversationIds;
-  private List<MetricInfo> recordInfos = List.of();
   private long profilingStart = Long.MIN_VALUE;
   /** When the first phase (warmup or profiling) began sending; read by the progress tick. */
   private volatile long firstPhaseStart = Long.MIN_VALUE;
-  private final Map<Integer, MetricsAggregator> slices = new java.util.HashMap<>();
-  private final Map<Integer, Long> sliceCounts = new java.util.HashMap<>();
-  private final List<ProcessedRecord> unsliced = new ArrayList<>();
+  /** Null unless the run has a slice duration. */
+  private @Nullable Timeslices slices;
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
+  /**
+   * Records still arriving this long after the load ended mean the record processors fell
+   * behind: said in the log while waiting, and in the result when it also exceeds a tenth of the
+   * benchmark window.
+   */
+  static final long BACKLOG_WARNING_NANOS = 1_000_000_000L;
+  /** When every profiling credit had come back (the load ended); MIN_VALUE until then. */
+  private long loadEndedNanos = Long.MIN_VALUE;
+  /** Records not yet arrived when the load ended. */
+  private long backlogAtLoadEnd;
+  private boolean backlogLogged;
+  /** From the load's end to the last record; -1 until the run finishes. */
+  private long processingLagNanos = -1;
   /** After a record processor is lost, records still on their way get this long to arrive. */
   private static final long LOST_PROCESSOR_SETTLE_NANOS = 5_000_000_000L;
 
@@ -96,19 +108,19 @@ final class RecordsManager extends AbstractService {
 
   @Override
   void onInitialize() throws java.io.IOException {
-    List<MetricInfo> infos = new ArrayList<>();
     // Embeddings and rankings have no output tokens: a token throughput of 0 would be a lie.
     boolean tokens = EngineSupport.endpointProvider(config).producesTokens();
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
-      p.recordMetrics().forEach(m -> infos.add(m.info()));
       p.derivedMetrics().stream()
           .filter(d -> tokens || !d.info().has(io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY))
           .forEach(derived::add);
     }
-    aggregator = new MetricsAggregator(infos);
-    Map<String, MetricInfo> byTag = new java.util.HashMap<>();
-    infos.forEach(i -> byTag.put(i.tag(), i));
-    sloInfos = byTag;
+    MetricRegistry registry = MetricRegistry.installed();
+    aggregator = new MetricsAggregator(registry.infos());
+    goodput = new GoodputSlos(slos, registry);
+    if (config.sliceDuration().isPresent()) {
+      slices = new Timeslices(config, config.sliceDuration().get().toNanos(), registry.infos());
+    }
     if (config.artifactDir().isPresent()
         && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
       raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
@@ -124,7 +136,7 @@ final class RecordsManager extends AbstractService {
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
           io.aiperf.engine.internal.export.ExportSupport.fileName(config,
               io.aiperf.engine.internal.export.RecordsJsonlWriter.FILE),
-          byTag, this::toWallNanos, i -> {
+          registry, this::toWallNanos, i -> {
             List<String> ids = conversationIds;
             return ids == null || i >= ids.size() ? String.valueOf(i) : ids.get(i);
           }, config.exportHttpTrace());
@@ -134,7 +146,6 @@ final class RecordsManager extends AbstractService {
         l.reason())));
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
         .stream().map(Messages.PreparedConversation::id).toList()));
-    recordInfos = infos;
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
@@ -148,9 +159,6 @@ final class RecordsManager extends AbstractService {
       }
       if (s.phase() == Phase.PROFILING) {
         profilingStart = s.startNanos();
-        // Records can overtake the phase-start event (different paths): slice them now.
-        unsliced.forEach(this::slice);
-        unsliced.clear();
       }
     })));
     track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
@@ -162,6 +170,8 @@ final class RecordsManager extends AbstractService {
       firstCreditId = c.firstCreditId();
       cancelled = c.cancelled();
       lastRecordNanos = clock.nanoTime();
+      loadEndedNanos = lastRecordNanos;
+      backlogAtLoadEnd = Math.max(0, expected - ended());
       maybeFinish();
       if (!finished) {
         executor.scheduleWithFixedDelay(this::watchdog, 1, 1, TimeUnit.SECONDS);
@@ -174,6 +184,13 @@ final class RecordsManager extends AbstractService {
     initialized(executor).scheduleAtFixedRate(() -> {
       if (!finished) {
         bus.publish(progress());
+      }
+      // The exports buffer their lines; a file being watched lags the run by about a second.
+      if (jsonl != null) {
+        jsonl.flush();
+      }
+      if (raw != null) {
+        raw.flush();
       }
     }, 1, 1, TimeUnit.SECONDS);
   }
@@ -239,19 +256,15 @@ final class RecordsManager extends AbstractService {
     }
     if (r.success()) {
       successes++;
-      r.values().forEach(initialized(aggregator)::add);
-      if (config.sliceDuration().isPresent()) {
-        if (profilingStart == Long.MIN_VALUE) {
-          unsliced.add(r);
-        } else {
-          slice(r);
-        }
+      initialized(aggregator).add(r.values());
+      if (slices != null) {
+        slices.add(r, profilingStart);
       }
-      if (!slos.isEmpty() && meetsSlos(r.values())) {
+      if (!slos.isEmpty() && initialized(goodput).met(r.values())) {
         goodRequests++;
       }
     } else {
-      r.values().forEach(initialized(aggregator)::add); // error_isl only
+      initialized(aggregator).add(r.values()); // error_isl only
       if (CANCELLED.equals(r.errorType())) {
         cancellations++;
       } else {
@@ -272,6 +285,13 @@ final class RecordsManager extends AbstractService {
    */
   private void watchdog() {
     long quiet = clock.nanoTime() - lastRecordNanos;
+    long sinceLoadEnd = clock.nanoTime() - loadEndedNanos;
+    if (!finished && !backlogLogged && sinceLoadEnd >= BACKLOG_WARNING_NANOS) {
+      backlogLogged = true;
+      log.info("The load ended {} s ago and {} of {} records are still being processed ({} when"
+          + " it ended): the record processors are behind", String.format(java.util.Locale.ROOT,
+          "%.1f", sinceLoadEnd / 1e9), expected - ended(), expected, backlogAtLoadEnd);
+    }
     if (!finished && quiet > LOST_PROCESSOR_SETTLE_NANOS && firstCreditId >= 0
         && lostWorkers.keySet().stream().anyMatch(s -> s.startsWith("record_processor"))) {
       writeOffUnrecorded();
@@ -302,7 +322,7 @@ final class RecordsManager extends AbstractService {
         missing++;
         onRecord(new ProcessedRecord(id, Phase.PROFILING, now, now, false, 0,
             "RecordProcessorLost", "The record processor that had this response was lost: "
-            + lost + "; the response could not be measured", Map.of(), null));
+            + lost + "; the response could not be measured", RecordValues.NONE, null));
       }
     }
     log.warn("{} requests had no record after record processor(s) {} were lost: recorded as"
@@ -314,6 +334,8 @@ final class RecordsManager extends AbstractService {
       return;
     }
     finished = true;
+    processingLagNanos = loadEndedNanos == Long.MIN_VALUE ? 0
+        : Math.max(0, clock.nanoTime() - loadEndedNanos);
     if (jsonl != null) {
       jsonl.close();
     }
@@ -327,7 +349,9 @@ final class RecordsManager extends AbstractService {
       return;
     }
     BenchmarkResult result = buildResult();
-    writeTimeslices();
+    if (slices != null) {
+      slices.write(profilingStart, this::toWallNanos);
+    }
     bus.publish(new ProfileResults(result));
   }
 
@@ -394,68 +418,13 @@ final class RecordsManager extends AbstractService {
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
-        EngineSupport.seed(config), warnings(metrics), config.artifactDir(),
+        EngineSupport.seed(config), warnings(metrics, duration), config.artifactDir(),
         aggregator.encodedHistograms());
   }
 
-  /**
-   * A request is good when it meets every SLO: at most the threshold, or at least it for
-   * larger-is-better metrics. A metric the request lacks (e.g. ITL of a one-token reply) cannot
-   * be shown to meet its SLO, so the request is not good.
-   */
-  private boolean meetsSlos(Map<String, double[]> values) {
-    for (Map.Entry<String, Double> slo : slos.entrySet()) {
-      double[] v = values.get(slo.getKey());
-      MetricInfo info = sloInfos.get(slo.getKey());
-      if (v == null || v.length == 0 || info == null) {
-        return false;
-      }
-      boolean larger = info.has(io.aiperf.api.spi.MetricFlag.LARGER_IS_BETTER);
-      for (double x : v) {
-        double shown = x * info.displayScale();
-        if (larger ? shown < slo.getValue() : shown > slo.getValue()) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private void slice(ProcessedRecord r) {
-    int slice = (int) Math.max(0, (r.startNanos() - profilingStart)
-        / config.sliceDuration().get().toNanos());
-    MetricsAggregator a = slices.computeIfAbsent(slice, i -> new MetricsAggregator(recordInfos));
-    r.values().forEach(a::add);
-    sliceCounts.merge(slice, 1L, Long::sum);
-  }
-
-  /** Per-slice record metrics plus the slice's request count and throughput. */
-  private void writeTimeslices() {
-    if (slices.isEmpty() || config.artifactDir().isEmpty()) {
-      return;
-    }
-    long sliceNanos = config.sliceDuration().get().toNanos();
-    List<io.aiperf.engine.internal.export.TimesliceWriter.Slice> out = new ArrayList<>();
-    for (var e : new java.util.TreeMap<>(slices).entrySet()) {
-      long start = profilingStart + e.getKey() * sliceNanos;
-      List<MetricResult> metrics = new ArrayList<>(e.getValue().results(List.of(), null));
-      long count = Objects.requireNonNull(sliceCounts.get(e.getKey()), "slice() counts each slice");
-      metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_count"),
-          "Request Count", "requests", count));
-      metrics.add(MetricResult.scalar(new io.aiperf.api.MetricTag("request_throughput"),
-          "Request Throughput", "requests/sec", count / (sliceNanos / 1e9)));
-      out.add(new io.aiperf.engine.internal.export.TimesliceWriter.Slice(e.getKey(),
-          toWallNanos(start), toWallNanos(start + sliceNanos), metrics));
-    }
-    try {
-      io.aiperf.engine.internal.export.TimesliceWriter.write(config, out);
-    } catch (java.io.IOException e) {
-      log.error("Writing the timeslice files failed: {}", e.getMessage());
-    }
-  }
-
-  private List<String> warnings(List<MetricResult> metrics) {
+  private List<String> warnings(List<MetricResult> metrics, long windowNanos) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
+    backlogWarning(windowNanos).ifPresent(warnings::add);
     Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
     new java.util.TreeMap<>(lostWorkers).forEach((service, reason) -> warnings.add(
         service.startsWith("record_processor")
@@ -471,6 +440,25 @@ final class RecordsManager extends AbstractService {
           + " mean, min, max and std stay exact.");
     }
     return warnings;
+  }
+
+  /**
+   * Records that arrived long after the load ended: the record processors fell behind, the
+   * responses waited in memory and the result came late. The metrics themselves are not
+   * affected (their timestamps were taken at the socket).
+   */
+  private java.util.Optional<String> backlogWarning(long windowNanos) {
+    long lag = processingLagNanos;
+    if (lag < BACKLOG_WARNING_NANOS || lag < windowNanos / 10) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.format(java.util.Locale.ROOT, "Record processing fell"
+        + " behind the load: %d of %d responses were still waiting to be processed when the"
+        + " last request ended, and the last was processed %.1f s later (the benchmark window"
+        + " was %.1f s). The metrics are not affected, but the results came that much later and"
+        + " the responses were held in memory meanwhile. More record processors"
+        + " (--record-processors, %d now) help when CPUs are free.", backlogAtLoadEnd, expected,
+        lag / 1e9, windowNanos / 1e9, config.recordProcessors()));
   }
 
   private long toWallNanos(long nanos) {

@@ -6,6 +6,7 @@ import io.aiperf.api.Datasets;
 import io.aiperf.api.ExportLevel;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.ServiceProvider.Service;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.service.Messages.RemoteSpec;
 import java.nio.file.Path;
 
@@ -19,7 +20,8 @@ public final class RemoteServices {
         config.workers() + config.remoteWorkers(), config.prefillConcurrency().isPresent(),
         config.exportLevel() == ExportLevel.RAW && config.artifactDir().isPresent(),
         config.sourceAddresses(), EngineSupport.tokenizerName(config),
-        EngineSupport.openLoop(config), config.silenceWarning().toNanos());
+        EngineSupport.openLoop(config), config.silenceWarning().toNanos(),
+        MetricRegistry.installed().tags());
   }
 
   /**
@@ -44,7 +46,8 @@ public final class RemoteServices {
    * @return the processor, not yet initialized
    */
   public static Service recordProcessor(String processorId, MessageBus bus, RemoteSpec spec) {
-    return new RecordProcessor(processorId, bus, config(spec), spec.openLoop());
+    return new RecordProcessor(processorId, bus, config(spec), spec.openLoop(),
+        spec.recordMetrics());
   }
 
   /**

@@ -9,6 +9,8 @@ import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.PhaseStarted;
@@ -17,7 +19,6 @@ import io.aiperf.engine.internal.service.Messages.ProfileResults;
 import io.aiperf.engine.internal.service.Messages.ServiceFailed;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,8 @@ final class RecordsConservationTest {
   private static ProcessedRecord record(long creditId) {
     long start = T0 + creditId * S / 10;
     return new ProcessedRecord(creditId, Phase.PROFILING, start, start + S / 20, true, 0, null,
-        null, Map.of("request_latency", new double[] {S / 20.0}), null);
+        null, RecordValues.single(MetricRegistry.installed().id("request_latency"), S / 20.0),
+        null);
   }
 
   @Test

@@ -12,6 +12,8 @@ import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
+import io.aiperf.engine.internal.metrics.MetricRegistry;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.PhaseStarted;
@@ -20,7 +22,6 @@ import io.aiperf.engine.internal.service.Messages.ProfileResults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,8 @@ final class RecordsManagerTimesliceTest {
     long start = T0 + startOffsetNanos;
     // Each request has its own credit id: the manager keeps one record per id.
     return new ProcessedRecord(CREDIT_IDS.getAndIncrement(), Phase.PROFILING, start, start + (long) (latencyMs * 1e6), true,
-        0, null, null, Map.of("request_latency", new double[] {latencyMs * 1e6}), null);
+        0, null, null, RecordValues.single(MetricRegistry.installed().id("request_latency"),
+            latencyMs * 1e6), null);
   }
 
   @Test
