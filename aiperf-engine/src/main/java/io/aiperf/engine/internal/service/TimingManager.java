@@ -236,7 +236,7 @@ final class TimingManager extends AbstractService {
           shift += behind - MAX_CATCHUP_NANOS;
         }
       } else {
-        intended = clock.nanoTime();
+        intended = -1; // closed loop: when a slot is taken
       }
       if (phase.slots != null) {
         phase.slots.acquire();
@@ -247,6 +247,11 @@ final class TimingManager extends AbstractService {
       if (cancelled || clock.nanoTime() >= phase.end) {
         phase.releaseSlots();
         break;
+      }
+      if (intended < 0) {
+        // A closed loop sends when a reply frees a slot: there is no earlier moment it was meant
+        // to go, and stamping one before the wait would pass the wait off as lateness.
+        intended = clock.nanoTime();
       }
       long session = nextSession.getAndIncrement();
       int turnCount = ready.conversations().get(conversation).turns().size();
