@@ -218,6 +218,12 @@ final class PhaseRun {
     }
   }
 
+  /** Whether a thread waits for credits to be settled: for a slot, or for the phase's end. */
+  boolean waitsForSettle() {
+    return sendingDone || (slots != null && slots.hasQueuedThreads())
+        || (prefillSlots != null && prefillSlots.hasQueuedThreads());
+  }
+
   void sendingDone() {
     sendingDone = true;
     returned();

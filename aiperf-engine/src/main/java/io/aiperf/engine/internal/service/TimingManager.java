@@ -57,7 +57,7 @@ final class TimingManager extends AbstractService {
   private final AtomicLong nextCreditId = new AtomicLong();
   private final AtomicLong nextSession = new AtomicLong();
   /** Settles returned credits and runs timed session steps, off the threads that return them. */
-  private final CreditLoop credits = new CreditLoop("aiperf-credits");
+  private final CreditLoop credits = new CreditLoop("aiperf-credits", this::waitedFor);
   private volatile boolean cancelled;
   /** Set when the dataset arrives; the timing thread waits for it before issuing. */
   private volatile @Nullable DatasetReady dataset;
@@ -233,10 +233,12 @@ final class TimingManager extends AbstractService {
       } else {
         intended = -1; // closed loop: when a slot is taken
       }
-      if (phase.slots != null) {
+      if (phase.slots != null && !phase.slots.tryAcquire()) {
+        credits.wake(); // returns it holds may free a slot: settle them now
         phase.slots.acquire();
       }
-      if (phase.prefillSlots != null) {
+      if (phase.prefillSlots != null && !phase.prefillSlots.tryAcquire()) {
+        credits.wake();
         phase.prefillSlots.acquire();
       }
       if (cancelled || clock.nanoTime() >= phase.end) {
@@ -428,6 +430,12 @@ final class TimingManager extends AbstractService {
         issue(phase, session, s.conversation, turn, intended);
       }
     });
+  }
+
+  /** Whether a thread waits for a settle now (a slot, the phase's end): then returns wake. */
+  private boolean waitedFor() {
+    PhaseRun phase = current;
+    return phase == null || phase.waitsForSettle();
   }
 
   private void onFirstToken(FirstToken f) {
