@@ -18,9 +18,14 @@ import org.jspecify.annotations.Nullable;
  * read, and only their field names: {@code timestamp} on a line ({@code single_turn},
  * {@code mooncake_trace}, {@code bailian_trace}) or on a session's first turn
  * ({@code multi_turn}), as the dataset manager decides once the dataset is loaded.
+ *
+ * <p>Only regular files are read, and only their first {@value #LINES} entries: a named pipe or
+ * a stalled mount must stall the dataset load, which names itself, not the services' start-up;
+ * a file whose first entries carry no timestamp is not a trace.
  */
 final class Timestamps {
   private static final JsonFactory JSON = new JsonFactory();
+  static final int LINES = 1000;
   /** The last file read, so each service of a run does not read it again. */
   private static volatile @Nullable Known last;
 
@@ -42,6 +47,9 @@ final class Timestamps {
       return false;
     }
     Path path = dataset.path();
+    if (!Files.isRegularFile(path)) {
+      return false;
+    }
     try {
       long size = Files.size(path);
       long modified = Files.getLastModifiedTime(path).toMillis();
@@ -60,8 +68,14 @@ final class Timestamps {
 
   private static boolean scan(Path path, boolean sessions) throws IOException {
     try (BufferedReader lines = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        if (!line.isBlank() && lineHasTimestamp(line, sessions)) {
+      int entries = 0;
+      for (String line = lines.readLine(); line != null && entries < LINES;
+          line = lines.readLine()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        entries++;
+        if (lineHasTimestamp(line, sessions)) {
           return true;
         }
       }

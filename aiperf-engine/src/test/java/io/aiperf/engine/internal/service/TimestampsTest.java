@@ -39,4 +39,13 @@ final class TimestampsTest {
     assertThat(Timestamps.inFile(Datasets.singleTurn(file))).isFalse();
     assertThat(Timestamps.inFile(Datasets.singleTurn(dir.resolve("missing.jsonl")))).isFalse();
   }
+
+  @Test
+  void aNamedPipe_isNotRead(@TempDir Path dir) throws Exception {
+    // Nobody writes to it: reading would block the services' start-up, not the dataset load.
+    Path fifo = dir.resolve("prompts.jsonl");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo");
+    assertThat(Timestamps.inFile(Datasets.singleTurn(fifo))).isFalse();
+  }
 }
