@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Decides when each request is sent, by issuing credits, phase by phase (warmup, then profiling).
  *
  * <ul>
- *   <li>Concurrency mode: a session starts as soon as a slot is free (closed loop); the slot is
- *       held until its last turn returns, so concurrency counts sessions, as in AIPerf.
+ *   <li>Concurrency mode: a session starts as soon as a slot is free (closed loop), and that is
+ *       its intended send time; the slot is held until its last turn returns, so concurrency
+ *       counts sessions, as in AIPerf.
  *   <li>Request rate: sessions start on a seeded schedule (constant, Poisson, gamma) kept by a
  *       dedicated thread that parks then spins; concurrency, if set, is a ceiling.
  *   <li>Fixed schedule: sessions start at their trace timestamps.
@@ -42,9 +43,10 @@ import org.slf4j.LoggerFactory;
  *       grace period: in-flight requests past the grace are cancelled and still accounted for.
  * </ul>
  *
- * <p>This class runs the issuing loops and settles credits; a phase's state is a {@link PhaseRun},
- * the workers and their load a {@link WorkerPool}, the order sessions start in a
- * {@link StartOrder}.
+ * <p>This class runs the issuing loop on its pacing thread; returned credits are settled, and
+ * later turns and users' sessions started, on its {@link CreditLoop}, never on the thread that
+ * returns them. A phase's state is a {@link PhaseRun}, the workers and their load a
+ * {@link WorkerPool}, the order sessions start in a {@link StartOrder}.
  */
 final class TimingManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(TimingManager.class);
