@@ -2,6 +2,7 @@ package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.EndpointConfig;
+import io.aiperf.api.FileDataset;
 import io.aiperf.api.SyntheticDataset;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.Plugins;
@@ -138,14 +139,17 @@ public final class EngineSupport {
 
   /**
    * Whether send times come from a schedule (a rate, users or a trace) rather than from replies,
-   * so an intended send time exists and coordinated omission can be measured.
+   * so an intended send time exists and coordinated omission can be measured. A file dataset is a
+   * trace only when its entries carry timestamps (they switch on the fixed schedule): a ShareGPT or
+   * plain {@code single_turn} file in concurrency mode is a closed loop like synthetic data.
    *
    * @param config the configuration
    * @return true for open-loop runs
    */
   public static boolean openLoop(BenchmarkConfig config) {
     return config.requestRate().isPresent() || config.userCentricRate().isPresent()
-        || config.fixedSchedule() || config.dataset() instanceof io.aiperf.api.FileDataset;
+        || config.fixedSchedule()
+        || (config.dataset() instanceof FileDataset f && Timestamps.inFile(f));
   }
 
   /**

@@ -10,21 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The state of one phase of the timing manager: its limits, its concurrency and prefill slots,
- * its sessions and the credits in flight. Shared by the timing thread, the session-turns thread
- * and the threads returning credits.
+ * its sessions and the credits in flight. Shared by the timing thread (issuing) and the credit
+ * loop (settling, later turns, users); a lost worker's credits are written off from the bus's
+ * event thread.
  */
 final class PhaseRun {
   private static final long RAMP_STEP_NANOS = 10_000_000L;
+  private static final long MAX_AWAIT_PARK_NANOS = 100_000_000L;
 
   /** A credit in flight and the worker it went to (-1: none was left). */
   record InFlight(Credit credit, int worker) {}
@@ -61,7 +63,8 @@ final class PhaseRun {
   final long firstCreditId;
   /** The worker holding each multi-turn session's history. */
   final Map<Long, Integer> sessionWorker = new ConcurrentHashMap<>();
-  final SplittableRandom picker;
+  /** Seeds the cancellation draws. */
+  private final long cancellationSeed;
   final AtomicLong sent = new AtomicLong();
   final AtomicLong plannedRequests = new AtomicLong();
   final AtomicInteger pendingTurns = new AtomicInteger();
@@ -72,6 +75,8 @@ final class PhaseRun {
   final AtomicInteger activeUsers = new AtomicInteger();
   final AtomicLong usersStarted = new AtomicLong();
   private volatile boolean sendingDone;
+  /** The thread waiting for the phase's end, once one waits. */
+  private volatile @Nullable Thread waiter;
   /** Null: the phase ends by count or sessions, not by time. */
   private final @Nullable Duration duration;
   private @Nullable Thread rampThread;
@@ -102,11 +107,23 @@ final class PhaseRun {
     this.concurrency = concurrency;
     this.rate = rate;
     this.grace = grace;
-    this.picker = new SplittableRandom(seed ^ 0xC0FFEE11L ^ phase.ordinal());
+    this.cancellationSeed = seed ^ 0xC0FFEE11L ^ phase.ordinal();
     boolean ramp = config.concurrencyRampDuration().isPresent() && concurrency > 1;
     this.slots = concurrency > 0 ? new Semaphore(ramp ? 1 : concurrency) : null;
     this.prefillSlots = config.prefillConcurrency().isPresent()
         ? new Semaphore(config.prefillConcurrency().getAsInt()) : null;
+  }
+
+  /**
+   * A uniform draw in [0, 1) for one credit: the seed and the credit decide it, so it needs no
+   * shared generator (SplittableRandom's mixer over the seed's sequence).
+   */
+  double cancellationDraw(long creditId) {
+    long z = cancellationSeed + (creditId + 1) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return (z >>> 11) * 0x1.0p-53;
   }
 
   /** Whether enough sessions were started: by request count (turns planned) or sessions. */
@@ -201,20 +218,22 @@ final class PhaseRun {
     }
   }
 
+  /** Whether a thread waits for credits to be settled: for a slot, or for the phase's end. */
+  boolean waitsForSettle() {
+    return sendingDone || (slots != null && slots.hasQueuedThreads())
+        || (prefillSlots != null && prefillSlots.hasQueuedThreads());
+  }
+
   void sendingDone() {
     sendingDone = true;
     returned();
   }
 
-  /**
-   * Wakes the thread waiting for the phase's end. Nobody waits before sending is done, so the
-   * credit-return path (an I/O thread) takes no lock until then.
-   */
+  /** Wakes the thread waiting for the phase's end; nobody waits before sending is done. */
   void returned() {
-    if (sendingDone) {
-      synchronized (this) {
-        notifyAll();
-      }
+    Thread w = waiter;
+    if (sendingDone && w != null) {
+      LockSupport.unpark(w);
     }
   }
 
@@ -222,16 +241,23 @@ final class PhaseRun {
     return sendingDone && pendingTurns.get() == 0 && inFlight.isEmpty();
   }
 
-  /** Waits until every issued credit is back; false if the timeout came first. */
-  synchronized boolean awaitAllReturned(long timeoutNanos) throws InterruptedException {
+  /**
+   * Waits until every issued credit is back; false if the timeout came first. Parks rather than
+   * waits on a monitor, so settling a credit never takes a lock; it also wakes every 100 ms.
+   */
+  boolean awaitAllReturned(long timeoutNanos) throws InterruptedException {
+    waiter = Thread.currentThread();
     long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE
         : clock.nanoTime() + timeoutNanos;
     while (!allBack()) {
-      long left = deadline == Long.MAX_VALUE ? 1_000 : (deadline - clock.nanoTime()) / 1_000_000;
+      long left = deadline == Long.MAX_VALUE ? MAX_AWAIT_PARK_NANOS : deadline - clock.nanoTime();
       if (left <= 0) {
         return false;
       }
-      wait(Math.max(1, Math.min(left, 100)));
+      LockSupport.parkNanos(this, Math.max(1_000_000, Math.min(left, MAX_AWAIT_PARK_NANOS)));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
     return true;
   }

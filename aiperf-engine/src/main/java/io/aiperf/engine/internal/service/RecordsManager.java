@@ -110,9 +110,11 @@ final class RecordsManager extends AbstractService {
   void onInitialize() throws java.io.IOException {
     // Embeddings and rankings have no output tokens: a token throughput of 0 would be a lie.
     boolean tokens = EngineSupport.endpointProvider(config).producesTokens();
+    boolean openLoop = EngineSupport.openLoop(config); // a send rate without a schedule is noise
     for (MetricProvider p : Plugins.all(MetricProvider.class)) {
       p.derivedMetrics().stream()
           .filter(d -> tokens || !d.info().has(io.aiperf.api.spi.MetricFlag.PRODUCES_TOKENS_ONLY))
+          .filter(d -> openLoop || !d.info().has(io.aiperf.api.spi.MetricFlag.OPEN_LOOP_ONLY))
           .forEach(derived::add);
     }
     MetricRegistry registry = MetricRegistry.installed();

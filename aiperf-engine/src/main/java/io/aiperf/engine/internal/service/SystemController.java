@@ -26,9 +26,6 @@ import io.aiperf.engine.internal.service.Messages.Progress;
 import io.aiperf.engine.internal.service.Messages.ServiceFailed;
 import io.aiperf.engine.internal.service.Messages.WorkersReady;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +49,6 @@ public final class SystemController implements BenchmarkRun {
   private static final Logger log = LoggerFactory.getLogger(SystemController.class);
   private static final int CHANNEL_CAPACITY = 1 << 16;
   private static final Duration CANCEL_DRAIN = Duration.ofSeconds(10);
-  /** A connect takes milliseconds; waiting longer only delays the message. */
-  private static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(10);
 
   private final BenchmarkConfig config;
   private final CompletableFuture<BenchmarkResult> result = new CompletableFuture<>();
@@ -72,8 +67,12 @@ public final class SystemController implements BenchmarkRun {
   private static final Duration REMOTE_REGISTRATION = Duration.ofSeconds(60);
   private final NanoClock clock = NanoClock.SYSTEM;
 
-  private SystemController(BenchmarkConfig config) {
+  /** A run that only warms the client up: it logs at DEBUG and warms nothing up itself. */
+  private final boolean warmup;
+
+  private SystemController(BenchmarkConfig config, boolean warmup) {
     this.config = withSeed(config);
+    this.warmup = warmup;
   }
 
   /**
@@ -83,11 +82,30 @@ public final class SystemController implements BenchmarkRun {
    * @return the run's handle
    */
   public static BenchmarkRun start(BenchmarkConfig config) {
-    SystemController controller = new SystemController(config);
-    Thread t = new Thread(controller::run, "aiperf-controller");
-    t.setDaemon(false);
+    return start(config, false);
+  }
+
+  /** A run of {@link ClientWarmup}: quiet in the log, on a daemon thread. */
+  static BenchmarkRun startWarmup(BenchmarkConfig config) {
+    return start(config, true);
+  }
+
+  private static BenchmarkRun start(BenchmarkConfig config, boolean warmup) {
+    SystemController controller = new SystemController(config, warmup);
+    Thread t = new Thread(controller::run, warmup ? "aiperf-warmup-controller"
+        : "aiperf-controller");
+    t.setDaemon(warmup);
     t.start();
     return controller;
+  }
+
+  /** INFO for a run, DEBUG for a warm-up: its lines would read as the user's run. */
+  private void info(String format, Object... args) {
+    if (warmup) {
+      log.debug(format, args);
+    } else {
+      log.info(format, args);
+    }
   }
 
   @Override
@@ -168,6 +186,7 @@ public final class SystemController implements BenchmarkRun {
   private void run() {
     List<Service> services = new ArrayList<>();
     MessageBus bus = null;
+    ClientWarmup clientWarmup = null;
     try {
       Duration stepTimeout = config.startupTimeout();
       step("loading plugins", stepTimeout, () -> {
@@ -178,10 +197,12 @@ public final class SystemController implements BenchmarkRun {
         return null;
       });
       step("loading the tokenizer", stepTimeout, () -> EngineSupport.tokenizer(config));
-      checkClientLimits();
+      StartupChecks.clientLimits(config);
+      // The client warms up while this run starts its services and prepares its dataset.
+      clientWarmup = warmup ? null : ClientWarmup.startFor(config, clock);
       MessageBusProvider busProvider = chooseBus();
       bus = busProvider.create(new BusConfig(CHANNEL_CAPACITY, config.messageBusSettings()));
-      log.info("Message bus '{}'; {} workers, {} record processors", busProvider.name(),
+      info("Message bus '{}'; {} workers, {} record processors", busProvider.name(),
           config.workers(), config.recordProcessors());
       busRef.set(bus);
       CompletableFuture<DatasetReady> datasetReady = new CompletableFuture<>();
@@ -221,14 +242,17 @@ public final class SystemController implements BenchmarkRun {
               p.total(), p.inFlight(), p.silent(), Duration.ofNanos(p.longestSilenceNanos()),
               Duration.ofNanos(p.oldestInFlightNanos()), Duration.ofNanos(p.sinceLastEndNanos()));
           // Logged as well as shown: with no progress display (--ui none) the log is all there is.
-          silence.observe(progress, clock.nanoTime()).ifPresent(log::warn);
+          silence.observe(progress, clock.nanoTime()).ifPresent(w -> {
+            if (!warmup) {
+              log.warn(w);
+            }
+          });
           config.listener().onProgress(progress);
         }
       });
 
       for (String url : config.endpoint().urls()) {
-        checkReachable(EngineSupport.baseUri(url),
-            stepTimeout.compareTo(REACHABILITY_TIMEOUT) < 0 ? stepTimeout : REACHABILITY_TIMEOUT);
+        StartupChecks.reachable(EngineSupport.baseUri(url), stepTimeout);
       }
 
       services.add(create("records_manager", "records_manager", bus));
@@ -268,7 +292,10 @@ public final class SystemController implements BenchmarkRun {
       await(datasetReady, "dataset load", stepTimeout);
       await(datasetHeld, "dataset distribution to the workers", stepTimeout);
 
-      log.info("Dataset ready ({} conversations, seed {}); profiling starts",
+      if (clientWarmup != null) {
+        clientWarmup.await(); // the first requests are then timed by compiled code
+      }
+      info("Dataset ready ({} conversations, seed {}); profiling starts",
           datasetReady.get().conversations().size(), datasetReady.get().seed());
       config.listener().onStart(config);
       started.set(true);
@@ -281,10 +308,10 @@ public final class SystemController implements BenchmarkRun {
       }
       BenchmarkResult r = CompletableFuture.anyOf(results, failure).thenApply(o ->
           ((ProfileResults) o).result()).get();
-      log.info("Run complete: {} sent, {} succeeded, {} failed, {} cancelled{}",
+      info("Run complete: {} sent, {} succeeded, {} failed, {} cancelled{}",
           r.requestsSent(), r.requestsCompleted(), r.requestsFailed(), r.requestsCancelled(),
           r.wasCancelled() ? " (cancelled by the user)" : "");
-      r.warnings().forEach(w -> log.info("Warning: {}", w)); // the console shows them in the table
+      r.warnings().forEach(w -> info("Warning: {}", w)); // the console shows them in the table
       config.listener().onComplete(r);
       export(r);
       if (!r.wasCancelled() && r.requestsCompleted() == 0 && r.requestsSent() > 0) {
@@ -303,6 +330,9 @@ public final class SystemController implements BenchmarkRun {
     } catch (RuntimeException e) {
       result.completeExceptionally(asFailure(e));
     } finally {
+      if (clientWarmup != null) {
+        clientWarmup.cancel();
+      }
       var heartbeat = this.heartbeat;
       if (heartbeat != null) {
         heartbeat.shutdownNow();
@@ -427,42 +457,6 @@ public final class SystemController implements BenchmarkRun {
       }
       throw new AiperfException("Start-up step '" + name + "' failed: "
           + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
-    }
-  }
-
-  private void checkClientLimits() {
-    int connections = ClientLimits.expectedConnections(config, Worker.MAX_CONNECTIONS_UNBOUNDED);
-    var sources = ClientLimits.sourceAddresses(config, EngineSupport.baseUri(config.endpoint()),
-        connections);
-    if (sources.size() > 1) {
-      log.info("Spreading up to {} connections over {} source addresses ({} ... {})",
-          connections, sources.size(), sources.get(0).getHostAddress(),
-          sources.get(sources.size() - 1).getHostAddress());
-    }
-    List<String> problems = ClientLimits.problems(connections, sources.size(),
-        ClientLimits.maxDescriptors(), ClientLimits.portRange());
-    if (!problems.isEmpty()) {
-      throw new BenchmarkFailedException("This machine cannot hold the run's connections: "
-          + String.join(" Also: ", problems), null, null);
-    }
-  }
-
-  private static void checkReachable(URI uri, Duration timeout) {
-    int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme())
-        ? 443 : 80;
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
-    } catch (java.net.SocketTimeoutException e) {
-      throw new BenchmarkFailedException("Start-up step 'server reachability' did not finish"
-          + " within " + timeout.toMillis() / 1000.0 + " s: no connection to " + uri.getScheme()
-          + "://" + uri.getHost() + ":" + port + " (a firewall dropping packets, a wrong host,"
-          + " or a server whose accept queue is full). Check the URL and that the server is"
-          + " running.", null, e);
-    } catch (IOException e) {
-      throw new BenchmarkFailedException("Start-up step 'server reachability' failed: cannot"
-          + " reach the server at " + uri.getScheme() + "://" + uri.getHost() + ":" + port
-          + " (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + "). Check the URL"
-          + " and that the server is running.", null, e);
     }
   }
 

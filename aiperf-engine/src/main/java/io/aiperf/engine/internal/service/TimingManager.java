@@ -20,9 +20,6 @@ import io.aiperf.engine.internal.timing.Pacer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -33,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Decides when each request is sent, by issuing credits, phase by phase (warmup, then profiling).
  *
  * <ul>
- *   <li>Concurrency mode: a session starts as soon as a slot is free (closed loop); the slot is
- *       held until its last turn returns, so concurrency counts sessions, as in AIPerf.
+ *   <li>Concurrency mode: a session starts as soon as a slot is free (closed loop), and that is
+ *       its intended send time; the slot is held until its last turn returns, so concurrency
+ *       counts sessions, as in AIPerf.
  *   <li>Request rate: sessions start on a seeded schedule (constant, Poisson, gamma) kept by a
  *       dedicated thread that parks then spins; concurrency, if set, is a ceiling.
  *   <li>Fixed schedule: sessions start at their trace timestamps.
@@ -45,9 +43,10 @@ import org.slf4j.LoggerFactory;
  *       grace period: in-flight requests past the grace are cancelled and still accounted for.
  * </ul>
  *
- * <p>This class runs the issuing loops and settles credits; a phase's state is a {@link PhaseRun},
- * the workers and their load a {@link WorkerPool}, the order sessions start in a
- * {@link StartOrder}.
+ * <p>This class runs the issuing loop on its pacing thread; returned credits are settled, and
+ * later turns and users' sessions started, on its {@link CreditLoop}, never on the thread that
+ * returns them. A phase's state is a {@link PhaseRun}, the workers and their load a
+ * {@link WorkerPool}, the order sessions start in a {@link StartOrder}.
  */
 final class TimingManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(TimingManager.class);
@@ -59,7 +58,8 @@ final class TimingManager extends AbstractService {
   private final Pacer pacer;
   private final AtomicLong nextCreditId = new AtomicLong();
   private final AtomicLong nextSession = new AtomicLong();
-  private final ScheduledExecutorService turns;
+  /** Settles returned credits and runs timed session steps, off the threads that return them. */
+  private final CreditLoop credits = new CreditLoop("aiperf-credits", this::waitedFor);
   private volatile boolean cancelled;
   /** Set when the dataset arrives; the timing thread waits for it before issuing. */
   private volatile @Nullable DatasetReady dataset;
@@ -74,11 +74,6 @@ final class TimingManager extends AbstractService {
     super(id, bus, config);
     this.clock = clock;
     this.pacer = pacer;
-    this.turns = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "aiperf-session-turns");
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   @Override
@@ -88,7 +83,9 @@ final class TimingManager extends AbstractService {
     track(bus.subscribe(ProfileCancel.class, m -> cancel()));
     track(bus.subscribe(Messages.WorkersReady.class, r -> workers.assign(r.workerIds())));
     track(bus.subscribe(Messages.WorkerLost.class, this::onWorkerLost));
-    track(bus.consume(Messages.CREDIT_RETURNS, Runnable::run, m -> {
+    credits.start();
+    // The sender (a worker's I/O thread) only enqueues: settling happens on the credit loop.
+    track(bus.consume(Messages.CREDIT_RETURNS, credits, m -> {
       if (m instanceof CreditReturn r) {
         onReturn(r);
       } else if (m instanceof FirstToken f) {
@@ -236,22 +233,29 @@ final class TimingManager extends AbstractService {
           shift += behind - MAX_CATCHUP_NANOS;
         }
       } else {
-        intended = clock.nanoTime();
+        intended = -1; // closed loop: when a slot is taken
       }
-      if (phase.slots != null) {
+      if (phase.slots != null && !phase.slots.tryAcquire()) {
+        credits.wake(); // returns it holds may free a slot: settle them now
         phase.slots.acquire();
       }
-      if (phase.prefillSlots != null) {
+      if (phase.prefillSlots != null && !phase.prefillSlots.tryAcquire()) {
+        credits.wake();
         phase.prefillSlots.acquire();
       }
       if (cancelled || clock.nanoTime() >= phase.end) {
         phase.releaseSlots();
         break;
       }
+      if (intended < 0) {
+        // A closed loop sends when a reply frees a slot: there is no earlier moment it was meant
+        // to go, and stamping one before the wait would pass the wait off as lateness.
+        intended = clock.nanoTime();
+      }
       long session = nextSession.getAndIncrement();
       int turnCount = ready.conversations().get(conversation).turns().size();
       phase.sessionStarted(session, conversation, turnCount);
-      issue(phase, session, conversation, 0, intended, phase.picker);
+      issue(phase, session, conversation, 0, intended);
       started++;
     }
     phase.sendingDone();
@@ -278,19 +282,19 @@ final class TimingManager extends AbstractService {
   }
 
   /**
-   * Runs an action of this phase at a time, on the session-turns thread. The phase counts it as
-   * pending until it ran, so the phase cannot end while a turn or a session start is due.
+   * Runs an action of this phase at a time, on the credit loop. The phase counts it as pending
+   * until it ran, so the phase cannot end while a turn or a session start is due.
    */
   private void at(PhaseRun phase, long nanos, Runnable action) {
     phase.pendingTurns.incrementAndGet();
-    turns.schedule(() -> {
+    credits.schedule(nanos - clock.nanoTime(), () -> {
       try {
         action.run();
       } finally {
         phase.pendingTurns.decrementAndGet();
         phase.returned();
       }
-    }, Math.max(0, nanos - clock.nanoTime()), TimeUnit.NANOSECONDS);
+    });
   }
 
   /** A user begins its next session at the intended time, unless the run is over. */
@@ -308,18 +312,16 @@ final class TimingManager extends AbstractService {
     long session = nextSession.getAndIncrement();
     phase.sessionStarted(session, conversation,
         dataset().conversations().get(conversation).turns().size()).lastIntended = intended;
-    issue(phase, session, conversation, 0, intended, phase.picker);
+    issue(phase, session, conversation, 0, intended);
   }
 
-  private void issue(PhaseRun phase, long session, int conversation, int turn, long intended,
-      SplittableRandom picker) {
-    long cancelAfter;
-    synchronized (picker) {
-      cancelAfter = config.cancellationRate() > 0
-          && picker.nextDouble() * 100 < config.cancellationRate()
-          ? config.cancellationDelay().toNanos() : -1;
-    }
+  private void issue(PhaseRun phase, long session, int conversation, int turn, long intended) {
     long creditId = nextCreditId.getAndIncrement();
+    // Which credits are cancelled is a function of the seed and the credit: no shared generator
+    // to lock, whichever thread issues.
+    long cancelAfter = config.cancellationRate() > 0
+        && phase.cancellationDraw(creditId) * 100 < config.cancellationRate()
+        ? config.cancellationDelay().toNanos() : -1;
     if (phase.prefillSlots != null && turn == 0) {
       phase.holdingPrefill.add(creditId);
     }
@@ -427,9 +429,15 @@ final class TimingManager extends AbstractService {
       if (cancelled || phase.stopContinuations || clock.nanoTime() >= phase.end) {
         phase.sessionEnded(session);
       } else {
-        issue(phase, session, s.conversation, turn, intended, phase.picker);
+        issue(phase, session, s.conversation, turn, intended);
       }
     });
+  }
+
+  /** Whether a thread waits for a settle now (a slot, the phase's end): then returns wake. */
+  private boolean waitedFor() {
+    PhaseRun phase = current;
+    return phase == null || phase.waitsForSettle();
   }
 
   private void onFirstToken(FirstToken f) {
@@ -459,6 +467,6 @@ final class TimingManager extends AbstractService {
     if (phase != null) {
       phase.stopRamp();
     }
-    turns.shutdownNow();
+    credits.stop();
   }
 }

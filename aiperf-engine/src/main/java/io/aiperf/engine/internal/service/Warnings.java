@@ -187,8 +187,9 @@ final class Warnings {
   }
 
   /**
-   * I/O threads running their timers this late at p99 delayed the timestamps they take: beyond
-   * this the client, not the server, shaped part of the latencies.
+   * I/O threads running work handed to them this late at p99 (a readable socket wakes them the
+   * same way) delayed the timestamps they take: beyond this the client, not the server, shaped
+   * part of the latencies.
    */
   static final long LAG_P99_LIMIT_NANOS = 2_000_000;
   /** A single stall this long (a GC pause, a starved thread) is worth a word too. */
@@ -208,7 +209,7 @@ final class Warnings {
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT, "The client was near its ceiling:"
-        + " the I/O thread of %s ran its timers %.2f ms late at p99 (max %.2f ms), so its"
+        + " the I/O thread of %s ran work handed to it %.2f ms late at p99 (max %.2f ms), so its"
         + " socket reads were late as much, which inflates TTFT, ITL and latency. The load, or"
         + " other work on this machine's CPUs, kept it busy: use more workers (--workers-max, or"
         + " more remote workers) or cores, lower the load, or run 'aiperf calibrate' to see this"

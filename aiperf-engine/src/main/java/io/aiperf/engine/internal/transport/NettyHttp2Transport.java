@@ -231,6 +231,7 @@ final class NettyHttp2Transport implements Transport {
     }
 
     private Http2Connection connect() {
+      lag.connecting();
       Http2Connection conn = new Http2Connection(this);
       conns.add(conn);
       Bootstrap b = bootstrap.clone().attr(CONN, conn);

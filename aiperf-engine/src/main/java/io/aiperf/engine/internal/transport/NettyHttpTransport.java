@@ -199,6 +199,7 @@ final class NettyHttpTransport implements Transport {
     }
 
     private void connect(Http1Exchange exchange) {
+      lag.connecting();
       open++;
       exchange.connecting = true;
       exchange.connectStartNanos = clock.nanoTime();

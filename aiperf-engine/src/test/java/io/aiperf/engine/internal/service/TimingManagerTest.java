@@ -243,4 +243,60 @@ final class TimingManagerTest {
     assertThat(writtenOff).extracting(r -> r.request().creditId())
         .containsExactlyInAnyOrderElementsOf(toB.stream().map(Credit::id).toList());
   }
+
+  @Test
+  void creditReturns_areSettledOnTheTimingManagersThread_notTheSenders() throws Exception {
+    // Two-turn sessions: the second turn is issued when the first is settled, wherever that is.
+    List<String> issuedOn = new CopyOnWriteArrayList<>();
+    java.util.concurrent.ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "fake-io-thread"));
+    try {
+      bus.consume(Messages.creditsFor("w"), Runnable::run, m -> {
+        Credit c = (Credit) m;
+        credits.add(c);
+        issuedOn.add(Thread.currentThread().getName());
+        io.execute(() -> returnAtOnce(c));
+      });
+      bus.subscribe(CreditsComplete.class, completions::add);
+      timing = new TimingManager("timing_manager", bus, base().concurrency(2).requestCount(20)
+          .build(), clock, jumpingPacer);
+      timing.initialize();
+      timing.start();
+      bus.publish(new Messages.WorkersReady(List.of("w")));
+      bus.publish(new DatasetReady(List.of(new PreparedConversation("c0", List.of(
+          new PreparedTurn(new byte[0], 1, 0),
+          new PreparedTurn(null, -1, new io.aiperf.api.spi.Turn(List.of("next"), 1, 0, -1))))),
+          SEED));
+      bus.publish(new ProfileStart());
+      await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 1);
+    } finally {
+      io.shutdownNow();
+    }
+    assertThat(credits).hasSize(20);
+    // First turns come from the pacing thread, second turns from the credit loop: never from the
+    // I/O thread that returned the credit.
+    assertThat(issuedOn).doesNotContain("fake-io-thread").contains("aiperf-timing", "aiperf-credits");
+    for (int i = 0; i < credits.size(); i++) {
+      assertThat(issuedOn.get(i)).isEqualTo(credits.get(i).turn() == 0 ? "aiperf-timing"
+          : "aiperf-credits");
+    }
+  }
+
+  @Test
+  void prefillConcurrency_holdsNewSessionsUntilTheFirstToken() throws Exception {
+    List<Credit> held = new CopyOnWriteArrayList<>();
+    run(Benchmark.builder().endpoint(Endpoints.openAiChat("http://127.0.0.1:1").model("m")
+        .streaming(true)).dataset(Datasets.synthetic().seed(SEED))
+        .concurrency(4).prefillConcurrency(1).requestCount(6).build(), held::add);
+    await().atMost(Duration.ofSeconds(10)).until(() -> credits.size() == 1);
+    Thread.sleep(200); // a second credit would have come by now if prefill did not hold it
+    assertThat(credits).hasSize(1);
+    bus.send(Messages.CREDIT_RETURNS, new Messages.FirstToken(held.get(0).id(), Phase.PROFILING));
+    await().atMost(Duration.ofSeconds(10)).until(() -> credits.size() == 2);
+    // The first request still streams: it holds its concurrency slot, not the prefill slot.
+    returnAtOnce(held.get(1)); // ended before its first token: its prefill slot is freed too
+    await().atMost(Duration.ofSeconds(10)).until(() -> credits.size() == 3);
+    Thread.sleep(200);
+    assertThat(credits).hasSize(3);
+  }
 }

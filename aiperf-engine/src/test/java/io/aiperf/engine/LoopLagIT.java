@@ -1,0 +1,70 @@
+package io.aiperf.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aiperf.api.Benchmark;
+import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.Datasets;
+import io.aiperf.api.Endpoints;
+import io.aiperf.mock.MockLlmServer;
+import io.aiperf.mock.MockServerOptions;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run at a trivial load on a quiet machine ends without the "near its ceiling" warning (it used
+ * to at 30 requests/s: the probe read its own timer granularity and the start-up). When the
+ * machine itself is busy, no run can be called quiet and the test is skipped; the probe's and the
+ * warning's reaction to a really late loop is tested in LoopLagProbeTest and WarningsTest.
+ */
+final class LoopLagIT {
+  @Test
+  void aTrivialLoad_onAQuietMachine_endsWithoutALoopLagWarning() throws Exception {
+    try (MockLlmServer server = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
+        .port(0).ttft(Duration.ofMillis(10)).itl(Duration.ofMillis(5)).build())) {
+      // What this machine does to any thread handed work while the run goes on.
+      Histogram machine = new Histogram(3_600_000_000_000L, 2);
+      AtomicBoolean running = new AtomicBoolean(true);
+      Thread control = new Thread(() -> measure(machine, running), "machine-lag-control");
+      control.start();
+      BenchmarkResult r;
+      try {
+        r = Benchmark.builder()
+            .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+            .dataset(Datasets.synthetic().inputTokens(32, 0).outputTokens(50, 0).seed(3))
+            .concurrency(8).requestCount(160).run();
+      } finally {
+        running.set(false);
+        control.join();
+      }
+      Assumptions.assumeTrue(machine.getValueAtPercentile(99) < 1_000_000
+          && machine.getMaxValue() < 20_000_000,
+          "the machine was busy: a plain thread woke " + machine.getValueAtPercentile(99) / 1000
+              + " µs late at p99 (max " + machine.getMaxValue() / 1000 + " µs)");
+      assertThat(r.requestsCompleted()).isEqualTo(160);
+      assertThat(r.warnings()).noneMatch(w -> w.contains("near its ceiling"));
+    }
+  }
+
+  private static void measure(Histogram lag, AtomicBoolean running) {
+    ExecutorService handedTo = Executors.newSingleThreadExecutor();
+    try {
+      while (running.get()) {
+        long handed = System.nanoTime();
+        handedTo.submit(() -> lag.recordValue(System.nanoTime() - handed)).get();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      handedTo.shutdownNow();
+    }
+  }
+}
