@@ -97,9 +97,15 @@ final class ProfileCommandIT {
     JsonNode first = new ObjectMapper().readTree(lines.get(0));
     assertThat(first.at("/payload/model").asText()).isEqualTo("demo");
     assertThat(first.get("status").asInt()).isEqualTo(200);
-    // 4 tokens, the usage chunk and [DONE], each with its arrival time.
+    // 4 tokens, the usage chunk and [DONE], each with its arrival time, as AIPerf's packets.
     assertThat(first.get("responses")).hasSize(6);
-    assertThat(first.at("/responses/5/data").asText()).isEqualTo("[DONE]");
+    assertThat(first.at("/responses/5/packets/0/name").asText()).isEqualTo("data");
+    assertThat(first.at("/responses/5/packets/0/value").asText()).isEqualTo("[DONE]");
+    assertThat(first.at("/responses/5/perf_ns").asLong())
+        .isGreaterThan(first.at("/start_perf_ns").asLong());
+    // The same metadata as the per-request export, so AIPerf's tools can join the two.
+    assertThat(first.at("/metadata/session_num").isIntegralNumber()).isTrue();
+    assertThat(first.at("/metadata/conversation_id").asText()).isNotEmpty();
     Run summary = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "3",
         "--osl", "4", "--isl", "8", "--mock-ttft", "1", "--mock-itl", "0",
         "--export-level", "summary", "--artifact-dir", dir.resolve("summary").toString(),

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,14 +38,18 @@ final class ThroughputWindowIT {
   /** What the per-request export says of one request: wall-clock start, end and its numbers. */
   private record Line(long startNs, long endNs, boolean ok, double latencyMs, double osl) {}
 
+  /** The profiling phase's lines; AIPerf's file also holds the warmup's, marked as such. */
   private static List<Line> export(Path dir) throws IOException {
     List<Line> lines = new ArrayList<>();
     for (String text : Files.readAllLines(dir.resolve("profile_export.jsonl"),
         StandardCharsets.UTF_8)) {
       JsonNode n = JSON.readTree(text);
+      if (!"profiling".equals(n.at("/metadata/benchmark_phase").asText())) {
+        continue;
+      }
       JsonNode m = n.get("metrics");
       lines.add(new Line(n.at("/metadata/request_start_ns").asLong(),
-          n.at("/metadata/request_end_ns").asLong(), n.get("error").isNull(),
+          n.at("/metadata/request_end_ns").asLong(), !n.has("error"),
           m.has("request_latency") ? m.at("/request_latency/value").asDouble() : Double.NaN,
           m.has("output_sequence_length") ? m.at("/output_sequence_length/value").asDouble()
               : 0));
@@ -85,6 +90,17 @@ final class ThroughputWindowIT {
       // The export's truth: AIPerf's max(start + latency) - min(start), profiling records only.
       List<Line> lines = export(dir);
       assertThat(lines).hasSize(count).allMatch(Line::ok);
+      // As AIPerf: the warmup's requests are in the file too, each phase numbered from 0.
+      Map<String, List<Long>> numbers = new java.util.TreeMap<>();
+      for (String text : Files.readAllLines(dir.resolve("profile_export.jsonl"))) {
+        JsonNode meta = JSON.readTree(text).get("metadata");
+        numbers.computeIfAbsent(meta.get("benchmark_phase").asText(), k -> new ArrayList<>())
+            .add(meta.get("session_num").asLong());
+      }
+      assertThat(numbers.get("warmup")).containsExactlyInAnyOrderElementsOf(
+          java.util.stream.LongStream.range(0, warmup).boxed().toList());
+      assertThat(numbers.get("profiling")).containsExactlyInAnyOrderElementsOf(
+          java.util.stream.LongStream.range(0, count).boxed().toList());
       long firstStart = lines.stream().mapToLong(Line::startNs).min().orElseThrow();
       double lastEnd = lines.stream().mapToDouble(l -> l.startNs() + l.latencyMs() * 1e6).max()
           .orElseThrow();

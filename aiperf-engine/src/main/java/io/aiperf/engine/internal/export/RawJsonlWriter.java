@@ -10,19 +10,21 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongUnaryOperator;
 
 /**
- * Streams {@code profile_export_raw.jsonl} (export level raw): per request the body as sent, the
- * request headers with secrets redacted, the status and every response message with its arrival
- * time, so a run can be inspected or replayed message by message.
+ * Streams {@code profile_export_raw.jsonl} (export level raw) in AIPerf 0.13's
+ * {@code RawRecordInfo} layout: per request the same metadata as {@code profile_export.jsonl},
+ * the request's start on the monotonic clock the response times use, the headers sent (secrets
+ * redacted), the status, every response message with its arrival time (an SSE message as its
+ * field lines, a body as text), the error, and the body as sent, so a run can be inspected or
+ * replayed message by message.
  */
 public final class RawJsonlWriter extends JsonlFile {
   /** AIPerf's raw export file name. */
   public static final String FILE = "profile_export_raw.jsonl";
 
   private final Map<String, String> headers;
-  private final LongUnaryOperator toWallNanos;
+  private final RecordsJsonlWriter records;
   private final Secrets secrets;
 
   /**
@@ -31,15 +33,15 @@ public final class RawJsonlWriter extends JsonlFile {
    * @param dir the artifact directory
    * @param fileName the file's name
    * @param headers the headers every request carries (values of secret ones are redacted here)
-   * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
+   * @param records the per-request export, whose metadata each raw record repeats
    * @param secrets values removed from bodies, replies and messages
    * @throws IOException if the file cannot be created
    */
   public RawJsonlWriter(Path dir, String fileName, Map<String, String> headers,
-      LongUnaryOperator toWallNanos, Secrets secrets) throws IOException {
+      RecordsJsonlWriter records, Secrets secrets) throws IOException {
     super(dir, fileName);
     this.headers = headers;
-    this.toWallNanos = toWallNanos;
+    this.records = records;
     this.secrets = secrets;
   }
 
@@ -56,23 +58,18 @@ public final class RawJsonlWriter extends JsonlFile {
    * Appends one request. A write failure is logged once and ends the file.
    *
    * @param raw the raw record
+   * @param line the same request's line of the per-request export, for its metadata
    */
-  public void write(RawRecord raw) {
+  public void write(RawRecord raw, RecordsJsonlWriter.Line line) {
     RawRequest request = raw.request();
     RawResponse response = raw.response();
+    boolean httpError = response.errorType() == null && response.status() > 0
+        && (response.status() < 200 || response.status() >= 300);
     line(json -> {
       json.writeStartObject();
-      json.writeObjectFieldStart("metadata");
-      json.writeStringField("x_request_id", request.requestId());
-      json.writeStringField("x_correlation_id", request.correlationId());
-      json.writeNumberField("turn_index", request.turn());
-      json.writeStringField("worker_id", request.workerId());
-      json.writeStringField("benchmark_phase", "profiling");
-      json.writeEndObject();
-      json.writeNumberField("start_ns", toWallNanos.applyAsLong(raw.timing().startNanos()));
-      json.writeFieldName("payload");
-      json.writeRawValue(
-          secrets.redact(new String(request.requestBody(), StandardCharsets.UTF_8)));
+      records.metadata(json, line);
+      // Monotonic, as each response's perf_ns: AIPerf pairs it with request_start_ns.
+      json.writeNumberField("start_perf_ns", raw.timing().startNanos());
       json.writeObjectFieldStart("request_headers");
       for (Map.Entry<String, String> h : headers.entrySet()) {
         json.writeStringField(h.getKey(), secret(h.getKey()) ? "<redacted>" : h.getValue());
@@ -80,42 +77,73 @@ public final class RawJsonlWriter extends JsonlFile {
       json.writeStringField("X-Request-ID", request.requestId());
       json.writeStringField("X-Correlation-ID", request.correlationId());
       json.writeEndObject();
-      json.writeNumberField("status", response.status());
+      if (response.status() > 0) {
+        json.writeNumberField("status", response.status());
+      }
       json.writeArrayFieldStart("responses");
       byte[][] messages = response.messageData();
-      if (messages != null) {
-        // A stream's record sets its events with its data.
+      if (httpError) {
+        // As AIPerf: an error status has no responses; its body is the error's message.
+      } else if (messages != null) {
         String[] events = Objects.requireNonNull(response.messageEvents(), "a stream has events");
+        String[] comments = response.messageComments();
         for (int i = 0; i < response.messageCount(); i++) {
           json.writeStartObject();
-          json.writeNumberField("arrival_ns",
-              toWallNanos.applyAsLong(response.messageNanos()[i]));
-          if (events[i] != null) {
-            json.writeStringField("event", events[i]);
+          json.writeNumberField("perf_ns", response.messageNanos()[i]);
+          json.writeArrayFieldStart("packets");
+          if (comments != null && comments[i] != null) {
+            packet(json, "comment", comments[i]);
           }
-          json.writeStringField("data",
-              secrets.redact(new String(messages[i], StandardCharsets.UTF_8)));
+          if (events[i] != null) {
+            packet(json, "event", events[i]);
+          }
+          packet(json, "data", secrets.redact(new String(messages[i], StandardCharsets.UTF_8)));
+          json.writeEndArray();
           json.writeEndObject();
         }
       } else if (response.body() != null && response.messageNanos().length > 0) {
         json.writeStartObject();
-        json.writeNumberField("arrival_ns",
-            toWallNanos.applyAsLong(response.messageNanos()[0]));
+        json.writeNumberField("perf_ns", response.messageNanos()[0]);
         json.writeStringField("text",
             secrets.redact(new String(response.body(), StandardCharsets.UTF_8)));
+        String type = response.contentType();
+        json.writeStringField("content_type", type == null || type.isEmpty()
+            ? "application/json" : type);
         json.writeEndObject();
       }
       json.writeEndArray();
-      if (response.errorType() == null) {
-        json.writeNullField("error");
-      } else {
+      if (httpError) {
+        json.writeObjectFieldStart("error");
+        json.writeNumberField("code", response.status());
+        json.writeStringField("type", reason(response.status()));
+        byte[] body = response.body();
+        json.writeStringField("message", body == null || body.length == 0
+            ? "HTTP " + response.status()
+            : secrets.redact(new String(body, StandardCharsets.UTF_8)));
+        json.writeEndObject();
+      } else if (response.errorType() != null) {
         json.writeObjectFieldStart("error");
         json.writeStringField("type", response.errorType());
         String message = response.errorMessage();
-        json.writeStringField("message", message == null ? null : secrets.redact(message));
+        json.writeStringField("message", message == null ? "" : secrets.redact(message));
         json.writeEndObject();
       }
+      json.writeFieldName("payload");
+      json.writeRawValue(
+          secrets.redact(new String(request.requestBody(), StandardCharsets.UTF_8)));
       json.writeEndObject();
     });
+  }
+
+  private static void packet(com.fasterxml.jackson.core.JsonGenerator json, String name,
+      @org.jspecify.annotations.Nullable String value) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("name", name);
+    json.writeStringField("value", value == null ? "" : value);
+    json.writeEndObject();
+  }
+
+  private static String reason(int status) {
+    return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
   }
 }

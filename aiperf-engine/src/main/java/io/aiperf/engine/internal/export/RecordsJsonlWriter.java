@@ -47,41 +47,33 @@ public final class RecordsJsonlWriter extends JsonlFile {
     this.conversationId = conversationId;
   }
 
-  /** One request's line; the error is null on a success, the trace when none was taken. */
-  public record Line(String requestId, String correlationId, int conversation, int turn,
-      String workerId, String processorId, long intendedNanos, long issuedNanos, long startNanos,
-      long endNanos, boolean success, int errorCode, @Nullable String errorType,
-      @Nullable String errorMessage, RecordValues values,
-      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
+  /**
+   * One request's line; the error is null on a success, the trace when none was taken.
+   *
+   * @param sessionNum the request's index within its phase, from 0 (AIPerf's {@code session_num})
+   * @param phase the phase: {@code "warmup"} or {@code "profiling"}
+   * @param phaseIndex the phase's position in the run (warmup 0 and profiling 1 when there is a
+   *     warmup, else profiling 0)
+   * @param ackNanos when the response's status line and headers arrived; 0 when none did
+   */
+  public record Line(long sessionNum, String phase, int phaseIndex, String requestId,
+      String correlationId, int conversation, int turn, String workerId, String processorId,
+      long intendedNanos, long issuedNanos, long startNanos, long ackNanos, long endNanos,
+      boolean success, int errorCode, @Nullable String errorType, @Nullable String errorMessage,
+      RecordValues values, io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
 
   /**
    * Appends one record. A write failure is logged once and ends the file; it never stops the run.
+   * The layout is AIPerf 0.13's {@code MetricRecordInfo}: fields AIPerf leaves out when they have
+   * no value are left out here too (no nulls), and {@code intended_start_ns} is ours (the
+   * schedule's send time, which corrected latencies count from).
    *
    * @param r the record
    */
   public void write(Line r) {
     line(json -> {
       json.writeStartObject();
-      json.writeObjectFieldStart("metadata");
-      json.writeStringField("x_request_id", r.requestId());
-      json.writeStringField("x_correlation_id", r.correlationId());
-      json.writeStringField("conversation_id", conversationId.apply(r.conversation()));
-      json.writeNumberField("turn_index", r.turn());
-      json.writeNumberField("intended_start_ns", toWallNanos.applyAsLong(r.intendedNanos()));
-      json.writeNumberField("credit_issued_ns", toWallNanos.applyAsLong(r.issuedNanos()));
-      json.writeNumberField("request_start_ns", toWallNanos.applyAsLong(r.startNanos()));
-      json.writeNumberField("request_end_ns", toWallNanos.applyAsLong(r.endNanos()));
-      json.writeStringField("worker_id", r.workerId());
-      json.writeStringField("record_processor_id", r.processorId());
-      json.writeStringField("benchmark_phase", "profiling");
-      boolean cancelled = "RequestCancellationError".equals(r.errorType());
-      json.writeBooleanField("was_cancelled", cancelled);
-      if (cancelled) {
-        json.writeNumberField("cancellation_time_ns", toWallNanos.applyAsLong(r.endNanos()));
-      } else {
-        json.writeNullField("cancellation_time_ns");
-      }
-      json.writeEndObject();
+      metadata(json, r);
       json.writeObjectFieldStart("metrics");
       RecordValues values = r.values();
       double[] v = values.values();
@@ -94,9 +86,10 @@ public final class RecordsJsonlWriter extends JsonlFile {
         }
         MetricInfo info = registry.info(id);
         double scale = info.displayScale();
+        boolean counted = COUNTED_UNITS.contains(info.unit());
         json.writeObjectFieldStart(info.tag());
         if (to - from == 1 && id != iclId) {
-          json.writeNumberField("value", v[from] * scale);
+          number(json, v[from] * scale, counted);
         } else {
           json.writeArrayFieldStart("value");
           for (int i = from; i < to; i++) {
@@ -109,23 +102,9 @@ public final class RecordsJsonlWriter extends JsonlFile {
       }
       json.writeEndObject();
       if (withTrace && r.trace() != null) {
-        var t = r.trace();
-        json.writeObjectFieldStart("trace_data");
-        json.writeNumberField("blocked_ns", t.blockedNanos());
-        json.writeNumberField("connecting_ns", t.connectingNanos());
-        json.writeNumberField("tls_handshaking_ns", t.tlsNanos());
-        json.writeNumberField("sending_ns", t.sendingNanos());
-        json.writeNumberField("waiting_ns", t.waitingNanos());
-        json.writeNumberField("receiving_ns", t.receivingNanos());
-        json.writeBooleanField("connection_reused", t.connectionReused());
-        json.writeNumberField("bytes_sent", t.bytesSent());
-        json.writeNumberField("bytes_received", t.bytesReceived());
-        json.writeNumberField("reads_received", t.readsReceived());
-        json.writeEndObject();
+        trace(json, r, r.trace());
       }
-      if (r.success()) {
-        json.writeNullField("error");
-      } else {
+      if (!r.success()) {
         json.writeObjectFieldStart("error");
         if (r.errorCode() > 0) {
           json.writeNumberField("code", r.errorCode());
@@ -136,5 +115,102 @@ public final class RecordsJsonlWriter extends JsonlFile {
       }
       json.writeEndObject();
     });
+  }
+
+  /**
+   * Writes a record's {@code metadata} object as AIPerf's {@code MetricRecordMetadata}; the raw
+   * export writes the same one for the same request.
+   *
+   * @param json where to write
+   * @param r the record
+   * @throws IOException if writing fails
+   */
+  void metadata(com.fasterxml.jackson.core.JsonGenerator json, Line r) throws IOException {
+    json.writeObjectFieldStart("metadata");
+    json.writeNumberField("session_num", r.sessionNum());
+    json.writeStringField("x_request_id", r.requestId());
+    json.writeStringField("x_correlation_id", r.correlationId());
+    json.writeStringField("conversation_id", conversationId.apply(r.conversation()));
+    json.writeNumberField("turn_index", r.turn());
+    json.writeNumberField("intended_start_ns", toWallNanos.applyAsLong(r.intendedNanos()));
+    json.writeNumberField("credit_issued_ns", toWallNanos.applyAsLong(r.issuedNanos()));
+    json.writeNumberField("request_start_ns", toWallNanos.applyAsLong(r.startNanos()));
+    // As AIPerf: the acknowledgement is a successful status; an error response has none.
+    if (r.ackNanos() > 0 && r.errorCode() == 0 && r.success()) {
+      json.writeNumberField("request_ack_ns", toWallNanos.applyAsLong(r.ackNanos()));
+    }
+    json.writeNumberField("request_end_ns", toWallNanos.applyAsLong(r.endNanos()));
+    json.writeStringField("worker_id", r.workerId());
+    json.writeStringField("record_processor_id", r.processorId());
+    json.writeStringField("benchmark_phase", r.phase());
+    json.writeNumberField("phase_index", r.phaseIndex());
+    if (PROFILING.equals(r.phase())) {
+      json.writeNumberField("profiling_index", 0);
+    }
+    json.writeStringField("phase_name", r.phase());
+    json.writeStringField("phase_kind", r.phase());
+    boolean cancelled = "RequestCancellationError".equals(r.errorType());
+    json.writeBooleanField("was_cancelled", cancelled);
+    if (cancelled) {
+      json.writeNumberField("cancellation_time_ns", toWallNanos.applyAsLong(r.endNanos()));
+    }
+    json.writeBooleanField("context_overflow_skip", false);
+    json.writeNumberField("agent_depth", 0);
+    json.writeStringField("root_correlation_id", r.correlationId());
+    json.writeEndObject();
+  }
+
+  private static final String PROFILING = "profiling";
+
+  /** Units whose values are whole numbers, written as JSON integers as AIPerf does. */
+  private static final java.util.Set<String> COUNTED_UNITS =
+      java.util.Set.of("tokens", "count", "requests", "ratio");
+
+  private static void number(com.fasterxml.jackson.core.JsonGenerator json, double value,
+      boolean counted) throws IOException {
+    json.writeFieldName("value");
+    if (counted && value == Math.rint(value) && Math.abs(value) < 0x1p53) {
+      json.writeNumber((long) value);
+    } else {
+      json.writeNumber(value);
+    }
+  }
+
+  /**
+   * AIPerf's {@code trace_data}: its wall-clock event times and totals where this client has
+   * them ({@code trace_type} names the client, as AIPerf's "aiohttp" does), and the phase
+   * durations it computes, then this client's own breakdown (blocked, connecting, TLS).
+   */
+  private void trace(com.fasterxml.jackson.core.JsonGenerator json, Line r,
+      io.aiperf.api.spi.TransportProvider.HttpTrace t) throws IOException {
+    long sendStart = toWallNanos.applyAsLong(r.startNanos());
+    long sendEnd = sendStart + t.sendingNanos();
+    long receiveStart = sendEnd + t.waitingNanos();
+    long receiveEnd = receiveStart + t.receivingNanos();
+    json.writeObjectFieldStart("trace_data");
+    json.writeStringField("trace_type", "netty");
+    json.writeNumberField("request_send_start_ns", sendStart);
+    json.writeNumberField("request_send_end_ns", sendEnd);
+    json.writeNumberField("request_bytes_total", t.bytesSent());
+    if (r.errorCode() > 0) {
+      json.writeNumberField("response_status_code", r.errorCode());
+    }
+    if (t.readsReceived() > 0) {
+      json.writeNumberField("response_receive_start_ns", receiveStart);
+      json.writeNumberField("response_receive_end_ns", receiveEnd);
+    }
+    json.writeNumberField("response_chunks_count", t.readsReceived());
+    json.writeNumberField("response_bytes_total", t.bytesReceived());
+    json.writeNumberField("sending_ns", t.sendingNanos());
+    if (t.readsReceived() > 0) {
+      json.writeNumberField("waiting_ns", t.waitingNanos());
+      json.writeNumberField("receiving_ns", t.receivingNanos());
+      json.writeNumberField("duration_ns", receiveEnd - sendStart);
+    }
+    json.writeNumberField("blocked_ns", t.blockedNanos());
+    json.writeNumberField("connecting_ns", t.connectingNanos());
+    json.writeNumberField("tls_handshaking_ns", t.tlsNanos());
+    json.writeBooleanField("connection_reused", t.connectionReused());
+    json.writeEndObject();
   }
 }

@@ -242,8 +242,16 @@ public final class Messages {
   public record Credit(long id, Phase phase, long session, int conversation, int turn,
       long intendedNanos, long issuedNanos, long cancelAfterNanos) implements EngineMessage {}
 
-  /** A phase began issuing at this time; timeslices count from here. */
-  public record PhaseStarted(Phase phase, long startNanos) implements EngineMessage {}
+  /**
+   * A phase began issuing at this time; timeslices count from here.
+   *
+   * @param phase the phase
+   * @param startNanos when it began
+   * @param firstCreditId its first credit's id: its credits are numbered on from here, so a
+   *     request's index within its phase (AIPerf's {@code session_num}) is its id minus this
+   */
+  public record PhaseStarted(Phase phase, long startNanos, long firstCreditId)
+      implements EngineMessage {}
 
   /** The first response of a stream arrived; frees a prefill slot. */
   public record FirstToken(long creditId, Phase phase) implements EngineMessage {}
@@ -307,10 +315,12 @@ public final class Messages {
    * @param connectionReused whether a pooled connection carried it
    * @param endNanos when it completed or failed
    * @param trace the transport's phase breakdown, when it gives one
+   * @param responseStartNanos when the status line and headers arrived (AIPerf's
+   *     {@code request_ack_ns}); 0 when none did
    */
   public record RawTiming(long intendedNanos, long issuedNanos, long startNanos,
       long connectionWaitNanos, boolean connectionReused, long endNanos,
-      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace) {}
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace, long responseStartNanos) {}
 
   /**
    * What came back for one request. A stream keeps its messages one by one ({@code messageData}
@@ -356,7 +366,8 @@ public final class Messages {
   /** Who sent a request and when, for the per-request export. */
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
       long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
-      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace, @Nullable RawRecord raw) {}
+      io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace, @Nullable RawRecord raw,
+      long responseStartNanos) {}
 
   /**
    * The timing manager sent a phase's last credit and every credit of it came back.

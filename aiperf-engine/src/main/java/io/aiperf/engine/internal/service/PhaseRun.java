@@ -159,7 +159,7 @@ final class PhaseRun {
   }
 
   void start(long nanos) {
-    bus.publish(new Messages.PhaseStarted(phase, nanos));
+    bus.publish(new Messages.PhaseStarted(phase, nanos, firstCreditId));
     end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
     Semaphore rampSlots = slots;
     if (rampSlots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {

@@ -38,6 +38,7 @@ public final class RawRecordBuilder {
   private boolean connectionReused;
   private long endNanos;
   private @Nullable HttpTrace trace;
+  private long responseStartNanos;
 
   private int status;
   private @Nullable String contentType;
@@ -216,6 +217,17 @@ public final class RawRecordBuilder {
   }
 
   /**
+   * When the response's status line and headers arrived.
+   *
+   * @param nanos the read's stamp, 0 when none arrived
+   * @return this builder
+   */
+  public RawRecordBuilder responseStart(long nanos) {
+    this.responseStartNanos = nanos;
+    return this;
+  }
+
+  /**
    * An SSE response, message by message. The arrays are kept, not copied.
    *
    * @param nanos each message's arrival time
@@ -275,7 +287,7 @@ public final class RawRecordBuilder {
             requestId, correlationId,
             inputTokens, inputText, requestedOutputTokens, streaming, requestBody),
         new RawTiming(intendedNanos, issuedNanos, startNanos, connectionWaitNanos,
-            connectionReused, endNanos, trace),
+            connectionReused, endNanos, trace, responseStartNanos),
         new RawResponse(status, contentType, messageNanos, messageEvents, messageData,
             messageComments, messageCount, body, errorType, errorMessage));
   }

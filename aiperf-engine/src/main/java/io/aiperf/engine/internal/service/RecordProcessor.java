@@ -174,8 +174,8 @@ final class RecordProcessor extends AbstractService {
       // applicable(..) keeps only the ids this process has a metric for.
       Objects.requireNonNull(registry.metric(id), "an applicable metric").compute(view, values);
     }
-    return new ProcessedRecord(request.creditId(), request.phase(), start, view.lastContent(),
-        true, 0, null, null, values.build(), meta(raw));
+    return new ProcessedRecord(request.creditId(), request.phase(), start,
+        responseEnd(response, view.lastContent()), true, 0, null, null, values.build(), meta(raw));
   }
 
   private Parsed parseStream(RawResponse response) {
@@ -235,12 +235,23 @@ final class RecordProcessor extends AbstractService {
     return text.length() > MAX_ERROR_BODY ? text.substring(0, MAX_ERROR_BODY) + "…" : text;
   }
 
+  /**
+   * Where a successful request ended, as AIPerf's {@code request_end_ns}: its last message (a
+   * stream's {@code [DONE]} when the server sends one) or the whole body, not its last content,
+   * which only the latency metrics end at.
+   */
+  private static long responseEnd(RawResponse response, long lastContent) {
+    int n = response.messageData() != null ? response.messageCount()
+        : response.messageNanos().length;
+    return n > 0 ? Math.max(lastContent, response.messageNanos()[n - 1]) : lastContent;
+  }
+
   private RecordMeta meta(RawRecord raw) {
     RawRequest request = raw.request();
     RawTiming timing = raw.timing();
     return new RecordMeta(request.requestId(), request.correlationId(), request.conversation(),
         request.turn(), -1, request.workerId(), id, timing.intendedNanos(), timing.issuedNanos(),
-        timing.trace(), request.requestBody() != null ? raw : null);
+        timing.trace(), request.requestBody() != null ? raw : null, timing.responseStartNanos());
   }
 
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,

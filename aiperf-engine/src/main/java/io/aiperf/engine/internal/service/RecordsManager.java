@@ -64,6 +64,8 @@ final class RecordsManager extends AbstractService {
   private long lastEnd = Long.MIN_VALUE;
   private long expected = -1;
   private long firstCreditId = -1;
+  /** Each phase's first credit id (by ordinal), -1 until it starts: for a request's index in it. */
+  private final long[] phaseFirstCredit = initialFirstCredits();
   private boolean cancelled;
   private boolean finished;
   private long lastRecordNanos;
@@ -98,6 +100,12 @@ final class RecordsManager extends AbstractService {
   /** After a record processor is lost, records still on their way get this long to arrive. */
   private static final long LOST_PROCESSOR_SETTLE_NANOS = 5_000_000_000L;
 
+  private static long[] initialFirstCredits() {
+    long[] first = new long[Phase.values().length];
+    java.util.Arrays.fill(first, -1);
+    return first;
+  }
+
   RecordsManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock) {
     super(id, bus, config);
     this.clock = clock;
@@ -124,15 +132,6 @@ final class RecordsManager extends AbstractService {
       slices = new Timeslices(config, config.sliceDuration().get().toNanos(), registry.infos());
     }
     if (config.artifactDir().isPresent()
-        && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
-      raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
-          io.aiperf.engine.internal.export.ExportSupport.fileName(config,
-              io.aiperf.engine.internal.export.RawJsonlWriter.FILE).replace(".jsonl",
-              config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
-          EngineSupport.headers(config.endpoint()), this::toWallNanos,
-          io.aiperf.api.spi.Secrets.of(config.endpoint()));
-    }
-    if (config.artifactDir().isPresent()
         && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {
       // Streamed as records arrive: memory stays flat however many requests the run makes.
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
@@ -142,6 +141,16 @@ final class RecordsManager extends AbstractService {
             List<String> ids = conversationIds;
             return ids == null || i >= ids.size() ? String.valueOf(i) : ids.get(i);
           }, config.exportHttpTrace());
+    }
+    if (config.artifactDir().isPresent()
+        && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
+      // After the per-request export: each raw record repeats its metadata.
+      raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
+          io.aiperf.engine.internal.export.ExportSupport.fileName(config,
+              io.aiperf.engine.internal.export.RawJsonlWriter.FILE).replace(".jsonl",
+              config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
+          EngineSupport.headers(config.endpoint()), initialized(jsonl),
+          io.aiperf.api.spi.Secrets.of(config.endpoint()));
     }
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
     track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
@@ -159,6 +168,7 @@ final class RecordsManager extends AbstractService {
       if (firstPhaseStart == Long.MIN_VALUE) {
         firstPhaseStart = s.startNanos();
       }
+      phaseFirstCredit[s.phase().ordinal()] = s.firstCreditId();
       if (s.phase() == Phase.PROFILING) {
         profilingStart = s.startNanos();
       }
@@ -234,6 +244,8 @@ final class RecordsManager extends AbstractService {
     }
     if (r.phase() == Phase.WARMUP) {
       warmupRecords++;
+      // AIPerf writes warmup requests too, marked as such; they count in no statistic.
+      export(r);
       return;
     }
     if (r.startNanos() > 0) {
@@ -246,16 +258,7 @@ final class RecordsManager extends AbstractService {
     if (r.endNanos() > 0) {
       lastEnd = Math.max(lastEnd, r.endNanos());
     }
-    var m = r.meta();
-    if (raw != null && m != null && m.raw() != null) {
-      raw.write(m.raw());
-    }
-    if (jsonl != null && m != null) {
-      jsonl.write(new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(m.requestId(),
-          m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
-          m.intendedNanos(), m.issuedNanos(), r.startNanos(), r.endNanos(), r.success(),
-          r.errorCode(), r.errorType(), r.errorMessage(), r.values(), m.trace()));
-    }
+    export(r);
     if (r.success()) {
       successes++;
       initialized(aggregator).add(r.values());
@@ -279,6 +282,34 @@ final class RecordsManager extends AbstractService {
           1L, Long::sum);
     }
     maybeFinish();
+  }
+
+  /** Writes a record to the per-request exports, when they are on. */
+  private void export(ProcessedRecord r) {
+    var m = r.meta();
+    if (m == null) {
+      return;
+    }
+    var jsonl = this.jsonl;
+    if (jsonl == null) {
+      return;
+    }
+    long sessionNum = r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]);
+    boolean warmup = r.phase() == Phase.WARMUP;
+    var line = new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(sessionNum,
+        warmup ? "warmup" : "profiling", warmup || !hasWarmup() ? 0 : 1, m.requestId(),
+        m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
+        m.intendedNanos(), m.issuedNanos(), r.startNanos(), m.responseStartNanos(),
+        r.endNanos(), r.success(), r.errorCode(), r.errorType(), r.errorMessage(), r.values(),
+        m.trace());
+    jsonl.write(line);
+    if (raw != null && m.raw() != null) {
+      raw.write(m.raw(), line);
+    }
+  }
+
+  private boolean hasWarmup() {
+    return config.warmupRequestCount().isPresent() || config.warmupDuration().isPresent();
   }
 
   /**

@@ -64,6 +64,7 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
   private long waitNanos;
   private boolean reused;
   private int status;
+  private long responseStartNanos;
   private String contentType = "";
   private @Nullable SseFramer framer;
   // Sized when the response starts, on the I/O thread: the pacing thread that creates the
@@ -114,6 +115,7 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
   @Override
   public void onResponseStart(int status, String contentType, long nanos) {
     HEARD.setOpaque(this, nanos);
+    responseStartNanos = nanos;
     this.status = status;
     this.contentType = contentType;
     if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
@@ -234,7 +236,8 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
         .requestedOutputTokens(conversation.turns().get(credit.turn()).turn().maxTokens())
         .streaming(worker.streaming).requestBody(worker.keepBody ? requestBody : null)
         .sent(startNanos, waitNanos, reused).end(endNanos).trace(trace)
-        .status(status, contentType).error(errorType, errorMessage);
+        .status(status, contentType).responseStart(responseStartNanos)
+        .error(errorType, errorMessage);
     if (framer != null) {
       record.stream(Arrays.copyOf(nanos, count), Arrays.copyOf(events, count),
           Arrays.copyOf(data, count), Arrays.copyOf(comments, count), count);

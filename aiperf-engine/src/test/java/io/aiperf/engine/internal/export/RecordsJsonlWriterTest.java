@@ -18,8 +18,8 @@ final class RecordsJsonlWriterTest {
   private static final MetricRegistry REGISTRY = MetricRegistry.installed();
 
   private static RecordsJsonlWriter.Line line(RecordValues values, boolean success) {
-    return new RecordsJsonlWriter.Line("req", "corr", 0, 0, "worker_0", "record_processor_0",
-        10, 20, 30, 40, success, success ? 0 : 500, success ? null : "Internal Server Error",
+    return new RecordsJsonlWriter.Line(7, "profiling", 0, "req", "corr", 0, 0, "worker_0",
+        "record_processor_0", 10, 20, 30, 35, 40, success, success ? 0 : 500, success ? null : "Internal Server Error",
         success ? null : "boom", values, null);
   }
 
@@ -52,11 +52,19 @@ final class RecordsJsonlWriterTest {
     assertThat(ok.at("/metrics/request_latency/unit").asText()).isEqualTo("ms");
     // A list metric stays a list with one element.
     assertThat(ok.at("/metrics/inter_chunk_latency/value").isArray()).isTrue();
-    assertThat(ok.get("error").isNull()).isTrue();
+    // AIPerf leaves out what has no value: a success has no error, nothing is null.
+    assertThat(ok.has("error")).isFalse();
+    assertThat(ok.get("metadata").findValues("cancellation_time_ns")).isEmpty();
+    assertThat(ok.at("/metadata/session_num").asLong()).isEqualTo(7);
+    assertThat(ok.at("/metadata/request_ack_ns").asLong()).isEqualTo(35);
+    assertThat(ok.at("/metadata/root_correlation_id").asText()).isEqualTo("corr");
     JsonNode failed = new ObjectMapper().readTree(lines.get(1));
     assertThat(failed.get("metrics").size()).isEqualTo(1);
     assertThat(failed.at("/metrics/error_isl/value").asDouble()).isEqualTo(550);
     assertThat(failed.at("/error/code").asInt()).isEqualTo(500);
+    // Counts are integers as in AIPerf's files; an error status has no acknowledgement.
+    assertThat(failed.at("/metrics/error_isl/value").isIntegralNumber()).isTrue();
+    assertThat(failed.at("/metadata").has("request_ack_ns")).isFalse();
   }
 
   @Test

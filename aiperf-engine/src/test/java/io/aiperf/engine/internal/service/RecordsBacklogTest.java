@@ -55,7 +55,7 @@ final class RecordsBacklogTest {
     bus.subscribe(ProfileResults.class, results::set);
     manager.initialize();
     manager.start();
-    bus.publish(new PhaseStarted(Phase.PROFILING, T0));
+    bus.publish(new PhaseStarted(Phase.PROFILING, T0, 0));
   }
 
   @AfterEach

@@ -60,7 +60,7 @@ final class RecordsConservationTest {
     bus.subscribe(ServiceFailed.class, failed::set);
     manager.initialize();
     manager.start();
-    bus.publish(new PhaseStarted(Phase.PROFILING, T0));
+    bus.publish(new PhaseStarted(Phase.PROFILING, T0, 0));
     return manager;
   }
 

@@ -55,7 +55,7 @@ final class RecordsManagerTimesliceTest {
     manager.start();
     try {
       bus.send(Messages.RECORDS, record(S / 10, 10));      // slice 0, before the phase start
-      bus.publish(new PhaseStarted(Phase.PROFILING, T0));
+      bus.publish(new PhaseStarted(Phase.PROFILING, T0, 0));
       bus.send(Messages.RECORDS, record(S / 2, 30));       // slice 0
       bus.send(Messages.RECORDS, record(S + S / 5, 50));   // slice 1
       bus.send(Messages.RECORDS, record(3 * S + S / 2, 70)); // slice 3; slice 2 is empty
