@@ -38,7 +38,7 @@ final class ProfileCommandIT {
         .toFile());
     assertThat(json.path("request_count").path("avg").asDouble()).isEqualTo(40.0);
     assertThat(json.path("output_sequence_length").path("avg").asDouble()).isEqualTo(16.0);
-    assertThat(json.path("input_config").path("cli_command").asText())
+    assertThat(json.path("run_info").path("cli_command").asText())
         .startsWith("aiperf profile --url 'mock' --model 'demo'");
     assertThat(Files.exists(dir.resolve("profile_export_aiperf.csv"))).isTrue();
     // The run's log, as AIPerf writes it, with what happened.
@@ -251,8 +251,9 @@ final class ProfileCommandIT {
         .toFile());
     JsonNode endpoint = json.path("input_config").path("endpoint");
     assertThat(endpoint.path("use_server_token_count").asBoolean()).isTrue();
-    assertThat(endpoint.path("model_names").toString()).isEqualTo("[\"qwen-a\",\"qwen-b\"]");
-    assertThat(json.path("input_config").path("input").path("custom_dataset_type").asText())
+    assertThat(json.path("input_config").path("models").path("items").findValuesAsText("name"))
+        .containsExactly("qwen-a", "qwen-b");
+    assertThat(json.path("input_config").path("datasets").path(0).path("format").asText())
         .isEqualTo("mooncake_trace");
     assertThat(json.path("request_count").path("avg").asDouble()).isEqualTo(2.0);
     JsonNode inputs = new ObjectMapper().readTree(dir.resolve("out/inputs.json").toFile());

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * {@code error_summary}, {@code start_time} and {@code end_time}.
  */
 public final class JsonExporter implements ExporterProvider {
-  static final String SCHEMA_VERSION = "1.0";
+  static final String SCHEMA_VERSION = "1.4";
   static final String VERSION = "0.1.0";
 
   /** AIPerf's declared field order; other metrics follow in display order. */
@@ -66,7 +66,8 @@ public final class JsonExporter implements ExporterProvider {
   }
 
   static Map<String, Object> document(BenchmarkResult result) {
-    String benchmarkId = UUID.randomUUID().toString();
+    // AIPerf's form: 12 hex digits of a random UUID.
+    String benchmarkId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("schema_version", SCHEMA_VERSION);
     doc.put("aiperf_version", VERSION);
@@ -79,8 +80,15 @@ public final class JsonExporter implements ExporterProvider {
         doc.put(tag, metric(m, result.histograms().get(tag)));
       }
     }
-    doc.put("input_config", inputConfig(result, benchmarkId));
+    doc.put("input_config", inputConfig(result.config(), result.seed()));
+    doc.put("run_info", runInfo(result, benchmarkId));
     doc.put("was_cancelled", result.wasCancelled());
+    // A cancelled run's numbers cover only what ran: AIPerf marks such a run incomplete.
+    doc.put("is_complete", !result.wasCancelled());
+    if (result.wasCancelled()) {
+      doc.put("incomplete_reason", "The run was cancelled before it finished; the results"
+          + " cover the requests that ended before that");
+    }
     List<Object> errors = new ArrayList<>();
     for (ErrorSummary e : result.errors()) {
       Map<String, Object> details = new LinkedHashMap<>();
@@ -144,21 +152,30 @@ public final class JsonExporter implements ExporterProvider {
     return m;
   }
 
-  private static Map<String, Object> inputConfig(BenchmarkResult result, String benchmarkId) {
-    BenchmarkConfig c = result.config();
-    Map<String, Object> endpoint = new LinkedHashMap<>();
-    endpoint.put("model_names", c.endpoint().models().size() > 1 ? c.endpoint().models()
-        : List.of(c.endpoint().model().orElse("")));
-    if (c.endpoint().models().size() > 1) {
-      endpoint.put("model_selection_strategy", c.endpoint().modelSelectionStrategy());
+  /**
+   * The run's configuration in AIPerf 0.13's {@code BenchmarkConfig} layout (models, endpoint,
+   * datasets, phases, artifacts, tokenizer, runtime), which AIPerf validates with no unknown key
+   * allowed: what the run really did (arrival pattern, rate, duration, sessions, warmup, every
+   * URL). Header and extra-input values are never written: they may carry secrets.
+   */
+  static Map<String, Object> inputConfig(BenchmarkConfig c, @Nullable Long seed) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    List<Object> models = new ArrayList<>();
+    List<String> names = c.endpoint().models().isEmpty()
+        ? List.of(c.endpoint().model().orElse("")) : c.endpoint().models();
+    names.forEach(n -> models.add(ordered("name", n)));
+    Map<String, Object> modelBlock = new LinkedHashMap<>();
+    if (names.size() > 1) {
+      modelBlock.put("strategy", c.endpoint().modelSelectionStrategy());
     }
+    modelBlock.put("items", models);
+    config.put("models", modelBlock);
+    Map<String, Object> endpoint = new LinkedHashMap<>();
+    endpoint.put("urls", c.endpoint().urls());
     endpoint.put("type", c.endpoint().type());
-    endpoint.put("streaming", c.endpoint().streaming());
-    endpoint.put("urls", List.of(c.endpoint().url()));
-    c.endpoint().path().ifPresent(p -> endpoint.put("custom_endpoint", p));
-    // Keys only, never values: headers and extra inputs may carry secrets.
-    if (!c.endpoint().headers().isEmpty()) {
-      endpoint.put("header_names", List.copyOf(c.endpoint().headers().keySet()));
+    c.endpoint().path().ifPresent(p -> endpoint.put("path", p));
+    if (c.endpoint().streaming()) {
+      endpoint.put("streaming", true);
     }
     endpoint.put("timeout", c.endpoint().requestTimeout().toMillis() / 1000.0);
     if (c.endpoint().useServerTokenCount()) {
@@ -167,44 +184,162 @@ public final class JsonExporter implements ExporterProvider {
     if (c.endpoint().useLegacyMaxTokens()) {
       endpoint.put("use_legacy_max_tokens", true);
     }
-    Map<String, Object> input = new LinkedHashMap<>();
-    if (!c.endpoint().extraInputs().isEmpty()) {
-      input.put("extra_names", List.copyOf(c.endpoint().extraInputs().keySet()));
-    }
-    if (c.dataset() instanceof SyntheticDataset s) {
-      Map<String, Object> prompt = new LinkedHashMap<>();
-      prompt.put("input_tokens", ordered("mean", s.inputTokensMean(), "stddev",
-          s.inputTokensStddev()));
-      if (s.outputTokensMean().isPresent()) {
-        prompt.put("output_tokens", ordered("mean", s.outputTokensMean().getAsDouble(),
-            "stddev", s.outputTokensStddev()));
-      }
-      input.put("prompt", prompt);
-      input.put("random_seed", result.seed());
-    }
-    if (c.dataset() instanceof io.aiperf.api.FileDataset f) {
-      input.put("file", f.path().toString());
-      input.put(f.type().equals("sharegpt") ? "public_dataset" : "custom_dataset_type",
-          f.type());
-    }
-    c.dataset().samplingStrategy().ifPresent(v -> input.put("dataset_sampling_strategy", v));
-    Map<String, Object> loadgen = new LinkedHashMap<>();
-    loadgen.put("concurrency", c.concurrency());
-    loadgen.put("arrival_pattern", "concurrency_burst");
-    loadgen.put("request_count", c.requestCount());
-    Map<String, Object> config = new LinkedHashMap<>();
     config.put("endpoint", endpoint);
-    config.put("input", input);
-    config.put("tokenizer", ordered("name", EngineSupport.tokenizerName(c)));
-    config.put("loadgen", loadgen);
-    c.artifactDir().ifPresent(d -> config.put("output",
-        ordered("artifact_directory", d.toString())));
-    config.put("workers", ordered("max", c.workers(), "record_processors",
-        c.recordProcessors()));
-    if (!c.commandLine().isEmpty()) {
-      config.put("cli_command", ExportSupport.commandLine(c.commandLine()));
+    config.put("datasets", List.of(dataset(c, seed)));
+    List<Object> phases = new ArrayList<>();
+    if (c.hasWarmup()) {
+      phases.add(warmupPhase(c));
     }
-    config.put("benchmark_id", benchmarkId);
+    phases.add(profilingPhase(c));
+    config.put("phases", phases);
+    Map<String, Object> artifacts = new LinkedHashMap<>();
+    c.artifactDir().ifPresent(d -> artifacts.put("dir", d.toString()));
+    c.exportPrefix().ifPresent(p -> artifacts.put("prefix", p));
+    if (c.exportLevel() == io.aiperf.api.ExportLevel.SUMMARY) {
+      artifacts.put("records", false);
+    }
+    if (c.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
+      artifacts.put("raw", true);
+    }
+    if (c.exportHttpTrace()) {
+      artifacts.put("trace", true);
+    }
+    c.sliceDuration().ifPresent(d -> artifacts.put("slice_duration", d.toNanos() / 1e9));
+    config.put("artifacts", artifacts);
+    if (!c.goodput().isEmpty()) {
+      config.put("slos", c.goodput());
+    }
+    config.put("tokenizer", ordered("name", EngineSupport.tokenizerName(c)));
+    Map<String, Object> runtime = new LinkedHashMap<>();
+    runtime.put("workers", c.workers());
+    runtime.put("record_processors", c.recordProcessors());
+    config.put("runtime", runtime);
     return config;
+  }
+
+  private static Map<String, Object> dataset(BenchmarkConfig c, @Nullable Long seed) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("name", "main");
+    if (c.dataset() instanceof SyntheticDataset s) {
+      d.put("type", "synthetic");
+      s.entries().ifPresent(n -> d.put("entries", n));
+      if (seed != null) {
+        d.put("random_seed", seed);
+      }
+      Map<String, Object> prompts = new LinkedHashMap<>();
+      prompts.put("isl", ordered("mean", s.inputTokensMean(), "stddev", s.inputTokensStddev()));
+      if (s.outputTokensMean().isPresent()) {
+        prompts.put("osl", ordered("mean", s.outputTokensMean().getAsDouble(), "stddev",
+            s.outputTokensStddev()));
+      }
+      d.put("prompts", prompts);
+      if (s.turnsMean() > 1 || s.turnsStddev() > 0) {
+        d.put("turns", ordered("mean", s.turnsMean(), "stddev", s.turnsStddev()));
+        d.put("turn_delay", ordered("mean", s.turnDelayMeanMillis(), "stddev",
+            s.turnDelayStddevMillis()));
+      }
+    } else if (c.dataset() instanceof io.aiperf.api.FileDataset f
+        && f.type().equals("sharegpt")) {
+      d.put("type", "public");
+      d.put("dataset", "sharegpt");
+      f.entries().ifPresent(n -> d.put("entries", n));
+    } else if (c.dataset() instanceof io.aiperf.api.FileDataset f) {
+      d.put("type", "file");
+      d.put("path", f.path().toString());
+      d.put("format", f.type());
+      f.entries().ifPresent(n -> d.put("entries", n));
+    }
+    c.dataset().samplingStrategy().ifPresent(v -> d.put("sampling", v));
+    return d;
+  }
+
+  private static Map<String, Object> warmupPhase(BenchmarkConfig c) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("name", "warmup");
+    p.put("kind", "warmup");
+    boolean rate = c.warmupRequestRate().isPresent();
+    p.put("type", rate ? arrival(c) : "concurrency");
+    p.put("exclude_from_results", true);
+    c.warmupRequestCount().ifPresent(n -> p.put("requests", n));
+    c.warmupDuration().ifPresent(d -> p.put("duration", d.toNanos() / 1e9));
+    if (c.warmupConcurrency() > 0) {
+      p.put("concurrency", c.warmupConcurrency());
+    }
+    c.warmupRequestRate().ifPresent(r -> p.put("rate", r));
+    return p;
+  }
+
+  private static Map<String, Object> profilingPhase(BenchmarkConfig c) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("name", "profiling");
+    p.put("kind", "profiling");
+    String type;
+    if (c.fixedSchedule()) {
+      type = "fixed_schedule";
+    } else if (c.userCentricRate().isPresent()) {
+      type = "user_centric";
+    } else if (c.requestRate().isPresent()) {
+      type = arrival(c);
+    } else {
+      type = "concurrency";
+    }
+    p.put("type", type);
+    if (c.numSessions().isPresent()) {
+      p.put("sessions", c.numSessions().getAsInt());
+    } else if (c.requestCount() > 0) {
+      p.put("requests", c.requestCount());
+    }
+    c.benchmarkDuration().ifPresent(d -> {
+      p.put("duration", d.toNanos() / 1e9);
+      p.put("grace_period", c.gracePeriod().toNanos() / 1e9);
+    });
+    if (c.concurrency() > 0) {
+      p.put("concurrency", c.concurrency());
+    }
+    c.prefillConcurrency().ifPresent(n -> p.put("prefill_concurrency", n));
+    switch (type) {
+      case "user_centric" -> {
+        p.put("users", c.numUsers());
+        p.put("rate", c.userCentricRate().getAsDouble());
+      }
+      case "fixed_schedule" -> {
+        p.put("auto_offset", c.fixedScheduleAutoOffset());
+        c.fixedScheduleStartOffset().ifPresent(o -> p.put("start_offset", o));
+        c.fixedScheduleEndOffset().ifPresent(o -> p.put("end_offset", o));
+      }
+      case "concurrency" -> { }
+      default -> {
+        p.put("rate", c.requestRate().getAsDouble());
+        if (c.arrivalPattern() == io.aiperf.api.ArrivalPattern.GAMMA) {
+          p.put("smoothness", c.arrivalSmoothness());
+        }
+      }
+    }
+    if (c.cancellationRate() > 0) {
+      p.put("cancellation", ordered("rate", c.cancellationRate(), "delay",
+          c.cancellationDelay().toNanos() / 1e9));
+    }
+    return p;
+  }
+
+  private static String arrival(BenchmarkConfig c) {
+    return c.arrivalPattern().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * AIPerf's {@code run_info}: the run's id, seed, trial and the command line that started it
+   * (absent for a run made from the API).
+   */
+  static Map<String, Object> runInfo(BenchmarkResult result, String benchmarkId) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("benchmark_id", benchmarkId);
+    if (result.config().dataset() instanceof SyntheticDataset s && s.seed().isPresent()) {
+      info.put("random_seed", s.seed().getAsLong());
+    }
+    info.put("trial", 0);
+    if (!result.config().commandLine().isEmpty()) {
+      info.put("cli_command", ExportSupport.commandLine(result.config().commandLine()));
+    }
+    return info;
   }
 }

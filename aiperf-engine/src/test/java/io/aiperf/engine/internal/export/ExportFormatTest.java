@@ -83,7 +83,11 @@ final class ExportFormatTest {
     assertThat(keys).containsExactly("schema_version", "aiperf_version", "benchmark_id",
         "request_throughput", "request_latency", "request_count", "time_to_first_token",
         "output_token_throughput", "output_token_throughput_per_user", "benchmark_duration",
-        "input_config", "was_cancelled", "error_summary", "start_time", "end_time");
+        "input_config", "run_info", "was_cancelled", "is_complete", "error_summary",
+        "start_time", "end_time");
+    assertThat(json.get("schema_version").asText()).isEqualTo("1.4");
+    assertThat(json.get("benchmark_id").asText()).matches("[0-9a-f]{12}")
+        .isEqualTo(json.at("/run_info/benchmark_id").asText());
     List<String> stats = new ArrayList<>();
     json.get("time_to_first_token").fieldNames().forEachRemaining(stats::add);
     assertThat(stats).containsExactly("unit", "avg", "p1", "p5", "p10", "p25", "p50", "p75",
@@ -94,10 +98,17 @@ final class ExportFormatTest {
     assertThat(json.get("request_count").get("avg").asText()).isEqualTo("10.0");
     assertThat(json.get("error_summary").isArray()).isTrue();
     assertThat(json.get("error_summary")).isEmpty();
-    assertThat(json.get("input_config").get("cli_command").asText())
+    assertThat(json.at("/run_info/cli_command").asText())
         .isEqualTo("aiperf profile --model 'demo' --streaming");
-    assertThat(json.get("input_config").get("endpoint").get("model_names").get(0).asText())
-        .isEqualTo("demo");
+    // AIPerf 0.13's config layout, which its loader validates with no unknown key allowed.
+    JsonNode config = json.get("input_config");
+    List<String> sections = new ArrayList<>();
+    config.fieldNames().forEachRemaining(sections::add);
+    assertThat(sections).containsExactly("models", "endpoint", "datasets", "phases",
+        "artifacts", "tokenizer", "runtime");
+    assertThat(config.at("/models/items/0/name").asText()).isEqualTo("demo");
+    assertThat(config.at("/endpoint/streaming").asBoolean()).isTrue();
+    assertThat(config.at("/phases/0/type").asText()).isEqualTo("concurrency");
     assertThat(json.get("start_time").asText()).matches(
         "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.241866");
     assertThat(json.get("end_time").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
