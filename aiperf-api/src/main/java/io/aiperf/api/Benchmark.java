@@ -493,6 +493,19 @@ public final class Benchmark {
     }
 
     /**
+     * Writes {@code outputs.json} as AIPerf does ({@code --export-outputs-json}): for each
+     * profiling request its ids, times, a few metrics and the text the server generated, in
+     * request order.
+     *
+     * @param export whether to write it
+     * @return this builder
+     */
+    public Builder exportOutputsJson(boolean export) {
+      this.export.exportOutputsJson = export;
+      return this;
+    }
+
+    /**
      * Runs this many sessions (conversations) instead of a request count ({@code --num-sessions}).
      *
      * @param sessions the sessions, at least 1

@@ -333,6 +333,15 @@ public final class BenchmarkConfig {
   }
 
   /**
+   * Tells whether {@code outputs.json} (each request's generated text) is written.
+   *
+   * @return true when asked for
+   */
+  public boolean exportOutputsJson() {
+    return export.exportOutputsJson;
+  }
+
+  /**
    * Returns the export file name prefix.
    *
    * @return the prefix, empty for AIPerf's default names

@@ -19,6 +19,7 @@ final class ExportOptions {
   Map<String, Double> goodput = Map.of();
   boolean showTraceTiming;
   boolean exportHttpTrace;
+  boolean exportOutputsJson;
   @Nullable String exportPrefix;
   @Nullable Duration sliceDuration;
   ExportLevel exportLevel = ExportLevel.RECORDS;
@@ -31,6 +32,7 @@ final class ExportOptions {
     goodput = o.goodput;
     showTraceTiming = o.showTraceTiming;
     exportHttpTrace = o.exportHttpTrace;
+    exportOutputsJson = o.exportOutputsJson;
     exportPrefix = o.exportPrefix;
     sliceDuration = o.sliceDuration;
     exportLevel = o.exportLevel;

@@ -35,8 +35,14 @@ final class OutputOptions {
       description = "Add each request's HTTP timings (trace_data) to profile_export.jsonl.")
   boolean exportHttpTrace;
 
+  @Option(names = "--export-outputs-json",
+      description = "Write outputs.json: each profiling request's ids, times, a few metrics and"
+          + " the text the server generated.")
+  boolean exportOutputsJson;
+
   void configure(Benchmark.Builder b, List<String> problems) {
-    b.showTraceTiming(showTraceTiming).exportHttpTrace(exportHttpTrace);
+    b.showTraceTiming(showTraceTiming).exportHttpTrace(exportHttpTrace)
+        .exportOutputsJson(exportOutputsJson);
     if (exportPrefix != null) {
       b.exportPrefix(exportPrefix);
     }

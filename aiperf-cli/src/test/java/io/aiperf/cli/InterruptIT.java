@@ -117,6 +117,12 @@ final class InterruptIT {
     assertThat(Files.readAllLines(out.resolve("profile_export.jsonl")))
         .hasSizeGreaterThanOrEqualTo((int) completed);
     assertThat(out.resolve("profile_export_aiperf.csv").toFile()).exists();
+    // Written last, as AIPerf: the directory is complete, and its results are partial.
+    JsonNode ready = new ObjectMapper().readTree(out.resolve(".aiperf_results_ready.json")
+        .toFile());
+    assertThat(ready.toString())
+        .isEqualTo("{\"ready\":true,\"was_cancelled\":true,\"partial\":true}");
+    assertThat(json.get("is_complete").asBoolean()).isFalse();
   }
 
   @Test

@@ -41,6 +41,8 @@ final class ProfileCommandIT {
     assertThat(json.path("run_info").path("cli_command").asText())
         .startsWith("aiperf profile --url 'mock' --model 'demo'");
     assertThat(Files.exists(dir.resolve("profile_export_aiperf.csv"))).isTrue();
+    assertThat(Files.readString(dir.resolve(".aiperf_results_ready.json")))
+        .isEqualTo("{\"ready\":true,\"was_cancelled\":false,\"partial\":false}");
     // The run's log, as AIPerf writes it, with what happened.
     assertThat(Files.readString(dir.resolve("logs").resolve("aiperf.log")))
         .contains("profiling starts")
@@ -56,7 +58,8 @@ final class ProfileCommandIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("HTTP Waiting (ms)", "HTTP Data Sent (KB)");
     assertThat(Files.readAllLines(dir.resolve("profile_export.jsonl")))
-        .hasSize(6).allSatisfy(l -> assertThat(l).contains("\"trace_data\":{\"blocked_ns\":"));
+        .hasSize(6).allSatisfy(l -> assertThat(l)
+            .contains("\"trace_data\":{\"trace_type\":\"netty\",", "\"blocked_ns\":"));
     Run plain = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "3",
         "--osl", "4", "--isl", "16", "--mock-ttft", "1", "--mock-itl", "0",
         "--artifact-dir", dir.resolve("plain").toString(), "--ui", "none");
@@ -83,6 +86,54 @@ final class ProfileCommandIT {
     assertThat(payload.get("model").asText()).isEqualTo("demo");
     assertThat(payload.get("max_completion_tokens").asInt()).isEqualTo(3);
     assertThat(payload.get("messages").get(0).get("role").asText()).isEqualTo("user");
+  }
+
+  @Test
+  void exportOutputsJson_writesEachRequestsText_inRequestOrder(@TempDir Path dir)
+      throws Exception {
+    Run run = aiperf("profile", "--url", "mock", "-m", "demo", "--request-count", "12",
+        "--concurrency", "4", "--osl", "6", "--isl", "8", "--streaming", "--mock-ttft", "1",
+        "--mock-itl", "1", "--mock-error-rate", "50", "--random-seed", "3",
+        "--warmup-request-count", "2", "--export-outputs-json", "--artifact-dir", dir.toString(),
+        "--ui", "none");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode outputs = mapper.readTree(dir.resolve("outputs.json").toFile());
+    assertThat(outputs.get("schema_version").asText()).isEqualTo("1.0");
+    // The profiling requests only, by their number in the phase, as AIPerf sorts them.
+    JsonNode data = outputs.get("data");
+    assertThat(data).hasSize(12);
+    for (int i = 0; i < 12; i++) {
+      assertThat(data.get(i).get("session_num").asInt()).isEqualTo(i);
+    }
+    java.util.Map<String, JsonNode> records = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(dir.resolve("profile_export.jsonl"))) {
+      JsonNode r = mapper.readTree(line);
+      records.put(r.at("/metadata/x_request_id").asText(), r);
+    }
+    int failed = 0;
+    for (JsonNode e : data) {
+      JsonNode r = records.get(e.get("x_request_id").asText());
+      assertThat(e.get("request_start_ns").asLong())
+          .isEqualTo(r.at("/metadata/request_start_ns").asLong());
+      if (r.has("error")) {
+        failed++;
+        assertThat(e.get("metrics")).isEmpty();
+        assertThat(e.has("response_text")).isFalse();
+      } else {
+        assertThat(e.get("response_text").asText()).isNotBlank();
+        assertThat(e.at("/metrics/output_sequence_length").isIntegralNumber()).isTrue();
+        assertThat(e.at("/metrics/output_sequence_length").asInt())
+            .isEqualTo(r.at("/metrics/output_sequence_length/value").asInt());
+        assertThat(e.at("/metrics/time_to_first_token").asDouble())
+            .isEqualTo(r.at("/metrics/time_to_first_token/value").asDouble());
+      }
+    }
+    assertThat(failed).as("the mock failed some requests").isPositive();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("the side file is removed").noneMatch(n -> n.endsWith(".parts"));
+    }
   }
 
   @Test

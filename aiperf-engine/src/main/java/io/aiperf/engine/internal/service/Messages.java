@@ -109,10 +109,12 @@ public final class Messages {
    * @param silenceWarningNanos the silence of a request in flight that the worker reports
    * @param recordMetrics the controller's record metric tags, in id order: record processors
    *     send values under these ids
+   * @param outputsJson whether record processors pass each response's text on, for
+   *     {@code outputs.json}
    */
   public record RemoteSpec(String endpoint, int concurrency, int workers, boolean prefill,
       boolean keepBodies, List<String> sourceAddresses, String tokenizer, boolean openLoop,
-      long silenceWarningNanos, List<String> recordMetrics) {
+      long silenceWarningNanos, List<String> recordMetrics, boolean outputsJson) {
     /** Copies the lists. */
     public RemoteSpec {
       sourceAddresses = List.copyOf(sourceAddresses);
@@ -367,7 +369,7 @@ public final class Messages {
   public record RecordMeta(String requestId, String correlationId, int conversation, int turn,
       long session, String workerId, String processorId, long intendedNanos, long issuedNanos,
       io.aiperf.api.spi.TransportProvider.@Nullable HttpTrace trace, @Nullable RawRecord raw,
-      long responseStartNanos) {}
+      long responseStartNanos, @Nullable String outputText) {}
 
   /**
    * The timing manager sent a phase's last credit and every credit of it came back.

@@ -175,7 +175,8 @@ final class RecordProcessor extends AbstractService {
       Objects.requireNonNull(registry.metric(id), "an applicable metric").compute(view, values);
     }
     return new ProcessedRecord(request.creditId(), request.phase(), start,
-        responseEnd(response, view.lastContent()), true, 0, null, null, values.build(), meta(raw));
+        responseEnd(response, view.lastContent()), true, 0, null, null, values.build(),
+        meta(raw, config.exportOutputsJson() ? parsed.content.toString() : null));
   }
 
   private Parsed parseStream(RawResponse response) {
@@ -246,12 +247,14 @@ final class RecordProcessor extends AbstractService {
     return n > 0 ? Math.max(lastContent, response.messageNanos()[n - 1]) : lastContent;
   }
 
-  private RecordMeta meta(RawRecord raw) {
+  /** Who sent a request and when; the generated text only when outputs.json is written. */
+  private RecordMeta meta(RawRecord raw, @Nullable String outputText) {
     RawRequest request = raw.request();
     RawTiming timing = raw.timing();
     return new RecordMeta(request.requestId(), request.correlationId(), request.conversation(),
         request.turn(), -1, request.workerId(), id, timing.intendedNanos(), timing.issuedNanos(),
-        timing.trace(), request.requestBody() != null ? raw : null, timing.responseStartNanos());
+        timing.trace(), request.requestBody() != null ? raw : null, timing.responseStartNanos(),
+        outputText);
   }
 
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,
@@ -262,7 +265,8 @@ final class RecordProcessor extends AbstractService {
         ? RecordValues.single(errorIslId, raw.request().inputTokens()) : RecordValues.NONE;
     // Servers echo requests in their errors, and a request may carry a key in its body.
     return new ProcessedRecord(raw.request().creditId(), raw.request().phase(), start, end,
-        false, code, type, message == null ? "" : secrets.redact(message), values, meta(raw));
+        false, code, type, message == null ? "" : secrets.redact(message), values,
+        meta(raw, null));
   }
 
   @Override

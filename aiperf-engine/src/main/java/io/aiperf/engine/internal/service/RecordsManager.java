@@ -74,6 +74,8 @@ final class RecordsManager extends AbstractService {
   private long goodRequests;
   /** Null unless records are exported. */
   private io.aiperf.engine.internal.export.@Nullable RecordsJsonlWriter jsonl;
+  /** Null unless outputs.json is written. */
+  private io.aiperf.engine.internal.export.@Nullable OutputsJsonWriter outputs;
   /** Null unless raw records are exported. */
   private io.aiperf.engine.internal.export.@Nullable RawJsonlWriter raw;
   /** Null until the dataset is ready. */
@@ -137,10 +139,7 @@ final class RecordsManager extends AbstractService {
       jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
           io.aiperf.engine.internal.export.ExportSupport.fileName(config,
               io.aiperf.engine.internal.export.RecordsJsonlWriter.FILE),
-          registry, this::toWallNanos, i -> {
-            List<String> ids = conversationIds;
-            return ids == null || i >= ids.size() ? String.valueOf(i) : ids.get(i);
-          }, config.exportHttpTrace());
+          registry, this::toWallNanos, this::conversationId, config.exportHttpTrace());
     }
     if (config.artifactDir().isPresent()
         && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
@@ -151,6 +150,10 @@ final class RecordsManager extends AbstractService {
               config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
           EngineSupport.headers(config.endpoint()), initialized(jsonl),
           io.aiperf.api.spi.Secrets.of(config.endpoint()));
+    }
+    if (config.artifactDir().isPresent() && config.exportOutputsJson()) {
+      outputs = new io.aiperf.engine.internal.export.OutputsJsonWriter(
+          config.artifactDir().get(), registry);
     }
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
     track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
@@ -290,12 +293,16 @@ final class RecordsManager extends AbstractService {
     if (m == null) {
       return;
     }
+    long sessionNum = r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]);
+    boolean warmup = r.phase() == Phase.WARMUP;
+    if (outputs != null && !warmup) {
+      outputs.add(sessionNum, conversationId(m.conversation()), m.turn(), m.requestId(),
+          toWallNanos(r.startNanos()), toWallNanos(r.endNanos()), r.values(), m.outputText());
+    }
     var jsonl = this.jsonl;
     if (jsonl == null) {
       return;
     }
-    long sessionNum = r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]);
-    boolean warmup = r.phase() == Phase.WARMUP;
     var line = new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(sessionNum,
         warmup ? "warmup" : "profiling", warmup || !hasWarmup() ? 0 : 1, m.requestId(),
         m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
@@ -306,6 +313,11 @@ final class RecordsManager extends AbstractService {
     if (raw != null && m.raw() != null) {
       raw.write(m.raw(), line);
     }
+  }
+
+  private String conversationId(int index) {
+    List<String> ids = conversationIds;
+    return ids == null || index >= ids.size() ? String.valueOf(index) : ids.get(index);
   }
 
   private boolean hasWarmup() {
@@ -374,6 +386,9 @@ final class RecordsManager extends AbstractService {
     }
     if (raw != null) {
       raw.close();
+    }
+    if (outputs != null) {
+      outputs.close();
     }
     if (ended() != expected) {
       // Conservation: every request sent ends in exactly one record. Say so loudly if not.
@@ -518,6 +533,9 @@ final class RecordsManager extends AbstractService {
     }
     if (raw != null) {
       raw.close();
+    }
+    if (outputs != null) {
+      outputs.close();
     }
   }
 

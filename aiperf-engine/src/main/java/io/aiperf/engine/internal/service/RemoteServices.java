@@ -21,7 +21,7 @@ public final class RemoteServices {
         config.exportLevel() == ExportLevel.RAW && config.artifactDir().isPresent(),
         config.sourceAddresses(), EngineSupport.tokenizerName(config),
         EngineSupport.openLoop(config), config.silenceWarning().toNanos(),
-        MetricRegistry.installed().tags());
+        MetricRegistry.installed().tags(), config.exportOutputsJson());
   }
 
   /**
@@ -68,6 +68,7 @@ public final class RemoteServices {
         b.prefillConcurrency(1);
       }
     }
+    b.exportOutputsJson(spec.outputsJson());
     if (spec.keepBodies()) {
       // Only read as "keep request bodies for the raw export": the worker writes no files.
       b.exportLevel(ExportLevel.RAW).artifactDir(Path.of(System.getProperty("java.io.tmpdir")));

@@ -17,6 +17,7 @@ import io.aiperf.api.spi.Plugins;
 import io.aiperf.api.spi.ServiceProvider;
 import io.aiperf.api.spi.ServiceProvider.Service;
 import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.export.ResultsMarker;
 import io.aiperf.engine.internal.service.Messages.CancelInFlight;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
 import io.aiperf.engine.internal.service.Messages.ProfileCancel;
@@ -413,6 +414,7 @@ public final class SystemController implements BenchmarkRun {
         log.error("Exporter '{}' failed: {}", name, e.getMessage(), e);
       }
     }
+    config.artifactDir().ifPresent(dir -> ResultsMarker.write(dir, r.wasCancelled()));
   }
 
   private <T> T await(CompletableFuture<T> future, String step, Duration timeout)
