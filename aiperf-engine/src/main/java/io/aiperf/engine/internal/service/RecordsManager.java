@@ -256,12 +256,12 @@ final class RecordsManager extends AbstractService {
           m.intendedNanos(), m.issuedNanos(), r.startNanos(), r.endNanos(), r.success(),
           r.errorCode(), r.errorType(), r.errorMessage(), r.values(), m.trace()));
     }
+    if (slices != null) {
+      slices.add(r, profilingStart); // failed ones too: AIPerf's slices count them
+    }
     if (r.success()) {
       successes++;
       initialized(aggregator).add(r.values());
-      if (slices != null) {
-        slices.add(r, profilingStart);
-      }
       if (!slos.isEmpty() && initialized(goodput).met(r.values())) {
         goodRequests++;
       }
@@ -352,7 +352,7 @@ final class RecordsManager extends AbstractService {
     }
     BenchmarkResult result = buildResult();
     if (slices != null) {
-      slices.write(profilingStart, this::toWallNanos);
+      slices.write(profilingStart, this::toWallNanos, result);
     }
     bus.publish(new ProfileResults(result));
   }
