@@ -56,7 +56,7 @@ final class ProfileCommandIT {
         "--show-trace-timing", "--export-http-trace", "--artifact-dir", dir.toString(),
         "--ui", "none");
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("HTTP Waiting (ms)", "HTTP Data Sent (KB)");
+    assertThat(run.out()).contains("HTTP Waiting (TTFB) (ms)", "HTTP Data Sent (KB)");
     assertThat(Files.readAllLines(dir.resolve("profile_export.jsonl")))
         .hasSize(6).allSatisfy(l -> assertThat(l)
             .contains("\"trace_data\":{\"trace_type\":\"netty\",", "\"blocked_ns\":"));

@@ -107,7 +107,7 @@ final class EndToEndIT {
         }
       });
       assertThat(Files.readString(dir.resolve("profile_export_aiperf.csv")))
-          .startsWith("Metric,avg,min,max,p1,p5,p10,p25,p50,p75,p90,p95,p99,std\r\n");
+          .startsWith("Metric,avg,min,max,sum,p1,p5,p10,p25,p50,p75,p90,p95,p99,std\r\n");
 
       // One line per request, streamed as they completed, in AIPerf's layout.
       var lines = Files.readAllLines(dir.resolve("profile_export.jsonl"));

@@ -1,6 +1,6 @@
 package io.aiperf.engine.internal.export;
 
-import io.aiperf.engine.internal.SuppressForbidden;
+import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.ErrorSummary;
 import io.aiperf.api.MetricResult;
@@ -8,23 +8,35 @@ import io.aiperf.api.Statistic;
 import io.aiperf.api.spi.ExporterProvider;
 import io.aiperf.api.spi.MetricFlag;
 import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.engine.internal.SuppressForbidden;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Prints AIPerf's console table: {@code NVIDIA AIPerf | LLM Metrics}, columns
- * {@code Metric | avg | min | max | p99 | p90 | p50 | std}, scalar rows with {@code N/A}, an error
- * summary table when requests failed, and the footer with the command, duration and export paths.
+ * AIPerf's post-run console output: the {@code NVIDIA AIPerf | Error Summary} table when requests
+ * failed, the {@code NVIDIA AIPerf | LLM Metrics} table (columns
+ * {@code Metric | avg | min | max | p99 | p90 | p50 | std}, {@code N/A} where a metric has no such
+ * statistic), then the run's warnings, laid out at AIPerf's fixed width of 140 columns
+ * ({@code Environment.UI.CONSOLE_EXPORT_WIDTH}) in plain text. Written to
+ * {@code profile_export_console.txt} in the artifact directory, as AIPerf does, and printed to the
+ * console followed by the footer (command, duration, export paths), which the file leaves out.
  */
 public final class ConsoleExporter implements ExporterProvider {
+  /** AIPerf's console text file name. */
+  public static final String TXT_FILE = "profile_export_console.txt";
+  /** AIPerf's {@code CONSOLE_EXPORT_WIDTH}. */
+  static final int WIDTH = 140;
   private static final Statistic[] COLUMNS = {Statistic.AVG, Statistic.MIN, Statistic.MAX,
       Statistic.P99, Statistic.P90, Statistic.P50, Statistic.STD};
   private static final int WRAP_HEADER_AFTER = 30;
-  private static final int MAX_MESSAGE = 90;
 
   @Override
   public String name() {
@@ -33,25 +45,62 @@ public final class ConsoleExporter implements ExporterProvider {
 
   @Override
   public String description() {
-    return "AIPerf's metrics table on the console";
+    return "AIPerf's metrics table on the console and in profile_export_console.txt";
   }
 
   @Override
   @SuppressForbidden(reason = "the console exporter writes the table to standard output")
-  public void export(BenchmarkResult result, Context context) {
+  public void export(BenchmarkResult result, Context context) throws IOException {
+    String tables = tables(result);
     PrintWriter out = context.console().orElseGet(() ->
         new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
-    out.print(render(result));
+    out.print(tables + footer(result));
     out.flush();
+    if (context.artifactDir().isPresent()) {
+      Path dir = context.artifactDir().get();
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(fileName(result.config())), tables, StandardCharsets.UTF_8);
+    }
   }
 
+  /**
+   * The console text file's name: AIPerf's, or {@code <prefix>_console.txt}.
+   *
+   * @param config the run's configuration
+   * @return the name
+   */
+  static String fileName(BenchmarkConfig config) {
+    return config.exportPrefix().map(p -> p + "_console.txt").orElse(TXT_FILE);
+  }
+
+  /** What the console shows: the tables and warnings, then the footer. */
   static String render(BenchmarkResult result) {
-    StringBuilder sb = new StringBuilder("\n");
+    return tables(result) + footer(result);
+  }
+
+  /**
+   * What AIPerf's console exporters print, and its {@code profile_export_console.txt} holds: each
+   * table after two blank lines, each warning after one.
+   */
+  static String tables(BenchmarkResult result) {
+    StringBuilder sb = new StringBuilder();
     if (!result.errors().isEmpty()) {
-      sb.append(errorTable(result.errors())).append('\n');
+      sb.append("\n\n").append(errorTable(result.errors()).render(WIDTH));
     }
-    sb.append(metricsTable(result));
-    sb.append('\n');
+    ConsoleTable metrics = metricsTable(result);
+    if (!metrics.isEmpty()) {
+      sb.append("\n\n").append(metrics.render(WIDTH));
+    }
+    for (String warning : result.warnings()) {
+      sb.append('\n');
+      ConsoleTable.wrap("Warning: " + warning, WIDTH, true).forEach(l -> sb.append(l).append('\n'));
+    }
+    return sb.toString();
+  }
+
+  /** aiperf-java's footer, on the console only (AIPerf prints its own there too). */
+  private static String footer(BenchmarkResult result) {
+    StringBuilder sb = new StringBuilder("\n");
     if (!result.config().commandLine().isEmpty()) {
       sb.append("CLI Command: ").append(ExportSupport.commandLine(result.config().commandLine()))
           .append('\n');
@@ -67,17 +116,15 @@ public final class ConsoleExporter implements ExporterProvider {
       sb.append("The profile run was cancelled early. Results shown may be incomplete or"
           + " inaccurate.\n");
     }
-    for (String warning : result.warnings()) {
-      sb.append("Warning: ").append(warning).append('\n');
-    }
     return sb.append('\n').toString();
   }
 
-  static String metricsTable(BenchmarkResult result) {
+  static ConsoleTable metricsTable(BenchmarkResult result) {
     Map<String, MetricInfo> infos = ExportSupport.metricInfos();
-    Table table = new Table("NVIDIA AIPerf | " + result.metricsTitle(),
+    ConsoleTable table = new ConsoleTable("NVIDIA AIPerf | " + result.metricsTitle(),
         new String[] {"Metric", "avg", "min", "max", "p99", "p90", "p50", "std"},
         new boolean[] {true, true, true, true, true, true, true, true});
+    List<MetricResult> shown = new ArrayList<>();
     for (MetricResult m : result.metrics()) {
       MetricInfo info = infos.get(m.tag().tag());
       boolean shownTrace = info != null && info.has(MetricFlag.HTTP_TRACE)
@@ -86,111 +133,36 @@ public final class ConsoleExporter implements ExporterProvider {
           && (info.has(MetricFlag.NO_CONSOLE) || info.has(MetricFlag.ERROR_ONLY))) {
         continue;
       }
-      if (info == null && m.tag().tag().startsWith("adj_")) {
-        continue; // error-adjusted distributions: in the exports, not the table (as AIPerf)
-      }
+      shown.add(m);
+    }
+    // As AIPerf: by display order; metrics without one (the error-adjusted adj_*) last.
+    shown.sort(Comparator.comparingInt(m -> {
+      MetricInfo info = infos.get(m.tag().tag());
+      return info == null ? Integer.MAX_VALUE : info.displayOrder();
+    }));
+    for (MetricResult m : shown) {
       String label = m.header() + (m.header().length() > WRAP_HEADER_AFTER ? "\n" : " ") + "("
           + m.unit() + ")";
       String[] row = new String[COLUMNS.length + 1];
       row[0] = label;
       for (int i = 0; i < COLUMNS.length; i++) {
-        row[i + 1] = m.scalar() && COLUMNS[i] != Statistic.AVG ? "N/A"
-            : ExportSupport.twoDecimals(m.get(COLUMNS[i]), true);
+        double v = m.get(COLUMNS[i]);
+        row[i + 1] = (m.scalar() && COLUMNS[i] != Statistic.AVG) || !Double.isFinite(v) ? "N/A"
+            : ExportSupport.twoDecimals(v, true);
       }
       table.add(row);
     }
-    return table.render();
+    return table;
   }
 
-  static String errorTable(List<ErrorSummary> errors) {
-    Table table = new Table("NVIDIA AIPerf | Error Summary",
+  static ConsoleTable errorTable(List<ErrorSummary> errors) {
+    ConsoleTable table = new ConsoleTable("NVIDIA AIPerf | Error Summary",
         new String[] {"Code", "Type", "Message", "Count"},
         new boolean[] {true, true, false, true});
     for (ErrorSummary e : errors) {
-      String message = e.message().replace('\n', ' ');
-      if (message.length() > MAX_MESSAGE) {
-        message = message.substring(0, MAX_MESSAGE - 1) + "…";
-      }
       table.add(new String[] {e.code() > 0 ? Integer.toString(e.code()) : "N/A", e.type(),
-          message, String.format(java.util.Locale.ROOT, "%,d", e.count())});
+          e.message(), String.format(java.util.Locale.ROOT, "%,d", e.count())});
     }
-    return table.render();
+    return table;
   }
-
-  /** A table in rich's default HEAVY_HEAD box, with one space of padding. */
-  static final class Table {
-    private final String title;
-    private final String[] headers;
-    private final boolean[] rightAligned;
-    private final List<String[]> rows = new ArrayList<>();
-
-    Table(String title, String[] headers, boolean[] rightAligned) {
-      this.title = title;
-      this.headers = headers;
-      this.rightAligned = rightAligned;
-    }
-
-    void add(String[] row) {
-      rows.add(row);
-    }
-
-    String render() {
-      int[] widths = new int[headers.length];
-      for (int c = 0; c < headers.length; c++) {
-        widths[c] = headers[c].length();
-        for (String[] row : rows) {
-          for (String line : row[c].split("\n", -1)) {
-            widths[c] = Math.max(widths[c], line.length());
-          }
-        }
-      }
-      int total = 1;
-      for (int w : widths) {
-        total += w + 3;
-      }
-      StringBuilder sb = new StringBuilder();
-      int pad = Math.max(0, (total - title.length()) / 2);
-      sb.append(" ".repeat(pad)).append(title).append('\n');
-      sb.append(rule('┏', '━', '┳', '┓', widths));
-      sb.append(line('┃', headers, widths));
-      sb.append(rule('┡', '━', '╇', '┩', widths));
-      for (String[] row : rows) {
-        String[][] cells = new String[row.length][];
-        int height = 1;
-        for (int c = 0; c < row.length; c++) {
-          cells[c] = row[c].split("\n", -1);
-          height = Math.max(height, cells[c].length);
-        }
-        for (int l = 0; l < height; l++) {
-          String[] lineCells = new String[row.length];
-          for (int c = 0; c < row.length; c++) {
-            lineCells[c] = l < cells[c].length ? cells[c][l] : "";
-          }
-          sb.append(line('│', lineCells, widths));
-        }
-      }
-      sb.append(rule('└', '─', '┴', '┘', widths));
-      return sb.toString();
-    }
-
-    private String line(char edge, String[] cells, int[] widths) {
-      StringBuilder sb = new StringBuilder().append(edge);
-      for (int c = 0; c < cells.length; c++) {
-        String cell = cells[c];
-        String fill = " ".repeat(widths[c] - cell.length());
-        sb.append(' ').append(rightAligned[c] ? fill + cell : cell + fill).append(' ').append(edge);
-      }
-      return sb.append('\n').toString();
-    }
-
-    private static String rule(char left, char fill, char join, char right, int[] widths) {
-      StringBuilder sb = new StringBuilder().append(left);
-      for (int c = 0; c < widths.length; c++) {
-        sb.append(String.valueOf(fill).repeat(widths[c] + 2));
-        sb.append(c == widths.length - 1 ? right : join);
-      }
-      return sb.append('\n').toString();
-    }
-  }
-
 }

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes {@code profile_export_aiperf.csv} as AIPerf does: CRLF lines; distribution metrics sorted
- * by tag with {@code Metric,avg,min,max,p1,...,p99,std}; a blank line; then {@code Metric,Value}
- * for scalar metrics; values with two decimals.
+ * Writes {@code profile_export_aiperf.csv} as AIPerf 0.13 does (exporters/metrics_csv_exporter.py):
+ * CRLF lines; the metrics with percentiles sorted by tag under
+ * {@code Metric,avg,min,max,sum,p1,p5,p10,p25,p50,p75,p90,p95,p99,std}; a blank line; then
+ * {@code Metric,Value} for the scalar metrics, sorted by tag. A metric's cell is its header plus
+ * {@code " (unit)"} unless the unit is {@code count} or {@code requests}; values have two decimals
+ * and a statistic the metric lacks is an empty cell.
  */
 public final class CsvExporter implements ExporterProvider {
   private static final String CRLF = "\r\n";
-  private static final Statistic[] COLUMNS = {Statistic.AVG, Statistic.MIN, Statistic.MAX,
-      Statistic.P1, Statistic.P5, Statistic.P10, Statistic.P25, Statistic.P50, Statistic.P75,
-      Statistic.P90, Statistic.P95, Statistic.P99, Statistic.STD};
 
   @Override
   public String name() {
@@ -48,46 +48,42 @@ public final class CsvExporter implements ExporterProvider {
   static String render(BenchmarkResult result) {
     List<MetricResult> sorted = result.metrics().stream()
         .sorted(Comparator.comparing(m -> m.tag().tag())).toList();
+    List<MetricResult> distributions = sorted.stream().filter(ExportSupport::hasPercentiles)
+        .toList();
+    List<MetricResult> scalars = sorted.stream().filter(m -> !ExportSupport.hasPercentiles(m))
+        .toList();
     StringBuilder sb = new StringBuilder();
-    sb.append("Metric");
-    for (Statistic s : COLUMNS) {
-      sb.append(',').append(s.key());
-    }
-    sb.append(CRLF);
-    for (MetricResult m : sorted) {
-      if (m.scalar()) {
-        continue;
-      }
-      sb.append(cell(name(m)));
-      for (Statistic s : COLUMNS) {
-        double v = m.get(s);
-        // An empty cell for a statistic without a finite value, as AIPerf 0.13 writes it.
-        sb.append(',').append(Double.isFinite(v) ? ExportSupport.twoDecimals(v, false) : "");
+    if (!distributions.isEmpty()) {
+      sb.append("Metric");
+      for (Statistic s : ExportSupport.STAT_KEYS) {
+        sb.append(',').append(s.key());
       }
       sb.append(CRLF);
+      for (MetricResult m : distributions) {
+        sb.append(ExportSupport.csvCell(name(m)));
+        for (Statistic s : ExportSupport.STAT_KEYS) {
+          sb.append(',').append(ExportSupport.csvNumber(m.get(s)));
+        }
+        sb.append(CRLF);
+      }
+      if (!scalars.isEmpty()) {
+        sb.append(CRLF);
+      }
     }
-    sb.append(CRLF).append("Metric,Value").append(CRLF);
-    for (MetricResult m : sorted) {
-      if (m.scalar()) {
-        sb.append(cell(name(m))).append(',').append(ExportSupport.twoDecimals(m.avg(), false))
-            .append(CRLF);
+    if (!scalars.isEmpty()) {
+      sb.append("Metric,Value").append(CRLF);
+      for (MetricResult m : scalars) {
+        sb.append(ExportSupport.csvCell(name(m))).append(',')
+            .append(ExportSupport.csvNumber(m.avg())).append(CRLF);
       }
     }
     return sb.toString();
   }
 
-  private static String name(MetricResult m) {
+  /** AIPerf's {@code _format_metric_name}: the header, and the unit unless it is a count. */
+  static String name(MetricResult m) {
     String unit = m.unit().toLowerCase(Locale.ROOT);
-    return unit.equals("requests") || unit.equals("count") ? m.header()
+    return m.unit().isEmpty() || unit.equals("requests") || unit.equals("count") ? m.header()
         : m.header() + " (" + m.unit() + ")";
-  }
-
-  /** Quotes a cell only when CSV needs it, as Python's csv module does by default. */
-  private static String cell(String s) {
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
-        || s.indexOf('\r') >= 0) {
-      return '"' + s.replace("\"", "\"\"") + '"';
-    }
-    return s;
   }
 }

@@ -1,6 +1,8 @@
 package io.aiperf.engine.internal.export;
 
 import io.aiperf.api.BenchmarkResult;
+import io.aiperf.api.MetricResult;
+import io.aiperf.api.Statistic;
 import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.api.spi.MetricProvider;
 import io.aiperf.api.spi.Plugins;
@@ -21,6 +23,13 @@ public final class ExportSupport {
   public static final String JSON_FILE = "profile_export_aiperf.json";
   /** AIPerf's summary CSV file name. */
   public static final String CSV_FILE = "profile_export_aiperf.csv";
+  /**
+   * AIPerf's {@code STAT_KEYS} (common/constants.py), in its order: the summary CSV's columns and
+   * the timeslice CSV's rows per metric.
+   */
+  static final List<Statistic> STAT_KEYS = List.of(Statistic.AVG, Statistic.MIN, Statistic.MAX,
+      Statistic.SUM, Statistic.P1, Statistic.P5, Statistic.P10, Statistic.P25, Statistic.P50,
+      Statistic.P75, Statistic.P90, Statistic.P95, Statistic.P99, Statistic.STD);
 
   private ExportSupport() {}
 
@@ -80,8 +89,10 @@ public final class ExportSupport {
       return Double.isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
     }
     BigDecimal rounded = new BigDecimal(value).setScale(2, RoundingMode.HALF_EVEN);
+    // Python keeps the sign of a negative value that rounds to zero (and of -0.0): "-0.00".
+    String sign = value < 0 || (value == 0 && 1 / value < 0) ? "-" : "";
     if (!grouping) {
-      return rounded.toPlainString();
+      return sign + rounded.abs().toPlainString();
     }
     String plain = rounded.abs().toPlainString();
     int dot = plain.indexOf('.');
@@ -94,7 +105,52 @@ public final class ExportSupport {
       sb.append(whole.charAt(i));
     }
     sb.append(plain, dot, plain.length());
-    return (rounded.signum() < 0 ? "-" : "") + sb;
+    return sign + sb;
+  }
+
+  /**
+   * A statistic as AIPerf's CSV exporters write it ({@code _format_number}): {@code %.2f}, and an
+   * empty cell for a statistic AIPerf does not have (aiperf-java keeps those as NaN or infinity,
+   * e.g. the tail of an error-adjusted distribution). AIPerf would write a Python int without
+   * decimals, but every statistic reaching its CSVs is a float (numpy), as in its own files.
+   *
+   * @param value the value
+   * @return the cell
+   */
+  static String csvNumber(double value) {
+    return Double.isFinite(value) ? twoDecimals(value, false) : "";
+  }
+
+  /**
+   * Whether AIPerf's CSV puts a metric in the statistics section: it has a percentile.
+   *
+   * @param m the metric
+   * @return false for scalars, which go to the {@code Metric,Value} section
+   */
+  static boolean hasPercentiles(MetricResult m) {
+    if (m.scalar()) {
+      return false;
+    }
+    for (Statistic s : STAT_KEYS) {
+      if (s.key().startsWith("p") && Double.isFinite(m.get(s))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Quotes a CSV cell only when needed, as Python's csv module does by default.
+   *
+   * @param s the text
+   * @return the cell
+   */
+  static String csvCell(String s) {
+    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
+        || s.indexOf('\r') >= 0) {
+      return '"' + s.replace("\"", "\"\"") + '"';
+    }
+    return s;
   }
 
   /**

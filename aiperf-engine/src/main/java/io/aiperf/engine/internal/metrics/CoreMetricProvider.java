@@ -23,7 +23,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * AIPerf's core LLM metrics with AIPerf's definitions (tags, units, display order). Record metrics
+ * AIPerf's core LLM metrics with AIPerf's definitions (tags, units, display order). Headers are
+ * AIPerf 0.13's own, odd ones included ({@code GoodRequestFraction}, {@code OSL Mismatch Diff %}):
+ * scripts and {@code aiperf plot} find CSV rows and timeslice metrics by them. Record metrics
  * are computed in nanoseconds and tokens; display units are milliseconds and tokens per second.
  */
 public final class CoreMetricProvider implements MetricProvider {
@@ -115,13 +117,13 @@ public final class CoreMetricProvider implements MetricProvider {
         trace("http_req_tls_handshaking", "HTTP TLS Handshaking", "ms", NS_TO_MS,
             t -> t.tlsNanos()),
         trace("http_req_sending", "HTTP Sending", "ms", NS_TO_MS, t -> t.sendingNanos()),
-        trace("http_req_waiting", "HTTP Waiting", "ms", NS_TO_MS, t -> t.waitingNanos()),
+        trace("http_req_waiting", "HTTP Waiting (TTFB)", "ms", NS_TO_MS, t -> t.waitingNanos()),
         trace("http_req_receiving", "HTTP Receiving", "ms", NS_TO_MS, t -> t.receivingNanos()),
-        trace("http_req_duration", "HTTP Duration", "ms", NS_TO_MS,
+        trace("http_req_duration", "HTTP Duration (excl. conn)", "ms", NS_TO_MS,
             t -> t.sendingNanos() + t.waitingNanos() + t.receivingNanos()),
         trace("http_req_connection_overhead", "HTTP Connection Overhead", "ms", NS_TO_MS,
             t -> t.connectingNanos() + t.tlsNanos()),
-        trace("http_req_total", "HTTP Total", "ms", NS_TO_MS, t -> t.blockedNanos()
+        trace("http_req_total", "HTTP Total Time", "ms", NS_TO_MS, t -> t.blockedNanos()
             + t.connectingNanos() + t.tlsNanos() + t.sendingNanos() + t.waitingNanos()
             + t.receivingNanos()),
         trace("http_req_connection_reused", "HTTP Connection Reused", "ratio", 1,
@@ -135,13 +137,13 @@ public final class CoreMetricProvider implements MetricProvider {
         usage("usage_completion_tokens", "Usage Completion Tokens", u -> u.completionTokens()),
         usage("usage_total_tokens", "Usage Total Tokens", u -> u.totalTokens()),
         usage("usage_reasoning_tokens", "Usage Reasoning Tokens", u -> u.reasoningTokens()),
-        record("usage_prompt_tokens_diff_pct", "Usage Prompt Tokens Diff", "%", 1, 1910,
+        record("usage_prompt_tokens_diff_pct", "Usage Prompt Diff %", "%", 1, 1910,
             flags(NO_CONSOLE), (r, out) -> {
               if (r.usage() != null && r.usage().promptTokens() >= 0 && r.inputTokens() > 0) {
                 out.add(diffPct(r.usage().promptTokens(), r.inputTokens()));
               }
             }),
-        record("usage_completion_tokens_diff_pct", "Usage Completion Tokens Diff", "%", 1, 1920,
+        record("usage_completion_tokens_diff_pct", "Usage Completion Diff %", "%", 1, 1920,
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
               int osl = r.outputTokens() + r.reasoningTokens();
               if (r.usage() != null && r.usage().completionTokens() >= 0 && osl > 0) {
@@ -159,13 +161,13 @@ public final class CoreMetricProvider implements MetricProvider {
                 out.add(off ? 1 : 0);
               }
             }),
-        record("requested_osl", "Requested Output Sequence Length", "tokens", 1, 1940,
+        record("requested_osl", "Requested OSL", "tokens", 1, 1940,
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
               if (r.requestedOutputTokens() > 0) {
                 out.add(r.requestedOutputTokens());
               }
             }),
-        record("osl_mismatch_diff_pct", "OSL Mismatch Diff", "%", 1, 1950,
+        record("osl_mismatch_diff_pct", "OSL Mismatch Diff %", "%", 1, 1950,
             flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
               int asked = r.requestedOutputTokens();
               if (asked > 0) {
@@ -226,7 +228,7 @@ public final class CoreMetricProvider implements MetricProvider {
         derived("good_request_count", "Good Request Count", "requests", 1, 1001,
             flags(NO_CONSOLE), t -> t.goodRequestCount() >= 0
                 ? OptionalDouble.of(t.goodRequestCount()) : OptionalDouble.empty()),
-        derived("good_request_fraction", "Good Request Fraction", "ratio", 1, 1002,
+        derived("good_request_fraction", "GoodRequestFraction", "ratio", 1, 1002,
             flags(NO_CONSOLE, LARGER_IS_BETTER), t -> t.goodRequestCount() >= 0
                 && t.requestCount() + t.errorCount() > 0
                 ? OptionalDouble.of((double) t.goodRequestCount()

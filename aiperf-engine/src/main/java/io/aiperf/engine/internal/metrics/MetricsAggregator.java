@@ -230,7 +230,7 @@ public final class MetricsAggregator {
       }
       double nan = Double.NaN;
       out.add(new MetricResult(new MetricTag("adj_" + info.tag()),
-          "Error-Adjusted " + info.header(), info.unit(), false, n, nan,
+          info.header() + " (error-adjusted)", info.unit(), false, n, nan,
           sorted[0] * scale, Double.POSITIVE_INFINITY, nan, nan,
           p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]));
     }

@@ -37,6 +37,7 @@ public final class SliceAggregator {
   private final MetricInfo[] infos;
   private final @Nullable Accumulator[] metrics;
   private long records;
+  private long failures;
 
   /**
    * Creates an empty slice.
@@ -55,6 +56,21 @@ public final class SliceAggregator {
    */
   public void add(RecordValues record) {
     records++;
+    addValues(record);
+  }
+
+  /**
+   * Adds a failed request's values (its error metrics, e.g. {@code error_isl}): AIPerf's slices
+   * hold failed requests too. It does not count in {@link #records()}.
+   *
+   * @param record the values by metric id
+   */
+  public void addFailed(RecordValues record) {
+    failures++;
+    addValues(record);
+  }
+
+  private void addValues(RecordValues record) {
     int[] offsets = record.offsets();
     double[] values = record.values();
     int n = Math.min(record.span(), metrics.length);
@@ -98,12 +114,21 @@ public final class SliceAggregator {
   }
 
   /**
-   * Returns how many requests were added.
+   * Returns how many successful requests were added.
    *
    * @return the count
    */
   public long records() {
     return records;
+  }
+
+  /**
+   * Returns how many failed requests were added.
+   *
+   * @return the count
+   */
+  public long failures() {
+    return failures;
   }
 
   /**

@@ -262,12 +262,12 @@ final class RecordsManager extends AbstractService {
       lastEnd = Math.max(lastEnd, r.endNanos());
     }
     export(r);
+    if (slices != null) {
+      slices.add(r, profilingStart); // failed ones too: AIPerf's slices count them
+    }
     if (r.success()) {
       successes++;
       initialized(aggregator).add(r.values());
-      if (slices != null) {
-        slices.add(r, profilingStart);
-      }
       if (!slos.isEmpty() && initialized(goodput).met(r.values())) {
         goodRequests++;
       }
@@ -398,7 +398,7 @@ final class RecordsManager extends AbstractService {
     }
     BenchmarkResult result = buildResult();
     if (slices != null) {
-      slices.write(profilingStart, this::toWallNanos);
+      slices.write(profilingStart, this::toWallNanos, result);
     }
     bus.publish(new ProfileResults(result));
   }

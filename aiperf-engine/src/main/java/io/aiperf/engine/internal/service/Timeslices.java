@@ -1,6 +1,7 @@
 package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.BenchmarkConfig;
+import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.MetricResult;
 import io.aiperf.api.MetricTag;
 import io.aiperf.api.spi.MetricInfo;
@@ -10,6 +11,7 @@ import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,23 +20,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The profiling phase cut into slices of {@code --slice-duration}: each successful request lands
- * in the slice of its start, whose statistics come from interval histograms
- * ({@link SliceAggregator}), and the slices are written at the end. Owned by the records
- * manager's thread.
+ * The profiling phase cut into slices of {@code --slice-duration} on AIPerf 0.13's grid
+ * (metrics/accumulator.py::_compute_timeslices): from the earliest request start, in steps of the
+ * slice duration, up to the latest request end; every request, failed ones too, in the slice of
+ * its start; the last slice clipped to the latest end and flagged incomplete; empty slices left
+ * out. A slice's statistics come from interval histograms ({@link SliceAggregator}), so memory
+ * does not grow with the request count. Owned by the records manager's thread.
+ *
+ * <p>The grid's origin, the earliest start, is only known at the end, while records are
+ * aggregated as they arrive. They are binned on the phase start's grid instead: the same grid
+ * shifted by d = earliest start − phase start, and d is at most dmax = earliest start seen so far
+ * − phase start. A record whose start is at least dmax past a boundary of that grid, and not
+ * right before the next, is in the same slice on both (with a microsecond to spare for AIPerf's
+ * float64 arithmetic). The few others (dmax is a few milliseconds, and shrinks as records come)
+ * are held as they are and binned when the origin is known. Should more than
+ * {@link #HELD_LIMIT} be held (a first request long after the phase start), the grid is fixed at
+ * the earliest start seen by then, and a record that started even earlier joins the first slice.
  */
 final class Timeslices {
   private static final Logger log = LoggerFactory.getLogger(Timeslices.class);
+  /** AIPerf holds wall-clock nanoseconds in float64, to 256 ns: a microsecond covers that. */
+  private static final long MARGIN_NANOS = 1_000;
+  /** Records held for the grid's origin before it is fixed where it then is. */
+  static final int HELD_LIMIT = 10_000;
 
   private final BenchmarkConfig config;
   private final long sliceNanos;
   private final List<MetricInfo> infos;
+  /** By slice index (on the origin's grid); the ones with an index never had a request. */
   private final Map<Integer, SliceAggregator> slices = new HashMap<>();
   /** Records that overtook the phase-start event (they travel different paths). */
   private final List<ProcessedRecord> early = new ArrayList<>();
+  /** Records too near a slice boundary to bin before the grid's origin is known. */
+  private final List<ProcessedRecord> held = new ArrayList<>();
   /** Slices not yet compacted; records arrive roughly in start order, so only the last few. */
   private final Map<Integer, SliceAggregator> filling = new HashMap<>();
   private int newest = -1;
+  /** The phase start, or the fixed grid's origin; MIN_VALUE until known. */
+  private long origin = Long.MIN_VALUE;
+  private boolean fixed;
+  private long minStart = Long.MAX_VALUE;
+  private long maxStart = Long.MIN_VALUE;
+  private long maxEnd = Long.MIN_VALUE;
 
   Timeslices(BenchmarkConfig config, long sliceNanos, List<MetricInfo> infos) {
     this.config = config;
@@ -43,29 +70,92 @@ final class Timeslices {
   }
 
   /**
-   * Adds a successful request to the slice of its start; held until the phase start is known.
+   * Adds a profiling request, successful or not, to the slice of its start; held until the phase
+   * start is known.
    *
    * @param r the record
-   * @param start when the profiling phase began, MIN_VALUE while not known
+   * @param phaseStart when the profiling phase began, MIN_VALUE while not known
    */
-  void add(ProcessedRecord r, long start) {
-    if (start == Long.MIN_VALUE) {
-      early.add(r);
-      return;
+  void add(ProcessedRecord r, long phaseStart) {
+    if (origin == Long.MIN_VALUE) {
+      if (phaseStart == Long.MIN_VALUE) {
+        early.add(r);
+        return;
+      }
+      start(phaseStart);
     }
-    if (!early.isEmpty()) {
-      List<ProcessedRecord> held = List.copyOf(early);
-      early.clear();
-      held.forEach(h -> add(h, start));
+    place(r);
+  }
+
+  private void start(long phaseStart) {
+    origin = phaseStart;
+    List<ProcessedRecord> waiting = List.copyOf(early);
+    early.clear();
+    waiting.forEach(this::place);
+  }
+
+  private void place(ProcessedRecord r) {
+    long start = r.startNanos();
+    if (r.endNanos() > 0) {
+      maxEnd = Math.max(maxEnd, r.endNanos());
     }
-    int slice = (int) Math.max(0, (r.startNanos() - start) / sliceNanos);
+    if (start <= 0) {
+      return; // never started: AIPerf's grid and slices leave it out as well
+    }
+    maxStart = Math.max(maxStart, start);
+    boolean earliest = !fixed && start < minStart;
+    if (earliest) {
+      minStart = start;
+    }
+    if (safe(start)) {
+      aggregate(r, (int) ((start - origin) / sliceNanos));
+    } else {
+      held.add(r);
+    }
+    if (earliest) {
+      release(); // dmax shrank
+    }
+    if (held.size() > HELD_LIMIT && !fixed) {
+      log.debug("{} records held for the timeslice grid: fixed at the earliest start seen",
+          held.size());
+      fixed = true;
+      origin = Math.max(origin, minStart);
+      release();
+    }
+  }
+
+  /** Whether a start is in the same slice on the phase start's grid and on the final one. */
+  private boolean safe(long start) {
+    if (start < origin) {
+      return false;
+    }
+    long dmax = fixed ? 0 : Math.max(0, minStart - origin);
+    long offset = (start - origin) % sliceNanos;
+    return offset >= dmax + MARGIN_NANOS && offset <= sliceNanos - MARGIN_NANOS;
+  }
+
+  private void release() {
+    for (Iterator<ProcessedRecord> it = held.iterator(); it.hasNext(); ) {
+      ProcessedRecord r = it.next();
+      if (safe(r.startNanos())) {
+        it.remove();
+        aggregate(r, (int) ((r.startNanos() - origin) / sliceNanos));
+      }
+    }
+  }
+
+  private void aggregate(ProcessedRecord r, int slice) {
     SliceAggregator aggregator = slices.get(slice);
     if (aggregator == null) {
       aggregator = new SliceAggregator(infos);
       slices.put(slice, aggregator);
       filling.put(slice, aggregator);
     }
-    aggregator.add(r.values());
+    if (r.success()) {
+      aggregator.add(r.values());
+    } else {
+      aggregator.addFailed(r.values());
+    }
     if (slice > newest) {
       newest = slice;
       // Two slices back, only requests longer than a slice can still land: pack it.
@@ -80,37 +170,100 @@ final class Timeslices {
   }
 
   /**
-   * Writes each slice's record metrics plus its request count and throughput, when there is an
-   * artifact directory.
+   * Writes each slice's record metrics plus its request count, error count and throughput, when
+   * there is an artifact directory.
    *
-   * @param start when the profiling phase began
+   * @param phaseStart when the profiling phase began, MIN_VALUE if never known
    * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
+   * @param result the run's result, for the input configuration the file repeats
    */
-  void write(long start, LongUnaryOperator toWallNanos) {
-    if (!early.isEmpty() && start != Long.MIN_VALUE) {
-      List<ProcessedRecord> held = List.copyOf(early);
-      early.clear();
-      held.forEach(h -> add(h, start));
+  void write(long phaseStart, LongUnaryOperator toWallNanos, BenchmarkResult result) {
+    if (origin == Long.MIN_VALUE) {
+      long first = early.stream().mapToLong(ProcessedRecord::startNanos).filter(s -> s > 0)
+          .min().orElse(Long.MIN_VALUE);
+      long known = phaseStart != Long.MIN_VALUE ? phaseStart : first;
+      if (known == Long.MIN_VALUE) {
+        return; // no request ever started
+      }
+      start(known);
     }
-    if (slices.isEmpty() || config.artifactDir().isEmpty()) {
+    if (config.artifactDir().isEmpty() || minStart == Long.MAX_VALUE) {
       return;
     }
+    Grid grid = new Grid((double) toWallNanos.applyAsLong(fixed ? origin
+        : Math.max(origin, minStart)), Math.max((double) toWallNanos.applyAsLong(maxStart),
+        maxEnd == Long.MIN_VALUE ? Double.NEGATIVE_INFINITY
+            : (double) toWallNanos.applyAsLong(maxEnd)), sliceNanos);
+    for (ProcessedRecord r : held) {
+      aggregate(r, grid.slice((double) toWallNanos.applyAsLong(r.startNanos())));
+    }
+    held.clear();
     List<TimesliceWriter.Slice> out = new ArrayList<>();
     for (var e : new TreeMap<>(slices).entrySet()) {
-      long sliceStart = start + e.getKey() * sliceNanos;
-      List<MetricResult> metrics = new ArrayList<>(e.getValue().results());
-      long count = e.getValue().records();
+      int index = e.getKey();
+      long start = grid.startNanos(index);
+      long end = grid.endNanos(index);
+      SliceAggregator slice = e.getValue();
+      List<MetricResult> metrics = new ArrayList<>(slice.results());
       metrics.add(MetricResult.scalar(new MetricTag("request_count"), "Request Count",
-          "requests", count));
+          "requests", slice.records()));
+      if (slice.failures() > 0) {
+        metrics.add(MetricResult.scalar(new MetricTag("error_request_count"),
+            "Error Request Count", "requests", slice.failures()));
+      }
+      // AIPerf: per second of the slice's window, the clipped one's included.
       metrics.add(MetricResult.scalar(new MetricTag("request_throughput"), "Request Throughput",
-          "requests/sec", count / (sliceNanos / 1e9)));
-      out.add(new TimesliceWriter.Slice(e.getKey(), toWallNanos.applyAsLong(sliceStart),
-          toWallNanos.applyAsLong(sliceStart + sliceNanos), metrics));
+          "requests/sec", slice.records() / ((end - start) / 1e9)));
+      out.add(new TimesliceWriter.Slice(start, end, grid.complete(index), metrics));
     }
     try {
-      TimesliceWriter.write(config, out);
+      TimesliceWriter.write(config, out, TimesliceWriter.summaryInputConfig(result));
     } catch (IOException e) {
       log.error("Writing the timeslice files failed: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * AIPerf's slice grid in its float64 arithmetic: edges {@code min_ts + k * slice}, a start in the
+   * slice whose edges hold it ({@code np.digitize}), bounds truncated to integers.
+   *
+   * @param minTs the earliest start, wall-clock nanoseconds as a double
+   * @param maxTs the latest start or end, likewise
+   * @param sliceNanos the slice duration
+   */
+  record Grid(double minTs, double maxTs, long sliceNanos) {
+    /** How many slices the grid has (AIPerf's {@code n_slices}). */
+    int size() {
+      return (int) ((maxTs - minTs) / sliceNanos) + 1;
+    }
+
+    double edge(int k) {
+      return minTs + (double) (k * sliceNanos);
+    }
+
+    /** The slice of a start: the last edge at or before it, within the grid. */
+    int slice(double start) {
+      int k = (int) Math.max(0, Math.min(size() - 1, Math.floor((start - minTs) / sliceNanos)));
+      while (k > 0 && edge(k) > start) {
+        k--;
+      }
+      while (k < size() - 1 && edge(k + 1) <= start) {
+        k++;
+      }
+      return k;
+    }
+
+    long startNanos(int k) {
+      return (long) edge(k);
+    }
+
+    /** The slice's end, the last one's clipped to the run's end. */
+    long endNanos(int k) {
+      return complete(k) ? (long) edge(k + 1) : (long) maxTs;
+    }
+
+    boolean complete(int k) {
+      return edge(k + 1) <= maxTs;
     }
   }
 }

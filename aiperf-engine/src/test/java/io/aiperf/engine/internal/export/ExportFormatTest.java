@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** AIPerf's export formats, checked against files AIPerf 0.6 wrote. */
+/** AIPerf's export formats, checked against files AIPerf 0.6 and 0.13 wrote. */
 final class ExportFormatTest {
   private static MetricResult dist(String tag, String header, String unit, double base) {
     return new MetricResult(new MetricTag(tag), header, unit, false, 10, base, base - 1, base + 9,
@@ -62,6 +62,10 @@ final class ExportFormatTest {
     // Python rounds the exact binary value: 2.675 is 2.67499999... so it rounds down.
     assertThat(ExportSupport.twoDecimals(2.675, false)).isEqualTo("2.67");
     assertThat(ExportSupport.twoDecimals(-1234.5, true)).isEqualTo("-1,234.50");
+    // As Python's "%.2f": the sign of a negative value that rounds to zero stays.
+    assertThat(ExportSupport.twoDecimals(-0.001, false)).isEqualTo("-0.00");
+    assertThat(ExportSupport.twoDecimals(-0.0, true)).isEqualTo("-0.00");
+    assertThat(ExportSupport.twoDecimals(0.004, false)).isEqualTo("0.00");
     assertThat(ExportSupport.jsonNumber(10.0)).isEqualTo("10.0");
     assertThat(ExportSupport.jsonNumber(5500.0)).isEqualTo("5500.0");
     assertThat(ExportSupport.jsonNumber(0.30000000000000004)).isEqualTo("0.30000000000000004");
@@ -140,34 +144,39 @@ final class ExportFormatTest {
   @Test
   void json_leavesOutStatisticsWithoutAFiniteValue() {
     double inf = Double.POSITIVE_INFINITY;
-    var adj = new MetricResult(new MetricTag("adj_request_latency"), "Error-Adjusted Request"
-        + " Latency", "ms", false, 6, Double.NaN, 31.5, inf, Double.NaN, Double.NaN, 31.5, 31.5,
-        31.5, 31.6, 36.7, inf, inf, inf, inf);
+    var adj = new MetricResult(new MetricTag("adj_request_latency"),
+        "Request Latency (error-adjusted)", "ms", false, 6, Double.NaN, 31.5, inf, Double.NaN,
+        Double.NaN, 31.5, 31.5, 31.5, 31.6, 36.7, inf, inf, inf, inf);
     var block = JsonExporter.metric(adj);
     assertThat(block.keySet()).containsExactly("unit", "p1", "p5", "p10", "p25", "p50", "min",
         "count");
     assertThat(CsvExporter.render(new BenchmarkResult(result(List.of()).config(), "LLM Metrics",
         List.of(adj), List.of(), 6, 4, 2, 0, Instant.EPOCH, Instant.EPOCH, false, 1, List.of(),
-        Optional.empty(), java.util.Map.of()))).contains("Error-Adjusted Request Latency (ms),,31.50,,31.50,31.50,"
-            + "31.50,31.60,36.70,,,,,\r\n");
+        Optional.empty(), java.util.Map.of())))
+        .isEqualTo("Metric,avg,min,max,sum,p1,p5,p10,p25,p50,p75,p90,p95,p99,std\r\n"
+            + "Request Latency (error-adjusted) (ms),,31.50,,,31.50,31.50,31.50,31.60,36.70,,,,,"
+            + "\r\n");
   }
 
   @Test
   void csv_hasAiperfSections_sortedByTag_withCrlf() {
     String csv = CsvExporter.render(result(List.of()));
     String[] lines = csv.split("\r\n", -1);
-    assertThat(lines[0]).isEqualTo("Metric,avg,min,max,p1,p5,p10,p25,p50,p75,p90,p95,p99,std");
+    assertThat(lines[0])
+        .isEqualTo("Metric,avg,min,max,sum,p1,p5,p10,p25,p50,p75,p90,p95,p99,std");
     assertThat(lines[1]).startsWith("Output Token Throughput Per User (tokens/sec/user),200.00,");
-    assertThat(lines[2]).startsWith("Request Latency (ms),515.00,514.00,524.00,514.10,");
+    assertThat(lines[2]).startsWith("Request Latency (ms),515.00,514.00,524.00,5150.00,514.10,");
     assertThat(lines[3]).isEqualTo(
-        "Time to First Token (ms),20.00,19.00,29.00,19.10,19.50,20.00,21.00,22.00,23.00,24.00,"
-            + "25.00,28.90,2.50");
+        "Time to First Token (ms),20.00,19.00,29.00,200.00,19.10,19.50,20.00,21.00,22.00,23.00,"
+            + "24.00,25.00,28.90,2.50");
     assertThat(lines[4]).isEmpty();
     assertThat(lines[5]).isEqualTo("Metric,Value");
     assertThat(lines[6]).isEqualTo("Benchmark Duration (sec),0.27");
     assertThat(lines[7]).isEqualTo("Output Token Throughput (tokens/sec),19309.50");
     assertThat(lines[8]).isEqualTo("Request Count,10.00");
     assertThat(lines[9]).isEqualTo("Request Throughput (requests/sec),36.70");
+    assertThat(lines[10]).isEmpty();
+    assertThat(lines).hasSize(11);
   }
 
   @Test

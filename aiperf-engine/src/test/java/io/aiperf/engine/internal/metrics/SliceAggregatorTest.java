@@ -23,7 +23,7 @@ final class SliceAggregatorTest {
   private static final MetricInfo TOKENS = new MetricInfo("output_sequence_length",
       "Output Sequence Length", "tokens", 1, 600, Set.of());
   private static final MetricInfo DIFF = new MetricInfo("osl_mismatch_diff_pct",
-      "OSL Mismatch Diff", "%", 1, 1950, Set.of());
+      "OSL Mismatch Diff %", "%", 1, 1950, Set.of());
   private static final List<MetricInfo> INFOS = List.of(LATENCY, TOKENS, DIFF);
 
   @ParameterizedTest

@@ -37,13 +37,20 @@ final class RecordsManagerTimesliceTest {
   private static ProcessedRecord record(long startOffsetNanos, double latencyMs) {
     long start = T0 + startOffsetNanos;
     // Each request has its own credit id: the manager keeps one record per id.
-    return new ProcessedRecord(CREDIT_IDS.getAndIncrement(), Phase.PROFILING, start, start + (long) (latencyMs * 1e6), true,
-        0, null, null, RecordValues.single(MetricRegistry.installed().id("request_latency"),
-            latencyMs * 1e6), null);
+    return new ProcessedRecord(CREDIT_IDS.getAndIncrement(), Phase.PROFILING, start,
+        start + (long) (latencyMs * 1e6), true, 0, null, null,
+        RecordValues.single(MetricRegistry.installed().id("request_latency"), latencyMs * 1e6),
+        null);
+  }
+
+  private static ProcessedRecord failure(long startOffsetNanos) {
+    long start = T0 + startOffsetNanos;
+    return new ProcessedRecord(CREDIT_IDS.getAndIncrement(), Phase.PROFILING, start,
+        start + 5_000_000, false, 500, "Internal Server Error", "boom", RecordValues.NONE, null);
   }
 
   @Test
-  void requestsLandInTheSliceOfTheirStart_withExactStatistics(@TempDir Path dir)
+  void requestsLandInTheSliceOfTheirStart_onAiperfsGrid_withExactStatistics(@TempDir Path dir)
       throws Exception {
     MessageBus bus = new InMemoryBusProvider().create(BusConfig.of(1024));
     var config = Benchmark.builder().endpoint(Endpoints.openAiChat("http://x").model("m"))
@@ -54,33 +61,59 @@ final class RecordsManagerTimesliceTest {
     manager.initialize();
     manager.start();
     try {
+      // The grid starts at the earliest request start, T0 + 0.1 s, not at the phase start.
       bus.send(Messages.RECORDS, record(S / 10, 10));      // slice 0, before the phase start
       bus.publish(new PhaseStarted(Phase.PROFILING, T0, 0));
       bus.send(Messages.RECORDS, record(S / 2, 30));       // slice 0
+      bus.send(Messages.RECORDS, record(S + S / 20, 40));  // slice 0: before T0 + 1.1 s
       bus.send(Messages.RECORDS, record(S + S / 5, 50));   // slice 1
+      bus.send(Messages.RECORDS, failure(S + S / 2));      // slice 1, failed
       bus.send(Messages.RECORDS, record(3 * S + S / 2, 70)); // slice 3; slice 2 is empty
-      bus.publish(new CreditsComplete(Phase.PROFILING, 4, false));
+      bus.publish(new CreditsComplete(Phase.PROFILING, 6, false));
       await().atMost(Duration.ofSeconds(10)).until(() -> results.get() != null);
 
-      JsonNode slices = new ObjectMapper().readTree(
-          dir.resolve("profile_export_aiperf_timeslices.json").toFile()).get("timeslices");
+      JsonNode json = new ObjectMapper().readTree(
+          dir.resolve("profile_export_aiperf_timeslices.json").toFile());
+      JsonNode slices = json.get("timeslices");
       assertThat(slices).hasSize(3);
-      assertThat(slices.get(0).get("timeslice_index").asInt()).isZero();
-      assertThat(slices.get(0).at("/metrics/request_latency/avg").asDouble())
-          .isCloseTo(20.0, within(1e-9));
-      // numpy: percentile([10, 30], 90) = 28
-      assertThat(slices.get(0).at("/metrics/request_latency/p90").asDouble())
-          .isCloseTo(28.0, within(1e-9));
-      assertThat(slices.get(0).at("/metrics/request_count/avg").asDouble()).isEqualTo(2.0);
-      assertThat(slices.get(0).at("/metrics/request_throughput/avg").asDouble()).isEqualTo(2.0);
-      assertThat(slices.get(1).get("timeslice_index").asInt()).isEqualTo(1);
-      assertThat(slices.get(1).at("/metrics/request_latency/avg").asDouble())
+      assertThat(json.get("input_config").isObject()).isTrue();
+      long start0 = slices.get(0).get("start_ns").asLong();
+      // Wall-clock bounds, held as float64 by AIPerf: exact to 256 ns.
+      assertThat(slices.get(0).get("end_ns").asLong() - start0).isCloseTo(S, within(512L));
+      assertThat(slices.get(1).get("start_ns").asLong() - start0).isCloseTo(S, within(512L));
+      assertThat(slices.get(2).get("start_ns").asLong() - start0).isCloseTo(3 * S, within(512L));
+      // The last slice ends with the last request (T0 + 3.57 s), and says it is cut short.
+      assertThat(slices.get(2).get("end_ns").asLong() - start0)
+          .isCloseTo(3 * S + 470_000_000L, within(512L));
+      assertThat(slices.get(0).has("is_complete")).isFalse();
+      assertThat(slices.get(1).has("is_complete")).isFalse();
+      assertThat(slices.get(2).get("is_complete").asBoolean(true)).isFalse();
+      assertThat(slices.get(0).has("timeslice_index")).isFalse();
+      assertThat(slices.get(0).at("/request_latency/avg").asDouble())
+          .isCloseTo(80.0 / 3, within(1e-9));
+      // numpy: percentile([10, 30, 40], 90) = 38, here from the histogram's buckets (0.1 %)
+      assertThat(slices.get(0).at("/request_latency/p90").asDouble())
+          .isCloseTo(38.0, within(0.04));
+      assertThat(slices.get(0).at("/request_count/avg").asDouble()).isEqualTo(3.0);
+      assertThat(slices.get(0).at("/request_throughput/avg").asDouble())
+          .isCloseTo(3.0, within(1e-5));
+      assertThat(slices.get(1).at("/request_latency/avg").asDouble())
           .isCloseTo(50.0, within(1e-9));
-      assertThat(slices.get(2).get("timeslice_index").asInt()).isEqualTo(3);
-      assertThat(slices.get(2).at("/metrics/request_latency/max").asDouble())
+      assertThat(slices.get(1).at("/request_count/avg").asDouble()).isEqualTo(1.0);
+      assertThat(slices.get(1).at("/error_request_count/avg").asDouble()).isEqualTo(1.0);
+      assertThat(slices.get(2).at("/request_latency/max").asDouble())
           .isCloseTo(70.0, within(1e-9));
+      assertThat(slices.get(2).at("/request_throughput/avg").asDouble())
+          .isCloseTo(1 / 0.47, within(1e-5));
+      String bounds0 = "0," + start0 + "," + slices.get(0).get("end_ns").asLong() + ",";
+      String bounds2 = "2," + slices.get(2).get("start_ns").asLong() + ","
+          + slices.get(2).get("end_ns").asLong() + ",";
       assertThat(Files.readAllLines(dir.resolve("profile_export_aiperf_timeslices.csv")))
-          .contains("0,request_latency,ms,avg,20.00", "1,request_count,requests,avg,1.00");
+          .startsWith("Timeslice,Start_NS,End_NS,Metric,Unit,Stat,Value")
+          .contains(bounds0 + "Request Latency,ms,avg,26.67",
+              bounds0 + "Request Latency,ms,sum,80.00",
+              bounds0 + "Request Count,requests,avg,3.00",
+              bounds2 + "Request Latency,ms,max,70.00");
     } finally {
       manager.stop();
       bus.close();
