@@ -211,9 +211,10 @@ final class Timeslices {
         metrics.add(MetricResult.scalar(new MetricTag("error_request_count"),
             "Error Request Count", "requests", slice.failures()));
       }
-      // AIPerf: per second of the slice's window, the clipped one's included.
-      metrics.add(MetricResult.scalar(new MetricTag("request_throughput"), "Request Throughput",
-          "requests/sec", slice.records() / ((end - start) / 1e9)));
+      if (end > start) { // AIPerf: per second of the slice's window, the clipped one's included
+        metrics.add(MetricResult.scalar(new MetricTag("request_throughput"), "Request Throughput",
+            "requests/sec", slice.records() / ((end - start) / 1e9)));
+      }
       out.add(new TimesliceWriter.Slice(start, end, grid.complete(index), metrics));
     }
     try {
