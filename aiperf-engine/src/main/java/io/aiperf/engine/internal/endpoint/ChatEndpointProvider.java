@@ -40,6 +40,9 @@ public final class ChatEndpointProvider implements EndpointProvider {
   }
 
   private static final class Chat extends OpenAiEndpoint {
+    private static final byte[] DELTA = ascii("delta");
+    private static final byte[] MESSAGE = ascii("message");
+
     Chat(EndpointConfig config) {
       super(config);
     }
@@ -121,6 +124,24 @@ public final class ChatEndpointProvider implements EndpointProvider {
           text[1] = null;
           p.skipChildren();
         }
+      }
+    }
+
+    @Override
+    void scanChoice(JsonBytes s, @Nullable String[] text) throws OnePass.NeedsTree {
+      int seen = 0;
+      for (boolean more = s.firstField(); more; more = s.nextField()) {
+        boolean delta = s.nameIs(DELTA);
+        if (!delta && !s.nameIs(MESSAGE)) {
+          s.skipValue();
+          continue;
+        }
+        seen = OnePass.once(seen, delta ? 1 : 2);
+        // Both (the delta wins), or either not an object: rare, left to the other readings.
+        if (seen == 3 || !s.atObject()) {
+          throw new OnePass.NeedsTree();
+        }
+        scanMessage(s, text);
       }
     }
   }

@@ -38,6 +38,8 @@ public final class CompletionsEndpointProvider implements EndpointProvider {
   }
 
   private static final class Completions extends OpenAiEndpoint {
+    private static final byte[] TEXT = ascii("text");
+
     Completions(EndpointConfig config) {
       super(config);
     }
@@ -67,6 +69,19 @@ public final class CompletionsEndpointProvider implements EndpointProvider {
           text[0] = OnePass.text(p);
         } else {
           p.skipChildren();
+        }
+      }
+    }
+
+    @Override
+    void scanChoice(JsonBytes s, @Nullable String[] text) throws OnePass.NeedsTree {
+      int seen = 0;
+      for (boolean more = s.firstField(); more; more = s.nextField()) {
+        if (s.nameIs(TEXT)) {
+          seen = OnePass.once(seen, 1);
+          text[0] = s.textOrNull();
+        } else {
+          s.skipValue();
         }
       }
     }

@@ -23,12 +23,24 @@ import org.jspecify.annotations.Nullable;
  * What chat and completions share: body assembly around the endpoint-specific prompt field, and
  * reading {@code choices[0]} and {@code usage} from whole bodies and stream chunks alike.
  *
- * <p>Chunks are read in {@link OnePass one pass} without a tree; {@link #parseTree} defines the
- * results.
+ * <p>Chunks are read from their bytes by {@link JsonBytes} where it takes them (nearly every chunk
+ * a server streams), else in {@link OnePass one pass} of Jackson's parser without a tree;
+ * {@link #parseTree} defines the results.
  */
 abstract class OpenAiEndpoint implements Endpoint {
   static final ObjectMapper JSON = Json.MAPPER;
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] CHOICES = ascii("choices");
+  static final byte[] USAGE = ascii("usage");
+  static final byte[] ERROR = ascii("error");
+  static final byte[] CONTENT = ascii("content");
+  static final byte[] REASONING_CONTENT = ascii("reasoning_content");
+  static final byte[] REASONING = ascii("reasoning");
+  static final byte[] PROMPT_TOKENS = ascii("prompt_tokens");
+  static final byte[] COMPLETION_TOKENS = ascii("completion_tokens");
+  static final byte[] TOTAL_TOKENS = ascii("total_tokens");
+  static final byte[] COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
+  static final byte[] REASONING_TOKENS = ascii("reasoning_tokens");
 
   final EndpointConfig config;
   private final OnePass.Reading onePass = this::readChunk;
@@ -64,6 +76,14 @@ abstract class OpenAiEndpoint implements Endpoint {
    */
   abstract void readChoice(JsonParser p, @Nullable String[] text)
       throws IOException, OnePass.NeedsTree;
+
+  /**
+   * Reads {@code choices[0]}, the object that is the reader's next value, through its end, as
+   * {@link #readChoice} does.
+   *
+   * @throws OnePass.NeedsTree if the choice holds something only Jackson's readings define
+   */
+  abstract void scanChoice(JsonBytes s, @Nullable String[] text) throws OnePass.NeedsTree;
 
   @Override
   public byte[] formatRequest(Turn turn, boolean streaming) {
@@ -103,6 +123,23 @@ abstract class OpenAiEndpoint implements Endpoint {
 
   @Override
   public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
+    if (length == 0) {
+      return null;
+    }
+    // Only a body this long can hold a string longer than Jackson allows, which it would refuse.
+    if (JsonBytes.startsObject(data, offset, length)
+        && length <= JSON.getFactory().streamReadConstraints().getMaxStringLength()) {
+      try {
+        return scanChunk(new JsonBytes(data, offset, length));
+      } catch (OnePass.NeedsTree e) {
+        // Jackson's readings define this one.
+      }
+    }
+    return parseWithJackson(data, offset, length);
+  }
+
+  /** What {@link #parse} does with Jackson, for the bodies {@link JsonBytes} does not take. */
+  @Nullable ParsedResponse parseWithJackson(byte[] data, int offset, int length) {
     if (length == 0 || isDone(data, offset, length)) {
       return null;
     }
@@ -156,6 +193,119 @@ abstract class OpenAiEndpoint implements Endpoint {
       throw new OnePass.NeedsTree(); // an error report: the tree reading words it
     }
     return new ParsedResponse(text[0], text[1], usage);
+  }
+
+  /**
+   * Reads a body or chunk from its bytes, as {@link #readChunk} reads it.
+   *
+   * @throws OnePass.NeedsTree where only Jackson's readings define the result
+   */
+  ParsedResponse scanChunk(JsonBytes s) throws OnePass.NeedsTree {
+    int seen = 0;
+    Usage usage = null;
+    @Nullable String[] text = new String[2];
+    for (boolean more = s.firstField(); more; more = s.nextField()) {
+      if (s.nameIs(CHOICES)) {
+        seen = OnePass.once(seen, 1);
+        if (!s.atArray()) {
+          throw new OnePass.NeedsTree();
+        }
+        if (s.firstElement()) {
+          if (!s.atObject()) {
+            throw new OnePass.NeedsTree();
+          }
+          scanChoice(s, text);
+          while (s.nextElement()) {
+            s.skipValue();
+          }
+        }
+      } else if (s.nameIs(USAGE)) {
+        seen = OnePass.once(seen, 2);
+        if (!s.nullValue()) {
+          if (!s.atObject()) {
+            throw new OnePass.NeedsTree();
+          }
+          usage = scanUsage(s);
+        }
+      } else if (s.nameIs(ERROR)) {
+        throw new OnePass.NeedsTree(); // an error report, or text next to one: rare, and worded
+      } else {
+        s.skipValue();
+      }
+    }
+    s.finish();
+    return new ParsedResponse(text[0], text[1], usage);
+  }
+
+  /** Reads a usage object, the reader's next value, as {@link #readUsage(JsonParser)} does. */
+  private static Usage scanUsage(JsonBytes s) throws OnePass.NeedsTree {
+    long prompt = -1;
+    long completion = -1;
+    long total = -1;
+    long reasoning = -1;
+    int seen = 0;
+    for (boolean more = s.firstField(); more; more = s.nextField()) {
+      if (s.nameIs(PROMPT_TOKENS)) {
+        seen = OnePass.once(seen, 1);
+        prompt = s.count();
+      } else if (s.nameIs(COMPLETION_TOKENS)) {
+        seen = OnePass.once(seen, 2);
+        completion = s.count();
+      } else if (s.nameIs(TOTAL_TOKENS)) {
+        seen = OnePass.once(seen, 4);
+        total = s.count();
+      } else if (s.nameIs(COMPLETION_TOKENS_DETAILS)) {
+        seen = OnePass.once(seen, 8);
+        if (!s.nullValue()) {
+          if (!s.atObject()) {
+            throw new OnePass.NeedsTree();
+          }
+          int once = 0;
+          for (boolean more2 = s.firstField(); more2; more2 = s.nextField()) {
+            if (s.nameIs(REASONING_TOKENS)) {
+              once = OnePass.once(once, 1);
+              reasoning = s.count();
+            } else {
+              s.skipValue();
+            }
+          }
+        }
+      } else {
+        s.skipValue();
+      }
+    }
+    return new Usage(prompt, completion, total, reasoning);
+  }
+
+  /**
+   * Reads the text fields of a {@code delta} or {@code message} object, the reader's next value,
+   * as {@link #readMessage} does.
+   */
+  static void scanMessage(JsonBytes s, @Nullable String[] text) throws OnePass.NeedsTree {
+    String content = null;
+    String reasoningContent = null;
+    String reasoning = null;
+    int seen = 0;
+    for (boolean more = s.firstField(); more; more = s.nextField()) {
+      if (s.nameIs(CONTENT)) {
+        seen = OnePass.once(seen, 1);
+        content = s.textOrNull();
+      } else if (s.nameIs(REASONING_CONTENT)) {
+        seen = OnePass.once(seen, 2);
+        reasoningContent = s.textOrNull();
+      } else if (s.nameIs(REASONING)) {
+        seen = OnePass.once(seen, 4);
+        reasoning = s.textOrNull();
+      } else {
+        s.skipValue();
+      }
+    }
+    text[0] = content;
+    text[1] = reasoningContent != null ? reasoningContent : reasoning;
+  }
+
+  static byte[] ascii(String name) {
+    return name.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Reads the choices array, on its start, through its end: the text of the first one. */

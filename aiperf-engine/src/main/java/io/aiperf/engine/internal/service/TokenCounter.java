@@ -2,8 +2,7 @@ package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.spi.Tokenizer;
 import io.aiperf.engine.internal.tokenizer.TiktokenProvider;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Counts the tokens of a response's text exactly as its tokenizer does, reusing the counts of
@@ -25,10 +24,17 @@ final class TokenCounter {
   static final int MAX_PIECES = 16_384;
   /** Longer pieces are counted, not remembered: they rarely repeat. */
   private static final int MAX_PIECE_CHARS = 32;
+  /** Slots of the memo: at most half full, so probes stay short. */
+  private static final int SLOTS = MAX_PIECES * 2;
 
   private final Tokenizer tokenizer;
   private final boolean bySpaces;
-  private final Map<String, Integer> pieces = new HashMap<>();
+  // The memo: open addressing over the text as it is, so a piece that is known (nearly all) is
+  // found without a substring, a boxed count or an entry object.
+  private final String[] pieces = new String[SLOTS];
+  private final int[] hashes = new int[SLOTS];
+  private final int[] counts = new int[SLOTS];
+  private int size;
 
   TokenCounter(Tokenizer tokenizer) {
     this.tokenizer = tokenizer;
@@ -45,17 +51,17 @@ final class TokenCounter {
    */
   int count(String text) {
     if (!bySpaces || text.length() <= MAX_PIECE_CHARS) {
-      return bySpaces ? piece(text) : tokenizer.count(text);
+      return bySpaces ? piece(text, 0, text.length()) : tokenizer.count(text);
     }
     int total = 0;
     int start = 0;
     for (int i = 1; i < text.length(); i++) {
       if (text.charAt(i) == ' ' && splitsBefore(text.charAt(i - 1))) {
-        total += piece(text.substring(start, i));
+        total += piece(text, start, i);
         start = i;
       }
     }
-    return total + piece(text.substring(start));
+    return total + piece(text, start, text.length());
   }
 
   /** Letters, digits and ASCII punctuation: never whitespace under any definition of \s. */
@@ -63,19 +69,39 @@ final class TokenCounter {
     return Character.isLetterOrDigit(c) || (c > ' ' && c < 0x7f);
   }
 
-  private int piece(String piece) {
-    if (piece.length() > MAX_PIECE_CHARS) {
-      return tokenizer.count(piece);
+  /** Counts {@code text[start, end)}. */
+  private int piece(String text, int start, int end) {
+    int length = end - start;
+    if (length > MAX_PIECE_CHARS) {
+      return tokenizer.count(text.substring(start, end));
     }
-    Integer known = pieces.get(piece);
-    if (known != null) {
-      return known;
+    int hash = 0;
+    for (int i = start; i < end; i++) {
+      hash = 31 * hash + text.charAt(i);
     }
+    int slot = slot(hash);
+    for (String known = pieces[slot]; known != null; known = pieces[slot]) {
+      if (hashes[slot] == hash && known.length() == length
+          && text.regionMatches(start, known, 0, length)) {
+        return counts[slot];
+      }
+      slot = (slot + 1) & (SLOTS - 1);
+    }
+    String piece = text.substring(start, end);
     int n = tokenizer.count(piece);
-    if (pieces.size() >= MAX_PIECES) {
-      pieces.clear();
+    if (size >= MAX_PIECES) {
+      Arrays.fill(pieces, null);
+      size = 0;
+      slot = slot(hash);
     }
-    pieces.put(piece, n);
+    pieces[slot] = piece;
+    hashes[slot] = hash;
+    counts[slot] = n;
+    size++;
     return n;
+  }
+
+  private static int slot(int hash) {
+    return (hash * 0x9e3779b9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(SLOTS));
   }
 }

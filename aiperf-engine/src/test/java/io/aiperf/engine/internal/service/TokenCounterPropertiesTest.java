@@ -68,6 +68,21 @@ final class TokenCounterPropertiesTest {
     assertThat(counter.count(answer)).isEqualTo(o200k.count(answer));
   }
 
+  @Example
+  void moreDistinctPiecesThanTheMemoHolds_areStillCountedExactly() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < TokenCounter.MAX_PIECES * 2 + 100; i++) {
+      sb.append(" w").append(i).append(i % 7 == 0 ? "," : "");
+    }
+    String text = sb.toString();
+    Tokenizer o200k = TOKENIZERS.get("o200k_base");
+    TokenCounter counter = new TokenCounter(o200k);
+    // The memo starts over twice on the way, and the second count finds what the first left.
+    assertThat(counter.count(text)).isEqualTo(o200k.count(text));
+    assertThat(counter.count(text)).isEqualTo(o200k.count(text));
+    assertThat(counter.count(" w1 w2, w3")).isEqualTo(o200k.count(" w1 w2, w3"));
+  }
+
   private static String escape(String s) {
     StringBuilder sb = new StringBuilder();
     s.codePoints().forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? Character.toString(c)
