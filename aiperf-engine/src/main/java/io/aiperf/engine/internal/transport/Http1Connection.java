@@ -8,8 +8,6 @@ final class Http1Connection implements TimingHandler.Reads {
   long lastReadNanos;
   /** The request on this connection; null while it is idle. */
   @Nullable Http1Exchange exchange;
-  /** True between a 1xx interim response and the end of it, which are not the response. */
-  boolean skippingInterim;
 
   @Override
   public void onRead(long now, Object msg) {

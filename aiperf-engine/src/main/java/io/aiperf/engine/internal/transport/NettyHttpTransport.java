@@ -16,17 +16,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseDecoder;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -49,6 +43,8 @@ import org.slf4j.LoggerFactory;
  *       encoded between the start stamp and the socket write.
  *   <li>A "timing" handler first in the pipeline stamps each network read once, before TLS, HTTP
  *       decoding or SSE framing; every piece decoded from that read carries that stamp.
+ *   <li>Responses are decoded by {@link Http1ResponseDecoder} straight from the read's buffer: a
+ *       streamed chunk reaches the listener with no message object or buffer slice made for it.
  *   <li>Keep-alive connections are pooled per event loop and touched only by that loop, so the pool
  *       needs no locks. Getting a connection (TCP connect and TLS handshake included) is reported
  *       apart from the request; the start stamp is taken when the connection is ready to write.
@@ -159,8 +155,7 @@ final class NettyHttpTransport implements Transport {
                 ch.pipeline().addLast("ssl",
                     ssl.newHandler(ch.alloc(), target.host, target.port));
               }
-              ch.pipeline().addLast("codec", new HttpResponseDecoder());
-              ch.pipeline().addLast("client", new ClientHandler(connection, Loop.this));
+              ch.pipeline().addLast("client", new ClientHandler(connection, Loop.this, ch));
             }
           });
     }
@@ -266,7 +261,6 @@ final class NettyHttpTransport implements Transport {
     private void write(Channel channel, Http1Exchange exchange, long waitNanos, boolean reused) {
       Http1Connection connection = channel.pipeline().get(ClientHandler.class).connection;
       connection.exchange = exchange;
-      connection.skippingInterim = false;
       busy.add(channel);
       if (reused && exchange.retryCopy == null && !exchange.responseStarted) {
         exchange.retryCopy = exchange.request.retainedDuplicate();
@@ -376,64 +370,92 @@ final class NettyHttpTransport implements Transport {
     }
   }
 
-  /** Hands decoded response pieces to the exchange's listener. */
-  private static final class ClientHandler extends ChannelInboundHandlerAdapter {
+  /** Decodes the responses of a connection and hands each piece to its exchange's listener. */
+  private static final class ClientHandler extends ChannelInboundHandlerAdapter
+      implements Http1ResponseDecoder.Events {
     final Http1Connection connection;
     private final Loop loop;
+    private final Channel channel;
+    private final Http1ResponseDecoder decoder = new Http1ResponseDecoder(this);
 
-    ClientHandler(Http1Connection connection, Loop loop) {
+    ClientHandler(Http1Connection connection, Loop loop, Channel channel) {
       this.connection = connection;
       this.loop = loop;
+      this.channel = channel;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      try {
-        Http1Exchange exchange = connection.exchange;
-        if (exchange == null || exchange.done) {
-          return;
-        }
-        if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
-          loop.fail(ctx.channel(), exchange, ErrorMapping.PARSE_ERROR, "Malformed HTTP response: "
-              + ErrorMapping.describe(http.decoderResult().cause()));
-          return;
-        }
-        if (!exchange.responseStarted) {
-          exchange.responseStarted = true;
-          exchange.dropRetryCopy();
-        }
-        if (msg instanceof HttpResponse response) {
-          int status = response.status().code();
-          if (status >= 100 && status < 200 && status != 101) {
-            // 100 Continue, 103 Early Hints: interim, the real response follows.
-            connection.skippingInterim = !(msg instanceof LastHttpContent);
-            return;
-          }
-          exchange.keepAlive = HttpUtil.isKeepAlive(response);
-          String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-          exchange.listener.onResponseStart(status, contentType, connection.lastReadNanos);
-        } else if (connection.skippingInterim) {
-          if (msg instanceof LastHttpContent) {
-            connection.skippingInterim = false;
-          }
-          return;
-        }
-        if (msg instanceof HttpContent content) {
-          ByteBuf buf = content.content();
-          if (buf.isReadable()) {
-            exchange.listener.onBody(buf.nioBuffer(), connection.lastReadNanos);
-          }
-          if (msg instanceof LastHttpContent) {
-            loop.complete(ctx.channel(), exchange, connection.lastReadNanos);
-          }
-        }
-      } finally {
+      if (!(msg instanceof ByteBuf read)) {
         ReferenceCountUtil.release(msg);
+        return;
+      }
+      try {
+        decoder.decode(read);
+      } finally {
+        read.release();
+      }
+    }
+
+    /** The exchange the decoded pieces belong to, or null if none is waiting for them. */
+    private @Nullable Http1Exchange live() {
+      Http1Exchange exchange = connection.exchange;
+      if (exchange == null || exchange.done) {
+        return null;
+      }
+      if (!exchange.responseStarted) {
+        exchange.responseStarted = true;
+        exchange.dropRetryCopy();
+      }
+      return exchange;
+    }
+
+    @Override
+    public void onInterim(int status) {
+      live(); // 100 Continue, 103 Early Hints: the response has started, the real one follows
+    }
+
+    @Override
+    public void onResponse(int status, String contentType, boolean keepAlive) {
+      Http1Exchange exchange = live();
+      if (exchange != null) {
+        exchange.keepAlive = keepAlive;
+        exchange.listener.onResponseStart(status, contentType, connection.lastReadNanos);
+      }
+    }
+
+    @Override
+    public void onBody(ByteBuffer data) {
+      Http1Exchange exchange = live();
+      if (exchange != null) {
+        exchange.listener.onBody(data, connection.lastReadNanos);
+      }
+    }
+
+    @Override
+    public void onEnd() {
+      Http1Exchange exchange = live();
+      if (exchange != null) {
+        loop.complete(channel, exchange, connection.lastReadNanos);
+      }
+    }
+
+    @Override
+    public void onMalformed(String message) {
+      Http1Exchange exchange = connection.exchange;
+      if (exchange != null && !exchange.done) {
+        loop.fail(channel, exchange, ErrorMapping.PARSE_ERROR,
+            "Malformed HTTP response: " + message);
+      } else {
+        // The decoder ignores the rest of the connection: no request can be answered on it.
+        log.debug("Malformed HTTP response outside a request: {}", message);
+        channel.close();
       }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      decoder.endOfInput();
       Http1Exchange exchange = connection.exchange;
       if (exchange != null && !exchange.done) {
         loop.fail(ctx.channel(), exchange, ErrorMapping.CONNECTION_CLOSED,

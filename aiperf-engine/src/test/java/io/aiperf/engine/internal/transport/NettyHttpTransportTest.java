@@ -223,6 +223,49 @@ final class NettyHttpTransportTest {
   }
 
   @Test
+  void malformedResponses_areParseErrors() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        write(s, i == 0
+            ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n"
+            : "HTTP/1.1 200 OK\r\nContent-Type: text/pl");
+      } catch (IOException ignored) {
+        // closing now
+      }
+    });
+    var t = transport(port);
+    Heard badChunk = send(t, Duration.ofSeconds(10));
+    assertThat(badChunk.events).containsExactly("sent", "status 200",
+        "error ResponseParseError: Malformed HTTP response: Invalid character in chunk size");
+    assertThat(badChunk.body.toString()).isEqualTo("hello");
+    assertThat(send(t, Duration.ofSeconds(10)).events).containsExactly("sent",
+        "error ResponseParseError: Malformed HTTP response: Connection closed before received"
+            + " headers");
+  }
+
+  @Test
+  void garbageOnAnIdleConnection_closesIt_andTheNextRequestTakesANewOne() throws IOException {
+    int port = server((i, s) -> {
+      try {
+        readRequest(s.getInputStream());
+        // A complete answer, then bytes no response starts with, in the same write.
+        write(s, ok("{\"r\":" + i + "}") + "\u0001garbage\r\n");
+        s.getInputStream().read(); // until the client closes the connection
+      } catch (IOException ignored) {
+        // done
+      }
+    });
+    var t = transport(port);
+    assertThat(send(t, Duration.ofSeconds(10)).events).containsExactly("sent", "status 200",
+        "complete");
+    Heard second = send(t, Duration.ofSeconds(10));
+    assertThat(second.events).containsExactly("sent", "status 200", "complete");
+    assertThat(second.body.toString()).isEqualTo("{\"r\":1}");
+    assertThat(second.reused).isFalse();
+  }
+
+  @Test
   void noAnswer_timesOut() throws IOException {
     int port = server((i, s) -> {
       try {
