@@ -158,6 +158,12 @@ final class AiperfCsvLayoutIT {
     assertThat(jsonSlices).hasSize(bounds.size());
     long[] ok = new long[bounds.size()];
     long[] failed = new long[bounds.size()];
+    long[] osl = new long[bounds.size()];
+    long[] isl = new long[bounds.size()];
+    long[] firstOk = new long[bounds.size()];
+    long[] lastOk = new long[bounds.size()];
+    java.util.Arrays.fill(firstOk, Long.MAX_VALUE);
+    java.util.Arrays.fill(lastOk, Long.MIN_VALUE);
     long minStart = Long.MAX_VALUE;
     long maxStart = Long.MIN_VALUE;
     long maxEnd = Long.MIN_VALUE;
@@ -178,6 +184,12 @@ final class AiperfCsvLayoutIT {
       assertThat(in).as("the slice of the request starting at %d", start).isNotNegative();
       boolean error = record.has("error") && !record.get("error").isNull();
       (error ? failed : ok)[in]++;
+      if (!error) {
+        osl[in] += record.at("/metrics/output_sequence_length/value").asLong();
+        isl[in] += record.at("/metrics/input_sequence_length/value").asLong();
+        firstOk[in] = Math.min(firstOk[in], start);
+        lastOk[in] = Math.max(lastOk[in], end);
+      }
     }
     assertThat(bounds.get(0)[0]).isEqualTo((long) (double) minStart);
     for (int i = 0; i < bounds.size(); i++) {
@@ -187,6 +199,23 @@ final class AiperfCsvLayoutIT {
       assertThat(slice.at("/request_count/avg").asLong()).isEqualTo(ok[i]);
       assertThat(slice.at("/error_request_count/avg").asLong()).isEqualTo(failed[i]);
       long length = bounds.get(i)[1] - bounds.get(i)[0];
+      // The run's derived metrics over the slice's own requests, as AIPerf derives them:
+      // throughputs per second of the slice's window, the clipped last one's own length.
+      assertThat(slice.at("/completed_request_count/avg").asLong()).isEqualTo(ok[i] + failed[i]);
+      assertThat(slice.at("/request_error_rate/avg").asDouble())
+          .isCloseTo(100.0 * failed[i] / (ok[i] + failed[i]), within(1e-9));
+      if (ok[i] > 0) {
+        assertThat(slice.at("/total_osl/avg").asLong()).as("OSL of slice %d", i)
+            .isEqualTo(osl[i]);
+        assertThat(slice.at("/total_isl/avg").asLong()).isEqualTo(isl[i]);
+        assertThat(slice.at("/output_token_throughput/avg").asDouble())
+            .isCloseTo(osl[i] / (length / 1e9), within(1e-6 * osl[i]));
+        assertThat(slice.at("/total_token_throughput/avg").asDouble())
+            .isCloseTo((osl[i] + isl[i]) / (length / 1e9), within(1e-6 * (osl[i] + isl[i])));
+        // The benchmark duration spans the slice's successful requests, past its window.
+        assertThat(slice.at("/benchmark_duration/avg").asDouble())
+            .isCloseTo((lastOk[i] - firstOk[i]) / 1e9, within(1e-6));
+      }
       if (slice.has("is_complete")) {
         assertThat(i).as("only the last slice is cut short").isEqualTo(bounds.size() - 1);
         assertThat(length).isLessThan(sliceNanos);

@@ -1,6 +1,7 @@
 package io.aiperf.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.aiperf.api.ArrivalPattern;
@@ -165,8 +166,18 @@ final class LoadGenerationIT {
       var slices = json.get("timeslices");
       assertThat(slices).hasSize(4);
       int total = 0;
+      double osl = 0;
       for (int i = 0; i < 4; i++) {
-        int count = slices.get(i).at("/request_count/avg").asInt();
+        var slice = slices.get(i);
+        int count = slice.at("/request_count/avg").asInt();
+        double window = (slice.get("end_ns").asLong() - slice.get("start_ns").asLong()) / 1e9;
+        // Derived per slice: the slice's output tokens per second of its window.
+        assertThat(slice.at("/total_osl/avg").asDouble())
+            .isEqualTo(slice.at("/output_sequence_length/sum").asDouble());
+        assertThat(slice.at("/output_token_throughput/avg").asDouble())
+            .isCloseTo(slice.at("/total_osl/avg").asDouble() / window, within(0.01));
+        assertThat(slice.at("/completed_request_count/avg").asInt()).isEqualTo(count);
+        osl += slice.at("/total_osl/avg").asDouble();
         // A loaded machine issues the last credits after the 2 s are over, and they are not sent.
         assertThat(count).isBetween(20, 27);
         assertThat(slices.get(i).at("/time_to_first_token/unit").asText()).isEqualTo("ms");
@@ -174,6 +185,7 @@ final class LoadGenerationIT {
       }
       // Every request of the run is in exactly one slice.
       assertThat(total).isEqualTo(r.requestsCompleted()).isGreaterThanOrEqualTo(90);
+      assertThat(osl).isEqualTo(r.metric(new MetricTag("total_osl")).avg());
       assertThat(java.nio.file.Files.readAllLines(
           dir.resolve("profile_export_aiperf_timeslices.csv")).get(0))
           .isEqualTo("Timeslice,Start_NS,End_NS,Metric,Unit,Stat,Value");

@@ -28,6 +28,18 @@ public interface RunTotals {
   long durationNanos();
 
   /**
+   * Returns the span a throughput is per: the benchmark duration for a whole run, the slice's
+   * window (its grid length, the last one clipped to the run's end) for a time slice, as AIPerf's
+   * {@code MetricResultsDict.observation_duration}. A slice's benchmark duration is that of its
+   * own requests (first start to last end), which may run past its window.
+   *
+   * @return nanoseconds
+   */
+  default long windowNanos() {
+    return durationNanos();
+  }
+
+  /**
    * Returns the sum of a record metric's values, in its base unit.
    *
    * @param tag the record metric's tag

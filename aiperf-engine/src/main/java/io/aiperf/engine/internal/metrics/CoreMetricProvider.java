@@ -325,7 +325,7 @@ public final class CoreMetricProvider implements MetricProvider {
   }
 
   private static OptionalDouble perSecond(double amount, RunTotals t) {
-    return t.durationNanos() > 0 ? OptionalDouble.of(amount / (t.durationNanos() / 1e9))
+    return t.windowNanos() > 0 ? OptionalDouble.of(amount / (t.windowNanos() / 1e9))
         : OptionalDouble.empty();
   }
 

@@ -132,6 +132,22 @@ public final class SliceAggregator {
   }
 
   /**
+   * Returns the sum of a metric's values in this slice, for the slice's derived metrics.
+   *
+   * @param tag the record metric's tag
+   * @return the sum in its base unit, 0 when it has no values here
+   */
+  public double sum(String tag) {
+    for (int id = 0; id < infos.length; id++) {
+      Accumulator a = metrics[id];
+      if (infos[id].tag().equals(tag)) {
+        return a == null ? 0 : a.sum; // the first id of a tag, as MetricsAggregator.sum
+      }
+    }
+    return 0;
+  }
+
+  /**
    * Computes every metric with values, in display order.
    *
    * @return the results, in display units

@@ -53,7 +53,7 @@ final class RecordsManager extends AbstractService {
   private @Nullable MetricsAggregator aggregator;
   private final List<DerivedMetric> derived = new ArrayList<>();
   private final Map<ErrorKey, Long> errors = new LinkedHashMap<>();
-  private static final String CANCELLED = "RequestCancellationError";
+  static final String CANCELLED = "RequestCancellationError";
   private long successes;
   private long failures;
   private long cancellations;
@@ -131,7 +131,9 @@ final class RecordsManager extends AbstractService {
     aggregator = new MetricsAggregator(registry.infos());
     goodput = new GoodputSlos(slos, registry);
     if (config.sliceDuration().isPresent()) {
-      slices = new Timeslices(config, config.sliceDuration().get().toNanos(), registry.infos());
+      GoodputSlos slos = initialized(goodput);
+      slices = new Timeslices(config, config.sliceDuration().get().toNanos(), registry.infos(),
+          derived, this.slos.isEmpty() ? null : slos::met);
     }
     if (config.artifactDir().isPresent()
         && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {

@@ -5,7 +5,9 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.MetricResult;
 import io.aiperf.api.MetricTag;
 import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.api.spi.MetricProvider.DerivedMetric;
 import io.aiperf.engine.internal.export.TimesliceWriter;
+import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.metrics.SliceAggregator;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import java.io.IOException;
@@ -14,8 +16,11 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * slice duration, up to the latest request end; every request, failed ones too, in the slice of
  * its start; the last slice clipped to the latest end and flagged incomplete; empty slices left
  * out. A slice's statistics come from interval histograms ({@link SliceAggregator}), so memory
- * does not grow with the request count. Owned by the records manager's thread.
+ * does not grow with the request count. Owned by the records manager's thread. At the end, each
+ * slice also gets the run's derived metrics (throughputs, totals, error rate, ...), the same
+ * {@link DerivedMetric}s fed the slice's totals ({@link SliceTotals}), as AIPerf derives them per
+ * slice.
  *
  * <p>The grid's origin, the earliest start, is only known at the end, while records are
  * aggregated as they arrive. They are binned on the phase start's grid instead: the same grid
@@ -43,12 +51,21 @@ final class Timeslices {
   private static final long MARGIN_NANOS = 1_000;
   /** Records held for the grid's origin before it is fixed where it then is. */
   static final int HELD_LIMIT = 10_000;
+  /**
+   * Derived metrics of the load generator's schedule over the whole run (aiperf-java's, AIPerf
+   * has neither), left out of slices.
+   */
+  private static final Set<String> RUN_SCOPED = Set.of("requested_request_rate",
+      "achieved_request_rate");
 
   private final BenchmarkConfig config;
   private final long sliceNanos;
   private final List<MetricInfo> infos;
+  private final List<DerivedMetric> derived;
+  /** Whether a successful request met every goodput SLO; null without SLOs. */
+  private final @Nullable Predicate<RecordValues> good;
   /** By slice index (on the origin's grid); the ones with an index never had a request. */
-  private final Map<Integer, SliceAggregator> slices = new HashMap<>();
+  private final Map<Integer, Slice> slices = new HashMap<>();
   /** Records that overtook the phase-start event (they travel different paths). */
   private final List<ProcessedRecord> early = new ArrayList<>();
   /** Records too near a slice boundary to bin before the grid's origin is known. */
@@ -63,10 +80,36 @@ final class Timeslices {
   private long maxStart = Long.MIN_VALUE;
   private long maxEnd = Long.MIN_VALUE;
 
-  Timeslices(BenchmarkConfig config, long sliceNanos, List<MetricInfo> infos) {
+  /**
+   * Creates the slices of a run.
+   *
+   * @param config the run's configuration
+   * @param sliceNanos the slice duration
+   * @param infos the record metrics, in id order
+   * @param derived the run's derived metrics, computed per slice too
+   * @param good whether a successful request met every goodput SLO; null without SLOs
+   */
+  Timeslices(BenchmarkConfig config, long sliceNanos, List<MetricInfo> infos,
+      List<DerivedMetric> derived, @Nullable Predicate<RecordValues> good) {
     this.config = config;
     this.sliceNanos = sliceNanos;
     this.infos = infos;
+    this.derived = derived.stream().filter(d -> !RUN_SCOPED.contains(d.info().tag())).toList();
+    this.good = good;
+  }
+
+  /** One slice's record metrics and the counts its derived metrics need. */
+  private static final class Slice {
+    final SliceAggregator metrics;
+    long cancelled;
+    long good;
+    /** The first start and last end of its successful requests (AIPerf's min/max timestamps). */
+    long firstStart = Long.MAX_VALUE;
+    long lastEnd = Long.MIN_VALUE;
+
+    Slice(SliceAggregator metrics) {
+      this.metrics = metrics;
+    }
   }
 
   /**
@@ -145,16 +188,24 @@ final class Timeslices {
   }
 
   private void aggregate(ProcessedRecord r, int slice) {
-    SliceAggregator aggregator = slices.get(slice);
-    if (aggregator == null) {
-      aggregator = new SliceAggregator(infos);
-      slices.put(slice, aggregator);
-      filling.put(slice, aggregator);
+    Slice s = slices.get(slice);
+    if (s == null) {
+      s = new Slice(new SliceAggregator(infos));
+      slices.put(slice, s);
+      filling.put(slice, s.metrics);
     }
     if (r.success()) {
-      aggregator.add(r.values());
+      s.metrics.add(r.values());
+      s.firstStart = Math.min(s.firstStart, r.startNanos());
+      s.lastEnd = Math.max(s.lastEnd, r.endNanos());
+      if (good != null && good.test(r.values())) {
+        s.good++;
+      }
     } else {
-      aggregator.addFailed(r.values());
+      s.metrics.addFailed(r.values());
+      if (RecordsManager.CANCELLED.equals(r.errorType())) {
+        s.cancelled++;
+      }
     }
     if (slice > newest) {
       newest = slice;
@@ -170,8 +221,7 @@ final class Timeslices {
   }
 
   /**
-   * Writes each slice's record metrics plus its request count, error count and throughput, when
-   * there is an artifact directory.
+   * Writes each slice's record metrics and derived metrics, when there is an artifact directory.
    *
    * @param phaseStart when the profiling phase began, MIN_VALUE if never known
    * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
@@ -203,18 +253,9 @@ final class Timeslices {
       int index = e.getKey();
       long start = grid.startNanos(index);
       long end = grid.endNanos(index);
-      SliceAggregator slice = e.getValue();
-      List<MetricResult> metrics = new ArrayList<>(slice.results());
-      metrics.add(MetricResult.scalar(new MetricTag("request_count"), "Request Count",
-          "requests", slice.records()));
-      if (slice.failures() > 0) {
-        metrics.add(MetricResult.scalar(new MetricTag("error_request_count"),
-            "Error Request Count", "requests", slice.failures()));
-      }
-      if (end > start) { // AIPerf: per second of the slice's window, the clipped one's included
-        metrics.add(MetricResult.scalar(new MetricTag("request_throughput"), "Request Throughput",
-            "requests/sec", slice.records() / ((end - start) / 1e9)));
-      }
+      Slice slice = e.getValue();
+      List<MetricResult> metrics = new ArrayList<>(slice.metrics.results());
+      metrics.addAll(derived(slice, end - start));
       out.add(new TimesliceWriter.Slice(start, end, grid.complete(index), metrics));
     }
     try {
@@ -222,6 +263,30 @@ final class Timeslices {
     } catch (IOException e) {
       log.error("Writing the timeslice files failed: {}", e.getMessage());
     }
+  }
+
+  /**
+   * The derived metrics over one slice, in display order.
+   *
+   * @param slice the slice
+   * @param windowNanos its window (grid length, or clipped to the run's end)
+   */
+  private List<MetricResult> derived(Slice slice, long windowNanos) {
+    SliceAggregator m = slice.metrics;
+    boolean succeeded = m.records() > 0;
+    SliceTotals totals = new SliceTotals(m.records(), m.failures(), slice.cancelled,
+        succeeded ? Math.max(0, slice.lastEnd - slice.firstStart) : 0, windowNanos,
+        good == null ? -1 : slice.good, m);
+    List<MetricResult> out = new ArrayList<>();
+    for (DerivedMetric d : derived) {
+      MetricInfo info = d.info();
+      if (!succeeded && info.tag().equals("benchmark_duration")) {
+        continue; // AIPerf: no min/max timestamps without a successful request, no duration
+      }
+      d.compute(totals).ifPresent(v -> out.add(MetricResult.scalar(new MetricTag(info.tag()),
+          info.header(), info.unit(), v * info.displayScale())));
+    }
+    return out;
   }
 
   /**

@@ -101,6 +101,18 @@ final class RecordsManagerTimesliceTest {
           .isCloseTo(50.0, within(1e-9));
       assertThat(slices.get(1).at("/request_count/avg").asDouble()).isEqualTo(1.0);
       assertThat(slices.get(1).at("/error_request_count/avg").asDouble()).isEqualTo(1.0);
+      // Derived per slice as AIPerf does: the duration spans the slice's successful requests
+      // (0.1 s to 1.09 s; slice 1's failure ends at 1.505 s and does not count), counts and
+      // rates over the slice's requests, failed ones included.
+      assertThat(slices.get(0).at("/benchmark_duration/avg").asDouble())
+          .isCloseTo(0.99, within(1e-9));
+      assertThat(slices.get(1).at("/benchmark_duration/avg").asDouble())
+          .isCloseTo(0.05, within(1e-9));
+      assertThat(slices.get(0).at("/completed_request_count/avg").asDouble()).isEqualTo(3.0);
+      assertThat(slices.get(1).at("/completed_request_count/avg").asDouble()).isEqualTo(2.0);
+      assertThat(slices.get(0).at("/request_error_rate/avg").asDouble()).isZero();
+      assertThat(slices.get(1).at("/request_error_rate/avg").asDouble()).isEqualTo(50.0);
+      assertThat(slices.get(0).has("requested_request_rate")).isFalse();
       assertThat(slices.get(2).at("/request_latency/max").asDouble())
           .isCloseTo(70.0, within(1e-9));
       assertThat(slices.get(2).at("/request_throughput/avg").asDouble())
@@ -113,6 +125,8 @@ final class RecordsManagerTimesliceTest {
           .contains(bounds0 + "Request Latency,ms,avg,26.67",
               bounds0 + "Request Latency,ms,sum,80.00",
               bounds0 + "Request Count,requests,avg,3.00",
+              bounds0 + "Benchmark Duration,sec,avg,0.99",
+              bounds0 + "Completed Requests (Success + Error),requests,avg,3.00",
               bounds2 + "Request Latency,ms,max,70.00");
     } finally {
       manager.stop();
