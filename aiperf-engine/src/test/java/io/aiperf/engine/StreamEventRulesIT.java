@@ -71,16 +71,22 @@ final class StreamEventRulesIT {
     assertThat(r.requestsCompleted()).isEqualTo(REQUESTS);
     assertThat(r.requestsFailed()).isZero();
     Map<String, JsonNode> byId = new HashMap<>();
+    int warmup = 0;
     for (String line : Files.readAllLines(dir.resolve("profile_export.jsonl"))) {
       JsonNode record = JSON.readTree(line);
+      if ("warmup".equals(record.at("/metadata/benchmark_phase").asText())) {
+        warmup++; // AIPerf's file has the warmup's requests too, marked as such
+        continue;
+      }
       byId.put(record.at("/metadata/x_request_id").asText(), record);
     }
     assertThat(byId).hasSize(REQUESTS);
+    assertThat(warmup).isEqualTo(WARMUP);
     assertThat(server.sentStreams()).hasSize(WARMUP + REQUESTS);
     return byId;
   }
 
-  /** The mock's logs of the profiled requests (the warmup's have no record). */
+  /** The mock's logs of the profiled requests (not the warmup's). */
   private static List<SentStream> profiled(MockLlmServer server, Map<String, JsonNode> records) {
     List<SentStream> out = server.sentStreams().stream()
         .filter(s -> records.containsKey(s.requestId())).toList();
