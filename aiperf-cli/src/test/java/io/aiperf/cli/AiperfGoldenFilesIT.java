@@ -101,7 +101,7 @@ final class AiperfGoldenFilesIT {
   /** Tag → unit of every metric object ({@code unit} plus values) among a node's fields. */
   private static java.util.Map<String, String> units(JsonNode node) {
     java.util.Map<String, String> units = new java.util.TreeMap<>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       if (e.getValue().isObject() && e.getValue().has("unit")) {
         units.put(e.getKey(), e.getValue().get("unit").asText());
       }
@@ -121,10 +121,10 @@ final class AiperfGoldenFilesIT {
     assertThat(keys(mine)).containsExactlyElementsOf(keys(theirs));
     assertThat(keys(mine.get("metadata"))).containsAll(keys(theirs.get("metadata")));
     var theirUnits = new java.util.TreeMap<String, String>();
-    theirs.get("metrics").fields().forEachRemaining(e -> theirUnits.put(e.getKey(),
+    theirs.get("metrics").properties().forEach(e -> theirUnits.put(e.getKey(),
         e.getValue().get("unit").asText()));
     var myUnits = new java.util.TreeMap<String, String>();
-    mine.get("metrics").fields().forEachRemaining(e -> myUnits.put(e.getKey(),
+    mine.get("metrics").properties().forEach(e -> myUnits.put(e.getKey(),
         e.getValue().get("unit").asText()));
     Set<String> missing = new TreeSet<>(theirUnits.keySet());
     missing.removeAll(myUnits.keySet());
