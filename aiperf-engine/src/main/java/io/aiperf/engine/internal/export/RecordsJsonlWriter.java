@@ -135,8 +135,8 @@ public final class RecordsJsonlWriter extends JsonlFile {
     json.writeNumberField("intended_start_ns", toWallNanos.applyAsLong(r.intendedNanos()));
     json.writeNumberField("credit_issued_ns", toWallNanos.applyAsLong(r.issuedNanos()));
     json.writeNumberField("request_start_ns", toWallNanos.applyAsLong(r.startNanos()));
-    // As AIPerf: the acknowledgement is a successful status; an error response has none.
-    if (r.ackNanos() > 0 && r.errorCode() == 0 && r.success()) {
+    // 0 unless a successful status arrived (RequestRecorder), as AIPerf's acknowledgement.
+    if (r.ackNanos() > 0) {
       json.writeNumberField("request_ack_ns", toWallNanos.applyAsLong(r.ackNanos()));
     }
     json.writeNumberField("request_end_ns", toWallNanos.applyAsLong(r.endNanos()));

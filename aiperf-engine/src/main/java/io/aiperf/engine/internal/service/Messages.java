@@ -317,7 +317,7 @@ public final class Messages {
    * @param connectionReused whether a pooled connection carried it
    * @param endNanos when it completed or failed
    * @param trace the transport's phase breakdown, when it gives one
-   * @param responseStartNanos when the status line and headers arrived (AIPerf's
+   * @param responseStartNanos when a successful (2xx) status line and headers arrived (AIPerf's
    *     {@code request_ack_ns}); 0 when none did
    */
   public record RawTiming(long intendedNanos, long issuedNanos, long startNanos,

@@ -115,7 +115,9 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
   @Override
   public void onResponseStart(int status, String contentType, long nanos) {
     HEARD.setOpaque(this, nanos);
-    responseStartNanos = nanos;
+    if (status >= 200 && status < 300) {
+      responseStartNanos = nanos; // AIPerf's request_ack_ns: a successful status only
+    }
     this.status = status;
     this.contentType = contentType;
     if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {

@@ -19,7 +19,7 @@ final class RecordsJsonlWriterTest {
 
   private static RecordsJsonlWriter.Line line(RecordValues values, boolean success) {
     return new RecordsJsonlWriter.Line(7, "profiling", 0, "req", "corr", 0, 0, "worker_0",
-        "record_processor_0", 10, 20, 30, 35, 40, success, success ? 0 : 500, success ? null : "Internal Server Error",
+        "record_processor_0", 10, 20, 30, success ? 35 : 0, 40, success, success ? 0 : 500, success ? null : "Internal Server Error",
         success ? null : "boom", values, null);
   }
 
