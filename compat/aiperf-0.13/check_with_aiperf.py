@@ -18,7 +18,6 @@ Exit code: 0 if every check passed, 1 otherwise.
 import collections
 import json
 import sys
-import traceback
 from pathlib import Path
 
 import pandas as pd

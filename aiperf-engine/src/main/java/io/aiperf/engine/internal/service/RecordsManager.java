@@ -306,7 +306,7 @@ final class RecordsManager extends AbstractService {
       return;
     }
     var line = new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(sessionNum,
-        warmup ? "warmup" : "profiling", warmup || !hasWarmup() ? 0 : 1, m.requestId(),
+        warmup ? "warmup" : "profiling", warmup || !config.hasWarmup() ? 0 : 1, m.requestId(),
         m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
         m.intendedNanos(), m.issuedNanos(), r.startNanos(), m.responseStartNanos(),
         r.endNanos(), r.success(), r.errorCode(), r.errorType(), r.errorMessage(), r.values(),
@@ -320,10 +320,6 @@ final class RecordsManager extends AbstractService {
   private String conversationId(int index) {
     List<String> ids = conversationIds;
     return ids == null || index >= ids.size() ? String.valueOf(index) : ids.get(index);
-  }
-
-  private boolean hasWarmup() {
-    return config.warmupRequestCount().isPresent() || config.warmupDuration().isPresent();
   }
 
   /**
