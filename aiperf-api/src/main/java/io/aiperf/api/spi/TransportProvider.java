@@ -147,6 +147,15 @@ public interface TransportProvider extends Plugin {
       return java.util.Optional.empty();
     }
 
+    /**
+     * Forgets the lag measured so far, so that {@link #loopLag()} covers only what follows: called
+     * when the profiling phase begins, since a stall during warm-up delayed no profiled stamp. A
+     * transport that does not measure lag ignores it.
+     *
+     * @since 0.1.0
+     */
+    default void restartLoopLag() {}
+
     /** Closes every connection and stops the I/O threads. */
     @Override
     void close();

@@ -138,6 +138,14 @@ final class Worker extends AbstractService {
       bus.publish(new Messages.DatasetReceived(id));
     }));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
+    // A stall in warm-up (JIT, the first connections, their garbage) delayed no profiled stamp.
+    track(bus.subscribe(Messages.PhaseStarted.class, s -> {
+      if (s.phase() == Messages.Phase.PROFILING) {
+        for (Transport t : transports) {
+          t.restartLoopLag();
+        }
+      }
+    }));
     handoff = new Handoff<Ended>("aiperf-handoff-" + id, budgetBytes, Ended::heldBytes,
         Ended::passOn, clock);
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.

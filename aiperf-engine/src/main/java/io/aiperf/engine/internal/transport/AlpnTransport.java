@@ -100,6 +100,15 @@ final class AlpnTransport implements Transport {
   }
 
   @Override
+  public void restartLoopLag() {
+    h2.restartLoopLag();
+    NettyHttpTransport http1 = h1;
+    if (http1 != null) {
+      http1.restartLoopLag();
+    }
+  }
+
+  @Override
   public void close() {
     NettyHttpTransport http1;
     synchronized (this) {

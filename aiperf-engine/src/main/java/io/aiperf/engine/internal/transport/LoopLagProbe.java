@@ -125,6 +125,24 @@ final class LoopLagProbe {
   }
 
   /**
+   * Forgets every sample so far (what waits in the recorders too): the profiling phase starts, and
+   * a stall before it delayed none of its stamps. Samples of the task in flight land afterwards,
+   * so a stall still going on keeps counting.
+   */
+  synchronized void restart() {
+    read();
+    startupTotal.reset();
+    runningTotal.reset();
+  }
+
+  /** Restarts every probe in the list. */
+  static void restart(List<LoopLagProbe> probes) {
+    for (LoopLagProbe p : probes) {
+      p.restart();
+    }
+  }
+
+  /**
    * The lag of several loops together, or empty before the first probe ran: only since their
    * connections opened once one has.
    */

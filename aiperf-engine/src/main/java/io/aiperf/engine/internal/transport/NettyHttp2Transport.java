@@ -136,6 +136,11 @@ final class NettyHttp2Transport implements Transport {
   }
 
   @Override
+  public void restartLoopLag() {
+    LoopLagProbe.restart(java.util.Arrays.stream(loops).map(l -> l.lag).toList());
+  }
+
+  @Override
   public void close() {
     threads.close();
   }

@@ -122,6 +122,11 @@ final class NettyHttpTransport implements Transport {
   }
 
   @Override
+  public void restartLoopLag() {
+    LoopLagProbe.restart(java.util.Arrays.stream(loops).map(l -> l.lag).toList());
+  }
+
+  @Override
   public void close() {
     threads.close();
   }

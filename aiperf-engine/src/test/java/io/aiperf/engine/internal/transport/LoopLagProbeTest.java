@@ -117,4 +117,17 @@ final class LoopLagProbeTest {
     blockLoop(200, 250, 1);
     assertThat(lagAfter(lag.samples() + 30).maxNanos()).isGreaterThanOrEqualTo(150_000_000L);
   }
+
+  @Test
+  void aWarmupStall_stopsCounting_whenProfilingStarts_butALaterOneCounts() {
+    probe.connecting();
+    blockLoop(200, 250, 1);
+    assertThat(lagAfter(20).maxNanos()).isGreaterThanOrEqualTo(150_000_000L);
+    probe.restart();
+    await().atMost(Duration.ofSeconds(30)).until(() -> LoopLagProbe.combined(List.of(probe))
+        .map(l -> l.samples() >= 30 && l.maxNanos() < 150_000_000L).orElse(false));
+    LoopLag lag = lagAfter(30);
+    blockLoop(200, 250, 1);
+    assertThat(lagAfter(lag.samples() + 30).maxNanos()).isGreaterThanOrEqualTo(150_000_000L);
+  }
 }
