@@ -8,7 +8,7 @@ import io.aiperf.api.spi.TransportProvider.Transport;
 import io.aiperf.engine.internal.NanoClock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -83,6 +83,10 @@ final class NettyHttpTransport implements Transport {
         .map(e -> new Loop(e, options.connectTimeout(), perLoop)).toArray(Loop[]::new);
   }
 
+  /** The fixed bytes of the per-request header lines: names, separators and the blank line. */
+  private static final int REQUEST_TAIL_BYTES =
+      "X-Request-ID: \r\nX-Correlation-ID: \r\nContent-Length: \r\n\r\n".length();
+
   @Override
   public void send(Request request, ResponseListener listener) {
     // The caller is often the pacing thread: hand over at once, build the bytes on the loop.
@@ -93,11 +97,23 @@ final class NettyHttpTransport implements Transport {
   private Http1Exchange exchange(Request request, ResponseListener listener) {
     byte[] prefix = requestPrefixes.computeIfAbsent(request.path(), this::prefixFor);
     byte[] body = request.body();
-    byte[] tail = ("X-Request-ID: " + request.requestId() + "\r\nX-Correlation-ID: "
-        + request.correlationId() + "\r\nContent-Length: " + body.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
-    Http1Exchange exchange = new Http1Exchange(Unpooled.wrappedBuffer(prefix, tail, body), listener,
-        request.timeout().toNanos());
+    String requestId = request.requestId();
+    String correlationId = request.correlationId();
+    String length = Integer.toString(body.length);
+    // One pooled direct buffer: epoll writes it as it is, where a heap or composite buffer was
+    // first copied into a direct one (through a merged heap copy), on the loop, per request.
+    ByteBuf bytes = ByteBufAllocator.DEFAULT.directBuffer(prefix.length + REQUEST_TAIL_BYTES
+        + requestId.length() + correlationId.length() + length.length() + body.length);
+    bytes.writeBytes(prefix);
+    bytes.writeCharSequence("X-Request-ID: ", StandardCharsets.US_ASCII);
+    bytes.writeCharSequence(requestId, StandardCharsets.US_ASCII);
+    bytes.writeCharSequence("\r\nX-Correlation-ID: ", StandardCharsets.US_ASCII);
+    bytes.writeCharSequence(correlationId, StandardCharsets.US_ASCII);
+    bytes.writeCharSequence("\r\nContent-Length: ", StandardCharsets.US_ASCII);
+    bytes.writeCharSequence(length, StandardCharsets.US_ASCII);
+    bytes.writeCharSequence("\r\n\r\n", StandardCharsets.US_ASCII);
+    bytes.writeBytes(body);
+    Http1Exchange exchange = new Http1Exchange(bytes, listener, request.timeout().toNanos());
     exchange.cancelAfterNanos = request.cancelAfterNanos();
     return exchange;
   }
