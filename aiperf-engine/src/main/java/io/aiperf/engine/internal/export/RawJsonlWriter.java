@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Streams {@code profile_export_raw.jsonl} (export level raw) in AIPerf 0.13's
@@ -85,17 +84,17 @@ public final class RawJsonlWriter extends JsonlFile {
       if (httpError) {
         // As AIPerf: an error status has no responses; its body is the error's message.
       } else if (messages != null) {
-        String[] events = Objects.requireNonNull(response.messageEvents(), "a stream has events");
-        String[] comments = response.messageComments();
         for (int i = 0; i < response.messageCount(); i++) {
           json.writeStartObject();
           json.writeNumberField("perf_ns", response.messageNanos()[i]);
           json.writeArrayFieldStart("packets");
-          if (comments != null && comments[i] != null) {
-            packet(json, "comment", comments[i]);
+          String comment = response.messageComment(i);
+          if (comment != null) {
+            packet(json, "comment", comment);
           }
-          if (events[i] != null) {
-            packet(json, "event", events[i]);
+          String event = response.messageEvent(i);
+          if (event != null) {
+            packet(json, "event", event);
           }
           packet(json, "data", secrets.redact(new String(messages[i], StandardCharsets.UTF_8)));
           json.writeEndArray();

@@ -331,10 +331,11 @@ public final class Messages {
    *
    * @param status the HTTP status, 0 when none came
    * @param contentType the response's content type
-   * @param messageNanos arrival time of each message (or of the whole body)
-   * @param messageEvents each SSE message's event name
+   * @param messageNanos arrival time of each message (or of the whole body); for a stream, only
+   *     the first {@code messageCount} entries of this and the other message arrays count
+   * @param messageEvents each SSE message's event name; null when no message had one
    * @param messageData each SSE message's data; null for a whole body
-   * @param messageComments each SSE message's comment
+   * @param messageComments each SSE message's comment; null when no message had one
    * @param messageCount how many SSE messages arrived
    * @param body the whole body; null for a stream
    * @param errorType the client-side error, null when the exchange completed
@@ -343,7 +344,29 @@ public final class Messages {
   public record RawResponse(int status, @Nullable String contentType, long[] messageNanos,
       String @Nullable [] messageEvents, byte @Nullable [][] messageData,
       String @Nullable [] messageComments, int messageCount, byte @Nullable [] body,
-      @Nullable String errorType, @Nullable String errorMessage) {}
+      @Nullable String errorType, @Nullable String errorMessage) {
+    /**
+     * The event name of message {@code i} of a stream.
+     *
+     * @param i the message's index, below {@link #messageCount()}
+     * @return its name, or null when it had none
+     */
+    public @Nullable String messageEvent(int i) {
+      String[] events = messageEvents;
+      return events == null ? null : events[i];
+    }
+
+    /**
+     * The comment of message {@code i} of a stream.
+     *
+     * @param i the message's index, below {@link #messageCount()}
+     * @return its comment, or null when it had none
+     */
+    public @Nullable String messageComment(int i) {
+      String[] comments = messageComments;
+      return comments == null ? null : comments[i];
+    }
+  }
 
   /**
    * One request, turned into metric values (success) or an error. {@code meta} is null for a

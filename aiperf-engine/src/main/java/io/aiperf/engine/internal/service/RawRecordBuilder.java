@@ -228,17 +228,18 @@ public final class RawRecordBuilder {
   }
 
   /**
-   * An SSE response, message by message. The arrays are kept, not copied.
+   * An SSE response, message by message. The arrays are kept, not copied, and may be longer than
+   * {@code count}: only the first {@code count} entries are messages.
    *
    * @param nanos each message's arrival time
-   * @param events each message's event name
+   * @param events each message's event name, or null when none had one
    * @param data each message's data
-   * @param comments each message's comment
+   * @param comments each message's comment, or null when none had one
    * @param count how many messages there are
    * @return this builder
    */
-  public RawRecordBuilder stream(long[] nanos, String[] events, byte[][] data, String[] comments,
-      int count) {
+  public RawRecordBuilder stream(long[] nanos, String @Nullable [] events, byte[][] data,
+      String @Nullable [] comments, int count) {
     this.messageNanos = nanos;
     this.messageEvents = events;
     this.messageData = data;

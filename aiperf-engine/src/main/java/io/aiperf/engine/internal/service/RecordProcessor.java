@@ -181,14 +181,11 @@ final class RecordProcessor extends AbstractService {
 
   private Parsed parseStream(RawResponse response) {
     Parsed p = new Parsed(response.messageCount(), producesTokens);
-    // stream(...) sets the three arrays together.
-    String[] events = Objects.requireNonNull(response.messageEvents(), "a stream has events");
-    String[] comments = Objects.requireNonNull(response.messageComments(), "a stream has comments");
     byte[][] messages = Objects.requireNonNull(response.messageData(), "a stream has data");
     EndpointProvider.Endpoint endpoint = initialized(this.endpoint);
     for (int i = 0; i < response.messageCount(); i++) {
-      if ("error".equals(events[i])) {
-        String comment = comments[i];
+      if ("error".equals(response.messageEvent(i))) {
+        String comment = response.messageComment(i);
         String data = new String(messages[i], StandardCharsets.UTF_8);
         throw new SseError("Server sent an error event: "
             + (comment != null ? comment : data.isEmpty() ? "(no message)" : data));

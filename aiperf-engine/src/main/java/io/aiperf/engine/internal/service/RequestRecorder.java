@@ -24,7 +24,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.Ended {
   private static final long[] EMPTY_NANOS = new long[0];
-  private static final String[] NO_STRINGS = new String[0];
   private static final byte[][] NO_DATA = new byte[0][];
   /** What an ended request holds beyond its response bytes (record, arrays, stamps), roughly. */
   private static final long RECORD_OVERHEAD_BYTES = 512;
@@ -70,9 +69,10 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
   // Sized when the response starts, on the I/O thread: the pacing thread that creates the
   // recorder allocates as little as possible.
   private long[] nanos = EMPTY_NANOS;
-  private String[] events = NO_STRINGS;
   private byte[][] data = NO_DATA;
-  private String[] comments = NO_STRINGS;
+  // Event names and comments are rare: their arrays exist once one arrives.
+  private String @Nullable [] events;
+  private String @Nullable [] comments;
   private int count;
   private byte[] body = new byte[0];
   private int bodyLength;
@@ -122,10 +122,10 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
     this.contentType = contentType;
     if (status < 300 && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
       framer = new SseFramer(this);
-      this.nanos = new long[64];
-      events = new String[64];
-      data = new byte[64][];
-      comments = new String[64];
+      // Sized as the worker's last stream: the arrays rarely grow (each growth copies them).
+      int capacity = Math.max(16, worker.typicalMessages + 8);
+      this.nanos = new long[capacity];
+      data = new byte[capacity][];
     } else {
       this.nanos = new long[1];
     }
@@ -159,9 +159,13 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
     if (count == nanos.length) {
       int size = count * 2;
       nanos = Arrays.copyOf(nanos, size);
-      events = Arrays.copyOf(events, size);
       data = Arrays.copyOf(data, size);
-      comments = Arrays.copyOf(comments, size);
+      if (events != null) {
+        events = Arrays.copyOf(events, size);
+      }
+      if (comments != null) {
+        comments = Arrays.copyOf(comments, size);
+      }
     }
     if (count == 0 && worker.reportFirstToken) {
       // Frees the prefill slot; the first event of a stream marks the end of prefill.
@@ -170,9 +174,23 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
     }
     payloadBytes += payload.length;
     nanos[count] = readNanos;
-    events[count] = event;
     data[count] = payload;
-    comments[count] = comment;
+    if (event != null) {
+      String[] e = events;
+      if (e == null) {
+        e = new String[nanos.length];
+        events = e;
+      }
+      e[count] = event;
+    }
+    if (comment != null) {
+      String[] c = comments;
+      if (c == null) {
+        c = new String[nanos.length];
+        comments = c;
+      }
+      c[count] = comment;
+    }
     count++;
   }
 
@@ -201,6 +219,9 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
     this.errorType = errorType;
     this.errorMessage = errorMessage;
     heldBytes = (framer != null ? payloadBytes : body.length) + RECORD_OVERHEAD_BYTES;
+    if (framer != null) {
+      worker.typicalMessages = count;
+    }
     HEARD.setOpaque(this, ENDED);
     worker.handoff().offer(this);
   }
@@ -241,8 +262,15 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
         .status(status, contentType).responseStart(responseStartNanos)
         .error(errorType, errorMessage);
     if (framer != null) {
-      record.stream(Arrays.copyOf(nanos, count), Arrays.copyOf(events, count),
-          Arrays.copyOf(data, count), Arrays.copyOf(comments, count), count);
+      if (worker.remote) {
+        // Over the network every slot is encoded: send only the filled ones.
+        record.stream(Arrays.copyOf(nanos, count), events == null ? null
+            : Arrays.copyOf(events, count), Arrays.copyOf(data, count),
+            comments == null ? null : Arrays.copyOf(comments, count), count);
+      } else {
+        // In this process the arrays are handed over as they are: this recorder is done.
+        record.stream(nanos, events, data, comments, count);
+      }
     } else {
       record.body(count == 1 ? new long[] {nanos[0]} : new long[0],
           Arrays.copyOf(body, bodyLength));

@@ -79,7 +79,12 @@ final class Worker extends AbstractService {
   private long silenceNanos;
 
   /** Whether this worker runs in another process than the controller. */
-  private final boolean remote;
+  final boolean remote;
+  /**
+   * Messages in this worker's last stream, to size the next one's arrays. Written by every I/O
+   * thread without ordering: a stale or torn-free int is still a fine guess.
+   */
+  int typicalMessages;
   final NanoClock clock;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
