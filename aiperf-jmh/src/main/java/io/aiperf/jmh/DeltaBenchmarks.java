@@ -291,7 +291,7 @@ public class DeltaBenchmarks {
         .worker("worker_0").ids("req-0", "corr-0").inputTokens(550)
         .requestedOutputTokens(CHUNKS).streaming(true).sent(start, 0, true)
         .end(t + 10_000).trace(new HttpTrace(0, 0, 0, 20_000, t - start, 10_000, true, 2_400,
-            40_000, n))
+            40_000, n, 0, 1))
         .status(200, "text/event-stream")
         .stream(nanos, new String[n], data, new String[n], n).build();
   }

@@ -244,7 +244,7 @@ public class RecordBenchmarks {
         .worker("worker_0").ids("req-" + creditId, "corr-" + creditId).inputTokens(550)
         .requestedOutputTokens(200).streaming(true).sent(start, 0, true)
         .end(t + 130_000).trace(new HttpTrace(0, 0, 0, 20_000, t - start, 130_000, true, 2_400,
-            40_000, CHUNKS / 4))
+            40_000, CHUNKS / 4, 0, 1))
         .status(200, "text/event-stream")
         .stream(nanos, new String[n], data, new String[n], n).build();
   }

@@ -48,6 +48,18 @@ public interface RunTotals {
   double sum(String tag);
 
   /**
+   * Returns how many values a record metric has: a count metric of zero events (no request
+   * mismatched) is still a result, where a metric no request produced is none.
+   *
+   * @param tag the record metric's tag
+   * @return the number of values, 0 when none; -1 when these totals cannot tell
+   * @since 0.1.0
+   */
+  default long count(String tag) {
+    return -1;
+  }
+
+  /**
    * Returns the requests sent in the measured phase, whatever their outcome.
    *
    * @return the count

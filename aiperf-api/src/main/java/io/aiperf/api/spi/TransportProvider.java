@@ -186,11 +186,15 @@ public interface TransportProvider extends Plugin {
    * @param bytesSent request bytes written
    * @param bytesReceived response bytes read (as on the wire, TLS included)
    * @param readsReceived network reads that carried the response
+   * @param dnsLookupNanos resolving the server's name for this request's connection; 0 when none
+   *     was resolved for it (an address, a reused connection, or a name resolved once when the
+   *     transport opened)
+   * @param writesSent buffers or frames the request was written in
    * @since 0.1.0
    */
   record HttpTrace(long blockedNanos, long connectingNanos, long tlsNanos, long sendingNanos,
       long waitingNanos, long receivingNanos, boolean connectionReused, long bytesSent,
-      long bytesReceived, int readsReceived) {}
+      long bytesReceived, int readsReceived, long dnsLookupNanos, int writesSent) {}
 
   /**
    * Hears about one exchange. Every timestamp is {@link System#nanoTime()} taken at the socket:

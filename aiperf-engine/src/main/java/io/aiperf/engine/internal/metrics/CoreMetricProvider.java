@@ -77,6 +77,14 @@ public final class CoreMetricProvider implements MetricProvider {
                 out.add(1e9 / itl);
               }
             }),
+        // Tokens over the whole request, TTFT included: what one user sees end to end.
+        record("e2e_output_token_throughput", "E2E Output Token Throughput", "tokens/sec/user",
+            1, 510, flags(PRODUCES_TOKENS_ONLY, LARGER_IS_BETTER), (r, out) -> {
+              long latency = lastContent(r) - r.startNanos();
+              if (latency > 0) {
+                out.add((r.outputTokens() + r.reasoningTokens()) / (latency / 1e9));
+              }
+            }),
         record("output_sequence_length", "Output Sequence Length", "tokens", 1, 600,
             flags(PRODUCES_TOKENS_ONLY),
             (r, out) -> out.add(r.outputTokens() + r.reasoningTokens())),
@@ -87,10 +95,10 @@ public final class CoreMetricProvider implements MetricProvider {
         // Produced by the record processor for failed requests only: AIPerf's error ISL.
         record("error_isl", "Error Input Sequence Length", "tokens", 1, 1160,
             flags(ERROR_ONLY, NO_CONSOLE), (r, out) -> { }),
+        // As AIPerf, for every stream with output: it equals TTFT unless reasoning came first.
         record("time_to_first_output_token", "Time to First Output Token", "ms", NS_TO_MS, 210,
             flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
-              // Only where reasoning came first; otherwise it equals TTFT and adds nothing.
-              if (r.reasoningTokens() > 0 && r.firstOutputNanos() > 0) {
+              if (r.firstOutputNanos() > 0) {
                 out.add(r.firstOutputNanos() - r.startNanos());
               }
             }),
@@ -112,6 +120,8 @@ public final class CoreMetricProvider implements MetricProvider {
               }
             }),
         trace("http_req_blocked", "HTTP Blocked", "ms", NS_TO_MS, t -> t.blockedNanos()),
+        trace("http_req_dns_lookup", "HTTP DNS Lookup", "ms", NS_TO_MS,
+            t -> t.dnsLookupNanos()),
         trace("http_req_connecting", "HTTP Connecting", "ms", NS_TO_MS,
             t -> t.connectingNanos()),
         trace("http_req_tls_handshaking", "HTTP TLS Handshaking", "ms", NS_TO_MS,
@@ -131,6 +141,7 @@ public final class CoreMetricProvider implements MetricProvider {
         trace("http_req_data_sent", "HTTP Data Sent", "KB", 1.0 / 1024, t -> t.bytesSent()),
         trace("http_req_data_received", "HTTP Data Received", "KB", 1.0 / 1024,
             t -> t.bytesReceived()),
+        trace("http_req_chunks_sent", "HTTP Chunks Sent", "count", 1, t -> t.writesSent()),
         trace("http_req_chunks_received", "HTTP Chunks Received", "count", 1,
             t -> t.readsReceived()),
         usage("usage_prompt_tokens", "Usage Prompt Tokens", u -> u.promptTokens()),
@@ -260,11 +271,9 @@ public final class CoreMetricProvider implements MetricProvider {
                 ? OptionalDouble.of(100.0 * t.errorCount() / (t.requestCount() + t.errorCount()))
                 : OptionalDouble.empty()),
         derived("usage_discrepancy_count", "Usage Discrepancy Count", "requests", 1, 1935,
-            flags(NO_CONSOLE), t -> t.sum("usage_discrepancy") > 0
-                ? OptionalDouble.of(t.sum("usage_discrepancy")) : OptionalDouble.empty()),
+            flags(NO_CONSOLE), t -> countOf(t, "usage_discrepancy")),
         derived("osl_mismatch_count", "OSL Mismatch Count", "requests", 1, 1965,
-            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> t.sum("osl_mismatch") > 0
-                ? OptionalDouble.of(t.sum("osl_mismatch")) : OptionalDouble.empty()),
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> countOf(t, "osl_mismatch")),
         derived("total_usage_prompt_tokens", "Total Usage Prompt Tokens", "tokens", 1, 1970,
             flags(NO_CONSOLE), t -> nonZero(t.sum("usage_prompt_tokens"))),
         derived("total_usage_completion_tokens", "Total Usage Completion Tokens", "tokens", 1,
@@ -297,6 +306,15 @@ public final class CoreMetricProvider implements MetricProvider {
         out.add(field.applyAsLong(r.httpTrace()));
       }
     });
+  }
+
+  /**
+   * The events a 0/1 record metric counted: as AIPerf, 0 is a result when requests were checked
+   * (none mismatched), and there is none when no request could be.
+   */
+  private static OptionalDouble countOf(RunTotals t, String tag) {
+    double events = t.sum(tag);
+    return events > 0 || t.count(tag) > 0 ? OptionalDouble.of(events) : OptionalDouble.empty();
   }
 
   private static RecordMetric usage(String tag, String header,

@@ -125,6 +125,17 @@ public final class MetricsAggregator {
   }
 
   /**
+   * Returns how many values a metric has.
+   *
+   * @param tag the metric tag
+   * @return the count, 0 for an unknown tag
+   */
+  public long count(String tag) {
+    Integer id = ids.get(tag);
+    return id == null ? 0 : series[id].count();
+  }
+
+  /**
    * Returns the metrics whose percentiles came from their histogram, past the exact limit.
    *
    * @return their tags
@@ -308,6 +319,11 @@ public final class MetricsAggregator {
     /** The sum, Kahan-compensated as {@link Stats#sum}, so both agree to the bit. */
     double sum() {
       return overflowed ? sum : Stats.sum(values.raw(), values.size());
+    }
+
+    /** How many values: the exact ones, or all observed once past the limit. */
+    long count() {
+      return overflowed ? count : values.size();
     }
 
     /** The exact values stop here: running sums from now on. */

@@ -147,6 +147,17 @@ public final class SliceAggregator {
     return 0;
   }
 
+  /** How many values a metric has in this slice, as {@link #sum} finds it. */
+  public long count(String tag) {
+    for (int id = 0; id < infos.length; id++) {
+      Accumulator a = metrics[id];
+      if (infos[id].tag().equals(tag)) {
+        return a == null ? 0 : a.count;
+      }
+    }
+    return 0;
+  }
+
   /**
    * Computes every metric with values, in display order.
    *

@@ -431,6 +431,11 @@ final class RecordsManager extends AbstractService {
       }
 
       @Override
+      public long count(String tag) {
+        return aggregator.count(tag);
+      }
+
+      @Override
       public long requestsSent() {
         return expected;
       }

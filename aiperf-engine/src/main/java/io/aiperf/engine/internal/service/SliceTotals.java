@@ -27,6 +27,11 @@ record SliceTotals(long requestCount, long errorCount, long cancelledCount, long
   }
 
   @Override
+  public long count(String tag) {
+    return metrics.count(tag);
+  }
+
+  @Override
   public long requestsSent() {
     return requestCount + errorCount;
   }

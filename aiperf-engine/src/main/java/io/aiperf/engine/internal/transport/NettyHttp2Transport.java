@@ -369,6 +369,7 @@ final class NettyHttp2Transport implements Transport {
       Http2Headers headers = requestHeaders.of(request);
       byte[] body = request.body();
       exchange.bytesSent = body.length;
+      exchange.writes = body.length == 0 ? 1 : 2; // a HEADERS frame, then one DATA frame
       long start = clock.nanoTime();
       exchange.writeStartNanos = start;
       exchange.listener.onRequestSent(start - exchange.acquireStartNanos, exchange.reused, start);

@@ -293,6 +293,7 @@ final class NettyHttpTransport implements Transport {
       exchange.currentChannel = channel;
       exchange.reused = reused;
       exchange.bytesSent = exchange.request.readableBytes();
+      exchange.writes = 1; // one buffer: request line, headers and body together
       long start = clock.nanoTime();
       exchange.writeStartNanos = start;
       exchange.listener.onRequestSent(waitNanos, reused, start);

@@ -32,6 +32,8 @@ abstract class TimedExchange {
   long bytesReceived;
   long bytesSent;
   int reads;
+  /** Buffers or frames the request went out in. */
+  int writes;
 
   TimedExchange(ResponseListener listener, long timeoutNanos) {
     this.listener = listener;
@@ -50,7 +52,9 @@ abstract class TimedExchange {
         ? Math.max(0, firstByteNanos - writeDoneNanos) : 0;
     long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
     return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, tls, sending,
-        waiting, receiving, reused, bytesSent, bytesReceived, reads);
+        waiting, receiving, reused, bytesSent, bytesReceived, reads,
+        // The name is resolved once when the transport opens (Target), never per connection.
+        0, writes);
   }
 
   final void cancelTimeout() {

@@ -135,8 +135,18 @@ final class CoreMetricProviderTest {
     // 550 input tokens over a 20 µs TTFT.
     assertThat(compute("prefill_throughput_per_user", r).get(0))
         .isCloseTo(550 / 20e-6, within(1e-3));
-    // Without reasoning, TTFO would equal TTFT: not reported.
-    assertThat(compute("time_to_first_output_token", request(4, 0, 21_000, 41_000))).isEmpty();
+    // Without reasoning, TTFO is reported too (as AIPerf does), and equals TTFT.
+    RequestView plain = request(4, 0, 21_000, 41_000);
+    assertThat(compute("time_to_first_output_token", plain))
+        .isEqualTo(compute("time_to_first_token", plain));
+  }
+
+  @Test
+  void e2eOutputTokenThroughput_isOutputTokensOverTheWholeLatency() {
+    // 8 tokens (3 output, 5 reasoning) from the start at 1,000 ns to the last content at 41,000.
+    RequestView r = request(3, 5, 21_000, 41_000);
+    assertThat(compute("e2e_output_token_throughput", r).get(0))
+        .isCloseTo(8 / 40e-6, within(1e-6));
   }
 
   @Test
@@ -194,6 +204,12 @@ final class CoreMetricProviderTest {
       }
 
       @Override
+      public long count(String tag) {
+        // Every request was checked against its asked length; none had server usage.
+        return tag.equals("osl_mismatch") ? 10 : sums.containsKey(tag) ? 10 : 0;
+      }
+
+      @Override
       public long requestsSent() {
         return 13;
       }
@@ -228,5 +244,8 @@ final class CoreMetricProviderTest {
     assertThat(values.get("input_token_throughput")).isCloseTo(1_375.0, within(1e-9));
     assertThat(values.get("completed_request_count")).isEqualTo(12.0);
     assertThat(values.get("request_error_rate")).isCloseTo(100.0 * 2 / 12, within(1e-9));
+    // Checked and none mismatched is a count of 0; never checked is no count at all.
+    assertThat(values.get("osl_mismatch_count")).isEqualTo(0.0);
+    assertThat(values).doesNotContainKey("usage_discrepancy_count");
   }
 }
