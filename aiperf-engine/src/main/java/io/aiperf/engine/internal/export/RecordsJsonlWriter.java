@@ -24,6 +24,8 @@ public final class RecordsJsonlWriter extends JsonlFile {
   private final LongUnaryOperator toWallNanos;
   private final IntFunction<String> conversationId;
   private final boolean withTrace;
+  /** The digits of one value; written only by the thread that writes the records. */
+  private final char[] digits = new char[MillisDecimal.MAX_CHARS];
 
   /**
    * Opens the file (creating the directory).
@@ -88,12 +90,14 @@ public final class RecordsJsonlWriter extends JsonlFile {
         double scale = info.displayScale();
         boolean counted = COUNTED_UNITS.contains(info.unit());
         json.writeObjectFieldStart(info.tag());
+        boolean millis = scale == NANOS_TO_MILLIS;
         if (to - from == 1 && id != iclId) {
-          number(json, v[from] * scale, counted);
+          json.writeFieldName("value");
+          value(json, v[from], scale, millis, counted);
         } else {
           json.writeArrayFieldStart("value");
           for (int i = from; i < to; i++) {
-            json.writeNumber(v[i] * scale);
+            value(json, v[i], scale, millis, false);
           }
           json.writeEndArray();
         }
@@ -166,9 +170,17 @@ public final class RecordsJsonlWriter extends JsonlFile {
   private static final java.util.Set<String> COUNTED_UNITS =
       java.util.Set.of("tokens", "count", "requests", "ratio");
 
-  private static void number(com.fasterxml.jackson.core.JsonGenerator json, double value,
-      boolean counted) throws IOException {
-    json.writeFieldName("value");
+  /** The display scale of the metrics computed in nanoseconds and shown in milliseconds. */
+  private static final double NANOS_TO_MILLIS = 1e-6;
+
+  /** One metric value in its display unit: nanoseconds exactly as milliseconds, counts whole. */
+  private void value(com.fasterxml.jackson.core.JsonGenerator json, double raw, double scale,
+      boolean millis, boolean counted) throws IOException {
+    if (millis && MillisDecimal.fits(raw)) {
+      json.writeNumber(digits, 0, MillisDecimal.format(raw, digits));
+      return;
+    }
+    double value = raw * scale;
     if (counted && value == Math.rint(value) && Math.abs(value) < 0x1p53) {
       json.writeNumber((long) value);
     } else {
