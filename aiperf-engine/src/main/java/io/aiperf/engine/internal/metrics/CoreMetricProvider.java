@@ -206,6 +206,11 @@ public final class CoreMetricProvider implements MetricProvider {
             flags(OPEN_LOOP_ONLY), (r, out) -> out.add(r.startNanos() - r.intendedStartNanos())),
         record("connection_wait_time", "Connection Wait Time", "ms", NS_TO_MS, 1390,
             flags(NO_CONSOLE), (r, out) -> out.add(r.connectionWaitNanos())),
+        // AIPerf's credit-queue views: from the credit's issue to the send, and to the end.
+        record("credit_to_start_latency", "Credit-to-Start Latency", "ms", NS_TO_MS, 1420,
+            flags(NO_CONSOLE), (r, out) -> out.add(r.startNanos() - r.issuedNanos())),
+        record("effective_latency", "Effective Latency (CO-aware)", "ms", NS_TO_MS, 1430,
+            flags(NO_CONSOLE), (r, out) -> out.add(lastContent(r) - r.issuedNanos())),
         record("client_queue_time", "Client Queue Time", "ms", NS_TO_MS, 1410,
             flags(OPEN_LOOP_ONLY, NO_CONSOLE),
             (r, out) -> out.add(r.issuedNanos() - r.intendedStartNanos())));

@@ -142,6 +142,14 @@ final class CoreMetricProviderTest {
   }
 
   @Test
+  void creditQueueLatencies_countFromTheCreditsIssue() {
+    // Issued at 800 ns, sent at 1,000, last content at 41,000.
+    RequestView r = request(3, 0, 21_000, 41_000);
+    assertThat(compute("credit_to_start_latency", r)).containsExactly(200.0);
+    assertThat(compute("effective_latency", r)).containsExactly(40_200.0);
+  }
+
+  @Test
   void e2eOutputTokenThroughput_isOutputTokensOverTheWholeLatency() {
     // 8 tokens (3 output, 5 reasoning) from the start at 1,000 ns to the last content at 41,000.
     RequestView r = request(3, 5, 21_000, 41_000);
