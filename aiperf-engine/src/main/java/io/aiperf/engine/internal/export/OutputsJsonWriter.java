@@ -98,7 +98,11 @@ public final class OutputsJsonWriter implements AutoCloseable {
         continue;
       }
       MetricInfo info = registry.info(id);
-      double v = values.values()[values.offsets()[id]] * info.displayScale();
+      double raw = values.values()[values.offsets()[id]];
+      // Whole nanoseconds as the double nearest their exact milliseconds, which prints as that
+      // decimal, as profile_export.jsonl writes it.
+      double v = info.displayScale() == 1e-6 && MillisDecimal.fits(raw) ? raw / 1e6
+          : raw * info.displayScale();
       metrics.put(TAGS.get(k), info.unit().equals("tokens") && v == Math.rint(v)
           ? (Object) (long) v : (Object) v);
     }

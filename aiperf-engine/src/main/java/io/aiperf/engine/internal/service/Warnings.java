@@ -82,7 +82,8 @@ final class Warnings {
   static Optional<String> osl(BenchmarkConfig config, List<MetricResult> metrics) {
     MetricResult mismatch = find(metrics, "osl_mismatch_count");
     MetricResult asked = find(metrics, "requested_osl");
-    if (mismatch == null || asked == null) {
+    // The count is written as 0 when every length was checked and none was off: nothing to say.
+    if (mismatch == null || mismatch.avg() <= 0 || asked == null) {
       return Optional.empty();
     }
     MetricResult diff = find(metrics, "osl_mismatch_diff_pct");
@@ -125,7 +126,7 @@ final class Warnings {
    */
   static List<String> tokenCounts(List<MetricResult> metrics) {
     MetricResult discrepancy = find(metrics, "usage_discrepancy_count");
-    if (discrepancy == null) {
+    if (discrepancy == null || discrepancy.avg() <= 0) {
       return List.of();
     }
     List<String> warnings = new ArrayList<>();
