@@ -54,11 +54,12 @@ final class RunReader {
           + " (it holds " + AGGREGATE + " and " + RECORDS + ")");
       return new RunData(name, dir, null, null, List.of(), List.of(), List.of(), notes);
     }
-    JsonNode aggregate = aggregate(dir.resolve(AGGREGATE), notes);
-    Requests requests = requests(dir.resolve(RECORDS), notes);
-    List<RunData.Slice> slices = slices(dir.resolve(SLICES), notes);
+    Layout files = Layout.find(dir, notes);
+    JsonNode aggregate = aggregate(files.aggregate(), notes);
+    Requests requests = requests(files.records(), notes);
+    List<RunData.Slice> slices = slices(files.slices(), notes);
     List<TimeSeries.Group> gpu = List.of();
-    Path gpuFile = dir.resolve(GPU);
+    Path gpuFile = files.gpu();
     if (Files.exists(gpuFile)) {
       try {
         Telemetry.Read read = Telemetry.gpu(gpuFile);
@@ -72,10 +73,10 @@ final class RunReader {
       }
     }
     List<TimeSeries.Group> server = List.of();
-    Path serverFile = dir.resolve(SERVER);
+    Path serverFile = files.server();
     if (Files.exists(serverFile)) {
       try {
-        Telemetry.Read read = Telemetry.server(serverFile);
+        Telemetry.Read read = Telemetry.server(serverFile, files.serverJson());
         server = read.groups();
         notes.addAll(read.problems());
         if (server.isEmpty()) {
@@ -91,14 +92,87 @@ final class RunReader {
       notes.add(dir + " holds no export of a run (none of " + AGGREGATE + ", " + RECORDS + ", "
           + SLICES + ", " + GPU + ", " + SERVER + "); nothing to chart from it");
     } else if (requests != null && requests.size > 0 && requests.count(Requests.OK) == 0) {
-      notes.add(dir.resolve(RECORDS) + " has no successful request (" + requests.size
+      notes.add(files.records() + " has no successful request (" + requests.size
           + " ended in error or were cancelled); the latency and throughput charts show the"
           + " errors only");
     } else if (requests == null && aggregate != null
         && aggregate.path("request_count").path("avg").asDouble(0) == 0) {
-      notes.add(dir.resolve(AGGREGATE) + " reports no successful request");
+      notes.add(files.aggregate() + " reports no successful request");
     }
     return new RunData(name, dir, aggregate, requests, slices, gpu, server, notes);
+  }
+
+  /**
+   * Where a run's files are: AIPerf's default names, or {@code <prefix>.json},
+   * {@code <prefix>.jsonl}, {@code <prefix>_timeslices.json}, {@code <prefix>_gpu_telemetry.jsonl}
+   * and {@code <prefix>_server_metrics.jsonl} when the run set {@code --profile-export-prefix}.
+   */
+  record Layout(Path aggregate, Path records, Path slices, Path gpu, Path server,
+      Path serverJson) {
+
+    static Layout of(Path dir, @Nullable String prefix) {
+      if (prefix == null) {
+        return new Layout(dir.resolve(AGGREGATE), dir.resolve(RECORDS), dir.resolve(SLICES),
+            dir.resolve(GPU), dir.resolve(SERVER), dir.resolve("server_metrics_export.json"));
+      }
+      return new Layout(dir.resolve(prefix + ".json"), dir.resolve(prefix + ".jsonl"),
+          dir.resolve(prefix + "_timeslices.json"), dir.resolve(prefix + "_gpu_telemetry.jsonl"),
+          dir.resolve(prefix + "_server_metrics.jsonl"),
+          dir.resolve(prefix + "_server_metrics.json"));
+    }
+
+    static Layout find(Path dir, List<String> notes) {
+      Layout standard = of(dir, null);
+      if (Files.exists(standard.aggregate()) || Files.exists(standard.records())) {
+        return standard;
+      }
+      java.util.TreeSet<String> prefixes = new java.util.TreeSet<>();
+      try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+        list.map(p -> String.valueOf(p.getFileName())).forEach(name -> {
+          if (name.endsWith(".jsonl") && !OTHER_JSONL.matcher(name).find()
+              && !NOT_RECORDS.contains(name)) {
+            prefixes.add(name.substring(0, name.length() - ".jsonl".length()));
+          } else if (name.endsWith(".json") && !NOT_AGGREGATE.contains(name)
+              && !OTHER_JSON.matcher(name).find()) {
+            prefixes.add(name.substring(0, name.length() - ".json".length()));
+          }
+        });
+      } catch (IOException e) {
+        return standard;
+      }
+      prefixes.removeIf(p -> !Files.exists(dir.resolve(p + ".jsonl"))
+          && !hasSchemaVersion(dir.resolve(p + ".json")));
+      if (prefixes.isEmpty()) {
+        return standard;
+      }
+      if (prefixes.size() > 1) {
+        notes.add(dir + " holds the exports of several prefixes " + prefixes + "; reading '"
+            + prefixes.first() + "'. Give each run its own directory.");
+      }
+      return of(dir, prefixes.first());
+    }
+
+    private static final java.util.regex.Pattern OTHER_JSONL = java.util.regex.Pattern.compile(
+        "_(raw|gpu_telemetry|server_metrics|accuracy|network_latency)\\.jsonl$");
+    private static final java.util.regex.Pattern OTHER_JSON = java.util.regex.Pattern.compile(
+        "(_timeslices|_server_metrics|_aggregate)\\.json$");
+    private static final Set<String> NOT_RECORDS = Set.of(GPU, SERVER,
+        "profile_export_raw.jsonl", "accuracy_export.jsonl",
+        "profile_export_network_latency.jsonl");
+    private static final Set<String> NOT_AGGREGATE = Set.of("inputs.json", "outputs.json",
+        ".aiperf_results_ready.json", "server_metrics_export.json");
+
+    private static boolean hasSchemaVersion(Path json) {
+      if (!Files.isRegularFile(json)) {
+        return false;
+      }
+      try (JsonParser p = JSON.getFactory().createParser(json.toFile())) {
+        return p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
+            && "schema_version".equals(p.currentName());
+      } catch (IOException e) {
+        return false;
+      }
+    }
   }
 
   private static @Nullable JsonNode aggregate(Path file, List<String> notes) {

@@ -120,14 +120,13 @@ final class Telemetry {
   }
 
   /**
-   * Reads server metrics. The JSONL lines carry no metric types; they come from
-   * {@code server_metrics_export.json} beside it when that exists, else a series that never went
-   * down and rose at least once is read as a counter (charted as a rate).
+   * Reads server metrics. The JSONL lines carry no metric types; they come from the JSON export
+   * ({@code json}, {@code server_metrics_export.json}) when it exists, else a series that never
+   * went down and rose at least once is read as a counter (charted as a rate).
    */
-  static Read server(Path file) throws IOException {
+  static Read server(Path file, Path json) throws IOException {
     Map<String, String> types = new HashMap<>();
     Map<String, String> units = new HashMap<>();
-    Path json = file.resolveSibling("server_metrics_export.json");
     if (Files.isReadable(json)) {
       try {
         JsonNode doc = JSON.readTree(json.toFile());
