@@ -21,6 +21,15 @@
     return v.toPrecision(3);
   }
 
+  // Axis ticks: as many decimals as their spacing needs, so close ticks stay distinct.
+  function ticks(u, vals) {
+    var step = vals.length > 1 ? Math.abs(vals[1] - vals[0]) : 1;
+    var decimals = step > 0 ? Math.max(0, Math.min(6, -Math.floor(Math.log10(step)))) : 0;
+    return vals.map(function (v) {
+      return v == null ? '' : v.toLocaleString('en-US', {minimumFractionDigits: decimals, maximumFractionDigits: decimals});
+    });
+  }
+
   function colouredPixels(u) {
     var ctx = u.ctx;
     var b = u.bbox;
@@ -67,11 +76,11 @@
   function draw(c) {
     var el = document.getElementById(c.el);
     var width = Math.max(480, el.clientWidth || 600);
-    var axes = [{label: c.xLabel, values: function (u, vals) { return vals.map(fmt); }},
-      {label: c.yLabel, scale: 'y', values: function (u, vals) { return vals.map(fmt); }, size: 60}];
+    var axes = [{label: c.xLabel, values: ticks},
+      {label: c.yLabel, scale: 'y', values: ticks, size: 64}];
     var scales = {x: {time: false}, y: {}};
     if (c.y2Label) {
-      axes.push({label: c.y2Label, scale: 'y2', side: 1, grid: {show: false}, values: function (u, vals) { return vals.map(fmt); }, size: 60});
+      axes.push({label: c.y2Label, scale: 'y2', side: 1, grid: {show: false}, values: ticks, size: 64});
       scales.y2 = {};
     }
     var series = [{label: c.xLabel, value: function (u, v) { return fmt(v); }}].concat(c.series.map(seriesOpts));
