@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 final class PlotAndReportIT {
   static final Path AIPERF_RUN = Path.of("src/test/resources/aiperf-0.13/chat-stream-c4");
+  /** A real AIPerf 0.13 run with GPU telemetry and server metrics (see its README). */
+  static final Path AIPERF_TELEMETRY_RUN =
+      Path.of("src/test/resources/aiperf-0.13/chat-telemetry-c4");
   /** Kept after the build, as the test's artifact: what the report looked like. */
   static final Path SCREENSHOTS = Path.of("target/report-screenshots");
 
@@ -142,6 +145,20 @@ final class PlotAndReportIT {
   }
 
   @Test
+  void plot_theRealAiperfRunWithTelemetry_drawsGpuAndServerTimelines(@TempDir Path out)
+      throws IOException {
+    Run run = aiperf("plot", AIPERF_TELEMETRY_RUN.toString(), "-o", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err()).doesNotContain("Note:");
+    assertThat(pngs(out)).extracting(p -> p.getFileName().toString()).contains(
+        "gpu_nvidia_gpu_utilization.png", "gpu_nvidia_power_usage.png",
+        "gpu_nvidia_temperature.png", "server_vllm_num_requests_running.png",
+        "server_vllm_prompt_tokens.png", "server_vllm_e2e_request_latency_seconds.png",
+        "server_DCGM_FI_DEV_GPU_UTIL.png", "request_timeline.png");
+    assertDrawn(pngs(out));
+  }
+
+  @Test
   void plot_severalRuns_comparesThem(@TempDir Path out) throws IOException {
     Run run = aiperf("plot", ok.toString(), errors.toString(), AIPERF_RUN.toString(), "-o",
         out.toString());
@@ -193,21 +210,21 @@ final class PlotAndReportIT {
     assertThat(run.err()).contains("Error: SLO was 'ttft<<2' but it must look like");
   }
 
-  /** Opens the report of all three runs in Chromium, offline; every chart must have drawn. */
+  /** Opens the report of all four runs in Chromium, offline; every chart must have drawn. */
   @Test
   void report_opensInABrowser_offline_everyChartDrawn(@TempDir Path dir) throws Exception {
     Path browser = Chromium.find();
     assumeTrue(browser != null, "chromium is not installed (apt-get install chromium; .ci/run"
         + " installs it): the report cannot be opened in a browser here");
     Path html = dir.resolve("report.html");
-    Run run = aiperf("report", ok.toString(), errors.toString(), AIPERF_RUN.toString(), "-o",
-        html.toString());
+    Run run = aiperf("report", ok.toString(), errors.toString(), AIPERF_RUN.toString(),
+        AIPERF_TELEMETRY_RUN.toString(), "-o", html.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     int charts = Integer.parseInt(run.out().replaceAll("(?s)^Saved (\\d+) .*", "$1"));
-    assertThat(charts).isGreaterThanOrEqualTo(40);
+    assertThat(charts).isGreaterThanOrEqualTo(60);
     assertOpensAndDraws(browser, html, charts, dir.resolve("chromium"));
     Files.createDirectories(SCREENSHOTS);
-    Path shot = SCREENSHOTS.resolve("report-three-runs.png");
+    Path shot = SCREENSHOTS.resolve("report-four-runs.png");
     Chromium.Result r = Chromium.screenshot(browser, html, shot, 2600, dir.resolve("shot"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(variance(ImageIO.read(shot.toFile()))).isGreaterThan(100);

@@ -33,11 +33,43 @@ final class Charts {
     if (!run.slices().isEmpty()) {
       charts.addAll(slices(run.slices(), origin));
     }
-    charts.addAll(timelines("gpu_", "GPU", run.gpu(), origin, MAX_GPU_CHARTS, notes, run));
+    // GPU samples carry no phase: those long before or after the requests (AIPerf's baseline
+    // scrape) would stretch the axis, so they are cut to the run's span when it is known.
+    List<TimeSeries.Group> gpu = run.gpu();
+    if (run.requests() != null) {
+      long margin = 2_000_000_000L;
+      gpu = clip(gpu, run.requests().originNs() - margin, run.requests().lastEndNs() + margin);
+    }
+    charts.addAll(timelines("gpu_", "GPU", gpu, origin, MAX_GPU_CHARTS, notes, run));
     charts.addAll(timelines("server_", "Server", run.server(), origin, MAX_SERVER_CHARTS, notes,
         run));
     charts.removeIf(c -> !c.hasData());
     return new ForRun(charts, notes);
+  }
+
+  private static List<TimeSeries.Group> clip(List<TimeSeries.Group> groups, long from, long to) {
+    List<TimeSeries.Group> out = new ArrayList<>();
+    for (TimeSeries.Group g : groups) {
+      List<TimeSeries> series = new ArrayList<>();
+      for (TimeSeries s : g.series()) {
+        int n = 0;
+        for (long t : s.timeNs()) {
+          n += t >= from && t <= to ? 1 : 0;
+        }
+        long[] times = new long[n];
+        double[] values = new double[n];
+        int k = 0;
+        for (int i = 0; i < s.size(); i++) {
+          if (s.timeNs()[i] >= from && s.timeNs()[i] <= to) {
+            times[k] = s.timeNs()[i];
+            values[k++] = s.values()[i];
+          }
+        }
+        series.add(new TimeSeries(s.label(), times, values));
+      }
+      out.add(new TimeSeries.Group(g.metric(), g.unit(), g.kind(), series));
+    }
+    return out;
   }
 
   /** Where time zero is: the first request, else the first slice, else the first sample. */

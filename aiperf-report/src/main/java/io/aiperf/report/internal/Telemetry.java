@@ -176,6 +176,11 @@ final class Telemetry {
         pending.add(rec);
       }
     }
+    // Scrapes outside the profiling phase (the baseline before it, warmup) would stretch the time
+    // axis and mix phases; they are left out when the file marks its phases.
+    if (pending.stream().anyMatch(r -> "profiling".equals(r.path("benchmark_phase").asText()))) {
+      pending.removeIf(r -> !"profiling".equals(r.path("benchmark_phase").asText()));
+    }
     boolean severalEndpoints = endpoints.size() > 1;
     for (JsonNode rec : pending) {
       long t = rec.get("timestamp_ns").asLong();

@@ -126,6 +126,21 @@ final class RunReaderTest {
   }
 
   @Test
+  void serverMetrics_scrapesOutsideProfiling_areLeftOut(@TempDir Path dir) throws Exception {
+    TestRuns.serverMetrics(dir);
+    Path file = dir.resolve("server_metrics_export.jsonl");
+    List<String> lines = Files.readAllLines(file);
+    StringBuilder b = new StringBuilder(lines.get(0)).append('\n'); // the baseline: no phase
+    for (String line : lines.subList(1, lines.size())) {
+      b.append(line.replace("\"endpoint_latency_ns\"", "\"benchmark_phase\":\"profiling\","
+          + "\"endpoint_latency_ns\"")).append('\n');
+    }
+    Files.writeString(file, b, StandardCharsets.UTF_8);
+    RunData run = RunReader.read(dir, "server");
+    assertThat(run.server().get(0).series().get(0).values()).containsExactly(2, 1, 3, 2);
+  }
+
+  @Test
   void serverMetricTypes_comeFromTheJsonExportWhenPresent(@TempDir Path dir) throws Exception {
     TestRuns.serverMetrics(dir);
     // Declared a gauge: its rising values are then charted as they are, not as a rate.
