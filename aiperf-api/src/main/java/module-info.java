@@ -19,6 +19,7 @@ module io.aiperf.api {
   uses io.aiperf.api.spi.ExporterProvider;
   uses io.aiperf.api.spi.MessageBusProvider;
   uses io.aiperf.api.spi.MetricProvider;
+  uses io.aiperf.api.spi.ReportProvider;
   uses io.aiperf.api.spi.ResultMergerProvider;
   uses io.aiperf.api.spi.ServiceProvider;
   uses io.aiperf.api.spi.TokenizerProvider;

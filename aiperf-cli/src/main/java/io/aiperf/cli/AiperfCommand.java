@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     versionProvider = AiperfCommand.Version.class,
     description = "Benchmark LLM inference servers: TTFT, ITL, latency, throughput, errors.",
     subcommands = {ProfileCommand.class, MockServerCommand.class, MergeCommand.class,
-        PluginsCommand.class, CalibrateCommand.class, ServiceCommand.class,
+        PlotCommand.class, ReportCommand.class, PluginsCommand.class, CalibrateCommand.class, ServiceCommand.class,
         CommandLine.HelpCommand.class})
 public final class AiperfCommand implements Runnable {
   /** Exit code of a run that failed. */

@@ -40,6 +40,11 @@ final class OutputOptions {
           + " the text the server generated.")
   boolean exportOutputsJson;
 
+  @Option(names = "--auto-plot",
+      description = "After the run, draw its PNG charts into <artifact dir>/plots and write"
+          + " <artifact dir>/report.html (as 'aiperf plot' and 'aiperf report').")
+  boolean autoPlot;
+
   void configure(Benchmark.Builder b, List<String> problems) {
     b.showTraceTiming(showTraceTiming).exportHttpTrace(exportHttpTrace)
         .exportOutputsJson(exportOutputsJson);

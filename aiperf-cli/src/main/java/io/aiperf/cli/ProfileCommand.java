@@ -242,6 +242,10 @@ final class ProfileCommand implements Callable<Integer> {
       if (!slos.isEmpty() && broken.isEmpty()) {
         err.println("All " + slos.size() + " SLOs hold.");
       }
+      if (output.autoPlot) {
+        ReportCommand.autoPlot(config.artifactDir().orElseThrow(),
+            spec.commandLine().getOut(), err);
+      }
       if (interrupts.interrupted()) {
         return InterruptHandler.EXIT_INTERRUPTED;
       }
