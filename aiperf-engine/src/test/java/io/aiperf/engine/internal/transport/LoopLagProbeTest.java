@@ -107,23 +107,20 @@ final class LoopLagProbeTest {
 
   @Test
   void startUpStalls_stopCounting_onceTheLoopOpensAConnection() {
-    blockLoop(200, 250, 1);
-    assertThat(lagAfter(20).maxNanos()).isGreaterThanOrEqualTo(150_000_000L);
-    probe.connecting();
-    // Only what came after the first connection counts now, and none of it waited 150 ms.
-    await().atMost(Duration.ofSeconds(30)).until(() -> LoopLagProbe.combined(List.of(probe))
-        .map(l -> l.samples() >= 30 && l.maxNanos() < 150_000_000L).orElse(false));
-    LoopLag lag = lagAfter(30);
-    blockLoop(200, 250, 1);
-    assertThat(lagAfter(lag.samples() + 30).maxNanos()).isGreaterThanOrEqualTo(150_000_000L);
+    earlierStall_isForgotten_butALaterOneCounts(probe::connecting);
   }
 
   @Test
   void aWarmupStall_stopsCounting_whenProfilingStarts_butALaterOneCounts() {
     probe.connecting();
+    earlierStall_isForgotten_butALaterOneCounts(probe::restart);
+  }
+
+  /** A 200 ms stall, then {@code forget}: only what follows counts, a new stall included. */
+  private void earlierStall_isForgotten_butALaterOneCounts(Runnable forget) {
     blockLoop(200, 250, 1);
     assertThat(lagAfter(20).maxNanos()).isGreaterThanOrEqualTo(150_000_000L);
-    probe.restart();
+    forget.run();
     await().atMost(Duration.ofSeconds(30)).until(() -> LoopLagProbe.combined(List.of(probe))
         .map(l -> l.samples() >= 30 && l.maxNanos() < 150_000_000L).orElse(false));
     LoopLag lag = lagAfter(30);
