@@ -52,7 +52,28 @@ public record BenchmarkResult(
     Optional<Path> artifactDir,
     Map<String, String> histograms) {
 
-  /** Copies the collections, so the result stays immutable. */
+  /**
+   * Copies the collections, so the result stays immutable.
+   *
+   * @param config the configuration that ran
+   * @param metricsTitle the console title for the endpoint kind, e.g. {@code LLM Metrics}
+   * @param metrics the metric results, in display order
+   * @param errors the error summary, most frequent first
+   * @param requestsSent requests sent to the server
+   * @param requestsCompleted requests that ended successfully
+   * @param requestsFailed requests that ended with an error, cancellations excepted
+   * @param requestsCancelled requests cancelled by aiperf (asked-for cancellation, or still in flight
+   *     after a cancel or the grace period); sent = completed + failed + cancelled
+   * @param startTime wall-clock start of the first request
+   * @param endTime wall-clock end of the last response
+   * @param wasCancelled whether the run was stopped before it finished
+   * @param seed the random seed the dataset used
+   * @param warnings plain-language warnings about the run (empty when nothing is off)
+   * @param artifactDir where export files were written, if anywhere
+   * @param histograms per distribution metric tag, its HdrHistogram (display units, compressed,
+   *     base64): exact to 3 significant digits and mergeable across runs and hosts with
+   *     {@link Benchmark#merge(List)}
+   */
   public BenchmarkResult {
     metrics = List.copyOf(metrics);
     errors = List.copyOf(errors);

@@ -25,7 +25,19 @@ public record Calibration(double maxRequestsPerSecond, double maxChunksPerSecond
     double pacedRate, double pacerLatenessP50Ms, double pacerLatenessP99Ms, int concurrency,
     int cores, Duration stepDuration) {
 
-  /** Checks the duration. */
+  /**
+   * Checks the duration.
+   *
+   * @param maxRequestsPerSecond non-streaming requests completed per second at concurrency
+   *     {@code concurrency}
+   * @param maxChunksPerSecond streamed chunks (SSE events) parsed per second
+   * @param pacedRate the constant request rate at which the pacer was timed
+   * @param pacerLatenessP50Ms how late requests went out at that rate, median, in ms
+   * @param pacerLatenessP99Ms how late requests went out at that rate, p99, in ms
+   * @param concurrency the concurrency of the throughput steps
+   * @param cores the processors the JVM saw
+   * @param stepDuration how long each step ran
+   */
   public Calibration {
     Objects.requireNonNull(stepDuration, "stepDuration");
   }

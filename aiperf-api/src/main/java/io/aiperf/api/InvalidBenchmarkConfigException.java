@@ -10,6 +10,7 @@ import java.util.List;
  */
 public final class InvalidBenchmarkConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
+  /** @serial the problems found, one sentence each, never empty */
   private final List<String> problems;
 
   /**

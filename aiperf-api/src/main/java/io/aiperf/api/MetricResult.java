@@ -50,6 +50,26 @@ public record MetricResult(
 
   /**
    * Validates the identifying fields.
+   *
+   * @param tag the metric tag, e.g. {@code time_to_first_token}
+   * @param header the human name shown in the console, e.g. {@code Time to First Token}
+   * @param unit the display unit, e.g. {@code ms}
+   * @param scalar whether this is a single value rather than a distribution
+   * @param count number of values
+   * @param avg mean
+   * @param min smallest value
+   * @param max largest value
+   * @param sum sum of values
+   * @param std population standard deviation
+   * @param p1 1st percentile
+   * @param p5 5th percentile
+   * @param p10 10th percentile
+   * @param p25 25th percentile
+   * @param p50 median
+   * @param p75 75th percentile
+   * @param p90 90th percentile
+   * @param p95 95th percentile
+   * @param p99 99th percentile
    */
   public MetricResult {
     Objects.requireNonNull(tag, "tag");

@@ -37,7 +37,11 @@ public record SequenceDistribution(List<Pair> pairs) {
   public record Pair(double isl, double islStddev, double osl, double oslStddev,
       double probability) {}
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param pairs the pairs, with probabilities that add up to 1
+   */
   public SequenceDistribution {
     pairs = List.copyOf(pairs);
   }

@@ -27,7 +27,14 @@ public record Slo(MetricTag metric, Statistic statistic, Comparison comparison, 
   private static final Pattern SPEC = Pattern.compile(
       "\\s*([a-z0-9_]+)(?:\\.([a-z0-9]+))?\\s*(<=|>=|<|>)\\s*([-+0-9.eE]+)\\s*(ms|s|%)?\\s*");
 
-  /** Validates the fields. */
+  /**
+   * Validates the fields.
+   *
+   * @param metric the metric tag
+   * @param statistic the statistic compared
+   * @param comparison how the measured value must compare to the threshold
+   * @param threshold the threshold, in the metric's display unit
+   */
   public Slo {
     Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(statistic, "statistic");

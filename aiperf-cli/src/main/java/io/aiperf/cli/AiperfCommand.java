@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "aiperf",
     mixinStandardHelpOptions = true,
-    versionProvider = AiperfCommand.Version.class,
+    versionProvider = VersionProvider.class,
     description = "Benchmark LLM inference servers: TTFT, ITL, latency, throughput, errors.",
     subcommands = {ProfileCommand.class, MockServerCommand.class, MergeCommand.class,
         PlotCommand.class, ReportCommand.class, PluginsCommand.class, CalibrateCommand.class, ServiceCommand.class,
@@ -77,14 +77,5 @@ public final class AiperfCommand implements Runnable {
       return EXIT_FAILED;
     });
     return cli.execute(args);
-  }
-
-  /** Reports the version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = AiperfCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"aiperf-java " + (v == null ? "0.1.0-SNAPSHOT" : v)};
-    }
   }
 }

@@ -60,8 +60,13 @@ public final class AiperfExtension implements ParameterResolver {
     }
   }
 
-  /** Lets the store close the server. */
-  private static final class ClosableServer implements ExtensionContext.Store.CloseableResource {
+  /**
+   * Lets the store close the server. AutoCloseable is what JUnit 5.13+ closes (it warns about a
+   * bare CloseableResource, which it deprecated); CloseableResource is what older 5.x close.
+   */
+  @SuppressWarnings("deprecation") // CloseableResource, for JUnit before 5.13
+  private static final class ClosableServer
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final MockLlmServer server;
 
     ClosableServer(MockLlmServer server) {

@@ -14,7 +14,14 @@ import java.util.List;
  */
 public record SentStream(String requestId, long startNanos, List<SentEvent> events) {
 
-    /** Makes the event list immutable. */
+    /**
+     * Makes the event list immutable.
+     *
+     * @param requestId the request's {@code X-Request-ID} header, "" when it had none
+     * @param startNanos the origin of the answer's schedule: the request's arrival (plus any
+     *     stall), on the clock of {@link SentEvent#nanos()}
+     * @param events the events so far, in the order written
+     */
     public SentStream {
         events = List.copyOf(events);
     }

@@ -30,6 +30,9 @@ public record BusConfig(int channelCapacity, Map<String, String> settings) {
   /**
    * Checks and copies the settings.
    *
+   * @param channelCapacity undelivered messages a point-to-point channel holds before
+   *     {@link MessageBus#send} blocks, at least 1
+   * @param settings provider-specific settings, key to value; copied, sorted by key and immutable
    * @throws IllegalArgumentException if the capacity is below 1
    * @throws NullPointerException if the settings, a key or a value is null
    */

@@ -10,7 +10,12 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record ChatMessage(String role, String content) {
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @param role {@code user} or {@code assistant}
+   * @param content the text
+   */
   public ChatMessage {
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(content, "content");

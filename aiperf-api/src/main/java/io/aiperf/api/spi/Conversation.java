@@ -10,7 +10,12 @@ import java.util.List;
  * @since 0.1.0
  */
 public record Conversation(String id, List<Turn> turns) {
-  /** Copies the list and checks it is not empty. */
+  /**
+   * Copies the list and checks it is not empty.
+   *
+   * @param id a stable id, unique in the dataset
+   * @param turns the turns, at least one
+   */
   public Conversation {
     turns = List.copyOf(turns);
     if (turns.isEmpty()) {

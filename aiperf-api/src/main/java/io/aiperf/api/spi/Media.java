@@ -27,7 +27,13 @@ public record Media(Kind kind, String data, String format) {
     AUDIO
   }
 
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @param kind image or audio
+   * @param data for an image its URL; for audio the base64-encoded bytes
+   * @param format the encoding, e.g. {@code png}, {@code jpeg}, {@code wav}
+   */
   public Media {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(data, "data");

@@ -10,6 +10,7 @@ package io.aiperf.api.spi;
  */
 public final class ResponseErrorException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
+  /** @serial the error type the server gave, or a generic one */
   private final String type;
 
   /**

@@ -45,7 +45,19 @@ public interface TransportProvider extends Plugin {
   record Options(URI baseUri, Map<String, String> headers, int ioThreads,
       Duration connectTimeout, int maxConnections, java.util.List<java.net.InetAddress>
           sourceAddresses, Tls tls) {
-    /** Copies the headers and addresses. */
+    /**
+     * Copies the headers and addresses.
+     *
+     * @param baseUri the server's base URL
+     * @param headers headers sent with every request (secrets included; never log them)
+     * @param ioThreads threads for network I/O
+     * @param connectTimeout bound on opening one connection
+     * @param maxConnections connections this transport may hold open; requests beyond wait for
+     *     one (and that wait is reported as connection time)
+     * @param sourceAddresses local addresses to open connections from, in turn; empty for the
+     *     system's choice
+     * @param tls how to check the server and which protocols to offer, for {@code https} URLs
+     */
     public Options {
       headers = Map.copyOf(headers);
       sourceAddresses = java.util.List.copyOf(sourceAddresses);

@@ -28,7 +28,19 @@ import org.jspecify.annotations.Nullable;
  */
 public record Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
     List<Media> media, @Nullable String model, @Nullable String systemPrompt) {
-  /** Copies the lists and checks the values. */
+  /**
+   * Copies the lists and checks the values.
+   *
+   * @param texts the prompt texts (one for chat; several for batched endpoints)
+   * @param maxTokens the output tokens to ask for, 0 for no limit
+   * @param delayMillis for a later turn of a session: how long after the previous turn's response it
+   *     is sent; 0 for at once
+   * @param timestampMillis for a trace: when to send it, in ms from the trace's origin; -1 for none
+   * @param media images and audio clips sent with the texts, in order; empty for text only
+   * @param model the model this turn is sent to, or null for the endpoint's model (several
+   *     {@code -m} models are spread over turns this way)
+   * @param systemPrompt a system message sent before the conversation, or null for none
+   */
   public Turn {
     texts = List.copyOf(texts);
     media = List.copyOf(media);
