@@ -87,7 +87,8 @@ module io.aiperf.engine {
       io.aiperf.engine.internal.service.ServiceProviders.WorkerProvider,
       io.aiperf.engine.internal.service.ServiceProviders.RecordProcessorProvider,
       io.aiperf.engine.internal.service.ServiceProviders.RecordsManagerProvider,
-      io.aiperf.engine.internal.service.ServiceProviders.ServerMetricsManagerProvider;
+      io.aiperf.engine.internal.service.ServiceProviders.ServerMetricsManagerProvider,
+      io.aiperf.engine.internal.service.ServiceProviders.GpuTelemetryManagerProvider;
   provides io.aiperf.api.spi.TokenizerProvider with
       io.aiperf.engine.internal.tokenizer.TiktokenProvider,
       io.aiperf.engine.internal.tokenizer.HuggingFaceTokenizerProvider;

@@ -8,7 +8,13 @@ public final class SeriesData {
   private Point[] points = new Point[16];
   private int size;
 
-  void add(long nanos, Point point) {
+  /**
+   * Adds a point.
+   *
+   * @param nanos when it was made
+   * @param point the point
+   */
+  public void add(long nanos, Point point) {
     if (size == times.length) {
       times = Arrays.copyOf(times, size * 2);
       points = Arrays.copyOf(points, size * 2);

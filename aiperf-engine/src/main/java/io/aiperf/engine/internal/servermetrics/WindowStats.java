@@ -78,10 +78,7 @@ public final class WindowStats {
   }
 
   private static @Nullable Result gauge(SeriesData s, Window w) {
-    double[] values = values(s, w.start(), w.gaugeEnd());
-    if (values.length == 0) {
-      values = values(s, w.start(), w.end());
-    }
+    double[] values = gaugeValues(s, w);
     if (values.length == 0) {
       return null;
     }
@@ -101,6 +98,19 @@ public final class WindowStats {
       stats.put(P_NAMES[i], Stats.percentile(sorted, n, PERCENTILES[i]));
     }
     return new Result(stats, Map.of(), 0);
+  }
+
+  /**
+   * A gauge's values in a window, as its statistics use them: those made from the window's
+   * start to the end of the load, or to the final scrape when none was.
+   *
+   * @param s the series
+   * @param w the window
+   * @return the values, in time order
+   */
+  public static double[] gaugeValues(SeriesData s, Window w) {
+    double[] v = values(s, w.start(), w.gaugeEnd());
+    return v.length > 0 ? v : values(s, w.start(), w.end());
   }
 
   private static double[] values(SeriesData s, long from, long to) {

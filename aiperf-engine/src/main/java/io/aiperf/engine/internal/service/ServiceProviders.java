@@ -88,6 +88,19 @@ public final class ServiceProviders {
     }
   }
 
+  /** {@code gpu_telemetry_manager}: scrapes the GPUs' DCGM exporters. */
+  public static final class GpuTelemetryManagerProvider implements ServiceProvider {
+    @Override
+    public String name() {
+      return "gpu_telemetry_manager";
+    }
+
+    @Override
+    public Service create(String serviceId, MessageBus bus, BenchmarkConfig config) {
+      return new GpuTelemetryManager(serviceId, bus, config, NanoClock.SYSTEM);
+    }
+  }
+
   /** {@code records_manager}: aggregates records into the result. */
   public static final class RecordsManagerProvider implements ServiceProvider {
     @Override

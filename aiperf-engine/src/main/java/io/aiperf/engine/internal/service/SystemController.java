@@ -261,6 +261,9 @@ public final class SystemController implements BenchmarkRun {
       if (config.serverMetricsEnabled()) {
         services.add(create("server_metrics_manager", "server_metrics_manager", bus));
       }
+      if (config.gpuTelemetryEnabled()) {
+        services.add(create("gpu_telemetry_manager", "gpu_telemetry_manager", bus));
+      }
       for (int i = 0; i < config.recordProcessors(); i++) {
         services.add(create("record_processor", "record_processor_" + i, bus));
       }
