@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code increase()} does;
  *   <li>histogram: the increases of {@code count}, {@code sum} and every bucket the same way,
  *       {@code avg}, {@code count_rate}, {@code sum_rate}, and {@code p1_estimate ...
- *       p99_estimate} interpolated linearly within the buckets (Prometheus's
- *       {@code histogram_quantile}; AIPerf's learned-bucket estimator is not ported);
+ *       p99_estimate}: within a bucket whose observations' mean was learned (from scrape
+ *       intervals in which every new observation fell in that bucket, the idea of AIPerf's
+ *       estimator, much simplified) linearly over the span around that mean; elsewhere linearly
+ *       over the bucket, as Prometheus's {@code histogram_quantile};
  *   <li>summary: {@code count, sum, avg} the same way and the server's latest quantiles.
  * </ul>
  */
@@ -160,6 +162,8 @@ public final class WindowStats {
     int resets = 0;
     TreeMap<Double, String> les = new TreeMap<>();
     Map<String, Double> buckets = new LinkedHashMap<>();
+    // Per bucket, the count and sum of the intervals in which all new observations fell in it.
+    Map<String, double[]> learned = new LinkedHashMap<>();
     Point.Histogram first = (Point.Histogram) s.point(c[0]);
     for (int i = 0; i < first.les().length; i++) {
       les.put(first.bounds()[i], first.les()[i]);
@@ -179,13 +183,28 @@ public final class WindowStats {
       if (reset) {
         resets++;
       }
-      count += reset ? now.count() : now.count() - prev.count();
-      sum += reset ? now.sum() : now.sum() - prev.sum();
+      double dCount = reset ? now.count() : now.count() - prev.count();
+      double dSum = reset ? now.sum() : now.sum() - prev.sum();
+      count += dCount;
+      sum += dSum;
+      String only = null;
+      int filled = 0;
+      double below = 0;
       for (int b = 0; b < now.les().length; b++) {
         String le = now.les()[b];
         les.putIfAbsent(now.bounds()[b], le);
         double d = reset ? now.cumulative()[b] : now.cumulative()[b] - before.getOrDefault(le, 0.0);
         buckets.merge(le, d, Double::sum);
+        if (d - below > 0) {
+          filled++;
+          only = le;
+        }
+        below = d;
+      }
+      if (filled == 1 && dCount > 0) {
+        double[] cs = learned.computeIfAbsent(only, k -> new double[2]);
+        cs[0] += dCount;
+        cs[1] += dSum;
       }
     }
     Map<String, Long> deltas = new LinkedHashMap<>();
@@ -205,8 +224,12 @@ public final class WindowStats {
     double[] bounds = les.keySet().stream().mapToDouble(Double::doubleValue).toArray();
     double[] cumulative = les.values().stream().mapToDouble(le -> buckets.getOrDefault(le, 0.0))
         .toArray();
+    double[] means = les.values().stream().mapToDouble(le -> {
+      double[] cs = learned.get(le);
+      return cs == null ? Double.NaN : cs[1] / cs[0];
+    }).toArray();
     for (int i = 0; i < PERCENTILES.length; i++) {
-      double q = quantile(PERCENTILES[i] / 100, bounds, cumulative);
+      double q = quantile(PERCENTILES[i] / 100, bounds, cumulative, means);
       if (!Double.isNaN(q)) {
         stats.put(P_NAMES[i] + "_estimate", q);
       }
@@ -219,6 +242,17 @@ public final class WindowStats {
    * within it; the highest finite bound when the rank falls in {@code +Inf}.
    */
   static double quantile(double q, double[] bounds, double[] cumulative) {
+    double[] unknown = new double[bounds.length];
+    java.util.Arrays.fill(unknown, Double.NaN);
+    return quantile(q, bounds, cumulative, unknown);
+  }
+
+  /**
+   * As {@link #quantile(double, double[], double[])}, but within a bucket whose observations'
+   * mean is known, over the span of the bucket centred on that mean (for {@code +Inf}, from its
+   * lower bound to as far above the mean), which keeps the bucket's mean and narrows the guess.
+   */
+  static double quantile(double q, double[] bounds, double[] cumulative, double[] means) {
     int n = bounds.length;
     if (n == 0 || cumulative[n - 1] <= 0) {
       return Double.NaN;
@@ -229,16 +263,22 @@ public final class WindowStats {
     while (i < n - 1 && cumulative[i] < rank) {
       i++;
     }
-    if (Double.isInfinite(bounds[i])) {
+    double lower = i == 0 ? Math.min(0, bounds[0]) : bounds[i - 1];
+    double upper = bounds[i];
+    double mean = means[i];
+    if (Double.isFinite(mean) && mean >= lower && (mean <= upper || Double.isInfinite(upper))) {
+      double half = Double.isInfinite(upper) ? mean - lower : Math.min(mean - lower, upper - mean);
+      lower = mean - half;
+      upper = mean + half;
+    } else if (Double.isInfinite(upper)) {
       return i == 0 ? Double.NaN : bounds[i - 1];
     }
-    double lower = i == 0 ? Math.min(0, bounds[0]) : bounds[i - 1];
     double below = i == 0 ? 0 : cumulative[i - 1];
     double inBucket = cumulative[i] - below;
     if (inBucket <= 0) {
-      return bounds[i];
+      return upper;
     }
-    return lower + (bounds[i] - lower) * (rank - below) / inBucket;
+    return lower + (upper - lower) * (rank - below) / inBucket;
   }
 
   private static @Nullable Result summary(SeriesData s, Window w) {

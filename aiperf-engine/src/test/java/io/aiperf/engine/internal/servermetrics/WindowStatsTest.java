@@ -77,6 +77,22 @@ final class WindowStatsTest {
   }
 
   @Test
+  void histogram_learnedBucketMean_narrowsTheEstimate() {
+    // Every interval's observations fall in (0, 0.3] with a mean of 0.28 s (a vLLM e2e bucket):
+    // linear interpolation would say 0.15 s at the median, the learned mean says 0.28 s.
+    SeriesData s = new SeriesData();
+    String[] les = {"0.3", "0.5", "+Inf"};
+    double[] bounds = {0.3, 0.5, Double.POSITIVE_INFINITY};
+    s.add(0, new Point.Histogram(les, bounds, new double[] {0, 0, 0}, 0, 0));
+    s.add(10, new Point.Histogram(les, bounds, new double[] {4, 4, 4}, 1.12, 4));
+    s.add(20, new Point.Histogram(les, bounds, new double[] {10, 10, 10}, 2.8, 10));
+    WindowStats.Result r = WindowStats.of(MetricType.HISTOGRAM, s, W);
+    assertThat(r.stats().get("p50_estimate")).isCloseTo(0.28, within(1e-9));
+    assertThat(r.stats().get("p99_estimate")).isBetween(0.28, 0.3);
+    assertThat(WindowStats.quantile(0.5, bounds, new double[] {10, 10, 10})).isEqualTo(0.15);
+  }
+
+  @Test
   void histogram_reset_countsTheNewValuesFromZero() {
     SeriesData s = new SeriesData();
     s.add(0, h(new double[] {5, 9, 10}, 20));
