@@ -36,6 +36,8 @@ module io.aiperf.engine {
   exports io.aiperf.engine.internal.dataset to io.aiperf.jmh;
   exports io.aiperf.engine.internal.endpoint to io.aiperf.jmh;
   exports io.aiperf.engine.internal.metrics to io.aiperf.jmh;
+  exports io.aiperf.engine.internal.prometheus to io.aiperf.jmh;
+  exports io.aiperf.engine.internal.servermetrics to io.aiperf.jmh;
   exports io.aiperf.engine.internal.service to io.aiperf.jmh;
   exports io.aiperf.engine.internal.tokenizer to io.aiperf.jmh;
   exports io.aiperf.engine.internal.transport to io.aiperf.jmh;
