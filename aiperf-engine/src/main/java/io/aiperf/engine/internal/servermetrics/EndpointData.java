@@ -107,10 +107,25 @@ public final class EndpointData {
       if (!f.help().isEmpty()) {
         family.help = f.help();
       }
-      f.points().forEach((labels, point) -> family.series.computeIfAbsent(labels,
-          k -> new SeriesData()).add(nanos, point));
+      f.points().forEach((labels, point) -> {
+        SeriesData s = family.series.computeIfAbsent(labels, k -> new SeriesData());
+        s.add(nanos, shared(s, point));
+      });
     }
     return true;
+  }
+
+  /**
+   * A histogram point sharing its bucket bounds with the series' last point when they are the
+   * same, as they nearly always are: a long run keeps only its counts per scrape.
+   */
+  private static Point shared(SeriesData s, Point p) {
+    if (p instanceof Point.Histogram h && s.size() > 0
+        && s.point(s.size() - 1) instanceof Point.Histogram last
+        && Arrays.equals(last.les(), h.les())) {
+      return new Point.Histogram(last.les(), last.bounds(), h.cumulative(), h.sum(), h.count());
+    }
+    return p;
   }
 
   /**

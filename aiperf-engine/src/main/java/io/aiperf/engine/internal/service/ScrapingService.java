@@ -330,6 +330,12 @@ abstract class ScrapingService extends AbstractService {
     ScheduledExecutorService s = state;
     if (s != null) {
       s.shutdownNow();
+      try {
+        // The subclass closes its files next: let a page being written finish first.
+        s.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     Scraper sc = scraper;
     if (sc != null) {
