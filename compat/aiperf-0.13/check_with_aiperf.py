@@ -12,6 +12,9 @@ For each DIR it reports, grouped and counted (first example kept):
   profile_export_aiperf_timeslices.json -> export_models.TimesliceCollectionExportData
   profile_export_aiperf_timeslices.csv  -> the column check of plot/core/data_loader.py::_load_timeslices_csv
   inputs.json                 -> common.models.dataset_models.InputsFile and dataset/loader/inputs_json.py can_load/load
+  server_metrics_export.json  -> common.models.server_metrics_models.ServerMetricsExportData (when present)
+  server_metrics_export.jsonl -> server_metrics_models.SlimRecord                            (when present)
+  gpu_telemetry_export.jsonl  -> common.models.telemetry_models.TelemetryRecord              (when present)
   plot's DataLoader.load_run  -> aiperf.plot.core.data_loader.DataLoader().load_run(DIR)  (the `aiperf plot` load step)
 Exit code: 0 if every check passed, 1 otherwise.
 """
@@ -30,6 +33,8 @@ from aiperf.common.models.export_models import (
     TimesliceCollectionExportData,
 )
 from aiperf.common.models.record_models import MetricRecordInfo, RawRecordInfo
+from aiperf.common.models.server_metrics_models import ServerMetricsExportData, SlimRecord
+from aiperf.common.models.telemetry_models import TelemetryRecord
 
 failed = False
 
@@ -88,6 +93,17 @@ def check_dir(d: Path):
     print(f"== {d}")
     check_jsonl(d / "profile_export.jsonl", MetricRecordInfo, "MetricRecordInfo")
     check_jsonl(d / "profile_export_raw.jsonl", RawRecordInfo, "RawRecordInfo", required=False)
+    check_jsonl(d / "server_metrics_export.jsonl", SlimRecord, "SlimRecord", required=False)
+    check_jsonl(d / "gpu_telemetry_export.jsonl", TelemetryRecord, "TelemetryRecord",
+                required=False)
+    p = d / "server_metrics_export.json"
+    if p.exists():
+        errs = {}
+        try:
+            ServerMetricsExportData.model_validate_json(p.read_bytes())
+        except ValidationError as e:
+            add_validation_errors(errs, e, "file")
+        report("server_metrics_export.json as ServerMetricsExportData", errs, 1)
 
     p = d / "profile_export_aiperf.json"
     if p.exists():

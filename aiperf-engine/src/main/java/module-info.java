@@ -27,6 +27,8 @@ module io.aiperf.engine {
   // Process CPU time for the client's own load, next to the run's numbers.
   requires java.management;
   requires jdk.management;
+  // Prometheus pages are scraped with the JDK's HTTP client, off the benchmark's event loops.
+  requires java.net.http;
 
   exports io.aiperf.engine;
   // Microbenchmarks of the hot path measure internal classes directly.
@@ -34,6 +36,8 @@ module io.aiperf.engine {
   exports io.aiperf.engine.internal.dataset to io.aiperf.jmh;
   exports io.aiperf.engine.internal.endpoint to io.aiperf.jmh;
   exports io.aiperf.engine.internal.metrics to io.aiperf.jmh;
+  exports io.aiperf.engine.internal.prometheus to io.aiperf.jmh;
+  exports io.aiperf.engine.internal.servermetrics to io.aiperf.jmh;
   exports io.aiperf.engine.internal.service to io.aiperf.jmh;
   exports io.aiperf.engine.internal.tokenizer to io.aiperf.jmh;
   exports io.aiperf.engine.internal.transport to io.aiperf.jmh;
@@ -84,7 +88,9 @@ module io.aiperf.engine {
       io.aiperf.engine.internal.service.ServiceProviders.WorkerManagerProvider,
       io.aiperf.engine.internal.service.ServiceProviders.WorkerProvider,
       io.aiperf.engine.internal.service.ServiceProviders.RecordProcessorProvider,
-      io.aiperf.engine.internal.service.ServiceProviders.RecordsManagerProvider;
+      io.aiperf.engine.internal.service.ServiceProviders.RecordsManagerProvider,
+      io.aiperf.engine.internal.service.ServiceProviders.ServerMetricsManagerProvider,
+      io.aiperf.engine.internal.service.ServiceProviders.GpuTelemetryManagerProvider;
   provides io.aiperf.api.spi.TokenizerProvider with
       io.aiperf.engine.internal.tokenizer.TiktokenProvider,
       io.aiperf.engine.internal.tokenizer.HuggingFaceTokenizerProvider;

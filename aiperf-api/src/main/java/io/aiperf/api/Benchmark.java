@@ -138,22 +138,25 @@ public final class Benchmark {
     final WarmupOptions warmup;
     final ExportOptions export;
     final RunOptions run;
+    final TelemetryOptions telemetry;
 
     Builder() {
       load = new LoadOptions();
       warmup = new WarmupOptions();
       export = new ExportOptions();
       run = new RunOptions();
+      telemetry = new TelemetryOptions();
     }
 
     Builder(EndpointConfig endpoint, DatasetConfig dataset, LoadOptions load,
-        WarmupOptions warmup, ExportOptions export, RunOptions run) {
+        WarmupOptions warmup, ExportOptions export, RunOptions run, TelemetryOptions telemetry) {
       this.endpoint = endpoint;
       this.dataset = dataset;
       this.load = new LoadOptions(load);
       this.warmup = new WarmupOptions(warmup);
       this.export = new ExportOptions(export);
       this.run = new RunOptions(run);
+      this.telemetry = new TelemetryOptions(telemetry);
     }
 
     /**
@@ -700,6 +703,94 @@ public final class Benchmark {
      */
     public Builder commandLine(List<String> args) {
       run.commandLine = List.copyOf(args);
+      return this;
+    }
+
+    /**
+     * Scrapes the inference server's Prometheus metrics during the run, as AIPerf's
+     * ServerMetricsManager does: every endpoint URL's own {@code /metrics} (AIPerf's rule: the
+     * URL with {@code /metrics} appended) plus these, every 333 ms on a thread of its own, the
+     * warmup kept apart from the profiling window. The summary is
+     * {@link BenchmarkResult#serverMetrics()}; with an artifact directory the files of
+     * {@link #serverMetricsFormats} are written. An endpoint that cannot be scraped costs one
+     * warning and nothing else.
+     *
+     * <pre>{@code
+     * Benchmark.builder().endpoint(chat).serverMetrics()                       // the server's own
+     * Benchmark.builder().endpoint(chat).serverMetrics(URI.create("http://router:9090/metrics"))
+     * }</pre>
+     *
+     * @param extraEndpoints more Prometheus endpoints; {@code /metrics} is appended to a URL
+     *     without it
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder serverMetrics(java.net.URI... extraEndpoints) {
+      telemetry.serverMetrics = true;
+      telemetry.serverMetricsUrls = List.of(extraEndpoints);
+      return this;
+    }
+
+    /**
+     * Turns server-metrics scraping off (the default for the API; the CLI scrapes by default, as
+     * AIPerf does, unless {@code --no-server-metrics}).
+     *
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder noServerMetrics() {
+      telemetry.serverMetrics = false;
+      telemetry.serverMetricsUrls = List.of();
+      return this;
+    }
+
+    /**
+     * Chooses the server-metrics files; default {@code JSON} and {@code CSV}, as AIPerf's.
+     *
+     * @param formats the formats
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder serverMetricsFormats(ServerMetricsFormat... formats) {
+      java.util.Set<ServerMetricsFormat> set = java.util.EnumSet.noneOf(ServerMetricsFormat.class);
+      for (ServerMetricsFormat f : formats) {
+        set.add(Objects.requireNonNull(f, "serverMetricsFormats"));
+      }
+      telemetry.serverMetricsFormats = set;
+      return this;
+    }
+
+    /**
+     * Scrapes GPU telemetry from NVIDIA DCGM exporters during the run, as AIPerf's
+     * GPUTelemetryManager does: AIPerf's defaults ({@code http://localhost:9400/metrics} and
+     * {@code http://localhost:9401/metrics}, skipped quietly when nothing listens) plus these.
+     * Power, energy, utilization, memory, temperature and clocks per GPU are in
+     * {@link BenchmarkResult#gpuTelemetry()}, with AIPerf's energy-efficiency metrics
+     * ({@code nvidia_output_tokens_per_joule}, ...) over the profiling window.
+     *
+     * <pre>{@code
+     * Benchmark.builder().endpoint(chat).gpuTelemetry(URI.create("http://gpu-node:9400/metrics"))
+     * }</pre>
+     *
+     * @param dcgmEndpoints more DCGM exporters; {@code /metrics} is appended to a URL without it
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder gpuTelemetry(java.net.URI... dcgmEndpoints) {
+      telemetry.gpuTelemetry = true;
+      telemetry.gpuTelemetryUrls = List.of(dcgmEndpoints);
+      return this;
+    }
+
+    /**
+     * Turns GPU telemetry off (the default for the API).
+     *
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder noGpuTelemetry() {
+      telemetry.gpuTelemetry = false;
+      telemetry.gpuTelemetryUrls = List.of();
       return this;
     }
 

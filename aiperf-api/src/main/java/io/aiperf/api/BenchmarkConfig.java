@@ -23,6 +23,7 @@ public final class BenchmarkConfig {
   private final WarmupOptions warmup;
   private final ExportOptions export;
   private final RunOptions run;
+  private final TelemetryOptions telemetry;
   private final int concurrency;
   private final int requestCount;
   private final List<String> exporters;
@@ -35,6 +36,7 @@ public final class BenchmarkConfig {
     this.warmup = new WarmupOptions(b.warmup);
     this.export = new ExportOptions(b.export);
     this.run = new RunOptions(b.run);
+    this.telemetry = new TelemetryOptions(b.telemetry);
     this.concurrency = load.concurrency != null ? load.concurrency
         : load.requestRate != null || load.userCentricRate != null ? 0 : 1;
     if (load.requestCount != null) {
@@ -57,7 +59,7 @@ public final class BenchmarkConfig {
    * @return a new builder
    */
   public Benchmark.Builder toBuilder() {
-    return new Benchmark.Builder(endpoint, dataset, load, warmup, export, run);
+    return new Benchmark.Builder(endpoint, dataset, load, warmup, export, run, telemetry);
   }
 
   /**
@@ -500,6 +502,57 @@ public final class BenchmarkConfig {
    */
   public Optional<PrintWriter> console() {
     return Optional.ofNullable(run.console);
+  }
+
+  /**
+   * Returns whether the inference server's Prometheus metrics are scraped during the run.
+   *
+   * @return true when on
+   * @since 0.1.0
+   */
+  public boolean serverMetricsEnabled() {
+    return telemetry.serverMetrics;
+  }
+
+  /**
+   * Returns the Prometheus endpoints scraped besides each endpoint URL's own {@code /metrics}.
+   *
+   * @return the extra URLs, as given
+   * @since 0.1.0
+   */
+  public List<java.net.URI> serverMetricsUrls() {
+    return telemetry.serverMetricsUrls;
+  }
+
+  /**
+   * Returns the files server metrics are exported to (with an artifact directory).
+   *
+   * @return the formats
+   * @since 0.1.0
+   */
+  public java.util.Set<ServerMetricsFormat> serverMetricsFormats() {
+    return java.util.Collections.unmodifiableSet(telemetry.serverMetricsFormats);
+  }
+
+  /**
+   * Returns whether GPU telemetry is scraped from DCGM exporters during the run.
+   *
+   * @return true when on
+   * @since 0.1.0
+   */
+  public boolean gpuTelemetryEnabled() {
+    return telemetry.gpuTelemetry;
+  }
+
+  /**
+   * Returns the DCGM exporters scraped besides AIPerf's defaults ({@code localhost:9400} and
+   * {@code localhost:9401}).
+   *
+   * @return the extra URLs, as given
+   * @since 0.1.0
+   */
+  public List<java.net.URI> gpuTelemetryUrls() {
+    return telemetry.gpuTelemetryUrls;
   }
 
   @Override

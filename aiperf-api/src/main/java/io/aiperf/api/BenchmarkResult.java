@@ -33,6 +33,10 @@ import java.util.stream.Collectors;
  * @param histograms per distribution metric tag, its HdrHistogram (display units, compressed,
  *     base64): exact to 3 significant digits and mergeable across runs and hosts with
  *     {@link Benchmark#merge(List)}
+ * @param serverMetrics the inference server's Prometheus metrics over the profiling window, when
+ *     they were collected ({@link Benchmark.Builder#serverMetrics(java.net.URI...)})
+ * @param gpuTelemetry the GPUs' DCGM telemetry and energy efficiency over the profiling window,
+ *     when it was collected ({@link Benchmark.Builder#gpuTelemetry(java.net.URI...)})
  * @since 0.1.0
  */
 public record BenchmarkResult(
@@ -50,7 +54,9 @@ public record BenchmarkResult(
     long seed,
     List<String> warnings,
     Optional<Path> artifactDir,
-    Map<String, String> histograms) {
+    Map<String, String> histograms,
+    Optional<ServerMetrics> serverMetrics,
+    Optional<GpuTelemetry> gpuTelemetry) {
 
   /**
    * Copies the collections, so the result stays immutable.
@@ -79,6 +85,59 @@ public record BenchmarkResult(
     errors = List.copyOf(errors);
     warnings = List.copyOf(warnings);
     histograms = Map.copyOf(histograms);
+    java.util.Objects.requireNonNull(serverMetrics, "serverMetrics");
+    java.util.Objects.requireNonNull(gpuTelemetry, "gpuTelemetry");
+  }
+
+  /**
+   * A result without server metrics or GPU telemetry.
+   *
+   * @param config the configuration that ran
+   * @param metricsTitle the console title for the endpoint kind
+   * @param metrics the metric results, in display order
+   * @param errors the error summary, most frequent first
+   * @param requestsSent requests sent to the server
+   * @param requestsCompleted requests that ended successfully
+   * @param requestsFailed requests that ended with an error, cancellations excepted
+   * @param requestsCancelled requests cancelled by aiperf
+   * @param startTime wall-clock start of the first request
+   * @param endTime wall-clock end of the last response
+   * @param wasCancelled whether the run was stopped before it finished
+   * @param seed the random seed the dataset used
+   * @param warnings plain-language warnings about the run
+   * @param artifactDir where export files were written, if anywhere
+   * @param histograms per distribution metric tag, its HdrHistogram
+   */
+  public BenchmarkResult(BenchmarkConfig config, String metricsTitle, List<MetricResult> metrics,
+      List<ErrorSummary> errors, long requestsSent, long requestsCompleted, long requestsFailed,
+      long requestsCancelled, Instant startTime, Instant endTime, boolean wasCancelled, long seed,
+      List<String> warnings, Optional<Path> artifactDir, Map<String, String> histograms) {
+    this(config, metricsTitle, metrics, errors, requestsSent, requestsCompleted, requestsFailed,
+        requestsCancelled, startTime, endTime, wasCancelled, seed, warnings, artifactDir,
+        histograms, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * This result with what the server-metrics and GPU-telemetry services measured: their
+   * summaries, the energy-efficiency metrics appended to {@link #metrics()} and their warnings
+   * to {@link #warnings()}.
+   *
+   * @param serverMetrics the server metrics, if collected
+   * @param gpuTelemetry the GPU telemetry, if collected
+   * @param moreMetrics metrics to append (AIPerf's energy-efficiency metrics)
+   * @param moreWarnings warnings to append
+   * @return the new result
+   */
+  public BenchmarkResult withTelemetry(Optional<ServerMetrics> serverMetrics,
+      Optional<GpuTelemetry> gpuTelemetry, List<MetricResult> moreMetrics,
+      List<String> moreWarnings) {
+    List<MetricResult> allMetrics = new java.util.ArrayList<>(metrics);
+    allMetrics.addAll(moreMetrics);
+    List<String> allWarnings = new java.util.ArrayList<>(warnings);
+    allWarnings.addAll(moreWarnings);
+    return new BenchmarkResult(config, metricsTitle, allMetrics, errors, requestsSent,
+        requestsCompleted, requestsFailed, requestsCancelled, startTime, endTime, wasCancelled,
+        seed, allWarnings, artifactDir, histograms, serverMetrics, gpuTelemetry);
   }
 
   /**

@@ -53,6 +53,7 @@ final class ConfigChecks {
     b.export.checkGoodput(problems);
     b.export.checkPrefix(problems);
     load.checkSessions(problems);
+    b.telemetry.check(problems);
     return problems;
   }
 

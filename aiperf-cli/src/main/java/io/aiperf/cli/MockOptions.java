@@ -46,6 +46,10 @@ final class MockOptions {
       description = "With --url mock: close keep-alive connections idle this long, ms (0 = never).")
   double mockIdleTimeoutMs;
 
+  @Option(names = "--mock-gpus", defaultValue = "1",
+      description = "With --url mock: fake GPUs on its DCGM page (default ${DEFAULT-VALUE}).")
+  int mockGpus;
+
   @Option(names = "--mock-reasoning-tokens", defaultValue = "0",
       description = "With --url mock: reasoning tokens before each answer's content.")
   int mockReasoningTokens;
@@ -63,6 +67,7 @@ final class MockOptions {
         .refuseRate(mockRefuseRate)
         .idleTimeout(MockServerCommand.MockCommandSupport.millis(mockIdleTimeoutMs))
         .reasoningTokens(mockReasoningTokens)
+        .gpus(mockGpus)
         .build());
   }
 }

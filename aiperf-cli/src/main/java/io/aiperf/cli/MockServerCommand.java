@@ -80,6 +80,11 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
       description = "Reasoning tokens before each answer's content (chat, Responses, Messages).")
   int reasoningTokens;
 
+  @Option(names = "--gpus", defaultValue = "1",
+      description = "Fake GPUs on the DCGM page /dcgm/metrics (default ${DEFAULT-VALUE}); vLLM's"
+          + " metrics are on /metrics.")
+  int gpus;
+
   @Option(names = "--tls",
       description = "Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate made"
           + " at start, whose PEM file is printed for --ssl-ca-cert; or with --tls-cert/--tls-key.")
@@ -101,7 +106,8 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
           .slowDrip(slowDripRate, MockCommandSupport.millis(slowDripIntervalMs))
           .refuseRate(refuseRate)
           .idleTimeout(MockCommandSupport.millis(idleTimeoutMs))
-          .reasoningTokens(reasoningTokens);
+          .reasoningTokens(reasoningTokens)
+          .gpus(gpus);
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("--tls-cert and --tls-key go together; got only "
             + (tlsCert != null ? "--tls-cert" : "--tls-key"));

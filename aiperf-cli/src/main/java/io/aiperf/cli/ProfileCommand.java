@@ -101,6 +101,12 @@ final class ProfileCommand implements Callable<Integer> {
   @ArgGroup(validate = false, heading = "%nMock Server (--url mock):%n", order = 19)
   MockOptions mock = new MockOptions();
 
+  @ArgGroup(validate = false, heading = "%nServer Metrics:%n", order = 20)
+  ServerMetricsOptions serverMetrics = new ServerMetricsOptions();
+
+  @ArgGroup(validate = false, heading = "%nGPU Telemetry:%n", order = 21)
+  GpuTelemetryOptions gpuTelemetry = new GpuTelemetryOptions();
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -115,6 +121,8 @@ final class ProfileCommand implements Callable<Integer> {
     input.parseExtraInputs(problems);
     endpoint.validateModelsAndUrls(problems);
     tokenizer.validate(problems);
+    serverMetrics.validate(problems);
+    gpuTelemetry.validate(problems);
     DatasetConfig chosen = dataset(problems);
     if (chosen == null || !problems.isEmpty()) { // no dataset comes with a problem
       return usageError(err, problems);
@@ -153,6 +161,8 @@ final class ProfileCommand implements Callable<Integer> {
       load.configureRamps(builder, problems);
       cancellation.configure(builder, problems);
       bus.configure(builder, problems);
+      serverMetrics.configure(builder);
+      gpuTelemetry.configure(builder, server);
       builder.artifactDir(output.artifactDir(endpoint, fixedSchedule, userCentric, load));
       ui.configure(builder, err, bus.remoteWorkers());
       BenchmarkConfig config;

@@ -85,7 +85,8 @@ final class AiperfReadsOurFilesIT {
   @Test
   void aiperfsModelsAndPlot_acceptOurArtifactDirectories(@TempDir Path dir) throws Exception {
     Path streaming = profile(dir, "streaming", "--concurrency", "4", "--request-count", "40",
-        "--warmup-request-count", "4", "--export-http-trace");
+        "--warmup-request-count", "4", "--export-http-trace", "--mock-gpus", "2",
+        "--server-metrics-formats", "json", "csv", "jsonl");
     Path errors = profile(dir, "errors", "--concurrency", "4", "--request-count", "40",
         "--mock-error-rate", "25");
     Path openLoop = profile(dir, "open-loop", "--request-rate", "50", "--request-count", "40");
@@ -97,6 +98,10 @@ final class AiperfReadsOurFilesIT {
         errors.toString(), openLoop.toString(), multiTurn.toString()));
     assertThat(check.output()).as(check.output()).doesNotContain("FAIL");
     assertThat(check.exitCode()).as(check.output()).isZero();
+    // The mock's /metrics and DCGM page (on by default with --url mock) were read as AIPerf's.
+    assertThat(check.output()).contains("OK   server_metrics_export.json as"
+        + " ServerMetricsExportData", "OK   server_metrics_export.jsonl as SlimRecord",
+        "OK   gpu_telemetry_export.jsonl as TelemetryRecord");
     // Every directory was read whole: AIPerf's plot loader found the requests of each run.
     assertThat(check.output()).contains("requests=44 ", "requests=40 ", "requests=24 ");
 

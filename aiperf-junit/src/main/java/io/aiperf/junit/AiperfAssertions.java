@@ -21,6 +21,8 @@ import java.util.Objects;
  * assertThat(result).errorRate().isZero();
  * assertThat(result).goodputFraction().isAtLeast(0.95);
  * assertThat(result).meets("time_to_first_token.p99<200ms", "inter_token_latency.avg<20ms");
+ * assertThat(result).serverMetric("vllm:kv_cache_usage_perc").max().isLessThan(0.9);
+ * assertThat(result).outputTokensPerJoule().isAtLeast(2.0);
  * }</pre>
  *
  * @since 0.1.0
@@ -79,6 +81,57 @@ public final class AiperfAssertions {
           new AssertionError("No goodput in this run " + run(result)
               + ": set SLOs with Benchmark.builder().goodput(...)"));
       return new ValueAssert(result, "goodput fraction", "", m.avg(), false);
+    }
+
+    /**
+     * Asserts on one of the inference server's Prometheus metrics over the profiling window
+     * (collected with {@code Benchmark.builder().serverMetrics()}).
+     *
+     * @param name the metric family's name, e.g. {@code vllm:kv_cache_usage_perc}
+     * @return the metric's assertions
+     * @throws AssertionError if the run collected no server metrics or none of that name
+     * @since 0.1.0
+     */
+    public ServerMetricAssert serverMetric(String name) {
+      io.aiperf.api.ServerMetrics sm = result.serverMetrics().orElseThrow(() -> new AssertionError(
+          "No server metrics in this run " + run(result) + ": collect them with"
+              + " Benchmark.builder().serverMetrics()"));
+      io.aiperf.api.ServerMetric m = sm.find(name).orElseThrow(() -> new AssertionError(
+          "No server metric '" + name + "' in this run " + run(result) + "; scraped "
+              + sm.metrics().stream().limit(20).map(io.aiperf.api.ServerMetric::name).toList()
+              + (sm.problems().isEmpty() ? "" : "; problems: " + sm.problems())));
+      return new ServerMetricAssert(result, m);
+    }
+
+    /**
+     * Asserts on one of AIPerf's GPU energy-efficiency metrics over the profiling window
+     * (collected with {@code Benchmark.builder().gpuTelemetry(...)}).
+     *
+     * @param tag AIPerf's tag, e.g. {@code nvidia_energy_per_output_token}
+     * @return assertions on its value, in its unit
+     * @throws AssertionError if the run collected no GPU telemetry or could not compute it
+     * @since 0.1.0
+     */
+    public ValueAssert gpuEfficiency(String tag) {
+      io.aiperf.api.GpuTelemetry t = result.gpuTelemetry().orElseThrow(() -> new AssertionError(
+          "No GPU telemetry in this run " + run(result) + ": collect it with"
+              + " Benchmark.builder().gpuTelemetry(...)"));
+      MetricResult m = t.efficiency(tag).orElseThrow(() -> new AssertionError("No GPU"
+          + " efficiency metric '" + tag + "' in this run " + run(result) + "; it has "
+          + t.efficiency().stream().map(x -> x.tag().tag()).toList()
+          + (t.gpus().isEmpty() ? " (no GPU was scraped: " + t.problems() + ")" : "")));
+      return new ValueAssert(result, tag, m.unit(), m.avg(), false);
+    }
+
+    /**
+     * Asserts on the output tokens per joule of GPU energy ({@code nvidia_output_tokens_per_joule}).
+     *
+     * @return assertions on it, in tokens/J
+     * @throws AssertionError if the run collected no GPU telemetry
+     * @since 0.1.0
+     */
+    public ValueAssert outputTokensPerJoule() {
+      return gpuEfficiency("nvidia_output_tokens_per_joule");
     }
 
     /**
@@ -168,6 +221,66 @@ public final class AiperfAssertions {
      */
     public ValueAssert max() {
       return statistic(Statistic.MAX);
+    }
+  }
+
+  /**
+   * Assertions on one server metric: a statistic over all its series ({@code max} the largest,
+   * totals and counts added up; see {@link io.aiperf.api.ServerMetric#stat(String)}).
+   *
+   * @since 0.1.0
+   */
+  public static final class ServerMetricAssert {
+    private final BenchmarkResult result;
+    private final io.aiperf.api.ServerMetric metric;
+
+    ServerMetricAssert(BenchmarkResult result, io.aiperf.api.ServerMetric metric) {
+      this.result = result;
+      this.metric = metric;
+    }
+
+    /**
+     * Picks a statistic by AIPerf's name.
+     *
+     * @param name e.g. {@code max}, {@code avg}, {@code total}, {@code p99_estimate}
+     * @return assertions on its value, in the metric's unit
+     * @throws AssertionError if the metric has no such statistic
+     */
+    public ValueAssert stat(String name) {
+      double v;
+      try {
+        v = metric.stat(name);
+      } catch (IllegalArgumentException e) {
+        throw new AssertionError(e.getMessage() + " " + run(result), e);
+      }
+      return new ValueAssert(result, metric.name() + " " + name, metric.unit(), v, false);
+    }
+
+    /**
+     * Picks a gauge's maximum over the window.
+     *
+     * @return assertions on it
+     */
+    public ValueAssert max() {
+      return stat("max");
+    }
+
+    /**
+     * Picks a gauge's or histogram's mean over the window.
+     *
+     * @return assertions on it
+     */
+    public ValueAssert avg() {
+      return stat("avg");
+    }
+
+    /**
+     * Picks a counter's increase over the window.
+     *
+     * @return assertions on it
+     */
+    public ValueAssert total() {
+      return stat("total");
     }
   }
 

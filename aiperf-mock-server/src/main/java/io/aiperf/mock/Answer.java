@@ -42,6 +42,12 @@ interface Answer {
         return 0;
     }
 
+    /** Prompt tokens the answer reports in its usage. */
+    long promptTokens();
+
+    /** Why generation stopped: {@code stop} or {@code length}. */
+    String finishReason();
+
     /** Appends the events a stream closes with (usage, end markers). */
     void appendTrailer(ByteBuf out);
 

@@ -56,6 +56,16 @@ final class ApiAnswer implements Answer {
     }
 
     /** Plans the answer to a request on one of the API routes. */
+    @Override
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    @Override
+    public String finishReason() {
+        return finishReason;
+    }
+
     static ApiAnswer plan(ApiRequest req, String id, long created, long seed, int reasoningTokens) {
         long prompt = Math.max(1, req.promptWords());
         int tokens = 1;

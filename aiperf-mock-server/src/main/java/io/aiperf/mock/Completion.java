@@ -128,6 +128,16 @@ final class Completion implements Answer {
         out.writeBytes(i == tokens - 1 ? lastChunkSuffix : chunkSuffix);
     }
 
+    @Override
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    @Override
+    public String finishReason() {
+        return finishReason;
+    }
+
     /** Chat only: the role with empty content, as OpenAI's first chunk. */
     @Override
     public boolean appendRole(ByteBuf out) {

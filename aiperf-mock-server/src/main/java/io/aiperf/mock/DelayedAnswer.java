@@ -22,8 +22,9 @@ final class DelayedAnswer extends Exchange {
     private final boolean cut;
 
     DelayedAnswer(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
-            Answer completion, long arrivalNanos, boolean keepAlive, HttpVersion version, boolean cut) {
-        super(ctx, state, connection, keepAlive);
+            Answer completion, long arrivalNanos, boolean keepAlive, HttpVersion version, boolean cut,
+            ServerLoad.Request load) {
+        super(ctx, state, connection, keepAlive, load);
         this.completion = completion;
         this.arrivalNanos = arrivalNanos;
         this.version = version;
@@ -51,7 +52,7 @@ final class DelayedAnswer extends Exchange {
             return;
         }
         if (cut) {
-            markDisconnected();
+            markDisconnected(0);
             ctx.close(); // the fault: the server goes away instead of answering
             return;
         }

@@ -22,12 +22,16 @@ abstract sealed class Exchange permits TokenStream, DelayedAnswer, SlowDrip {
     @Nullable ScheduledFuture<?> timer;
     /** Set once the answer is complete or abandoned; a late timer then does nothing. */
     boolean done;
+    /** The request as the server's load (its {@code /metrics} and fake GPUs) counts it. */
+    final ServerLoad.Request load;
 
-    Exchange(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection, boolean keepAlive) {
+    Exchange(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection, boolean keepAlive,
+            ServerLoad.Request load) {
         this.ctx = ctx;
         this.state = state;
         this.connection = connection;
         this.keepAlive = keepAlive;
+        this.load = load;
     }
 
     abstract void start(HttpVersion version);
@@ -38,12 +42,14 @@ abstract sealed class Exchange permits TokenStream, DelayedAnswer, SlowDrip {
     /** The answer's last byte is about to be written: it ends as complete. */
     final void markCompleted() {
         done = true;
+        load.end(load.tokens, true, MockClock.nanos());
         state.outcomes.completed();
     }
 
-    /** The disconnect fault is about to close the connection: the answer ends cut. */
-    final void markDisconnected() {
+    /** The disconnect fault is about to close the connection: the answer ends cut, {@code written} tokens out. */
+    final void markDisconnected(int written) {
         done = true;
+        load.end(written, false, MockClock.nanos());
         state.outcomes.disconnected();
     }
 
@@ -53,6 +59,7 @@ abstract sealed class Exchange permits TokenStream, DelayedAnswer, SlowDrip {
      */
     void cancel() {
         if (!done) {
+            load.end(load.written, false, MockClock.nanos());
             state.outcomes.abandoned(this instanceof SlowDrip);
         }
         done = true;

@@ -193,6 +193,52 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     /**
+     * Returns the URL of the server's Prometheus page, vLLM's metrics driven by the server's real
+     * load: requests running and waiting, KV-cache usage from the tokens the running requests
+     * hold, prompt and generation token counters equal to what it answered, and TTFT, ITL and
+     * end-to-end histograms from its own schedule.
+     *
+     * @return {@code <baseUrl>/metrics}
+     */
+    public String metricsUrl() {
+        return baseUrl() + "/metrics";
+    }
+
+    /**
+     * Returns the URL of the fake GPUs' DCGM-exporter page (see
+     * {@link MockServerOptions.Builder#gpus}).
+     *
+     * @return {@code <baseUrl>/dcgm/metrics}
+     */
+    public String dcgmUrl() {
+        return baseUrl() + "/dcgm/metrics";
+    }
+
+    /**
+     * Integrates one fake GPU's power over a window of wall-clock time, from the server's own
+     * history of its load: the energy its DCGM energy counter should have counted in that window,
+     * to the millisecond the wall clock gives.
+     *
+     * @param gpu the GPU index
+     * @param from the window's start
+     * @param to the window's end
+     * @return joules
+     * @throws IllegalArgumentException if the GPU does not exist, the window is reversed, or it
+     *     starts before the server or the history it keeps (the last 262,144 load changes)
+     */
+    public double gpuEnergyJoules(int gpu, java.time.Instant from, java.time.Instant to) {
+        if (gpu < 0 || gpu >= options.gpus()) {
+            throw new IllegalArgumentException("gpu was '" + gpu + "' but it must be 0 to "
+                    + (options.gpus() - 1));
+        }
+        long nowNanos = MockClock.nanos();
+        long nowWallNanos = System.currentTimeMillis() * 1_000_000L;
+        long fromNanos = nowNanos - (nowWallNanos - (from.getEpochSecond() * 1_000_000_000L + from.getNano()));
+        long toNanos = nowNanos - (nowWallNanos - (to.getEpochSecond() * 1_000_000_000L + to.getNano()));
+        return state.load.gpus.joules(gpu, fromNanos, toNanos);
+    }
+
+    /**
      * Returns a PEM file of the server's certificate, for a client to trust as its certificate
      * authority: the self-signed certificate made at start (a temporary file, deleted by
      * {@link #close()}), or the chain given with {@link MockServerOptions.Builder#tlsCertificate}.

@@ -34,6 +34,8 @@ public final class MockServerMain {
             "  --refuse-rate PCT      percent of connections closed as soon as they are accepted",
             "  --idle-timeout-ms MS   close keep-alive connections idle this long (default 0 = never)",
             "  --reasoning-tokens N   generative answers start with N reasoning tokens (default 0)",
+            "  --gpus N               fake GPUs on the DCGM page /dcgm/metrics (default 1); vLLM's"
+                    + " metrics are on /metrics",
             "  --tls                serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate",
             "  --tls-cert FILE      serve HTTPS with this PEM certificate chain (needs --tls-key)",
             "  --tls-key FILE       PEM PKCS#8 private key of --tls-cert",
@@ -45,7 +47,7 @@ public final class MockServerMain {
     private static final String VALID_OPTIONS =
             "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
             + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
-            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --tls, --tls-cert,"
+            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --gpus, --tls, --tls-cert,"
             + " --tls-key, --separate-events, --role-lead-ms, --tail-gap-ms, --help";
 
     private MockServerMain() {}
@@ -208,6 +210,9 @@ public final class MockServerMain {
                 case "--reasoning-tokens":
                     b.reasoningTokens((int) integer(flag, value, 0, InferenceRequest.MAX_OUTPUT_TOKENS));
                     break;
+                case "--gpus":
+                    b.gpus((int) integer(flag, value, 1, 64));
+                    break;
                 case "--tls-cert":
                     tlsCert = file(flag, value);
                     break;
@@ -261,6 +266,7 @@ public final class MockServerMain {
             case "--refuse-rate":
             case "--idle-timeout-ms":
             case "--reasoning-tokens":
+            case "--gpus":
             case "--tls-cert":
             case "--tls-key":
             case "--role-lead-ms":

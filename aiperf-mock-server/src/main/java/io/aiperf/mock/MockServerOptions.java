@@ -58,8 +58,10 @@ public final class MockServerOptions {
     private final Duration roleLead;
     private final Duration tailGap;
     private final int recordWrites;
+    private final int gpus;
 
     private MockServerOptions(Builder b) {
+        this.gpus = b.gpus;
         this.tls = b.tls;
         this.tlsCertificateChain = b.tlsCertificateChain;
         this.tlsPrivateKey = b.tlsPrivateKey;
@@ -123,7 +125,17 @@ public final class MockServerOptions {
                 .separateEvents(separateEvents)
                 .roleLead(roleLead)
                 .tailGap(tailGap)
-                .recordWrites(recordWrites);
+                .recordWrites(recordWrites)
+                .gpus(gpus);
+    }
+
+    /**
+     * Returns how many fake GPUs the DCGM page at {@code /dcgm/metrics} reports.
+     *
+     * @return the count, at least 1
+     */
+    public int gpus() {
+        return gpus;
     }
 
     // --- TLS ---------------------------------------------------------------------------------
@@ -404,6 +416,7 @@ public final class MockServerOptions {
                 && ttft.equals(that.ttft)
                 && itl.equals(that.itl)
                 && tls == that.tls
+                && gpus == that.gpus
                 && Objects.equals(tlsCertificateChain, that.tlsCertificateChain)
                 && Objects.equals(tlsPrivateKey, that.tlsPrivateKey);
     }
@@ -428,6 +441,7 @@ public final class MockServerOptions {
                 + (slowDripRate > 0 ? ", slowDripRate=" + slowDripRate + ", slowDripInterval="
                         + formatDuration(slowDripInterval) : "")
                 + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
+                + (gpus != 1 ? ", gpus=" + gpus : "")
                 + (idleTimeout.isZero() ? "" : ", idleTimeout=" + formatDuration(idleTimeout))
                 + (tls ? ", tls=" + (tlsCertificateChain == null ? "self-signed" : tlsCertificateChain) : "")
                 + (separateEvents ? ", separateEvents=true, roleLead=" + formatDuration(roleLead)
@@ -471,6 +485,7 @@ public final class MockServerOptions {
         private Duration roleLead = Duration.ZERO;
         private Duration tailGap = Duration.ZERO;
         private int recordWrites;
+        private int gpus = 1;
 
         private Builder() {}
 
@@ -573,6 +588,19 @@ public final class MockServerOptions {
          */
         public Builder recordWrites(int max) {
             this.recordWrites = max;
+            return this;
+        }
+
+        /**
+         * Sets how many fake GPUs serve the model (tensor parallel: each works on every request).
+         * {@code /dcgm/metrics} reports each as NVIDIA's DCGM exporter would: its power follows the
+         * requests in flight and its energy counter is the integral of that power.
+         *
+         * @param gpus the GPU count, 1 to 64; default 1
+         * @return this builder
+         */
+        public Builder gpus(int gpus) {
+            this.gpus = gpus;
             return this;
         }
 
@@ -785,6 +813,7 @@ public final class MockServerOptions {
             OptionChecks.notNegative("stallEvery", stallEvery, " (0 = never)");
             OptionChecks.delay("stall", stall);
             OptionChecks.notNegative("ioThreads", ioThreads, " (0 = one per processor)");
+            OptionChecks.gpus(gpus);
             return new MockServerOptions(this);
         }
     }

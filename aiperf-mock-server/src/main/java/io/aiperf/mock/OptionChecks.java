@@ -89,4 +89,10 @@ final class OptionChecks {
             throw new IllegalArgumentException(name + " was '" + value + "' but it must be >= 0" + hint);
         }
     }
+
+    static void gpus(int gpus) {
+        if (gpus < 1 || gpus > 64) {
+            throw new IllegalArgumentException("gpus was '" + gpus + "' but it must be between 1 and 64");
+        }
+    }
 }

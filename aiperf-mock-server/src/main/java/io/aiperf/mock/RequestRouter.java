@@ -73,6 +73,12 @@ final class RequestRouter {
             case "/v1/models":
                 fixed(req, keepAlive, method, MODELS);
                 break;
+            case "/metrics":
+                page(req, keepAlive, method, MetricsPages.vllm(state.load, state.itlNanos));
+                break;
+            case "/dcgm/metrics":
+                page(req, keepAlive, method, MetricsPages.dcgm(state.load, state.itlNanos));
+                break;
             default:
                 Endpoint api = Endpoint.forPath(path);
                 if (api != null) {
@@ -186,16 +192,22 @@ final class RequestRouter {
         Exchange exchange;
         if (fault == ServerState.Fault.SLOW_DRIP) {
             state.outcomes.slowDrip();
-            exchange = new SlowDrip(ctx, state, connection, answer, stream, keepAlive, req.protocolVersion());
-        } else if (stream) {
-            // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
-            boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
-            exchange = new TokenStream(ctx, state, connection, answer, arrivalNanos + state.stallNanos(),
-                    keepAlive && chunked, cut ? Math.max(1, answer.tokens() / 2) : -1,
-                    Objects.requireNonNullElse(req.headers().get("x-request-id"), ""));
+            exchange = new SlowDrip(ctx, state, connection, answer, stream, keepAlive, req.protocolVersion(),
+                    state.load.admit(arrivalNanos, arrivalNanos, arrivalNanos, answer));
         } else {
-            exchange = new DelayedAnswer(ctx, state, connection, answer, arrivalNanos + state.stallNanos(),
-                    keepAlive, req.protocolVersion(), cut);
+            long scheduled = arrivalNanos + state.stallNanos();
+            ServerLoad.Request load = state.load.admit(arrivalNanos, scheduled, scheduled + state.ttftNanos,
+                    answer);
+            if (stream) {
+                // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
+                boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+                exchange = new TokenStream(ctx, state, connection, answer, scheduled,
+                        keepAlive && chunked, cut ? Math.max(1, answer.tokens() / 2) : -1,
+                        Objects.requireNonNullElse(req.headers().get("x-request-id"), ""), load);
+            } else {
+                exchange = new DelayedAnswer(ctx, state, connection, answer, scheduled,
+                        keepAlive, req.protocolVersion(), cut, load);
+            }
         }
         connection.begin(exchange, req.protocolVersion());
     }
@@ -206,6 +218,27 @@ final class RequestRouter {
             return;
         }
         send(req, keepAlive, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body), null);
+    }
+
+    /** A Prometheus page: text exposition format 0.0.4. */
+    private void page(FullHttpRequest req, boolean keepAlive, HttpMethod method, String text) {
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            methodNotAllowed(req, keepAlive, GET_HEAD);
+            return;
+        }
+        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse resp = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK, body);
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, MetricsPages.CONTENT_TYPE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (req.method().equals(HttpMethod.HEAD)) {
+            resp = resp.replace(Unpooled.EMPTY_BUFFER);
+            body.release();
+        }
+        Replies.setConnection(resp, keepAlive);
+        ChannelFuture f = ctx.writeAndFlush(resp);
+        if (!keepAlive) {
+            connection.closeAfter(f);
+        }
     }
 
     private void methodNotAllowed(FullHttpRequest req, boolean keepAlive, AsciiString allow) {

@@ -18,6 +18,8 @@ final class ServerState {
     final WriteLog writeLog;
     /** What became of each inference request: counted on the event loops, read by tests. */
     final OutcomeCounter outcomes = new OutcomeCounter();
+    /** What {@code /metrics} and the fake GPUs' DCGM page report. */
+    final ServerLoad load;
     private final LongAdder requests = new LongAdder();
     private final AtomicLong ids = new AtomicLong();
     private final double errorProbability;
@@ -37,6 +39,7 @@ final class ServerState {
         this.roleLeadNanos = options.fast() ? 0 : options.roleLead().toNanos();
         this.tailGapNanos = options.fast() ? 0 : options.tailGap().toNanos();
         this.writeLog = new WriteLog(options.recordWrites());
+        this.load = new ServerLoad(options.gpus(), options.seed());
         this.errorProbability = options.errorRate() / 100.0;
         this.faultSampler = new Random(options.seed() ^ 0xFA17L);
         this.refuseSampler = new Random(options.seed() ^ 0x2EF05EL);

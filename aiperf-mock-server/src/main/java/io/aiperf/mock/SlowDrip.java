@@ -26,8 +26,8 @@ final class SlowDrip extends Exchange {
     private @Nullable ByteBuf bytes;
 
     SlowDrip(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
-            Answer answer, boolean stream, boolean keepAlive, HttpVersion version) {
-        super(ctx, state, connection, keepAlive);
+            Answer answer, boolean stream, boolean keepAlive, HttpVersion version, ServerLoad.Request load) {
+        super(ctx, state, connection, keepAlive, load);
         this.answer = answer;
         this.stream = stream;
         this.version = version;

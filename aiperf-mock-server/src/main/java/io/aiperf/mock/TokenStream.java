@@ -49,8 +49,9 @@ final class TokenStream extends Exchange {
     private int tailSent;
 
     TokenStream(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
-            Answer completion, long arrivalNanos, boolean keepAlive, int cutAt, String requestId) {
-        super(ctx, state, connection, keepAlive);
+            Answer completion, long arrivalNanos, boolean keepAlive, int cutAt, String requestId,
+            ServerLoad.Request load) {
+        super(ctx, state, connection, keepAlive, load);
         this.completion = completion;
         this.arrivalNanos = arrivalNanos;
         this.words = completion.words();
@@ -122,6 +123,7 @@ final class TokenStream extends Exchange {
             }
             next++;
             if (batch.readableBytes() >= BATCH_BYTES && next < total) {
+                load.wrote(next, now);
                 endWrite();
                 ctx.write(new DefaultHttpContent(batch));
                 batch = null;
@@ -130,12 +132,13 @@ final class TokenStream extends Exchange {
                 }
             }
         }
+        load.wrote(next, now); // counted before the bytes go out
         if (cutAt >= 0 && next >= cutAt) {
             if (batch != null) {
                 endWrite();
                 ctx.write(new DefaultHttpContent(batch));
             }
-            markDisconnected();
+            markDisconnected(next);
             ctx.flush();
             ctx.close(); // the fault: the server goes away mid-answer
             return;
@@ -202,9 +205,10 @@ final class TokenStream extends Exchange {
                 completion.appendChunkWithoutRole(chunk, next, words.next());
                 SentEvent.Kind kind = kindOf(next);
                 next++;
+                load.wrote(next, MockClock.nanos());
                 if (cutAt >= 0 && next >= cutAt) {
                     writeOne(chunk, kind, false);
-                    markDisconnected();
+                    markDisconnected(next);
                     ctx.close(); // the fault: the server goes away mid-answer
                     return;
                 }

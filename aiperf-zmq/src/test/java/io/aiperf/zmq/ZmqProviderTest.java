@@ -46,4 +46,29 @@ final class ZmqProviderTest {
       assertThat(r.config().messageBus()).contains("zmq");
     }
   }
+
+  /**
+   * The server-metrics and GPU-telemetry services work over the ZeroMQ bus as over the in-memory
+   * one: their events (the baselines the timing manager waits for, the finish, the summaries,
+   * which are plain records) cross it, and the window's counters stay exact.
+   */
+  @Test
+  void telemetryServices_overZmq_countExactly() {
+    try (MockLlmServer server = MockLlmServer.start(MockServerOptions.builder()
+        .host("127.0.0.1").port(0).ttft(Duration.ofMillis(5)).itl(Duration.ofMillis(1))
+        .build())) {
+      BenchmarkResult r = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+          .concurrency(4).requestCount(40).warmupRequestCount(8)
+          .dataset(Datasets.synthetic().inputTokens(16, 0).outputTokens(8, 0).seed(4))
+          .serverMetrics().gpuTelemetry(java.net.URI.create(server.dcgmUrl()))
+          .messageBus("zmq")
+          .run();
+      assertThat(r.serverMetrics().orElseThrow().metric("vllm:generation_tokens").stat("total"))
+          .isEqualTo(r.metric(new io.aiperf.api.MetricTag("total_usage_completion_tokens"))
+              .avg());
+      assertThat(r.gpuTelemetry().orElseThrow().efficiency("nvidia_output_tokens_per_joule"))
+          .isPresent();
+    }
+  }
 }

@@ -91,6 +91,7 @@ public final class ConsoleExporter implements ExporterProvider {
     if (!metrics.isEmpty()) {
       sb.append("\n\n").append(metrics.render(WIDTH));
     }
+    sb.append(TelemetryTables.server(result, WIDTH)).append(TelemetryTables.gpu(result, WIDTH));
     for (String warning : result.warnings()) {
       sb.append('\n');
       ConsoleTable.wrap("Warning: " + warning, WIDTH, true).forEach(l -> sb.append(l).append('\n'));
@@ -130,7 +131,8 @@ public final class ConsoleExporter implements ExporterProvider {
       boolean shownTrace = info != null && info.has(MetricFlag.HTTP_TRACE)
           && result.config().showTraceTiming();
       if (info != null && !shownTrace
-          && (info.has(MetricFlag.NO_CONSOLE) || info.has(MetricFlag.ERROR_ONLY))) {
+          && (info.has(MetricFlag.NO_CONSOLE) || info.has(MetricFlag.ERROR_ONLY))
+          || info == null && TelemetryTables.efficiency(m)) { // in the GPU tables
         continue;
       }
       shown.add(m);

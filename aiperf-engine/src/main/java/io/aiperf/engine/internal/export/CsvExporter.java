@@ -77,7 +77,39 @@ public final class CsvExporter implements ExporterProvider {
             .append(ExportSupport.csvNumber(m.avg())).append(CRLF);
       }
     }
+    result.gpuTelemetry().filter(t -> !t.gpus().isEmpty()).ifPresent(t -> gpuSection(sb, t));
     return sb.toString();
+  }
+
+  /**
+   * AIPerf's GPU telemetry section, after two empty lines: a row per GPU and field, with the
+   * field's statistics (a counted field's increase as its avg) and the host when one is known.
+   */
+  private static void gpuSection(StringBuilder sb, io.aiperf.api.GpuTelemetry t) {
+    boolean hosts = t.gpus().stream().anyMatch(g -> !g.hostname().isEmpty());
+    sb.append(CRLF).append(CRLF).append("Endpoint,GPU_Index,GPU_Name,GPU_UUID,Platform,Metric");
+    for (Statistic s : ExportSupport.STAT_KEYS) {
+      sb.append(',').append(s.key());
+    }
+    sb.append(hosts ? ",Hostname" : "").append(CRLF);
+    for (io.aiperf.api.GpuMetrics g : t.gpus()) {
+      for (io.aiperf.engine.internal.gputelemetry.GpuFields.Field f
+          : io.aiperf.engine.internal.gputelemetry.GpuFields.FIELDS) {
+        MetricResult m = g.metrics().get(f.key());
+        if (m == null) {
+          continue;
+        }
+        sb.append(ExportSupport.csvCell(ServerMetricsFiles.display(g.endpoint()))).append(',')
+            .append(g.index()).append(',').append(ExportSupport.csvCell(g.name())).append(',')
+            .append(ExportSupport.csvCell(g.uuid())).append(',').append(g.platform()).append(',')
+            .append(ExportSupport.csvCell(f.display() + " (" + f.unit() + ")"));
+        for (Statistic s : ExportSupport.STAT_KEYS) {
+          sb.append(',').append(m.scalar() && s != Statistic.AVG ? ""
+              : ExportSupport.csvNumber(m.get(s)));
+        }
+        sb.append(hosts ? "," + ExportSupport.csvCell(g.hostname()) : "").append(CRLF);
+      }
+    }
   }
 
   /** AIPerf's {@code _format_metric_name}: the header, and the unit unless it is a count. */

@@ -80,6 +80,7 @@ public final class JsonExporter implements ExporterProvider {
         doc.put(tag, metric(m, result.histograms().get(tag)));
       }
     }
+    result.gpuTelemetry().ifPresent(t -> doc.put("telemetry_data", telemetryData(t)));
     doc.put("input_config", inputConfig(result.config(), result.seed()));
     doc.put("run_info", runInfo(result, benchmarkId));
     doc.put("was_cancelled", result.wasCancelled());
@@ -114,6 +115,45 @@ public final class JsonExporter implements ExporterProvider {
 
   static Map<String, Object> metric(MetricResult m) {
     return metric(m, null);
+  }
+
+  /**
+   * AIPerf's {@code TelemetryExportData}: the telemetry's window and endpoints, then per endpoint
+   * (as AIPerf displays it) each GPU as {@code gpu_<index>} with its fields' statistics.
+   */
+  static Map<String, Object> telemetryData(io.aiperf.api.GpuTelemetry t) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("endpoints_configured", t.endpointsConfigured());
+    summary.put("endpoints_successful", t.endpointsReachable());
+    summary.put("start_time", ExportSupport.isoLocal(t.start()));
+    summary.put("end_time", ExportSupport.isoLocal(t.end()));
+    Map<String, Object> endpoints = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> gpusOf = new LinkedHashMap<>();
+    for (io.aiperf.api.GpuMetrics g : t.gpus()) {
+      Map<String, Object> gpus = gpusOf.computeIfAbsent(ServerMetricsFiles.display(g.endpoint()),
+          k -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            endpoints.put(k, ordered("gpus", m));
+            return m;
+          });
+      Map<String, Object> gpu = new LinkedHashMap<>();
+      gpu.put("gpu_index", g.index());
+      gpu.put("gpu_name", g.name());
+      gpu.put("gpu_uuid", g.uuid());
+      gpu.put("platform", g.platform());
+      if (!g.hostname().isEmpty()) {
+        gpu.put("hostname", g.hostname());
+      }
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      g.metrics().forEach((k, m) -> metrics.put(k, metric(m)));
+      gpu.put("metrics", metrics);
+      gpus.put("gpu_" + g.index(), gpu);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("summary", summary);
+    data.put("endpoints", endpoints);
+    data.put("error_summary", List.of());
+    return data;
   }
 
   /**

@@ -27,7 +27,45 @@ public final class Messages {
           Credit, FirstToken, PhaseStarted,
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed, WorkerHealth, WorkerLost, JoinRequest, JoinReply, ControllerHeartbeat,
-          RunEnded, DatasetReceived, ServiceJoined, ServiceLeaving {}
+          RunEnded, DatasetReceived, ServiceJoined, ServiceLeaving, TelemetryBaseline,
+          TelemetryBaselineTaken, TelemetryFinish, ServerMetricsResults, GpuTelemetryResults {}
+
+  /**
+   * A phase is about to start: the server-metrics and GPU-telemetry services scrape every
+   * endpoint once and say so, so that the phase's increases count from a point made after the
+   * phase before it ended and before its first request. The timing manager waits for them,
+   * bounded, before it issues the phase's first credit.
+   *
+   * @param phase the phase about to start
+   */
+  public record TelemetryBaseline(Phase phase) implements EngineMessage {}
+
+  /**
+   * A telemetry service took its scrape before a phase (or gave up on it, bounded).
+   *
+   * @param serviceId the service
+   * @param phase the phase about to start
+   */
+  public record TelemetryBaselineTaken(String serviceId, Phase phase) implements EngineMessage {}
+
+  /** The run's result is in: the telemetry services summarize, write their files and answer. */
+  public record TelemetryFinish() implements EngineMessage {}
+
+  /**
+   * The server-metrics service's summary over the run's windows.
+   *
+   * @param summary what the inference server's metrics said
+   */
+  public record ServerMetricsResults(io.aiperf.api.ServerMetrics summary)
+      implements EngineMessage {}
+
+  /**
+   * The GPU-telemetry service's summary over the run's windows, before the energy-efficiency
+   * metrics (the controller adds them, with the client's totals).
+   *
+   * @param summary what the DCGM exporters said
+   */
+  public record GpuTelemetryResults(io.aiperf.api.GpuTelemetry summary) implements EngineMessage {}
 
   /**
    * A service in another process joined the run.

@@ -75,6 +75,32 @@ public final class ServiceProviders {
     }
   }
 
+  /** {@code server_metrics_manager}: scrapes the inference server's Prometheus metrics. */
+  public static final class ServerMetricsManagerProvider implements ServiceProvider {
+    @Override
+    public String name() {
+      return "server_metrics_manager";
+    }
+
+    @Override
+    public Service create(String serviceId, MessageBus bus, BenchmarkConfig config) {
+      return new ServerMetricsManager(serviceId, bus, config, NanoClock.SYSTEM);
+    }
+  }
+
+  /** {@code gpu_telemetry_manager}: scrapes the GPUs' DCGM exporters. */
+  public static final class GpuTelemetryManagerProvider implements ServiceProvider {
+    @Override
+    public String name() {
+      return "gpu_telemetry_manager";
+    }
+
+    @Override
+    public Service create(String serviceId, MessageBus bus, BenchmarkConfig config) {
+      return new GpuTelemetryManager(serviceId, bus, config, NanoClock.SYSTEM);
+    }
+  }
+
   /** {@code records_manager}: aggregates records into the result. */
   public static final class RecordsManagerProvider implements ServiceProvider {
     @Override

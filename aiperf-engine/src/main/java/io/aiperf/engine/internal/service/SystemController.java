@@ -230,6 +230,7 @@ public final class SystemController implements BenchmarkRun {
         }
       });
       bus.subscribe(ProfileResults.class, results::complete);
+      Telemetry telemetry = new Telemetry(config, bus);
       bus.subscribe(ServiceFailed.class, f -> failure.completeExceptionally(
           new AiperfException("Service " + f.serviceId() + " failed: " + f.message())));
       // A listener hears onStart before any progress: a ticker may tick while services start.
@@ -257,6 +258,12 @@ public final class SystemController implements BenchmarkRun {
       }
 
       services.add(create("records_manager", "records_manager", bus));
+      if (config.serverMetricsEnabled()) {
+        services.add(create("server_metrics_manager", "server_metrics_manager", bus));
+      }
+      if (config.gpuTelemetryEnabled()) {
+        services.add(create("gpu_telemetry_manager", "gpu_telemetry_manager", bus));
+      }
       for (int i = 0; i < config.recordProcessors(); i++) {
         services.add(create("record_processor", "record_processor_" + i, bus));
       }
@@ -309,6 +316,7 @@ public final class SystemController implements BenchmarkRun {
       }
       BenchmarkResult r = CompletableFuture.anyOf(results, failure).thenApply(o ->
           ((ProfileResults) o).result()).get();
+      r = telemetry.attach(r);
       info("Run complete: {} sent, {} succeeded, {} failed, {} cancelled{}",
           r.requestsSent(), r.requestsCompleted(), r.requestsFailed(), r.requestsCancelled(),
           r.wasCancelled() ? " (cancelled by the user)" : "");

@@ -53,6 +53,7 @@ final class TimingManager extends AbstractService {
   /** After a stall of the pacing thread, at most this much backlog is sent at once (AIPerf). */
   static final long MAX_CATCHUP_NANOS = 10_000_000L;
   private static final int ONCE_EACH = -1;
+  private final TelemetryBarrier telemetry;
 
   private final NanoClock clock;
   private final Pacer pacer;
@@ -74,6 +75,7 @@ final class TimingManager extends AbstractService {
     super(id, bus, config);
     this.clock = clock;
     this.pacer = pacer;
+    this.telemetry = new TelemetryBarrier(bus, config);
   }
 
   @Override
@@ -83,6 +85,7 @@ final class TimingManager extends AbstractService {
     track(bus.subscribe(ProfileCancel.class, m -> cancel()));
     track(bus.subscribe(Messages.WorkersReady.class, r -> workers.assign(r.workerIds())));
     track(bus.subscribe(Messages.WorkerLost.class, this::onWorkerLost));
+    track(telemetry.subscribe());
     credits.start();
     // The sender (a worker's I/O thread) only enqueues: settling happens on the credit loop.
     track(bus.consume(Messages.CREDIT_RETURNS, credits, m -> {
@@ -160,12 +163,14 @@ final class TimingManager extends AbstractService {
         return;
       }
       if (config.hasWarmup() && !cancelled) {
+        telemetry.await(Phase.WARMUP, () -> cancelled);
         runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0), 0,
             config.warmupDuration().orElse(null), config.warmupConcurrency(),
             config.warmupRequestRate(), null, nextCreditId.get(), ready.seed(), config, bus,
             clock));
       }
       // Without a count, sessions or duration, each dataset entry (in the window) runs once.
+      telemetry.await(Phase.PROFILING, () -> cancelled);
       int sessions = config.numSessions().orElse(
           config.requestCount() == 0 && config.benchmarkDuration().isEmpty() ? ONCE_EACH : 0);
       runPhase(new PhaseRun(Phase.PROFILING, config.requestCount(), sessions,
