@@ -217,12 +217,16 @@ public final class MetricsAggregator {
       if (h.getTotalCount() == 0 || !seen.add(info.tag())) {
         continue;
       }
+      double p99 = h.getValueAtPercentile(99);
+      // The top of the max's bucket would read 100.06 for 100 tokens: its bottom, unless a
+      // percentile reads higher.
+      double max = Math.max(p99, h.lowestEquivalentValue(h.getMaxValue()));
       out.add(Map.entry(info, new MetricResult(new MetricTag(info.tag()), info.header(),
-          info.unit(), false, h.getTotalCount(), h.getMean(), h.getMinValue(), h.getMaxValue(),
+          info.unit(), false, h.getTotalCount(), h.getMean(), h.getMinValue(), max,
           h.getMean() * h.getTotalCount(), h.getStdDeviation(),
           h.getValueAtPercentile(1), h.getValueAtPercentile(5), h.getValueAtPercentile(10),
           h.getValueAtPercentile(25), h.getValueAtPercentile(50), h.getValueAtPercentile(75),
-          h.getValueAtPercentile(90), h.getValueAtPercentile(95), h.getValueAtPercentile(99))));
+          h.getValueAtPercentile(90), h.getValueAtPercentile(95), p99)));
     }
     for (DerivedMetric d : derived) {
       OptionalDouble v;
