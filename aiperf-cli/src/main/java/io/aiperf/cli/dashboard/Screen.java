@@ -194,7 +194,7 @@ final class Screen implements AutoCloseable {
     }
     closed = true;
     try {
-      terminal.puts(Capability.cursor_visible);
+      terminal.puts(Capability.cursor_normal); // terminfo cnorm; cursor_visible is cvvis
       terminal.puts(Capability.exit_ca_mode);
       terminal.flush();
     } catch (RuntimeException e) {
