@@ -86,11 +86,15 @@ final class Screen implements AutoCloseable {
    * @return true for a terminal; false for a pipe, a file, or when it cannot be told
    */
   static boolean stdoutIsTerminal() {
+    return isTerminal(SystemStream.Output);
+  }
+
+  private static boolean isTerminal(SystemStream stream) {
     try {
-      return TerminalProvider.load("jni").isSystemStream(SystemStream.Output);
+      return TerminalProvider.load("jni").isSystemStream(stream);
     } catch (IOException | RuntimeException | LinkageError e) {
       log.debug("Cannot ask the terminal through JNI ({}); asking the JDK", e.toString());
-      return System.console() != null;
+      return System.console() != null; // true only when both stdin and stdout are terminals
     }
   }
 
@@ -104,6 +108,11 @@ final class Screen implements AutoCloseable {
    *     it is smaller than asked
    */
   static Screen open(int minColumns, int minRows) throws UnavailableException {
+    if (!isTerminal(SystemStream.Input)) {
+      // JLine sets the terminal's modes through standard input.
+      throw new UnavailableException("standard input is not the terminal (redirected?), and the"
+          + " dashboard needs it to set the terminal's modes");
+    }
     Terminal terminal;
     try {
       // nativeSignals(false): JLine leaves the JVM's SIGINT handler (the CLI's) alone.
