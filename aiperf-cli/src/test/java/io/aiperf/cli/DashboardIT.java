@@ -127,6 +127,32 @@ final class DashboardIT {
   }
 
   @Test
+  void ctrlCThreeTimes_haltsTheProcess_withTheTerminalGivenBack(@TempDir Path dir)
+      throws Exception {
+    // Answers take a minute: nothing ends on its own while the keys are pressed.
+    Path script = script(dir, "--concurrency", "4", "--request-count", "100", "--mock-ttft",
+        "60000", "--artifact-dir", dir.resolve("run").toString());
+    try (Tmux tmux = Tmux.start(100, 30, dir)) {
+      tmux.typeLine("bash " + script);
+      awaitScreen(tmux, Duration.ofSeconds(120), "the dashboard with requests in flight",
+          s -> s.contains("Profiling") && s.contains("in flight 4"));
+      tmux.press("C-c");
+      awaitScreen(tmux, Duration.ofSeconds(30), "the dashboard cancelling",
+          s -> s.contains("Cancelling"));
+      // The second and third back to back: the third may land while the screen is closing.
+      tmux.press("C-c");
+      tmux.press("C-c");
+      awaitScreen(tmux, Duration.ofSeconds(60), "the shell prompt",
+          s -> s.contains("EXIT=") && s.stripTrailing().endsWith(Tmux.PROMPT.trim()));
+      assertThat(tmux.captureWithHistory()).contains("EXIT=130");
+      assertThat(tmux.alternateScreen()).isFalse();
+      assertThat(tmux.cursorShown()).isTrue();
+    }
+    assertThat(Files.readString(dir.resolve("stty.after")))
+        .isEqualTo(Files.readString(dir.resolve("stty.before")));
+  }
+
+  @Test
   void aTerminalTooSmall_fallsBackToSimple_withANote(@TempDir Path dir) throws Exception {
     Path script = script(dir, "--concurrency", "4", "--request-count", "60", "--osl", "20",
         "--isl", "16", "--mock-ttft", "20", "--mock-itl", "5", "--artifact-dir",

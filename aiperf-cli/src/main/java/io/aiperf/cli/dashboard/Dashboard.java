@@ -42,6 +42,10 @@ public final class Dashboard implements BenchmarkListener, AutoCloseable {
   private final PrintWriter err;
   private final BenchmarkListener fallback;
   private final Object lifecycle = new Object();
+  /** Open once the screen is down for good (or never came up): a second closer waits on it. */
+  private final java.util.concurrent.CountDownLatch down = new java.util.concurrent.CountDownLatch(1);
+  /** The longest a second closer waits for the first to give the terminal back. */
+  private static final long DOWN_WAIT_MILLIS = 5_000;
   private volatile State state = State.NEW;
   private volatile @Nullable BenchmarkConfig config;
   private volatile @Nullable BenchmarkProgress progress;
@@ -96,6 +100,7 @@ public final class Dashboard implements BenchmarkListener, AutoCloseable {
         err.println("Note: " + e.getMessage() + "; showing --ui simple instead.");
         err.flush();
         state = State.FALLBACK;
+        down.countDown();
         return;
       }
       screen = s;
@@ -178,19 +183,28 @@ public final class Dashboard implements BenchmarkListener, AutoCloseable {
     fallback.onComplete(result);
   }
 
-  /** Leaves the screen and gives the console back; safe to call more than once, from any thread. */
+  /**
+   * Leaves the screen and gives the console back; safe to call more than once, from any thread.
+   * A call while another is under way returns once the terminal is back (bounded), so that a
+   * process halted right after it (a third Ctrl-C) leaves a usable terminal.
+   */
   @Override
   public void close() {
-    Thread p;
+    @Nullable Thread p = null;
+    boolean mine = false;
     synchronized (lifecycle) {
-      if (state != State.UP) {
-        if (state == State.NEW) {
-          state = State.CLOSED;
-        }
-        return;
+      if (state == State.NEW) {
+        state = State.CLOSED;
+        down.countDown();
+      } else if (state == State.UP) {
+        state = State.CLOSED;
+        p = painter;
+        mine = true;
       }
-      state = State.CLOSED;
-      p = painter;
+    }
+    if (!mine) {
+      awaitDown();
+      return;
     }
     synchronized (wake) {
       stopping = true;
@@ -206,8 +220,26 @@ public final class Dashboard implements BenchmarkListener, AutoCloseable {
     tearDown();
   }
 
+  private void awaitDown() {
+    try {
+      if (!down.await(DOWN_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        log.debug("The dashboard was still closing after {} ms", DOWN_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Restores the terminal, then the console, then says again what was said on the screen. */
   private void tearDown() {
+    try {
+      restore();
+    } finally {
+      down.countDown();
+    }
+  }
+
+  private void restore() {
     Screen s = screen;
     if (s != null) {
       s.close();
