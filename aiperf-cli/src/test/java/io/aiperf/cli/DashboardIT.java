@@ -45,9 +45,10 @@ final class DashboardIT {
       cmd.append(" '").append(f).append('\'');
     }
     Path script = dir.resolve("run.sh");
+    // The JVM replaces a shell that wrote its pid down, for a test that signals it.
     Files.writeString(script, String.join("\n",
         "stty -g > stty.before",
-        cmd.toString(),
+        "bash -c 'echo $$ > java.pid; exec \"$0\" \"$@\"' " + cmd,
         "echo \"EXIT=$?\"",
         "stty -g > stty.after", ""), StandardCharsets.UTF_8);
     return script;
@@ -150,6 +151,31 @@ final class DashboardIT {
     }
     assertThat(Files.readString(dir.resolve("stty.after")))
         .isEqualTo(Files.readString(dir.resolve("stty.before")));
+  }
+
+  @Test
+  void sigterm_writesTheExports_andGivesTheTerminalBack(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("run");
+    Path script = script(dir, "--concurrency", "8", "--request-count", "1000000", "--osl",
+        "20", "--isl", "16", "--mock-ttft", "20", "--mock-itl", "5", "--artifact-dir",
+        out.toString());
+    try (Tmux tmux = Tmux.start(120, 40, dir)) {
+      tmux.typeLine("bash " + script);
+      awaitScreen(tmux, Duration.ofSeconds(120), "the metrics table",
+          s -> completed(s) > 0 && ttftRow(s).isPresent());
+      String pid = Files.readString(dir.resolve("java.pid")).trim();
+      assertThat(new ProcessBuilder("kill", "-TERM", pid).start().waitFor()).isZero();
+      awaitScreen(tmux, Duration.ofSeconds(90), "the shell prompt after SIGTERM",
+          s -> s.contains("EXIT=") && s.stripTrailing().endsWith(Tmux.PROMPT.trim()));
+      assertThat(tmux.captureWithHistory()).contains("EXIT=143", "cancelled early");
+      assertThat(tmux.alternateScreen()).isFalse();
+      assertThat(tmux.cursorShown()).isTrue();
+    }
+    assertThat(Files.readString(dir.resolve("stty.after")))
+        .isEqualTo(Files.readString(dir.resolve("stty.before")));
+    JsonNode json = new ObjectMapper().readTree(out.resolve("profile_export_aiperf.json")
+        .toFile());
+    assertThat(json.get("was_cancelled").asBoolean()).isTrue();
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.jline.utils.AttributedString;
 import org.jline.utils.Display;
 import org.jline.utils.InfoCmp.Capability;
 import org.jline.utils.NonBlockingReader;
+import org.jline.utils.ShutdownHooks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,12 @@ final class Screen implements AutoCloseable {
       // JLine sets the terminal's modes through standard input.
       throw new UnavailableException("standard input is not the terminal (redirected?), and the"
           + " dashboard needs it to set the terminal's modes");
+    }
+    // The dashboard's own shutdown hook gives the terminal back (normal screen, cursor, modes).
+    // JLine's would run beside it and close the terminal first, leaving the alternate screen up
+    // after SIGTERM; this process has no other JLine terminal. A user's -D setting wins.
+    if (System.getProperty(ShutdownHooks.PROP_DISABLE_SHUTDOWN_HOOK) == null) {
+      System.setProperty(ShutdownHooks.PROP_DISABLE_SHUTDOWN_HOOK, "true");
     }
     Terminal terminal;
     try {
