@@ -10,10 +10,11 @@ import java.util.Objects;
  * display shows beside the {@link BenchmarkProgress} counts.
  *
  * <p>The records manager computes it on its own thread, at most once a second and only when the
- * run has a listener, from each metric's HdrHistogram: percentiles, min, max, mean and std are
- * good to the histogram's 3 significant digits and the cost does not grow with the length of the
- * run. Throughputs are over the window so far (from the profiling phase's start to the last
- * request that ended). The {@link BenchmarkResult} at the end is computed exactly, as always.
+ * run has a listener, from each metric's HdrHistogram and running sums: percentiles, min and max
+ * are good to the histogram's 3 significant digits, mean and std come from the sums, and the cost
+ * does not grow with the length of the run. Throughputs are over the window so far (from the
+ * profiling phase's start to the last request that ended). The {@link BenchmarkResult} at the end
+ * is computed exactly, as always.
  *
  * <pre>{@code
  * Benchmark.builder()
