@@ -94,8 +94,10 @@ final class Tmux implements AutoCloseable {
     // Through a file: a pipe left unread could block tmux, and a read could outlast the bound.
     Path output = java.nio.file.Files.createTempFile("tmux", ".out");
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(output.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(output.toFile());
+      pb.environment().remove("TMUX"); // a test run from inside tmux still gets its own server
+      Process p = pb.start();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("tmux did not answer within 20 s: " + command);
