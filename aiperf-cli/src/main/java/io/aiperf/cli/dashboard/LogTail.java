@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * While the dashboard is up, everything that would print on the terminal comes here instead:
  * the logback console appenders are detached from the root logger (their events go to the tail),
- * and {@code System.out} and {@code System.err} are replaced by streams that feed it. Closing
+ * so are java.util.logging's console handlers (JLine logs there; warnings go to the tail), and
+ * {@code System.out} and {@code System.err} are replaced by streams that feed it. Closing
  * puts everything back and prints on stderr the warnings and errors that were logged meanwhile,
  * through the console appenders that would have printed them, so nothing is lost with the screen.
  */
@@ -40,6 +41,9 @@ final class LogTail implements AutoCloseable {
   private final @Nullable Logger root;
   private final List<Appender<ILoggingEvent>> consoles = new ArrayList<>();
   private final @Nullable AppenderBase<ILoggingEvent> tail;
+  /** java.util.logging's console handlers (JLine logs there), set aside while the tail is up. */
+  private final List<java.util.logging.Handler> julConsoles = new ArrayList<>();
+  private final java.util.logging.Handler julTail;
   private final PrintStream savedOut;
   private final PrintStream savedErr;
   private boolean closed;
@@ -89,6 +93,30 @@ final class LogTail implements AutoCloseable {
       this.root = null;
       this.tail = null;
     }
+    java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler h : julRoot.getHandlers()) {
+      if (h instanceof java.util.logging.ConsoleHandler) {
+        julConsoles.add(h);
+        julRoot.removeHandler(h);
+      }
+    }
+    julTail = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          String text = r.getLoggerName() + " - " + r.getMessage();
+          keepForReplay(text);
+          addText(LogLine.Severity.WARN, text);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    julRoot.addHandler(julTail);
     System.setOut(new PrintStream(new LineSink(LogLine.Severity.INFO), true,
         StandardCharsets.UTF_8));
     System.setErr(new PrintStream(new LineSink(LogLine.Severity.WARN), true,
@@ -147,6 +175,9 @@ final class LogTail implements AutoCloseable {
     }
     System.setOut(savedOut);
     System.setErr(savedErr);
+    java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
+    julRoot.removeHandler(julTail);
+    julConsoles.forEach(julRoot::addHandler);
     Logger r = root;
     if (r != null && tail != null) {
       r.detachAppender(tail);

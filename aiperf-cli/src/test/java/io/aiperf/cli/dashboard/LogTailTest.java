@@ -44,13 +44,15 @@ final class LogTailTest {
       assertThat(System.out).isNotSameAs(out);
       log.info("an info line");
       log.warn("a warning\nover two lines");
+      java.util.logging.Logger.getLogger("org.jline").warning("a JUL warning");
       System.out.println("printed on stdout");
       System.err.print("printed on stderr\n");
       List<LogLine> lines = tail.lines();
       assertThat(lines).extracting(LogLine::text)
           .anyMatch(t -> t.endsWith("INFO  LogTailTest - an info line"))
           .anyMatch(t -> t.endsWith("WARN  LogTailTest - a warning"))
-          .contains("over two lines", "printed on stdout", "printed on stderr");
+          .contains("over two lines", "printed on stdout", "printed on stderr",
+              "org.jline - a JUL warning");
       assertThat(lines).filteredOn(l -> l.text().contains("a warning"))
           .extracting(LogLine::severity).containsExactly(LogLine.Severity.WARN);
       assertThat(lines).filteredOn(l -> l.text().equals("printed on stderr"))
