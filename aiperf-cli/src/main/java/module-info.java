@@ -16,6 +16,10 @@ module io.aiperf.cli {
   // The run's own log file (logs/aiperf.log) is configured in code.
   requires ch.qos.logback.classic;
   requires ch.qos.logback.core;
+  // The live dashboard (--ui dashboard); its JNI provider is found by JLine at run time.
+  requires org.jline.terminal;
+  // JLine logs through java.util.logging: the dashboard keeps its console handler off the screen.
+  requires java.logging;
   // Ctrl-C and SIGTERM write partial results before the JVM exits (sun.misc.Signal).
   requires jdk.unsupported;
 

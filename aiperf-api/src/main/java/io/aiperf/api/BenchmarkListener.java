@@ -39,6 +39,16 @@ public interface BenchmarkListener {
   }
 
   /**
+   * Called about once a second, right after {@link #onProgress(BenchmarkProgress)}, with the
+   * statistics of the requests completed so far, for a live display. The engine computes them
+   * only for a run that has a listener, off the measurement path.
+   *
+   * @param live the snapshot
+   * @since 0.1.0
+   */
+  default void onLiveMetrics(LiveMetrics live) {}
+
+  /**
    * The run waits for workers in other processes to join before it starts.
    *
    * @param count how many remote workers it waits for

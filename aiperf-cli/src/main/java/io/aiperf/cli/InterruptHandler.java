@@ -26,12 +26,19 @@ final class InterruptHandler implements SignalHandler, AutoCloseable {
   private final BenchmarkRun run;
   private final PrintWriter err;
   private final AtomicInteger count = new AtomicInteger();
+  /** Told of each Ctrl-C, before anything else happens (the dashboard shows it). */
+  private final Runnable onInterrupt;
+  /** Runs before the process is halted: a full-screen display gives the terminal back. */
+  private final Runnable beforeHalt;
   /** The handler to restore; null when SIGINT could not be handled here. */
   private final @Nullable SignalHandler previous;
 
-  private InterruptHandler(BenchmarkRun run, PrintWriter err) {
+  private InterruptHandler(BenchmarkRun run, PrintWriter err, Runnable onInterrupt,
+      Runnable beforeHalt) {
     this.run = run;
     this.err = err;
+    this.onInterrupt = onInterrupt;
+    this.beforeHalt = beforeHalt;
     @Nullable SignalHandler old;
     try {
       old = Signal.handle(new Signal("INT"), this);
@@ -45,12 +52,24 @@ final class InterruptHandler implements SignalHandler, AutoCloseable {
 
   /** Handles SIGINT for this run until closed. */
   static InterruptHandler install(BenchmarkRun run, PrintWriter err) {
-    return new InterruptHandler(run, err);
+    return install(run, err, () -> { }, () -> { });
+  }
+
+  /**
+   * Handles SIGINT for this run until closed, telling a display about it.
+   *
+   * @param onInterrupt runs at each Ctrl-C
+   * @param beforeHalt runs before the process is halted (a third Ctrl-C, exports too slow)
+   */
+  static InterruptHandler install(BenchmarkRun run, PrintWriter err, Runnable onInterrupt,
+      Runnable beforeHalt) {
+    return new InterruptHandler(run, err, onInterrupt, beforeHalt);
   }
 
   @Override
   public void handle(Signal signal) {
     int n = count.incrementAndGet();
+    onInterrupt.run();
     if (n == 1) {
       err.println("Interrupted: no new requests; requests in flight get up to 10 s to finish."
           + " Press Ctrl-C again to stop at once.");
@@ -68,6 +87,7 @@ final class InterruptHandler implements SignalHandler, AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } catch (java.util.concurrent.TimeoutException e) {
+          beforeHalt.run();
           err.println("Exports did not finish within " + EXPORT_DEADLINE_SECONDS
               + " s; exiting with what is written.");
           err.flush();
@@ -79,6 +99,7 @@ final class InterruptHandler implements SignalHandler, AutoCloseable {
       deadline.setDaemon(true);
       deadline.start();
     } else {
+      beforeHalt.run();
       err.println("Exiting now.");
       err.flush();
       Runtime.getRuntime().halt(EXIT_INTERRUPTED);

@@ -228,11 +228,30 @@ final class ProfileCommand implements Callable<Integer> {
   /** Runs the benchmark to its end, or to an interrupt, and checks the --slo flags. */
   private int run(BenchmarkConfig config, PrintWriter err) {
     RunLog runLog = RunLog.open(config.artifactDir().orElseThrow());
+    // The dashboard takes the screen before the run starts, so that start-up lines go to it.
+    io.aiperf.cli.dashboard.Dashboard dashboard = ui.dashboard();
+    PrintWriter messages = err;
+    if (dashboard != null) {
+      dashboard.open();
+      messages = dashboard.messages();
+    }
+    try {
+      return run(config, err, messages, dashboard, runLog);
+    } finally {
+      if (dashboard != null) {
+        dashboard.close(); // the terminal is restored whatever happened
+      }
+    }
+  }
+
+  private int run(BenchmarkConfig config, PrintWriter err, PrintWriter messages,
+      io.aiperf.cli.dashboard.@Nullable Dashboard dashboard, RunLog runLog) {
     log.info("aiperf-java profile: {}", config);
     BenchmarkRun run = Benchmark.start(config);
     // SIGTERM: stop issuing, let in-flight requests end and the exports be written, bounded.
     // SIGINT goes to the interrupt handler, which a second Ctrl-C can hurry.
-    InterruptHandler interrupts = InterruptHandler.install(run, err);
+    InterruptHandler interrupts = dashboard == null ? InterruptHandler.install(run, err)
+        : InterruptHandler.install(run, messages, dashboard::interrupted, dashboard::close);
     Thread hook = new Thread(() -> {
       run.cancel();
       try {

@@ -118,6 +118,8 @@ final class MultiProcessIT {
         "--osl", "20", "--isl", "32", "--random-seed", "7",
         // Fresh worker JVMs compile their hot paths first: keep that out of the comparison.
         "--warmup-request-count", "300",
+        // The progress lines the tests wait for (not a terminal: the default would be none).
+        "--ui", "simple",
         "--artifact-dir", out.toString()));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);

@@ -400,7 +400,7 @@ final class ProfileCommandIT {
   void badUiMode_exitsTwo() {
     Run run = aiperf("profile", "-m", "demo", "--ui", "fancy");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("--ui was 'fancy' but it must be none or simple");
+    assertThat(run.err()).contains("--ui was 'fancy' but it must be dashboard, simple or none");
   }
 
   @Test

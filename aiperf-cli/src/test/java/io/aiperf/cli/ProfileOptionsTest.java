@@ -42,7 +42,7 @@ final class ProfileOptionsTest {
         "--dataset-sampling-strategy", "sideways")[1];
     List<String> lines = err.lines().toList();
     assertThat(lines).hasSize(9);
-    assertThat(lines.get(0)).isEqualTo("Error: --ui was 'fancy' but it must be none or simple");
+    assertThat(lines.get(0)).isEqualTo("Error: --ui was 'fancy' but it must be dashboard, simple or none");
     assertThat(lines.get(1)).isEqualTo(
         "Error: --request-timeout-seconds was '0.0' but it must be > 0");
     assertThat(lines.get(2)).isEqualTo("Error: --header was 'NoColon' but it must be 'Name:Value'");

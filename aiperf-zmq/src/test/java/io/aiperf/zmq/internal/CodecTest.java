@@ -186,6 +186,9 @@ final class CodecTest {
     if (c == String.class) {
       return "text-" + depth + "-é";
     }
+    if (c == Duration.class) {
+      return Duration.ofNanos(1_500_000_000L + depth);
+    }
     if (c.isEnum()) {
       Object[] values = c.getEnumConstants();
       return values[values.length - 1];

@@ -109,6 +109,8 @@ public final class MetricsAggregator {
       double shown = v * s.scale; // histograms hold display units, so exports merge as they read
       if (shown >= 0 && Double.isFinite(shown)) {
         s.histogram.recordValue(shown);
+        s.shownSum += shown;
+        s.shownSquares += shown * shown;
       }
     }
   }
@@ -209,6 +211,74 @@ public final class MetricsAggregator {
   }
 
   /**
+   * Statistics of every metric with values so far, plus the derived metrics, in display order,
+   * read from the HdrHistograms and running sums: a live view whose cost does not grow with the
+   * run (no copy, no sort, no pass over the values). Percentiles, min and max are the
+   * histogram's, to 3 significant digits; mean and std come from running sums of the same
+   * values; negative values, which histograms do not hold, are left out.
+   *
+   * @param derived the derived metrics
+   * @param totals the run's totals so far (for sums, see {@link #approximateSum(String)}); may be
+   *     null when there are no derived metrics
+   * @return the results, in display units
+   */
+  public List<MetricResult> live(List<DerivedMetric> derived, @Nullable RunTotals totals) {
+    List<Map.Entry<MetricInfo, MetricResult>> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int id = 0; id < series.length; id++) {
+      DoubleHistogram h = series[id].histogram;
+      MetricInfo info = infos[id];
+      if (h.getTotalCount() == 0 || !seen.add(info.tag())) {
+        continue;
+      }
+      double p99 = h.getValueAtPercentile(99);
+      // The top of the max's bucket would read 100.06 for 100 tokens: its bottom, unless a
+      // percentile reads higher.
+      double max = Math.max(p99, h.lowestEquivalentValue(h.getMaxValue()));
+      Series s = series[id];
+      long n = h.getTotalCount();
+      double mean = s.shownSum / n;
+      double std = Math.sqrt(Math.max(0, s.shownSquares / n - mean * mean));
+      out.add(Map.entry(info, new MetricResult(new MetricTag(info.tag()), info.header(),
+          info.unit(), false, n, mean, h.getMinValue(), max, s.shownSum, std,
+          h.getValueAtPercentile(1), h.getValueAtPercentile(5), h.getValueAtPercentile(10),
+          h.getValueAtPercentile(25), h.getValueAtPercentile(50), h.getValueAtPercentile(75),
+          h.getValueAtPercentile(90), h.getValueAtPercentile(95), p99)));
+    }
+    for (DerivedMetric d : derived) {
+      OptionalDouble v;
+      try {
+        v = d.compute(Objects.requireNonNull(totals, "derived metrics need totals"));
+      } catch (RuntimeException e) {
+        continue; // a plugin's metric that cannot take partial totals is left out of the view
+      }
+      if (v.isPresent()) {
+        MetricInfo info = d.info();
+        out.add(Map.entry(info, MetricResult.scalar(new MetricTag(info.tag()), info.header(),
+            info.unit(), v.getAsDouble() * info.displayScale())));
+      }
+    }
+    out.sort(Comparator.comparingInt(e -> e.getKey().displayOrder()));
+    return out.stream().map(Map.Entry::getValue).toList();
+  }
+
+  /**
+   * A metric's running sum (uncompensated, back in the base unit, negative values left out):
+   * for live totals, where {@link #sum(String)}'s pass over every value would grow with the run.
+   *
+   * @param tag the metric tag
+   * @return the approximate sum in the base unit, 0 for an unknown or empty metric
+   */
+  public double approximateSum(String tag) {
+    Integer id = ids.get(tag);
+    if (id == null) {
+      return 0;
+    }
+    Series s = series[id];
+    return s.scale == 0 ? 0 : s.shownSum / s.scale;
+  }
+
+  /**
    * The error-adjusted distributions ({@code adj_<tag>}) of metrics flagged
    * {@link MetricFlag#PERCENTILE_INCLUDES_FAILED}: every failed request is a +infinity sample and
    * percentiles are nearest-rank, so {@code p} is the value below which p % of all requests, failed
@@ -303,6 +373,12 @@ public final class MetricsAggregator {
     final double scale;
     final DoubleArray values = new DoubleArray();
     final DoubleHistogram histogram = new DoubleHistogram(3);
+    /**
+     * Sum and sum of squares of what the histogram holds, for the live view's mean and std: the
+     * histogram's own walk over every bucket for those would cost more than all its percentiles.
+     */
+    double shownSum;
+    double shownSquares;
     boolean overflowed;
     long count;
     double sum;

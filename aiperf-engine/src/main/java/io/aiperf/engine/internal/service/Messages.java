@@ -460,9 +460,11 @@ public final class Messages {
    * @param longestSilenceNanos the longest silence of a request in flight
    * @param oldestInFlightNanos the age of the oldest request in flight
    * @param sinceLastEndNanos time since the last record arrived (or the profiling phase began)
+   * @param live the statistics so far for the run's listener; null when the run has none
    */
   public record Progress(long completed, long errors, long total, int inFlight, int silent,
-      long longestSilenceNanos, long oldestInFlightNanos, long sinceLastEndNanos)
+      long longestSilenceNanos, long oldestInFlightNanos, long sinceLastEndNanos,
+      io.aiperf.api.@Nullable LiveMetrics live)
       implements EngineMessage {}
 
   /** The final result, before exporters. */

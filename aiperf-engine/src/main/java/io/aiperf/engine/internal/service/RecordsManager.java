@@ -51,6 +51,8 @@ final class RecordsManager extends AbstractService {
   private final long nanoBase;
   private @Nullable ScheduledExecutorService executor;
   private @Nullable MetricsAggregator aggregator;
+  /** Null unless the run has a listener, the only reader of live statistics. */
+  private @Nullable LiveView liveView;
   private final List<DerivedMetric> derived = new ArrayList<>();
   private final Map<ErrorKey, Long> errors = new LinkedHashMap<>();
   static final String CANCELLED = "RequestCancellationError";
@@ -129,6 +131,9 @@ final class RecordsManager extends AbstractService {
     }
     MetricRegistry registry = MetricRegistry.installed();
     aggregator = new MetricsAggregator(registry.infos());
+    if (config.listener() != io.aiperf.api.BenchmarkListener.NONE) {
+      liveView = new LiveView(config, registry.infos(), derived);
+    }
     goodput = new GoodputSlos(slos, registry);
     if (config.sliceDuration().isPresent()) {
       GoodputSlos slos = initialized(goodput);
@@ -231,7 +236,25 @@ final class RecordsManager extends AbstractService {
     long sinceLastEnd = sending == Long.MIN_VALUE ? 0 : now - Math.max(sending, lastRecordNanos);
     return new Progress(ended(), failures + cancellations,
         config.requestCount() > 0 ? config.requestCount() : -1, inFlight, silent, longestSilence,
-        oldest, sinceLastEnd);
+        oldest, sinceLastEnd, live(now));
+  }
+
+  /** The listener's live statistics, from what this service already keeps; null without one. */
+  private io.aiperf.api.@Nullable LiveMetrics live(long now) {
+    LiveView view = liveView;
+    if (view == null) {
+      return null;
+    }
+    io.aiperf.api.LiveMetrics.Phase phase = profilingStart == Long.MIN_VALUE
+        ? (config.hasWarmup() ? io.aiperf.api.LiveMetrics.Phase.WARMUP
+            : io.aiperf.api.LiveMetrics.Phase.PROFILING)
+        : loadEndedNanos != Long.MIN_VALUE ? io.aiperf.api.LiveMetrics.Phase.PROCESSING
+            : io.aiperf.api.LiveMetrics.Phase.PROFILING;
+    var counts = new LiveView.Counts(successes, failures, cancellations, goodRequests, ended(),
+        windowNanos(), lastSend > firstSend ? lastSend - firstSend : 0);
+    return view.snapshot(phase, profilingStart == Long.MIN_VALUE ? 0 : now - profilingStart,
+        warmupRecords, initialized(aggregator), counts, errorSummary(), workerHealth,
+        lostWorkers);
   }
 
   private void onRecord(ProcessedRecord r) {
@@ -401,14 +424,20 @@ final class RecordsManager extends AbstractService {
     bus.publish(new ProfileResults(result));
   }
 
-  private BenchmarkResult buildResult() {
-    MetricsAggregator aggregator = initialized(this.aggregator);
-    // AIPerf's benchmark_duration is the profiling phase's window: from the phase start (or the
-    // first request, should a record have overtaken the phase-start event) to the last end.
+  /**
+   * AIPerf's benchmark_duration is the profiling phase's window: from the phase start (or the
+   * first request, should a record have overtaken the phase-start event) to the last end.
+   */
+  private long windowNanos() {
     long windowStart = Math.min(firstStart, profilingStart == Long.MIN_VALUE ? Long.MAX_VALUE
         : profilingStart);
-    long duration = windowStart == Long.MAX_VALUE || lastEnd == Long.MIN_VALUE ? 0
+    return windowStart == Long.MAX_VALUE || lastEnd == Long.MIN_VALUE ? 0
         : Math.max(0, lastEnd - windowStart);
+  }
+
+  private BenchmarkResult buildResult() {
+    MetricsAggregator aggregator = initialized(this.aggregator);
+    long duration = windowNanos();
     RunTotals totals = new RunTotals() {
       @Override
       public long requestCount() {
@@ -462,15 +491,21 @@ final class RecordsManager extends AbstractService {
     };
     List<MetricResult> metrics = new ArrayList<>(aggregator.results(derived, totals));
     metrics.addAll(aggregator.errorAdjusted(failures + cancellations));
-    List<ErrorSummary> summary = new ArrayList<>();
-    errors.forEach((k, count) -> summary.add(new ErrorSummary(k.code, k.type, k.message, count)));
-    summary.sort(Comparator.comparingLong(ErrorSummary::count).reversed());
+    List<ErrorSummary> summary = errorSummary();
     Instant start = toWall(firstStart == Long.MAX_VALUE ? nanoBase : firstStart);
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
         EngineSupport.seed(config), warnings(metrics, duration), config.artifactDir(),
         aggregator.encodedHistograms());
+  }
+
+  /** The errors so far, most frequent first. */
+  private List<ErrorSummary> errorSummary() {
+    List<ErrorSummary> summary = new ArrayList<>();
+    errors.forEach((k, count) -> summary.add(new ErrorSummary(k.code, k.type, k.message, count)));
+    summary.sort(Comparator.comparingLong(ErrorSummary::count).reversed());
+    return summary;
   }
 
   private List<String> warnings(List<MetricResult> metrics, long windowNanos) {

@@ -250,6 +250,10 @@ public final class SystemController implements BenchmarkRun {
             }
           });
           config.listener().onProgress(progress);
+          io.aiperf.api.LiveMetrics live = p.live();
+          if (live != null) {
+            config.listener().onLiveMetrics(live);
+          }
         }
       });
 

@@ -121,4 +121,27 @@ final class StatsTest {
     assertThat(b.p99()).isCloseTo(e.p99(), within(e.p99() * 1e-3));
     assertThat(bounded.sum("request_latency")).isEqualTo(exact.sum("request_latency"));
   }
+
+  @Test
+  void liveView_agreesWithTheExactResult_toTheHistogramsPrecision() {
+    var info = new io.aiperf.api.spi.MetricInfo("request_latency", "Request Latency", "ms", 1e-6,
+        300, java.util.Set.of());
+    MetricsAggregator aggregator = new MetricsAggregator(java.util.List.of(info));
+    assertThat(aggregator.live(java.util.List.of(), null)).isEmpty();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 5_000; i++) {
+      aggregator.add("request_latency", new double[] {1e6 + random.nextDouble() * 99e6});
+    }
+    var e = aggregator.results(java.util.List.of(), null).get(0);
+    var live = aggregator.live(java.util.List.of(), null).get(0);
+    assertThat(live.count()).isEqualTo(5_000);
+    for (var s : new io.aiperf.api.Statistic[] {io.aiperf.api.Statistic.AVG,
+        io.aiperf.api.Statistic.MIN, io.aiperf.api.Statistic.MAX, io.aiperf.api.Statistic.P50,
+        io.aiperf.api.Statistic.P90, io.aiperf.api.Statistic.P99, io.aiperf.api.Statistic.STD}) {
+      assertThat(live.get(s)).as(s.name()).isCloseTo(e.get(s), within(Math.abs(e.get(s)) * 2e-3));
+    }
+    assertThat(aggregator.approximateSum("request_latency"))
+        .isCloseTo(aggregator.sum("request_latency"), within(aggregator.sum("request_latency") * 2e-3));
+    assertThat(aggregator.approximateSum("no_such_metric")).isZero();
+  }
 }
