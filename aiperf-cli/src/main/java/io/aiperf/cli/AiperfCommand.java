@@ -61,7 +61,11 @@ public final class AiperfCommand implements Runnable {
    * @return the exit code
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new AiperfCommand());
+    return configure(new CommandLine(new AiperfCommand()), out, err).execute(args);
+  }
+
+  /** Output, error handlers and parsing rules shared by every command line aiperf parses. */
+  static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -76,7 +80,7 @@ public final class AiperfCommand implements Runnable {
       c.getErr().println("Error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
       return EXIT_FAILED;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   /** Reports the version from the jar manifest. */
