@@ -79,11 +79,18 @@ final class ConfigRun {
       err.println("Note: " + o);
     }
     err.flush();
+    return second(merged, spec.commandLine().getParseResult().originalArgs(),
+        spec.commandLine().getOut(), err, false);
+  }
+
+  /** Runs (or only checks) the profile command with the merged arguments. */
+  static int second(Merged merged, @Nullable List<String> recordedArgs, PrintWriter out,
+      PrintWriter err, boolean validateOnly) {
     ProfileCommand second = new ProfileCommand();
     second.fileOrigins = merged.origins();
-    second.recordedArgs = spec.commandLine().getParseResult().originalArgs();
-    CommandLine cli = AiperfCommand.configure(new CommandLine(second), spec.commandLine().getOut(),
-        err);
+    second.recordedArgs = recordedArgs;
+    second.validateOnly = validateOnly;
+    CommandLine cli = AiperfCommand.configure(new CommandLine(second), out, err);
     cli.setCommandName("aiperf profile");
     return cli.execute(merged.args().toArray(String[]::new));
   }

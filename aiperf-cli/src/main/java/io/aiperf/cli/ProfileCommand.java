@@ -107,6 +107,8 @@ final class ProfileCommand implements Callable<Integer> {
   @Nullable Map<String, Origin> fileOrigins;
   /** The user's own arguments, recorded as the run's command line instead of the merged ones. */
   @Nullable List<String> recordedArgs;
+  /** {@code aiperf config validate}: check everything a run would, then stop before running. */
+  boolean validateOnly;
 
   @Override
   public Integer call() {
@@ -132,7 +134,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Nullable MockLlmServer server = null;
     try {
-      if (endpoint.mock()) {
+      if (endpoint.mock() && !validateOnly) {
         try {
           server = mock.start();
         } catch (IllegalArgumentException e) {
@@ -141,8 +143,8 @@ final class ProfileCommand implements Callable<Integer> {
         err.println("Started the embedded mock LLM server at " + server.baseUrl());
         err.flush();
       }
-      EndpointConfig endpointConfig =
-          input.configure(endpoint.endpoint(server == null ? null : server.baseUrl()));
+      EndpointConfig endpointConfig = input.configure(endpoint.endpoint(server != null
+          ? server.baseUrl() : endpoint.mock() ? "http://127.0.0.1:9" : null));
       // The parse result's original arguments start with the subcommand name.
       List<String> commandLine = CommandLineSecrets.redact(recordedArgs != null ? recordedArgs
           : spec.commandLine().getParseResult().originalArgs(), endpointConfig);
@@ -175,6 +177,9 @@ final class ProfileCommand implements Callable<Integer> {
       }
       if (!problems.isEmpty()) {
         return usageError(err, problems);
+      }
+      if (validateOnly) {
+        return 0;
       }
       return run(config, err);
     } catch (InvalidBenchmarkConfigException e) {

@@ -59,11 +59,15 @@ final class Leftovers {
                 .toList()) + " phases)"));
         continue;
       }
-      if (value instanceof Node.MapNode m && hasReadChild(path, f)) {
+      boolean hasKeys = !AiperfSchema.children(schemaPath).isEmpty()
+          || !AiperfSchema.children(schemaPath + "[]").isEmpty();
+      if (value instanceof Node.MapNode m && (hasReadChild(path, f)
+          || hasKeys && !harmless(value, schemaPath))) {
         walk(m, path, schemaPath, f, null);
         continue;
       }
-      if (value instanceof Node.ListNode l && hasReadChild(path, f)) {
+      if (value instanceof Node.ListNode l && (hasReadChild(path, f)
+          || hasKeys && !harmless(value, schemaPath))) {
         for (int i = 0; i < l.items().size(); i++) {
           if (l.items().get(i) instanceof Node.MapNode m) {
             String type = m.get("type") instanceof Node.Scalar t && t.value() instanceof String s
