@@ -160,10 +160,11 @@ final class TimingManager extends AbstractService {
         return;
       }
       if (config.hasWarmup() && !cancelled) {
-        runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0), 0,
-            config.warmupDuration().orElse(null), config.warmupConcurrency(),
-            config.warmupRequestRate(), null, nextCreditId.get(), ready.seed(), config, bus,
-            clock));
+        runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0),
+            config.warmupNumSessions().orElse(0), config.warmupDuration().orElse(null),
+            config.warmupConcurrency(), config.warmupRequestRate(),
+            config.warmupDuration().isPresent() ? config.warmupGracePeriod().orElse(null) : null,
+            nextCreditId.get(), ready.seed(), config, bus, clock));
       }
       // Without a count, sessions or duration, each dataset entry (in the window) runs once.
       int sessions = config.numSessions().orElse(
@@ -189,14 +190,15 @@ final class TimingManager extends AbstractService {
     if (phase.sessionLimit == ONCE_EACH) {
       phase.sessionLimit = sequence.size();
     }
-    if (config.userCentricRate().isPresent()) {
+    // Users hold the profiling phase only; a warmup runs at a concurrency or rate, as AIPerf's.
+    if (config.userCentricRate().isPresent() && phase.phase == Phase.PROFILING) {
       runUsers(phase, sequence);
       awaitReturns(phase);
       return;
     }
     boolean fixed = StartOrder.fixedSchedule(config, ready) && phase.phase == Phase.PROFILING;
     ArrivalSchedule schedule = !fixed && phase.rate.isPresent()
-        ? new ArrivalSchedule(config.arrivalPattern(), config.arrivalSmoothness(),
+        ? new ArrivalSchedule(phase.shape.arrivalPattern(), config.arrivalSmoothness(),
             ready.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
         : null;
     long start = clock.nanoTime();
