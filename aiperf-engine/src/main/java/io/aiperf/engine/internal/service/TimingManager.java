@@ -302,7 +302,7 @@ final class TimingManager extends AbstractService {
   /** A user begins its next session at the intended time, unless the run is over. */
   private void startUserSession(PhaseRun phase, long intended) {
     long n = phase.usersStarted.getAndIncrement();
-    if (cancelled || phase.enough(n) || intended >= phase.end) {
+    if (cancelled || phase.stopContinuations || phase.enough(n) || intended >= phase.end) {
       if (phase.activeUsers.decrementAndGet() == 0) {
         phase.sendingDone();
       }
@@ -430,6 +430,11 @@ final class TimingManager extends AbstractService {
     at(phase, now + delayNanos, () -> {
       if (cancelled || phase.stopContinuations || clock.nanoTime() >= phase.end) {
         phase.sessionEnded(session);
+        if (phase.userGapNanos > 0) {
+          // The user's session ends with the phase: the user has to stop too, or the phase
+          // waits for a user that will never say it is done.
+          startUserSession(phase, intended);
+        }
       } else {
         issue(phase, session, s.conversation, turn, intended);
       }
