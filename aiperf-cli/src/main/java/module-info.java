@@ -12,6 +12,7 @@ module io.aiperf.cli {
   requires io.aiperf.mock;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
+  requires org.yaml.snakeyaml;
   requires org.slf4j;
   // The run's own log file (logs/aiperf.log) is configured in code.
   requires ch.qos.logback.classic;
@@ -25,4 +26,5 @@ module io.aiperf.cli {
 
   // picocli reads and sets the options of the commands by reflection.
   opens io.aiperf.cli to info.picocli;
+  opens io.aiperf.cli.config to info.picocli;
 }

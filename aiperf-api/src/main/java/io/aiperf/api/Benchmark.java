@@ -326,6 +326,88 @@ public final class Benchmark {
     }
 
     /**
+     * Runs a warmup phase of this many sessions (conversations) first, as AIPerf's
+     * {@code --num-warmup-sessions}; its records are discarded. With a count or a duration too,
+     * the warmup ends at whichever comes first.
+     *
+     * @param sessions the warmup sessions, at least 1
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder warmupNumSessions(int sessions) {
+      warmup.warmupNumSessions = sessions;
+      return this;
+    }
+
+    /**
+     * How long requests in flight at the end of a warmup by duration may finish
+     * ({@code --warmup-grace-period}); without it the warmup waits for every one of them, as
+     * AIPerf does. Those still running then are cancelled; warmup records are discarded anyway.
+     *
+     * @param grace the grace, zero or positive
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder warmupGracePeriod(Duration grace) {
+      warmup.warmupGracePeriod = Objects.requireNonNull(grace, "warmupGracePeriod");
+      return this;
+    }
+
+    /**
+     * Overrides the arrival pattern during a warmup at a request rate
+     * ({@code --warmup-arrival-pattern}); by default the profiling one.
+     *
+     * @param pattern the pattern
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder warmupArrivalPattern(ArrivalPattern pattern) {
+      warmup.warmupArrivalPattern = Objects.requireNonNull(pattern, "warmupArrivalPattern");
+      return this;
+    }
+
+    /**
+     * Overrides the prefill concurrency during warmup ({@code --warmup-prefill-concurrency});
+     * by default the profiling one.
+     *
+     * @param prefillConcurrency requests waiting for their first token at most, at least 1
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder warmupPrefillConcurrency(int prefillConcurrency) {
+      warmup.warmupPrefillConcurrency = prefillConcurrency;
+      return this;
+    }
+
+    /**
+     * Overrides the concurrency ramp during warmup ({@code --warmup-concurrency-ramp-duration});
+     * by default the profiling one.
+     *
+     * @param duration the ramp, positive
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder warmupConcurrencyRampDuration(Duration duration) {
+      warmup.warmupConcurrencyRampDuration =
+          Objects.requireNonNull(duration, "warmupConcurrencyRampDuration");
+      return this;
+    }
+
+    /**
+     * Overrides the request-rate ramp during warmup
+     * ({@code --warmup-request-rate-ramp-duration}); by default the profiling one.
+     *
+     * @param duration the ramp, positive
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder warmupRequestRateRampDuration(Duration duration) {
+      warmup.warmupRequestRateRampDuration =
+          Objects.requireNonNull(duration, "warmupRequestRateRampDuration");
+      return this;
+    }
+
+    /**
      * Raises the concurrency linearly from 1 to its target over this time
      * ({@code --concurrency-ramp-duration}).
      *

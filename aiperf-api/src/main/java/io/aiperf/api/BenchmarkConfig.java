@@ -183,7 +183,71 @@ public final class BenchmarkConfig {
    * @return true when a warmup count or duration is set
    */
   public boolean hasWarmup() {
-    return warmup.warmupRequestCount != null || warmup.warmupDuration != null;
+    return warmup.present();
+  }
+
+  /**
+   * Returns the warmup's session count.
+   *
+   * @return the sessions, empty when the warmup is not limited by sessions
+   * @since 0.1.0
+   */
+  public OptionalInt warmupNumSessions() {
+    return warmup.warmupNumSessions == null ? OptionalInt.empty()
+        : OptionalInt.of(warmup.warmupNumSessions);
+  }
+
+  /**
+   * Returns how long requests in flight may finish after a warmup by duration.
+   *
+   * @return the grace, empty to wait for all of them
+   * @since 0.1.0
+   */
+  public Optional<Duration> warmupGracePeriod() {
+    return Optional.ofNullable(warmup.warmupGracePeriod);
+  }
+
+  /**
+   * Returns the warmup's arrival pattern.
+   *
+   * @return the override, else the profiling pattern
+   * @since 0.1.0
+   */
+  public ArrivalPattern warmupArrivalPattern() {
+    return warmup.warmupArrivalPattern != null ? warmup.warmupArrivalPattern : arrivalPattern();
+  }
+
+  /**
+   * Returns the warmup's prefill concurrency.
+   *
+   * @return the override, else the profiling one (empty for none)
+   * @since 0.1.0
+   */
+  public OptionalInt warmupPrefillConcurrency() {
+    return warmup.warmupPrefillConcurrency != null
+        ? OptionalInt.of(warmup.warmupPrefillConcurrency) : prefillConcurrency();
+  }
+
+  /**
+   * Returns the warmup's concurrency ramp.
+   *
+   * @return the override, else the profiling ramp (empty for none)
+   * @since 0.1.0
+   */
+  public Optional<Duration> warmupConcurrencyRampDuration() {
+    return warmup.warmupConcurrencyRampDuration != null
+        ? Optional.of(warmup.warmupConcurrencyRampDuration) : concurrencyRampDuration();
+  }
+
+  /**
+   * Returns the warmup's request-rate ramp.
+   *
+   * @return the override, else the profiling ramp (empty for none)
+   * @since 0.1.0
+   */
+  public Optional<Duration> warmupRequestRateRampDuration() {
+    return warmup.warmupRequestRateRampDuration != null
+        ? Optional.of(warmup.warmupRequestRateRampDuration) : requestRateRampDuration();
   }
 
   /**

@@ -39,6 +39,9 @@ final class ConfigChecks {
     positive("warmupDuration", b.warmup.warmupDuration, problems);
     positive("concurrencyRampDuration", load.concurrencyRampDuration, problems);
     positive("requestRateRampDuration", load.requestRateRampDuration, problems);
+    positive("warmupConcurrencyRampDuration", b.warmup.warmupConcurrencyRampDuration, problems);
+    positive("warmupRequestRateRampDuration", b.warmup.warmupRequestRateRampDuration, problems);
+    b.warmup.checkShape(load.requestRate, b.endpoint, problems);
     load.checkGraceAndCancellation(problems);
     b.run.checkSourcesAndStartup(problems);
     if (b.dataset instanceof SyntheticDataset s) {

@@ -13,6 +13,12 @@ final class WarmupOptions {
   @Nullable Duration warmupDuration;
   @Nullable Integer warmupConcurrency;
   @Nullable Double warmupRequestRate;
+  @Nullable Integer warmupNumSessions;
+  @Nullable Duration warmupGracePeriod;
+  @Nullable ArrivalPattern warmupArrivalPattern;
+  @Nullable Integer warmupPrefillConcurrency;
+  @Nullable Duration warmupConcurrencyRampDuration;
+  @Nullable Duration warmupRequestRateRampDuration;
 
   WarmupOptions() {}
 
@@ -21,6 +27,59 @@ final class WarmupOptions {
     warmupDuration = o.warmupDuration;
     warmupConcurrency = o.warmupConcurrency;
     warmupRequestRate = o.warmupRequestRate;
+    warmupNumSessions = o.warmupNumSessions;
+    warmupGracePeriod = o.warmupGracePeriod;
+    warmupArrivalPattern = o.warmupArrivalPattern;
+    warmupPrefillConcurrency = o.warmupPrefillConcurrency;
+    warmupConcurrencyRampDuration = o.warmupConcurrencyRampDuration;
+    warmupRequestRateRampDuration = o.warmupRequestRateRampDuration;
+  }
+
+  boolean present() {
+    return warmupRequestCount != null || warmupDuration != null || warmupNumSessions != null;
+  }
+
+  /** The settings that shape a warmup, checked against what the run gives it to shape. */
+  void checkShape(@Nullable Double profilingRate, @Nullable EndpointConfig endpoint,
+      List<String> problems) {
+    if (warmupNumSessions != null && warmupNumSessions < 1) {
+      problems.add(ConfigChecks.fmt("warmupNumSessions was '%d' but it must be at least 1",
+          warmupNumSessions));
+    }
+    if (warmupGracePeriod != null && warmupGracePeriod.isNegative()) {
+      problems.add("warmupGracePeriod was '" + warmupGracePeriod + "' but it must be zero or"
+          + " positive");
+    }
+    if (warmupGracePeriod != null && warmupDuration == null) {
+      problems.add("warmupGracePeriod was set but it applies to a warmup by duration"
+          + " (warmupDuration) only");
+    }
+    boolean rate = warmupRequestRate != null || profilingRate != null;
+    if (warmupArrivalPattern != null && !rate) {
+      problems.add("warmupArrivalPattern was set but it needs a request rate (warmupRequestRate"
+          + " or requestRate)");
+    }
+    if (warmupRequestRateRampDuration != null && !rate) {
+      problems.add("warmupRequestRateRampDuration was set but it needs a request rate"
+          + " (warmupRequestRate or requestRate)");
+    }
+    if (warmupPrefillConcurrency != null) {
+      if (warmupPrefillConcurrency < 1) {
+        problems.add(ConfigChecks.fmt("warmupPrefillConcurrency was '%d' but it must be at"
+            + " least 1", warmupPrefillConcurrency));
+      } else if (endpoint != null && !endpoint.streaming()) {
+        problems.add("warmupPrefillConcurrency was set but it needs streaming: the first token"
+            + " is what ends a request's prefill");
+      }
+    }
+    boolean shaped = warmupNumSessions != null || warmupGracePeriod != null
+        || warmupArrivalPattern != null || warmupPrefillConcurrency != null
+        || warmupConcurrencyRampDuration != null || warmupRequestRateRampDuration != null
+        || warmupConcurrency != null || warmupRequestRate != null;
+    if (shaped && !present()) {
+      problems.add("warmup settings were given but no warmup runs: set warmupRequestCount,"
+          + " warmupDuration or warmupNumSessions");
+    }
   }
 
   void checkRate(List<String> problems) {

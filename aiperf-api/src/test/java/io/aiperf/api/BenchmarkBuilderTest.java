@@ -23,6 +23,43 @@ final class BenchmarkBuilderTest {
   }
 
   @Test
+  void warmup_defaultsToTheProfilingShape_unlessItsOwnIsGiven() {
+    BenchmarkConfig plain = Benchmark.builder().endpoint(chat().streaming(true)).requestRate(5)
+        .arrivalPattern(ArrivalPattern.GAMMA).prefillConcurrency(2)
+        .requestRateRampDuration(Duration.ofSeconds(3)).warmupNumSessions(4).build();
+    assertThat(plain.hasWarmup()).isTrue();
+    assertThat(plain.warmupNumSessions()).hasValue(4);
+    assertThat(plain.warmupArrivalPattern()).isEqualTo(ArrivalPattern.GAMMA);
+    assertThat(plain.warmupPrefillConcurrency()).hasValue(2);
+    assertThat(plain.warmupRequestRateRampDuration()).hasValue(Duration.ofSeconds(3));
+    BenchmarkConfig own = plain.toBuilder().warmupArrivalPattern(ArrivalPattern.CONSTANT)
+        .warmupPrefillConcurrency(1).warmupRequestRateRampDuration(Duration.ofSeconds(1))
+        .warmupConcurrencyRampDuration(Duration.ofSeconds(2)).build();
+    assertThat(own.warmupArrivalPattern()).isEqualTo(ArrivalPattern.CONSTANT);
+    assertThat(own.arrivalPattern()).isEqualTo(ArrivalPattern.GAMMA);
+    assertThat(own.warmupPrefillConcurrency()).hasValue(1);
+    assertThat(own.warmupConcurrencyRampDuration()).hasValue(Duration.ofSeconds(2));
+    assertThat(own.concurrencyRampDuration()).isEmpty();
+  }
+
+  @Test
+  void warmupSettings_withoutAWarmupOrWhatTheyNeed_areReported() {
+    assertThatThrownBy(() -> Benchmark.builder().endpoint(chat()).warmupGracePeriod(
+        Duration.ofSeconds(5)).warmupArrivalPattern(ArrivalPattern.CONSTANT)
+        .warmupPrefillConcurrency(2).build())
+        .isInstanceOfSatisfying(InvalidBenchmarkConfigException.class, e ->
+            assertThat(e.problems()).containsExactly(
+                "warmupGracePeriod was set but it applies to a warmup by duration"
+                    + " (warmupDuration) only",
+                "warmupArrivalPattern was set but it needs a request rate (warmupRequestRate"
+                    + " or requestRate)",
+                "warmupPrefillConcurrency was set but it needs streaming: the first token is"
+                    + " what ends a request's prefill",
+                "warmup settings were given but no warmup runs: set warmupRequestCount,"
+                    + " warmupDuration or warmupNumSessions"));
+  }
+
+  @Test
   void build_defaultRequestCount_isTwiceConcurrencyAboveFive() {
     assertThat(Benchmark.builder().endpoint(chat()).concurrency(64).build().requestCount())
         .isEqualTo(128);

@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Benchmark LLM inference servers: TTFT, ITL, latency, throughput, errors.",
     subcommands = {ProfileCommand.class, MockServerCommand.class, MergeCommand.class,
-        PlotCommand.class, ReportCommand.class, PluginsCommand.class, CalibrateCommand.class, ServiceCommand.class,
-        CommandLine.HelpCommand.class})
+        PlotCommand.class, ReportCommand.class, PluginsCommand.class, CalibrateCommand.class,
+        ServiceCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class AiperfCommand implements Runnable {
   /** Exit code of a run that failed. */
   public static final int EXIT_FAILED = 1;
@@ -61,7 +61,11 @@ public final class AiperfCommand implements Runnable {
    * @return the exit code
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new AiperfCommand());
+    return configure(new CommandLine(new AiperfCommand()), out, err).execute(args);
+  }
+
+  /** Output, error handlers and parsing rules shared by every command line aiperf parses. */
+  static CommandLine configure(CommandLine cli, PrintWriter out, PrintWriter err) {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -76,6 +80,6 @@ public final class AiperfCommand implements Runnable {
       c.getErr().println("Error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
       return EXIT_FAILED;
     });
-    return cli.execute(args);
+    return cli;
   }
 }

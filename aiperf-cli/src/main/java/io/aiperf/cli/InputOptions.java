@@ -24,6 +24,12 @@ import picocli.CommandLine.Option;
 final class InputOptions {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  @Option(names = {"--config", "-f"}, paramLabel = "FILE",
+      description = "An AIPerf 0.13 YAML configuration file (schema 2.0); flags given here"
+          + " override its settings. 'aiperf config init' writes one, 'aiperf config validate'"
+          + " checks one.")
+  @Nullable Path configFile;
+
   @Option(names = "--input-file", description = "JSONL dataset (see --custom-dataset-type).")
   @Nullable Path inputFile;
 

@@ -20,11 +20,11 @@ final class LoadGeneratorOptions {
       description = "Mean requests per second (open loop); --concurrency becomes a ceiling.")
   @Nullable Double requestRate;
 
-  @Option(names = "--arrival-pattern",
+  @Option(names = {"--arrival-pattern", "--request-rate-mode"},
       description = "Spacing at a request rate: constant, poisson or gamma (default poisson).")
   @Nullable String arrivalPattern;
 
-  @Option(names = "--arrival-smoothness",
+  @Option(names = {"--arrival-smoothness", "--vllm-burstiness"},
       description = "Gamma shape k (vLLM --burstiness): 1 Poisson, <1 burstier, >1 smoother.")
   @Nullable Double arrivalSmoothness;
 

@@ -17,13 +17,13 @@ final class OutputOptions {
   @Option(names = "--slice-duration", description = "Also report statistics per slice of this many seconds.")
   @Nullable Double sliceDuration;
 
-  @Option(names = "--export-level", defaultValue = "records",
+  @Option(names = {"--export-level", "--profile-export-level"}, defaultValue = "records",
       description = "summary, records (adds profile_export.jsonl) or raw (also every message;"
           + " default ${DEFAULT-VALUE}).")
   @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String exportLevel;
 
-  @Option(names = "--profile-export-prefix",
+  @Option(names = {"--profile-export-prefix", "--profile-export-file"},
       description = "Name the export files <prefix>.json, <prefix>.csv, <prefix>.jsonl.")
   @Nullable String exportPrefix;
 

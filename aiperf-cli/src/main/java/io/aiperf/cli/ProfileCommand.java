@@ -8,10 +8,12 @@ import io.aiperf.api.BenchmarkRun;
 import io.aiperf.api.DatasetConfig;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.InvalidBenchmarkConfigException;
+import io.aiperf.cli.config.Origin;
 import io.aiperf.mock.MockLlmServer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -107,8 +109,18 @@ final class ProfileCommand implements Callable<Integer> {
   @ArgGroup(validate = false, heading = "%nGPU Telemetry:%n", order = 21)
   GpuTelemetryOptions gpuTelemetry = new GpuTelemetryOptions();
 
+  /** Set on the second run of a {@code --config} profile: which flags the file set, and where. */
+  @Nullable Map<String, Origin> fileOrigins;
+  /** The user's own arguments, recorded as the run's command line instead of the merged ones. */
+  @Nullable List<String> recordedArgs;
+  /** {@code aiperf config validate}: check everything a run would, then stop before running. */
+  boolean validateOnly;
+
   @Override
   public Integer call() {
+    if (input.configFile != null && fileOrigins == null) {
+      return ConfigRun.profile(this, input.configFile);
+    }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     checkRequiredOptions();
@@ -130,7 +142,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Nullable MockLlmServer server = null;
     try {
-      if (endpoint.mock()) {
+      if (endpoint.mock() && !validateOnly) {
         try {
           server = mock.start();
         } catch (IllegalArgumentException e) {
@@ -139,11 +151,11 @@ final class ProfileCommand implements Callable<Integer> {
         err.println("Started the embedded mock LLM server at " + server.baseUrl());
         err.flush();
       }
-      EndpointConfig endpointConfig =
-          input.configure(endpoint.endpoint(server == null ? null : server.baseUrl()));
+      EndpointConfig endpointConfig = input.configure(endpoint.endpoint(server != null
+          ? server.baseUrl() : endpoint.mock() ? "http://127.0.0.1:9" : null));
       // The parse result's original arguments start with the subcommand name.
-      List<String> commandLine = CommandLineSecrets.redact(
-          spec.commandLine().getParseResult().originalArgs(), endpointConfig);
+      List<String> commandLine = CommandLineSecrets.redact(recordedArgs != null ? recordedArgs
+          : spec.commandLine().getParseResult().originalArgs(), endpointConfig);
       Benchmark.Builder builder = Benchmark.builder().endpoint(endpointConfig).dataset(chosen)
           .exporters("console", "json", "csv")
           .console(out)
@@ -175,6 +187,9 @@ final class ProfileCommand implements Callable<Integer> {
       }
       if (!problems.isEmpty()) {
         return usageError(err, problems);
+      }
+      if (validateOnly) {
+        return 0;
       }
       return run(config, err);
     } catch (InvalidBenchmarkConfigException e) {
@@ -290,9 +305,9 @@ final class ProfileCommand implements Callable<Integer> {
     }
   }
 
-  private static int usageError(PrintWriter err, List<String> problems) {
+  private int usageError(PrintWriter err, List<String> problems) {
     for (String p : problems) {
-      err.println("Error: " + p);
+      err.println("Error: " + ConfigRun.annotate(p, fileOrigins));
     }
     err.println("Run 'aiperf profile --help' for the options.");
     err.flush();

@@ -8,15 +8,18 @@ import picocli.CommandLine.Option;
 
 /** AIPerf's Prompt, Prefix Prompt, ISL and OSL groups: the shape of each text prompt and answer. */
 final class PromptOptions {
-  @Option(names = {"--isl", "--synthetic-input-tokens-mean"}, defaultValue = "550",
+  @Option(names = {"--isl", "--synthetic-input-tokens-mean", "--prompt-input-tokens-mean"},
+      defaultValue = "550",
       description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}).")
   double islMean;
 
-  @Option(names = {"--isl-stddev", "--synthetic-input-tokens-stddev"}, defaultValue = "0",
+  @Option(names = {"--isl-stddev", "--synthetic-input-tokens-stddev",
+      "--prompt-input-tokens-stddev"}, defaultValue = "0",
       description = "Prompt length standard deviation in tokens (default ${DEFAULT-VALUE}).")
   double islStddev;
 
-  @Option(names = "--isl-block-size",
+  @Option(names = {"--isl-block-size", "--synthetic-input-tokens-block-size",
+      "--prompt-input-tokens-block-size"},
       description = "Tokens per trace hash_ids block (default 512 for mooncake_trace, 16 for"
           + " bailian_trace).")
   @Nullable Integer islBlockSize;
@@ -25,26 +28,29 @@ final class PromptOptions {
       description = "ISL/OSL mixture, e.g. \"256,128:40;1024|100,512:60\" (percentages).")
   @Nullable String seqDist;
 
-  @Option(names = {"--osl", "--output-tokens-mean"},
+  @Option(names = {"--osl", "--output-tokens-mean", "--prompt-output-tokens-mean"},
       description = "Mean output length asked for (max_completion_tokens); none by default.")
   @Nullable Double oslMean;
 
-  @Option(names = {"--osl-stddev", "--output-tokens-stddev"}, defaultValue = "0",
+  @Option(names = {"--osl-stddev", "--output-tokens-stddev",
+      "--prompt-output-tokens-stddev"}, defaultValue = "0",
       description = "Output length standard deviation in tokens (default ${DEFAULT-VALUE}).")
   double oslStddev;
 
-  @Option(names = {"--num-prefix-prompts", "--prefix-prompt-pool-size"},
+  @Option(names = {"--num-prefix-prompts", "--prefix-prompt-pool-size",
+      "--prompt-prefix-pool-size"},
       description = "Prefix prompts in the pool, one prepended to each first turn.")
   @Nullable Integer numPrefixPrompts;
 
-  @Option(names = "--prefix-prompt-length", description = "Tokens per prefix prompt.")
+  @Option(names = {"--prefix-prompt-length", "--prompt-prefix-length"},
+      description = "Tokens per prefix prompt.")
   @Nullable Integer prefixPromptLength;
 
   @Option(names = "--shared-system-prompt-length",
       description = "Tokens of one system prompt sent before every conversation.")
   @Nullable Integer sharedSystemPromptLength;
 
-  @Option(names = {"-b", "--batch-size", "--batch-size-text"},
+  @Option(names = {"-b", "--batch-size", "--batch-size-text", "--prompt-batch-size"},
       description = "Texts per request (embeddings, rankings, completions; default 1).")
   @Nullable Integer batchSize;
 

@@ -13,7 +13,7 @@ final class ServiceOptions {
           + " (default 60).")
   @Nullable Double startupTimeout;
 
-  @Option(names = "--record-processors", description = "Record processors; default the CPU count.")
+  @Option(names = {"--record-processors", "--record-processor-service-count"}, description = "Record processors; default the CPU count.")
   @Nullable Integer recordProcessors;
 
   void configure(Benchmark.Builder b, List<String> problems) {

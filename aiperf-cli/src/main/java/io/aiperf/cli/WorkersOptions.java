@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** AIPerf's Workers group: the local workers that send the requests. */
 final class WorkersOptions {
-  @Option(names = "--workers-max", description = "Workers (event loops); default CPU count, capped by concurrency.")
+  @Option(names = {"--workers-max", "--max-workers"}, description = "Workers (event loops); default CPU count, capped by concurrency.")
   @Nullable Integer workers;
 
   void configure(Benchmark.Builder b) {

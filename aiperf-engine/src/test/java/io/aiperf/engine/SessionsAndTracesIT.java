@@ -78,6 +78,24 @@ final class SessionsAndTracesIT {
   }
 
   @Test
+  void userCentricRate_withADuration_endsWhenSessionsOutliveIt(@TempDir Path dir)
+      throws Exception {
+    try (MockLlmServer server = mock()) {
+      // 4 users, one turn every 400 ms each, 3-turn sessions: sessions started in the last
+      // second still have turns due after the duration; the run must end anyway.
+      BenchmarkResult r = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
+          .userCentricRate(10, 4).benchmarkDuration(Duration.ofMillis(1500))
+          .gracePeriod(Duration.ofSeconds(5)).artifactDir(dir)
+          .dataset(Datasets.synthetic().inputTokens(8, 0).outputTokens(3, 0).turns(3, 0).seed(2))
+          .start().result().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(r.requestsSent()).isBetween(8L, 20L);
+      assertThat(r.requestsCompleted() + r.requestsFailed() + r.requestsCancelled())
+          .isEqualTo(r.requestsSent());
+    }
+  }
+
+  @Test
   void userCentricRate_keepsEachUsersCadence_andTheTotalRate(@TempDir Path dir)
       throws Exception {
     try (MockLlmServer server = mock()) {

@@ -29,8 +29,11 @@ public final class MessagesEndpointProvider implements EndpointProvider {
   /** The API version sent unless the user sends their own header. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
 
-  /** The API requires max_tokens; AIPerf sends this when a turn asks for no length. */
-  static final int DEFAULT_MAX_TOKENS = 16_384;
+  /**
+   * The API requires max_tokens; AIPerf 0.13 sends 1024 (the Messages API documentation's own
+   * example) when a turn asks for no length.
+   */
+  static final int DEFAULT_MAX_TOKENS = 1024;
 
   @Override
   public String name() {

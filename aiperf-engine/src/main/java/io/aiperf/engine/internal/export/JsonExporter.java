@@ -298,15 +298,28 @@ public final class JsonExporter implements ExporterProvider {
     p.put("name", "warmup");
     p.put("kind", "warmup");
     boolean rate = c.warmupRequestRate().isPresent();
-    p.put("type", rate ? arrival(c) : "concurrency");
+    p.put("type", rate ? c.warmupArrivalPattern().name().toLowerCase(java.util.Locale.ROOT)
+        : "concurrency");
     p.put("exclude_from_results", true);
     c.warmupRequestCount().ifPresent(n -> p.put("requests", n));
     c.warmupDuration().ifPresent(d -> p.put("duration", d.toNanos() / 1e9));
+    c.warmupNumSessions().ifPresent(n -> p.put("sessions", n));
     if (c.warmupConcurrency() > 0) {
       p.put("concurrency", c.warmupConcurrency());
     }
+    c.warmupConcurrencyRampDuration().ifPresent(d -> p.put("concurrency_ramp", ramp(d)));
+    c.warmupPrefillConcurrency().ifPresent(n -> p.put("prefill_concurrency", n));
+    c.warmupGracePeriod().ifPresent(d -> p.put("grace_period", d.toNanos() / 1e9));
     c.warmupRequestRate().ifPresent(r -> p.put("rate", r));
+    if (rate) {
+      c.warmupRequestRateRampDuration().ifPresent(d -> p.put("rate_ramp", ramp(d)));
+    }
     return p;
+  }
+
+  /** AIPerf's ramp layout: a duration in seconds and its strategy (aiperf-java's is linear). */
+  private static Map<String, Object> ramp(java.time.Duration d) {
+    return ordered("duration", d.toNanos() / 1e9, "strategy", "linear");
   }
 
   private static Map<String, Object> profilingPhase(BenchmarkConfig c) {
@@ -336,7 +349,9 @@ public final class JsonExporter implements ExporterProvider {
     if (c.concurrency() > 0) {
       p.put("concurrency", c.concurrency());
     }
+    c.concurrencyRampDuration().ifPresent(d -> p.put("concurrency_ramp", ramp(d)));
     c.prefillConcurrency().ifPresent(n -> p.put("prefill_concurrency", n));
+    c.requestRateRampDuration().ifPresent(d -> p.put("rate_ramp", ramp(d)));
     switch (type) {
       case "user_centric" -> {
         p.put("users", c.numUsers());

@@ -1,5 +1,6 @@
 package io.aiperf.engine.internal.service;
 
+import io.aiperf.api.ArrivalPattern;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.engine.internal.NanoClock;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -81,6 +83,8 @@ final class PhaseRun {
   private final @Nullable Duration duration;
   private @Nullable Thread rampThread;
   private final BenchmarkConfig config;
+  /** Ramps, prefill cap and arrival pattern of this phase. */
+  final Shape shape;
   private final MessageBus bus;
   private final NanoClock clock;
 
@@ -96,6 +100,33 @@ final class PhaseRun {
   PhaseRun(Phase phase, int requestLimit, int sessionLimit, @Nullable Duration duration,
       int concurrency, OptionalDouble rate, @Nullable Duration grace, long firstCreditId,
       long seed, BenchmarkConfig config, MessageBus bus, NanoClock clock) {
+    this(phase, requestLimit, sessionLimit, duration, concurrency, rate, grace, firstCreditId,
+        seed, config, bus, clock, phase == Phase.WARMUP ? Shape.warmup(config)
+            : Shape.profiling(config));
+  }
+
+  /**
+   * What shapes a phase's sending besides its limits: ramps, prefill cap and arrival pattern.
+   * The warmup takes its own where given ({@code --warmup-*}), else the profiling ones.
+   */
+  record Shape(@Nullable Duration concurrencyRamp, @Nullable Duration rateRamp,
+      OptionalInt prefillConcurrency, ArrivalPattern arrivalPattern) {
+    static Shape profiling(BenchmarkConfig c) {
+      return new Shape(c.concurrencyRampDuration().orElse(null),
+          c.requestRateRampDuration().orElse(null), c.prefillConcurrency(), c.arrivalPattern());
+    }
+
+    static Shape warmup(BenchmarkConfig c) {
+      return new Shape(c.warmupConcurrencyRampDuration().orElse(null),
+          c.warmupRequestRateRampDuration().orElse(null), c.warmupPrefillConcurrency(),
+          c.warmupArrivalPattern());
+    }
+  }
+
+  PhaseRun(Phase phase, int requestLimit, int sessionLimit, @Nullable Duration duration,
+      int concurrency, OptionalDouble rate, @Nullable Duration grace, long firstCreditId,
+      long seed, BenchmarkConfig config, MessageBus bus, NanoClock clock, Shape shape) {
+    this.shape = shape;
     this.config = config;
     this.bus = bus;
     this.clock = clock;
@@ -108,10 +139,10 @@ final class PhaseRun {
     this.rate = rate;
     this.grace = grace;
     this.cancellationSeed = seed ^ 0xC0FFEE11L ^ phase.ordinal();
-    boolean ramp = config.concurrencyRampDuration().isPresent() && concurrency > 1;
+    boolean ramp = shape.concurrencyRamp() != null && concurrency > 1;
     this.slots = concurrency > 0 ? new Semaphore(ramp ? 1 : concurrency) : null;
-    this.prefillSlots = config.prefillConcurrency().isPresent()
-        ? new Semaphore(config.prefillConcurrency().getAsInt()) : null;
+    this.prefillSlots = shape.prefillConcurrency().isPresent()
+        ? new Semaphore(shape.prefillConcurrency().getAsInt()) : null;
   }
 
   /**
@@ -126,12 +157,13 @@ final class PhaseRun {
     return (z >>> 11) * 0x1.0p-53;
   }
 
-  /** Whether enough sessions were started: by request count (turns planned) or sessions. */
+  /**
+   * Whether enough sessions were started: by sessions or by request count (turns planned),
+   * whichever is reached first when both are set (AIPerf's warmup takes both).
+   */
   boolean enough(long started) {
-    if (sessionLimit > 0) {
-      return started >= sessionLimit;
-    }
-    return requestLimit > 0 && plannedRequests.get() >= requestLimit;
+    return sessionLimit > 0 && started >= sessionLimit
+        || requestLimit > 0 && plannedRequests.get() >= requestLimit;
   }
 
   /** Counts a new session's turns as planned; returns the session, now running. */
@@ -162,8 +194,9 @@ final class PhaseRun {
     bus.publish(new Messages.PhaseStarted(phase, nanos, firstCreditId));
     end = duration == null ? Long.MAX_VALUE : nanos + duration.toNanos();
     Semaphore rampSlots = slots;
-    if (rampSlots != null && config.concurrencyRampDuration().isPresent() && concurrency > 1) {
-      long rampNanos = config.concurrencyRampDuration().get().toNanos();
+    Duration concurrencyRamp = shape.concurrencyRamp();
+    if (rampSlots != null && concurrencyRamp != null && concurrency > 1) {
+      long rampNanos = concurrencyRamp.toNanos();
       Thread t = new Thread(() -> ramp(rampSlots, nanos, rampNanos), "aiperf-concurrency-ramp");
       t.setDaemon(true);
       rampThread = t;
@@ -199,10 +232,11 @@ final class PhaseRun {
   /** The request rate at this time into the phase: linear ramp, then the target. */
   double rateAt(long elapsedNanos) {
     double target = rate.getAsDouble();
-    if (config.requestRateRampDuration().isEmpty()) {
+    Duration rateRamp = shape.rateRamp();
+    if (rateRamp == null) {
       return target;
     }
-    long rampNanos = config.requestRateRampDuration().get().toNanos();
+    long rampNanos = rateRamp.toNanos();
     double progress = Math.min(1.0, (double) elapsedNanos / rampNanos);
     // Never start at zero: AIPerf starts at target × 0.1 s / ramp.
     double floor = target * Math.min(1.0, 1e8 / rampNanos);
@@ -214,7 +248,7 @@ final class PhaseRun {
       slots.release(Math.max(1, concurrency));
     }
     if (prefillSlots != null) {
-      prefillSlots.release(config.prefillConcurrency().getAsInt());
+      prefillSlots.release(shape.prefillConcurrency().getAsInt());
     }
   }
 

@@ -164,10 +164,11 @@ final class TimingManager extends AbstractService {
       }
       if (config.hasWarmup() && !cancelled) {
         telemetry.await(Phase.WARMUP, () -> cancelled);
-        runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0), 0,
-            config.warmupDuration().orElse(null), config.warmupConcurrency(),
-            config.warmupRequestRate(), null, nextCreditId.get(), ready.seed(), config, bus,
-            clock));
+        runPhase(new PhaseRun(Phase.WARMUP, config.warmupRequestCount().orElse(0),
+            config.warmupNumSessions().orElse(0), config.warmupDuration().orElse(null),
+            config.warmupConcurrency(), config.warmupRequestRate(),
+            config.warmupDuration().isPresent() ? config.warmupGracePeriod().orElse(null) : null,
+            nextCreditId.get(), ready.seed(), config, bus, clock));
       }
       // Without a count, sessions or duration, each dataset entry (in the window) runs once.
       telemetry.await(Phase.PROFILING, () -> cancelled);
@@ -194,14 +195,15 @@ final class TimingManager extends AbstractService {
     if (phase.sessionLimit == ONCE_EACH) {
       phase.sessionLimit = sequence.size();
     }
-    if (config.userCentricRate().isPresent()) {
+    // Users hold the profiling phase only; a warmup runs at a concurrency or rate, as AIPerf's.
+    if (config.userCentricRate().isPresent() && phase.phase == Phase.PROFILING) {
       runUsers(phase, sequence);
       awaitReturns(phase);
       return;
     }
     boolean fixed = StartOrder.fixedSchedule(config, ready) && phase.phase == Phase.PROFILING;
     ArrivalSchedule schedule = !fixed && phase.rate.isPresent()
-        ? new ArrivalSchedule(config.arrivalPattern(), config.arrivalSmoothness(),
+        ? new ArrivalSchedule(phase.shape.arrivalPattern(), config.arrivalSmoothness(),
             ready.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
         : null;
     long start = clock.nanoTime();
@@ -305,7 +307,7 @@ final class TimingManager extends AbstractService {
   /** A user begins its next session at the intended time, unless the run is over. */
   private void startUserSession(PhaseRun phase, long intended) {
     long n = phase.usersStarted.getAndIncrement();
-    if (cancelled || phase.enough(n) || intended >= phase.end) {
+    if (cancelled || phase.stopContinuations || phase.enough(n) || intended >= phase.end) {
       if (phase.activeUsers.decrementAndGet() == 0) {
         phase.sendingDone();
       }
@@ -433,6 +435,11 @@ final class TimingManager extends AbstractService {
     at(phase, now + delayNanos, () -> {
       if (cancelled || phase.stopContinuations || clock.nanoTime() >= phase.end) {
         phase.sessionEnded(session);
+        if (phase.userGapNanos > 0) {
+          // The user's session ends with the phase: the user has to stop too, or the phase
+          // waits for a user that will never say it is done.
+          startUserSession(phase, intended);
+        }
       } else {
         issue(phase, session, s.conversation, turn, intended);
       }

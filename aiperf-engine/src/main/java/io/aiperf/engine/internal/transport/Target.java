@@ -34,7 +34,25 @@ final class Target {
 
   /** The full request path for a request's path, with or without its leading slash. */
   String path(String path) {
-    return basePath + (path.startsWith("/") ? path : "/" + path);
+    return join(basePath, path);
+  }
+
+  /**
+   * Joins the URL's path and a request path as AIPerf 0.13 does, so a URL written with the whole
+   * endpoint path ({@code http://host:8000/v1/chat/completions}, as AIPerf's own config templates
+   * write it) is not sent to {@code /v1/chat/completions/v1/chat/completions}: a base path that
+   * already ends with the request path is kept as it is, and a base ending in {@code /v1} drops
+   * the request path's leading {@code v1/}.
+   */
+  static String join(String basePath, String path) {
+    String sub = path.startsWith("/") ? path.substring(1) : path;
+    if (sub.isEmpty() || basePath.endsWith("/" + sub)) {
+      return basePath.isEmpty() ? "/" + sub : basePath;
+    }
+    if (basePath.endsWith("/v1") && sub.startsWith("v1/")) {
+      sub = sub.substring(3);
+    }
+    return basePath + "/" + sub;
   }
 
   /** Opens connection number {@code n} of a loop, from the next source address if any. */

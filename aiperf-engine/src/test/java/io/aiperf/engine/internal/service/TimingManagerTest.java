@@ -193,6 +193,61 @@ final class TimingManagerTest {
   }
 
   @Test
+  void warmupNumSessions_endsTheWarmupAfterThatManySessions() throws Exception {
+    run(base().concurrency(2).warmupNumSessions(3).requestCount(4).build(), this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 2);
+    assertThat(completions).containsExactly(new CreditsComplete(Phase.WARMUP, 3, false, 0),
+        new CreditsComplete(Phase.PROFILING, 4, false, 3));
+  }
+
+  @Test
+  void warmupArrivalPatternAndRamp_shapeTheWarmupOnly() throws Exception {
+    // A constant warmup at 100/s ramping over 1 s, then a Poisson profiling phase with no ramp.
+    run(base().requestRate(1000).requestCount(20).warmupRequestCount(30)
+        .warmupRequestRate(100).warmupArrivalPattern(ArrivalPattern.CONSTANT)
+        .warmupRequestRateRampDuration(Duration.ofSeconds(1)).build(), this::returnAtOnce);
+    await().atMost(Duration.ofSeconds(10)).until(() -> completions.size() == 2);
+    List<Credit> warmup = credits.subList(0, 30);
+    // Ramp: the first gap is the floor's 100 ms, the gaps never grow, and they are exact
+    // (constant spacing) rather than drawn.
+    assertThat(warmup.get(1).intendedNanos() - warmup.get(0).intendedNanos())
+        .isEqualTo(100_000_000L);
+    for (int i = 2; i < 30; i++) {
+      assertThat(warmup.get(i).intendedNanos() - warmup.get(i - 1).intendedNanos())
+          .isLessThanOrEqualTo(warmup.get(i - 1).intendedNanos()
+              - warmup.get(i - 2).intendedNanos());
+    }
+    ArrivalSchedule poisson = new ArrivalSchedule(ArrivalPattern.POISSON, 1.0,
+        SEED ^ 0x5EED5EEDL ^ Phase.PROFILING.ordinal());
+    List<Credit> profiling = credits.subList(30, 50);
+    long t = profiling.get(0).intendedNanos();
+    for (int i = 1; i < profiling.size(); i++) {
+      t += poisson.nextGapNanos(1000);
+      assertThat(profiling.get(i).intendedNanos()).isEqualTo(t);
+    }
+  }
+
+  @Test
+  void warmupConcurrencyRamp_rampsTheWarmup_notTheProfilingPhase() throws Exception {
+    List<Credit> held = new CopyOnWriteArrayList<>();
+    run(base().concurrency(4).warmupRequestCount(8)
+        .warmupConcurrencyRampDuration(Duration.ofSeconds(30)).requestCount(8).build(),
+        held::add);
+    // The warmup starts with one slot (its ramp is 30 s of the test's clock, which stands still).
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
+    Thread.sleep(200);
+    assertThat(held).hasSize(1);
+    for (int i = 0; i < 8; i++) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> !held.isEmpty());
+      returnAtOnce(held.remove(0));
+    }
+    // The profiling phase has no ramp: all four slots at once.
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 4);
+    assertThat(held).allMatch(c -> c.phase() == Phase.PROFILING);
+    held.forEach(this::returnAtOnce);
+  }
+
+  @Test
   void cancellationRate_picksTheAskedShare_withTheDelay() throws Exception {
     run(base().concurrency(8).requestCount(4_000)
         .requestCancellation(25, Duration.ofMillis(300)).build(), this::returnAtOnce);
