@@ -79,6 +79,10 @@ public record BenchmarkResult(
    * @param histograms per distribution metric tag, its HdrHistogram (display units, compressed,
    *     base64): exact to 3 significant digits and mergeable across runs and hosts with
    *     {@link Benchmark#merge(List)}
+   * @param serverMetrics what the server's Prometheus endpoints reported over the profiling
+   *     window, empty when the run scraped none
+   * @param gpuTelemetry what the GPUs' DCGM exporters reported over the profiling window, empty
+   *     when the run scraped none
    */
   public BenchmarkResult {
     metrics = List.copyOf(metrics);

@@ -23,7 +23,17 @@ import java.util.Objects;
  */
 public record GpuMetrics(String endpoint, int index, String uuid, String name, String platform,
     String hostname, Map<String, MetricResult> metrics) {
-  /** Copies the map, keeping its order. */
+  /**
+   * Copies the map, keeping its order.
+   *
+   * @param endpoint the DCGM exporter's URL
+   * @param index the GPU's index on its host
+   * @param uuid its UUID
+   * @param name its model name
+   * @param platform {@code nvidia}
+   * @param hostname its host, "" when the exporter does not say
+   * @param metrics metric key to its statistics (a counter's increase as a scalar)
+   */
   public GpuMetrics {
     Objects.requireNonNull(uuid, "uuid");
     metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));

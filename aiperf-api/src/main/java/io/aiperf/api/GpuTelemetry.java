@@ -30,7 +30,17 @@ import java.util.Optional;
 public record GpuTelemetry(List<String> endpointsConfigured, List<String> endpointsReachable,
     Instant start, Instant end, List<GpuMetrics> gpus, List<MetricResult> efficiency,
     List<String> problems) {
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param endpointsConfigured every DCGM endpoint that was to be scraped
+   * @param endpointsReachable those that answered with a DCGM page
+   * @param start the window's start
+   * @param end the window's end
+   * @param gpus every GPU seen, by endpoint then index
+   * @param efficiency the energy-efficiency metrics (scalars), empty without power or energy data
+   * @param problems what went wrong, in plain words; empty when nothing did
+   */
   public GpuTelemetry {
     endpointsConfigured = List.copyOf(endpointsConfigured);
     endpointsReachable = List.copyOf(endpointsReachable);

@@ -43,7 +43,20 @@ public record LiveMetrics(Phase phase, Duration elapsed, long warmupCompleted,
     List<MetricResult> metrics, List<ErrorSummary> errors, List<WorkerStatus> workers,
     List<String> warnings) {
 
-  /** Checks for nulls and copies the lists. */
+  /**
+   * Checks for nulls and copies the lists.
+   *
+   * @param phase what the run is doing
+   * @param elapsed time since the profiling phase started; zero before it starts
+   * @param warmupCompleted warmup requests that ended so far
+   * @param metrics statistics over the profiling requests completed so far, for the metrics the
+   *     console table shows, in its order
+   * @param errors the profiling phase's errors so far, by code, type and message, most frequent
+   *     first
+   * @param workers each worker's latest health report, by id
+   * @param warnings what the run would warn about if it ended now (client lag, lost workers, the
+   *     checks of the final result), each once
+   */
   public LiveMetrics {
     Objects.requireNonNull(phase, "phase");
     Objects.requireNonNull(elapsed, "elapsed");
@@ -93,7 +106,17 @@ public record LiveMetrics(Phase phase, Duration elapsed, long warmupCompleted,
    */
   public record WorkerStatus(String id, int inFlight, int silent, Duration lagP99,
       Duration lagMax, boolean lost) {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param id the worker's id, e.g. {@code worker_0}
+     * @param inFlight requests it has in flight
+     * @param silent of those, requests that received nothing for the run's silence warning or more
+     * @param lagP99 how late its I/O thread ran the work handed to it, 99th percentile, since the
+     *     run started (zero when the transport does not measure it)
+     * @param lagMax the largest such lateness
+     * @param lost whether it was declared lost (it stopped reporting)
+     */
     public WorkerStatus {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(lagP99, "lagP99");

@@ -28,7 +28,16 @@ public record ServerMetric(String name, ServerMetricType type, String descriptio
   private static final Set<String> ADDED = Set.of("total", "rate", "count", "sum", "count_rate",
       "sum_rate");
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param name the metric family's name, as AIPerf keys it (a counter without {@code _total})
+   * @param type its type
+   * @param description its HELP text
+   * @param unit the unit AIPerf infers from the name or HELP text ({@code seconds},
+   *     {@code tokens}, {@code ratio}, ...), "" when none
+   * @param series its series, sorted by endpoint then labels
+   */
   public ServerMetric {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

@@ -34,7 +34,15 @@ import java.util.OptionalDouble;
  */
 public record ServerMetricSeries(String endpoint, Map<String, String> labels,
     Map<String, Double> stats, Map<String, Long> buckets) {
-  /** Copies the maps, keeping their order. */
+  /**
+   * Copies the maps, keeping their order.
+   *
+   * @param endpoint the scraped URL
+   * @param labels the series' labels (model, engine, GPU, ...), sorted by name
+   * @param stats statistic name to value, in AIPerf's order
+   * @param buckets histogram only: upper bound ({@code le}) to the cumulative count observed in the
+   *     window; empty otherwise
+   */
   public ServerMetricSeries {
     Objects.requireNonNull(endpoint, "endpoint");
     labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));

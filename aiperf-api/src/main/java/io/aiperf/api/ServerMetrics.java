@@ -30,7 +30,20 @@ import java.util.stream.Collectors;
 public record ServerMetrics(List<String> endpointsConfigured, List<String> endpointsReachable,
     Instant start, Instant end, List<ServerMetric> metrics, List<ServerMetric> warmupMetrics,
     long scrapes, long skippedLines, List<String> problems) {
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param endpointsConfigured every endpoint that was to be scraped
+   * @param endpointsReachable those that answered with a Prometheus page
+   * @param start the window's start (the profiling phase's)
+   * @param end the window's end (the final scrape after the load)
+   * @param metrics the metrics over the profiling window, sorted by name
+   * @param warmupMetrics the same over the warmup phase, empty without one
+   * @param scrapes scrapes that returned a page, on all endpoints
+   * @param skippedLines malformed lines skipped, over all scrapes
+   * @param problems what went wrong (an endpoint unreachable, a page that is no Prometheus page,
+   *     a counter reset), in plain words; empty when nothing did
+   */
   public ServerMetrics {
     endpointsConfigured = List.copyOf(endpointsConfigured);
     endpointsReachable = List.copyOf(endpointsReachable);

@@ -18,7 +18,13 @@ import java.util.Objects;
  * @since 0.1.0
  */
 public record ReportRequest(List<Path> runs, List<Slo> slos, int maxPoints) {
-  /** Copies the lists and checks the numbers. */
+  /**
+   * Copies the lists and checks the numbers.
+   *
+   * @param runs the run directories, in the order to show them
+   * @param slos extra SLOs to check against each run
+   * @param maxPoints points one HTML chart may hold before it aggregates or samples
+   */
   public ReportRequest {
     runs = List.copyOf(Objects.requireNonNull(runs, "runs"));
     slos = List.copyOf(Objects.requireNonNull(slos, "slos"));
