@@ -186,6 +186,9 @@ final class CodecTest {
     if (c == String.class) {
       return "text-" + depth + "-é";
     }
+    if (c == java.time.Instant.class) {
+      return java.time.Instant.ofEpochSecond(1_700_000_000L + depth, 123_456_789);
+    }
     if (c.isEnum()) {
       Object[] values = c.getEnumConstants();
       return values[values.length - 1];
