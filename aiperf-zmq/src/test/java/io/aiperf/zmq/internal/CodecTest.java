@@ -189,6 +189,9 @@ final class CodecTest {
     if (c == Duration.class) {
       return Duration.ofNanos(1_500_000_000L + depth);
     }
+    if (c == java.time.Instant.class) {
+      return java.time.Instant.ofEpochSecond(1_700_000_000L + depth, 123_456_789);
+    }
     if (c.isEnum()) {
       Object[] values = c.getEnumConstants();
       return values[values.length - 1];
