@@ -126,7 +126,8 @@ final class ProfileCommand implements Callable<Integer> {
     goodput.parseSlos(problems);
     input.parseExtraInputs(problems);
     endpoint.validateModelsAndUrls(problems);
-    tokenizer.validate(problems);
+    tokenizer.validate(problems, endpoint.firstModel(), err);
+    service.validate(problems);
     DatasetConfig chosen = dataset(problems);
     if (chosen == null || !problems.isEmpty()) { // no dataset comes with a problem
       return usageError(err, problems);
@@ -226,12 +227,14 @@ final class ProfileCommand implements Callable<Integer> {
     return input.dataset(tokenizer.name(),
         conversation::configure,
         f -> conversation.configure(prompt.configure(f)),
-        d -> audio.configure(image.configure(prompt.configure(conversation.configure(d)))),
+        d -> audio.configure(image.configure(prompt.configure(conversation.configure(d,
+            load.requestCount)))),
         problems);
   }
 
   /** Runs the benchmark to its end, or to an interrupt, and checks the --slo flags. */
   private int run(BenchmarkConfig config, PrintWriter err) {
+    LogLevel logLevel = LogLevel.apply(service.logLevel());
     RunLog runLog = RunLog.open(config.artifactDir().orElseThrow());
     log.info("aiperf-java profile: {}", config);
     BenchmarkRun run = Benchmark.start(config);
@@ -264,6 +267,7 @@ final class ProfileCommand implements Callable<Integer> {
     } finally {
       interrupts.close();
       runLog.close();
+      logLevel.close();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
