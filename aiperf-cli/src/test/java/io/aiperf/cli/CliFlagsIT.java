@@ -87,6 +87,36 @@ final class CliFlagsIT {
   }
 
   @Test
+  void systemPrompt_goesFirstInEveryRequest_fromTheFlagOrAFile(@TempDir Path dir)
+      throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Run run = profile(dir.resolve("text"), "-m", "demo", "--request-count", "3",
+        "--system-prompt", "Answer in French.");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    for (JsonNode entry : json.readTree(dir.resolve("text/inputs.json").toFile()).get("data")) {
+      JsonNode messages = entry.get("payloads").get(0).get("messages");
+      assertThat(messages.get(0).get("role").asText()).isEqualTo("system");
+      assertThat(messages.get(0).get("content").asText()).isEqualTo("Answer in French.");
+      assertThat(messages.get(1).get("role").asText()).isEqualTo("user");
+    }
+    Path prompt = dir.resolve("prompt.txt");
+    Files.writeString(prompt, "You are a careful reviewer.");
+    Path data = dir.resolve("data.jsonl");
+    Files.writeString(data, "{\"text\": \"Is this right?\"}\n{\"text\": \"And this?\"}\n");
+    Run file = profile(dir.resolve("file"), "-m", "demo", "--input-file", data.toString(),
+        "--custom-dataset-type", "single_turn", "--system-prompt-file", prompt.toString());
+    assertThat(file.exitCode()).as(file.err()).isZero();
+    JsonNode first = json.readTree(dir.resolve("file/inputs.json").toFile()).get("data").get(0)
+        .get("payloads").get(0).get("messages");
+    assertThat(first.get(0).get("content").asText()).isEqualTo("You are a careful reviewer.");
+    assertThat(first.get(1).get("content").asText()).isEqualTo("Is this right?");
+    Run both = profile(dir.resolve("both"), "-m", "demo", "--system-prompt", "x",
+        "--system-prompt-file", prompt.toString());
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--system-prompt and --system-prompt-file were both given");
+  }
+
+  @Test
   void aiperfsOnlyStrategies_areAccepted_andOthersNamed(@TempDir Path dir) {
     Run run = profile(dir, "-m", "demo", "--request-count", "2", "--url-strategy",
         "round_robin", "--transport", "http", "--request-content-type", "application/json");
