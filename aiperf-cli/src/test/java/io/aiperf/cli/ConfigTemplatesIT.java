@@ -118,6 +118,37 @@ final class ConfigTemplatesIT {
     assertThat(json.path("request_count").path("avg").asDouble()).as(name).isPositive();
   }
 
+  /**
+   * Each template is a valid AIPerf 0.13 configuration too: AIPerf's own {@code aiperf config
+   * validate} accepts it. Runs where {@code AIPERF_PYTHON} names a Python with aiperf 0.13.0
+   * ({@code compat/aiperf-0.13/setup-venv.sh}).
+   */
+  @Test
+  void everyTemplate_isValidForAiperf013Itself(@TempDir Path dir) throws Exception {
+    String python = System.getenv("AIPERF_PYTHON");
+    org.junit.jupiter.api.Assumptions.assumeTrue(python != null && !python.isBlank(),
+        "AIPERF_PYTHON is not set: run compat/aiperf-0.13/setup-venv.sh to check the templates"
+            + " with AIPerf itself");
+    Path aiperf = Path.of(python).resolveSibling("aiperf");
+    for (Templates.Info t : Templates.all()) {
+      Path yaml = dir.resolve(t.name() + ".yaml");
+      Templates.write(yaml, Templates.content(t.name()));
+      Path log = dir.resolve(t.name() + ".log");
+      ProcessBuilder pb = new ProcessBuilder(aiperf.toString(), "config", "validate",
+          yaml.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().put("HOME", dir.toString());
+      pb.environment().put("HF_HUB_OFFLINE", "1");
+      Process p = pb.start();
+      try {
+        assertThat(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(t.name() + ": " + Files.readString(log)).isZero();
+        assertThat(Files.readString(log)).as(t.name()).contains("Configuration valid");
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   @Test
   void sweepTemplates_validate_andProfileSendsThemToExpand(@TempDir Path dir) {
     for (String name : SWEEPS) {
