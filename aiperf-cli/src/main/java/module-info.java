@@ -24,6 +24,18 @@ module io.aiperf.cli {
   // Ctrl-C and SIGTERM write partial results before the JVM exits (sun.misc.Signal).
   requires jdk.unsupported;
 
+  // aiperf plugins --validate loads every provider of every kind itself.
+  uses io.aiperf.api.spi.BenchmarkEngineProvider;
+  uses io.aiperf.api.spi.DatasetProvider;
+  uses io.aiperf.api.spi.EndpointProvider;
+  uses io.aiperf.api.spi.ExporterProvider;
+  uses io.aiperf.api.spi.MessageBusProvider;
+  uses io.aiperf.api.spi.MetricProvider;
+  uses io.aiperf.api.spi.ResultMergerProvider;
+  uses io.aiperf.api.spi.ServiceProvider;
+  uses io.aiperf.api.spi.TokenizerProvider;
+  uses io.aiperf.api.spi.TransportProvider;
+
   // picocli reads and sets the options of the commands by reflection.
   opens io.aiperf.cli to info.picocli;
   opens io.aiperf.cli.config to info.picocli;

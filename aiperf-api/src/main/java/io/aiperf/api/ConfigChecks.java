@@ -185,6 +185,10 @@ final class ConfigChecks {
       problems.add(fmt("prefix prompts were '%d x %d tokens' but both the count and the length"
           + " must be at least 1 (or both 0)", s.prefixPromptCount(), s.prefixPromptLength()));
     }
+    if (s.sharedSystemPromptLength() > 0 && s.systemPrompt().isPresent()) {
+      problems.add("systemPrompt was given with sharedSystemPrompt: a conversation starts with"
+          + " one system prompt, the given text or a synthetic one");
+    }
     if (s.sharedSystemPromptLength() < 0) {
       problems.add(fmt("shared system prompt length was '%d' but it must be >= 0",
           s.sharedSystemPromptLength()));

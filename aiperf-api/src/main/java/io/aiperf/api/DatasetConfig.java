@@ -27,4 +27,15 @@ public interface DatasetConfig {
   default Optional<String> samplingStrategy() {
     return Optional.empty();
   }
+
+  /**
+   * Returns the system prompt text sent before every conversation (AIPerf's
+   * {@code --system-prompt}), on turns that bring none of their own.
+   *
+   * @return the text, empty for none
+   * @since 0.1.0
+   */
+  default Optional<String> systemPrompt() {
+    return Optional.empty();
+  }
 }

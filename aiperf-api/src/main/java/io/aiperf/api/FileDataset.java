@@ -43,13 +43,15 @@ public final class FileDataset implements DatasetConfig {
   private final int blockSize;
   private final int entries;
   private final @Nullable String samplingStrategy;
+  private final @Nullable String systemPrompt;
 
   FileDataset(String type, Path path, String tokenizer) {
-    this(type, path, tokenizer, 0, 0, null);
+    this(type, path, tokenizer, 0, 0, null, null);
   }
 
   private FileDataset(String type, Path path, String tokenizer, int blockSize, int entries,
-      @Nullable String samplingStrategy) {
+      @Nullable String samplingStrategy, @Nullable String systemPrompt) {
+    this.systemPrompt = systemPrompt;
     this.type = type;
     this.path = Objects.requireNonNull(path, "path");
     this.tokenizer = tokenizer;
@@ -89,7 +91,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset tokenizer(String tokenizer) {
     return new FileDataset(type, path, Objects.requireNonNull(tokenizer, "tokenizer"), blockSize,
-        entries, samplingStrategy);
+        entries, samplingStrategy, systemPrompt);
   }
 
   /**
@@ -105,7 +107,8 @@ public final class FileDataset implements DatasetConfig {
     if (tokens < 1) {
       throw new IllegalArgumentException("blockSize must be >= 1 but was " + tokens);
     }
-    return new FileDataset(type, path, tokenizer, tokens, entries, samplingStrategy);
+    return new FileDataset(type, path, tokenizer, tokens, entries, samplingStrategy,
+        systemPrompt);
   }
 
   /**
@@ -131,7 +134,8 @@ public final class FileDataset implements DatasetConfig {
     if (entries < 1) {
       throw new IllegalArgumentException("entries must be >= 1 but was " + entries);
     }
-    return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy);
+    return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
+        systemPrompt);
   }
 
   /**
@@ -157,12 +161,30 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset samplingStrategy(String strategy) {
     return new FileDataset(type, path, tokenizer, blockSize, entries,
-        Datasets.checkSampling(strategy));
+        Datasets.checkSampling(strategy), systemPrompt);
   }
 
   @Override
   public Optional<String> samplingStrategy() {
     return Optional.ofNullable(samplingStrategy);
+  }
+
+  /**
+   * Returns a copy that sends this text as the system prompt before every conversation whose
+   * turns bring none (AIPerf's {@code --system-prompt}).
+   *
+   * @param text the system prompt
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public FileDataset systemPrompt(String text) {
+    return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
+        Objects.requireNonNull(text, "systemPrompt"));
+  }
+
+  @Override
+  public Optional<String> systemPrompt() {
+    return Optional.ofNullable(systemPrompt);
   }
 
   @Override

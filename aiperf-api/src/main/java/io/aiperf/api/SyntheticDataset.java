@@ -48,6 +48,7 @@ public final class SyntheticDataset implements DatasetConfig {
   private int prefixPromptCount;
   private int prefixPromptLength;
   private int systemPromptLength;
+  private @Nullable String systemPromptText;
   private double imageWidthMean;
   private double imageWidthStddev;
   private double imageHeightMean;
@@ -84,6 +85,7 @@ public final class SyntheticDataset implements DatasetConfig {
     c.prefixPromptCount = prefixPromptCount;
     c.prefixPromptLength = prefixPromptLength;
     c.systemPromptLength = systemPromptLength;
+    c.systemPromptText = systemPromptText;
     c.imageWidthMean = imageWidthMean;
     c.imageWidthStddev = imageWidthStddev;
     c.imageHeightMean = imageHeightMean;
@@ -427,6 +429,25 @@ public final class SyntheticDataset implements DatasetConfig {
     SyntheticDataset c = copy();
     c.systemPromptLength = tokens;
     return c;
+  }
+
+  /**
+   * Returns a copy that sends this text as the system prompt before every conversation (AIPerf's
+   * {@code --system-prompt}); it cannot be combined with {@link #sharedSystemPrompt(int)}.
+   *
+   * @param text the system prompt
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public SyntheticDataset systemPrompt(String text) {
+    SyntheticDataset c = copy();
+    c.systemPromptText = Objects.requireNonNull(text, "systemPrompt");
+    return c;
+  }
+
+  @Override
+  public Optional<String> systemPrompt() {
+    return Optional.ofNullable(systemPromptText);
   }
 
   /**

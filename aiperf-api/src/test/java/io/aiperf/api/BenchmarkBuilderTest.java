@@ -60,6 +60,18 @@ final class BenchmarkBuilderTest {
   }
 
   @Test
+  void systemPrompt_isOneOrTheOther_textOrSynthetic() {
+    assertThat(Datasets.synthetic().systemPrompt("Be brief.").systemPrompt())
+        .hasValue("Be brief.");
+    assertThatThrownBy(() -> Benchmark.builder().endpoint(chat())
+        .dataset(Datasets.synthetic().systemPrompt("Be brief.").sharedSystemPrompt(50)).build())
+        .isInstanceOfSatisfying(InvalidBenchmarkConfigException.class, e ->
+            assertThat(e.problems()).containsExactly("systemPrompt was given with"
+                + " sharedSystemPrompt: a conversation starts with one system prompt, the given"
+                + " text or a synthetic one"));
+  }
+
+  @Test
   void build_defaultRequestCount_isTwiceConcurrencyAboveFive() {
     assertThat(Benchmark.builder().endpoint(chat()).concurrency(64).build().requestCount())
         .isEqualTo(128);

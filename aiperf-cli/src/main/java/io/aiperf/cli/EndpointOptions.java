@@ -33,6 +33,23 @@ final class EndpointOptions {
           + " in turn. 'mock' starts an embedded mock LLM server on a free loopback port.")
   List<String> urls = new ArrayList<>();
 
+  @Option(names = "--url-strategy", defaultValue = "round_robin",
+      description = "How conversations are spread over several --url: round_robin, the only"
+          + " strategy AIPerf 0.13 has (each new conversation goes to the next server).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
+  String urlStrategy;
+
+  @Option(names = {"--transport", "--transport-type"}, paramLabel = "TYPE",
+      description = "The transport: http, the only one AIPerf 0.13 has (HTTP/1.1, HTTP/2 with"
+          + " --http2 or h2c:// URLs).")
+  @Nullable String transport;
+
+  @Option(names = "--request-content-type", paramLabel = "TYPE",
+      description = "The request body's encoding: application/json, the only one the endpoints"
+          + " aiperf-java has send (AIPerf's multipart/form-data serves its video generation"
+          + " endpoint).")
+  @Nullable String requestContentType;
+
   @Option(names = "--endpoint-type", defaultValue = "chat",
       description = "API format: chat, completions, embeddings, nim_rankings, cohere_rankings,"
           + " hf_tei_rankings, huggingface_generate, responses, messages or template"
@@ -71,6 +88,18 @@ final class EndpointOptions {
   private @Nullable String model;
 
   void validateTimeout(List<String> problems) {
+    if (transport != null && !transport.equalsIgnoreCase("http")) {
+      problems.add("--transport was '" + transport + "' but it must be http");
+    }
+    if (!urlStrategy.equalsIgnoreCase("round_robin")) {
+      problems.add("--url-strategy was '" + urlStrategy + "' but it must be round_robin");
+    }
+    if (requestContentType != null
+        && !requestContentType.strip().equalsIgnoreCase("application/json")) {
+      problems.add("--request-content-type was '" + requestContentType + "' but it must be"
+          + " application/json: the endpoints aiperf-java has send JSON bodies (AIPerf sends"
+          + " multipart/form-data for its video generation endpoint, which aiperf-java lacks)");
+    }
     if (!(requestTimeoutSeconds > 0)) {
       problems.add("--request-timeout-seconds was '" + requestTimeoutSeconds
           + "' but it must be > 0");
@@ -126,6 +155,24 @@ final class EndpointOptions {
     }
   }
 
+  /**
+   * AIPerf's environment variable for certificate checks: {@code AIPERF_HTTP_SSL_VERIFY=false}
+   * (or 0, no, off) turns them off as {@code --no-ssl-verify} does.
+   */
+  static final String SSL_VERIFY_ENV = "AIPERF_HTTP_SSL_VERIFY";
+
+  /** The flags, then the environment for https URLs without a CA file of their own. */
+  private boolean sslVerify() {
+    boolean https = urls.stream().allMatch(u -> u.regionMatches(true, 0, "https://", 0, 8));
+    return sslVerify && !(https && sslCaCert == null
+        && envSaysNo(System.getenv(SSL_VERIFY_ENV)));
+  }
+
+  static boolean envSaysNo(@Nullable String value) {
+    return value != null && java.util.Set.of("false", "0", "no", "off", "n", "f")
+        .contains(value.strip().toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** Whether {@code --url mock} asks for the embedded mock server. */
   boolean mock() {
     return urls.get(0).equalsIgnoreCase("mock");
@@ -149,6 +196,11 @@ final class EndpointOptions {
       + " HTTP/1.1 if the server picks it): streams multiplexed on few connections. Without it"
       + " only HTTP/1.1 is offered, as AIPerf. For HTTP/2 without TLS use an h2c:// URL.")
   boolean http2;
+
+  /** The first model, or null when none was given (reported by the validation). */
+  @Nullable String firstModel() {
+    return model;
+  }
 
   /** The first model, after {@link #validateModelsAndUrls}. */
   String model() {
@@ -187,7 +239,7 @@ final class EndpointOptions {
     if (sslCaCert != null) {
       endpoint = endpoint.tlsTrust(sslCaCert);
     }
-    return endpoint.tlsInsecure(insecure || !sslVerify).http2(http2);
+    return endpoint.tlsInsecure(insecure || !sslVerify()).http2(http2);
   }
 
   void configure(Benchmark.Builder b) {

@@ -7,6 +7,10 @@ import io.aiperf.api.Datasets;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.FileDataset;
 import io.aiperf.api.SyntheticDataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,6 +135,57 @@ final class InputOptions {
     return value;
   }
 
+  /** AIPerf's cache of the public datasets it downloads, relative to the working directory. */
+  static final Path AIPERF_SHAREGPT_CACHE =
+      Path.of(".cache", "aiperf", "datasets", "ShareGPT_V3_unfiltered_cleaned_split.json");
+
+  @Option(names = "--system-prompt", paramLabel = "TEXT",
+      description = "A system prompt sent before every conversation (joined before a dataset's"
+          + " own, as AIPerf does).")
+  @Nullable String systemPrompt;
+
+  @Option(names = "--system-prompt-file", paramLabel = "FILE",
+      description = "A UTF-8 file holding the system prompt (instead of --system-prompt).")
+  @Nullable Path systemPromptFile;
+
+  private boolean systemPromptRead;
+  private @Nullable String systemPromptValue;
+
+  /** The system prompt text, read once; a problem for both flags, an empty one or no file. */
+  private @Nullable String systemPromptText(List<String> problems) {
+    if (systemPromptRead) {
+      return systemPromptValue;
+    }
+    systemPromptRead = true;
+    if (systemPrompt != null && systemPromptFile != null) {
+      problems.add("--system-prompt and --system-prompt-file were both given; set one");
+    } else if (systemPrompt != null) {
+      if (systemPrompt.isBlank()) {
+        problems.add("--system-prompt was empty; leave it out to send no system prompt");
+      } else {
+        systemPromptValue = systemPrompt;
+      }
+    } else if (systemPromptFile != null) {
+      try {
+        String text = Files.readString(systemPromptFile, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+          problems.add("--system-prompt-file was '" + systemPromptFile + "' but it is empty");
+        } else {
+          systemPromptValue = text;
+        }
+      } catch (IOException | UncheckedIOException e) {
+        problems.add("--system-prompt-file was '" + systemPromptFile + "' but it cannot be"
+            + " read: " + firstLine(e));
+      }
+    }
+    return systemPromptValue;
+  }
+
+  private FileDataset systemPrompt(FileDataset f, List<String> problems) {
+    String text = systemPromptText(problems);
+    return text == null ? f : f.systemPrompt(text);
+  }
+
   /** The endpoint with the parsed headers and extra inputs added. */
   EndpointConfig configure(EndpointConfig endpoint) {
     for (var h : headerMap.entrySet()) {
@@ -161,20 +216,31 @@ final class InputOptions {
               + " (with --public-dataset-file)");
           return null;
         }
-        if (publicDatasetFile == null) {
+        Path shareGpt = publicDatasetFile;
+        if (shareGpt == null && Files.isRegularFile(AIPERF_SHAREGPT_CACHE)) {
+          shareGpt = AIPERF_SHAREGPT_CACHE; // where AIPerf keeps the copy it downloaded
+        }
+        if (shareGpt == null) {
           problems.add("--public-dataset sharegpt was set but it needs --public-dataset-file with"
-              + " a local copy (aiperf-java never downloads)");
+              + " a local copy (aiperf-java never downloads; AIPerf's own copy, "
+              + AIPERF_SHAREGPT_CACHE + " in the working directory, is not there either)");
           return null;
         }
-        FileDataset f = publicParts.apply(Datasets.shareGpt(publicDatasetFile).tokenizer(tokenizer));
+        FileDataset f = publicParts.apply(Datasets.shareGpt(shareGpt).tokenizer(tokenizer));
+        f = systemPrompt(f, problems);
         return samplingStrategy != null ? f.samplingStrategy(samplingStrategy) : f;
       }
       if (inputFile != null) {
         FileDataset f = fileParts.apply(Datasets.file(customDatasetType, inputFile)
             .tokenizer(tokenizer));
+        f = systemPrompt(f, problems);
         return samplingStrategy != null ? f.samplingStrategy(samplingStrategy) : f;
       }
       SyntheticDataset d = Datasets.synthetic().tokenizer(tokenizer);
+      String prompt = systemPromptText(problems);
+      if (prompt != null) {
+        d = d.systemPrompt(prompt);
+      }
       if (seed != null) {
         d = d.seed(seed);
       }

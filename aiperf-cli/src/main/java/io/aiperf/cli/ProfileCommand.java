@@ -132,7 +132,8 @@ final class ProfileCommand implements Callable<Integer> {
     goodput.parseSlos(problems);
     input.parseExtraInputs(problems);
     endpoint.validateModelsAndUrls(problems);
-    tokenizer.validate(problems);
+    tokenizer.validate(problems, endpoint.firstModel(), err);
+    service.validate(problems);
     serverMetrics.validate(problems);
     gpuTelemetry.validate(problems);
     DatasetConfig chosen = dataset(problems);
@@ -236,12 +237,14 @@ final class ProfileCommand implements Callable<Integer> {
     return input.dataset(tokenizer.name(),
         conversation::configure,
         f -> conversation.configure(prompt.configure(f)),
-        d -> audio.configure(image.configure(prompt.configure(conversation.configure(d)))),
+        d -> audio.configure(image.configure(prompt.configure(conversation.configure(d,
+            load.requestCount)))),
         problems);
   }
 
   /** Runs the benchmark to its end, or to an interrupt, and checks the --slo flags. */
   private int run(BenchmarkConfig config, PrintWriter err) {
+    LogLevel logLevel = LogLevel.apply(service.logLevel());
     RunLog runLog = RunLog.open(config.artifactDir().orElseThrow());
     // The dashboard takes the screen before the run starts, so that start-up lines go to it.
     io.aiperf.cli.dashboard.Dashboard dashboard = ui.dashboard();
@@ -256,6 +259,7 @@ final class ProfileCommand implements Callable<Integer> {
       if (dashboard != null) {
         dashboard.close(); // the terminal is restored whatever happened
       }
+      logLevel.close();
     }
   }
 

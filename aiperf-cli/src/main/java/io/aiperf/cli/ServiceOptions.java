@@ -16,6 +16,31 @@ final class ServiceOptions {
   @Option(names = {"--record-processors", "--record-processor-service-count"}, description = "Record processors; default the CPU count.")
   @Nullable Integer recordProcessors;
 
+  @Option(names = "--log-level", paramLabel = "LEVEL",
+      description = "TRACE, DEBUG, INFO (default), NOTICE, WARNING, SUCCESS, ERROR or CRITICAL:"
+          + " what is logged (the run's logs/aiperf.log too); the console shows warnings and"
+          + " errors, and DEBUG or TRACE output as well when asked for.")
+  @Nullable String logLevel;
+
+  @Option(names = {"--verbose", "-v"}, description = "Same as --log-level DEBUG.")
+  boolean verbose;
+
+  @Option(names = {"--extra-verbose", "-vv"}, description = "Same as --log-level TRACE.")
+  boolean extraVerbose;
+
+  /** The level the flags ask for: -vv, then -v, then --log-level, else INFO. */
+  String logLevel() {
+    return extraVerbose ? "TRACE" : verbose ? "DEBUG" : logLevel == null ? "INFO"
+        : logLevel.toUpperCase(java.util.Locale.ROOT);
+  }
+
+  void validate(List<String> problems) {
+    if (logLevel != null && !LogLevel.NAMES.contains(logLevel.toUpperCase(java.util.Locale.ROOT))) {
+      problems.add("--log-level was '" + logLevel + "' but it must be one of "
+          + String.join(", ", LogLevel.NAMES));
+    }
+  }
+
   void configure(Benchmark.Builder b, List<String> problems) {
     if (recordProcessors != null) {
       b.recordProcessors(recordProcessors);

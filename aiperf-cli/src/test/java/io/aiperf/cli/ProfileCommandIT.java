@@ -433,9 +433,9 @@ final class ProfileCommandIT {
 
   @Test
   void plugins_listsTheBuiltInProviders() {
-    Run run = aiperf("plugins");
+    Run run = aiperf("plugins", "--all");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("EndpointProvider:", "chat", "completions", "inmemory",
+    assertThat(run.out()).contains("endpoint", "chat", "completions", "inmemory",
         "o200k", "records_manager");
   }
 

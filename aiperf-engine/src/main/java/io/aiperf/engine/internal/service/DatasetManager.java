@@ -66,6 +66,10 @@ final class DatasetManager extends AbstractService {
             + "' produced no conversations");
       }
       conversations = assignModels(conversations);
+      String systemPrompt = config.dataset().systemPrompt().orElse(null);
+      if (systemPrompt != null) {
+        conversations = withSystemPrompt(conversations, systemPrompt);
+      }
       EndpointProvider.Endpoint endpoint =
           EngineSupport.endpointProvider(config).create(config.endpoint());
       boolean streaming = EngineSupport.streaming(config);
@@ -102,6 +106,25 @@ final class DatasetManager extends AbstractService {
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * AIPerf's {@code --system-prompt}: put before every turn's system prompt, joined into one
+   * system message as AIPerf joins them (a blank line between), since many servers mishandle
+   * two; the endpoint sends it first, ahead of the conversation's history.
+   */
+  private static List<Conversation> withSystemPrompt(List<Conversation> conversations,
+      String systemPrompt) {
+    List<Conversation> out = new ArrayList<>(conversations.size());
+    for (Conversation c : conversations) {
+      List<Turn> turns = new ArrayList<>(c.turns().size());
+      for (Turn t : c.turns()) {
+        turns.add(t.withSystemPrompt(t.systemPrompt() == null ? systemPrompt
+            : systemPrompt + "\n\n" + t.systemPrompt()));
+      }
+      out.add(new Conversation(c.id(), turns));
+    }
+    return out;
   }
 
   /**
