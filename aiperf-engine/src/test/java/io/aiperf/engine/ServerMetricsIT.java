@@ -195,6 +195,15 @@ final class ServerMetricsIT {
       x.getResponseBody().write(body);
       x.close();
     });
+    other.createContext("/mixed/metrics", x -> {
+      byte[] body = ("# TYPE ok_gauge gauge\nok_gauge{a=\"1\"} 3\nbroken{a=\"1\" 2\n"
+          + "ok_gauge{a=\"2\"} five\n# TYPE ok_total counter\nok_total 7\n")
+          .getBytes(StandardCharsets.UTF_8);
+      x.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+      x.sendResponseHeaders(200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
     other.createContext("/slow/metrics", x -> {
       try {
         Thread.sleep(8_000);
@@ -211,16 +220,25 @@ final class ServerMetricsIT {
           .endpoint(Endpoints.openAiChat(server.baseUrl()).model("m").streaming(true))
           .concurrency(2).requestCount(6)
           .dataset(Datasets.synthetic().inputTokens(16, 0).outputTokens(8, 0).seed(5))
-          .serverMetrics(URI.create(base + "/json"), URI.create(base + "/slow/metrics"))
+          .serverMetrics(URI.create(base + "/json"), URI.create(base + "/slow/metrics"),
+              URI.create(base + "/mixed"))
           .artifactDir(dir).run();
       assertThat(r.requestsCompleted()).isEqualTo(6);
       ServerMetrics sm = r.serverMetrics().orElseThrow();
-      assertThat(sm.endpointsReachable()).containsExactly(server.metricsUrl());
-      assertThat(sm.problems()).hasSize(2);
+      assertThat(sm.endpointsReachable()).containsExactly(server.metricsUrl(),
+          base + "/mixed/metrics");
+      // The malformed lines of a page are skipped and counted; its good lines are kept.
+      assertThat(sm.skippedLines()).isPositive().isEven();
+      assertThat(sm.metric("ok_gauge").series()).hasSize(1);
+      assertThat(sm.metric("ok_gauge").stat("max")).isEqualTo(3.0);
+      assertThat(sm.metric("ok").stat("total")).isZero();
+      assertThat(sm.problems()).hasSize(3);
       assertThat(sm.problems().get(0)).startsWith(base + "/json/metrics could not be scraped:"
           + " not a Prometheus page (application/json; line 1: not a metric name");
       assertThat(sm.problems().get(1)).isEqualTo(base + "/slow/metrics could not be scraped:"
           + " no answer within 5.0 s");
+      assertThat(sm.problems().get(2)).matches("\\d+ malformed line\\(s\\) were skipped over"
+          + " \\d+ scrapes");
       assertThat(sm.metric("vllm:generation_tokens").stat("total")).isEqualTo(48.0);
     } finally {
       other.stop(0);

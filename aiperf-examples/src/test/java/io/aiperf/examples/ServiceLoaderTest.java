@@ -29,6 +29,6 @@ final class ServiceLoaderTest {
     assertThat(Plugins.names(ExporterProvider.class)).contains("console", "json", "csv");
     assertThat(Plugins.names(ServiceProvider.class)).containsExactlyInAnyOrder(
         "dataset_manager", "timing_manager", "worker_manager", "worker", "record_processor",
-        "records_manager");
+        "records_manager", "server_metrics_manager", "gpu_telemetry_manager");
   }
 }

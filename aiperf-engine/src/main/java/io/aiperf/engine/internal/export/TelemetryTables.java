@@ -67,8 +67,8 @@ final class TelemetryTables {
   /** The server-metrics table with the endpoints' status above it; "" without server metrics. */
   static String server(BenchmarkResult result, int width) {
     Optional<ServerMetrics> found = result.serverMetrics();
-    if (found.isEmpty()) {
-      return "";
+    if (found.isEmpty() || found.get().endpointsReachable().isEmpty()) {
+      return ""; // nothing scraped: the one warning logged said why, the table would only repeat it
     }
     ServerMetrics s = found.get();
     StringBuilder sb = new StringBuilder("\n\n");

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /**
  * Everything scraped from one endpoint: each family's series, and the bookkeeping AIPerf exports
- * about the endpoint itself (fetches, their latency, the scrapes whose page changed). A page
- * identical to the one before adds a fetch but no point: it says nothing new.
+ * about the endpoint itself (fetches, their latency, the scrapes whose page changed).
  */
 public final class EndpointData {
   /** One family: its type and HELP text as last seen, and its series by label set. */
@@ -80,7 +79,7 @@ public final class EndpointData {
    * @param body the page's text, to tell an unchanged page
    * @param snapshot the page's points
    * @param skipped malformed lines the page had
-   * @return true when the page differed from the one before and its points were kept
+   * @return true when the page differed from the one before (its points are kept either way)
    */
   public boolean add(long nanos, long latencyNanos, String body, Snapshot snapshot, int skipped) {
     if (fetches == fetchNanos.length) {
@@ -91,16 +90,19 @@ public final class EndpointData {
     fetchLatency[fetches++] = latencyNanos;
     skippedLines += skipped;
     int hash = body.hashCode();
-    if (hash == lastHash && body.length() == lastLength) {
-      return false;
-    }
+    boolean changed = hash != lastHash || body.length() != lastLength;
     lastHash = hash;
     lastLength = body.length();
-    if (updates == updateNanos.length) {
-      updateNanos = Arrays.copyOf(updateNanos, updates * 2);
+    if (changed) {
+      if (updates == updateNanos.length) {
+        updateNanos = Arrays.copyOf(updateNanos, updates * 2);
+      }
+      updateNanos[updates++] = nanos;
+      dropped += snapshot.dropped();
     }
-    updateNanos[updates++] = nanos;
-    dropped += snapshot.dropped();
+    // An unchanged page still says its gauges held their values at this time: every scrape is a
+    // point (sharing the objects of the one before), so a gauge that did not move is still
+    // sampled in the window.
     for (Snapshot.Family f : snapshot.families()) {
       Family family = families.computeIfAbsent(f.name(), k -> new Family(f.type(), f.help()));
       family.type = f.type();
@@ -112,18 +114,30 @@ public final class EndpointData {
         s.add(nanos, shared(s, point));
       });
     }
-    return true;
+    return changed;
   }
 
   /**
-   * A histogram point sharing its bucket bounds with the series' last point when they are the
-   * same, as they nearly always are: a long run keeps only its counts per scrape.
+   * The series' last point when this one is the same, else this one with the last point's
+   * bucket bounds when those are the same (as they nearly always are): a long run keeps little
+   * more than a reference per scrape for what did not change.
    */
   private static Point shared(SeriesData s, Point p) {
-    if (p instanceof Point.Histogram h && s.size() > 0
-        && s.point(s.size() - 1) instanceof Point.Histogram last
-        && Arrays.equals(last.les(), h.les())) {
-      return new Point.Histogram(last.les(), last.bounds(), h.cumulative(), h.sum(), h.count());
+    if (s.size() == 0) {
+      return p;
+    }
+    Point last = s.point(s.size() - 1);
+    if (p instanceof Point.Scalar v && last instanceof Point.Scalar l
+        && Double.compare(v.value(), l.value()) == 0) {
+      return last;
+    }
+    if (p instanceof Point.Histogram h && last instanceof Point.Histogram l
+        && Arrays.equals(l.les(), h.les())) {
+      if (Arrays.equals(l.cumulative(), h.cumulative()) && l.sum() == h.sum()
+          && l.count() == h.count()) {
+        return last;
+      }
+      return new Point.Histogram(l.les(), l.bounds(), h.cumulative(), h.sum(), h.count());
     }
     return p;
   }

@@ -70,6 +70,7 @@ abstract class ScrapingService extends AbstractService {
   final NanoClock clock;
   final List<Target> targets = new ArrayList<>();
   private @Nullable ScheduledExecutorService state;
+  /** Set on the service's thread by its first task; used only there. */
   private @Nullable Scraper scraper;
   private @Nullable ScheduledFuture<?> ticks;
   private final String threadName;
@@ -130,8 +131,6 @@ abstract class ScrapingService extends AbstractService {
       return t;
     });
     state = s;
-    scraper = new Scraper(threadName + "-scrape", Math.min(4, Math.max(1, targets.size())),
-        SCRAPE_TIMEOUT, clock);
     track(bus.subscribe(Messages.PhaseStarted.class, p -> s.execute(() -> {
       if (p.phase() == Phase.WARMUP && warmupStart == Long.MIN_VALUE) {
         warmupStart = p.startNanos();
@@ -154,6 +153,10 @@ abstract class ScrapingService extends AbstractService {
   void onStart() {
     ScheduledExecutorService s = thread();
     s.execute(() -> {
+      // Made here, on the service's thread: the JDK's HTTP client takes a while to set up (TLS
+      // included), and the run's start-up steps need not wait for it.
+      scraper = new Scraper(threadName + "-scrape", Math.min(4, Math.max(1, targets.size())),
+          SCRAPE_TIMEOUT, clock);
       for (Target t : targets) {
         scrape(t, r -> { });
       }
