@@ -250,6 +250,21 @@ public final class JsonExporter implements ExporterProvider {
       config.put("slos", c.goodput());
     }
     config.put("tokenizer", ordered("name", EngineSupport.tokenizerName(c)));
+    // As AIPerf's CLI writes them: on or off, the URLs given, the server-metrics formats.
+    Map<String, Object> gpu = new LinkedHashMap<>();
+    gpu.put("enabled", c.gpuTelemetryEnabled());
+    if (c.gpuTelemetryEnabled() && !c.gpuTelemetryUrls().isEmpty()) {
+      gpu.put("urls", c.gpuTelemetryUrls().stream().map(Object::toString).toList());
+    }
+    config.put("gpu_telemetry", gpu);
+    Map<String, Object> server = new LinkedHashMap<>();
+    server.put("enabled", c.serverMetricsEnabled());
+    if (c.serverMetricsEnabled()) {
+      server.put("urls", c.serverMetricsUrls().stream().map(Object::toString).toList());
+      server.put("formats", c.serverMetricsFormats().stream()
+          .map(f -> f.name().toLowerCase(java.util.Locale.ROOT)).toList());
+    }
+    config.put("server_metrics", server);
     Map<String, Object> runtime = new LinkedHashMap<>();
     runtime.put("workers", c.workers());
     runtime.put("record_processors", c.recordProcessors());

@@ -109,7 +109,9 @@ final class ExportFormatTest {
     List<String> sections = new ArrayList<>();
     config.fieldNames().forEachRemaining(sections::add);
     assertThat(sections).containsExactly("models", "endpoint", "datasets", "phases",
-        "artifacts", "tokenizer", "runtime");
+        "artifacts", "tokenizer", "gpu_telemetry", "server_metrics", "runtime");
+    // Off unless asked for, as AIPerf writes a disabled section.
+    assertThat(config.at("/server_metrics").toString()).isEqualTo("{\"enabled\":false}");
     assertThat(config.at("/models/items/0/name").asText()).isEqualTo("demo");
     assertThat(config.at("/endpoint/streaming").asBoolean()).isTrue();
     assertThat(config.at("/phases/0/type").asText()).isEqualTo("concurrency");
