@@ -436,7 +436,7 @@ final class ProfileCommandIT {
     Run run = aiperf("plugins", "--all");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("endpoint", "chat", "completions", "inmemory",
-        "o200k", "records_manager");
+        "tiktoken", "records_manager");
   }
 
   @Test
