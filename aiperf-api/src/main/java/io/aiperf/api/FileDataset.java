@@ -44,14 +44,17 @@ public final class FileDataset implements DatasetConfig {
   private final int entries;
   private final @Nullable String samplingStrategy;
   private final @Nullable String systemPrompt;
+  private final boolean ignoreTraceDelays;
 
   FileDataset(String type, Path path, String tokenizer) {
-    this(type, path, tokenizer, 0, 0, null, null);
+    this(type, path, tokenizer, 0, 0, null, null, false);
   }
 
   private FileDataset(String type, Path path, String tokenizer, int blockSize, int entries,
-      @Nullable String samplingStrategy, @Nullable String systemPrompt) {
+      @Nullable String samplingStrategy, @Nullable String systemPrompt,
+      boolean ignoreTraceDelays) {
     this.systemPrompt = systemPrompt;
+    this.ignoreTraceDelays = ignoreTraceDelays;
     this.type = type;
     this.path = Objects.requireNonNull(path, "path");
     this.tokenizer = tokenizer;
@@ -91,7 +94,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset tokenizer(String tokenizer) {
     return new FileDataset(type, path, Objects.requireNonNull(tokenizer, "tokenizer"), blockSize,
-        entries, samplingStrategy, systemPrompt);
+        entries, samplingStrategy, systemPrompt, ignoreTraceDelays);
   }
 
   /**
@@ -108,7 +111,7 @@ public final class FileDataset implements DatasetConfig {
       throw new IllegalArgumentException("blockSize must be >= 1 but was " + tokens);
     }
     return new FileDataset(type, path, tokenizer, tokens, entries, samplingStrategy,
-        systemPrompt);
+        systemPrompt, ignoreTraceDelays);
   }
 
   /**
@@ -135,7 +138,7 @@ public final class FileDataset implements DatasetConfig {
       throw new IllegalArgumentException("entries must be >= 1 but was " + entries);
     }
     return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
-        systemPrompt);
+        systemPrompt, ignoreTraceDelays);
   }
 
   /**
@@ -161,7 +164,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset samplingStrategy(String strategy) {
     return new FileDataset(type, path, tokenizer, blockSize, entries,
-        Datasets.checkSampling(strategy), systemPrompt);
+        Datasets.checkSampling(strategy), systemPrompt, ignoreTraceDelays);
   }
 
   @Override
@@ -179,12 +182,37 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset systemPrompt(String text) {
     return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
-        Objects.requireNonNull(text, "systemPrompt"));
+        Objects.requireNonNull(text, "systemPrompt"), ignoreTraceDelays);
   }
 
   @Override
   public Optional<String> systemPrompt() {
     return Optional.ofNullable(systemPrompt);
+  }
+
+  /**
+   * Returns a copy whose recorded timing is dropped at load (AIPerf's
+   * {@code --ignore-trace-delays}): no delays between a conversation's turns, and no timestamps,
+   * so the load settings (concurrency, request rate) pace the requests. An explicit
+   * {@link Benchmark.Builder#fixedSchedule(boolean) fixed schedule} keeps the timestamps, as in
+   * AIPerf.
+   *
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public FileDataset ignoreTraceDelays() {
+    return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
+        systemPrompt, true);
+  }
+
+  /**
+   * Tells whether the file's recorded delays and timestamps are dropped.
+   *
+   * @return true after {@link #ignoreTraceDelays()}
+   * @since 0.1.0
+   */
+  public boolean ignoresTraceDelays() {
+    return ignoreTraceDelays;
   }
 
   @Override

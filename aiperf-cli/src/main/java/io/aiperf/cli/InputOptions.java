@@ -183,8 +183,15 @@ final class InputOptions {
 
   private FileDataset systemPrompt(FileDataset f, List<String> problems) {
     String text = systemPromptText(problems);
-    return text == null ? f : f.systemPrompt(text);
+    FileDataset out = text == null ? f : f.systemPrompt(text);
+    return ignoreTraceDelays ? out.ignoreTraceDelays() : out;
   }
+
+  @Option(names = "--ignore-trace-delays",
+      description = "Drop a dataset file's recorded timing (turn delays, timestamps): the"
+          + " concurrency or request rate paces it instead (an explicit --fixed-schedule keeps"
+          + " the timestamps).")
+  boolean ignoreTraceDelays;
 
   /** The endpoint with the parsed headers and extra inputs added. */
   EndpointConfig configure(EndpointConfig endpoint) {

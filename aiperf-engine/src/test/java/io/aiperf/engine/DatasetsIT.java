@@ -104,6 +104,27 @@ final class DatasetsIT {
   }
 
   @Test
+  void ignoreTraceDelays_sendsATraceAtTheLoadSettings_notItsTimestamps(@TempDir Path dir)
+      throws Exception {
+    // Two seconds of trace; with its timing dropped, four slots send all four at once.
+    Path trace = Files.writeString(dir.resolve("mooncake.jsonl"), String.join("\n",
+        "{\"timestamp\": 0, \"input_length\": 16, \"output_length\": 2, \"hash_ids\": [1]}",
+        "{\"timestamp\": 700, \"input_length\": 16, \"output_length\": 2, \"hash_ids\": [2]}",
+        "{\"timestamp\": 1400, \"input_length\": 16, \"output_length\": 2, \"hash_ids\": [3]}",
+        "{\"timestamp\": 2100, \"input_length\": 16, \"output_length\": 2, \"hash_ids\": [4]}"));
+    try (MockLlmServer server = mock()) {
+      BenchmarkResult r = bench(server, dir.resolve("out")).concurrency(4)
+          .dataset(Datasets.mooncakeTrace(trace).blockSize(16).ignoreTraceDelays()).run();
+      assertThat(r.requestsCompleted()).isEqualTo(4);
+      List<ReceivedRequest> got = byArrival(server);
+      double spreadMs = (got.get(3).arrivalNanos() - got.get(0).arrivalNanos()) / 1e6;
+      assertThat(spreadMs).isLessThan(1_000.0);
+      // No intended send times: a closed loop, not a replay.
+      assertThat(r.metricsByTag()).doesNotContainKey("schedule_lateness");
+    }
+  }
+
+  @Test
   void bailianTrace_secondsAreReplayedAsMillis(@TempDir Path dir) throws Exception {
     Path trace = Files.writeString(dir.resolve("bailian.jsonl"), String.join("\n",
         "{\"chat_id\": 1, \"parent_chat_id\": -1, \"timestamp\": 10.0, \"input_length\": 20,"

@@ -66,6 +66,9 @@ final class DatasetManager extends AbstractService {
             + "' produced no conversations");
       }
       conversations = assignModels(conversations);
+      if (config.dataset() instanceof io.aiperf.api.FileDataset f && f.ignoresTraceDelays()) {
+        conversations = withoutRecordedTiming(conversations, config.fixedSchedule());
+      }
       String systemPrompt = config.dataset().systemPrompt().orElse(null);
       if (systemPrompt != null) {
         conversations = withSystemPrompt(conversations, systemPrompt);
@@ -106,6 +109,25 @@ final class DatasetManager extends AbstractService {
     } catch (RuntimeException e) {
       fail("Could not prepare the dataset: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * AIPerf's {@code --ignore-trace-delays}: turns go back to back and the trace's timestamps are
+   * dropped, so the load settings pace the run; an explicit fixed schedule keeps the timestamps
+   * (it needs them, and AIPerf keeps them there too).
+   */
+  private static List<Conversation> withoutRecordedTiming(List<Conversation> conversations,
+      boolean keepTimestamps) {
+    List<Conversation> out = new ArrayList<>(conversations.size());
+    for (Conversation c : conversations) {
+      List<Turn> turns = new ArrayList<>(c.turns().size());
+      for (Turn t : c.turns()) {
+        turns.add(new Turn(t.texts(), t.maxTokens(), 0,
+            keepTimestamps ? t.timestampMillis() : -1, t.media(), t.model(), t.systemPrompt()));
+      }
+      out.add(new Conversation(c.id(), turns));
+    }
+    return out;
   }
 
   /**

@@ -149,7 +149,8 @@ public final class EngineSupport {
   public static boolean openLoop(BenchmarkConfig config) {
     return config.requestRate().isPresent() || config.userCentricRate().isPresent()
         || config.fixedSchedule()
-        || (config.dataset() instanceof FileDataset f && Timestamps.inFile(f));
+        || (config.dataset() instanceof FileDataset f && !f.ignoresTraceDelays()
+            && Timestamps.inFile(f));
   }
 
   /**
