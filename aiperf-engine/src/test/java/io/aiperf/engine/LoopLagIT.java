@@ -8,6 +8,7 @@ import io.aiperf.api.Datasets;
 import io.aiperf.api.Endpoints;
 import io.aiperf.mock.MockLlmServer;
 import io.aiperf.mock.MockServerOptions;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,10 +24,17 @@ import org.junit.jupiter.api.Test;
  * to at 30 requests/s: the probe read its own timer granularity and the start-up). When the
  * machine itself is busy, no run can be called quiet and the test is skipped; the probe's and the
  * warning's reaction to a really late loop is tested in LoopLagProbeTest and WarningsTest.
+ *
+ * <p>Runs in its own failsafe execution without the paranoid leak detection of the other tests:
+ * that records a stack trace on every buffer touch, on the event loop, and its cost is not the
+ * client's.
  */
 final class LoopLagIT {
   @Test
   void aTrivialLoad_onAQuietMachine_endsWithoutALoopLagWarning() throws Exception {
+    assertThat(ResourceLeakDetector.getLevel())
+        .as("the client measured as shipped, not with every buffer traced")
+        .isIn(ResourceLeakDetector.Level.DISABLED, ResourceLeakDetector.Level.SIMPLE);
     try (MockLlmServer server = MockLlmServer.start(MockServerOptions.builder().host("127.0.0.1")
         .port(0).ttft(Duration.ofMillis(10)).itl(Duration.ofMillis(5)).build())) {
       // What this machine does to any thread handed work while the run goes on.
