@@ -50,7 +50,38 @@ final class Telemetry {
     // metric -> GPU label -> samples
     Map<String, Map<String, Samples>> byMetric = new TreeMap<>();
     List<String> problems = new ArrayList<>();
-    int bad = 0;
+    forEachLine(file, "telemetry_data", problems, rec -> {
+      long t = rec.get("timestamp_ns").asLong();
+      String host = rec.path("hostname").asText("");
+      String gpu = (host.isEmpty() ? "" : host + " ") + "GPU " + rec.path("gpu_index").asText("?");
+      for (Iterator<Map.Entry<String, JsonNode>> it = rec.get("telemetry_data").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isNumber()) {
+          continue;
+        }
+        String metric = LEGACY.getOrDefault(e.getKey(), e.getKey());
+        byMetric.computeIfAbsent(metric, k -> new TreeMap<>())
+            .computeIfAbsent(gpu, k -> new Samples()).add(t, e.getValue().asDouble());
+      }
+    });
+    List<TimeSeries.Group> groups = new ArrayList<>();
+    byMetric.forEach((metric, gpus) -> {
+      List<TimeSeries> series = new ArrayList<>();
+      gpus.forEach((gpu, s) -> series.add(s.series(gpu)));
+      groups.add(new TimeSeries.Group(metric, gpuUnit(metric), "gauge", series));
+    });
+    return new Read(groups, problems);
+  }
+
+  /**
+   * Hands each JSON line of {@code file} that has a numeric {@code timestamp_ns} and an object
+   * {@code payload} to {@code each}; other lines are skipped, and the first one named in
+   * {@code problems}.
+   */
+  private static void forEachLine(Path file, String payload, List<String> problems,
+      java.util.function.Consumer<JsonNode> each) throws IOException {
+    boolean reported = false;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
       int lineNo = 0;
@@ -59,44 +90,24 @@ final class Telemetry {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode rec;
+        String problem = null;
+        JsonNode rec = null;
         try {
           rec = JSON.readTree(line);
+          if (!rec.path("timestamp_ns").isNumber() || !rec.path(payload).isObject()) {
+            problem = "has no timestamp_ns or " + payload;
+          }
         } catch (IOException e) {
-          if (bad++ == 0) {
-            problems.add(file + " line " + lineNo + " is not JSON; such lines are skipped");
-          }
-          continue;
+          problem = "is not JSON";
         }
-        if (!rec.path("timestamp_ns").isNumber() || !rec.path("telemetry_data").isObject()) {
-          if (bad++ == 0) {
-            problems.add(file + " line " + lineNo + " has no timestamp_ns or telemetry_data;"
-                + " such lines are skipped");
-          }
-          continue;
-        }
-        long t = rec.get("timestamp_ns").asLong();
-        String host = rec.path("hostname").asText("");
-        String gpu = (host.isEmpty() ? "" : host + " ") + "GPU " + rec.path("gpu_index").asText("?");
-        for (Iterator<Map.Entry<String, JsonNode>> it = rec.get("telemetry_data").fields();
-            it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isNumber()) {
-            continue;
-          }
-          String metric = LEGACY.getOrDefault(e.getKey(), e.getKey());
-          byMetric.computeIfAbsent(metric, k -> new TreeMap<>())
-              .computeIfAbsent(gpu, k -> new Samples()).add(t, e.getValue().asDouble());
+        if (problem == null && rec != null) {
+          each.accept(rec);
+        } else if (!reported) {
+          reported = true;
+          problems.add(file + " line " + lineNo + " " + problem + "; such lines are skipped");
         }
       }
     }
-    List<TimeSeries.Group> groups = new ArrayList<>();
-    byMetric.forEach((metric, gpus) -> {
-      List<TimeSeries> series = new ArrayList<>();
-      gpus.forEach((gpu, s) -> series.add(s.series(gpu)));
-      groups.add(new TimeSeries.Group(metric, gpuUnit(metric), "gauge", series));
-    });
-    return new Read(groups, problems);
   }
 
   private static String gpuUnit(String metric) {
@@ -145,37 +156,12 @@ final class Telemetry {
     Map<String, Map<String, Samples>> sums = new TreeMap<>();
     Map<String, Map<String, Samples>> counts = new TreeMap<>();
     List<String> problems = new ArrayList<>();
-    int bad = 0;
     java.util.Set<String> endpoints = new java.util.TreeSet<>();
     List<JsonNode> pending = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int lineNo = 0;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode rec;
-        try {
-          rec = JSON.readTree(line);
-        } catch (IOException e) {
-          if (bad++ == 0) {
-            problems.add(file + " line " + lineNo + " is not JSON; such lines are skipped");
-          }
-          continue;
-        }
-        if (!rec.path("timestamp_ns").isNumber() || !rec.path("metrics").isObject()) {
-          if (bad++ == 0) {
-            problems.add(file + " line " + lineNo + " has no timestamp_ns or metrics; such"
-                + " lines are skipped");
-          }
-          continue;
-        }
-        endpoints.add(rec.path("endpoint_url").asText(""));
-        pending.add(rec);
-      }
-    }
+    forEachLine(file, "metrics", problems, rec -> {
+      endpoints.add(rec.path("endpoint_url").asText(""));
+      pending.add(rec);
+    });
     // Scrapes outside the profiling phase (the baseline before it, warmup) would stretch the time
     // axis and mix phases; they are left out when the file marks its phases.
     if (pending.stream().anyMatch(r -> "profiling".equals(r.path("benchmark_phase").asText()))) {
