@@ -5,13 +5,12 @@ import io.aiperf.api.Reports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,10 +27,8 @@ final class PlotCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
   CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Run directories (each holds a"
-      + " run's profile_export_aiperf.json and profile_export.jsonl).")
-  @SuppressWarnings("NullAway.Init") // required: picocli sets it before call()
-  List<Path> runs;
+  @Mixin
+  RunDirectories dirs = new RunDirectories();
 
   @Option(names = {"-o", "--output"}, paramLabel = "OUT",
       description = "Directory for the PNG files (default: <first DIR>/plots). With several runs,"
@@ -42,10 +39,10 @@ final class PlotCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path dir = output != null ? output : runs.get(0).resolve("plots");
+    Path dir = output != null ? output : dirs.runs.get(0).resolve("plots");
     ReportOutput written;
     try {
-      written = Reports.of(runs).writePngs(dir);
+      written = Reports.of(dirs.runs).writePngs(dir);
     } catch (IOException e) {
       err.println("Error: writing the charts to " + dir + " failed: " + e.getMessage());
       return AiperfCommand.EXIT_FAILED;

@@ -12,8 +12,8 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,10 +30,8 @@ final class ReportCommand implements Callable<Integer> {
   @SuppressWarnings("NullAway.Init") // picocli injects the spec before call()
   CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Run directories (each holds a"
-      + " run's profile_export_aiperf.json and profile_export.jsonl).")
-  @SuppressWarnings("NullAway.Init") // required: picocli sets it before call()
-  List<Path> runs;
+  @Mixin
+  RunDirectories dirs = new RunDirectories();
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "The HTML file (default: <first DIR>/report.html).")
@@ -70,10 +68,10 @@ final class ReportCommand implements Callable<Integer> {
       err.println("Run 'aiperf report --help' for the options.");
       return AiperfCommand.EXIT_USAGE;
     }
-    Path file = output != null ? output : runs.get(0).resolve("report.html");
+    Path file = output != null ? output : dirs.runs.get(0).resolve("report.html");
     ReportOutput written;
     try {
-      written = Reports.of(runs).slos(parsed).maxPoints(maxPoints).writeHtml(file);
+      written = Reports.of(dirs.runs).slos(parsed).maxPoints(maxPoints).writeHtml(file);
     } catch (IOException e) {
       err.println("Error: writing the report " + file + " failed: " + e.getMessage());
       return AiperfCommand.EXIT_FAILED;
