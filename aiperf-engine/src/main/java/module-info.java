@@ -60,7 +60,10 @@ module io.aiperf.engine {
       io.aiperf.engine.internal.dataset.TraceDatasetProviders.Mooncake,
       io.aiperf.engine.internal.dataset.TraceDatasetProviders.Bailian,
       io.aiperf.engine.internal.dataset.RandomPoolDatasetProvider,
-      io.aiperf.engine.internal.dataset.ShareGptDatasetProvider;
+      io.aiperf.engine.internal.dataset.ShareGptDatasetProvider,
+      io.aiperf.engine.internal.dataset.BurstGptDatasetProvider,
+      io.aiperf.engine.internal.dataset.PayloadDatasetProviders.RawPayload,
+      io.aiperf.engine.internal.dataset.PayloadDatasetProviders.InputsJson;
   provides io.aiperf.api.spi.EndpointProvider with
       io.aiperf.engine.internal.endpoint.ChatEndpointProvider,
       io.aiperf.engine.internal.endpoint.CompletionsEndpointProvider,
