@@ -9,6 +9,7 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.Datasets;
 import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.Endpoints;
+import io.aiperf.api.MetricTag;
 import io.aiperf.api.Metrics;
 import io.aiperf.api.SyntheticDataset;
 import io.aiperf.mock.MockLlmServer;
@@ -141,6 +142,15 @@ final class MediaEndpointsIT {
     // The mock refuses an upload that is not an image file: every request passing proves the
     // PNG arrived whole.
     assertNoTokenMetrics(r, "Image Edit Metrics");
+    // AIPerf's image metrics: one image per request, over each request's latency.
+    assertThat(r.metric(new MetricTag("num_images")).avg()).isEqualTo(1.0);
+    double latencyMs = r.metric(Metrics.REQUEST_LATENCY).avg();
+    assertThat(r.metric(new MetricTag("image_latency")).avg()).isCloseTo(latencyMs,
+        org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(r.metric(new MetricTag("image_throughput")).count()).isEqualTo(REQUESTS);
+    assertThat(r.metric(new MetricTag("image_throughput")).max())
+        .isCloseTo(1000.0 / r.metric(Metrics.REQUEST_LATENCY).min(),
+            org.assertj.core.data.Offset.offset(1e-6));
     ReceivedRequest req = received("/v1/images/edits").get(0);
     assertThat(req.headers().get("content-type")).startsWith("multipart/form-data; boundary=");
     assertThat(req.body()).contains("name=\"prompt\"").contains("name=\"model\"\r\n\r\ndemo")
@@ -160,6 +170,13 @@ final class MediaEndpointsIT {
     BenchmarkResult r = run("audio_transcription", false,
         Datasets.synthetic().inputTokens(10, 0).audio(2.0, 0), dir);
     assertNoTokenMetrics(r, "Audio Transcription Metrics");
+    // AIPerf's ASR metrics: the clip's length from its WAV header, and how much faster than
+    // real time it was transcribed.
+    assertThat(r.metric(new MetricTag("audio_duration")).avg()).isCloseTo(2.0,
+        org.assertj.core.data.Offset.offset(0.01));
+    assertThat(r.metric(new MetricTag("rtfx")).min())
+        .isCloseTo(2000.0 / r.metric(Metrics.REQUEST_LATENCY).max(),
+            org.assertj.core.data.Offset.offset(0.05));
     ReceivedRequest req = received("/v1/audio/transcriptions").get(0);
     assertThat(req.headers().get("content-type")).startsWith("multipart/form-data; boundary=");
     assertThat(req.body()).contains("name=\"file\"; filename=\"audio.wav\"\r\n"
