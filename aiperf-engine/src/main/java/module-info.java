@@ -60,7 +60,10 @@ module io.aiperf.engine {
       io.aiperf.engine.internal.dataset.TraceDatasetProviders.Mooncake,
       io.aiperf.engine.internal.dataset.TraceDatasetProviders.Bailian,
       io.aiperf.engine.internal.dataset.RandomPoolDatasetProvider,
-      io.aiperf.engine.internal.dataset.ShareGptDatasetProvider;
+      io.aiperf.engine.internal.dataset.ShareGptDatasetProvider,
+      io.aiperf.engine.internal.dataset.BurstGptDatasetProvider,
+      io.aiperf.engine.internal.dataset.PayloadDatasetProviders.RawPayload,
+      io.aiperf.engine.internal.dataset.PayloadDatasetProviders.InputsJson;
   provides io.aiperf.api.spi.EndpointProvider with
       io.aiperf.engine.internal.endpoint.ChatEndpointProvider,
       io.aiperf.engine.internal.endpoint.CompletionsEndpointProvider,
@@ -71,7 +74,13 @@ module io.aiperf.engine {
       io.aiperf.engine.internal.endpoint.HuggingFaceGenerateEndpointProvider,
       io.aiperf.engine.internal.endpoint.ResponsesEndpointProvider,
       io.aiperf.engine.internal.endpoint.MessagesEndpointProvider,
-      io.aiperf.engine.internal.endpoint.TemplateEndpointProvider;
+      io.aiperf.engine.internal.endpoint.TemplateEndpointProvider,
+      io.aiperf.engine.internal.endpoint.EmbeddingVariants.ChatEmbeddings,
+      io.aiperf.engine.internal.endpoint.EmbeddingVariants.NimEmbeddings,
+      io.aiperf.engine.internal.endpoint.ImageEndpointProviders.Generation,
+      io.aiperf.engine.internal.endpoint.ImageEndpointProviders.Edit,
+      io.aiperf.engine.internal.endpoint.AudioTranscriptionEndpointProvider,
+      io.aiperf.engine.internal.endpoint.RawEndpointProvider;
   provides io.aiperf.api.spi.ExporterProvider with
       io.aiperf.engine.internal.export.ConsoleExporter,
       io.aiperf.engine.internal.export.JsonExporter,

@@ -19,7 +19,8 @@ import java.util.Objects;
 public final class Datasets {
   /** The file formats {@link #file} accepts, as AIPerf's {@code --custom-dataset-type}. */
   public static final List<String> FILE_TYPES = List.of("single_turn", "multi_turn",
-      "random_pool", "mooncake_trace", "bailian_trace");
+      "random_pool", "mooncake_trace", "bailian_trace", "burst_gpt_trace", "raw_payload",
+      "inputs_json");
 
   /** The sampling strategies, as AIPerf's {@code --dataset-sampling-strategy}. */
   public static final List<String> SAMPLING_STRATEGIES = List.of("sequential", "random",

@@ -44,16 +44,21 @@ final class EndpointOptions {
           + " --http2 or h2c:// URLs).")
   @Nullable String transport;
 
+  /** The endpoint types whose bodies are multipart/form-data uploads, as AIPerf's metadata. */
+  static final java.util.List<String> FORM_ENDPOINTS = java.util.List.of("image_edit",
+      "audio_transcription");
+
   @Option(names = "--request-content-type", paramLabel = "TYPE",
-      description = "The request body's encoding: application/json, the only one the endpoints"
-          + " aiperf-java has send (AIPerf's multipart/form-data serves its video generation"
-          + " endpoint).")
+      description = "The request body's encoding: multipart/form-data for image_edit and"
+          + " audio_transcription (their default), application/json for every other type.")
   @Nullable String requestContentType;
 
   @Option(names = "--endpoint-type", defaultValue = "chat",
-      description = "API format: chat, completions, embeddings, nim_rankings, cohere_rankings,"
-          + " hf_tei_rankings, huggingface_generate, responses, messages or template"
-          + " (default ${DEFAULT-VALUE}); 'aiperf plugins' lists all.")
+      description = "API format: chat, completions, embeddings, chat_embeddings,"
+          + " nim_embeddings, nim_rankings, cohere_rankings, hf_tei_rankings,"
+          + " huggingface_generate, responses, messages, image_generation, image_edit,"
+          + " audio_transcription, raw or template (default ${DEFAULT-VALUE}); 'aiperf plugins'"
+          + " lists all.")
   @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String endpointType;
 
@@ -94,11 +99,17 @@ final class EndpointOptions {
     if (!urlStrategy.equalsIgnoreCase("round_robin")) {
       problems.add("--url-strategy was '" + urlStrategy + "' but it must be round_robin");
     }
-    if (requestContentType != null
-        && !requestContentType.strip().equalsIgnoreCase("application/json")) {
-      problems.add("--request-content-type was '" + requestContentType + "' but it must be"
-          + " application/json: the endpoints aiperf-java has send JSON bodies (AIPerf sends"
-          + " multipart/form-data for its video generation endpoint, which aiperf-java lacks)");
+    if (requestContentType != null) {
+      // As AIPerf: the upload endpoints send forms and nothing else; the others send JSON.
+      boolean form = FORM_ENDPOINTS.contains(endpointType.toLowerCase(java.util.Locale.ROOT));
+      String wanted = form ? "multipart/form-data" : "application/json";
+      if (!requestContentType.strip().equalsIgnoreCase(wanted)) {
+        problems.add("--request-content-type was '" + requestContentType + "' but it must be "
+            + wanted + " for --endpoint-type " + endpointType + (form
+            ? " (it uploads files as a form)"
+            : " (multipart/form-data serves the upload endpoints: "
+                + String.join(", ", FORM_ENDPOINTS) + ")"));
+      }
     }
     if (!(requestTimeoutSeconds > 0)) {
       problems.add("--request-timeout-seconds was '" + requestTimeoutSeconds

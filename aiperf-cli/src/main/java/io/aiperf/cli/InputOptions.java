@@ -39,7 +39,9 @@ final class InputOptions {
 
   @Option(names = "--custom-dataset-type", defaultValue = "single_turn",
       description = "Format of --input-file: single_turn, multi_turn, random_pool (a file or a"
-          + " directory of pools), mooncake_trace or bailian_trace (default ${DEFAULT-VALUE}).")
+          + " directory of pools), mooncake_trace, bailian_trace, burst_gpt_trace (CSV),"
+          + " raw_payload (a file or a directory of sessions) or inputs_json (default"
+          + " ${DEFAULT-VALUE}).")
   @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
   String customDatasetType;
 

@@ -54,6 +54,14 @@ final class MockOptions {
       description = "With --url mock: reasoning tokens before each answer's content.")
   int mockReasoningTokens;
 
+  @Option(names = "--mock-natural-stop", negatable = true, defaultValue = "true",
+      fallbackValue = "true",
+      description = "With --url mock: max_tokens is a cap and answers stop on their own before it"
+          + " (64-512 tokens per prompt), as vLLM's do, unless the request sets ignore_eos or"
+          + " min_tokens (--extra-inputs ignore_eos:true); --no-mock-natural-stop answers exactly"
+          + " max_tokens (default on).")
+  boolean mockNaturalStop;
+
   /**
    * Starts the mock server on a free loopback port.
    *
@@ -67,6 +75,7 @@ final class MockOptions {
         .refuseRate(mockRefuseRate)
         .idleTimeout(MockServerCommand.MockCommandSupport.millis(mockIdleTimeoutMs))
         .reasoningTokens(mockReasoningTokens)
+        .naturalStop(mockNaturalStop)
         .gpus(mockGpus)
         .build());
   }

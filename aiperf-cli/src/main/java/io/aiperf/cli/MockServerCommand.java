@@ -80,6 +80,12 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
       description = "Reasoning tokens before each answer's content (chat, Responses, Messages).")
   int reasoningTokens;
 
+  @Option(names = "--natural-stop", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "max_tokens is a cap with a natural stop before it (64-512 tokens per prompt)"
+          + " unless the request sets ignore_eos or min_tokens, as vLLM; --no-natural-stop answers"
+          + " exactly max_tokens (default on).")
+  boolean naturalStop;
+
   @Option(names = "--gpus", defaultValue = "1",
       description = "Fake GPUs on the DCGM page /dcgm/metrics (default ${DEFAULT-VALUE}); vLLM's"
           + " metrics are on /metrics.")
@@ -107,6 +113,7 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
           .refuseRate(refuseRate)
           .idleTimeout(MockCommandSupport.millis(idleTimeoutMs))
           .reasoningTokens(reasoningTokens)
+          .naturalStop(naturalStop)
           .gpus(gpus);
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("--tls-cert and --tls-key go together; got only "

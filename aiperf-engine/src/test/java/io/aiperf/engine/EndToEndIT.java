@@ -199,7 +199,8 @@ final class EndToEndIT {
   void unknownEndpointType_isRejectedAtBuild() {
     assertThatThrownBy(() -> Benchmark.builder()
         .endpoint(Endpoints.of("chatt", "http://127.0.0.1:1").model("m")).build())
-        .hasMessageContaining("endpoint type was 'chatt' but it must be one of [chat, ")
+        .hasMessageContaining("endpoint type was 'chatt' but it must be one of [")
+        .hasMessageContaining(" chat, ")
         .hasMessageContaining("completions").hasMessageContaining("embeddings");
   }
 }

@@ -67,17 +67,21 @@ final class ApiAnswer implements Answer {
     }
 
     static ApiAnswer plan(ApiRequest req, String id, long created, long seed, int reasoningTokens) {
+        return plan(req, id, created, seed, reasoningTokens, false);
+    }
+
+    /** Plans the answer; with {@code naturalStop} {@code max_tokens} is a cap (see {@link OutputLength}). */
+    static ApiAnswer plan(ApiRequest req, String id, long created, long seed, int reasoningTokens,
+            boolean naturalStop) {
         long prompt = Math.max(1, req.promptWords());
         int tokens = 1;
         int reasoning = 0;
         String finish = "stop";
         if (req.endpoint().generates()) {
-            if (req.maxTokens() > 0) {
-                tokens = req.maxTokens();
-                finish = "length";
-            } else {
-                tokens = Completion.defaultLength(prompt, 0, seed ^ req.promptHash());
-            }
+            OutputLength length = OutputLength.plan(req.maxTokens(), req.minTokens(), req.ignoreEos(),
+                    prompt, seed ^ req.promptHash(), naturalStop);
+            tokens = length.tokens();
+            finish = length.finishReason();
             // At least one output token follows the reasoning, so output text always exists.
             boolean reasons = req.endpoint() == Endpoint.RESPONSES || req.endpoint() == Endpoint.MESSAGES;
             reasoning = reasons ? Math.min(reasoningTokens, tokens - 1) : 0;
@@ -90,12 +94,18 @@ final class ApiAnswer implements Answer {
     /** Plans a chat answer that reasons first (the fast path has no reasoning). */
     static ApiAnswer planChat(InferenceRequest req, String id, long created, long seed,
             int reasoningTokens) {
-        Completion plain = Completion.plan(req, id, created, seed);
+        return planChat(req, id, created, seed, reasoningTokens, false);
+    }
+
+    /** Plans a chat answer that reasons first, its length as {@link Completion#plan} plans it. */
+    static ApiAnswer planChat(InferenceRequest req, String id, long created, long seed,
+            int reasoningTokens, boolean naturalStop) {
+        Completion plain = Completion.plan(req, id, created, seed, naturalStop);
         int tokens = plain.tokens();
         return new ApiAnswer(Endpoint.CHAT, id, req.model(), created, tokens,
                 Math.min(reasoningTokens, tokens - 1), req.promptTokens(), 1, req.includeUsage(),
                 Vocabulary.mix(req.promptHash() + seed * 0x9E3779B97F4A7C15L),
-                req.maxTokens() > 0 ? "length" : "stop");
+                plain.finishReason());
     }
 
     @Override

@@ -21,6 +21,9 @@ import java.io.InputStream;
  * @param items inputs to embed, or passages to rank
  * @param promptWords whitespace-separated words of all prompt text
  * @param promptHash hash of the prompt text, so answers are deterministic per prompt
+ * @param minTokens {@code min_tokens}; 0 when absent
+ * @param ignoreEos {@code ignore_eos}: run to {@code max_tokens} even with a natural stop
+ * @param tool the name of the first function the request offers in {@code tools}, or null
  */
 record ApiRequest(
         Endpoint endpoint,
@@ -30,7 +33,10 @@ record ApiRequest(
         int maxTokens,
         int items,
         long promptWords,
-        long promptHash) {
+        long promptHash,
+        int minTokens,
+        boolean ignoreEos,
+        @org.jspecify.annotations.Nullable String tool) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -55,6 +61,13 @@ record ApiRequest(
         int items = 0;
         switch (endpoint) {
             case EMBEDDINGS: {
+                if (!root.has("input") && root.path("messages").isArray()) {
+                    // vLLM's chat-style embeddings: one embedding of the whole conversation.
+                    Tools.addMessages(root.get("messages"), text::add);
+                    items = 1;
+                    stream = false;
+                    break;
+                }
                 JsonNode input = require(root, "input", "a string or a list of strings");
                 if (input.isArray()) {
                     input.forEach(text::add);
@@ -129,7 +142,10 @@ record ApiRequest(
                     + " but it must be between 1 and " + InferenceRequest.MAX_OUTPUT_TOKENS);
         }
         boolean includeUsage = root.path("stream_options").path("include_usage").asBoolean(false);
-        return new ApiRequest(endpoint, model, stream, includeUsage, max, items, text.words, text.hash);
+        int min = root.path("min_tokens").canConvertToInt() ? Math.max(0, root.path("min_tokens").asInt()) : 0;
+        return new ApiRequest(endpoint, model, stream, includeUsage, max, items, text.words, text.hash,
+                min, root.path("ignore_eos").asBoolean(false),
+                root.path("tool_choice").asText("").equals("none") ? null : Tools.firstName(root.get("tools")));
     }
 
     private static JsonNode require(JsonNode root, String name, String what) throws BadRequestException {

@@ -47,18 +47,15 @@ final class Completion implements Answer {
     private final byte[] chunkSuffix;
     private final byte[] lastChunkSuffix;
 
-    private Completion(InferenceRequest req, String id, long created, long seed) {
+    private Completion(InferenceRequest req, String id, long created, long seed, boolean naturalStop) {
         this.endpoint = req.endpoint();
         this.promptTokens = req.promptTokens();
         this.includeUsage = req.includeUsage();
-        if (req.maxTokens() > 0) {
-            // Exact whether or not ignore_eos is set: a mock has no EOS to hit early.
-            this.tokens = req.maxTokens();
-            this.finishReason = "length";
-        } else {
-            this.tokens = defaultLength(promptTokens, req.minTokens(), seed ^ req.promptHash());
-            this.finishReason = "stop";
-        }
+        // Exact max_tokens for a scripted server; a cap with a natural stop before it otherwise.
+        OutputLength length = OutputLength.plan(req.maxTokens(), req.minTokens(), req.ignoreEos(),
+                promptTokens, seed ^ req.promptHash(), naturalStop);
+        this.tokens = length.tokens();
+        this.finishReason = length.finishReason();
         this.wordSeed = Vocabulary.mix(req.promptHash() + seed * 0x9E3779B97F4A7C15L);
 
         String model = new String(
@@ -81,7 +78,13 @@ final class Completion implements Answer {
 
     /** Plans the answer to {@code req}; {@code seed} is the server's seed. */
     static Completion plan(InferenceRequest req, String id, long createdEpochSeconds, long seed) {
-        return new Completion(req, id, createdEpochSeconds, seed);
+        return new Completion(req, id, createdEpochSeconds, seed, false);
+    }
+
+    /** Plans the answer; with {@code naturalStop} {@code max_tokens} is a cap (see {@link OutputLength}). */
+    static Completion plan(InferenceRequest req, String id, long createdEpochSeconds, long seed,
+            boolean naturalStop) {
+        return new Completion(req, id, createdEpochSeconds, seed, naturalStop);
     }
 
     /**

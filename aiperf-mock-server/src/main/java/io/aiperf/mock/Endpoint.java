@@ -13,7 +13,11 @@ enum Endpoint {
     HF_GENERATE("/generate", "gen-", "generate", "generate"),
     HF_GENERATE_STREAM("/generate_stream", "gen-", "generate", "generate"),
     RESPONSES("/v1/responses", "resp_", "response", "response"),
-    MESSAGES("/v1/messages", "msg_", "message", "message");
+    MESSAGES("/v1/messages", "msg_", "message", "message"),
+    // The media routes: answered by MediaRoutes, never through forPath's API route.
+    IMAGE_GENERATIONS("/v1/images/generations", "img-", "image", "image"),
+    IMAGE_EDITS("/v1/images/edits", "img-", "image", "image"),
+    AUDIO_TRANSCRIPTIONS("/v1/audio/transcriptions", "trsc-", "transcription", "transcription");
 
     final String path;
     final String idPrefix;
@@ -30,7 +34,7 @@ enum Endpoint {
     /** The route serving {@code path}, or null. */
     static @Nullable Endpoint forPath(String path) {
         for (Endpoint e : values()) {
-            if (e.path.equals(path)) {
+            if (e.path.equals(path) && MediaRoutes.forPath(path) == null) {
                 return e;
             }
         }

@@ -26,6 +26,8 @@ import java.io.IOException;
  * @param promptChars characters of prompt text
  * @param promptWords whitespace-separated words of prompt text
  * @param promptHash hash of the prompt text
+ * @param tool the first function {@code tools} offers (unless {@code tool_choice} is
+ *     {@code "none"}), which the answer calls; null for a text answer
  */
 record InferenceRequest(
         Endpoint endpoint,
@@ -37,7 +39,8 @@ record InferenceRequest(
         boolean ignoreEos,
         long promptChars,
         long promptWords,
-        long promptHash) {
+        long promptHash,
+        @org.jspecify.annotations.Nullable String tool) {
 
     /** Caps memory per non-streaming answer (about 7 MiB of words) and keeps schedules in range. */
     static final int MAX_OUTPUT_TOKENS = 1 << 20;
@@ -51,6 +54,8 @@ record InferenceRequest(
                     .build())
             .build();
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper TREES =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
@@ -97,6 +102,8 @@ record InferenceRequest(
         private int maxTokens;
         private int minTokens;
         private boolean ignoreEos;
+        private @org.jspecify.annotations.Nullable String tool;
+        private boolean noTools;
         private boolean sawPrompt;
         private long chars;
         private long words;
@@ -140,6 +147,14 @@ record InferenceRequest(
                     case "min_tokens":
                         minTokens = nonNegativeInt(name, t);
                         break;
+                    case "tools":
+                        // Small next to the prompt: read as a tree.
+                        tool = Tools.firstName(TREES.readTree(p));
+                        break;
+                    case "tool_choice":
+                        noTools = t == JsonToken.VALUE_STRING && p.getText().equals("none");
+                        p.skipChildren();
+                        break;
                     case "messages":
                         if (endpoint == Endpoint.CHAT) {
                             readMessages(t);
@@ -165,7 +180,8 @@ record InferenceRequest(
             }
             int max = maxCompletionTokens > 0 ? maxCompletionTokens : maxTokens;
             return new InferenceRequest(
-                    endpoint, model, stream, includeUsage, max, minTokens, ignoreEos, chars, words, hash);
+                    endpoint, model, stream, includeUsage, max, minTokens, ignoreEos, chars, words, hash,
+                    noTools ? null : tool);
         }
 
         private void readStreamOptions(JsonToken t) throws IOException, BadRequestException {

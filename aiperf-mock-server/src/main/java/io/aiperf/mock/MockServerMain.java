@@ -34,6 +34,8 @@ public final class MockServerMain {
             "  --refuse-rate PCT      percent of connections closed as soon as they are accepted",
             "  --idle-timeout-ms MS   close keep-alive connections idle this long (default 0 = never)",
             "  --reasoning-tokens N   generative answers start with N reasoning tokens (default 0)",
+            "  --no-natural-stop      answer exactly max_tokens; by default it is a cap with a natural"
+                    + " stop before it (64-512 tokens) unless ignore_eos or min_tokens asks for more",
             "  --gpus N               fake GPUs on the DCGM page /dcgm/metrics (default 1); vLLM's"
                     + " metrics are on /metrics",
             "  --tls                serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate",
@@ -48,7 +50,8 @@ public final class MockServerMain {
             "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
             + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
             + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --gpus, --tls, --tls-cert,"
-            + " --tls-key, --separate-events, --role-lead-ms, --tail-gap-ms, --help";
+            + " --tls-key, --separate-events, --role-lead-ms, --tail-gap-ms, --natural-stop,"
+            + " --no-natural-stop, --help";
 
     private MockServerMain() {}
 
@@ -109,7 +112,8 @@ public final class MockServerMain {
      * @throws UsageException naming the offending flag and what it accepts
      */
     static MockServerOptions parse(String[] args) throws UsageException {
-        MockServerOptions.Builder b = MockServerOptions.builder();
+        // A server run from the command line behaves like one: max_tokens is a cap.
+        MockServerOptions.Builder b = MockServerOptions.builder().naturalStop(true);
         int stallEvery = 0;
         Duration stall = Duration.ZERO;
         double[] faults = new double[3];
@@ -135,6 +139,13 @@ public final class MockServerMain {
                 } else {
                     b.separateEvents(true);
                 }
+                continue;
+            }
+            if (flag.equals("--natural-stop") || flag.equals("--no-natural-stop")) {
+                if (inline != null) {
+                    throw new UsageException(flag + " takes no value (got '" + inline + "')");
+                }
+                b.naturalStop(flag.equals("--natural-stop"));
                 continue;
             }
             if (flag.equals("--tls")) {

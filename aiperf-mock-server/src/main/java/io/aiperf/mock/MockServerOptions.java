@@ -59,8 +59,10 @@ public final class MockServerOptions {
     private final Duration tailGap;
     private final int recordWrites;
     private final int gpus;
+    private final boolean naturalStop;
 
     private MockServerOptions(Builder b) {
+        this.naturalStop = b.naturalStop;
         this.gpus = b.gpus;
         this.tls = b.tls;
         this.tlsCertificateChain = b.tlsCertificateChain;
@@ -126,7 +128,8 @@ public final class MockServerOptions {
                 .roleLead(roleLead)
                 .tailGap(tailGap)
                 .recordWrites(recordWrites)
-                .gpus(gpus);
+                .gpus(gpus)
+                .naturalStop(naturalStop);
     }
 
     /**
@@ -207,6 +210,16 @@ public final class MockServerOptions {
      */
     public int recordWrites() {
         return recordWrites;
+    }
+
+    /**
+     * Returns whether answers stop on their own before {@code max_tokens}, as a model meets its
+     * end of sequence, unless the request sets {@code ignore_eos} or {@code min_tokens}.
+     *
+     * @return true to stop naturally; false to answer exactly {@code max_tokens}
+     */
+    public boolean naturalStop() {
+        return naturalStop;
     }
 
     /**
@@ -417,6 +430,7 @@ public final class MockServerOptions {
                 && itl.equals(that.itl)
                 && tls == that.tls
                 && gpus == that.gpus
+                && naturalStop == that.naturalStop
                 && Objects.equals(tlsCertificateChain, that.tlsCertificateChain)
                 && Objects.equals(tlsPrivateKey, that.tlsPrivateKey);
     }
@@ -442,6 +456,7 @@ public final class MockServerOptions {
                         + formatDuration(slowDripInterval) : "")
                 + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
                 + (gpus != 1 ? ", gpus=" + gpus : "")
+                + (naturalStop ? ", naturalStop=true" : "")
                 + (idleTimeout.isZero() ? "" : ", idleTimeout=" + formatDuration(idleTimeout))
                 + (tls ? ", tls=" + (tlsCertificateChain == null ? "self-signed" : tlsCertificateChain) : "")
                 + (separateEvents ? ", separateEvents=true, roleLead=" + formatDuration(roleLead)
@@ -473,6 +488,7 @@ public final class MockServerOptions {
         private double rateLimitRate;
         private double disconnectRate;
         private double malformedRate;
+        private boolean naturalStop;
         private int reasoningTokens;
         private double slowDripRate;
         private Duration slowDripInterval = Duration.ofMillis(100);
@@ -615,6 +631,21 @@ public final class MockServerOptions {
          */
         public Builder reasoningTokens(int tokens) {
             this.reasoningTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Makes {@code max_tokens} a cap, as vLLM treats it: each answer has a natural length (64
+         * to 512 tokens, fixed per prompt) where it stops with {@code finish_reason: "stop"},
+         * unless the request sets {@code ignore_eos: true} (then exactly {@code max_tokens}) or
+         * {@code min_tokens} (then at least that many). Off by default: a scripted server
+         * answers exactly {@code max_tokens}, which tests rely on.
+         *
+         * @param naturalStop true to stop before the cap
+         * @return this builder
+         */
+        public Builder naturalStop(boolean naturalStop) {
+            this.naturalStop = naturalStop;
             return this;
         }
 

@@ -80,6 +80,11 @@ final class RequestRouter {
                 page(req, keepAlive, method, MetricsPages.dcgm(state.load, state.itlNanos));
                 break;
             default:
+                Endpoint media = MediaRoutes.forPath(path);
+                if (media != null) {
+                    mediaInference(req, keepAlive, media, method, arrivalNanos);
+                    break;
+                }
                 Endpoint api = Endpoint.forPath(path);
                 if (api != null) {
                     apiInference(req, keepAlive, api, method, arrivalNanos);
@@ -119,9 +124,42 @@ final class RequestRouter {
         if (injectFault(req, keepAlive, fault, parsed.stream())) {
             return;
         }
-        ApiAnswer answer = ApiAnswer.plan(parsed, state.nextId(endpoint), System.currentTimeMillis() / 1000,
-                state.options.seed(), state.options.reasoningTokens());
+        long created = System.currentTimeMillis() / 1000;
+        String tool = parsed.tool();
+        Answer answer = tool != null && (endpoint == Endpoint.RESPONSES || endpoint == Endpoint.MESSAGES)
+                ? ToolCallAnswer.plan(endpoint, state.nextId(endpoint), parsed.model(), created, tool,
+                        parsed.maxTokens(), parsed.minTokens(), parsed.ignoreEos(), parsed.promptWords(),
+                        parsed.promptHash(), state.options.seed(), state.options.naturalStop(),
+                        parsed.includeUsage())
+                : ApiAnswer.plan(parsed, state.nextId(endpoint), created, state.options.seed(),
+                        state.options.reasoningTokens(), state.options.naturalStop());
         answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
+    }
+
+    /** Image generation and edit, audio transcription: see {@link MediaRoutes}. */
+    private void mediaInference(
+            FullHttpRequest req, boolean keepAlive, Endpoint endpoint, HttpMethod method, long arrivalNanos) {
+        state.outcomes.received();
+        if (!method.equals(HttpMethod.POST)) {
+            state.outcomes.rejected();
+            methodNotAllowed(req, keepAlive, POST);
+            return;
+        }
+        record(req, arrivalNanos);
+        Answer answer;
+        try {
+            answer = MediaRoutes.plan(endpoint, req, state.nextId(endpoint), System.currentTimeMillis() / 1000);
+        } catch (BadRequestException e) {
+            state.outcomes.rejected();
+            sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
+            return;
+        }
+        boolean stream = MediaRoutes.streams(answer);
+        ServerState.Fault fault = state.fault();
+        if (injectFault(req, keepAlive, fault, stream)) {
+            return;
+        }
+        answer(req, keepAlive, answer, stream, fault, arrivalNanos);
     }
 
     private void inference(
@@ -146,10 +184,16 @@ final class RequestRouter {
             return;
         }
         long created = System.currentTimeMillis() / 1000;
-        Answer answer = endpoint == Endpoint.CHAT && state.options.reasoningTokens() > 0
+        boolean natural = state.options.naturalStop();
+        String tool = endpoint == Endpoint.CHAT ? parsed.tool() : null;
+        Answer answer = tool != null
+                ? ToolCallAnswer.plan(endpoint, state.nextId(endpoint), parsed.model(), created, tool,
+                        parsed.maxTokens(), parsed.minTokens(), parsed.ignoreEos(), parsed.promptTokens(),
+                        parsed.promptHash(), state.options.seed(), natural, parsed.includeUsage())
+                : endpoint == Endpoint.CHAT && state.options.reasoningTokens() > 0
                 ? ApiAnswer.planChat(parsed, state.nextId(endpoint), created, state.options.seed(),
-                        state.options.reasoningTokens())
-                : Completion.plan(parsed, state.nextId(endpoint), created, state.options.seed());
+                        state.options.reasoningTokens(), natural)
+                : Completion.plan(parsed, state.nextId(endpoint), created, state.options.seed(), natural);
         answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
     }
 

@@ -30,7 +30,11 @@ final class MockServerMainTest {
 
     @Test
     void parse_noArgs_givesDefaults() throws Exception {
-        assertThat(MockServerMain.parse(new String[0])).isEqualTo(MockServerOptions.builder().build());
+        // The command line's one difference: a server behaves like one, max_tokens a cap.
+        assertThat(MockServerMain.parse(new String[0]))
+                .isEqualTo(MockServerOptions.builder().naturalStop(true).build());
+        assertThat(MockServerMain.parse(new String[] {"--no-natural-stop"}))
+                .isEqualTo(MockServerOptions.builder().build());
     }
 
     @Test

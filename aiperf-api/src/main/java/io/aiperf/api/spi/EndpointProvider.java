@@ -117,6 +117,20 @@ public interface EndpointProvider extends Plugin {
     }
 
     /**
+     * Writes a turn's request as AIPerf's {@code inputs.json} holds it: by default the body
+     * itself. A format whose body is not JSON (multipart uploads) returns the JSON form AIPerf
+     * writes there instead (files as {@code {"b64_data", "filename", "content_type"}}).
+     *
+     * @param turn the turn
+     * @param streaming whether the run streams
+     * @return UTF-8 JSON
+     * @since 0.1.0
+     */
+    default byte[] exportPayload(Turn turn, boolean streaming) {
+      return formatRequest(turn, streaming);
+    }
+
+    /**
      * Reads one response: a whole body, or the data of one server-sent event.
      *
      * @param data the bytes

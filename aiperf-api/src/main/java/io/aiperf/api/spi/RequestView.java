@@ -60,6 +60,27 @@ public interface RequestView {
   }
 
   /**
+   * Returns how many images the request sent (AIPerf's {@code num_images}).
+   *
+   * @return images, 0 for none
+   * @since 0.1.0
+   */
+  default int inputImages() {
+    return 0;
+  }
+
+  /**
+   * Returns how many seconds of audio the request sent (AIPerf's {@code audio_duration}), read
+   * from WAV clips' headers.
+   *
+   * @return seconds, 0 for none or unknown
+   * @since 0.1.0
+   */
+  default double inputAudioSeconds() {
+    return 0;
+  }
+
+  /**
    * Returns the server's reported usage (the last value of each field seen in the response).
    *
    * @return the usage, or {@code null} when the server reported none

@@ -1,6 +1,8 @@
 package io.aiperf.api.spi;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -24,10 +26,25 @@ import org.jspecify.annotations.Nullable;
  * @param model the model this turn is sent to, or null for the endpoint's model (several
  *     {@code -m} models are spread over turns this way)
  * @param systemPrompt a system message sent before the conversation, or null for none
+ * @param role the role of the turn's message ({@code user} when null), as AIPerf's
+ *     {@code single_turn} {@code role}
+ * @param extraBody fields merged into the request body last, over the endpoint's own and the
+ *     user's {@code --extra-inputs} (AIPerf's per-turn {@code extra}); plain JSON values (maps,
+ *     lists, strings, numbers, booleans); empty for none
+ * @param tools the tool definitions sent as the body's {@code tools}, as JSON text of an array
+ *     (sent as written), or null for none
+ * @param messages a whole message list sent instead of one built from {@link #texts()}, as JSON
+ *     text of an array of {@code {role, content, ...}} objects (AIPerf's trace {@code messages}),
+ *     or null; {@link #texts()} then holds its text contents, for counting
+ * @param rawPayload the whole request body, as JSON text, sent as it is whatever the endpoint
+ *     (AIPerf's {@code raw_payload} and {@code inputs_json}), or null to let the endpoint format
+ *     the turn; {@link #texts()} then holds its text contents, for counting
  * @since 0.1.0
  */
 public record Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
-    List<Media> media, @Nullable String model, @Nullable String systemPrompt) {
+    List<Media> media, @Nullable String model, @Nullable String systemPrompt,
+    @Nullable String role, Map<String, Object> extraBody, @Nullable String tools,
+    @Nullable String messages, @Nullable String rawPayload) {
   /**
    * Copies the lists and checks the values.
    *
@@ -40,16 +57,40 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    * @param model the model this turn is sent to, or null for the endpoint's model (several
    *     {@code -m} models are spread over turns this way)
    * @param systemPrompt a system message sent before the conversation, or null for none
+   * @param role the role of the turn's message, or null for {@code user}
+   * @param extraBody fields merged into the request body last; empty for none
+   * @param tools tool definitions as JSON text of an array, or null
+   * @param messages a whole message list as JSON text of an array, or null
+   * @param rawPayload the whole request body as JSON text, or null
    */
   public Turn {
     texts = List.copyOf(texts);
     media = List.copyOf(media);
+    // Insertion order is the order the fields are merged (and written) in; values may be null.
+    extraBody = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraBody));
     if (maxTokens < 0) {
       throw new IllegalArgumentException("maxTokens must be >= 0 but was " + maxTokens);
     }
     if (delayMillis < 0) {
       throw new IllegalArgumentException("delayMillis must be >= 0 but was " + delayMillis);
     }
+  }
+
+  /**
+   * A turn with media, model and system prompt, and none of the dataset's verbatim parts.
+   *
+   * @param texts the prompt texts
+   * @param maxTokens the output tokens to ask for, 0 for no limit
+   * @param delayMillis delay after the previous turn's response, ms
+   * @param timestampMillis trace timestamp, ms, or -1
+   * @param media images and audio clips, in order
+   * @param model the model, or null for the endpoint's
+   * @param systemPrompt a system message, or null for none
+   */
+  public Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
+      List<Media> media, @Nullable String model, @Nullable String systemPrompt) {
+    this(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt, null,
+        Map.of(), null, null, null);
   }
 
   /**
@@ -81,7 +122,8 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    * @return the changed copy
    */
   public Turn withMedia(List<Media> media) {
-    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
   }
 
   /**
@@ -91,7 +133,8 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    * @return the changed copy
    */
   public Turn withModel(@Nullable String model) {
-    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
   }
 
   /**
@@ -101,7 +144,75 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    * @return the changed copy
    */
   public Turn withSystemPrompt(@Nullable String systemPrompt) {
-    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt);
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
+  }
+
+  /**
+   * Returns a copy with this role for its message.
+   *
+   * @param role {@code user}, {@code system}, {@code assistant}, ...; null for {@code user}
+   * @return the changed copy
+   */
+  public Turn withRole(@Nullable String role) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
+  }
+
+  /**
+   * Returns a copy whose request body gets these fields last.
+   *
+   * @param extraBody plain JSON values by field name; empty for none
+   * @return the changed copy
+   */
+  public Turn withExtraBody(Map<String, Object> extraBody) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
+  }
+
+  /**
+   * Returns a copy that sends these tool definitions.
+   *
+   * @param tools JSON text of an array of tool definitions, or null for none
+   * @return the changed copy
+   */
+  public Turn withTools(@Nullable String tools) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
+  }
+
+  /**
+   * Returns a copy that sends this message list instead of one built from its texts.
+   *
+   * @param messages JSON text of an array of message objects, or null
+   * @return the changed copy
+   */
+  public Turn withMessages(@Nullable String messages) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
+  }
+
+  /**
+   * Returns a copy sent as this body, whatever the endpoint.
+   *
+   * @param rawPayload JSON text of the whole request body, or null to let the endpoint format it
+   * @return the changed copy
+   */
+  public Turn withRawPayload(@Nullable String rawPayload) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
+  }
+
+  /**
+   * Returns a copy with this delay and timestamp.
+   *
+   * @param delayMillis delay after the previous turn's response, ms
+   * @param timestampMillis trace timestamp, ms, or -1
+   * @return the changed copy
+   */
+  public Turn withTiming(long delayMillis, long timestampMillis) {
+    return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
+        role, extraBody, tools, messages, rawPayload);
   }
 
   /**

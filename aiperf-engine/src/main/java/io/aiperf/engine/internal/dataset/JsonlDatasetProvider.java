@@ -204,6 +204,31 @@ public abstract class JsonlDatasetProvider implements DatasetProvider {
       }
       model = node.get("model").asText();
     }
-    return new Turn(texts, maxTokens, delay, timestamp, media, model, null);
+    Turn turn = new Turn(texts, maxTokens, delay, timestamp, media, model, null);
+    if (node.hasNonNull("role")) {
+      if (!node.get("role").isTextual() || node.get("role").asText().isBlank()) {
+        throw new IllegalArgumentException(where + ": 'role' must be a string, e.g. \"user\"");
+      }
+      turn = turn.withRole(node.get("role").asText());
+    }
+    return turn.withExtraBody(extra(node, where));
+  }
+
+  /**
+   * AIPerf's per-turn {@code extra}: fields merged into the request body last, over the
+   * endpoint's own and {@code --extra-inputs}.
+   */
+  static java.util.Map<String, Object> extra(JsonNode node, String where) {
+    JsonNode extra = node.get("extra");
+    if (extra == null || extra.isNull()) {
+      return java.util.Map.of();
+    }
+    if (!extra.isObject()) {
+      throw new IllegalArgumentException(where + ": 'extra' must be an object of request fields,"
+          + " e.g. {\"temperature\": 0.2}");
+    }
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> fields = Json.MAPPER.convertValue(extra, java.util.LinkedHashMap.class);
+    return fields;
   }
 }

@@ -46,20 +46,24 @@ public final class TraceDatasetProviders {
       for (int i = 0; i < lines.size(); i++) {
         JsonNode n = lines.get(i).json();
         String where = lines.get(i).where();
-        if (n.has("messages")) {
-          throw new IllegalArgumentException(where + ": 'messages' is not supported yet; give"
-              + " 'text_input' or 'input_length' (with optional 'hash_ids')");
-        }
         long timestamp = millis(n, "timestamp", where, 1);
         long delay = Math.max(0, millis(n, "delay", where, 1));
         int outputLength = integer(n, "output_length", where, 0, false);
-        String prompt;
-        if (n.has("text_input")) {
+        checkOneInput(n, where);
+        String prompt = null;
+        Turn verbatim = null;
+        if (n.has("payload")) {
+          // A whole body, sent as it is (AIPerf's payload mode).
+          verbatim = PayloadDatasetProviders.payloadTurn(n.get("payload"), where + ": 'payload'",
+              false);
+        } else if (n.has("messages")) {
+          verbatim = messagesTurn(n, where, outputLength);
+        } else if (n.has("text_input")) {
           if (!n.get("text_input").isTextual()) {
             throw new IllegalArgumentException(where + ": 'text_input' must be a string");
           }
           prompt = n.get("text_input").asText();
-        } else {
+        } else if (n.has("input_length")) {
           int inputLength = integer(n, "input_length", where, 1, true);
           List<Long> hashIds = hashIds(n, where);
           prompt = hashIds.isEmpty()
@@ -78,8 +82,13 @@ public final class TraceDatasetProviders {
         if (timestamp >= 0) {
           lastTimestamp.put(key, timestamp);
         }
-        turns.add(new Turn(List.of(prompt), outputLength, turns.isEmpty() ? 0 : delay,
-            timestamp));
+        Turn turn = verbatim != null ? verbatim
+            : new Turn(List.of(java.util.Objects.requireNonNull(prompt)), outputLength, 0, -1);
+        if (n.has("tools") && !n.has("messages")) {
+          throw new IllegalArgumentException(where + ": 'tools' goes with 'messages' only");
+        }
+        turns.add(turn.withTiming(turns.isEmpty() ? 0 : delay, timestamp)
+            .withExtraBody(JsonlDatasetProvider.extra(n, where)));
       }
       List<Conversation> conversations = new ArrayList<>(sessions.size());
       sessions.forEach((k, turns) -> conversations.add(new Conversation(
@@ -158,6 +167,51 @@ public final class TraceDatasetProviders {
       }
       return current;
     }
+  }
+
+  /** Exactly one of AIPerf's four input modes, as its trace model requires. */
+  private static void checkOneInput(JsonNode n, String where) {
+    int modes = 0;
+    for (String f : new String[] {"input_length", "text_input", "messages", "payload"}) {
+      modes += n.has(f) ? 1 : 0;
+    }
+    if (modes != 1) {
+      throw new IllegalArgumentException(where + ": give exactly one of 'input_length',"
+          + " 'text_input', 'messages' or 'payload'" + (modes > 1 ? " (they exclude each other)"
+          : ", e.g. {\"timestamp\": 0, \"input_length\": 512, \"output_length\": 64}"));
+    }
+    if (n.has("hash_ids") && !n.has("input_length")) {
+      throw new IllegalArgumentException(where + ": 'hash_ids' goes with 'input_length' only");
+    }
+  }
+
+  /**
+   * A trace line's {@code messages} (OpenAI message objects, each with a role) and optional
+   * {@code tools}, sent as the dataset wrote them; their texts are counted as the input.
+   */
+  private static Turn messagesTurn(JsonNode n, String where, int outputLength) {
+    JsonNode messages = n.get("messages");
+    if (!messages.isArray() || messages.isEmpty()) {
+      throw new IllegalArgumentException(where + ": 'messages' must be a non-empty list");
+    }
+    for (int m = 0; m < messages.size(); m++) {
+      if (!messages.get(m).isObject() || !messages.get(m).has("role")) {
+        throw new IllegalArgumentException(where + ": each message needs a 'role', but"
+            + " message " + m + " has none");
+      }
+    }
+    String tools = null;
+    if (n.has("tools")) {
+      JsonNode t = n.get("tools");
+      if (!t.isArray() || t.isEmpty()) {
+        throw new IllegalArgumentException(where + ": 'tools' must be a non-empty list of tool"
+            + " definitions");
+      }
+      tools = t.toString();
+    }
+    List<String> texts = PayloadText.ofMessages(messages);
+    return new Turn(texts.isEmpty() ? List.of("") : texts, outputLength, 0, -1)
+        .withMessages(messages.toString()).withTools(tools);
   }
 
   /** A number of ms (times {@code scale} for seconds); -1 when absent. */

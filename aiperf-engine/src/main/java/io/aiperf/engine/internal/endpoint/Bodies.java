@@ -33,6 +33,59 @@ final class Bodies {
   }
 
   /**
+   * Merges a turn's own extra fields (AIPerf's per-turn {@code extra}) into the body: last, over
+   * everything else, as AIPerf merges them, skipping the names a format reserves.
+   */
+  static void putTurnExtras(ObjectNode body, io.aiperf.api.spi.Turn turn, Set<String> reserved) {
+    for (Map.Entry<String, Object> e : turn.extraBody().entrySet()) {
+      if (!reserved.contains(e.getKey())) {
+        body.set(e.getKey(), Json.MAPPER.valueToTree(e.getValue()));
+      }
+    }
+  }
+
+  /** Puts the turn's tool definitions, as the dataset gave them, into the body's {@code tools}. */
+  static void putTools(ObjectNode body, io.aiperf.api.spi.Turn turn) {
+    if (turn.tools() != null) {
+      body.set("tools", json(turn.tools(), "tools"));
+    }
+  }
+
+  /** The turn's verbatim message list, or null when the endpoint builds the messages. */
+  static com.fasterxml.jackson.databind.node.@Nullable ArrayNode messages(
+      io.aiperf.api.spi.Turn turn) {
+    if (turn.messages() == null) {
+      return null;
+    }
+    JsonNode m = json(turn.messages(), "messages");
+    if (!m.isArray()) {
+      throw new IllegalArgumentException("a turn's messages must be a JSON array but was "
+          + abbreviate(turn.messages()));
+    }
+    // A copy: the body may be changed after (a system prompt merged into the first message).
+    return (com.fasterxml.jackson.databind.node.ArrayNode) m.deepCopy();
+  }
+
+  /** The role of the turn's own message: the dataset's, else {@code user}. */
+  static String role(io.aiperf.api.spi.Turn turn) {
+    return turn.role() != null ? turn.role() : "user";
+  }
+
+  /** Reads JSON text the dataset gave for a part of the body. */
+  static JsonNode json(String text, String what) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("a turn's " + what + " is not JSON: "
+          + e.getOriginalMessage() + " in " + abbreviate(text));
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+  }
+
+  /**
    * Reads a JSON value; bytes that are not JSON are not a response of the format, and the message
    * shows what came instead.
    */

@@ -56,14 +56,35 @@ public final class ChatEndpointProvider implements EndpointProvider {
     void putPrompt(ObjectNode body, java.util.List<io.aiperf.api.spi.ChatMessage> history,
         Turn turn) {
       ArrayNode messages = body.putArray("messages");
+      ArrayNode verbatim = Bodies.messages(turn);
       // AIPerf puts the system prompt first, before any history.
       if (turn.systemPrompt() != null) {
-        messages.addObject().put("role", "system").put("content", turn.systemPrompt());
+        JsonNode first = verbatim != null && !verbatim.isEmpty() ? verbatim.get(0) : null;
+        if (first instanceof ObjectNode o && o.path("role").asText("").equals("system")) {
+          // As AIPerf: merged into the dataset's own system message, never a second one.
+          JsonNode own = o.get("content");
+          if (own != null && own.isArray()) {
+            ArrayNode parts = Json.MAPPER.createArrayNode();
+            parts.addObject().put("type", "text").put("text", turn.systemPrompt());
+            parts.addAll((ArrayNode) own);
+            o.set("content", parts);
+          } else if (own != null && own.isTextual() && !own.asText().isEmpty()) {
+            o.put("content", turn.systemPrompt() + "\n\n" + own.asText());
+          } else {
+            o.put("content", turn.systemPrompt());
+          }
+        } else {
+          messages.addObject().put("role", "system").put("content", turn.systemPrompt());
+        }
       }
       for (var m : history) {
         messages.addObject().put("role", m.role()).put("content", m.content());
       }
-      ObjectNode user = messages.addObject().put("role", "user");
+      if (verbatim != null) {
+        messages.addAll(verbatim);
+        return;
+      }
+      ObjectNode user = messages.addObject().put("role", Bodies.role(turn));
       if (turn.texts().size() == 1 && turn.media().isEmpty()) {
         user.put("content", turn.texts().get(0));
       } else {
@@ -88,6 +109,11 @@ public final class ChatEndpointProvider implements EndpointProvider {
     }
 
     @Override
+    boolean sendsTools() {
+      return true;
+    }
+
+    @Override
     String maxTokensField() {
       return config.useLegacyMaxTokens() ? "max_tokens" : "max_completion_tokens";
     }
@@ -100,7 +126,32 @@ public final class ChatEndpointProvider implements EndpointProvider {
       }
       String r = text(message.get("reasoning_content"));
       reasoning[0] = r != null ? r : text(message.get("reasoning"));
-      return text(message.get("content"));
+      String content = text(message.get("content"));
+      if (reasoning[0] != null && !reasoning[0].isEmpty()) {
+        return content; // as AIPerf: reasoning wins, tool calls beside it are not counted
+      }
+      // Tool calls are generated tokens: their names and arguments count as output, after any
+      // prose beside them (AIPerf's ToolCallResponseData), in streamed deltas and whole messages.
+      StringBuilder calls = new StringBuilder();
+      for (JsonNode call : message.path("tool_calls")) {
+        appendCall(calls, call.path("function"));
+      }
+      appendCall(calls, message.path("function_call"));
+      if (calls.length() == 0) {
+        return content;
+      }
+      return (content != null ? content : "") + calls;
+    }
+
+    private static void appendCall(StringBuilder calls, JsonNode function) {
+      JsonNode name = function.get("name");
+      if (name != null && name.isTextual()) {
+        calls.append(name.asText());
+      }
+      JsonNode arguments = function.get("arguments");
+      if (arguments != null && arguments.isTextual()) {
+        calls.append(arguments.asText());
+      }
     }
 
     @Override

@@ -64,6 +64,7 @@ public final class EmbeddingsEndpointProvider implements EndpointProvider {
       ArrayNode input = body.putArray("input");
       turn.texts().forEach(input::add);
       Bodies.putExtras(body, config, Set.of());
+      Bodies.putTurnExtras(body, turn, Set.of());
       return Bodies.write(body);
     }
 

@@ -91,17 +91,24 @@ public final class MessagesEndpointProvider implements EndpointProvider {
       for (ChatMessage m : history) {
         messages.addObject().put("role", m.role()).put("content", m.content());
       }
-      ObjectNode user = messages.addObject().put("role", "user");
-      if (turn.texts().size() == 1) {
-        user.put("content", turn.texts().get(0));
+      ArrayNode verbatim = Bodies.messages(turn);
+      if (verbatim != null) {
+        messages.addAll(verbatim);
       } else {
-        ArrayNode parts = user.putArray("content");
-        turn.texts().forEach(t -> parts.addObject().put("type", "text").put("text", t));
+        ObjectNode user = messages.addObject().put("role", Bodies.role(turn));
+        if (turn.texts().size() == 1) {
+          user.put("content", turn.texts().get(0));
+        } else {
+          ArrayNode parts = user.putArray("content");
+          turn.texts().forEach(t -> parts.addObject().put("type", "text").put("text", t));
+        }
       }
       body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
       body.put("max_tokens", turn.maxTokens() > 0 ? turn.maxTokens() : DEFAULT_MAX_TOKENS);
       body.put("stream", streaming);
+      Bodies.putTools(body, turn);
       Bodies.putExtras(body, config, Set.of());
+      Bodies.putTurnExtras(body, turn, Set.of());
       return Bodies.write(body);
     }
 
@@ -131,6 +138,7 @@ public final class MessagesEndpointProvider implements EndpointProvider {
       String kind = "";
       String text = null;
       String thinking = null;
+      String partial = null;
       int seen = 0;
       for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
         if (name.equals("type")) {
@@ -162,6 +170,10 @@ public final class MessagesEndpointProvider implements EndpointProvider {
                 inner = OnePass.once(inner, 4);
                 thinking = OnePass.textOrNoText(p);
               }
+              case "partial_json" -> {
+                inner = OnePass.once(inner, 8);
+                partial = OnePass.textOrNoText(p);
+              }
               default -> p.skipChildren();
             }
           }
@@ -176,7 +188,9 @@ public final class MessagesEndpointProvider implements EndpointProvider {
         case "content_block_delta" -> switch (kind) {
           case "text_delta" -> new ParsedResponse(text, null, null);
           case "thinking_delta" -> new ParsedResponse(null, thinking, null);
-          default -> null; // signature and tool-input deltas carry no text
+          // A tool call's input is generated tokens too (AIPerf counts it as output).
+          case "input_json_delta" -> new ParsedResponse(partial, null, null);
+          default -> null; // signature deltas carry no text
         };
         case "", "message", "message_start", "message_delta", "error" ->
             throw new OnePass.NeedsTree();
@@ -204,7 +218,10 @@ public final class MessagesEndpointProvider implements EndpointProvider {
           if (kind.equals("thinking_delta")) {
             return new ParsedResponse(null, Bodies.text(delta.get("thinking")), null);
           }
-          return null; // signature and tool-input deltas carry no text
+          if (kind.equals("input_json_delta")) {
+            return new ParsedResponse(Bodies.text(delta.get("partial_json")), null, null);
+          }
+          return null; // signature deltas carry no text
         }
         case "message_start":
           return new ParsedResponse(null, null,
@@ -228,13 +245,27 @@ public final class MessagesEndpointProvider implements EndpointProvider {
     private static ParsedResponse whole(JsonNode root) {
       StringBuilder text = new StringBuilder();
       StringBuilder thinking = new StringBuilder();
+      StringBuilder calls = new StringBuilder();
       for (JsonNode block : root.path("content")) {
         String kind = block.path("type").asText("");
         if (kind.equals("text")) {
           text.append(block.path("text").asText(""));
         } else if (kind.equals("thinking")) {
           thinking.append(block.path("thinking").asText(""));
+        } else if (kind.equals("tool_use")) {
+          // The name and the input as compact JSON, as AIPerf counts a tool call's tokens.
+          JsonNode name = block.get("name");
+          if (name != null && name.isTextual()) {
+            calls.append(name.asText());
+          }
+          JsonNode input = block.get("input");
+          if (input != null && !input.isNull() && !(input.isContainerNode() && input.isEmpty())) {
+            calls.append(input.toString());
+          }
         }
+      }
+      if (thinking.length() == 0) {
+        text.append(calls); // AIPerf: text then tool calls, unless reasoning came
       }
       return new ParsedResponse(text.length() > 0 ? text.toString() : null,
           thinking.length() > 0 ? thinking.toString() : null, Bodies.usage(root.get("usage")));

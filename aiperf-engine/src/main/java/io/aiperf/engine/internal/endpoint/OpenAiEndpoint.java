@@ -41,6 +41,8 @@ abstract class OpenAiEndpoint implements Endpoint {
   static final byte[] TOTAL_TOKENS = ascii("total_tokens");
   static final byte[] COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
   static final byte[] REASONING_TOKENS = ascii("reasoning_tokens");
+  static final byte[] TOOL_CALLS = ascii("tool_calls");
+  static final byte[] FUNCTION_CALL = ascii("function_call");
 
   final EndpointConfig config;
   private final OnePass.Reading onePass = this::readChunk;
@@ -96,13 +98,18 @@ abstract class OpenAiEndpoint implements Endpoint {
     putPrompt(body, history, turn);
     body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
     body.put("stream", streaming);
+    if (sendsTools()) {
+      Bodies.putTools(body, turn);
+    }
     if (turn.maxTokens() > 0) {
       body.put(maxTokensField(), turn.maxTokens());
     }
     for (Map.Entry<String, Object> e : config.extraInputs().entrySet()) {
       body.set(e.getKey(), JSON.valueToTree(e.getValue()));
     }
-    if (streaming) {
+    Bodies.putTurnExtras(body, turn, java.util.Set.of());
+    // The merged body decides, as AIPerf reads it: a turn's extra may turn streaming off.
+    if (body.path("stream").asBoolean(false)) {
       // As AIPerf does: ask for usage in a final chunk of its own (merged into any options the
       // user gave); that chunk carries no text and never counts for timing.
       JsonNode options = body.get("stream_options");
@@ -119,6 +126,11 @@ abstract class OpenAiEndpoint implements Endpoint {
 
   String maxTokensField() {
     return "max_tokens";
+  }
+
+  /** Whether the format carries a dataset's tool definitions (chat does, completions not). */
+  boolean sendsTools() {
+    return false;
   }
 
   @Override
@@ -296,6 +308,10 @@ abstract class OpenAiEndpoint implements Endpoint {
       } else if (s.nameIs(REASONING)) {
         seen = OnePass.once(seen, 4);
         reasoning = s.textOrNull();
+      } else if (s.nameIs(TOOL_CALLS) || s.nameIs(FUNCTION_CALL)) {
+        if (!s.nullValue()) {
+          throw new OnePass.NeedsTree(); // tool calls: rare enough for the tree reading
+        }
       } else {
         s.skipValue();
       }
@@ -402,6 +418,11 @@ abstract class OpenAiEndpoint implements Endpoint {
         case "reasoning" -> {
           seen = OnePass.once(seen, 4);
           reasoning = OnePass.text(p);
+        }
+        case "tool_calls", "function_call" -> {
+          if (p.currentToken() != JsonToken.VALUE_NULL) {
+            throw new OnePass.NeedsTree(); // tool calls: read by the tree reading
+          }
         }
         default -> p.skipChildren();
       }

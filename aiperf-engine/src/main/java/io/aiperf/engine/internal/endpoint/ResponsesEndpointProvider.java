@@ -69,12 +69,18 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
         message(input, m.role()).addObject()
             .put("type", assistant ? "output_text" : "input_text").put("text", m.content());
       }
-      ArrayNode parts = message(input, "user");
-      for (String t : turn.texts()) {
+      ArrayNode verbatim = Bodies.messages(turn);
+      if (verbatim != null) {
+        input.addAll(verbatim); // the dataset's own items, as AIPerf sends raw messages
+      }
+      ArrayNode parts = verbatim != null ? Json.MAPPER.createArrayNode()
+          : message(input, Bodies.role(turn));
+      for (String t : verbatim != null ? List.<String>of() : turn.texts()) {
         parts.addObject().put("type", "input_text").put("text", t);
       }
       // The Responses API's own shapes: images as input_image, the system prompt as instructions.
-      for (io.aiperf.api.spi.Media m : turn.media()) {
+      for (io.aiperf.api.spi.Media m : verbatim != null ? List.<io.aiperf.api.spi.Media>of()
+          : turn.media()) {
         if (m.kind() == io.aiperf.api.spi.Media.Kind.IMAGE) {
           parts.addObject().put("type", "input_image").put("image_url", m.data());
         } else {
@@ -89,7 +95,9 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
       if (turn.maxTokens() > 0) {
         body.put("max_output_tokens", turn.maxTokens());
       }
+      Bodies.putTools(body, turn);
       Bodies.putExtras(body, config, Set.of());
+      Bodies.putTurnExtras(body, turn, Set.of());
       return Bodies.write(body);
     }
 
@@ -140,7 +148,8 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
         throw new OnePass.NeedsTree();
       }
       return switch (type) {
-        case "response.output_text.delta" -> new ParsedResponse(delta, null, null);
+        case "response.output_text.delta", "response.function_call_arguments.delta" ->
+            new ParsedResponse(delta, null, null);
         case "response.reasoning_text.delta", "response.reasoning_summary_text.delta" ->
             new ParsedResponse(null, delta, null);
         case "", "response.completed", "response.incomplete", "response.failed", "error" ->
@@ -166,6 +175,8 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
       }
       switch (type) {
         case "response.output_text.delta":
+        case "response.function_call_arguments.delta":
+          // A tool call's arguments are generated tokens too (AIPerf counts them as output).
           return new ParsedResponse(Bodies.text(root.get("delta")), null, null);
         case "response.reasoning_text.delta":
         case "response.reasoning_summary_text.delta":
@@ -190,9 +201,14 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
     private static ParsedResponse whole(JsonNode root) {
       StringBuilder content = new StringBuilder();
       StringBuilder reasoning = new StringBuilder();
+      StringBuilder calls = new StringBuilder();
       for (JsonNode item : root.get("output")) {
         String itemType = item.path("type").asText("");
-        if (itemType.equals("message")) {
+        if (itemType.equals("function_call")) {
+          String name = Bodies.text(item.get("name"));
+          String arguments = Bodies.text(item.get("arguments"));
+          calls.append(name != null ? name : "").append(arguments != null ? arguments : "");
+        } else if (itemType.equals("message")) {
           for (JsonNode part : item.path("content")) {
             if (part.path("type").asText("").equals("output_text")) {
               content.append(part.path("text").asText(""));
@@ -208,6 +224,10 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
             }
           }
         }
+      }
+      // AIPerf's precedence: reasoning, then message text, then tool calls alone.
+      if (content.length() == 0 && reasoning.length() == 0) {
+        content = calls;
       }
       return new ParsedResponse(content.length() > 0 ? content.toString() : null,
           reasoning.length() > 0 ? reasoning.toString() : null, Bodies.usage(root.get("usage")));

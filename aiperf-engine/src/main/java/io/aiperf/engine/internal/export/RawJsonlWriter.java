@@ -127,9 +127,18 @@ public final class RawJsonlWriter extends JsonlFile {
         json.writeStringField("message", message == null ? "" : secrets.redact(message));
         json.writeEndObject();
       }
-      json.writeFieldName("payload");
-      json.writeRawValue(
-          secrets.redact(new String(request.requestBody(), StandardCharsets.UTF_8)));
+      byte[] sent = request.requestBody();
+      if (sent == null) {
+        json.writeNullField("payload");
+      } else if (startsJson(sent)) {
+        json.writeFieldName("payload");
+        json.writeRawValue(secrets.redact(new String(sent, StandardCharsets.UTF_8)));
+      } else {
+        // A multipart upload is no JSON: kept whole, in base64, beside an empty payload.
+        json.writeNullField("payload");
+        json.writeStringField("payload_base64",
+            java.util.Base64.getEncoder().encodeToString(sent));
+      }
       json.writeEndObject();
     });
   }
@@ -140,6 +149,15 @@ public final class RawJsonlWriter extends JsonlFile {
     json.writeStringField("name", name);
     json.writeStringField("value", value == null ? "" : value);
     json.writeEndObject();
+  }
+
+  private static boolean startsJson(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return b == '{' || b == '[';
+      }
+    }
+    return false;
   }
 
   private static String reason(int status) {

@@ -213,7 +213,40 @@ public final class CoreMetricProvider implements MetricProvider {
             flags(NO_CONSOLE), (r, out) -> out.add(lastContent(r) - r.issuedNanos())),
         record("client_queue_time", "Client Queue Time", "ms", NS_TO_MS, 1410,
             flags(OPEN_LOOP_ONLY, NO_CONSOLE),
-            (r, out) -> out.add(r.issuedNanos() - r.intendedStartNanos())));
+            (r, out) -> out.add(r.issuedNanos() - r.intendedStartNanos())),
+        // AIPerf's image and audio metrics: only requests that sent images (audio) have them.
+        record("num_images", "Number of Images", "images", 1, 855, flags(NO_CONSOLE),
+            (r, out) -> {
+              if (r.inputImages() > 0) {
+                out.add(r.inputImages());
+              }
+            }),
+        record("image_throughput", "Image Throughput", "images/sec", 1, 860, flags(),
+            (r, out) -> {
+              long latency = lastContent(r) - r.startNanos();
+              if (r.inputImages() > 0 && latency > 0) {
+                out.add(r.inputImages() * 1e9 / latency);
+              }
+            }),
+        record("image_latency", "Image Latency", "ms/image", NS_TO_MS, 861, flags(),
+            (r, out) -> {
+              if (r.inputImages() > 0) {
+                out.add((lastContent(r) - r.startNanos()) / (double) r.inputImages());
+              }
+            }),
+        record("rtfx", "Inverse Real-Time Factor (RTFx)", "ratio", 1, 850,
+            flags(LARGER_IS_BETTER), (r, out) -> {
+              long latency = lastContent(r) - r.startNanos();
+              if (r.inputAudioSeconds() > 0 && latency > 0) {
+                out.add(r.inputAudioSeconds() * 1e9 / latency);
+              }
+            }),
+        record("audio_duration", "Audio Duration", "sec", 1, 870, flags(NO_CONSOLE),
+            (r, out) -> {
+              if (r.inputAudioSeconds() > 0) {
+                out.add(r.inputAudioSeconds());
+              }
+            }));
   }
 
   @Override

@@ -73,8 +73,7 @@ final class DatasetManager extends AbstractService {
       if (systemPrompt != null) {
         conversations = withSystemPrompt(conversations, systemPrompt);
       }
-      EndpointProvider.Endpoint endpoint =
-          EngineSupport.endpointProvider(config).create(config.endpoint());
+      EndpointProvider.Endpoint endpoint = EngineSupport.endpoint(config);
       boolean streaming = EngineSupport.streaming(config);
       List<PreparedConversation> prepared = new ArrayList<>(conversations.size());
       boolean timestamped = false;
@@ -122,8 +121,7 @@ final class DatasetManager extends AbstractService {
     for (Conversation c : conversations) {
       List<Turn> turns = new ArrayList<>(c.turns().size());
       for (Turn t : c.turns()) {
-        turns.add(new Turn(t.texts(), t.maxTokens(), 0,
-            keepTimestamps ? t.timestampMillis() : -1, t.media(), t.model(), t.systemPrompt()));
+        turns.add(t.withTiming(0, keepTimestamps ? t.timestampMillis() : -1));
       }
       out.add(new Conversation(c.id(), turns));
     }
@@ -215,8 +213,8 @@ final class DatasetManager extends AbstractService {
           out.write(",\"payloads\":[");
           for (int t = 0; t < c.turns().size(); t++) {
             PreparedTurn turn = c.turns().get(t);
-            byte[] body = turn.body() != null ? turn.body()
-                : endpoint.formatRequest(turn.turn(), streaming);
+            byte[] body = turn.body() != null && isJson(turn.body()) ? turn.body()
+                : endpoint.exportPayload(turn.turn(), streaming);
             if (t > 0) {
               out.write(",");
             }
@@ -230,6 +228,19 @@ final class DatasetManager extends AbstractService {
     } catch (java.io.IOException e) {
       log.warn("Could not write {}: {}", file, e.getMessage());
     }
+  }
+
+  /** Whether a body is JSON (an object), so inputs.json can hold it as it is. */
+  private static boolean isJson(byte[] body) {
+    for (byte b : body) {
+      if (b == '{') {
+        return true;
+      }
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** How many requests the run will likely send: a hint for how many distinct prompts to make. */

@@ -51,6 +51,18 @@ public final class EngineSupport {
   }
 
   /**
+   * The endpoint bound to the run's configuration; a turn that carries its whole body is sent as
+   * it is, whatever the type.
+   *
+   * @param config the configuration
+   * @return the endpoint
+   */
+  public static EndpointProvider.Endpoint endpoint(BenchmarkConfig config) {
+    return io.aiperf.engine.internal.endpoint.RawPayloads.wrap(
+        endpointProvider(config).create(config.endpoint()));
+  }
+
+  /**
    * The request path: the user's, or the endpoint type's default.
    *
    * @param config the configuration

@@ -338,11 +338,13 @@ public final class Messages {
    * @param requestedOutputTokens the max tokens asked for; -1 when unknown
    * @param streaming whether a stream was asked for
    * @param requestBody the body as sent, only for the raw export; else null
+   * @param inputImages images sent with the request
+   * @param inputAudioSeconds seconds of audio sent with the request (WAV clips), 0 for none
    */
   public record RawRequest(long creditId, Phase phase, int conversation, int turn,
       String workerId, String requestId, String correlationId, int inputTokens,
       @Nullable String inputText, int requestedOutputTokens, boolean streaming,
-      byte @Nullable [] requestBody) {}
+      byte @Nullable [] requestBody, int inputImages, double inputAudioSeconds) {}
 
   /**
    * When each step of one request happened, in {@code NanoClock} nanoseconds; 0 for a step that

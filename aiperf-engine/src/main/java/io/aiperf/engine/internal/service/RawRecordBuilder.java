@@ -28,6 +28,8 @@ public final class RawRecordBuilder {
   private int inputTokens = -1;
   private @Nullable String inputText;
   private int requestedOutputTokens = -1;
+  private int inputImages;
+  private double inputAudioSeconds;
   private boolean streaming;
   private byte @Nullable [] requestBody;
 
@@ -133,7 +135,20 @@ public final class RawRecordBuilder {
   }
 
   /**
-   * The output size asked for.
+   * The images and audio sent with the request.
+   *
+   * @param images the images
+   * @param audioSeconds the audio's length, 0 for none or unknown
+   * @return this builder
+   */
+  public RawRecordBuilder inputMedia(int images, double audioSeconds) {
+    this.inputImages = images;
+    this.inputAudioSeconds = audioSeconds;
+    return this;
+  }
+
+  /**
+   * Sets the output length asked for.
    *
    * @param requestedOutputTokens the max tokens, -1 when unknown
    * @return this builder
@@ -286,7 +301,8 @@ public final class RawRecordBuilder {
             conversation, turn,
             Objects.requireNonNull(workerId, "worker(...) names the worker; every record has one"),
             requestId, correlationId,
-            inputTokens, inputText, requestedOutputTokens, streaming, requestBody),
+            inputTokens, inputText, requestedOutputTokens, streaming, requestBody, inputImages,
+            inputAudioSeconds),
         new RawTiming(intendedNanos, issuedNanos, startNanos, connectionWaitNanos,
             connectionReused, endNanos, trace, responseStartNanos),
         new RawResponse(status, contentType, messageNanos, messageEvents, messageData,

@@ -396,6 +396,16 @@ final class RecordProcessor extends AbstractService {
     }
 
     @Override
+    public int inputImages() {
+      return raw.request().inputImages();
+    }
+
+    @Override
+    public double inputAudioSeconds() {
+      return raw.request().inputAudioSeconds();
+    }
+
+    @Override
     public int requestedOutputTokens() {
       return raw.request().requestedOutputTokens();
     }

@@ -254,9 +254,11 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
   }
 
   private RawRecord record() {
+    io.aiperf.api.spi.Turn turn = conversation.turns().get(credit.turn()).turn();
     RawRecordBuilder record = RawRecord.builder().credit(credit).worker(worker.id)
+        .inputMedia(MediaInputs.images(turn.media()), MediaInputs.audioSeconds(turn.media()))
         .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)
-        .requestedOutputTokens(conversation.turns().get(credit.turn()).turn().maxTokens())
+        .requestedOutputTokens(turn.maxTokens())
         .streaming(worker.streaming).requestBody(worker.keepBody ? requestBody : null)
         .sent(startNanos, waitNanos, reused).end(endNanos).trace(trace)
         .status(status, contentType).responseStart(responseStartNanos)

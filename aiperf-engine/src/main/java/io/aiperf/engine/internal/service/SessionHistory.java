@@ -39,13 +39,17 @@ final class SessionHistory {
       String reply = response.errorType() != null ? ""
           : replyText(endpoint, response.messageData(), response.messageCount(), response.body());
       Turn sent = conversation.turns().get(turn).turn();
-      history.add(new ChatMessage("user", String.join(" ", sent.texts())));
+      history.add(new ChatMessage(sent.role() != null ? sent.role() : "user",
+          String.join(" ", sent.texts())));
       history.add(new ChatMessage("assistant", reply));
       Turn next = conversation.turns().get(turn + 1).turn();
       nextBody = endpoint.formatRequest(List.copyOf(history), next, streaming);
       StringBuilder text = new StringBuilder();
-      for (ChatMessage m : history) {
-        text.append(m.content()).append(' ');
+      // A whole body is sent as its author wrote it, without this history.
+      if (next.rawPayload() == null) {
+        for (ChatMessage m : history) {
+          text.append(m.content()).append(' ');
+        }
       }
       nextInputText = text.append(String.join(" ", next.texts())).toString();
     } catch (RuntimeException e) {

@@ -41,6 +41,9 @@ final class Timestamps {
    *     that cannot be read (loading them reports why)
    */
   static boolean inFile(FileDataset dataset) {
+    if (dataset.type().equals("burst_gpt_trace")) {
+      return Files.isRegularFile(dataset.path()); // every row of the trace has its timestamp
+    }
     boolean sessions = dataset.type().equals("multi_turn");
     if (!sessions && !dataset.type().equals("single_turn")
         && !dataset.type().equals("mooncake_trace") && !dataset.type().equals("bailian_trace")) {

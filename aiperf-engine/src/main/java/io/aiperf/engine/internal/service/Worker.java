@@ -115,7 +115,7 @@ final class Worker extends AbstractService {
         .orElseThrow(() -> new IllegalStateException("No transport serves " + base.getScheme()
             + " URLs; found " + Plugins.names(TransportProvider.class)));
     path = EngineSupport.path(config);
-    endpoint = EngineSupport.endpointProvider(config).create(config.endpoint());
+    endpoint = EngineSupport.endpoint(config);
     reportFirstToken = config.prefillConcurrency().isPresent();
     keepBody = config.exportLevel() == io.aiperf.api.ExportLevel.RAW
         && config.artifactDir().isPresent();

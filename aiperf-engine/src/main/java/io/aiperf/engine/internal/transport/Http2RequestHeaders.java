@@ -28,6 +28,7 @@ final class Http2RequestHeaders {
   /** The configured headers with lower-case names, as HTTP/2 requires. */
   private final List<Map.Entry<AsciiString, String>> fixed = new ArrayList<>();
   private final Map<String, AsciiString> paths = new ConcurrentHashMap<>();
+  private final boolean ownContentType;
 
   Http2RequestHeaders(Target target, boolean tls, Map<String, String> headers) {
     this.target = target;
@@ -35,6 +36,8 @@ final class Http2RequestHeaders {
     this.authority = new AsciiString(target.authority);
     headers.forEach((k, v) -> fixed.add(Map.entry(new AsciiString(k.toLowerCase(Locale.ROOT)),
         v)));
+    // A format with its own body type (a multipart upload) names it; JSON otherwise.
+    this.ownContentType = headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"));
   }
 
   Http2Headers of(Request request) {
@@ -42,7 +45,9 @@ final class Http2RequestHeaders {
         .method(POST).scheme(scheme).authority(authority)
         .path(paths.computeIfAbsent(request.path(), p -> new AsciiString(target.path(p))));
     headers.add(HttpHeaderNames.USER_AGENT, USER_AGENT);
-    headers.add(HttpHeaderNames.CONTENT_TYPE, JSON);
+    if (!ownContentType) {
+      headers.add(HttpHeaderNames.CONTENT_TYPE, JSON);
+    }
     for (int i = 0, n = fixed.size(); i < n; i++) {
       headers.add(fixed.get(i).getKey(), fixed.get(i).getValue());
     }

@@ -62,6 +62,7 @@ final class NettyHttpTransport implements Transport {
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final Target target;
   private final String fixedHeaders;
+  private final String contentType;
   /** Null for plain HTTP. */
   private final @Nullable SslContext ssl;
   private final Map<String, byte[]> requestPrefixes = new ConcurrentHashMap<>();
@@ -74,6 +75,9 @@ final class NettyHttpTransport implements Transport {
     StringBuilder headers = new StringBuilder();
     options.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
     this.fixedHeaders = headers.toString();
+    // A format with its own body type (a multipart upload) names it; JSON otherwise.
+    this.contentType = options.headers().keySet().stream()
+        .anyMatch(k -> k.equalsIgnoreCase("content-type")) ? "" : "Content-Type: application/json\r\n";
     // Offers http/1.1 only: with HTTP/2 asked for, AlpnTransport sends here once the server
     // picked http/1.1, and new connections need not offer h2 again.
     this.ssl = https ? ClientTls.context(uri, options.tls(), false) : null;
@@ -121,7 +125,7 @@ final class NettyHttpTransport implements Transport {
   private byte[] prefixFor(String path) {
     return ("POST " + target.path(path) + " HTTP/1.1\r\nHost: " + target.authority
         + "\r\nUser-Agent: " + USER_AGENT
-        + "\r\nContent-Type: application/json\r\n" + fixedHeaders)
+        + "\r\n" + contentType + fixedHeaders)
         .getBytes(StandardCharsets.UTF_8);
   }
 

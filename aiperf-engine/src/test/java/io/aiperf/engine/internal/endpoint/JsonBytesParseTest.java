@@ -92,9 +92,13 @@ final class JsonBytesParseTest {
     assertTaken(CHAT, vllm.formatted("{\"reasoning\":\" hmm\",\"content\":null}", "null"),
         new ParsedResponse(null, " hmm", null));
     assertTaken(CHAT, vllm.formatted("{}", "\"length\""), new ParsedResponse(null, null, null));
-    assertTaken(CHAT, vllm.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+    // A tool call's name and arguments are output (AIPerf counts them); the tree reading has them.
+    byte[] tool = vllm.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
         + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]}",
-        "null"), new ParsedResponse(null, null, null));
+        "null").getBytes(StandardCharsets.UTF_8);
+    assertThat(CHAT.parse(tool, 0, tool.length)).isEqualTo(new ParsedResponse("f{\"a\":1}", null, null));
+    assertThat(CHAT.parseWithJackson(tool, 0, tool.length))
+        .isEqualTo(new ParsedResponse("f{\"a\":1}", null, null));
     assertTaken(CHAT, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
         + "\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":550,\"total_tokens\":750,"
         + "\"completion_tokens\":200,\"completion_tokens_details\":{\"reasoning_tokens\":40}}}",
@@ -201,8 +205,9 @@ final class JsonBytesParseTest {
     for (int i = 0; i < 2_000; i++) {
       assertSame(encode(root(r)));
     }
-    // Most whole generated chunks are plain enough for the byte reading; the rest test giving up.
-    assertThat(taken).isBetween(tried / 3, tried - tried / 10);
+    // Most whole generated chunks are plain enough for the byte reading; the rest test giving up
+    // (those with tool calls among them: the tree reading counts a call's name and arguments).
+    assertThat(taken).isBetween(tried / 4, tried - tried / 10);
   }
 
   // --- the generator: Java text where U+F780..U+F7FF stand for raw bytes 0x80..0xFF -----------
