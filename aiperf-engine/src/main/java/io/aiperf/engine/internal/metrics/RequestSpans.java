@@ -104,6 +104,47 @@ public final class RequestSpans {
   }
 
   /**
+   * Where a record's stamps are among its metric values.
+   *
+   * @param ttft time_to_first_token's id, -1 when the run has none
+   * @param chunkGaps inter_chunk_latency's id, likewise
+   * @param isl input_sequence_length's id, likewise
+   * @param osl output_sequence_length's id, likewise
+   */
+  public record Columns(int ttft, int chunkGaps, int isl, int osl) {
+    /**
+     * Looks the ids up in a registry.
+     *
+     * @param registry the run's record metrics
+     * @return their ids
+     */
+    public static Columns of(MetricRegistry registry) {
+      return new Columns(registry.id("time_to_first_token"), registry.id("inter_chunk_latency"),
+          registry.id("input_sequence_length"), registry.id("output_sequence_length"));
+    }
+  }
+
+  /**
+   * Adds a request from its record.
+   *
+   * @param startNanos when it was sent, monotonic nanoseconds
+   * @param endNanos when it ended
+   * @param values its record-metric values
+   * @param columns where the stamps are among them
+   */
+  public void add(long startNanos, long endNanos, RecordValues values, Columns columns) {
+    int gaps = columns.chunkGaps();
+    int from = values.count(gaps) == 0 ? 0 : values.offsets()[gaps];
+    add(startNanos, endNanos, firstOrNaN(values, columns.ttft()),
+        firstOrNaN(values, columns.isl()), firstOrNaN(values, columns.osl()), values.values(),
+        from, from + values.count(gaps));
+  }
+
+  private static double firstOrNaN(RecordValues values, int id) {
+    return values.count(id) == 0 ? Double.NaN : values.first(id);
+  }
+
+  /**
    * Returns how many requests were added.
    *
    * @return the count
