@@ -14,8 +14,13 @@ import java.util.Arrays;
  * records manager owns it.
  */
 public final class RequestSpans {
-  /** Chunk gaps kept for the chunk-aware curves (128 MB); past it, request-level timing. */
-  public static final int DEFAULT_CHUNK_LIMIT = 1 << 25;
+  /**
+   * Chunk gaps kept for the chunk-aware curves: about one per 256 bytes of the heap (sorting a
+   * run's chunk events takes some 70 bytes a gap at the end), at most 33 million; past it,
+   * request-level timing.
+   */
+  public static final int DEFAULT_CHUNK_LIMIT =
+      (int) Math.min(1 << 25, Runtime.getRuntime().maxMemory() / 256);
   /** An absent stamp. */
   static final long NONE = Long.MIN_VALUE;
 

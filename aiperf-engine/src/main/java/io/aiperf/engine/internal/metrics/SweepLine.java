@@ -69,7 +69,7 @@ public final class SweepLine {
    * all of its events.
    *
    * @param ts event times; reordered in place
-   * @param deltas what each event adds; reordered in place
+   * @param deltas what each event adds; reordered and overwritten
    * @param n how many events (a prefix of the arrays)
    * @return the step function
    */
@@ -78,7 +78,7 @@ public final class SweepLine {
       return Curve.EMPTY;
     }
     sortEvents(ts, deltas, n);
-    double[] sums = new double[n];
+    double[] sums = deltas; // summed in place: each delta is read before its slot is written
     double sum = 0;
     double maxAbs = 0;
     for (int i = 0; i < n; i++) {

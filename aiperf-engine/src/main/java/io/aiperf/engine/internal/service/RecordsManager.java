@@ -533,6 +533,12 @@ final class RecordsManager extends AbstractService {
             : "Worker " + service + " was lost (" + reason + "): the requests it had in flight"
                 + " were recorded as WorkerLost errors and the run went on with the other"
                 + " workers."));
+    if (spans.chunkGapsDropped()) {
+      warnings.add("More than " + io.aiperf.engine.internal.metrics.RequestSpans
+          .DEFAULT_CHUNK_LIMIT + " chunk gaps: the time-weighted decode throughput and tokens in"
+          + " flight use request-level timing (first token to end), as AIPerf's bounded-memory"
+          + " backend does, not each chunk's.");
+    }
     List<String> approximated = initialized(aggregator).approximated();
     if (!approximated.isEmpty()) {
       warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "
