@@ -250,7 +250,10 @@ final class AiperfCsvLayoutIT {
     Map<String, MetricInfo> infos = ExportSupport.metricInfos();
     List<String> byTag = fieldNames(jsonSlices.get(0)).stream()
         .filter(k -> jsonSlices.get(0).get(k).isObject()).sorted()
-        .map(k -> infos.containsKey(k) ? infos.get(k).header() : k).toList();
+        .map(k -> infos.containsKey(k) ? infos.get(k).header()
+            : java.util.Optional.ofNullable(io.aiperf.engine.internal.metrics.SweepMetrics.spec(k))
+                .map(io.aiperf.engine.internal.metrics.SweepMetrics.Spec::header).orElse(k))
+        .toList();
     assertThat(statsOf.keySet().stream().filter(k -> k.startsWith("0/"))
         .map(k -> k.substring(2)).toList()).isEqualTo(byTag);
   }

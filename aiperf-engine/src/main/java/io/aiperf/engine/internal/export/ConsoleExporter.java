@@ -9,6 +9,7 @@ import io.aiperf.api.spi.ExporterProvider;
 import io.aiperf.api.spi.MetricFlag;
 import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.engine.internal.SuppressForbidden;
+import io.aiperf.engine.internal.metrics.SweepMetrics;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * AIPerf's post-run console output: the {@code NVIDIA AIPerf | Error Summary} table when requests
@@ -87,6 +90,13 @@ public final class ConsoleExporter implements ExporterProvider {
     if (!result.errors().isEmpty()) {
       sb.append("\n\n").append(errorTable(result.errors()).render(WIDTH));
     }
+    // AIPerf's grouped tables come first: Effective (with effective_latency), then Active.
+    for (SweepMetrics.Group group : SweepMetrics.Group.values()) {
+      ConsoleTable grouped = groupTable(result, group);
+      if (!grouped.isEmpty()) {
+        sb.append("\n\n").append(grouped.render(WIDTH));
+      }
+    }
     ConsoleTable metrics = metricsTable(result);
     if (!metrics.isEmpty()) {
       sb.append("\n\n").append(metrics.render(WIDTH));
@@ -120,13 +130,61 @@ public final class ConsoleExporter implements ExporterProvider {
     return sb.append('\n').toString();
   }
 
-  static ConsoleTable metricsTable(BenchmarkResult result) {
-    Map<String, MetricInfo> infos = ExportSupport.metricInfos();
-    ConsoleTable table = new ConsoleTable("NVIDIA AIPerf | " + result.metricsTitle(),
-        new String[] {"Metric", "avg", "min", "max", "p99", "p90", "p50", "std"},
-        new boolean[] {true, true, true, true, true, true, true, true});
+  /** AIPerf's console group of a metric shown in a table of its own; null for the main table. */
+  private static SweepMetrics.@Nullable Group group(String tag) {
+    SweepMetrics.Spec spec = SweepMetrics.spec(tag);
+    if (spec != null) {
+      return spec.group();
+    }
+    return tag.equals("effective_latency") ? SweepMetrics.Group.EFFECTIVE : null;
+  }
+
+  /** One of AIPerf's grouped tables, "LLM Metrics: Effective" or ": Active", in its order. */
+  static ConsoleTable groupTable(BenchmarkResult result, SweepMetrics.Group group) {
+    String name = group.name().charAt(0) + group.name().substring(1).toLowerCase(Locale.ROOT);
+    ConsoleTable table = newTable("NVIDIA AIPerf | " + result.metricsTitle() + ": " + name);
     List<MetricResult> shown = new ArrayList<>();
     for (MetricResult m : result.metrics()) {
+      if (group(m.tag().tag()) == group) {
+        shown.add(m);
+      }
+    }
+    // The time-weighted metrics in AIPerf's order, then effective_latency, injected after them.
+    shown.sort(Comparator.comparingInt(m -> {
+      SweepMetrics.Spec spec = SweepMetrics.spec(m.tag().tag());
+      return spec == null ? Integer.MAX_VALUE : SweepMetrics.SPECS.indexOf(spec);
+    }));
+    shown.forEach(m -> table.add(row(m)));
+    return table;
+  }
+
+  private static ConsoleTable newTable(String title) {
+    return new ConsoleTable(title,
+        new String[] {"Metric", "avg", "min", "max", "p99", "p90", "p50", "std"},
+        new boolean[] {true, true, true, true, true, true, true, true});
+  }
+
+  private static String[] row(MetricResult m) {
+    String label = m.header() + (m.header().length() > WRAP_HEADER_AFTER ? "\n" : " ") + "("
+        + m.unit() + ")";
+    String[] row = new String[COLUMNS.length + 1];
+    row[0] = label;
+    for (int i = 0; i < COLUMNS.length; i++) {
+      double v = m.get(COLUMNS[i]);
+      row[i + 1] = (m.scalar() && COLUMNS[i] != Statistic.AVG) || !Double.isFinite(v) ? "N/A"
+          : ExportSupport.twoDecimals(v, true);
+    }
+    return row;
+  }
+
+  static ConsoleTable metricsTable(BenchmarkResult result) {
+    Map<String, MetricInfo> infos = ExportSupport.metricInfos();
+    ConsoleTable table = newTable("NVIDIA AIPerf | " + result.metricsTitle());
+    List<MetricResult> shown = new ArrayList<>();
+    for (MetricResult m : result.metrics()) {
+      if (group(m.tag().tag()) != null) {
+        continue; // in a table of its own
+      }
       MetricInfo info = infos.get(m.tag().tag());
       boolean shownTrace = info != null && info.has(MetricFlag.HTTP_TRACE)
           && result.config().showTraceTiming();
@@ -143,16 +201,7 @@ public final class ConsoleExporter implements ExporterProvider {
       return info == null ? Integer.MAX_VALUE : info.displayOrder();
     }));
     for (MetricResult m : shown) {
-      String label = m.header() + (m.header().length() > WRAP_HEADER_AFTER ? "\n" : " ") + "("
-          + m.unit() + ")";
-      String[] row = new String[COLUMNS.length + 1];
-      row[0] = label;
-      for (int i = 0; i < COLUMNS.length; i++) {
-        double v = m.get(COLUMNS[i]);
-        row[i + 1] = (m.scalar() && COLUMNS[i] != Statistic.AVG) || !Double.isFinite(v) ? "N/A"
-            : ExportSupport.twoDecimals(v, true);
-      }
-      table.add(row);
+      table.add(row(m));
     }
     return table;
   }

@@ -173,7 +173,9 @@ public final class JsonExporter implements ExporterProvider {
         block.put(s.key(), v);
       }
     }
-    block.put("count", m.count());
+    if (io.aiperf.engine.internal.metrics.SweepMetrics.spec(m.tag().tag()) == null) {
+      block.put("count", m.count()); // AIPerf's time-weighted metrics have none
+    }
     if (Double.isFinite(m.sum())) {
       block.put("sum", m.sum());
     }

@@ -13,6 +13,7 @@ import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
 import io.aiperf.engine.internal.metrics.RecordValues;
+import io.aiperf.engine.internal.metrics.SweepMetrics;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -87,6 +88,10 @@ final class RecordsManager extends AbstractService {
   private volatile long firstPhaseStart = Long.MIN_VALUE;
   /** Null unless the run has a slice duration. */
   private @Nullable Timeslices slices;
+  /** Every profiling request's stamps, for AIPerf's time-weighted metrics after the run. */
+  private final io.aiperf.engine.internal.metrics.RequestSpans spans =
+      new io.aiperf.engine.internal.metrics.RequestSpans();
+  private io.aiperf.engine.internal.metrics.RequestSpans.@Nullable Columns spanColumns;
   private static final long STALL_LIMIT_NANOS = 30_000_000_000L;
   /**
    * Records still arriving this long after the load ended mean the record processors fell
@@ -131,6 +136,7 @@ final class RecordsManager extends AbstractService {
     }
     MetricRegistry registry = MetricRegistry.installed();
     aggregator = new MetricsAggregator(registry.infos());
+    spanColumns = io.aiperf.engine.internal.metrics.RequestSpans.Columns.of(registry);
     if (config.listener() != io.aiperf.api.BenchmarkListener.NONE) {
       liveView = new LiveView(config, registry.infos(), derived);
     }
@@ -287,6 +293,7 @@ final class RecordsManager extends AbstractService {
       lastEnd = Math.max(lastEnd, r.endNanos());
     }
     export(r);
+    spans.add(r.startNanos(), r.endNanos(), r.values(), initialized(spanColumns));
     if (slices != null) {
       slices.add(r, profilingStart); // failed ones too: AIPerf's slices count them
     }
@@ -417,9 +424,12 @@ final class RecordsManager extends AbstractService {
           + " records arrived. This is a bug in aiperf-java.", null);
       return;
     }
-    BenchmarkResult result = buildResult();
+    // Sorted once, here, after the load: nothing of it runs while requests are timed.
+    SweepMetrics.Curves curves = spans.curves();
+    BenchmarkResult result = buildResult(curves);
     if (slices != null) {
-      slices.write(profilingStart, this::toWallNanos, result);
+      slices.write(profilingStart, this::toWallNanos, result,
+          (from, to) -> SweepMetrics.over(curves, spans.time(from), spans.time(to)));
     }
     bus.publish(new ProfileResults(result));
   }
@@ -435,7 +445,7 @@ final class RecordsManager extends AbstractService {
         : Math.max(0, lastEnd - windowStart);
   }
 
-  private BenchmarkResult buildResult() {
+  private BenchmarkResult buildResult(SweepMetrics.Curves curves) {
     MetricsAggregator aggregator = initialized(this.aggregator);
     long duration = windowNanos();
     RunTotals totals = new RunTotals() {
@@ -491,6 +501,10 @@ final class RecordsManager extends AbstractService {
     };
     List<MetricResult> metrics = new ArrayList<>(aggregator.results(derived, totals));
     metrics.addAll(aggregator.errorAdjusted(failures + cancellations));
+    if (duration > 0) { // AIPerf's window: from the phase start to its requests' end
+      long windowStart = lastEnd - duration;
+      metrics.addAll(SweepMetrics.over(curves, spans.time(windowStart), spans.time(lastEnd)));
+    }
     List<ErrorSummary> summary = errorSummary();
     Instant start = toWall(firstStart == Long.MAX_VALUE ? nanoBase : firstStart);
     Instant end = toWall(lastEnd == Long.MIN_VALUE ? nanoBase : lastEnd);
@@ -519,6 +533,12 @@ final class RecordsManager extends AbstractService {
             : "Worker " + service + " was lost (" + reason + "): the requests it had in flight"
                 + " were recorded as WorkerLost errors and the run went on with the other"
                 + " workers."));
+    if (spans.chunkGapsDropped()) {
+      warnings.add("More than " + io.aiperf.engine.internal.metrics.RequestSpans
+          .DEFAULT_CHUNK_LIMIT + " chunk gaps: the time-weighted decode throughput and tokens in"
+          + " flight use request-level timing (first token to end), as AIPerf's bounded-memory"
+          + " backend does, not each chunk's.");
+    }
     List<String> approximated = initialized(aggregator).approximated();
     if (!approximated.isEmpty()) {
       warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "

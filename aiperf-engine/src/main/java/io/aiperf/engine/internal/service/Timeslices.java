@@ -226,8 +226,10 @@ final class Timeslices {
    * @param phaseStart when the profiling phase began, MIN_VALUE if never known
    * @param toWallNanos converts a monotonic timestamp to wall-clock nanoseconds
    * @param result the run's result, for the input configuration the file repeats
+   * @param timeWeighted AIPerf's time-weighted metrics over a slice's window (monotonic bounds)
    */
-  void write(long phaseStart, LongUnaryOperator toWallNanos, BenchmarkResult result) {
+  void write(long phaseStart, LongUnaryOperator toWallNanos, BenchmarkResult result,
+      WindowMetrics timeWeighted) {
     if (origin == Long.MIN_VALUE) {
       long first = early.stream().mapToLong(ProcessedRecord::startNanos).filter(s -> s > 0)
           .min().orElse(Long.MIN_VALUE);
@@ -249,6 +251,8 @@ final class Timeslices {
     }
     held.clear();
     List<TimesliceWriter.Slice> out = new ArrayList<>();
+    long monoOrigin = fixed ? origin : Math.max(origin, minStart);
+    long monoEnd = maxEnd == Long.MIN_VALUE ? maxStart : Math.max(maxStart, maxEnd);
     for (var e : new TreeMap<>(slices).entrySet()) {
       int index = e.getKey();
       long start = grid.startNanos(index);
@@ -256,6 +260,10 @@ final class Timeslices {
       Slice slice = e.getValue();
       List<MetricResult> metrics = new ArrayList<>(slice.metrics.results());
       metrics.addAll(derived(slice, end - start));
+      // AIPerf windows the run's curves by the slice, its last one clipped to the run's end.
+      long from = monoOrigin + index * sliceNanos;
+      metrics.addAll(timeWeighted.over(from,
+          grid.complete(index) ? from + sliceNanos : monoEnd));
       out.add(new TimesliceWriter.Slice(start, end, grid.complete(index), metrics));
     }
     try {
@@ -263,6 +271,19 @@ final class Timeslices {
     } catch (IOException e) {
       log.error("Writing the timeslice files failed: {}", e.getMessage());
     }
+  }
+
+  /** Metrics over a window of the run, for each slice's. */
+  @FunctionalInterface
+  interface WindowMetrics {
+    /**
+     * The metrics over a window.
+     *
+     * @param fromNanos its start, monotonic nanoseconds
+     * @param toNanos its end
+     * @return the metrics
+     */
+    List<MetricResult> over(long fromNanos, long toNanos);
   }
 
   /**

@@ -129,9 +129,13 @@ final class TimeslicesTest {
     Timeslices slices = new Timeslices(config, sliceNanos, MetricRegistry.installed().infos(),
         new io.aiperf.engine.internal.metrics.CoreMetricProvider().derivedMetrics(), null);
     records.forEach(r -> slices.add(r, phaseStart));
+    List<long[]> windows = new ArrayList<>();
     slices.write(phaseStart, TO_WALL, new BenchmarkResult(config, "LLM Metrics", List.of(),
         List.of(), requests, requests, 0, 0, Instant.EPOCH, Instant.EPOCH, false, 1, List.of(),
-        Optional.empty(), Map.of()));
+        Optional.empty(), Map.of()), (from, to) -> {
+          windows.add(new long[] {from, to});
+          return List.of();
+        });
 
     JsonNode got = new ObjectMapper().readTree(
         dir.resolve("profile_export_aiperf_timeslices.json").toFile()).get("timeslices");
@@ -143,6 +147,9 @@ final class TimeslicesTest {
       assertThat(slice.get("start_ns").asLong()).as("start of slice %d", i).isEqualTo(w[0]);
       assertThat(slice.get("end_ns").asLong()).as("end of slice %d", i).isEqualTo(w[1]);
       assertThat(slice.has("is_complete")).isEqualTo(w[2] == 0);
+      // The time-weighted metrics are windowed by the slice (AIPerf's float64 edges, to 1 us).
+      assertThat(TO_WALL.applyAsLong(windows.get(i)[0])).isCloseTo(w[0], within(1_000L));
+      assertThat(TO_WALL.applyAsLong(windows.get(i)[1])).isCloseTo(w[1], within(1_000L));
       if (w[2] == 0) {
         assertThat(slice.get("is_complete").asBoolean()).isFalse();
       }
