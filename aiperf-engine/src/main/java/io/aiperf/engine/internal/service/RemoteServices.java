@@ -83,6 +83,11 @@ public final class RemoteServices {
       if (spec.prefill()) {
         b.prefillConcurrency(1);
       }
+    } else {
+      // No concurrency limit (a request rate): any rate leaves the worker's concurrency at 0,
+      // so its connections are not capped; without one the builder's default of 1 would let a
+      // remote worker hold one request at a time and turn the schedule into a queue.
+      b.requestRate(1);
     }
     b.exportOutputsJson(spec.outputsJson());
     if (spec.keepBodies()) {
