@@ -219,6 +219,13 @@ public final class SystemController implements BenchmarkRun {
           leftServices.notifyAll();
         }
       });
+      // A lost worker will not say goodbye: the end of the run need not wait for it.
+      bus.subscribe(Messages.WorkerLost.class, l -> {
+        synchronized (leftServices) {
+          leftServices.add(l.workerId());
+          leftServices.notifyAll();
+        }
+      });
       joinable = config.remoteWorkers() > 0 || bus.joinAddress().isPresent();
       // Credits and events travel apart across processes: wait until every worker holds the
       // dataset, so none gets a credit before it.
