@@ -283,7 +283,8 @@ public final class JsonExporter implements ExporterProvider {
     }
     config.put("server_metrics", server);
     Map<String, Object> runtime = new LinkedHashMap<>();
-    runtime.put("workers", c.workers());
+    // Every worker of the run, the remote ones too (AIPerf's model wants at least one).
+    runtime.put("workers", c.workers() + c.remoteWorkers());
     runtime.put("record_processors", c.recordProcessors());
     config.put("runtime", runtime);
     return config;
