@@ -117,7 +117,7 @@ final class KubeCommand implements Runnable {
       try {
         CommandLine.ParseResult parsed = cli.parseArgs(profile.toArray(String[]::new))
             .subcommand();
-        if (parsed != null && "mock".equals(parsed.matchedOptionValue("--url", ""))) {
+        if (parsed != null && KubeValidator.urls(parsed).contains("mock")) {
           problems.add("--url mock serves on the controller's loopback, which worker pods"
               + " cannot reach: deploy a mock server (deploy/k8s/extras/mock-server.yaml) and"
               + " give its URL");

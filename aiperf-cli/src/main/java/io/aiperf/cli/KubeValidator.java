@@ -179,8 +179,7 @@ final class KubeValidator {
       problems.add(controller + ": restartPolicy must be Never (a restarted controller starts"
           + " the benchmark again)");
     }
-    String url = profile.matchedOptionValue("--url", "");
-    if (url.equals("mock")) {
+    if (urls(profile).contains("mock")) {
       problems.add(controller + ": --url mock serves on the controller's loopback, which the"
           + " workers cannot reach: run a mock server as its own pod");
     }
@@ -328,6 +327,14 @@ final class KubeValidator {
       problems.add(d + ": its args are not a valid aiperf command line: " + e.getMessage());
       return null;
     }
+  }
+
+  /** The values of --url (one option that may be given several times). */
+  static List<String> urls(ParseResult profile) {
+    CommandLine.Model.OptionSpec url = profile.matchedOption("--url");
+    Object value = url == null ? null : url.getValue();
+    return value instanceof List<?> l ? l.stream().map(KubeValidator::str).toList()
+        : value == null ? List.of() : List.of(str(value));
   }
 
   private static int workerCount(Doc d) {
