@@ -23,6 +23,8 @@ module io.aiperf.cli {
   requires java.logging;
   // Ctrl-C and SIGTERM write partial results before the JVM exits (sun.misc.Signal).
   requires jdk.unsupported;
+  // aiperf service --health-port: /healthz and /readyz for Kubernetes probes.
+  requires jdk.httpserver;
 
   // aiperf plugins --validate loads every provider of every kind itself.
   uses io.aiperf.api.spi.BenchmarkEngineProvider;

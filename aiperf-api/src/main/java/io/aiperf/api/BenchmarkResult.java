@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
  *     they were collected ({@link Benchmark.Builder#serverMetrics(java.net.URI...)})
  * @param gpuTelemetry the GPUs' DCGM telemetry and energy efficiency over the profiling window,
  *     when it was collected ({@link Benchmark.Builder#gpuTelemetry(java.net.URI...)})
+ * @param remoteClocks the clock of each service that ran in another process, against the
+ *     controller's: empty when everything ran in one
  * @since 0.1.0
  */
 public record BenchmarkResult(
@@ -56,7 +58,8 @@ public record BenchmarkResult(
     Optional<Path> artifactDir,
     Map<String, String> histograms,
     Optional<ServerMetrics> serverMetrics,
-    Optional<GpuTelemetry> gpuTelemetry) {
+    Optional<GpuTelemetry> gpuTelemetry,
+    List<RemoteClock> remoteClocks) {
 
   /**
    * Copies the collections, so the result stays immutable.
@@ -83,14 +86,47 @@ public record BenchmarkResult(
    *     window, empty when the run scraped none
    * @param gpuTelemetry what the GPUs' DCGM exporters reported over the profiling window, empty
    *     when the run scraped none
+   * @param remoteClocks the clock of each service that ran in another process
    */
   public BenchmarkResult {
+    remoteClocks = List.copyOf(remoteClocks);
     metrics = List.copyOf(metrics);
     errors = List.copyOf(errors);
     warnings = List.copyOf(warnings);
     histograms = Map.copyOf(histograms);
     java.util.Objects.requireNonNull(serverMetrics, "serverMetrics");
     java.util.Objects.requireNonNull(gpuTelemetry, "gpuTelemetry");
+  }
+
+  /**
+   * A result of services that all ran in one process.
+   *
+   * @param config the configuration that ran
+   * @param metricsTitle the console title for the endpoint kind
+   * @param metrics the metric results, in display order
+   * @param errors the error summary, most frequent first
+   * @param requestsSent requests sent to the server
+   * @param requestsCompleted requests that ended successfully
+   * @param requestsFailed requests that ended with an error, cancellations excepted
+   * @param requestsCancelled requests cancelled by aiperf
+   * @param startTime wall-clock start of the first request
+   * @param endTime wall-clock end of the last response
+   * @param wasCancelled whether the run was stopped before it finished
+   * @param seed the random seed the dataset used
+   * @param warnings plain-language warnings about the run
+   * @param artifactDir where export files were written, if anywhere
+   * @param histograms per distribution metric tag, its HdrHistogram
+   * @param serverMetrics the server metrics, if collected
+   * @param gpuTelemetry the GPU telemetry, if collected
+   */
+  public BenchmarkResult(BenchmarkConfig config, String metricsTitle, List<MetricResult> metrics,
+      List<ErrorSummary> errors, long requestsSent, long requestsCompleted, long requestsFailed,
+      long requestsCancelled, Instant startTime, Instant endTime, boolean wasCancelled, long seed,
+      List<String> warnings, Optional<Path> artifactDir, Map<String, String> histograms,
+      Optional<ServerMetrics> serverMetrics, Optional<GpuTelemetry> gpuTelemetry) {
+    this(config, metricsTitle, metrics, errors, requestsSent, requestsCompleted, requestsFailed,
+        requestsCancelled, startTime, endTime, wasCancelled, seed, warnings, artifactDir,
+        histograms, serverMetrics, gpuTelemetry, List.of());
   }
 
   /**
@@ -118,7 +154,7 @@ public record BenchmarkResult(
       List<String> warnings, Optional<Path> artifactDir, Map<String, String> histograms) {
     this(config, metricsTitle, metrics, errors, requestsSent, requestsCompleted, requestsFailed,
         requestsCancelled, startTime, endTime, wasCancelled, seed, warnings, artifactDir,
-        histograms, Optional.empty(), Optional.empty());
+        histograms, Optional.empty(), Optional.empty(), List.of());
   }
 
   /**
@@ -141,7 +177,7 @@ public record BenchmarkResult(
     allWarnings.addAll(moreWarnings);
     return new BenchmarkResult(config, metricsTitle, allMetrics, errors, requestsSent,
         requestsCompleted, requestsFailed, requestsCancelled, startTime, endTime, wasCancelled,
-        seed, allWarnings, artifactDir, histograms, serverMetrics, gpuTelemetry);
+        seed, allWarnings, artifactDir, histograms, serverMetrics, gpuTelemetry, remoteClocks);
   }
 
   /**

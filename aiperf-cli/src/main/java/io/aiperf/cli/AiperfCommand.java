@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
     description = "Benchmark LLM inference servers: TTFT, ITL, latency, throughput, errors.",
     subcommands = {ProfileCommand.class, MockServerCommand.class, MergeCommand.class,
         PlotCommand.class, ReportCommand.class, PluginsCommand.class, CalibrateCommand.class,
-        ServiceCommand.class, ConfigCommand.class, CompletionCommand.Print.class,
+        ServiceCommand.class, KubeCommand.class, ConfigCommand.class,
+        CompletionCommand.Print.class,
         CompletionCommand.Install.class, CommandLine.HelpCommand.class})
 public final class AiperfCommand implements Runnable {
   /** Exit code of a run that failed. */

@@ -55,6 +55,17 @@ final class ServiceCommand implements Callable<Integer> {
           + " talks only to that controller.")
   @Nullable Path curveServerKeyFile;
 
+  @Option(names = "--health-port",
+      description = "Serve /healthz and /readyz (Kubernetes probes) on this HTTP port; falls"
+          + " back to the AIPERF_SERVICE_HEALTH_PORT environment variable, as AIPerf's does."
+          + " Without either, no health server.")
+  @Nullable Integer healthPort;
+
+  @Option(names = "--health-host",
+      description = "The address the health server binds (default 127.0.0.1, or"
+          + " AIPERF_SERVICE_HEALTH_HOST; 0.0.0.0 for a pod's probes).")
+  @Nullable String healthHost;
+
   /**
    * Connects, retrying until the join timeout: the controller's host name may not resolve yet
    * (its pod is still starting) or it may not listen yet.
@@ -101,6 +112,44 @@ final class ServiceCommand implements Callable<Integer> {
           + " this worker's keys and the controller's public key");
       return AiperfCommand.EXIT_USAGE;
     }
+    Integer port = healthPort;
+    String portEnv = System.getenv("AIPERF_SERVICE_HEALTH_PORT");
+    if (port == null && portEnv != null && !portEnv.isBlank()) {
+      try {
+        port = Integer.parseInt(portEnv.trim());
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+    }
+    if (port != null && (port < 1 || port > 65_535)) {
+      err.println("Error: --health-port (or AIPERF_SERVICE_HEALTH_PORT) was '"
+          + (healthPort != null ? healthPort : portEnv) + "' but it must be a port from 1 to"
+          + " 65535");
+      return AiperfCommand.EXIT_USAGE;
+    }
+    String host = healthHost != null ? healthHost
+        : System.getenv().getOrDefault("AIPERF_SERVICE_HEALTH_HOST", "127.0.0.1");
+    HealthServer health = null;
+    if (port != null) {
+      try {
+        health = HealthServer.start(host, port);
+      } catch (java.io.IOException | RuntimeException e) {
+        err.println("Error: the health server could not listen on " + host + ":" + port + ": "
+            + e.getMessage());
+        return AiperfCommand.EXIT_FAILED;
+      }
+    }
+    try {
+      return serve(err, kind, health);
+    } finally {
+      if (health != null) {
+        health.close();
+      }
+    }
+  }
+
+  private int serve(PrintWriter err, String kind, @Nullable HealthServer health)
+      throws Exception {
     Duration joinTimeout = Duration.ofMillis(Math.round(joinTimeoutSeconds * 1000));
     // When the run ends the controller closes its hub soon after: do not wait long for it.
     ZmqBusOptions.Builder options = ZmqBusOptions.builder().connectTimeout(joinTimeout)
@@ -113,12 +162,21 @@ final class ServiceCommand implements Callable<Integer> {
     err.flush();
     try (ZmqMessageBus bus = connect(options.build(), joinTimeout, err)) {
       String id = ServiceHost.run(bus, kind, joinTimeout, serving -> {
+        if (health != null) {
+          health.state(HealthServer.State.READY);
+        }
         err.println(serving + ": joined; serving the run.");
         err.flush();
       });
+      if (health != null) {
+        health.state(HealthServer.State.ENDED);
+      }
       err.println(id + ": the run ended; leaving.");
       return 0;
     } catch (IllegalStateException | IllegalArgumentException e) {
+      if (health != null) {
+        health.state(HealthServer.State.FAILED);
+      }
       err.println("Error: " + e.getMessage());
       return AiperfCommand.EXIT_FAILED;
     }

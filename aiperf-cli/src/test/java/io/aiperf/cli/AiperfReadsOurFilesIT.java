@@ -82,6 +82,26 @@ final class AiperfReadsOurFilesIT {
     return out;
   }
 
+  /** A run whose one worker joins over ZeroMQ (here, from a thread of this JVM). */
+  private static Path remoteWorkerRun(Path dir) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    var worker = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      StringWriter err = new StringWriter();
+      int code = AiperfCommand.execute(new String[] {"service", "--controller",
+          "tcp://127.0.0.1:" + port}, new PrintWriter(new StringWriter(), true),
+          new PrintWriter(err, true));
+      return code + " " + err;
+    });
+    Path out = profile(dir, "remote", "--request-rate", "50", "--request-count", "20",
+        "--workers-remote", "1", "--zmq-port", String.valueOf(port));
+    assertThat(worker.get(60, TimeUnit.SECONDS)).startsWith("0 ");
+    return out;
+  }
+
   @Test
   void aiperfsModelsAndPlot_acceptOurArtifactDirectories(@TempDir Path dir) throws Exception {
     Path streaming = profile(dir, "streaming", "--concurrency", "4", "--request-count", "40",
@@ -93,9 +113,14 @@ final class AiperfReadsOurFilesIT {
     Path multiTurn = profile(dir, "multi-turn", "--concurrency", "4", "--num-conversations",
         "8", "--session-turns-mean", "3", "--session-turns-stddev", "0");
 
+    Path remote = remoteWorkerRun(dir);
+    // aiperf-java's own key, which AIPerf's models must let pass.
+    assertThat(Files.readString(remote.resolve("profile_export_aiperf.json")))
+        .contains("\"remote_clocks\"");
+
     Proc check = run(dir, List.of(python.toString(),
         COMPAT.resolve("check_with_aiperf.py").toString(), streaming.toString(),
-        errors.toString(), openLoop.toString(), multiTurn.toString()));
+        errors.toString(), openLoop.toString(), multiTurn.toString(), remote.toString()));
     assertThat(check.output()).as(check.output()).doesNotContain("FAIL");
     assertThat(check.exitCode()).as(check.output()).isZero();
     // The mock's /metrics and DCGM page (on by default with --url mock) were read as AIPerf's.

@@ -4,6 +4,7 @@ import io.aiperf.api.spi.BusMessage;
 import io.aiperf.api.spi.MessageBus;
 import io.aiperf.api.spi.ServiceProvider.Service;
 import io.aiperf.engine.internal.NanoClock;
+import io.aiperf.engine.internal.service.ClockSync;
 import io.aiperf.engine.internal.service.Messages;
 import io.aiperf.engine.internal.service.RemoteServices;
 import java.net.InetAddress;
@@ -82,7 +83,11 @@ public final class ServiceHost {
     var heartbeats = bus.subscribe(Messages.ControllerHeartbeat.class,
         h -> lastHeard.set(CLOCK.nanoTime()));
     var endings = bus.subscribe(Messages.RunEnded.class, e -> ended.complete(e.reason()));
-    Service service = serviceType.equals("worker") ? RemoteServices.worker(id, bus, spec)
+    // The controller's clock is the run's: measure this one against it before the first credit.
+    ClockSync clockSync = ClockSync.start(bus, id, hostName() + " pid "
+        + ProcessHandle.current().pid(), CLOCK, ClockSync.correctionEnabled());
+    Service service = serviceType.equals("worker")
+        ? RemoteServices.worker(id, bus, spec, clockSync)
         : RemoteServices.recordProcessor(id, bus, spec);
     // Workers report their health (the heartbeat) themselves; other services need one here.
     java.util.concurrent.ScheduledExecutorService beat = null;
@@ -131,6 +136,7 @@ public final class ServiceHost {
         beat.shutdownNow();
       }
       service.stop();
+      clockSync.close();
       heartbeats.close();
       endings.close();
       try {
@@ -141,14 +147,17 @@ public final class ServiceHost {
     }
   }
 
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown-host";
+    }
+  }
+
   private static Messages.JoinReply join(MessageBus bus, String serviceType, Duration timeout)
       throws InterruptedException {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      host = "unknown-host";
-    }
+    String host = hostName();
     // The controller may not be listening yet (its pod starts after this one, or it is still
     // loading): ask again until the timeout, not just once.
     long deadline = CLOCK.nanoTime() + timeout.toNanos();

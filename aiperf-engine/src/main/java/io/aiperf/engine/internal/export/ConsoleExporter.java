@@ -102,6 +102,9 @@ public final class ConsoleExporter implements ExporterProvider {
       sb.append("\n\n").append(metrics.render(WIDTH));
     }
     sb.append(TelemetryTables.server(result, WIDTH)).append(TelemetryTables.gpu(result, WIDTH));
+    if (!result.remoteClocks().isEmpty()) {
+      sb.append("\n\n").append(clockTable(result).render(WIDTH));
+    }
     for (String warning : result.warnings()) {
       sb.append('\n');
       ConsoleTable.wrap("Warning: " + warning, WIDTH, true).forEach(l -> sb.append(l).append('\n'));
@@ -204,6 +207,25 @@ public final class ConsoleExporter implements ExporterProvider {
       table.add(row(m));
     }
     return table;
+  }
+
+  /** aiperf-java's own table: the clock of each service in another process. */
+  static ConsoleTable clockTable(BenchmarkResult result) {
+    ConsoleTable table = new ConsoleTable("aiperf-java | Remote Clocks (vs. the controller)",
+        new String[] {"Service", "Host", "Offset (ms)", "+/- (ms)", "Min RTT (ms)", "Samples",
+            "Steps", "Corrected"},
+        new boolean[] {false, false, true, true, true, true, true, true});
+    for (io.aiperf.api.RemoteClock c : result.remoteClocks()) {
+      table.add(new String[] {c.serviceId(), c.host(), millis(c.offset()),
+          millis(c.uncertainty()), millis(c.minRoundTrip()), Long.toString(c.samples()),
+          c.steps() == 0 ? "0" : c.steps() + " (largest " + millis(c.largestStep()) + ")",
+          c.corrected() ? "yes" : "NO"});
+    }
+    return table;
+  }
+
+  private static String millis(java.time.Duration d) {
+    return String.format(java.util.Locale.ROOT, "%,.3f", d.toNanos() / 1e6);
   }
 
   static ConsoleTable errorTable(List<ErrorSummary> errors) {

@@ -106,11 +106,28 @@ public final class JsonExporter implements ExporterProvider {
     doc.put("error_summary", errors);
     doc.put("start_time", ExportSupport.isoLocal(result.startTime()));
     doc.put("end_time", ExportSupport.isoLocal(result.endTime()));
+    if (!result.remoteClocks().isEmpty()) {
+      doc.put("remote_clocks", remoteClocks(result)); // aiperf-java's own key
+    }
     if (!result.warnings().isEmpty()) {
       doc.put("warnings", result.warnings()); // aiperf-java's own key: what the run got wrong
     }
     byTag.forEach((tag, m) -> doc.put(tag, metric(m, result.histograms().get(tag))));
     return doc;
+  }
+
+  /** Each remote service's clock against the controller's, in milliseconds. */
+  private static List<Object> remoteClocks(BenchmarkResult result) {
+    List<Object> clocks = new ArrayList<>();
+    for (io.aiperf.api.RemoteClock c : result.remoteClocks()) {
+      clocks.add(ordered("service_id", c.serviceId(), "host", c.host(),
+          "offset_ms", c.offset().toNanos() / 1e6,
+          "uncertainty_ms", c.uncertainty().toNanos() / 1e6,
+          "min_round_trip_ms", c.minRoundTrip().toNanos() / 1e6, "samples", c.samples(),
+          "clock_steps", c.steps(), "largest_step_ms", c.largestStep().toNanos() / 1e6,
+          "corrected", c.corrected()));
+    }
+    return clocks;
   }
 
   static Map<String, Object> metric(MetricResult m) {
@@ -268,7 +285,8 @@ public final class JsonExporter implements ExporterProvider {
     }
     config.put("server_metrics", server);
     Map<String, Object> runtime = new LinkedHashMap<>();
-    runtime.put("workers", c.workers());
+    // Every worker of the run, the remote ones too (AIPerf's model wants at least one).
+    runtime.put("workers", c.workers() + c.remoteWorkers());
     runtime.put("record_processors", c.recordProcessors());
     config.put("runtime", runtime);
     return config;

@@ -28,7 +28,43 @@ public final class Messages {
           CreditReturn, RawRecord, ProcessedRecord, CreditsComplete, Progress, ProfileResults,
           ServiceFailed, WorkerHealth, WorkerLost, JoinRequest, JoinReply, ControllerHeartbeat,
           RunEnded, DatasetReceived, ServiceJoined, ServiceLeaving, TelemetryBaseline,
-          TelemetryBaselineTaken, TelemetryFinish, ServerMetricsResults, GpuTelemetryResults {}
+          TelemetryBaselineTaken, TelemetryFinish, ServerMetricsResults, GpuTelemetryResults,
+          ClockProbe, ClockEcho, ClockReport {}
+
+  /** Remote services measure their clock against the controller's here (request/reply). */
+  public static final String CLOCK = "clock";
+
+  /**
+   * A remote service asks for the controller's clock.
+   *
+   * @param sentNanos the service's clock when it asked
+   */
+  public record ClockProbe(long sentNanos) implements EngineMessage {}
+
+  /**
+   * The controller's answer to a {@link ClockProbe}.
+   *
+   * @param probeSentNanos the probe's own stamp, echoed
+   * @param controllerNanos the controller's clock when it answered
+   */
+  public record ClockEcho(long probeSentNanos, long controllerNanos) implements EngineMessage {}
+
+  /**
+   * A remote service's clock against the controller's, sent after each round of probes.
+   *
+   * @param serviceId the service
+   * @param host its host name and process id
+   * @param offsetNanos the controller's clock minus the service's
+   * @param uncertaintyNanos how far off the offset may be
+   * @param minRoundTripNanos the fastest round trip seen
+   * @param samples round trips measured so far
+   * @param steps clock steps seen so far
+   * @param largestStepNanos the largest step's jump (signed), 0 when none
+   * @param corrected whether the service rebases its timestamps by the offset
+   */
+  public record ClockReport(String serviceId, String host, long offsetNanos,
+      long uncertaintyNanos, long minRoundTripNanos, long samples, int steps,
+      long largestStepNanos, boolean corrected) implements EngineMessage {}
 
   /**
    * A phase is about to start: the server-metrics and GPU-telemetry services scrape every

@@ -106,6 +106,8 @@ final class RecordsManager extends AbstractService {
   private boolean backlogLogged;
   /** From the load's end to the last record; -1 until the run finishes. */
   private long processingLagNanos = -1;
+  /** The remote services' clocks against the controller's; empty when all run here. */
+  private final RemoteClocks remoteClocks = new RemoteClocks();
   /** After a record processor is lost, records still on their way get this long to arrive. */
   private static final long LOST_PROCESSOR_SETTLE_NANOS = 5_000_000_000L;
 
@@ -169,6 +171,7 @@ final class RecordsManager extends AbstractService {
           config.artifactDir().get(), registry);
     }
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
+    track(bus.subscribe(Messages.ClockReport.class, remoteClocks::onReport));
     track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
         l.reason())));
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
@@ -511,7 +514,8 @@ final class RecordsManager extends AbstractService {
     return new BenchmarkResult(config, EngineSupport.endpointProvider(config).metricsTitle(),
         metrics, summary, expected, successes, failures, cancellations, start, end, cancelled,
         EngineSupport.seed(config), warnings(metrics, duration), config.artifactDir(),
-        aggregator.encodedHistograms());
+        aggregator.encodedHistograms(), java.util.Optional.empty(), java.util.Optional.empty(),
+        remoteClocks.results());
   }
 
   /** The errors so far, most frequent first. */
@@ -526,6 +530,7 @@ final class RecordsManager extends AbstractService {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
     backlogWarning(windowNanos).ifPresent(warnings::add);
     Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
+    warnings.addAll(remoteClocks.warnings(metrics));
     new java.util.TreeMap<>(lostWorkers).forEach((service, reason) -> warnings.add(
         service.startsWith("record_processor")
             ? "Record processor " + service + " was lost (" + reason + "): the responses it held"

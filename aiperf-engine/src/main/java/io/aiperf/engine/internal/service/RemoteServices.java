@@ -37,6 +37,22 @@ public final class RemoteServices {
   }
 
   /**
+   * A worker of the controller's run, in this process, that sends its timestamps on the
+   * controller's clock.
+   *
+   * @param workerId the id the controller gave it
+   * @param bus the bus connected to the controller's
+   * @param spec what the controller sent of its configuration
+   * @param clockSync this process's offset to the controller's clock
+   * @return the worker, not yet initialized
+   */
+  public static Service worker(String workerId, MessageBus bus, RemoteSpec spec,
+      ClockSync clockSync) {
+    return new Worker(workerId, bus, config(spec), true, io.aiperf.engine.internal.NanoClock.SYSTEM,
+        Worker.HELD_BYTES_BUDGET, clockSync);
+  }
+
+  /**
    * A record processor of the controller's run, in this process: it takes responses from the
    * run's workers as the processors in the controller do, and sends the records back.
    *
@@ -67,6 +83,11 @@ public final class RemoteServices {
       if (spec.prefill()) {
         b.prefillConcurrency(1);
       }
+    } else {
+      // No concurrency limit (a request rate): any rate leaves the worker's concurrency at 0,
+      // so its connections are not capped; without one the builder's default of 1 would let a
+      // remote worker hold one request at a time and turn the schedule into a queue.
+      b.requestRate(1);
     }
     b.exportOutputsJson(spec.outputsJson());
     if (spec.keepBodies()) {

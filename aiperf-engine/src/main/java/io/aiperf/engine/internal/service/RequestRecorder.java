@@ -255,18 +255,23 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
 
   private RawRecord record() {
     io.aiperf.api.spi.Turn turn = conversation.turns().get(credit.turn()).turn();
+    // A remote worker's stamps go out on the controller's clock (see ClockSync): rebased here,
+    // on the hand-off thread, never on the event loop; in the controller's process, as they are.
+    // One offset for the whole record (read once), so its intervals stay exact.
+    ClockSync sync = worker.clockSync;
+    long offset = sync == null ? 0 : sync.appliedNanos();
     RawRecordBuilder record = RawRecord.builder().credit(credit).worker(worker.id)
         .inputMedia(MediaInputs.images(turn.media()), MediaInputs.audioSeconds(turn.media()))
         .ids(requestId, correlationId).inputTokens(inputTokens).inputText(inputText)
         .requestedOutputTokens(turn.maxTokens())
         .streaming(worker.streaming).requestBody(worker.keepBody ? requestBody : null)
-        .sent(startNanos, waitNanos, reused).end(endNanos).trace(trace)
-        .status(status, contentType).responseStart(responseStartNanos)
-        .error(errorType, errorMessage);
+        .sent(rebase(offset, startNanos), waitNanos, reused).end(rebase(offset, endNanos))
+        .trace(trace).status(status, contentType)
+        .responseStart(rebase(offset, responseStartNanos)).error(errorType, errorMessage);
     if (framer != null) {
       if (worker.remote) {
         // Over the network every slot is encoded: send only the filled ones.
-        record.stream(Arrays.copyOf(nanos, count), events == null ? null
+        record.stream(rebased(offset, Arrays.copyOf(nanos, count)), events == null ? null
             : Arrays.copyOf(events, count), Arrays.copyOf(data, count),
             comments == null ? null : Arrays.copyOf(comments, count), count);
       } else {
@@ -274,9 +279,24 @@ final class RequestRecorder implements ResponseListener, SseFramer.Sink, Worker.
         record.stream(nanos, events, data, comments, count);
       }
     } else {
-      record.body(count == 1 ? new long[] {nanos[0]} : new long[0],
+      record.body(count == 1 ? new long[] {rebase(offset, nanos[0])} : new long[0],
           Arrays.copyOf(body, bodyLength));
     }
     return record.build();
+  }
+
+  /** A stamp moved by the offset; 0 (a step that never happened) stays 0. */
+  private static long rebase(long offset, long nanos) {
+    return nanos == 0 ? 0 : nanos + offset;
+  }
+
+  /** Rebases a copy in place. */
+  private static long[] rebased(long offset, long[] copy) {
+    if (offset != 0) {
+      for (int i = 0; i < copy.length; i++) {
+        copy[i] = rebase(offset, copy[i]);
+      }
+    }
+    return copy;
   }
 }

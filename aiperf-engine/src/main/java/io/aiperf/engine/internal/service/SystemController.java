@@ -188,6 +188,7 @@ public final class SystemController implements BenchmarkRun {
     List<Service> services = new ArrayList<>();
     MessageBus bus = null;
     ClientWarmup clientWarmup = null;
+    BenchmarkResult succeeded = null;
     try {
       Duration stepTimeout = config.startupTimeout();
       step("loading plugins", stepTimeout, () -> {
@@ -215,6 +216,13 @@ public final class SystemController implements BenchmarkRun {
       bus.subscribe(Messages.ServiceLeaving.class, l -> {
         synchronized (leftServices) {
           leftServices.add(l.serviceId());
+          leftServices.notifyAll();
+        }
+      });
+      // A lost worker will not say goodbye: the end of the run need not wait for it.
+      bus.subscribe(Messages.WorkerLost.class, l -> {
+        synchronized (leftServices) {
+          leftServices.add(l.workerId());
           leftServices.notifyAll();
         }
       });
@@ -334,7 +342,13 @@ public final class SystemController implements BenchmarkRun {
             + top.type() + (top.code() > 0 ? " " + top.code() : "") + ": " + top.message()),
             r, null);
       }
-      result.complete(r);
+      if (joinable) {
+        // Completed once the remote services were told and have left (below): a CLI that exits
+        // as soon as it has the result would otherwise end this process before they hear.
+        succeeded = r;
+      } else {
+        result.complete(r);
+      }
     } catch (ExecutionException e) {
       result.completeExceptionally(asFailure(causeOf(e)));
     } catch (InterruptedException e) {
@@ -343,27 +357,33 @@ public final class SystemController implements BenchmarkRun {
     } catch (RuntimeException e) {
       result.completeExceptionally(asFailure(e));
     } finally {
-      if (clientWarmup != null) {
-        clientWarmup.cancel();
-      }
-      var heartbeat = this.heartbeat;
-      if (heartbeat != null) {
-        heartbeat.shutdownNow();
-      }
-      if (bus != null && joinable) {
-        try {
-          bus.publish(new Messages.RunEnded(result.isCompletedExceptionally() ? "failed"
-              : "complete"));
-          awaitServicesLeaving();
-        } catch (RuntimeException e) {
-          log.debug("Could not tell remote services the run ended: {}", e.toString());
+      try {
+        if (clientWarmup != null) {
+          clientWarmup.cancel();
         }
-      }
-      for (int i = services.size() - 1; i >= 0; i--) {
-        services.get(i).stop();
-      }
-      if (bus != null) {
-        bus.close();
+        var heartbeat = this.heartbeat;
+        if (heartbeat != null) {
+          heartbeat.shutdownNow();
+        }
+        if (bus != null && joinable) {
+          try {
+            bus.publish(new Messages.RunEnded(result.isCompletedExceptionally() ? "failed"
+                : "complete"));
+            awaitServicesLeaving();
+          } catch (RuntimeException e) {
+            log.debug("Could not tell remote services the run ended: {}", e.toString());
+          }
+        }
+        for (int i = services.size() - 1; i >= 0; i--) {
+          services.get(i).stop();
+        }
+        if (bus != null) {
+          bus.close();
+        }
+      } finally {
+        if (succeeded != null) {
+          result.complete(succeeded);
+        }
       }
     }
   }

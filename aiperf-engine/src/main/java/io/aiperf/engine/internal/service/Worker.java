@@ -86,6 +86,8 @@ final class Worker extends AbstractService {
    */
   int typicalMessages;
   final NanoClock clock;
+  /** This process's offset to the controller's clock; null in the controller's process. */
+  final @Nullable ClockSync clockSync;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     this(id, bus, config, false);
@@ -101,10 +103,26 @@ final class Worker extends AbstractService {
 
   Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote, NanoClock clock,
       long budgetBytes) {
+    this(id, bus, config, remote, clock, budgetBytes, null);
+  }
+
+  Worker(String id, MessageBus bus, BenchmarkConfig config, boolean remote, NanoClock clock,
+      long budgetBytes, @Nullable ClockSync clockSync) {
     super(id, bus, config);
     this.remote = remote;
     this.clock = clock;
     this.budgetBytes = budgetBytes;
+    this.clockSync = clockSync;
+  }
+
+  /**
+   * A stamp of this worker's clock on the controller's. Only a worker in another process has a
+   * {@link ClockSync}; in the controller's process the stamps are already on its clock and
+   * nothing is added.
+   */
+  long toController(long localNanos) {
+    ClockSync sync = clockSync;
+    return sync == null ? localNanos : sync.toController(localNanos);
   }
 
   @Override
@@ -226,7 +244,7 @@ final class Worker extends AbstractService {
       // Cannot happen while the controller waits for every worker's DatasetReceived; if it does,
       // the credit still ends in a record rather than vanishing with an exception.
       bus.send(Messages.RAW_RECORDS, RawRecord.builder().credit(credit).worker(id)
-          .streaming(streaming).end(clock.nanoTime())
+          .streaming(streaming).end(toController(clock.nanoTime()))
           .error("WorkerNotReady", id + " had no dataset yet").build());
       bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id));
       return;

@@ -62,6 +62,8 @@ final class WorkerManager extends AbstractService {
         .filter(b -> !b.equalsIgnoreCase("inmemory")).isPresent();
     if (joinable) {
       track(bus.respond(Messages.JOIN, this::onJoin));
+      // Remote services measure their clock against this one (ClockSync): answer at once.
+      track(bus.respond(Messages.CLOCK, ClockSync.answering(clock)));
       track(bus.subscribe(WorkerHealth.class,
           h -> lastHeard.computeIfPresent(h.workerId(), (k, v) -> clock.nanoTime())));
       ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
