@@ -54,20 +54,33 @@ final class MockOptions {
       description = "With --url mock: reasoning tokens before each answer's content.")
   int mockReasoningTokens;
 
+  @Option(names = "--mock-slots", defaultValue = "0",
+      description = "With --url mock: decode slots; at most this many requests generate at once,"
+          + " the rest queue (0 = off).")
+  int mockSlots;
+
+  @Option(names = "--mock-prefill-per-token-ms", defaultValue = "0",
+      description = "With --mock-slots: prefill time per prompt token, ms, added to --mock-ttft.")
+  double mockPrefillPerTokenMs;
+
+  @Option(names = "--mock-itl-per-request-ms", defaultValue = "0",
+      description = "With --mock-slots: what each other running request adds to --mock-itl, ms.")
+  double mockItlPerRequestMs;
+
   /**
    * Starts the mock server on a free loopback port.
    *
    * @throws IllegalArgumentException for a setting the server rejects
    */
   MockLlmServer start() {
-    return MockLlmServer.start(MockServerCommand.MockCommandSupport.builder("127.0.0.1", 0,
+    return MockLlmServer.start(SaturationFlags.apply(MockServerCommand.MockCommandSupport.builder("127.0.0.1", 0,
         mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs, 0, 0, 0)
         .slowDrip(mockSlowDripRate,
             MockServerCommand.MockCommandSupport.millis(mockSlowDripIntervalMs))
         .refuseRate(mockRefuseRate)
         .idleTimeout(MockServerCommand.MockCommandSupport.millis(mockIdleTimeoutMs))
         .reasoningTokens(mockReasoningTokens)
-        .gpus(mockGpus)
+        .gpus(mockGpus), mockSlots, mockPrefillPerTokenMs, mockItlPerRequestMs)
         .build());
   }
 }
