@@ -168,7 +168,7 @@ public final class SearchRunner {
     while (m.runs.size() < plan.maxRunsPerPoint() && !Thread.currentThread().isInterrupted()) {
       m.runs.add(runOnce(m));
       judge(m);
-      if (m.verdict != Verdict.UNCERTAIN) {
+      if (m.verdict != Verdict.UNCERTAIN || m.runs.size() >= plan.maxRunsPerPoint()) {
         break;
       }
       log.info("Search: {} is uncertain after {} run(s) ({}); repeating it", fmt(load),
