@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * A search for the highest load that still meets service-level objectives: the highest request
  * rate (or concurrency) at which at least {@link #attainment()} of the requests meet every
  * per-request limit (TTFT, ITL, end-to-end latency: AIPerf's good request fraction, DistServe's
- * goodput), the error rate stays under its limit and every statistic {@link Slo} holds.
+ * goodput), the error rate stays under its limit and every statistic {@link Slo} holds. The base
+ * configuration's own goodput thresholds ({@link Benchmark.Builder#goodput}, AIPerf's
+ * {@code --goodput}) count as per-request limits too.
  *
  * <p>It brackets (doubling from the lowest load until a point fails), then bisects between the
  * highest load that passed and the lowest that failed until they are within
@@ -246,12 +248,12 @@ public final class SearchPlan {
   }
 
   /**
-   * Tells whether any per-request limit is set.
+   * Tells whether any per-request limit is set, here or as the base configuration's goodput.
    *
-   * @return true with a TTFT, ITL or request latency limit
+   * @return true with a TTFT, ITL or request latency limit or a goodput threshold
    */
   public boolean hasRequestLimits() {
-    return ttft != null || itl != null || e2e != null;
+    return ttft != null || itl != null || e2e != null || !base.goodput().isEmpty();
   }
 
   /**
@@ -483,9 +485,10 @@ public final class SearchPlan {
       if (!(attainment > 0 && attainment <= 1)) {
         problems.add("attainment was '" + attainment + "' but it must be in (0, 1], e.g. 0.95");
       }
-      if (ttft == null && itl == null && e2e == null && Double.isNaN(errorRate) && slos.isEmpty()) {
+      if (ttft == null && itl == null && e2e == null && Double.isNaN(errorRate) && slos.isEmpty()
+          && base.goodput().isEmpty()) {
         problems.add("no objective was given but a search needs at least one: ttft, itl, e2e,"
-            + " errorRate or an slo");
+            + " errorRate, an slo or the configuration's goodput");
       }
       if (!(precision > 0 && precision < 1)) {
         problems.add("precision was '" + precision + "' but it must be in (0, 1), e.g. 0.05");

@@ -195,7 +195,7 @@ final class ProfileCommand implements Callable<Integer> {
       if (validateOnly) {
         return 0;
       }
-      Integer many = sweep.run(config, load, prompt, err);
+      Integer many = sweep.run(config, load, prompt, goodput, err);
       if (many != null) {
         return many;
       }

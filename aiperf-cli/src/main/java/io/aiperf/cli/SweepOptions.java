@@ -5,14 +5,21 @@ import io.aiperf.api.InvalidBenchmarkConfigException;
 import io.aiperf.api.MetricTag;
 import io.aiperf.api.SearchPlan;
 import io.aiperf.api.SearchResult;
+import io.aiperf.api.Slo;
 import io.aiperf.api.Statistic;
 import io.aiperf.api.SweepPlan;
 import io.aiperf.api.SweepResult;
+import io.aiperf.api.spi.MetricInfo;
+import io.aiperf.api.spi.MetricProvider;
+import io.aiperf.api.spi.Plugins;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -155,7 +162,7 @@ final class SweepOptions {
 
   /** Runs the repeats, sweep or search; null when this is a single plain run. */
   @Nullable Integer run(BenchmarkConfig config, LoadGeneratorOptions load, PromptOptions prompt,
-      PrintWriter err) {
+      GoodputOptions goodput, PrintWriter err) {
     boolean sweep = load.concurrencyValues.size() > 1 || load.requestRateValues.size() > 1
         || prompt.islValues.size() > 1 || prompt.oslValues.size() > 1;
     if (!sweep && !searching() && numProfileRuns == 1 && gpuCostPerHour == null) {
@@ -163,7 +170,13 @@ final class SweepOptions {
     }
     try {
       if (searching()) {
-        return search(config, err);
+        return search(config, goodput, err);
+      }
+      if (!goodput.slos.isEmpty()) {
+        throw new IllegalArgumentException("--slo was '" + goodput.slos.get(0) + "' but it is"
+            + " checked after a single run, not across repeated runs or a sweep; use it with"
+            + " --search-rate-range/--search-concurrency-range as an objective, or --goodput to"
+            + " count good requests at every point");
       }
       SweepPlan.Builder b = SweepPlan.over(config).runs(numProfileRuns)
           .confidenceLevel(confidenceLevel)
@@ -196,7 +209,7 @@ final class SweepOptions {
           + d.toAbsolutePath()));
       return r.failedRuns() == 0 ? 0 : AiperfCommand.EXIT_FAILED;
     } catch (InvalidBenchmarkConfigException e) {
-      e.problems().forEach(p -> err.println("Error: " + p));
+      e.problems().forEach(p -> err.println("Error: " + flagged(p)));
       return AiperfCommand.EXIT_USAGE;
     } catch (IllegalArgumentException e) {
       err.println("Error: " + e.getMessage());
@@ -204,7 +217,7 @@ final class SweepOptions {
     }
   }
 
-  private int search(BenchmarkConfig config, PrintWriter err) {
+  private int search(BenchmarkConfig config, GoodputOptions goodput, PrintWriter err) {
     String range = rateRange != null ? rateRange : concurrencyRange;
     String flag = rateRange != null ? "--search-rate-range" : "--search-concurrency-range";
     List<Number> bounds = decimals(flag, java.util.Objects.requireNonNull(range));
@@ -232,11 +245,71 @@ final class SweepOptions {
     if (errorRateSla != null) {
       b.errorRate(errorRateSla);
     }
+    // --goodput is already the base configuration's goodput, which the plan counts as per-request
+    // limits; --slo statistics become objectives of every point.
+    for (int i = 0; i < goodput.slos().size(); i++) {
+      b.slo(searchable(goodput.slos.get(i), goodput.slos().get(i)));
+    }
     if (gpuCostPerHour != null) {
       b.gpuCost(gpuCostPerHour, gpuCount);
     }
     SearchResult r = b.run();
     return r.outcome() == SearchResult.Outcome.FOUND ? 0 : AiperfCommand.EXIT_SLO;
+  }
+
+  /**
+   * A search looks for the highest load that meets objectives which get harder as the load grows.
+   * A floor on a whole-run rate (request_throughput>=50) gets easier instead, so it would fail
+   * at the lowest load and say nothing about the limit; an unknown metric would never be
+   * measured. Both are refused, naming the flag.
+   */
+  static Slo searchable(String text, Slo slo) {
+    Map<String, MetricInfo> record = new HashMap<>();
+    Map<String, MetricInfo> derived = new HashMap<>();
+    for (MetricProvider p : Plugins.all(MetricProvider.class)) {
+      p.recordMetrics().forEach(m -> record.put(m.info().tag(), m.info()));
+      p.derivedMetrics().forEach(m -> derived.put(m.info().tag(), m.info()));
+    }
+    String tag = slo.metric().tag();
+    MetricInfo whole = derived.get(tag);
+    boolean floor = slo.comparison() == Slo.Comparison.GREATER
+        || slo.comparison() == Slo.Comparison.GREATER_OR_EQUAL;
+    if (whole != null && floor && whole.unit().endsWith("/sec")) {
+      throw new IllegalArgumentException("--slo was '" + text + "' but a search cannot use it: "
+          + tag + " is a whole-run rate that rises with the load, so a floor on it fails at low"
+          + " load rather than at the limit; give limits that get harder as the load grows, e.g."
+          + " --slo 'time_to_first_token.p99<200ms' or --goodput 'time_to_first_token:200', or"
+          + " drop the search range to check it after one run");
+    }
+    if (!record.isEmpty() && !record.containsKey(tag) && whole == null) {
+      throw new IllegalArgumentException("--slo was '" + text + "' but a search cannot use it: no"
+          + " metric is named '" + tag + "'; per-request metrics are " + new TreeSet<>(record.keySet()));
+    }
+    return slo;
+  }
+
+  /** The plans name their fields as the API does; a CLI user typed a flag. */
+  private static final Map<String, String> FLAGS = Map.of(
+      "confidenceLevel was", "--confidence-level was",
+      "runs was", "--num-profile-runs was",
+      "attainment was", "--slo-attainment-fraction was",
+      "errorRate was", "--error-rate-sla was",
+      "precision was", "--search-precision was",
+      "maxRunsPerPoint was", "--search-max-runs-per-point was",
+      "gpuCost was", "--gpu-cost-per-hour/--gpu-count was",
+      "sweep type was", "--sweep-type was");
+
+  static String flagged(String problem) {
+    if (problem.startsWith("no objective was given")) {
+      return "no objective was given but a search needs at least one: --ttft-sla-ms, --itl-sla-ms,"
+          + " --e2e-sla-ms, --error-rate-sla, --goodput or --slo";
+    }
+    for (Map.Entry<String, String> e : FLAGS.entrySet()) {
+      if (problem.startsWith(e.getKey())) {
+        return e.getValue() + problem.substring(e.getKey().length());
+      }
+    }
+    return problem;
   }
 
   private static <E extends Enum<E>> E enumOf(Class<E> type, String flag, String value) {

@@ -84,6 +84,9 @@ final class SearchFiles {
     List<Object> slos = new ArrayList<>();
     plan.slos().forEach(s -> slos.add(s.toString()));
     objectives.put("slos", slos);
+    if (!plan.base().goodput().isEmpty()) {
+      objectives.put("goodput", new LinkedHashMap<>(plan.base().goodput()));
+    }
     doc.put("objectives", objectives);
     doc.put("confidence_level", plan.confidenceLevel());
     doc.put("precision", plan.precision());
