@@ -16,11 +16,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,9 @@ public final class SweepRunner {
   private final boolean sweep;
   private final boolean multi;
   private final Optional<Path> base;
+  /** The last convergence measure of each point (relative CI width or CV). */
+  private final Map<Integer, Double> lastMeasure = new HashMap<>();
+  private final Set<Integer> convergedPoints = new HashSet<>();
 
   private SweepRunner(SweepPlan plan) {
     this.plan = plan;
@@ -140,12 +146,51 @@ public final class SweepRunner {
     }
     double measure = rule.get().mode() == SweepPlan.ConvergenceMode.CV ? e.cv()
         : (e.ciHigh() - e.ciLow()) / Math.abs(e.mean());
+    lastMeasure.put(i, measure);
     boolean done = measure < rule.get().threshold();
     if (done) {
+      convergedPoints.add(i);
       log.info("Sweep: {} converged after {} runs ({} {} = {})", labels.get(i), ok.size(), key,
           rule.get().mode(), measure);
     }
     return done;
+  }
+
+  /** Why the point's repeats ended, for its aggregate: converged, all runs done, interrupted. */
+  private Map<String, Object> stopping(int i) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    int ran = outcomes.get(i).size();
+    var rule = plan.convergence();
+    Double measure = lastMeasure.get(i);
+    String what = rule.map(r -> String.format(Locale.ROOT, "%s_%s %s", r.metric().tag(),
+        r.statistic().key(), r.mode().name().toLowerCase(Locale.ROOT))).orElse("");
+    String reason;
+    if (convergedPoints.contains(i) && measure != null && rule.isPresent()) {
+      reason = String.format(Locale.ROOT, "converged after %d of %d runs: %s %.4f < %s", ran,
+          plan.runs(), what, measure, rule.get().threshold());
+    } else if (ran < plan.runs()) {
+      reason = String.format(Locale.ROOT, "interrupted after %d of %d runs", ran, plan.runs());
+    } else if (rule.isPresent()) {
+      reason = String.format(Locale.ROOT, "ran all %d runs without converging: %s %s, not below"
+          + " %s", ran, what, measure == null ? "not measured" : String.format(Locale.ROOT,
+              "%.4f", measure), rule.get().threshold());
+    } else {
+      reason = String.format(Locale.ROOT, "ran all %d runs", ran);
+    }
+    out.put("stop_reason", reason);
+    rule.ifPresent(r -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("metric", r.metric().tag());
+      c.put("stat", r.statistic().key());
+      c.put("mode", r.mode().name().toLowerCase(Locale.ROOT));
+      c.put("threshold", r.threshold());
+      c.put("converged", convergedPoints.contains(i));
+      if (measure != null) {
+        c.put("value", measure);
+      }
+      out.put("convergence", c);
+    });
+    return out;
   }
 
   /** AIPerf's run directory for (point, trial): see its orchestrator's layout table. */
@@ -255,6 +300,7 @@ public final class SweepRunner {
       }
     }
     md.put("run_labels", runLabels);
+    md.putAll(stopping(i));
     if (runLabels.size() == 1) {
       md.put("single_run", true);
     }
