@@ -1,6 +1,7 @@
 package io.aiperf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +103,67 @@ final class SweepCommandIT {
     assertThat(search.get("points").findValuesAsText("verdict"))
         .contains("meets", "fails");
     assertThat(run.out()).contains("Highest concurrency meeting the objectives");
+  }
+
+  /**
+   * A sweep's own files chart it: `aiperf plot` and `aiperf report` on the sweep's directory
+   * draw the Pareto and latency against throughput with the runs' intervals; the page draws
+   * every chart in a browser.
+   */
+  @Test
+  void plotAndReport_ofASweepDirectory_drawItsCharts(@TempDir Path dir) throws Exception {
+    Path sweep = dir.resolve("sweep");
+    Run run = profile(sweep, "--concurrency", "1,2,4", "--request-count", "8",
+        "--num-profile-runs", "2");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+
+    Run plot = aiperf("plot", sweep.toString(), "-o", dir.resolve("plots").toString());
+    assertThat(plot.exitCode()).as(plot.err()).isZero();
+    for (String chart : new String[] {"sweep_pareto_throughput_vs_latency",
+        "sweep_latency_vs_throughput"}) {
+      Path png = dir.resolve("plots").resolve(chart + ".png");
+      var img = ImageIO.read(png.toFile());
+      assertThat(img).as("%s decodes", png).isNotNull();
+      assertThat(variance(img)).as("pixel variance of %s", png).isGreaterThan(100);
+      Files.createDirectories(PlotAndReportIT.SCREENSHOTS);
+      Files.copy(png, PlotAndReportIT.SCREENSHOTS.resolve(chart + ".png"),
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+    Path html = dir.resolve("report.html");
+    Run report = aiperf("report", sweep.toString(), "-o", html.toString());
+    assertThat(report.exitCode()).as(report.err()).isZero();
+    assertThat(Files.readString(html)).contains("id=\"sweep0-sweep_latency_vs_throughput\"",
+        "id=\"sweep0-sweep_pareto_throughput_vs_latency\"", "sweep: 3 points");
+
+    Path browser = Chromium.find();
+    assumeTrue(browser != null, "chromium is not installed: the page cannot be opened here");
+    Chromium.Result r = Chromium.dumpDom(browser, html, dir.resolve("chromium"));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.consoleLines()).as("console messages").isEmpty();
+    Matcher each = Pattern.compile("class=\"plot\" id=\"([^\"]+)\"([^>]*)>").matcher(r.stdout());
+    int seen = 0;
+    while (each.find()) {
+      seen++;
+      assertThat(each.group(2)).as(each.group(1)).contains("data-drawn=\"true\"");
+    }
+    assertThat(seen).isEqualTo(2);
+    assertThat(r.stdout()).contains("data-charts-blank=\"0\"", "data-console-errors=\"[]\"");
+  }
+
+  private static double variance(java.awt.image.BufferedImage img) {
+    double sum = 0;
+    double sq = 0;
+    long n = (long) img.getWidth() * img.getHeight();
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int rgb = img.getRGB(x, y);
+        double v = ((rgb >> 16) & 0xff) * 0.299 + ((rgb >> 8) & 0xff) * 0.587 + (rgb & 0xff) * 0.114;
+        sum += v;
+        sq += v * v;
+      }
+    }
+    double mean = sum / n;
+    return sq / n - mean * mean;
   }
 
   @Test
