@@ -113,6 +113,38 @@ public final class Benchmark {
   }
 
   /**
+   * Plans repeated runs or a parameter sweep of a configuration (AIPerf's
+   * {@code --num-profile-runs} and list-valued flags).
+   *
+   * <pre>{@code
+   * SweepResult r = Benchmark.sweep(config).concurrency(1, 8, 32).runs(3).run();
+   * }</pre>
+   *
+   * @param base the configuration every point varies
+   * @return a plan builder
+   * @since 0.1.0
+   */
+  public static SweepPlan.Builder sweep(BenchmarkConfig base) {
+    return SweepPlan.over(base);
+  }
+
+  /**
+   * Plans a search for the highest request rate or concurrency that still meets objectives.
+   *
+   * <pre>{@code
+   * SearchResult r = Benchmark.search(config).requestRate(5, 500)
+   *     .ttft(Duration.ofMillis(200)).run();
+   * }</pre>
+   *
+   * @param base the configuration each point runs at another load
+   * @return a plan builder
+   * @since 0.1.0
+   */
+  public static SearchPlan.Builder search(BenchmarkConfig base) {
+    return SearchPlan.over(base);
+  }
+
+  /**
    * Starts a configuration that was built before, without waiting.
    *
    * @param config the configuration
@@ -289,6 +321,17 @@ public final class Benchmark {
      */
     public Builder warmupRequestCount(int count) {
       warmup.warmupRequestCount = count;
+      return this;
+    }
+
+    /**
+     * Removes any warmup set before, so the run starts with its profiling phase.
+     *
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder noWarmup() {
+      warmup.clear();
       return this;
     }
 

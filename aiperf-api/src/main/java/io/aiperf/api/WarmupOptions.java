@@ -35,6 +35,19 @@ final class WarmupOptions {
     warmupRequestRateRampDuration = o.warmupRequestRateRampDuration;
   }
 
+  void clear() {
+    warmupRequestCount = null;
+    warmupDuration = null;
+    warmupConcurrency = null;
+    warmupRequestRate = null;
+    warmupNumSessions = null;
+    warmupGracePeriod = null;
+    warmupPrefillConcurrency = null;
+    warmupConcurrencyRampDuration = null;
+    warmupRequestRateRampDuration = null;
+    warmupArrivalPattern = null;
+  }
+
   boolean present() {
     return warmupRequestCount != null || warmupDuration != null || warmupNumSessions != null;
   }

@@ -9,16 +9,32 @@ import picocli.CommandLine.Option;
 
 /** AIPerf's Load Generator group: how many requests, how fast, for how long. */
 final class LoadGeneratorOptions {
-  @Option(names = "--concurrency", description = "Requests in flight at once (default 1).")
   @Nullable Integer concurrency;
+  /** Every value given; more than one makes a sweep (see {@link SweepOptions}). */
+  List<Number> concurrencyValues = List.of();
+
+  @Option(names = "--concurrency", paramLabel = "N[,N...]",
+      description = "Requests in flight at once (default 1); a comma-separated list sweeps.")
+  void concurrency(String text) {
+    concurrencyValues = SweepOptions.integers("--concurrency", text);
+    concurrency = concurrencyValues.get(0).intValue();
+  }
 
   @Option(names = {"--request-count", "--num-requests"},
       description = "Requests to send (default max(10, 2 x concurrency)).")
   @Nullable Integer requestCount;
 
-  @Option(names = "--request-rate",
-      description = "Mean requests per second (open loop); --concurrency becomes a ceiling.")
   @Nullable Double requestRate;
+  /** Every value given; more than one makes a sweep. */
+  List<Number> requestRateValues = List.of();
+
+  @Option(names = "--request-rate", paramLabel = "RATE[,RATE...]",
+      description = "Mean requests per second (open loop); --concurrency becomes a ceiling;"
+          + " a comma-separated list sweeps.")
+  void requestRate(String text) {
+    requestRateValues = SweepOptions.decimals("--request-rate", text);
+    requestRate = requestRateValues.get(0).doubleValue();
+  }
 
   @Option(names = {"--arrival-pattern", "--request-rate-mode"},
       description = "Spacing at a request rate: constant, poisson or gamma (default poisson).")

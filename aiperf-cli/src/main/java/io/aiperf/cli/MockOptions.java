@@ -62,13 +62,26 @@ final class MockOptions {
           + " max_tokens (default on).")
   boolean mockNaturalStop;
 
+  @Option(names = "--mock-slots", defaultValue = "0",
+      description = "With --url mock: decode slots; at most this many requests generate at once,"
+          + " the rest queue (0 = off).")
+  int mockSlots;
+
+  @Option(names = "--mock-prefill-per-token-ms", defaultValue = "0",
+      description = "With --mock-slots: prefill time per prompt token, ms, added to --mock-ttft.")
+  double mockPrefillPerTokenMs;
+
+  @Option(names = "--mock-itl-per-request-ms", defaultValue = "0",
+      description = "With --mock-slots: what each other running request adds to --mock-itl, ms.")
+  double mockItlPerRequestMs;
+
   /**
    * Starts the mock server on a free loopback port.
    *
    * @throws IllegalArgumentException for a setting the server rejects
    */
   MockLlmServer start() {
-    return MockLlmServer.start(MockServerCommand.MockCommandSupport.builder("127.0.0.1", 0,
+    return MockLlmServer.start(SaturationFlags.apply(MockServerCommand.MockCommandSupport.builder("127.0.0.1", 0,
         mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs, 0, 0, 0)
         .slowDrip(mockSlowDripRate,
             MockServerCommand.MockCommandSupport.millis(mockSlowDripIntervalMs))
@@ -76,7 +89,7 @@ final class MockOptions {
         .idleTimeout(MockServerCommand.MockCommandSupport.millis(mockIdleTimeoutMs))
         .reasoningTokens(mockReasoningTokens)
         .naturalStop(mockNaturalStop)
-        .gpus(mockGpus)
+        .gpus(mockGpus), mockSlots, mockPrefillPerTokenMs, mockItlPerRequestMs)
         .build());
   }
 }

@@ -102,6 +102,9 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--tls-key", description = "Unencrypted PKCS#8 PEM private key of --tls-cert.")
   java.nio.file.@org.jspecify.annotations.Nullable Path tlsKey;
 
+  @picocli.CommandLine.Mixin
+  SaturationFlags saturation = new SaturationFlags();
+
   @Override
   public Integer call() throws Exception {
     MockServerOptions options;
@@ -115,6 +118,7 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
           .reasoningTokens(reasoningTokens)
           .naturalStop(naturalStop)
           .gpus(gpus);
+      saturation.apply(b);
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("--tls-cert and --tls-key go together; got only "
             + (tlsCert != null ? "--tls-cert" : "--tls-key"));
@@ -137,6 +141,7 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
     }, "aiperf-mock-shutdown"));
     spec.commandLine().getOut().println("Mock LLM server listening on " + server.baseUrl()
         + (fast ? " (fast: no delays)" : " (ttft " + ttftMs + " ms, itl " + itlMs + " ms)")
+        + options.saturation().map(m -> "; saturating: " + m).orElse("")
         + server.certificatePem().map(pem -> "; its certificate (for --ssl-ca-cert): " + pem)
             .orElse("")
         + "; Ctrl-C stops it.");

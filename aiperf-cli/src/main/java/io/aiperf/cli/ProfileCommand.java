@@ -109,6 +109,9 @@ final class ProfileCommand implements Callable<Integer> {
   @ArgGroup(validate = false, heading = "%nGPU Telemetry:%n", order = 21)
   GpuTelemetryOptions gpuTelemetry = new GpuTelemetryOptions();
 
+  @ArgGroup(validate = false, heading = "%nMulti-Run, Sweeps and Search:%n", order = 22)
+  SweepOptions sweep = new SweepOptions();
+
   /** Set on the second run of a {@code --config} profile: which flags the file set, and where. */
   @Nullable Map<String, Origin> fileOrigins;
   /** The user's own arguments, recorded as the run's command line instead of the merged ones. */
@@ -191,6 +194,10 @@ final class ProfileCommand implements Callable<Integer> {
       }
       if (validateOnly) {
         return 0;
+      }
+      Integer many = sweep.run(config, load, prompt, goodput, err);
+      if (many != null) {
+        return many;
       }
       return run(config, err);
     } catch (InvalidBenchmarkConfigException e) {

@@ -9,9 +9,17 @@ import picocli.CommandLine.Option;
 /** AIPerf's Prompt, Prefix Prompt, ISL and OSL groups: the shape of each text prompt and answer. */
 final class PromptOptions {
   @Option(names = {"--isl", "--synthetic-input-tokens-mean", "--prompt-input-tokens-mean"},
-      defaultValue = "550",
-      description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}).")
+      defaultValue = "550", paramLabel = "N[,N...]",
+      description = "Mean prompt length in tokens (default ${DEFAULT-VALUE}); a comma-separated"
+          + " list sweeps.")
+  void islMean(String text) {
+    islValues = SweepOptions.integers("--isl", text);
+    islMean = islValues.get(0).doubleValue();
+  }
+
   double islMean;
+  /** Every value given; more than one makes a sweep. */
+  java.util.List<Number> islValues = java.util.List.of();
 
   @Option(names = {"--isl-stddev", "--synthetic-input-tokens-stddev",
       "--prompt-input-tokens-stddev"}, defaultValue = "0",
@@ -29,8 +37,17 @@ final class PromptOptions {
   @Nullable String seqDist;
 
   @Option(names = {"--osl", "--output-tokens-mean", "--prompt-output-tokens-mean"},
-      description = "Mean output length asked for (max_completion_tokens); none by default.")
+      paramLabel = "N[,N...]",
+      description = "Mean output length asked for (max_completion_tokens); none by default; a"
+          + " comma-separated list sweeps.")
+  void oslMean(String text) {
+    oslValues = SweepOptions.integers("--osl", text);
+    oslMean = oslValues.get(0).doubleValue();
+  }
+
   @Nullable Double oslMean;
+  /** Every value given; more than one makes a sweep. */
+  java.util.List<Number> oslValues = java.util.List.of();
 
   @Option(names = {"--osl-stddev", "--output-tokens-stddev",
       "--prompt-output-tokens-stddev"}, defaultValue = "0",

@@ -124,6 +124,9 @@ final class FlagCompatibilityTest {
       return "true";
     }
     String label = o.longestName();
+    if (label.equals("--confidence-level")) {
+      return "0.9"; // a number, unlike the log and export levels
+    }
     return label.contains("level") ? "DEBUG" : "1";
   }
 

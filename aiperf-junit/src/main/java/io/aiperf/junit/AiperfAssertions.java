@@ -40,6 +40,58 @@ public final class AiperfAssertions {
     return new ResultAssert(Objects.requireNonNull(result, "result"));
   }
 
+  /**
+   * Starts assertions on a load search's answer.
+   *
+   * <pre>{@code
+   * assertThat(Benchmark.search(config).requestRate(5, 500).ttft(ofMillis(200)).run())
+   *     .highestLoadIsAtLeast(50);
+   * }</pre>
+   *
+   * @param result the search's result
+   * @return assertions on it
+   * @since 0.1.0
+   */
+  public static SearchAssert assertThat(io.aiperf.api.SearchResult result) {
+    return new SearchAssert(java.util.Objects.requireNonNull(result, "result"));
+  }
+
+  /**
+   * Assertions on a {@link io.aiperf.api.SearchResult}; a failure states the measured answer,
+   * its interval and every point tried.
+   *
+   * @since 0.1.0
+   */
+  public static final class SearchAssert {
+    private final io.aiperf.api.SearchResult result;
+
+    private SearchAssert(io.aiperf.api.SearchResult result) {
+      this.result = result;
+    }
+
+    /**
+     * Asserts that the highest load meeting the objectives is at least {@code minimum}: the
+     * search found it (or the objectives held up to its top) and it is not below.
+     *
+     * @param minimum requests per second, or a concurrency
+     * @return this
+     * @throws AssertionError with the answer, its interval and every point otherwise
+     */
+    public SearchAssert highestLoadIsAtLeast(double minimum) {
+      boolean ok = (result.outcome() == io.aiperf.api.SearchResult.Outcome.FOUND
+          || result.outcome() == io.aiperf.api.SearchResult.Outcome.ALWAYS_MET
+          || result.outcome() == io.aiperf.api.SearchResult.Outcome.CLIENT_LIMITED)
+          && result.answer() >= minimum;
+      if (!ok) {
+        throw new AssertionError(String.format(java.util.Locale.ROOT,
+            "Expected the highest load meeting the objectives to be at least %s but it was %s"
+                + " (outcome %s, interval [%s, %s]).%n%s", minimum, result.answer(),
+            result.outcome(), result.lowerBound(), result.upperBound(), result.describe()));
+      }
+      return this;
+    }
+  }
+
   /** Assertions on a whole result. */
   public static final class ResultAssert {
     private final BenchmarkResult result;

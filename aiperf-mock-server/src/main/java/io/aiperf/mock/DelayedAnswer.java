@@ -17,14 +17,19 @@ final class DelayedAnswer extends Exchange {
 
     private final Answer completion;
     private final long arrivalNanos;
+    /** This request's TTFT and ITL: the server's, or what its decode slot gives it. */
+    private final long ttftNanos;
+    private final long itlNanos;
     private final HttpVersion version;
     /** Close instead of answering (a fault). */
     private final boolean cut;
 
     DelayedAnswer(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
-            Answer completion, long arrivalNanos, boolean keepAlive, HttpVersion version, boolean cut,
-            ServerLoad.Request load) {
+            Answer completion, long arrivalNanos, long ttftNanos, long itlNanos, boolean keepAlive,
+            HttpVersion version, boolean cut, ServerLoad.Request load) {
         super(ctx, state, connection, keepAlive, load);
+        this.ttftNanos = ttftNanos;
+        this.itlNanos = itlNanos;
         this.completion = completion;
         this.arrivalNanos = arrivalNanos;
         this.version = version;
@@ -33,7 +38,7 @@ final class DelayedAnswer extends Exchange {
 
     @Override
     void start(HttpVersion ignored) {
-        long due = arrivalNanos + state.ttftNanos + (completion.tokens() - 1L) * state.itlNanos;
+        long due = arrivalNanos + ttftNanos + (completion.tokens() - 1L) * itlNanos;
         long delay = due - MockClock.nanos();
         if (delay <= 0) {
             fire();

@@ -36,6 +36,11 @@ public final class MockServerMain {
             "  --reasoning-tokens N   generative answers start with N reasoning tokens (default 0)",
             "  --no-natural-stop      answer exactly max_tokens; by default it is a cap with a natural"
                     + " stop before it (64-512 tokens) unless ignore_eos or min_tokens asks for more",
+            "  --slots N              saturate like a real server: N requests decode at once, the rest"
+                    + " queue (default 0 = off)",
+            "  --prefill-per-token-ms MS  with --slots: prefill time per prompt token (default 0)",
+            "  --itl-per-request-ms MS    with --slots: time each other running request adds to a"
+                    + " token (default 0)",
             "  --gpus N               fake GPUs on the DCGM page /dcgm/metrics (default 1); vLLM's"
                     + " metrics are on /metrics",
             "  --tls                serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a self-signed certificate",
@@ -49,7 +54,8 @@ public final class MockServerMain {
     private static final String VALID_OPTIONS =
             "--host, --port, --ttft, --itl, --error-rate, --seed, --fast, --io-threads, --stall-every,"
             + " --stall-ms, --rate-limit-rate, --disconnect-rate, --malformed-rate, --slow-drip-rate,"
-            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --gpus, --tls, --tls-cert,"
+            + " --slow-drip-ms, --refuse-rate, --idle-timeout-ms, --reasoning-tokens, --slots,"
+            + " --prefill-per-token-ms, --itl-per-request-ms, --gpus, --tls, --tls-cert,"
             + " --tls-key, --separate-events, --role-lead-ms, --tail-gap-ms, --natural-stop,"
             + " --no-natural-stop, --help";
 
@@ -121,6 +127,9 @@ public final class MockServerMain {
         Duration slowDripInterval = Duration.ofMillis(100);
         String tlsCert = null;
         String tlsKey = null;
+        int slots = 0;
+        Duration prefill = Duration.ZERO;
+        Duration perRequest = Duration.ZERO;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg;
@@ -221,6 +230,15 @@ public final class MockServerMain {
                 case "--reasoning-tokens":
                     b.reasoningTokens((int) integer(flag, value, 0, InferenceRequest.MAX_OUTPUT_TOKENS));
                     break;
+                case "--slots":
+                    slots = (int) integer(flag, value, 0, 65_536);
+                    break;
+                case "--prefill-per-token-ms":
+                    prefill = millis(flag, value);
+                    break;
+                case "--itl-per-request-ms":
+                    perRequest = millis(flag, value);
+                    break;
                 case "--gpus":
                     b.gpus((int) integer(flag, value, 1, 64));
                     break;
@@ -242,6 +260,12 @@ public final class MockServerMain {
         }
         b.stall(stallEvery, stall).faults(faults[0], faults[1], faults[2])
                 .slowDrip(slowDripRate, slowDripInterval);
+        if (slots > 0) {
+            b.saturation(slots, prefill, perRequest);
+        } else if (!prefill.isZero() || !perRequest.isZero()) {
+            throw new UsageException("--prefill-per-token-ms and --itl-per-request-ms need --slots N"
+                    + " (N > 0), the decode slots they model");
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new UsageException(tlsCert == null
                     ? "--tls-key needs --tls-cert, the certificate chain it belongs to"
@@ -277,6 +301,9 @@ public final class MockServerMain {
             case "--refuse-rate":
             case "--idle-timeout-ms":
             case "--reasoning-tokens":
+            case "--slots":
+            case "--prefill-per-token-ms":
+            case "--itl-per-request-ms":
             case "--gpus":
             case "--tls-cert":
             case "--tls-key":

@@ -60,10 +60,13 @@ public final class MockServerOptions {
     private final int recordWrites;
     private final int gpus;
     private final boolean naturalStop;
+    private final @Nullable SaturationModel saturation;
 
     private MockServerOptions(Builder b) {
         this.naturalStop = b.naturalStop;
         this.gpus = b.gpus;
+        this.saturation = b.slots == 0 ? null
+                : SaturationModel.of(b.slots, b.ttft, b.prefillPerPromptToken, b.itl, b.itlPerRunningRequest);
         this.tls = b.tls;
         this.tlsCertificateChain = b.tlsCertificateChain;
         this.tlsPrivateKey = b.tlsPrivateKey;
@@ -129,7 +132,20 @@ public final class MockServerOptions {
                 .tailGap(tailGap)
                 .recordWrites(recordWrites)
                 .gpus(gpus)
-                .naturalStop(naturalStop);
+                .naturalStop(naturalStop)
+                .saturation(saturation == null ? 0 : saturation.slots(),
+                        saturation == null ? Duration.ZERO : saturation.prefillPerPromptToken(),
+                        saturation == null ? Duration.ZERO : saturation.itlPerRunningRequest());
+    }
+
+    /**
+     * Returns the saturating server model, when {@link Builder#saturation} turned it on: decode
+     * slots with a queue in front, built with this server's {@link #ttft()} and {@link #itl()}.
+     *
+     * @return the model, empty for the plain fixed TTFT and ITL
+     */
+    public Optional<SaturationModel> saturation() {
+        return Optional.ofNullable(saturation);
     }
 
     /**
@@ -457,6 +473,7 @@ public final class MockServerOptions {
                 + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
                 + (gpus != 1 ? ", gpus=" + gpus : "")
                 + (naturalStop ? ", naturalStop=true" : "")
+                + (saturation != null ? ", saturation=" + saturation : "")
                 + (idleTimeout.isZero() ? "" : ", idleTimeout=" + formatDuration(idleTimeout))
                 + (tls ? ", tls=" + (tlsCertificateChain == null ? "self-signed" : tlsCertificateChain) : "")
                 + (separateEvents ? ", separateEvents=true, roleLead=" + formatDuration(roleLead)
@@ -502,8 +519,31 @@ public final class MockServerOptions {
         private Duration tailGap = Duration.ZERO;
         private int recordWrites;
         private int gpus = 1;
+        private int slots;
+        private Duration prefillPerPromptToken = Duration.ZERO;
+        private Duration itlPerRunningRequest = Duration.ZERO;
 
         private Builder() {}
+
+        /**
+         * Makes the server saturate like a real one (see {@link SaturationModel}): {@code slots}
+         * requests decode at once and the rest wait in a FIFO queue; the first token comes
+         * {@link #ttft} plus {@code prefillPerPromptToken} per prompt token after a request takes
+         * a slot, and each next one {@link #itl} plus {@code itlPerRunningRequest} per other
+         * running request later. Off by default (0 slots: every request gets the fixed TTFT and
+         * ITL at once). Not with {@link #fast}.
+         *
+         * @param slots decode slots, 0 (off) to 65536
+         * @param prefillPerPromptToken prefill time per prompt token, 0 to 1 hour
+         * @param itlPerRunningRequest per-token time each other running request adds, 0 to 1 hour
+         * @return this builder
+         */
+        public Builder saturation(int slots, Duration prefillPerPromptToken, Duration itlPerRunningRequest) {
+            this.slots = slots;
+            this.prefillPerPromptToken = Objects.requireNonNull(prefillPerPromptToken, "prefillPerPromptToken");
+            this.itlPerRunningRequest = Objects.requireNonNull(itlPerRunningRequest, "itlPerRunningRequest");
+            return this;
+        }
 
         // --- TLS -----------------------------------------------------------------------------
 
@@ -845,6 +885,7 @@ public final class MockServerOptions {
             OptionChecks.delay("stall", stall);
             OptionChecks.notNegative("ioThreads", ioThreads, " (0 = one per processor)");
             OptionChecks.gpus(gpus);
+            OptionChecks.saturation(slots, prefillPerPromptToken, itlPerRunningRequest, fast);
             return new MockServerOptions(this);
         }
     }

@@ -95,4 +95,17 @@ final class OptionChecks {
             throw new IllegalArgumentException("gpus was '" + gpus + "' but it must be between 1 and 64");
         }
     }
+
+    static void saturation(int slots, Duration prefillPerPromptToken, Duration itlPerRunningRequest,
+            boolean fast) {
+        if (slots < 0 || slots > 65536) {
+            throw new IllegalArgumentException("slots was " + slots + " but it must be 0 (off) to 65536");
+        }
+        delay("prefillPerPromptToken", prefillPerPromptToken);
+        delay("itlPerRunningRequest", itlPerRunningRequest);
+        if (slots > 0 && fast) {
+            throw new IllegalArgumentException("slots was " + slots
+                    + " but a saturating server cannot be fast (no delays); drop one of them");
+        }
+    }
 }

@@ -240,16 +240,23 @@ final class RequestRouter {
                     state.load.admit(arrivalNanos, arrivalNanos, arrivalNanos, answer));
         } else {
             long scheduled = arrivalNanos + state.stallNanos();
-            ServerLoad.Request load = state.load.admit(arrivalNanos, scheduled, scheduled + state.ttftNanos,
+            long ttft = state.ttftNanos;
+            long itl = state.itlNanos;
+            if (state.slots != null) {
+                SaturationModel.Admission a = state.slots.admit(scheduled, answer.promptTokens(), answer.tokens());
+                ttft = a.firstTokenNanos() - scheduled;
+                itl = a.itlNanos();
+            }
+            ServerLoad.Request load = state.load.admit(arrivalNanos, scheduled, scheduled + ttft,
                     answer);
             if (stream) {
                 // HTTP/1.0 has no chunked encoding, so the end of the stream is marked by closing.
                 boolean chunked = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
-                exchange = new TokenStream(ctx, state, connection, answer, scheduled,
+                exchange = new TokenStream(ctx, state, connection, answer, scheduled, ttft, itl,
                         keepAlive && chunked, cut ? Math.max(1, answer.tokens() / 2) : -1,
                         Objects.requireNonNullElse(req.headers().get("x-request-id"), ""), load);
             } else {
-                exchange = new DelayedAnswer(ctx, state, connection, answer, scheduled,
+                exchange = new DelayedAnswer(ctx, state, connection, answer, scheduled, ttft, itl,
                         keepAlive, req.protocolVersion(), cut, load);
             }
         }

@@ -20,6 +20,8 @@ final class ServerState {
     final OutcomeCounter outcomes = new OutcomeCounter();
     /** What {@code /metrics} and the fake GPUs' DCGM page report. */
     final ServerLoad load;
+    /** The saturating server's decode slots, or null for the fixed TTFT and ITL. */
+    final @Nullable DecodeSlots slots;
     private final LongAdder requests = new LongAdder();
     private final AtomicLong ids = new AtomicLong();
     private final double errorProbability;
@@ -40,6 +42,7 @@ final class ServerState {
         this.tailGapNanos = options.fast() ? 0 : options.tailGap().toNanos();
         this.writeLog = new WriteLog(options.recordWrites());
         this.load = new ServerLoad(options.gpus(), options.seed());
+        this.slots = options.saturation().map(DecodeSlots::new).orElse(null);
         this.errorProbability = options.errorRate() / 100.0;
         this.faultSampler = new Random(options.seed() ^ 0xFA17L);
         this.refuseSampler = new Random(options.seed() ^ 0x2EF05EL);

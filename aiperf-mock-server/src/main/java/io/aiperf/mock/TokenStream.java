@@ -35,6 +35,9 @@ final class TokenStream extends Exchange {
 
     private final Answer completion;
     private final long arrivalNanos;
+    /** This request's TTFT and ITL: the server's, or what its decode slot gives it. */
+    private final long ttftNanos;
+    private final long itlNanos;
     private final Vocabulary.Sequence words;
     /** Cut the connection once this many tokens are out (a fault); -1 for never. */
     private final int cutAt;
@@ -49,9 +52,11 @@ final class TokenStream extends Exchange {
     private int tailSent;
 
     TokenStream(ChannelHandlerContext ctx, ServerState state, MockHttpHandler connection,
-            Answer completion, long arrivalNanos, boolean keepAlive, int cutAt, String requestId,
-            ServerLoad.Request load) {
+            Answer completion, long arrivalNanos, long ttftNanos, long itlNanos, boolean keepAlive,
+            int cutAt, String requestId, ServerLoad.Request load) {
         super(ctx, state, connection, keepAlive, load);
+        this.ttftNanos = ttftNanos;
+        this.itlNanos = itlNanos;
         this.completion = completion;
         this.arrivalNanos = arrivalNanos;
         this.words = completion.words();
@@ -97,7 +102,7 @@ final class TokenStream extends Exchange {
     }
 
     private long dueNanos(int token) {
-        return arrivalNanos + state.ttftNanos + token * state.itlNanos;
+        return arrivalNanos + ttftNanos + token * itlNanos;
     }
 
     private void pump() {

@@ -29,6 +29,22 @@ final class MockServerMainTest {
     }
 
     @Test
+    void parse_saturationFlags_makeTheServerSaturate() throws Exception {
+        MockServerOptions o = MockServerMain.parse(new String[] {
+            "--slots", "8", "--prefill-per-token-ms=0.05", "--itl-per-request-ms", "0.25"});
+
+        SaturationModel m = o.saturation().orElseThrow();
+        assertThat(m.slots()).isEqualTo(8);
+        assertThat(m.prefillPerPromptToken()).isEqualTo(Duration.ofNanos(50_000));
+        assertThat(m.itlPerRunningRequest()).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(MockServerMain.parse(new String[0]).saturation()).isEmpty();
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--prefill-per-token-ms", "1"}))
+                .hasMessageContaining("need --slots N");
+        assertThatThrownBy(() -> MockServerMain.parse(new String[] {"--slots", "-1"}))
+                .hasMessage("--slots was '-1' but it must be an integer from 0 to 65536");
+    }
+
+    @Test
     void parse_noArgs_givesDefaults() throws Exception {
         // The command line's one difference: a server behaves like one, max_tokens a cap.
         assertThat(MockServerMain.parse(new String[0]))

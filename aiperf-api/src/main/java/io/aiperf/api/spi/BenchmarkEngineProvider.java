@@ -29,4 +29,28 @@ public interface BenchmarkEngineProvider extends Plugin {
       java.time.Duration stepDuration) {
     throw new UnsupportedOperationException("The engine '" + name() + "' cannot calibrate");
   }
+
+  /**
+   * Runs repeated runs or a parameter sweep: see {@link io.aiperf.api.SweepPlan}.
+   *
+   * @param plan the checked plan
+   * @return every point with its runs and estimates
+   * @throws UnsupportedOperationException if this engine cannot sweep
+   * @since 0.1.0
+   */
+  default io.aiperf.api.SweepResult sweep(io.aiperf.api.SweepPlan plan) {
+    throw new UnsupportedOperationException("The engine '" + name() + "' cannot sweep");
+  }
+
+  /**
+   * Searches the highest load meeting objectives: see {@link io.aiperf.api.SearchPlan}.
+   *
+   * @param plan the checked plan
+   * @return the answer and every point
+   * @throws UnsupportedOperationException if this engine cannot search
+   * @since 0.1.0
+   */
+  default io.aiperf.api.SearchResult search(io.aiperf.api.SearchPlan plan) {
+    throw new UnsupportedOperationException("The engine '" + name() + "' cannot search");
+  }
 }

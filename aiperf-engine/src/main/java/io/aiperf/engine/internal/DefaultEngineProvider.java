@@ -27,4 +27,14 @@ public final class DefaultEngineProvider implements BenchmarkEngineProvider {
       java.time.Duration stepDuration) {
     return Calibrator.run(fastServerUrl, stepDuration);
   }
+
+  @Override
+  public io.aiperf.api.SweepResult sweep(io.aiperf.api.SweepPlan plan) {
+    return io.aiperf.engine.internal.sweep.SweepRunner.run(plan);
+  }
+
+  @Override
+  public io.aiperf.api.SearchResult search(io.aiperf.api.SearchPlan plan) {
+    return io.aiperf.engine.internal.sweep.SearchRunner.run(plan);
+  }
 }

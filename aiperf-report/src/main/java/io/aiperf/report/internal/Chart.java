@@ -46,7 +46,9 @@ record Chart(String id, String title, String description, String xLabel, String 
     /** Bars (histograms). */
     BARS,
     /** A line with a shaded band between {@link Series#lo} and {@link Series#hi}. */
-    BAND
+    BAND,
+    /** A line through the points with a vertical bar from {@link Series#lo} to {@link Series#hi}. */
+    ERROR_BARS
   }
 
   /**
@@ -55,8 +57,8 @@ record Chart(String id, String title, String description, String xLabel, String 
    * @param label its legend entry
    * @param x the x values
    * @param y the y values (NaN where there is none)
-   * @param lo the band's lower edge (BAND only)
-   * @param hi the band's upper edge (BAND only)
+   * @param lo the band's or error bars' lower edge (BAND, ERROR_BARS only)
+   * @param hi the band's or error bars' upper edge (BAND, ERROR_BARS only)
    * @param style how it is drawn
    * @param color its colour, 0xRRGGBB
    * @param rightAxis whether it is read on the right y axis

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a {@link Chart} as the page script reads it: uPlot's column data (one x column, one column
@@ -32,7 +33,8 @@ final class ChartJson {
         bands.add(new int[] {columns.size(), columns.size() - 1});
         bandColors.add(s.color());
       }
-      String style = s.style() == Style.BAND ? "line" : s.style().name().toLowerCase(Locale.ROOT);
+      String style = s.style() == Style.BAND ? "line"
+          : s.style() == Style.ERROR_BARS ? "errorbars" : s.style().name().toLowerCase(Locale.ROOT);
       columns.add(new Column(s, s.y(), style, s.label()));
     }
     g.writeStartObject();
@@ -62,25 +64,41 @@ final class ChartJson {
       g.writeEndArray();
     }
     g.writeEndArray();
+    List<long[]> rows = rows(columns);
     g.writeFieldName("data");
-    writeData(g, columns);
+    writeData(g, columns, rows);
+    // Error bars are not uPlot series: the page draws them over their series, row by row.
+    g.writeArrayFieldStart("errors");
+    for (int c = 0; c < columns.size(); c++) {
+      Series s = columns.get(c).series();
+      double[] lo = s.lo();
+      double[] hi = s.hi();
+      if (s.style() != Style.ERROR_BARS || lo == null || hi == null) {
+        continue;
+      }
+      g.writeStartObject();
+      g.writeNumberField("series", c + 1);
+      g.writeStringField("color", String.format(Locale.ROOT, "#%06x", s.color()));
+      g.writeFieldName("lo");
+      column(g, rows, c, lo);
+      g.writeFieldName("hi");
+      column(g, rows, c, hi);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
     g.writeEndObject();
   }
 
-  private static void writeData(JsonGenerator g, List<Column> columns) throws IOException {
+  /**
+   * Null when every column shares its x values; else one row per point of any column (series
+   * with x values of their own: scatter and errors, one run per series), sorted by x, since
+   * uPlot needs x ascending.
+   */
+  private static @Nullable List<long[]> rows(List<Column> columns) {
     double[] x0 = columns.get(0).series().x();
-    boolean shared = columns.stream().allMatch(c -> Arrays.equals(c.series().x(), x0));
-    g.writeStartArray();
-    if (shared) {
-      number(g, x0);
-      for (Column c : columns) {
-        number(g, c.values());
-      }
-      g.writeEndArray();
-      return;
+    if (columns.stream().allMatch(c -> Arrays.equals(c.series().x(), x0))) {
+      return null;
     }
-    // Series with x values of their own (scatter and errors, one run per series): one row per
-    // point, sorted by x, null in the other columns. uPlot needs x ascending.
     List<long[]> rows = new ArrayList<>();
     for (int c = 0; c < columns.size(); c++) {
       double[] x = columns.get(c).series().x();
@@ -91,21 +109,45 @@ final class ChartJson {
       }
     }
     rows.sort(Comparator.comparingDouble(r -> columns.get((int) r[0]).series().x()[(int) r[1]]));
+    return rows;
+  }
+
+  private static void writeData(JsonGenerator g, List<Column> columns,
+      @Nullable List<long[]> rows) throws IOException {
+    g.writeStartArray();
+    if (rows == null) {
+      number(g, columns.get(0).series().x());
+      for (Column c : columns) {
+        number(g, c.values());
+      }
+      g.writeEndArray();
+      return;
+    }
     g.writeStartArray();
     for (long[] r : rows) {
       value(g, columns.get((int) r[0]).series().x()[(int) r[1]]);
     }
     g.writeEndArray();
     for (int c = 0; c < columns.size(); c++) {
-      g.writeStartArray();
-      for (long[] r : rows) {
-        if (r[0] == c) {
-          value(g, columns.get(c).values()[(int) r[1]]);
-        } else {
-          g.writeNull();
-        }
+      column(g, rows, c, columns.get(c).values());
+    }
+    g.writeEndArray();
+  }
+
+  /** One column's values in row order: its own where the row is its point, else null. */
+  private static void column(JsonGenerator g, @Nullable List<long[]> rows, int c,
+      double[] values) throws IOException {
+    if (rows == null) {
+      number(g, values);
+      return;
+    }
+    g.writeStartArray();
+    for (long[] r : rows) {
+      if (r[0] == c) {
+        value(g, values[(int) r[1]]);
+      } else {
+        g.writeNull();
       }
-      g.writeEndArray();
     }
     g.writeEndArray();
   }

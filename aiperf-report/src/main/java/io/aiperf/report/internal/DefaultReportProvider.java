@@ -36,17 +36,44 @@ public final class DefaultReportProvider implements ReportProvider {
     return "PNG charts (JFreeChart) and a single-file HTML report (uPlot)";
   }
 
+  /** The directories split: sweeps and repeated runs (read from their own files), and runs. */
+  private record Inputs(List<SweepCharts.Sweep> sweeps, List<Path> runs, List<String> notes) {
+    static Inputs of(List<Path> dirs) {
+      List<SweepCharts.Sweep> sweeps = new ArrayList<>();
+      List<Path> runs = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
+      for (Path d : dirs) {
+        SweepCharts.Sweep s = SweepCharts.read(d, notes);
+        if (s != null) {
+          sweeps.add(s);
+        }
+        if (s == null || SweepCharts.isRun(d)) {
+          runs.add(d);
+        }
+      }
+      return new Inputs(sweeps, runs, notes);
+    }
+  }
+
   @Override
   public ReportOutput writePngs(ReportRequest request, Path outputDir) throws IOException {
-    List<RunData> runs = RunReader.readAll(request.runs());
-    LinkedHashSet<String> notes = new LinkedHashSet<>();
+    Inputs in = Inputs.of(request.runs());
+    List<RunData> runs = RunReader.readAll(in.runs());
+    LinkedHashSet<String> notes = new LinkedHashSet<>(in.notes());
     List<Path> files = new ArrayList<>();
     Files.createDirectories(outputDir);
+    boolean alone = in.sweeps().size() + runs.size() == 1;
+    for (SweepCharts.Sweep sweep : in.sweeps()) {
+      Path dir = alone ? outputDir : outputDir.resolve(Charts.safe(sweep.name()));
+      for (Chart c : SweepCharts.charts(sweep)) {
+        files.add(PngWriter.write(c, dir));
+      }
+    }
     for (RunData run : runs) {
       notes.addAll(run.notes());
       Charts.ForRun set = Charts.single(run, PNG_BUDGET);
       notes.addAll(set.notes());
-      Path dir = runs.size() == 1 ? outputDir : outputDir.resolve(Charts.safe(run.name()));
+      Path dir = alone ? outputDir : outputDir.resolve(Charts.safe(run.name()));
       for (Chart c : set.charts()) {
         files.add(PngWriter.write(c, dir));
       }
@@ -60,8 +87,10 @@ public final class DefaultReportProvider implements ReportProvider {
 
   @Override
   public ReportOutput writeHtml(ReportRequest request, Path file) throws IOException {
-    List<RunData> runs = RunReader.readAll(request.runs());
-    HtmlReport report = new HtmlReport(runs, request.slos(), request.maxPoints());
+    Inputs in = Inputs.of(request.runs());
+    List<RunData> runs = RunReader.readAll(in.runs());
+    HtmlReport report = new HtmlReport(runs, in.sweeps(), request.slos(), request.maxPoints());
+    report.notes().addAll(in.notes());
     String page = report.render();
     Path dir = file.toAbsolutePath().getParent();
     if (dir != null) {

@@ -27,13 +27,15 @@ final class HtmlReport {
       "META-INF/maven/org.webjars.npm/uplot/pom.properties";
 
   private final List<RunData> runs;
+  private final List<SweepCharts.Sweep> sweeps;
   private final List<Slo> slos;
   private final int budget;
   private final List<String> notes = new ArrayList<>();
   private int charts;
 
-  HtmlReport(List<RunData> runs, List<Slo> slos, int budget) {
+  HtmlReport(List<RunData> runs, List<SweepCharts.Sweep> sweeps, List<Slo> slos, int budget) {
     this.runs = List.copyOf(runs);
+    this.sweeps = List.copyOf(sweeps);
     this.slos = List.copyOf(slos);
     this.budget = budget;
   }
@@ -54,20 +56,26 @@ final class HtmlReport {
     JsonGenerator g = new JsonFactory().createGenerator(data);
     g.writeStartObject();
     g.writeArrayFieldStart("charts");
-    String names = String.join(", ", runs.stream().map(RunData::name).toList());
+    List<String> all = new ArrayList<>(sweeps.stream().map(SweepCharts.Sweep::name).toList());
+    runs.forEach(r -> all.add(r.name()));
+    String names = String.join(", ", all);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>aiperf report: ").append(RunSection.esc(names)).append("</title>\n")
         .append("<script>").append(resource("errors.js")).append("</script>\n")
         .append("<style>\n").append(webjar(version, "dist/uPlot.min.css")).append('\n')
         .append(resource("report.css")).append("</style>\n</head>\n<body>\n");
-    h.append("<header><h1>aiperf report</h1><p>").append(runs.size() == 1 ? "Run: " : "Runs: ")
+    h.append("<header><h1>aiperf report</h1><p>").append(all.size() == 1 ? "Run: " : "Runs: ")
         .append(RunSection.esc(names)).append("</p><p>Written ")
         .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
             "yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)))
         .append(" by aiperf-java. Drag across a chart to zoom, double-click to reset; click a"
             + " legend entry to hide its series.</p></header>\n");
     h.append("<nav>");
+    for (int i = 0; i < sweeps.size(); i++) {
+      h.append("<a href=\"#sweep-").append(i).append("\">").append(RunSection.esc(sweeps.get(i)
+          .name())).append("</a>");
+    }
     if (runs.size() > 1) {
       h.append("<a href=\"#compare\">Comparison</a>");
     }
@@ -82,6 +90,16 @@ final class HtmlReport {
             + " most %,d points: above that it shows an even sample plus the slowest requests,"
             + " and says so under its title.", budget)))
         .append("</p></section>\n");
+    for (int i = 0; i < sweeps.size(); i++) {
+      SweepCharts.Sweep sweep = sweeps.get(i);
+      h.append("<section id=\"sweep-").append(i).append("\"><h2>")
+          .append(RunSection.esc(sweep.name())).append(": ")
+          .append(sweep.points().size()).append(sweep.points().size() == 1 ? " configuration"
+              : " points").append("</h2>\n<p class=\"note\">From ")
+          .append(RunSection.esc(sweep.source().toString())).append(".</p>\n");
+      chartGrid(h, g, SweepCharts.charts(sweep), "sweep" + i + "-");
+      h.append("</section>\n");
+    }
     if (runs.size() > 1) {
       h.append("<section id=\"compare\"><h2>Comparison of ").append(runs.size())
           .append(" runs</h2>\n");

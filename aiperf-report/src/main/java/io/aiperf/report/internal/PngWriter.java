@@ -20,6 +20,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
@@ -94,7 +95,8 @@ final class PngWriter {
       ds.addSeries(s.label(), d);
       return ds;
     }
-    if (s.style() == Style.BAND && s.lo() != null && s.hi() != null) {
+    if ((s.style() == Style.BAND || s.style() == Style.ERROR_BARS) && s.lo() != null
+        && s.hi() != null) {
       // Windows without requests have no band: left out rather than drawn as a spike to zero.
       List<double[]> rows = new ArrayList<>();
       for (int i = 0; i < s.size(); i++) {
@@ -138,6 +140,18 @@ final class PngWriter {
         r.setSeriesFillPaint(0, color);
         r.setAlpha(0.18f);
         r.setSeriesStroke(0, new BasicStroke(2f));
+        return r;
+      }
+      case ERROR_BARS -> {
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDrawXError(false);
+        r.setDefaultLinesVisible(true);
+        r.setSeriesPaint(0, color);
+        r.setErrorPaint(color);
+        r.setErrorStroke(new BasicStroke(2f));
+        r.setCapLength(10);
+        r.setSeriesStroke(0, new BasicStroke(2f));
+        r.setSeriesShape(0, new Ellipse2D.Double(-4, -4, 8, 8));
         return r;
       }
       case STEP -> {

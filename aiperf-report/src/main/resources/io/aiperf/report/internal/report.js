@@ -73,6 +73,48 @@
     return o;
   }
 
+  // Each point's interval as a vertical bar with caps, over its series (hidden with it).
+  function errorBars(u, c) {
+    var ctx = u.ctx;
+    var px = window.devicePixelRatio || 1;
+    (c.errors || []).forEach(function (e) {
+      var s = u.series[e.series];
+      if (!s || !s.show) return;
+      var xs = u.data[0];
+      ctx.save();
+      ctx.strokeStyle = e.color;
+      ctx.lineWidth = 1.5 * px;
+      ctx.beginPath();
+      for (var i = 0; i < xs.length; i++) {
+        var lo = e.lo[i], hi = e.hi[i];
+        if (xs[i] == null || lo == null || hi == null) continue;
+        var x = u.valToPos(xs[i], 'x', true);
+        var y0 = u.valToPos(lo, s.scale, true);
+        var y1 = u.valToPos(hi, s.scale, true);
+        ctx.moveTo(x, y0);
+        ctx.lineTo(x, y1);
+        ctx.moveTo(x - 4 * px, y0);
+        ctx.lineTo(x + 4 * px, y0);
+        ctx.moveTo(x - 4 * px, y1);
+        ctx.lineTo(x + 4 * px, y1);
+      }
+      ctx.stroke();
+      ctx.restore();
+    });
+  }
+
+  // The y range covers the intervals too, not only the means.
+  function errorRange(c, scale) {
+    var lo = Infinity, hi = -Infinity;
+    (c.errors || []).forEach(function (e) {
+      if ((c.series[e.series - 1].axis || 'y') !== scale) return;
+      e.lo.concat(e.hi).forEach(function (v) {
+        if (v != null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      });
+    });
+    return lo <= hi ? [lo, hi] : null;
+  }
+
   function draw(c) {
     var el = document.getElementById(c.el);
     var width = Math.max(480, el.clientWidth || 600);
@@ -83,13 +125,21 @@
       axes.push({label: c.y2Label, scale: 'y2', side: 1, grid: {show: false}, values: ticks, size: 64});
       scales.y2 = {};
     }
+    var span = errorRange(c, 'y');
+    if (span) {
+      scales.y = {range: function (u, min, max) {
+        var a = Math.min(min, span[0]), b = Math.max(max, span[1]);
+        var pad = (b - a) * 0.05 || Math.abs(b) * 0.05 || 1;
+        return [a - pad, b + pad];
+      }};
+    }
     var series = [{label: c.xLabel, value: function (u, v) { return fmt(v); }}].concat(c.series.map(seriesOpts));
     var opts = {
       width: width, height: 340, scales: scales, axes: axes, series: series,
       bands: c.bands.map(function (b) { return {series: [b[0], b[1]], fill: alpha(b[2], 0.16)}; }),
       legend: {live: true},
       cursor: {drag: {x: true, y: false}},
-      hooks: {draw: [function (u) {
+      hooks: {draw: [function (u) { errorBars(u, c); }, function (u) {
         if (el.dataset.drawn) return;
         var n = colouredPixels(u);
         el.dataset.colouredPixels = String(n);
