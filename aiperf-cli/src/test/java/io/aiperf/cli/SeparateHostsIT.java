@@ -46,10 +46,12 @@ final class SeparateHostsIT {
   /** The other worker's injected clock: 4.5 s behind, losing 70 ppm. */
   private static final String W1_SKEW = "-4.5s,-70ppm";
   /**
-   * How much later a remote worker may send than one JVM: the credit's trip through the bus.
-   * Measured at 1.5 to 2.5 ms on a loaded two-core machine (the bus's speed is another issue).
+   * How much later a remote worker may send than one JVM: the credit's trip through the bus,
+   * measured at 2 to 3 ms (median) on a loaded two-core machine; the bus's latency is another
+   * issue. Far below the seconds an uncorrected clock is off; the clock itself is held to 1 ms
+   * by the per-worker comparison.
    */
-  private static final double BUS_TRANSIT_ALLOWANCE_MS = 5.0;
+  private static final double BUS_TRANSIT_ALLOWANCE_MS = 10.0;
 
   @TempDir
   static Path dir;
