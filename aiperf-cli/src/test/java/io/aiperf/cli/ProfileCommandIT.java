@@ -247,9 +247,10 @@ final class ProfileCommandIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains("concurrency was '-1' but it must be at least 1")
-        .contains("endpoint type was 'chatt' but it must be one of [chat, cohere_rankings,"
-            + " completions, embeddings, hf_tei_rankings, huggingface_generate, messages,"
-            + " nim_rankings, responses, template]")
+        .contains("endpoint type was 'chatt' but it must be one of [audio_transcription, chat,"
+            + " chat_embeddings, cohere_rankings, completions, embeddings, hf_tei_rankings,"
+            + " huggingface_generate, image_edit, image_generation, messages, nim_embeddings,"
+            + " nim_rankings, raw, responses, template]")
         .contains("requestCount was '0' but it must be at least 1")
         .contains("aiperf profile --help");
   }

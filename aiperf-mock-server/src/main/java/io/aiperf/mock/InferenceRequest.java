@@ -22,7 +22,7 @@ import java.io.IOException;
  * @param includeUsage whether {@code stream_options.include_usage} asked for a final usage chunk
  * @param maxTokens {@code max_completion_tokens}, else {@code max_tokens}; 0 when neither is set
  * @param minTokens {@code min_tokens}; 0 when absent
- * @param ignoreEos {@code ignore_eos}; output is exact with or without it, so it is informational
+ * @param ignoreEos {@code ignore_eos}: with a natural stop, run to {@code max_tokens}
  * @param promptChars characters of prompt text
  * @param promptWords whitespace-separated words of prompt text
  * @param promptHash hash of the prompt text

@@ -1,8 +1,6 @@
 package io.aiperf.api.spi;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -29,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param role the role of the turn's message ({@code user} when null), as AIPerf's
  *     {@code single_turn} {@code role}
  * @param extraBody fields merged into the request body last, over the endpoint's own and the
- *     user's {@code --extra-inputs} (AIPerf's per-turn {@code extra}); plain JSON values (maps,
- *     lists, strings, numbers, booleans); empty for none
+ *     user's {@code --extra-inputs} (AIPerf's per-turn {@code extra}), as JSON text of an object,
+ *     or null for none
  * @param tools the tool definitions sent as the body's {@code tools}, as JSON text of an array
  *     (sent as written), or null for none
  * @param messages a whole message list sent instead of one built from {@link #texts()}, as JSON
@@ -43,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
     List<Media> media, @Nullable String model, @Nullable String systemPrompt,
-    @Nullable String role, Map<String, Object> extraBody, @Nullable String tools,
+    @Nullable String role, @Nullable String extraBody, @Nullable String tools,
     @Nullable String messages, @Nullable String rawPayload) {
   /**
    * Copies the lists and checks the values.
@@ -58,7 +56,8 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
    *     {@code -m} models are spread over turns this way)
    * @param systemPrompt a system message sent before the conversation, or null for none
    * @param role the role of the turn's message, or null for {@code user}
-   * @param extraBody fields merged into the request body last; empty for none
+   * @param extraBody fields merged into the request body last, as JSON text of an object, or
+   *     null
    * @param tools tool definitions as JSON text of an array, or null
    * @param messages a whole message list as JSON text of an array, or null
    * @param rawPayload the whole request body as JSON text, or null
@@ -66,8 +65,6 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
   public Turn {
     texts = List.copyOf(texts);
     media = List.copyOf(media);
-    // Insertion order is the order the fields are merged (and written) in; values may be null.
-    extraBody = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraBody));
     if (maxTokens < 0) {
       throw new IllegalArgumentException("maxTokens must be >= 0 but was " + maxTokens);
     }
@@ -90,7 +87,7 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
   public Turn(List<String> texts, int maxTokens, long delayMillis, long timestampMillis,
       List<Media> media, @Nullable String model, @Nullable String systemPrompt) {
     this(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt, null,
-        Map.of(), null, null, null);
+        null, null, null, null);
   }
 
   /**
@@ -162,10 +159,10 @@ public record Turn(List<String> texts, int maxTokens, long delayMillis, long tim
   /**
    * Returns a copy whose request body gets these fields last.
    *
-   * @param extraBody plain JSON values by field name; empty for none
+   * @param extraBody JSON text of an object of request fields, or null for none
    * @return the changed copy
    */
-  public Turn withExtraBody(Map<String, Object> extraBody) {
+  public Turn withExtraBody(@Nullable String extraBody) {
     return new Turn(texts, maxTokens, delayMillis, timestampMillis, media, model, systemPrompt,
         role, extraBody, tools, messages, rawPayload);
   }

@@ -218,17 +218,15 @@ public abstract class JsonlDatasetProvider implements DatasetProvider {
    * AIPerf's per-turn {@code extra}: fields merged into the request body last, over the
    * endpoint's own and {@code --extra-inputs}.
    */
-  static java.util.Map<String, Object> extra(JsonNode node, String where) {
+  static @org.jspecify.annotations.Nullable String extra(JsonNode node, String where) {
     JsonNode extra = node.get("extra");
     if (extra == null || extra.isNull()) {
-      return java.util.Map.of();
+      return null;
     }
     if (!extra.isObject()) {
       throw new IllegalArgumentException(where + ": 'extra' must be an object of request fields,"
           + " e.g. {\"temperature\": 0.2}");
     }
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> fields = Json.MAPPER.convertValue(extra, java.util.LinkedHashMap.class);
-    return fields;
+    return extra.toString();
   }
 }

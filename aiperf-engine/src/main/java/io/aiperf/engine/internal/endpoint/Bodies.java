@@ -37,11 +37,20 @@ final class Bodies {
    * everything else, as AIPerf merges them, skipping the names a format reserves.
    */
   static void putTurnExtras(ObjectNode body, io.aiperf.api.spi.Turn turn, Set<String> reserved) {
-    for (Map.Entry<String, Object> e : turn.extraBody().entrySet()) {
-      if (!reserved.contains(e.getKey())) {
-        body.set(e.getKey(), Json.MAPPER.valueToTree(e.getValue()));
-      }
+    String extra = turn.extraBody();
+    if (extra == null) {
+      return;
     }
+    JsonNode fields = json(extra, "extra");
+    if (!fields.isObject()) {
+      throw new IllegalArgumentException("a turn's extra must be a JSON object but was "
+          + abbreviate(extra));
+    }
+    fields.fields().forEachRemaining(e -> {
+      if (!reserved.contains(e.getKey())) {
+        body.set(e.getKey(), e.getValue());
+      }
+    });
   }
 
   /** Puts the turn's tool definitions, as the dataset gave them, into the body's {@code tools}. */

@@ -10,7 +10,6 @@ import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,7 +77,7 @@ final class ToolCallsTest {
     Turn t = new Turn(List.of("ignored"), 9).withTools("[{\"type\":\"function\",\"function\":"
         + "{\"name\":\"f\"}}]").withMessages("[{\"role\":\"system\",\"content\":\"own\"},"
         + "{\"role\":\"user\",\"content\":\"q\"}]").withSystemPrompt("global")
-        .withExtraBody(Map.of("max_completion_tokens", 3, "stream", false));
+        .withExtraBody("{\"max_completion_tokens\": 3, \"stream\": false}");
     JsonNode b = body(CHAT, t);
     assertThat(b.at("/tools/0/function/name").asText()).isEqualTo("f");
     // One system message: the --system-prompt joined before the dataset's own, as AIPerf.
