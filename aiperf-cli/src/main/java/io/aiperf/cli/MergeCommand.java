@@ -119,6 +119,11 @@ final class MergeCommand implements Callable<Integer> {
             block.get("avg").asDouble()));
         continue;
       }
+      if (!block.has("hdr_histogram") && !block.has("count")) {
+        // AIPerf's time-weighted metrics (effective_*, active_*, tokens_in_flight) describe a
+        // curve over the run's time, not values: no histogram rebuilds them across runs.
+        continue;
+      }
       if (!block.has("hdr_histogram")) {
         throw new IOException("metric '" + tag + "' has no hdr_histogram; only exports of"
             + " aiperf-java can be merged exactly");

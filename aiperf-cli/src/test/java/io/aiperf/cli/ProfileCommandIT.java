@@ -183,6 +183,8 @@ final class ProfileCommandIT {
     assertThat(merged.at("/request_count/avg").asDouble()).isEqualTo(40.0);
     assertThat(merged.at("/time_to_first_token/count").asLong()).isEqualTo(40);
     assertThat(merged.at("/time_to_first_token/hdr_histogram").asText()).isNotEmpty();
+    // Time-weighted metrics describe each run's own timeline: left out of a merge, not faked.
+    assertThat(merged.has("effective_concurrency")).isFalse();
 
     Run missing = aiperf("merge", dir.resolve("a").toString(), dir.resolve("nope").toString(),
         "-o", dir.resolve("x").toString());
