@@ -66,7 +66,14 @@ final class RepeatAndSweepIT {
       Estimate ttft = p.estimate(Metrics.TIME_TO_FIRST_TOKEN, Statistic.AVG).orElseThrow();
       assertThat(ttft.n()).isEqualTo(3);
       assertThat(ttft.tCritical()).isCloseTo(4.302653, org.assertj.core.data.Offset.offset(1e-5));
-      assertThat(ttft.contains(known)).as("%s contains %s", ttft, known).isTrue();
+      // The model states the server's TTFT; the client's adds the loopback trip and its own
+      // reading of the first chunk, the same fraction of a millisecond in every run. Warm runs
+      // agree so closely that an interval of three of them can sit entirely above the server's
+      // number by that constant, so the interval must reach the truth within it, never below.
+      double clientOverheadMs = 1.5;
+      assertThat(ttft.ciLow()).as("%s starts at most %.1f ms above %s", ttft, clientOverheadMs,
+          known).isLessThanOrEqualTo(known + clientOverheadMs);
+      assertThat(ttft.ciHigh()).as("%s reaches %s", ttft, known).isGreaterThanOrEqualTo(known);
       for (int run = 1; run <= 3; run++) {
         assertThat(dir.resolve("profile_runs/run_000" + run + "/profile_export_aiperf.json"))
             .exists();
