@@ -37,7 +37,7 @@ final class Http2RequestHeaders {
     headers.forEach((k, v) -> fixed.add(Map.entry(new AsciiString(k.toLowerCase(Locale.ROOT)),
         v)));
     // A format with its own body type (a multipart upload) names it; JSON otherwise.
-    this.ownContentType = headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"));
+    this.ownContentType = Target.namesContentType(headers);
   }
 
   Http2Headers of(Request request) {

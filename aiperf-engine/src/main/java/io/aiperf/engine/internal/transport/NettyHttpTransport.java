@@ -76,8 +76,8 @@ final class NettyHttpTransport implements Transport {
     options.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
     this.fixedHeaders = headers.toString();
     // A format with its own body type (a multipart upload) names it; JSON otherwise.
-    this.contentType = options.headers().keySet().stream()
-        .anyMatch(k -> k.equalsIgnoreCase("content-type")) ? "" : "Content-Type: application/json\r\n";
+    this.contentType = Target.namesContentType(options.headers()) ? ""
+        : "Content-Type: application/json\r\n";
     // Offers http/1.1 only: with HTTP/2 asked for, AlpnTransport sends here once the server
     // picked http/1.1, and new connections need not offer h2 again.
     this.ssl = https ? ClientTls.context(uri, options.tls(), false) : null;

@@ -38,6 +38,17 @@ final class Target {
   }
 
   /**
+   * Whether the configured headers name the body's type themselves (a multipart upload does);
+   * otherwise the transports send JSON's.
+   *
+   * @param headers the headers every request carries
+   * @return true when one of them is Content-Type, in any case
+   */
+  static boolean namesContentType(java.util.Map<String, String> headers) {
+    return headers.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("content-type"));
+  }
+
+  /**
    * Joins the URL's path and a request path as AIPerf 0.13 does, so a URL written with the whole
    * endpoint path ({@code http://host:8000/v1/chat/completions}, as AIPerf's own config templates
    * write it) is not sent to {@code /v1/chat/completions/v1/chat/completions}: a base path that
