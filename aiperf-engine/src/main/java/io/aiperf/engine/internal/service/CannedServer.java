@@ -30,11 +30,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback HTTP/1.1 server that answers every request at once with canned OpenAI bytes: a stream
- * of {@code tokens} chunks (one write each, as a server generating them) and a usage chunk, or one
- * JSON body. Each choice carries both {@code delta.content} (chat) and {@code text} (completions),
+ * of {@code tokens} chunks (one write each, spaced, as a server generating them) and a usage
+ * chunk, or one JSON body. Each choice carries both {@code delta.content} (chat) and {@code text} (completions),
  * so either endpoint parses it. Only for warming the client up: it never sees a real run.
  */
 final class CannedServer implements AutoCloseable {
+  private static final long EVENT_SPACING_MICROS = 200;
   private final EventLoopGroup group;
   private final Channel channel;
   private final byte[][] events;
@@ -117,10 +118,25 @@ final class CannedServer implements AutoCloseable {
       head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
           .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       ctx.writeAndFlush(head);
-      for (byte[] event : events) {
-        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(event)));
+      writeFrom(ctx, 0);
+    }
+
+    /**
+     * Writes one event and schedules the next: events written back to back arrive in one read,
+     * and the per-read path of the client (decoder, framer, stamps) would stay cold while a real
+     * server's answer takes one read per token. Netty's NIO timers fire on a millisecond grid.
+     */
+    private void writeFrom(ChannelHandlerContext ctx, int i) {
+      if (!ctx.channel().isActive()) {
+        return;
       }
-      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (i == events.length) {
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        return;
+      }
+      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(events[i])));
+      ctx.executor().schedule(() -> writeFrom(ctx, i + 1), EVENT_SPACING_MICROS,
+          TimeUnit.MICROSECONDS);
     }
 
     @Override

@@ -41,6 +41,7 @@ final class ClientWarmup {
   /** Enough for the compilers to take the per-request and per-chunk code (C1 at 200 calls). */
   static final int REQUESTS = 200;
   private static final int TOKENS = 32;
+  private static final int WARMUP_CONCURRENCY = 16;
   /** A warm-up takes a second or two; one that takes longer is abandoned, not waited for. */
   private static final Duration LIMIT = Duration.ofSeconds(60);
 
@@ -129,7 +130,9 @@ final class ClientWarmup {
         .endpoint(endpoint)
         .dataset(Datasets.synthetic().tokenizer(EngineSupport.tokenizerName(config))
             .inputTokens(64, 0).outputTokens(TOKENS, 0).entries(50).seed(1))
-        .concurrency(Math.max(1, Math.min(16, config.concurrency())))
+        // Not the user's concurrency: the canned answers take a few ms each (their events are
+        // spaced), and one connection at a time would make a rate run's warm-up take seconds.
+        .concurrency(WARMUP_CONCURRENCY)
         .requestCount(REQUESTS)
         .workers(1)
         .recordProcessors(1)
