@@ -104,6 +104,7 @@ public final class MockLlmServer implements AutoCloseable {
      *     certificate or key cannot be read (the message names the files)
      */
     public static MockLlmServer start(MockServerOptions options) {
+        MockWarmup.once();
         ServerState state = new ServerState(options);
         MockTls tls = options.tls() ? MockTls.create(options) : null;
         // Native epoll where the platform has it: its timerfd wakes with microsecond precision,
