@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -83,51 +82,9 @@ final class LiveView {
   }
 
   private RunTotals totals(MetricsAggregator aggregator, Counts c) {
-    return new RunTotals() {
-      @Override
-      public long requestCount() {
-        return c.successes();
-      }
-
-      @Override
-      public long errorCount() {
-        return c.failures() + c.cancellations();
-      }
-
-      @Override
-      public long durationNanos() {
-        return c.windowNanos();
-      }
-
-      @Override
-      public double sum(String tag) {
-        return aggregator.approximateSum(tag);
-      }
-
-      @Override
-      public long requestsSent() {
-        return c.sent();
-      }
-
-      @Override
-      public long sendSpanNanos() {
-        return c.sendSpanNanos();
-      }
-
-      @Override
-      public OptionalDouble requestedRate() {
-        return config.requestRate();
-      }
-
-      @Override
-      public long cancelledCount() {
-        return c.cancellations();
-      }
-
-      @Override
-      public long goodRequestCount() {
-        return config.goodput().isEmpty() ? -1 : c.goodRequests();
-      }
-    };
+    return new RunCounts(c.successes(), c.failures(), c.cancellations(), c.windowNanos(), c.sent(),
+        c.sendSpanNanos(), config.requestRate(),
+        config.goodput().isEmpty() ? -1 : c.goodRequests(), aggregator::approximateSum,
+        tag -> -1);
   }
 }

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +97,7 @@ final class RecordsManager extends AbstractService {
    * behind: said in the log while waiting, and in the result when it also exceeds a tenth of the
    * benchmark window.
    */
-  static final long BACKLOG_WARNING_NANOS = 1_000_000_000L;
+  static final long BACKLOG_WARNING_NANOS = Warnings.BACKLOG_WARNING_NANOS;
   /** When every profiling credit had come back (the load ended); MIN_VALUE until then. */
   private long loadEndedNanos = Long.MIN_VALUE;
   /** Records not yet arrived when the load ended. */
@@ -451,57 +450,9 @@ final class RecordsManager extends AbstractService {
   private BenchmarkResult buildResult(SweepMetrics.Curves curves) {
     MetricsAggregator aggregator = initialized(this.aggregator);
     long duration = windowNanos();
-    RunTotals totals = new RunTotals() {
-      @Override
-      public long requestCount() {
-        return successes;
-      }
-
-      @Override
-      public long errorCount() {
-        return failures + cancellations; // AIPerf counts cancelled requests as error records
-      }
-
-      @Override
-      public long durationNanos() {
-        return duration;
-      }
-
-      @Override
-      public double sum(String tag) {
-        return aggregator.sum(tag);
-      }
-
-      @Override
-      public long count(String tag) {
-        return aggregator.count(tag);
-      }
-
-      @Override
-      public long requestsSent() {
-        return expected;
-      }
-
-      @Override
-      public long sendSpanNanos() {
-        return lastSend > firstSend ? lastSend - firstSend : 0;
-      }
-
-      @Override
-      public OptionalDouble requestedRate() {
-        return config.requestRate();
-      }
-
-      @Override
-      public long cancelledCount() {
-        return cancellations;
-      }
-
-      @Override
-      public long goodRequestCount() {
-        return slos.isEmpty() ? -1 : goodRequests;
-      }
-    };
+    RunTotals totals = new RunCounts(successes, failures, cancellations, duration, expected,
+        lastSend > firstSend ? lastSend - firstSend : 0, config.requestRate(),
+        slos.isEmpty() ? -1 : goodRequests, aggregator::sum, aggregator::count);
     List<MetricResult> metrics = new ArrayList<>(aggregator.results(derived, totals));
     metrics.addAll(aggregator.errorAdjusted(failures + cancellations));
     if (duration > 0) { // AIPerf's window: from the phase start to its requests' end
@@ -528,48 +479,16 @@ final class RecordsManager extends AbstractService {
 
   private List<String> warnings(List<MetricResult> metrics, long windowNanos) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
-    backlogWarning(windowNanos).ifPresent(warnings::add);
+    Warnings.recordBacklog(processingLagNanos, windowNanos, backlogAtLoadEnd, expected,
+        config.recordProcessors()).ifPresent(warnings::add);
     Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
     warnings.addAll(remoteClocks.warnings(metrics));
-    new java.util.TreeMap<>(lostWorkers).forEach((service, reason) -> warnings.add(
-        service.startsWith("record_processor")
-            ? "Record processor " + service + " was lost (" + reason + "): the responses it held"
-                + " were recorded as RecordProcessorLost errors."
-            : "Worker " + service + " was lost (" + reason + "): the requests it had in flight"
-                + " were recorded as WorkerLost errors and the run went on with the other"
-                + " workers."));
+    warnings.addAll(Warnings.lostServices(lostWorkers));
     if (spans.chunkGapsDropped()) {
-      warnings.add("More than " + io.aiperf.engine.internal.metrics.RequestSpans
-          .DEFAULT_CHUNK_LIMIT + " chunk gaps: the time-weighted decode throughput and tokens in"
-          + " flight use request-level timing (first token to end), as AIPerf's bounded-memory"
-          + " backend does, not each chunk's.");
+      warnings.add(Warnings.chunkGapsDropped());
     }
-    List<String> approximated = initialized(aggregator).approximated();
-    if (!approximated.isEmpty()) {
-      warnings.add("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values: percentiles of "
-          + approximated + " come from their HdrHistograms (3 significant digits); count, sum,"
-          + " mean, min, max and std stay exact.");
-    }
+    Warnings.approximated(initialized(aggregator).approximated()).ifPresent(warnings::add);
     return warnings;
-  }
-
-  /**
-   * Records that arrived long after the load ended: the record processors fell behind, the
-   * responses waited in memory and the result came late. The metrics themselves are not
-   * affected (their timestamps were taken at the socket).
-   */
-  private java.util.Optional<String> backlogWarning(long windowNanos) {
-    long lag = processingLagNanos;
-    if (lag < BACKLOG_WARNING_NANOS || lag < windowNanos / 10) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(String.format(java.util.Locale.ROOT, "Record processing fell"
-        + " behind the load: %d of %d responses were still waiting to be processed when the"
-        + " last request ended, and the last was processed %.1f s later (the benchmark window"
-        + " was %.1f s). The metrics are not affected, but the results came that much later and"
-        + " the responses were held in memory meanwhile. More record processors"
-        + " (--record-processors, %d now) help when CPUs are free.", backlogAtLoadEnd, expected,
-        lag / 1e9, windowNanos / 1e9, config.recordProcessors()));
   }
 
   private long toWallNanos(long nanos) {

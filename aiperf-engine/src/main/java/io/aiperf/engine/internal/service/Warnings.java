@@ -3,7 +3,9 @@ package io.aiperf.engine.internal.service;
 import io.aiperf.api.BenchmarkConfig;
 import io.aiperf.api.MetricResult;
 import java.util.ArrayList;
+import io.aiperf.engine.internal.metrics.MetricsAggregator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -216,6 +218,59 @@ final class Warnings {
         + " more remote workers) or cores, lower the load, or run 'aiperf calibrate' to see this"
         + " machine's limits.",
         worst.workerId(), worst.lagP99Nanos() / 1e6, worst.lagMaxNanos() / 1e6));
+  }
+
+  /** How long after the load a record may be processed before it is worth a word. */
+  static final long BACKLOG_WARNING_NANOS = 1_000_000_000L;
+
+  /**
+   * Records that arrived long after the load ended: the record processors fell behind, the
+   * responses waited in memory and the result came late. The metrics themselves are not
+   * affected (their timestamps were taken at the socket).
+   */
+  static Optional<String> recordBacklog(long lagNanos, long windowNanos, long backlogAtLoadEnd,
+      long expected, int recordProcessors) {
+    if (lagNanos < BACKLOG_WARNING_NANOS || lagNanos < windowNanos / 10) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "Record processing fell"
+        + " behind the load: %d of %d responses were still waiting to be processed when the"
+        + " last request ended, and the last was processed %.1f s later (the benchmark window"
+        + " was %.1f s). The metrics are not affected, but the results came that much later and"
+        + " the responses were held in memory meanwhile. More record processors"
+        + " (--record-processors, %d now) help when CPUs are free.", backlogAtLoadEnd, expected,
+        lagNanos / 1e9, windowNanos / 1e9, recordProcessors));
+  }
+
+  /** One warning per lost worker or record processor, by service id. */
+  static List<String> lostServices(Map<String, String> reasonByService) {
+    List<String> warnings = new ArrayList<>();
+    new java.util.TreeMap<>(reasonByService).forEach((service, reason) -> warnings.add(
+        service.startsWith("record_processor")
+            ? "Record processor " + service + " was lost (" + reason + "): the responses it held"
+                + " were recorded as RecordProcessorLost errors."
+            : "Worker " + service + " was lost (" + reason + "): the requests it had in flight"
+                + " were recorded as WorkerLost errors and the run went on with the other"
+                + " workers."));
+    return warnings;
+  }
+
+  /** The chunk gaps kept for the time-weighted curves reached their bound. */
+  static String chunkGapsDropped() {
+    return "More than " + io.aiperf.engine.internal.metrics.RequestSpans.DEFAULT_CHUNK_LIMIT
+        + " chunk gaps: the time-weighted decode throughput and tokens in flight use"
+        + " request-level timing (first token to end), as AIPerf's bounded-memory backend does,"
+        + " not each chunk's.";
+  }
+
+  /** Metrics whose percentiles come from histograms past the exact-value bound. */
+  static Optional<String> approximated(List<String> tags) {
+    if (tags.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of("More than " + MetricsAggregator.DEFAULT_EXACT_LIMIT + " values:"
+        + " percentiles of " + tags + " come from their HdrHistograms (3 significant digits);"
+        + " count, sum, mean, min, max and std stay exact.");
   }
 
   private static @Nullable MetricResult find(List<MetricResult> metrics, String tag) {
