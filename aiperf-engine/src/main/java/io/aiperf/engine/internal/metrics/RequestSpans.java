@@ -207,6 +207,12 @@ public final class RequestSpans {
       out[r] = osl[r];
     }
     boolean chunks = !gapsDropped && gapCount > 0;
+    // The two chunk-level curves sort one event per chunk each, the bulk of the work after the
+    // load: the second is built on a thread of its own meanwhile (the I/O threads are idle now).
+    java.util.concurrent.CompletableFuture<SweepLine.Curve> tokensLater =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> chunks
+            ? SpanCurves.tokensInFlightByChunk(s, g, e, in, out, gaps, gapsEnd, n)
+            : SpanCurves.tokensInFlight(s, g, e, in, out), RequestSpans::onOwnThread);
     SweepLine.Curve concurrency = SpanCurves.concurrency(s, e);
     SweepLine.Curve decodeConcurrency = SpanCurves.concurrency(g, e);
     SweepLine.Curve prefillConcurrency = SpanCurves.concurrency(s, g);
@@ -214,11 +220,27 @@ public final class RequestSpans {
         : SpanCurves.decode(g, e, out);
     SweepLine.Curve prefill = SpanCurves.prefill(s, g, in);
     SweepLine.Curve total = SpanCurves.total(s, g, e, in, out);
-    SweepLine.Curve tokens = chunks
-        ? SpanCurves.tokensInFlightByChunk(s, g, e, in, out, gaps, gapsEnd, n)
-        : SpanCurves.tokensInFlight(s, g, e, in, out);
+    SweepLine.Curve tokens;
+    try {
+      tokens = tokensLater.join();
+    } catch (java.util.concurrent.CompletionException failed) {
+      Throwable cause = failed.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw failed;
+    }
     return new SweepMetrics.Curves(concurrency, decode, prefill, decodeConcurrency,
         prefillConcurrency, total, SweepLine.divide(decode, decodeConcurrency),
         SweepLine.divide(prefill, prefillConcurrency), tokens);
+  }
+
+  private static void onOwnThread(Runnable task) {
+    Thread t = new Thread(task, "aiperf-curves");
+    t.setDaemon(true);
+    t.start();
   }
 }
