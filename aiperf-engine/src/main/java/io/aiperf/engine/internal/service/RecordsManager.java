@@ -83,6 +83,8 @@ final class RecordsManager extends AbstractService {
   /** Null until the dataset is ready. */
   private volatile @Nullable List<String> conversationIds;
   private long profilingStart = Long.MIN_VALUE;
+  /** The JIT compilers' total time when profiling started, -1 when not known. */
+  private long jitMillisAtProfilingStart = -1;
   /** When the first phase (warmup or profiling) began sending; read by the progress tick. */
   private volatile long firstPhaseStart = Long.MIN_VALUE;
   /** Null unless the run has a slice duration. */
@@ -189,6 +191,7 @@ final class RecordsManager extends AbstractService {
       phaseFirstCredit[s.phase().ordinal()] = s.firstCreditId();
       if (s.phase() == Phase.PROFILING) {
         profilingStart = s.startNanos();
+        jitMillisAtProfilingStart = JitTime.compiledMillis();
       }
     })));
     track(bus.consume(Messages.RECORDS, executor, m -> onRecord((ProcessedRecord) m)));
@@ -481,7 +484,13 @@ final class RecordsManager extends AbstractService {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
     Warnings.recordBacklog(processingLagNanos, windowNanos, backlogAtLoadEnd, expected,
         config.recordProcessors()).ifPresent(warnings::add);
-    Warnings.loopLag(List.copyOf(workerHealth.values())).ifPresent(warnings::add);
+    long jitAtStart = jitMillisAtProfilingStart;
+    long jitNow = JitTime.compiledMillis();
+    // Remote workers' I/O threads do not share this JVM's compilers.
+    long jitMillis = jitAtStart < 0 || jitNow < 0 || !remoteClocks.results().isEmpty() ? -1
+        : jitNow - jitAtStart;
+    Warnings.loopLag(List.copyOf(workerHealth.values()), jitMillis, windowNanos)
+        .ifPresent(warnings::add);
     warnings.addAll(remoteClocks.warnings(metrics));
     warnings.addAll(Warnings.lostServices(lostWorkers));
     if (spans.chunkGapsDropped()) {

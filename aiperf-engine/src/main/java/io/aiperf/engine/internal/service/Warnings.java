@@ -198,6 +198,38 @@ final class Warnings {
   /** A single stall this long (a GC pause, a starved thread) is worth a word too. */
   static final long LAG_MAX_LIMIT_NANOS = 50_000_000;
 
+  /**
+   * The JIT compilers' share of the window from which the loop-lag warning names them as a
+   * likely cause: on two cores a compiler thread busy for most of a short run kept the I/O
+   * threads waiting for a CPU (issue #18's LoopLagIT, with a JIT log).
+   */
+  static final double JIT_SHARE_WORTH_NAMING = 0.2;
+
+  /**
+   * The loop-lag warning of a run whose workers share this JVM, naming the JIT compilers when
+   * they were busy for much of the window.
+   *
+   * @param health the workers' reports
+   * @param jitMillis the compilers' time during the profiling window (all their threads), -1
+   *     when not known or when workers ran elsewhere
+   * @param windowNanos the profiling window
+   */
+  static Optional<String> loopLag(List<Messages.WorkerHealth> health, long jitMillis,
+      long windowNanos) {
+    Optional<String> lag = loopLag(health);
+    if (lag.isEmpty() || jitMillis < 0 || windowNanos <= 0) {
+      return lag;
+    }
+    double share = jitMillis / (windowNanos / 1e6);
+    if (share < JIT_SHARE_WORTH_NAMING) {
+      return lag;
+    }
+    return Optional.of(lag.get() + String.format(Locale.ROOT, " This JVM's JIT compilers worked"
+        + " %.1f s during the %.1f s run (%.0f %% of it): on few cores they compete with the I/O"
+        + " threads for a CPU; a warmup phase (--warmup-request-count) lets them finish first.",
+        jitMillis / 1e3, windowNanos / 1e9, 100 * share));
+  }
+
   /** A warning when the workers' I/O threads were busy enough to skew measurements. */
   static Optional<String> loopLag(List<Messages.WorkerHealth> health) {
     Messages.WorkerHealth worst = null;

@@ -31,4 +31,18 @@ final class WarningsTest {
     assertThat(Warnings.loopLag(List.of(lag("worker_0", 500, 300_000,
         120_000_000)))).get().asString().contains("max 120.00 ms");
   }
+
+  @Test
+  void aLateLoop_namesTheJit_whenItWorkedThroughMuchOfTheRun() {
+    List<WorkerHealth> late = List.of(lag("worker_0", 500, 2_500_000, 4_000_000));
+    assertThat(Warnings.loopLag(late, 3_000, 5_000_000_000L)).get().asString()
+        .contains("2.50 ms late").contains("JIT compilers worked 3.0 s during the 5.0 s run (60 %")
+        .contains("--warmup-request-count");
+    assertThat(Warnings.loopLag(late, 200, 5_000_000_000L)).get().asString()
+        .doesNotContain("JIT");
+    assertThat(Warnings.loopLag(late, -1, 5_000_000_000L)).get().asString()
+        .doesNotContain("JIT");
+    assertThat(Warnings.loopLag(List.of(lag("worker_0", 500, 300_000, 4_000_000)), 3_000,
+        5_000_000_000L)).as("no lag, no word of the JIT").isEmpty();
+  }
 }
