@@ -1,7 +1,5 @@
 package io.aiperf.zmq.internal;
 
-import static io.aiperf.zmq.internal.Protocol.op;
-
 import io.aiperf.zmq.CurveKeys;
 import io.aiperf.zmq.ZmqBusOptions;
 import java.io.IOException;
@@ -12,11 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,17 +23,16 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * A bus's link to its {@link Hub}: one DEALER socket and the one I/O thread that touches it.
- * Callers encode on their own thread and queue frames here, then wake the I/O thread through a
- * pipe it selects together with the socket; they write to the pipe only while that thread sleeps.
- * Whatever is pending leaves as one batch frame ({@link Protocol}), acknowledgements for the
- * same channel, consumer and sender folded into one with a count. The hub's own bus has no
- * socket: it talks to the hub through two in-memory queues, same protocol, same order.
+ * A client bus's link to its {@link Hub}: one DEALER socket and the one I/O thread that touches
+ * it. Callers encode on their own thread and queue frames here, then wake the I/O thread through
+ * a pipe it selects together with the socket; they write to the pipe only while that thread
+ * sleeps. Whatever is pending leaves as one batch frame ({@link Protocol}), acknowledgements for
+ * the same channel, consumer and sender folded into one with a count.
  *
  * <p>Every message that arrives is unpacked and passed to the bus's handler on this thread; the
  * handler hands work to other threads and must not block.
  */
-final class HubLink {
+final class DealerLink implements HubLink {
   // Logged under the bus's name, as before the bus was split into parts.
   private static final Logger log = LoggerFactory.getLogger(ZmqMessageBusImpl.class);
 
@@ -49,12 +42,8 @@ final class HubLink {
   private final ZContext context;
   private final String peerId;
   private final Consumer<List<byte[]>> inbound;
-  /** The socket to the hub; null on the hub's own bus, which talks to it through memory. */
-  private final ZMQ.@Nullable Socket dealer;
-  /** The hub in this JVM on the hub's own bus, else null: set exactly when dealer is null. */
-  private final @Nullable Hub hub;
-  /** Batches the hub sent to its own bus (null on a client); see {@link Hub#attachLocal}. */
-  private final @Nullable ConcurrentLinkedQueue<byte[]> fromHub;
+  /** The socket to the hub. */
+  private final ZMQ.Socket dealer;
   private final Pipe wakePipe;
   /** True while the I/O thread is awake or a wake-up byte is on its way: no write needed. */
   private final AtomicBoolean wakePending = new AtomicBoolean(true);
@@ -66,39 +55,26 @@ final class HubLink {
   /** Batches the socket would not take yet, in order; only the I/O thread touches it. */
   private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
   private final Protocol.Batch batch = new Protocol.Batch();
+  /** Acknowledgements read from {@link #outgoing} and not yet batched; I/O thread only. */
+  private final Ack.Coalescer acks = new Ack.Coalescer();
 
   /**
    * Opens the link; {@link #start} then runs its I/O thread.
    *
    * @param context the bus's context
-   * @param connectTo the hub's endpoint (ignored when {@code hub} is given)
-   * @param hub the hub in this JVM when this is the hub's own bus, else null
+   * @param connectTo the hub's endpoint
    * @param peerId the bus's identity on the hub
    * @param options CURVE keys and the close timeout (the socket's linger)
    * @param inbound takes each message from the hub, on the I/O thread; its list is reused
    * @param ioThreads makes the I/O thread
    * @throws IOException if the wake-up pipe cannot be opened
    */
-  HubLink(ZContext context, String connectTo, @Nullable Hub hub, String peerId,
-      ZmqBusOptions options, Consumer<List<byte[]>> inbound, ThreadFactory ioThreads)
-      throws IOException {
+  DealerLink(ZContext context, String connectTo, String peerId, ZmqBusOptions options,
+      Consumer<List<byte[]>> inbound, ThreadFactory ioThreads) throws IOException {
     this.context = context;
-    this.hub = hub;
     this.peerId = peerId;
     this.inbound = inbound;
-    if (hub != null) {
-      // In the hub's JVM: no socket, no inproc hop; the same protocol through two queues.
-      dealer = null;
-      ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
-      fromHub = queue;
-      hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), batch -> {
-        queue.add(batch);
-        wake();
-      });
-    } else {
-      fromHub = null;
-      dealer = openDealer(context, connectTo, peerId, options);
-    }
+    dealer = openDealer(context, connectTo, peerId, options);
     dealerLinger = options.closeTimeout().toMillis();
     wakePipe = Pipe.open();
     wakePipe.source().configureBlocking(false);
@@ -130,27 +106,26 @@ final class HubLink {
     return dealer;
   }
 
-  void start() {
+  @Override
+  public void start() {
     ioThread.start();
   }
 
-  /** Queues a message for the hub and wakes the I/O thread if it sleeps; never blocks. */
-  void enqueue(byte[]... frames) {
+  @Override
+  public void enqueue(byte[]... frames) {
     outgoing.add(frames);
     wake();
   }
 
-  /**
-   * Queues a message from the I/O thread itself (in the inbound handler), which flushes it
-   * before it sleeps, so no wake-up is needed.
-   */
-  void enqueueFromIoThread(byte[]... frames) {
+  /** The I/O thread flushes what it queued in the inbound handler before it sleeps. */
+  @Override
+  public void enqueueFromIoThread(byte[]... frames) {
     outgoing.add(frames);
   }
 
-  /** Queues the acknowledgement of one channel message a consumer has finished with. */
-  void acknowledge(byte[] channel, byte[] consumer, byte[] origin) {
-    outgoing.add(new Ack(channel, consumer, origin));
+  @Override
+  public void acknowledge(byte[] channel, byte[] consumer, byte[] origin) {
+    outgoing.add(new Ack(channel, consumer, origin, 1));
     wake();
   }
 
@@ -164,8 +139,8 @@ final class HubLink {
     }
   }
 
-  /** Nothing reached the hub, so nothing would ever drain: stop without lingering. */
-  void abandon() {
+  @Override
+  public void abandon() {
     dealerLinger = 0;
     stopDeadline = Ticks.nanos();
   }
@@ -174,7 +149,8 @@ final class HubLink {
    * Stops the I/O thread once it has sent what is queued, or at the stop deadline (the close
    * timeout from now, unless {@link #abandon()} set it), and waits for it.
    */
-  void stop(long closeTimeoutNanos, long joinMillis) {
+  @Override
+  public void stop(long closeTimeoutNanos, long joinMillis) {
     if (stopDeadline == 0) {
       stopDeadline = Ticks.nanos() + closeTimeoutNanos;
     }
@@ -187,7 +163,8 @@ final class HubLink {
     }
   }
 
-  void closePipe() {
+  @Override
+  public void closePipe() {
     try {
       wakePipe.sink().close();
       wakePipe.source().close();
@@ -204,8 +181,7 @@ final class HubLink {
     Selector selector = null;
     try {
       selector = Selector.open();
-      SelectionKey socketKey = dealer == null ? null
-          : dealer.getFD().register(selector, SelectionKey.OP_READ);
+      SelectionKey socketKey = dealer.getFD().register(selector, SelectionKey.OP_READ);
       boolean socketWoke = false;
       SelectionKey pipeKey = wakePipe.source().register(selector, SelectionKey.OP_READ);
       while (true) {
@@ -238,18 +214,15 @@ final class HubLink {
         }
         // Sends above may have consumed the socket's signal for a message that arrived
         // meanwhile (ZMQ's descriptor is edge-like): ask the socket itself before blocking.
-        if (dealer == null ? localQueue().isEmpty()
-            : (dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
+        if ((dealer.getEvents() & ZMQ.Poller.POLLIN) == 0) {
           // JeroMQ 0.6.0's signal descriptor can stay readable with nothing to read; selecting
           // on it then spins and starves the other threads of a small machine. After a wake-up
           // by the socket that brought nothing, wait on the wake-up pipe with a short timeout.
           boolean stale = socketWoke && received == 0;
-          if (socketKey != null) {
-            socketKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
-          }
+          socketKey.interestOps(stale ? 0 : SelectionKey.OP_READ);
           // A stalled socket cannot be polled for "writable" without spinning: retry soon.
           selector.select(stale ? 1 : !backlog.isEmpty() ? 10 : 100);
-          socketWoke = socketKey != null && selector.selectedKeys().contains(socketKey);
+          socketWoke = selector.selectedKeys().contains(socketKey);
           if (selector.selectedKeys().contains(pipeKey)) {
             while (wakePipe.source().read(drain.clear()) > 0) {
               // just emptying it; a byte written after this wakes the next select at once
@@ -267,10 +240,8 @@ final class HubLink {
     } finally {
       closeQuietly(selector);
       // destroySocket applies the context's linger to the socket, so set it there.
-      if (dealer != null) {
-        context.setLinger((int) Math.min(Integer.MAX_VALUE, dealerLinger));
-        context.destroySocket(dealer);
-      }
+      context.setLinger((int) Math.min(Integer.MAX_VALUE, dealerLinger));
+      context.destroySocket(dealer);
     }
   }
 
@@ -285,9 +256,6 @@ final class HubLink {
   }
 
   private byte @Nullable [] receive() {
-    if (dealer == null) {
-      return localQueue().poll();
-    }
     byte[] first = dealer.recv(ZMQ.DONTWAIT);
     while (first != null && dealer.hasReceiveMore()) {
       first = dealer.recv(); // the hub sends one frame per batch; skip anything else
@@ -322,34 +290,19 @@ final class HubLink {
       backlog.poll();
     }
     // Everything pending goes out as one frame (or a few, for large payloads).
-    Map<Ack, int[]> acks = null;
     Object item;
     while ((item = outgoing.poll()) != null) {
       if (item instanceof Ack a) {
-        if (acks == null) {
-          acks = new LinkedHashMap<>();
-        }
-        acks.computeIfAbsent(a, k -> new int[1])[0]++;
+        acks.add(a);
         continue;
       }
-      if (acks != null) {
-        sendAcks(acks);
-        acks = null;
-      }
+      acks.drain(this::send);
       send((byte[][]) item);
     }
-    if (acks != null) {
-      sendAcks(acks);
-    }
+    acks.drain(this::send);
     if (!batch.isEmpty()) {
       ship(batch.take());
     }
-  }
-
-  private void sendAcks(Map<Ack, int[]> acks) {
-    // Acknowledgements for the same channel, consumer and sender travel as one frame with a count.
-    acks.forEach((a, n) -> send(new byte[][] {op(Protocol.ACK), a.channel, a.consumer,
-        a.origin, Protocol.intBytes(n[0])}));
   }
 
   private void send(byte[][] frames) {
@@ -370,32 +323,6 @@ final class HubLink {
    * CURVE handshake), and the I/O thread must never block.
    */
   private boolean trySend(byte[] frame) {
-    if (dealer == null) {
-      Objects.requireNonNull(hub, "hub: set whenever dealer is null")
-          .offerLocal(frame);
-      return true;
-    }
     return dealer.send(frame, ZMQ.DONTWAIT);
-  }
-
-  /** The hub's own bus reads from memory: the constructor sets this queue when dealer is null. */
-  private ConcurrentLinkedQueue<byte[]> localQueue() {
-    return Objects.requireNonNull(fromHub, "fromHub: set whenever dealer is null");
-  }
-
-  private record Ack(byte[] channel, byte[] consumer, byte[] origin) {
-    // Records compare arrays by reference; acks group by content.
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Ack a && Arrays.equals(a.channel, channel)
-          && Arrays.equals(a.consumer, consumer)
-          && Arrays.equals(a.origin, origin);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(channel) * 31 + Arrays.hashCode(origin)
-          + Arrays.hashCode(consumer);
-    }
   }
 }

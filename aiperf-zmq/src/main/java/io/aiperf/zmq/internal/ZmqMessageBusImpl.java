@@ -33,7 +33,8 @@ import org.zeromq.ZContext;
 
 /**
  * A bus connected to a {@link Hub}: the API callers use, and the order in which it opens and
- * closes. The work is done by its parts: {@link HubLink} (the socket and its I/O thread),
+ * closes. The work is done by its parts: {@link HubLink} (the socket and its I/O thread, or
+ * straight into the hub thread on the hub's own bus),
  * {@link FlowControl} (credits and close deadlines), {@link HubCalls} (operations the hub
  * confirms), {@link EventSubscribers}, {@link ChannelConsumers} and {@link RequestReply} (one
  * per kind of traffic), and {@link Codec} (messages to bytes).
@@ -87,8 +88,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
         + String.format(java.util.Locale.ROOT, "%02x%02x", random[0], random[1]);
     int n = BUSES.get();
     try {
-      link = new HubLink(context, connectTo, hub, peerId, options, this::handle,
-          daemon("aiperf-zmq-io-" + n));
+      link = hub != null ? new LocalLink(hub, peerId, this::handle)
+          : new DealerLink(context, connectTo, peerId, options, this::handle,
+              daemon("aiperf-zmq-io-" + n));
     } catch (IOException | RuntimeException e) {
       context.close();
       if (hub != null) {
@@ -199,7 +201,10 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     return requests.respond(channel, responder);
   }
 
-  /** A message from the hub, on the I/O thread: each kind goes to the part that handles it. */
+  /**
+   * A message from the hub, on the I/O thread (the hub thread on the hub's own bus): each kind
+   * goes to the part that handles it, which never blocks.
+   */
   private void handle(List<byte[]> f) {
     switch (f.get(0)[0]) {
       case Protocol.OK -> calls.confirmed(f.get(1));
