@@ -61,7 +61,8 @@ final class Hub implements Runnable {
 
   private final HubPeers peers = new HubPeers();
   private final HubOutboxes outboxes = new HubOutboxes(this::transmit, peers::contains);
-  private final HubChannels channels = new HubChannels(outboxes);
+  private final LocalPayloads payloads = new LocalPayloads();
+  private final HubChannels channels = new HubChannels(outboxes, payloads);
   private final HubRouter routing = new HubRouter(peers, outboxes, channels);
 
   /**
@@ -119,10 +120,31 @@ final class Hub implements Runnable {
    * @param identity the bus's peer identity
    * @param inbound takes each message the hub has for that bus, on the hub thread; must not
    *     block
+   * @param codec encodes a message that bus holds here ({@link LocalPayloads}) when the hub
+   *     sends it to another process
    */
-  void attachLocal(byte[] identity, Consumer<List<byte[]>> inbound) {
-    outboxes.attachLocal(new String(identity, StandardCharsets.ISO_8859_1), inbound);
+  void attachLocal(byte[] identity, Consumer<List<byte[]>> inbound, Codec codec) {
+    String id = new String(identity, StandardCharsets.ISO_8859_1);
+    channels.attachLocal(id, codec);
+    outboxes.attachLocal(id, inbound);
     localIdentity = identity;
+  }
+
+  /** The channel messages the hub's own bus holds in this JVM instead of encoding them. */
+  LocalPayloads payloads() {
+    return payloads;
+  }
+
+  /**
+   * Tells whether a channel has a consumer outside the hub's own bus, so a message for it is
+   * better encoded by its sender than held; any thread may ask (the answer may be stale, which
+   * costs only an encoding on the hub thread).
+   *
+   * @param channel the channel
+   * @return true if some consumer of the channel is on another bus
+   */
+  boolean hasRemoteConsumer(String channel) {
+    return channels.hasRemoteConsumer(channel);
   }
 
   /**
@@ -228,6 +250,7 @@ final class Hub implements Runnable {
       outboxes.flush();
       channels.reportLeftovers();
       peers.reportLeftovers();
+      payloads.clear();
     } catch (IOException e) {
       log.error("The ZMQ hub stopped: {}", e.toString(), e);
     } finally {

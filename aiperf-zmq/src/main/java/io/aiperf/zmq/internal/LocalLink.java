@@ -20,10 +20,12 @@ final class LocalLink implements HubLink {
    * @param hub the hub of this JVM
    * @param peerId the bus's identity on the hub
    * @param inbound takes each message from the hub, on the hub thread; it must not block
+   * @param codec the bus's codec, which encodes a held message the hub has to send to another
+   *     process
    */
-  LocalLink(Hub hub, String peerId, Consumer<List<byte[]>> inbound) {
+  LocalLink(Hub hub, String peerId, Consumer<List<byte[]>> inbound, Codec codec) {
     this.hub = hub;
-    hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), inbound);
+    hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), inbound, codec);
   }
 
   @Override

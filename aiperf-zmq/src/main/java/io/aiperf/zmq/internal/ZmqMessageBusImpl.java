@@ -81,14 +81,15 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     this.opTimeout = options.connectTimeout();
     this.closeTimeout = options.closeTimeout();
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    this.codec = new Codec(cl != null ? cl : ZmqMessageBusImpl.class.getClassLoader());
+    this.codec = new Codec(cl != null ? cl : ZmqMessageBusImpl.class.getClassLoader(),
+        hub == null ? null : hub.payloads());
     byte[] random = new byte[2];
     new SecureRandom().nextBytes(random);
     this.peerId = ProcessHandle.current().pid() + "-" + BUSES.incrementAndGet() + "-"
         + String.format(java.util.Locale.ROOT, "%02x%02x", random[0], random[1]);
     int n = BUSES.get();
     try {
-      link = hub != null ? new LocalLink(hub, peerId, this::handle)
+      link = hub != null ? new LocalLink(hub, peerId, this::handle, codec)
           : new DealerLink(context, connectTo, peerId, options, this::handle,
               daemon("aiperf-zmq-io-" + n));
     } catch (IOException | RuntimeException e) {
@@ -172,7 +173,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
 
   private void send(String channel, byte[] key, BusMessage message) {
     checkOpen();
-    byte[] payload = codec.encode(message);
+    // In the hub's JVM a message for consumers in this JVM only is not encoded at all.
+    byte[] payload = hub != null && !hub.hasRemoteConsumer(channel)
+        ? hub.payloads().hold(message) : codec.encode(message);
     flow.acquire(channel);
     if (closed.get()) {
       throw new IllegalStateException("The message bus is closed; channel '" + channel
@@ -268,6 +271,19 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     calls.failAll(closedError);
     link.closePipe();
     context.close();
+  }
+
+  /** For tests: whether the hub knows a consumer of the channel outside its own bus. */
+  boolean hasRemoteConsumer(String channel) {
+    return hub != null && hub.hasRemoteConsumer(channel);
+  }
+
+  /** For tests: what the hub of this (hub's own) bus holds. */
+  LocalPayloads payloads() {
+    if (hub == null) {
+      throw new IllegalStateException("Only the hub's own bus holds messages");
+    }
+    return hub.payloads();
   }
 
   private void checkOpen() {
