@@ -19,11 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bus's channel consumers. Each one is a serial queue from the I/O thread to the user's
- * executor, drained by a pool thread, so that a handler which blocks (e.g. in {@code send}) can
- * stop neither the I/O thread nor the credits that would unblock it. Every message is
- * acknowledged once its handler has finished (or failed, or was refused), which gives its sender
- * the credit back.
+ * A bus's channel consumers. A consumer whose executor runs tasks on the calling thread (such as
+ * {@code Runnable::run}) gets a serial queue from the I/O thread, drained by a pool thread, so
+ * that a handler which blocks (e.g. in {@code send}) can stop neither the I/O thread nor the
+ * credits that would unblock it. A consumer whose executor queues tasks for threads of its own
+ * (a single-thread executor, a pool) is handed each message by the I/O thread directly, as the
+ * in-memory bus hands it from the sender's thread: one thread hand-off instead of two. Which
+ * kind an executor is, a probe task tells when the consumer registers ({@link #runsInline}).
+ * Every message is acknowledged once its handler has finished (or failed, or was refused), which
+ * gives its sender the credit back.
  */
 final class ChannelConsumers {
   // Logged under the bus's name, as before the bus was split into parts.
@@ -50,7 +54,7 @@ final class ChannelConsumers {
 
   Subscription consume(String channel, Executor executor, Consumer<BusMessage> handler) {
     int id = nextConsumer.incrementAndGet();
-    LocalConsumer c = new LocalConsumer(id, channel, executor, handler);
+    LocalConsumer c = new LocalConsumer(id, channel, executor, handler, runsInline(executor));
     consumers.put(id, c);
     try {
       calls.call(op(Protocol.CONSUME), utf8(channel), Protocol.intBytes(id));
@@ -73,6 +77,26 @@ final class ChannelConsumers {
     }
   }
 
+  /**
+   * Tells whether an executor runs a task on the thread that hands it over (then the I/O thread
+   * must not hand it messages, since their handlers may block) by handing it a no-op task.
+   * An executor that refuses the probe counts as one that runs inline (the safe side).
+   */
+  static boolean runsInline(Executor executor) {
+    Thread caller = Thread.currentThread();
+    AtomicBoolean ranHere = new AtomicBoolean();
+    try {
+      executor.execute(() -> {
+        if (Thread.currentThread() == caller) {
+          ranHere.set(true);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return true;
+    }
+    return ranHere.get();
+  }
+
   /** Withdraws every consumer of this bus (on close). */
   void cancelAll() {
     for (LocalConsumer c : consumers.values()) {
@@ -88,19 +112,27 @@ final class ChannelConsumers {
     private final String channel;
     private final Executor executor;
     private final Consumer<BusMessage> handler;
+    /** Whether the executor runs tasks on the caller: then a pool thread hands them over. */
+    private final boolean inline;
     private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    LocalConsumer(int id, String channel, Executor executor, Consumer<BusMessage> handler) {
+    LocalConsumer(int id, String channel, Executor executor, Consumer<BusMessage> handler,
+        boolean inline) {
       this.id = id;
       this.channel = channel;
       this.executor = executor;
       this.handler = handler;
+      this.inline = inline;
     }
 
     void deliver(Delivery d) {
       flow.deliveryStarted();
+      if (!inline) {
+        handOver(d); // the executor only queues it: no pool thread between
+        return;
+      }
       queue.add(d);
       if (scheduled.compareAndSet(false, true)) {
         try {
@@ -119,17 +151,21 @@ final class ChannelConsumers {
         if (d == null) {
           break;
         }
-        try {
-          executor.execute(() -> run(d));
-        } catch (RejectedExecutionException e) {
-          log.error("The executor of a consumer on channel '{}' refused a message; it is "
-              + "acknowledged unhandled", channel, e);
-          done(d);
-        }
+        handOver(d);
       }
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
         deliveryPool.execute(this::drain);
+      }
+    }
+
+    private void handOver(Delivery d) {
+      try {
+        executor.execute(() -> run(d));
+      } catch (RejectedExecutionException e) {
+        log.error("The executor of a consumer on channel '{}' refused a message; it is "
+            + "acknowledged unhandled", channel, e);
+        done(d);
       }
     }
 

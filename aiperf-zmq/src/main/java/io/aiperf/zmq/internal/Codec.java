@@ -36,6 +36,8 @@ final class Codec {
   private static final Logger busLog = LoggerFactory.getLogger(ZmqMessageBusImpl.class);
   static final byte CBOR = 1;
   static final byte REF = 2;
+  /** A channel message held in the hub's JVM ({@link LocalPayloads}). */
+  static final byte LOCAL = 3;
   /** The frame that names an event's class and its BusMessage supertypes, for the hub. */
   private static final ClassValue<byte[]> TYPES_FRAME = new ClassValue<>() {
     @Override
@@ -50,14 +52,27 @@ final class Codec {
   private final Map<Class<?>, ObjectWriter> writers = new ConcurrentHashMap<>();
   private final Set<Class<?>> warnedLocal = ConcurrentHashMap.newKeySet();
   private final Set<String> warnedUndecodable = ConcurrentHashMap.newKeySet();
+  /** The messages the hub of this JVM holds, on the hub's own bus; null on a client. */
+  private final @Nullable LocalPayloads local;
+
+  /**
+   * Creates a codec for a client bus.
+   *
+   * @param loader where message classes named on the wire are looked up
+   */
+  Codec(ClassLoader loader) {
+    this(loader, null);
+  }
 
   /**
    * Creates a codec.
    *
    * @param loader where message classes named on the wire are looked up
+   * @param local the messages the hub holds, for the hub's own bus; null on a client
    */
-  Codec(ClassLoader loader) {
+  Codec(ClassLoader loader, @Nullable LocalPayloads local) {
     this.loader = loader;
+    this.local = local;
     this.mapper = new ObjectMapper(new CBORFactory())
         .registerModule(new Jdk8Module())
         .registerModule(new JavaTimeModule())
@@ -113,6 +128,14 @@ final class Codec {
   BusMessage decode(byte[] frame) {
     if (frame.length < 3) {
       throw new IllegalArgumentException("Malformed bus frame of " + frame.length + " bytes");
+    }
+    if (frame[0] == LOCAL && LocalPayloads.isHandle(frame)) {
+      BusMessage m = local == null ? null : local.take(frame);
+      if (m == null) {
+        throw new IllegalArgumentException("A channel message held by the hub "
+            + (local == null ? "reached a bus in another process" : "was taken twice"));
+      }
+      return m;
     }
     if (frame[0] == REF) {
       ByteBuffer b = ByteBuffer.wrap(frame);

@@ -46,20 +46,23 @@ final class Hub implements Runnable {
   private final Selector selector;
 
   /**
-   * The hub's own bus (the controller's) skips ZMQ: its batches come in through this queue and
-   * go out through {@link #localSink}, same protocol, same order. That saves the inproc hop's
-   * pipes and mailbox signals, whose spurious wake-ups cost most in a one-JVM run.
+   * The hub's own bus (the controller's) skips ZMQ: its messages come in through this queue, as
+   * frames ({@code byte[][]}) or {@link Ack}s, and the hub hands what it has for that bus to the
+   * bus's handler directly ({@link HubOutboxes#attachLocal}). No batch is packed or unpacked, and
+   * no thread sits between the bus and the hub.
    */
-  private final ConcurrentLinkedQueue<byte[]> localIn = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Object> localIn = new ConcurrentLinkedQueue<>();
   /** True while the hub thread is awake or a wake-up is on its way: no wake-up needed. */
   private final AtomicBoolean awake = new AtomicBoolean(true);
   // Null until the hub's own bus attaches (attachLocal).
   private volatile byte @Nullable [] localIdentity;
-  private volatile @Nullable Consumer<byte[]> localSink;
+  /** Acknowledgements from the own bus, folded per pass like a client's I/O thread does. */
+  private final Ack.Coalescer localAcks = new Ack.Coalescer();
 
   private final HubPeers peers = new HubPeers();
   private final HubOutboxes outboxes = new HubOutboxes(this::transmit, peers::contains);
-  private final HubChannels channels = new HubChannels(outboxes);
+  private final LocalPayloads payloads = new LocalPayloads();
+  private final HubChannels channels = new HubChannels(outboxes, payloads);
   private final HubRouter routing = new HubRouter(peers, outboxes, channels);
 
   /**
@@ -115,16 +118,42 @@ final class Hub implements Runnable {
    * Attaches the hub's own bus, which then talks to the hub through memory instead of a socket.
    *
    * @param identity the bus's peer identity
-   * @param sink takes each batch the hub sends to that bus, on the hub thread; must not block
+   * @param inbound takes each message the hub has for that bus, on the hub thread; must not
+   *     block
+   * @param codec encodes a message that bus holds here ({@link LocalPayloads}) when the hub
+   *     sends it to another process
    */
-  void attachLocal(byte[] identity, Consumer<byte[]> sink) {
-    localSink = sink;
+  void attachLocal(byte[] identity, Consumer<List<byte[]>> inbound, Codec codec) {
+    String id = new String(identity, StandardCharsets.ISO_8859_1);
+    channels.attachLocal(id, codec);
+    outboxes.attachLocal(id, inbound);
     localIdentity = identity;
   }
 
-  /** Queues a batch from the hub's own bus; never blocks. */
-  void offerLocal(byte[] batch) {
-    localIn.add(batch);
+  /** The channel messages the hub's own bus holds in this JVM instead of encoding them. */
+  LocalPayloads payloads() {
+    return payloads;
+  }
+
+  /**
+   * Tells whether a channel has a consumer outside the hub's own bus, so a message for it is
+   * better encoded by its sender than held; any thread may ask (the answer may be stale, which
+   * costs only an encoding on the hub thread).
+   *
+   * @param channel the channel
+   * @return true if some consumer of the channel is on another bus
+   */
+  boolean hasRemoteConsumer(String channel) {
+    return channels.hasRemoteConsumer(channel);
+  }
+
+  /**
+   * Queues a message from the hub's own bus; never blocks.
+   *
+   * @param message its frames ({@code byte[][]}) or an {@link Ack}
+   */
+  void offerLocal(Object message) {
+    localIn.add(message);
     if (awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
@@ -161,7 +190,6 @@ final class Hub implements Runnable {
   public void run() {
     List<byte[]> frames = new ArrayList<>(8);
     List<byte[]> message = new ArrayList<>(8);
-    List<byte[]> local = new ArrayList<>(2);
     try {
       // Not ZMQ's Poller: see HubLink.ioLoop for why the socket descriptors are selected here
       // directly, and why a wake-up that brought nothing is not trusted twice.
@@ -176,23 +204,22 @@ final class Hub implements Runnable {
         // Replies collect per peer and leave as one frame each, after every 256 batches read.
         int batches = 0;
         int socketBatches = 0;
-        byte[] fromLocal;
+        Object fromLocal;
         while (true) {
           if (receive(frames)) {
             socketBatches++;
             handleBatch(frames, message);
           } else if ((fromLocal = localIn.poll()) != null) {
-            local.clear();
-            local.add(localIdentity);
-            local.add(fromLocal);
-            handleBatch(local, message);
+            handleLocal(fromLocal, message);
           } else {
             break;
           }
           if (++batches % 256 == 0) {
+            localAcks.drain(f -> routeLocal(f, message));
             outboxes.flush();
           }
         }
+        localAcks.drain(f -> routeLocal(f, message));
         outboxes.flush();
         if ((router.getEvents() & ZMQ.Poller.POLLIN) != 0
             || zap != null && zap.hasRequest()) {
@@ -215,16 +242,15 @@ final class Hub implements Runnable {
         awake.set(true);
       }
       // What the own bus queued before the hub was told to stop (its BYE) is still handled.
-      byte[] last;
+      Object last;
       while ((last = localIn.poll()) != null) {
-        local.clear();
-        local.add(localIdentity);
-        local.add(last);
-        handleBatch(local, message);
+        handleLocal(last, message);
       }
+      localAcks.drain(f -> routeLocal(f, message));
       outboxes.flush();
       channels.reportLeftovers();
       peers.reportLeftovers();
+      payloads.clear();
     } catch (IOException e) {
       log.error("The ZMQ hub stopped: {}", e.toString(), e);
     } finally {
@@ -280,16 +306,32 @@ final class Hub implements Runnable {
     }
   }
 
+  /** A message from the hub's own bus: acknowledgements fold until another message comes. */
+  private void handleLocal(Object item, List<byte[]> message) {
+    if (item instanceof Ack a) {
+      localAcks.add(a);
+      return;
+    }
+    localAcks.drain(f -> routeLocal(f, message));
+    routeLocal((byte[][]) item, message);
+  }
+
+  private void routeLocal(byte[][] frames, List<byte[]> message) {
+    message.clear();
+    message.add(localIdentity);
+    message.addAll(Arrays.asList(frames));
+    try {
+      routing.handle(message);
+    } catch (RuntimeException e) {
+      log.error("The ZMQ hub failed on a message from its own bus", e);
+    }
+  }
+
   static String peerName(List<byte[]> frames) {
     return frames.isEmpty() ? "?" : new String(frames.get(0), StandardCharsets.ISO_8859_1);
   }
 
   private void transmit(byte[] identity, byte[] batch) {
-    Consumer<byte[]> sink = localSink;
-    if (sink != null && Arrays.equals(identity, localIdentity)) {
-      sink.accept(batch);
-      return;
-    }
     try {
       boolean sent = router.sendMore(identity) && router.send(batch);
       if (!sent) {

@@ -10,6 +10,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +29,40 @@ final class HubChannels {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
   private final HubOutboxes out;
+  private final LocalPayloads payloads;
   private final Map<String, Channel> channels = new HashMap<>();
+  /** Channels with a consumer outside the hub's own bus; read by any thread. */
+  private final Set<String> remoteChannels = ConcurrentHashMap.newKeySet();
+  /** The hub's own bus and its codec, set when it attaches (see {@link Hub#attachLocal}). */
+  private volatile @Nullable String localId;
+  private volatile @Nullable Codec localCodec;
 
-  HubChannels(HubOutboxes out) {
+  HubChannels(HubOutboxes out, LocalPayloads payloads) {
     this.out = out;
+    this.payloads = payloads;
+  }
+
+  void attachLocal(String id, Codec codec) {
+    localCodec = codec;
+    localId = id;
+  }
+
+  boolean hasRemoteConsumer(String channel) {
+    return remoteChannels.contains(channel);
+  }
+
+  /** Keeps {@link #remoteChannels} up to date after the consumers of a channel changed. */
+  private void consumersChanged(Channel c) {
+    String local = localId;
+    boolean remote = false;
+    for (Consumer consumer : c.consumers) {
+      remote |= !consumer.peer.id.equals(local);
+    }
+    if (remote) {
+      remoteChannels.add(c.name);
+    } else {
+      remoteChannels.remove(c.name);
+    }
   }
 
   Channel channel(String name) {
@@ -42,6 +76,7 @@ final class HubChannels {
     c.consumers.add(consumer);
     c.byKey.put(consumer.key(), consumer);
     peer.consumers.add(consumer);
+    consumersChanged(c);
     return c;
   }
 
@@ -83,10 +118,16 @@ final class HubChannels {
         c.next = 0;
       }
     }
+    byte[] delivered = payload;
+    if (LocalPayloads.isHandle(payload) && !target.peer.id.equals(localId)) {
+      // Held in this JVM, but this consumer is in another process: encode it here.
+      delivered = payloads.export(payload, Objects.requireNonNull(localCodec,
+          "localCodec: only the hub's own bus holds messages, and it attached first"));
+    }
     target.inFlight++;
     target.byOrigin.merge(new String(origin, StandardCharsets.ISO_8859_1), 1, Integer::sum);
     out.send(target.peer.identity, Protocol.op(Protocol.DELIVER), c.nameBytes,
-        Protocol.intBytes(target.id), origin, key, payload);
+        Protocol.intBytes(target.id), origin, key, delivered);
   }
 
   void acknowledged(Channel c, String consumerKey, byte[] origin, int count) {
@@ -106,6 +147,7 @@ final class HubChannels {
     consumer.cancelled = true;
     consumer.channel.consumers.remove(consumer);
     consumer.peer.consumers.remove(consumer);
+    consumersChanged(consumer.channel);
     if (consumer.inFlight <= 0) {
       consumer.channel.byKey.remove(consumer.key());
     }

@@ -2,9 +2,13 @@ package io.aiperf.zmq.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the hub sends each peer during one pass, as one batch frame per peer ({@link Protocol}),
@@ -20,6 +24,9 @@ final class HubOutboxes {
   private final Predicate<String> connected;
   private final Map<String, Outbox> outboxes = new HashMap<>();
   private final ArrayDeque<Outbox> pending = new ArrayDeque<>();
+  /** The hub's own bus: its id and handler (see {@link #attachLocal}); null until it attaches. */
+  private volatile @Nullable String localId;
+  private volatile @Nullable Consumer<List<byte[]>> local;
 
   /**
    * Creates the outboxes of one hub.
@@ -33,9 +40,26 @@ final class HubOutboxes {
     this.connected = connected;
   }
 
+  /**
+   * Delivers what is for the hub's own bus straight to its handler, on the hub thread, in the
+   * order it is queued, instead of batching it: that bus is in this JVM.
+   *
+   * @param id the own bus's peer id
+   * @param handler its inbound handler; must not block
+   */
+  void attachLocal(String id, Consumer<List<byte[]>> handler) {
+    local = handler;
+    localId = id;
+  }
+
   /** Queues a message for a peer; {@link #flush()} sends it, in order. */
   void send(byte[] identity, byte[]... frames) {
     String id = new String(identity, StandardCharsets.ISO_8859_1);
+    Consumer<List<byte[]>> handler = local;
+    if (handler != null && id.equals(localId)) {
+      handler.accept(Arrays.asList(frames));
+      return;
+    }
     Outbox box = outboxes.get(id);
     if (box == null) {
       box = new Outbox(identity, id);

@@ -33,7 +33,8 @@ import org.zeromq.ZContext;
 
 /**
  * A bus connected to a {@link Hub}: the API callers use, and the order in which it opens and
- * closes. The work is done by its parts: {@link HubLink} (the socket and its I/O thread),
+ * closes. The work is done by its parts: {@link HubLink} (the socket and its I/O thread, or
+ * straight into the hub thread on the hub's own bus),
  * {@link FlowControl} (credits and close deadlines), {@link HubCalls} (operations the hub
  * confirms), {@link EventSubscribers}, {@link ChannelConsumers} and {@link RequestReply} (one
  * per kind of traffic), and {@link Codec} (messages to bytes).
@@ -80,15 +81,17 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     this.opTimeout = options.connectTimeout();
     this.closeTimeout = options.closeTimeout();
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    this.codec = new Codec(cl != null ? cl : ZmqMessageBusImpl.class.getClassLoader());
+    this.codec = new Codec(cl != null ? cl : ZmqMessageBusImpl.class.getClassLoader(),
+        hub == null ? null : hub.payloads());
     byte[] random = new byte[2];
     new SecureRandom().nextBytes(random);
     this.peerId = ProcessHandle.current().pid() + "-" + BUSES.incrementAndGet() + "-"
         + String.format(java.util.Locale.ROOT, "%02x%02x", random[0], random[1]);
     int n = BUSES.get();
     try {
-      link = new HubLink(context, connectTo, hub, peerId, options, this::handle,
-          daemon("aiperf-zmq-io-" + n));
+      link = hub != null ? new LocalLink(hub, peerId, this::handle, codec)
+          : new DealerLink(context, connectTo, peerId, options, this::handle,
+              daemon("aiperf-zmq-io-" + n));
     } catch (IOException | RuntimeException e) {
       context.close();
       if (hub != null) {
@@ -170,7 +173,9 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
 
   private void send(String channel, byte[] key, BusMessage message) {
     checkOpen();
-    byte[] payload = codec.encode(message);
+    // In the hub's JVM a message for consumers in this JVM only is not encoded at all.
+    byte[] payload = hub != null && !hub.hasRemoteConsumer(channel)
+        ? hub.payloads().hold(message) : codec.encode(message);
     flow.acquire(channel);
     if (closed.get()) {
       throw new IllegalStateException("The message bus is closed; channel '" + channel
@@ -199,7 +204,10 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     return requests.respond(channel, responder);
   }
 
-  /** A message from the hub, on the I/O thread: each kind goes to the part that handles it. */
+  /**
+   * A message from the hub, on the I/O thread (the hub thread on the hub's own bus): each kind
+   * goes to the part that handles it, which never blocks.
+   */
   private void handle(List<byte[]> f) {
     switch (f.get(0)[0]) {
       case Protocol.OK -> calls.confirmed(f.get(1));
@@ -263,6 +271,19 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
     calls.failAll(closedError);
     link.closePipe();
     context.close();
+  }
+
+  /** For tests: whether the hub knows a consumer of the channel outside its own bus. */
+  boolean hasRemoteConsumer(String channel) {
+    return hub != null && hub.hasRemoteConsumer(channel);
+  }
+
+  /** For tests: what the hub of this (hub's own) bus holds. */
+  LocalPayloads payloads() {
+    if (hub == null) {
+      throw new IllegalStateException("Only the hub's own bus holds messages");
+    }
+    return hub.payloads();
   }
 
   private void checkOpen() {

@@ -1,0 +1,89 @@
+package io.aiperf.zmq.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aiperf.api.spi.BusMessage;
+import io.aiperf.api.spi.Subscription;
+import io.aiperf.zmq.ZmqBus;
+import io.aiperf.zmq.ZmqBusOptions;
+import io.aiperf.zmq.ZmqMessageBus;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channel messages between services of the hub's JVM are held, not encoded, and still reach a
+ * consumer in another process intact, whichever way the race between a send and a new consumer
+ * goes.
+ */
+final class LocalPayloadsTest {
+  record Item(int seq, byte[] body) implements BusMessage {}
+
+  private ZmqMessageBus hub;
+  private ZmqMessageBus client;
+
+  @BeforeEach
+  void open() {
+    hub = ZmqBus.hub(ZmqBusOptions.defaults());
+    client = ZmqBus.connect(hub.address(), ZmqBusOptions.defaults());
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+    hub.close();
+  }
+
+  @Test
+  void aConsumerInTheHubsJvm_getsTheSentObjectItself() {
+    List<BusMessage> got = new CopyOnWriteArrayList<>();
+    hub.consume("local", Runnable::run, got::add);
+    Item sent = new Item(1, new byte[] {1, 2, 3});
+    hub.send("local", sent);
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+    assertThat(got.get(0)).isSameAs(sent); // neither encoded nor decoded
+    await().atMost(Duration.ofSeconds(10)).until(() -> payloads().size() == 0);
+  }
+
+  @Test
+  void aConsumerInAnotherProcess_getsAnEqualCopy_encodedByTheSender() {
+    List<BusMessage> got = new CopyOnWriteArrayList<>();
+    client.consume("remote", Runnable::run, got::add);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> ((ZmqMessageBusImpl) hub).hasRemoteConsumer("remote"));
+    hub.send("remote", new Item(2, new byte[] {4, 5}));
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+    Item item = (Item) got.get(0);
+    assertThat(item.seq()).isEqualTo(2);
+    assertThat(item.body()).containsExactly(4, 5);
+    assertThat(payloads().size()).isZero();
+  }
+
+  /**
+   * Sent while the channel had no consumer anywhere, the messages are held by the hub; when a
+   * consumer in another process then takes the channel, the hub encodes each for it.
+   */
+  @Test
+  void messagesHeldForNoConsumer_reachALaterConsumerInAnotherProcess() {
+    for (int i = 0; i < 5; i++) {
+      hub.send("later", new Item(i, new byte[] {(byte) i}));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> payloads().size() == 5);
+    List<BusMessage> got = new CopyOnWriteArrayList<>();
+    Subscription s = client.consume("later", Runnable::run, got::add);
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 5);
+    assertThat(got).extracting(m -> ((Item) m).seq()).containsExactly(0, 1, 2, 3, 4);
+    assertThat(got).extracting(m -> ((Item) m).body()[0]).containsExactly((byte) 0, (byte) 1,
+        (byte) 2, (byte) 3, (byte) 4);
+    assertThat(payloads().size()).isZero();
+    s.close();
+  }
+
+  private LocalPayloads payloads() {
+    return ((ZmqMessageBusImpl) hub).payloads();
+  }
+}
