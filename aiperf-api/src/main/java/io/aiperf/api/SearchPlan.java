@@ -235,7 +235,7 @@ public final class SearchPlan {
    * @return dollars, empty when not priced
    */
   public OptionalDouble gpuCostPerHour() {
-    return Double.isNaN(gpuCostPerHour) ? OptionalDouble.empty() : OptionalDouble.of(gpuCostPerHour);
+    return PlanChecks.price(gpuCostPerHour);
   }
 
   /**
@@ -262,8 +262,7 @@ public final class SearchPlan {
    * @return the answer, every point and the Pareto frontier
    */
   public SearchResult run() {
-    return io.aiperf.api.spi.Plugins.select(io.aiperf.api.spi.BenchmarkEngineProvider.class, null)
-        .search(this);
+    return PlanChecks.engine().search(this);
   }
 
   /**
@@ -499,17 +498,9 @@ public final class SearchPlan {
       if (maxPoints < 2 || maxPoints > 200) {
         problems.add("maxPoints was '" + maxPoints + "' but it must be 2 to 200");
       }
-      if (!(confidenceLevel > 0 && confidenceLevel < 1)) {
-        problems.add("confidenceLevel was '" + confidenceLevel + "' but it must be between 0 and 1"
-            + " (exclusive), e.g. 0.95");
-      }
-      if (cooldown.isNegative()) {
-        problems.add("cooldown was '" + cooldown + "' but it must be zero or more");
-      }
-      if (!Double.isNaN(gpuCostPerHour) && (!(gpuCostPerHour > 0) || gpus < 1)) {
-        problems.add(String.format(Locale.ROOT, "gpuCost was '%s per hour on %d GPUs' but the"
-            + " price must be > 0 and the GPUs at least 1", gpuCostPerHour, gpus));
-      }
+      PlanChecks.confidenceLevel(confidenceLevel, problems);
+      PlanChecks.cooldown("cooldown", cooldown, problems);
+      PlanChecks.gpuCost(gpuCostPerHour, gpus, problems);
       if (!problems.isEmpty()) {
         throw new InvalidBenchmarkConfigException(problems);
       }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -272,8 +271,7 @@ public final class SweepPlan {
    * @return dollars, empty when not priced
    */
   public java.util.OptionalDouble gpuCostPerHour() {
-    return Double.isNaN(gpuCostPerHour) ? java.util.OptionalDouble.empty()
-        : java.util.OptionalDouble.of(gpuCostPerHour);
+    return PlanChecks.price(gpuCostPerHour);
   }
 
   /**
@@ -329,8 +327,7 @@ public final class SweepPlan {
    * @return every point with its runs and estimates
    */
   public SweepResult run() {
-    return io.aiperf.api.spi.Plugins.select(io.aiperf.api.spi.BenchmarkEngineProvider.class, null)
-        .sweep(this);
+    return PlanChecks.engine().sweep(this);
   }
 
   /**
@@ -558,17 +555,10 @@ public final class SweepPlan {
         problems.add("runs was '" + runs + "' but it must be 1 to 10, as AIPerf's"
             + " --num-profile-runs");
       }
-      if (!(confidenceLevel > 0 && confidenceLevel < 1)) {
-        problems.add("confidenceLevel was '" + confidenceLevel + "' but it must be between 0 and 1"
-            + " (exclusive), e.g. 0.95");
-      }
-      if (runCooldown.isNegative() || pointCooldown.isNegative()) {
-        problems.add("cooldown was negative but it must be zero or more");
-      }
-      if (!Double.isNaN(gpuCostPerHour) && (!(gpuCostPerHour > 0) || gpus < 1)) {
-        problems.add(String.format(Locale.ROOT, "gpuCost was '%s per hour on %d GPUs' but the"
-            + " price must be > 0 and the GPUs at least 1", gpuCostPerHour, gpus));
-      }
+      PlanChecks.confidenceLevel(confidenceLevel, problems);
+      PlanChecks.cooldown("runCooldown", runCooldown, problems);
+      PlanChecks.cooldown("pointCooldown", pointCooldown, problems);
+      PlanChecks.gpuCost(gpuCostPerHour, gpus, problems);
       if (!problems.isEmpty()) {
         throw new InvalidBenchmarkConfigException(problems);
       }

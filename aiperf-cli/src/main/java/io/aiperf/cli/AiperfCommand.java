@@ -73,7 +73,15 @@ public final class AiperfCommand implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
-      c.getErr().println("Error: " + ex.getMessage());
+      // An option's setter that rejects its value says why, naming the flag; picocli's wrapper
+      // ("Could not invoke void ...concurrency(String) with ...") would only hide that.
+      Throwable cause = ex.getCause();
+      String message = ex.getMessage();
+      if (message != null && message.startsWith("Could not invoke ")
+          && cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+        message = cause.getMessage();
+      }
+      c.getErr().println("Error: " + message);
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
       c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
       return EXIT_USAGE;

@@ -139,6 +139,7 @@ final class ProfileCommand implements Callable<Integer> {
     service.validate(problems);
     serverMetrics.validate(problems);
     gpuTelemetry.validate(problems);
+    sweep.validate(problems);
     DatasetConfig chosen = dataset(problems);
     if (chosen == null || !problems.isEmpty()) { // no dataset comes with a problem
       return usageError(err, problems);

@@ -156,6 +156,31 @@ final class SweepOptions {
     return out;
   }
 
+  /**
+   * The flags' own ranges, checked with the other flags before anything starts (the embedded
+   * mock included) and even for a single run, as AIPerf does: a typo is a typo.
+   */
+  void validate(List<String> problems) {
+    if (!(confidenceLevel > 0 && confidenceLevel < 1)) {
+      problems.add("--confidence-level was '" + confidenceLevel + "' but it must be between 0 and"
+          + " 1 (exclusive), e.g. 0.95");
+    }
+    if (numProfileRuns < 1 || numProfileRuns > 10) {
+      problems.add("--num-profile-runs was '" + numProfileRuns + "' but it must be 1 to 10");
+    }
+    addIfBad(problems, secondsProblem("--profile-run-cooldown-seconds", runCooldownSeconds));
+    addIfBad(problems, secondsProblem("--parameter-sweep-cooldown-seconds", pointCooldownSeconds));
+    addIfBad(problems, millisProblem("--ttft-sla-ms", ttftSlaMs));
+    addIfBad(problems, millisProblem("--itl-sla-ms", itlSlaMs));
+    addIfBad(problems, millisProblem("--e2e-sla-ms", e2eSlaMs));
+  }
+
+  private static void addIfBad(List<String> problems, @Nullable String problem) {
+    if (problem != null) {
+      problems.add(problem);
+    }
+  }
+
   boolean searching() {
     return rateRange != null || concurrencyRange != null;
   }
@@ -180,7 +205,8 @@ final class SweepOptions {
       }
       SweepPlan.Builder b = SweepPlan.over(config).runs(numProfileRuns)
           .confidenceLevel(confidenceLevel)
-          .runCooldown(seconds(runCooldownSeconds)).pointCooldown(seconds(pointCooldownSeconds))
+          .runCooldown(seconds("--profile-run-cooldown-seconds", runCooldownSeconds))
+          .pointCooldown(seconds("--parameter-sweep-cooldown-seconds", pointCooldownSeconds))
           .warmupOnlyFirst(warmupOnlyFirst).consistentSeed(consistentSeed)
           .type(enumOf(SweepPlan.Type.class, "--sweep-type", sweepType))
           .order(enumOf(SweepPlan.Order.class, "--parameter-sweep-mode", sweepMode));
@@ -227,20 +253,20 @@ final class SweepOptions {
     }
     SearchPlan.Builder b = SearchPlan.over(config).attainment(attainment).precision(precision)
         .maxRunsPerPoint(maxRunsPerPoint).confidenceLevel(confidenceLevel)
-        .cooldown(seconds(runCooldownSeconds));
+        .cooldown(seconds("--profile-run-cooldown-seconds", runCooldownSeconds));
     if (rateRange != null) {
       b.requestRate(bounds.get(0).doubleValue(), bounds.get(1).doubleValue());
     } else {
       b.concurrency(bounds.get(0).intValue(), bounds.get(1).intValue());
     }
     if (ttftSlaMs != null) {
-      b.ttft(millis(ttftSlaMs));
+      b.ttft(millis("--ttft-sla-ms", ttftSlaMs));
     }
     if (itlSlaMs != null) {
-      b.itl(millis(itlSlaMs));
+      b.itl(millis("--itl-sla-ms", itlSlaMs));
     }
     if (e2eSlaMs != null) {
-      b.e2e(millis(e2eSlaMs));
+      b.e2e(millis("--e2e-sla-ms", e2eSlaMs));
     }
     if (errorRateSla != null) {
       b.errorRate(errorRateSla);
@@ -254,7 +280,21 @@ final class SweepOptions {
       b.gpuCost(gpuCostPerHour, gpuCount);
     }
     SearchResult r = b.run();
-    return r.outcome() == SearchResult.Outcome.FOUND ? 0 : AiperfCommand.EXIT_SLO;
+    if (r.outcome() == SearchResult.Outcome.FOUND) {
+      return 0;
+    }
+    // The answer and every point are on the console (and in the search file); say which flag.
+    String hint = switch (r.outcome()) {
+      case NEVER_MET -> "lower the bottom of " + flag + " '" + range + "' or relax the objectives";
+      case ALWAYS_MET -> "raise the top of " + flag + " '" + range + "'";
+      case INCOMPLETE -> "narrow " + flag + " '" + range + "' or raise --search-precision";
+      default -> "the client, not the server, was the limit; see 'aiperf calibrate'";
+    };
+    err.println("The search ended " + r.outcome().name().toLowerCase(Locale.ROOT) + " after "
+        + r.points().size() + " point(s): " + hint + "." + r.artifactDir().map(d -> " Every point"
+        + " measured: " + d.resolve("sweep_aggregate").resolve("profile_export_aiperf_search.json")
+        .toAbsolutePath()).orElse(""));
+    return AiperfCommand.EXIT_SLO;
   }
 
   /**
@@ -289,15 +329,21 @@ final class SweepOptions {
   }
 
   /** The plans name their fields as the API does; a CLI user typed a flag. */
-  private static final Map<String, String> FLAGS = Map.of(
-      "confidenceLevel was", "--confidence-level was",
-      "runs was", "--num-profile-runs was",
-      "attainment was", "--slo-attainment-fraction was",
-      "errorRate was", "--error-rate-sla was",
-      "precision was", "--search-precision was",
-      "maxRunsPerPoint was", "--search-max-runs-per-point was",
-      "gpuCost was", "--gpu-cost-per-hour/--gpu-count was",
-      "sweep type was", "--sweep-type was");
+  private static final Map<String, String> FLAGS = Map.ofEntries(
+      Map.entry("concurrency was", "--concurrency was"),
+      Map.entry("request_rate was", "--request-rate was"),
+      Map.entry("isl was", "--isl was"),
+      Map.entry("osl was", "--osl was"),
+      Map.entry("runCooldown was", "--profile-run-cooldown-seconds was"),
+      Map.entry("pointCooldown was", "--parameter-sweep-cooldown-seconds was"),
+      Map.entry("confidenceLevel was", "--confidence-level was"),
+      Map.entry("runs was", "--num-profile-runs was"),
+      Map.entry("attainment was", "--slo-attainment-fraction was"),
+      Map.entry("errorRate was", "--error-rate-sla was"),
+      Map.entry("precision was", "--search-precision was"),
+      Map.entry("maxRunsPerPoint was", "--search-max-runs-per-point was"),
+      Map.entry("gpuCost was", "--gpu-cost-per-hour/--gpu-count was"),
+      Map.entry("sweep type was", "--sweep-type was"));
 
   static String flagged(String problem) {
     if (problem.startsWith("no objective was given")) {
@@ -325,16 +371,28 @@ final class SweepOptions {
     }
   }
 
-  private static Duration seconds(double s) {
-    if (!(s >= 0) || Double.isInfinite(s)) {
-      throw new IllegalArgumentException("a cooldown was '" + s + "' seconds but it must be >= 0");
+  private static @Nullable String secondsProblem(String flag, double s) {
+    return s >= 0 && !Double.isInfinite(s) ? null
+        : flag + " was '" + s + "' but it must be a number of seconds >= 0";
+  }
+
+  private static @Nullable String millisProblem(String flag, @Nullable Double ms) {
+    return ms == null || ms > 0 && !Double.isInfinite(ms) ? null
+        : flag + " was '" + ms + "' but it must be a number of milliseconds > 0";
+  }
+
+  private static Duration seconds(String flag, double s) {
+    String problem = secondsProblem(flag, s);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return Duration.ofNanos(Math.round(s * 1e9));
   }
 
-  private static Duration millis(double ms) {
-    if (!(ms > 0) || Double.isInfinite(ms)) {
-      throw new IllegalArgumentException("an SLA was '" + ms + "' ms but it must be > 0");
+  private static Duration millis(String flag, double ms) {
+    String problem = millisProblem(flag, ms);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return Duration.ofNanos(Math.round(ms * 1e6));
   }

@@ -196,6 +196,76 @@ final class SweepCommandIT {
     Run rate = profile(dir, "--request-rate", "5,", "--request-count", "4");
     assertThat(rate.exitCode()).as(rate.err()).isEqualTo(AiperfCommand.EXIT_USAGE);
     assertThat(rate.err()).contains("--request-rate was '5,'");
+
+    Run zero = profile(dir, "--concurrency", "4,0", "--request-count", "4");
+    assertThat(zero.exitCode()).as(zero.err()).isEqualTo(AiperfCommand.EXIT_USAGE);
+    assertThat(zero.err()).contains("--concurrency was '0' but every value must be a number > 0");
     assertThat(dir).isEmptyDirectory();
+  }
+
+  /**
+   * As AIPerf, a level outside (0, 1) is refused even for one run, together with the other bad
+   * multi-run and search flags, before anything starts: not even the embedded mock.
+   */
+  @Test
+  void badMultiRunFlags_areAllReported_beforeTheMockStarts(@TempDir Path dir) {
+    Run one = profile(dir, "--request-count", "4", "--confidence-level", "1");
+    assertThat(one.exitCode()).as(one.err()).isEqualTo(AiperfCommand.EXIT_USAGE);
+    assertThat(one.err()).contains("Error: --confidence-level was '1.0' but it must be between 0"
+        + " and 1 (exclusive), e.g. 0.95").doesNotContain("Started the embedded mock");
+
+    Run many = profile(dir, "--request-count", "4", "--num-profile-runs", "11",
+        "--confidence-level", "-0.5", "--profile-run-cooldown-seconds", "-1",
+        "--search-rate-range", "1,10", "--ttft-sla-ms", "0");
+    assertThat(many.exitCode()).as(many.err()).isEqualTo(AiperfCommand.EXIT_USAGE);
+    assertThat(many.err()).contains("--confidence-level was '-0.5'",
+        "--num-profile-runs was '11' but it must be 1 to 10",
+        "--profile-run-cooldown-seconds was '-1.0' but it must be a number of seconds >= 0",
+        "--ttft-sla-ms was '0.0' but it must be a number of milliseconds > 0")
+        .doesNotContain("Started the embedded mock");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  /** A short search against a 2-slot mock whose TTFT is 10 ms: 20 and 40 requests a point. */
+  private static Run search(Path dir, String range, String ttftSlaMs) {
+    return aiperf("profile", "--url", "mock", "--model", "demo", "--streaming", "--isl", "16",
+        "--osl", "4", "--mock-ttft", "10", "--mock-itl", "1", "--mock-slots", "2", "--ui", "none",
+        "--benchmark-duration", "2", "--search-max-runs-per-point", "1",
+        "--slo-attainment-fraction", "0.8", "--search-rate-range", range, "--ttft-sla-ms",
+        ttftSlaMs, "--artifact-dir", dir.toString());
+  }
+
+  @Test
+  void aSearchFailingAtTheLowestLoad_saysSo_withThePointMeasured(@TempDir Path dir)
+      throws Exception {
+    Run run = search(dir, "10,20", "2");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(AiperfCommand.EXIT_SLO);
+    assertThat(run.out()).contains("The objectives failed already at the lowest load, 10.00"
+        + " req/s").containsPattern("10\\.00 req/s FAILS +good=0\\.\\d+ +runs=1");
+    assertThat(run.err()).contains("The search ended never_met after 1 point(s): lower the bottom"
+        + " of --search-rate-range '10,20' or relax the objectives");
+    JsonNode search = JSON.readTree(
+        dir.resolve("sweep_aggregate/profile_export_aiperf_search.json").toFile());
+    assertThat(search.get("outcome").asText()).isEqualTo("never_met");
+    assertThat(search.get("points")).hasSize(1);
+    assertThat(search.at("/points/0/verdict").asText()).isEqualTo("fails");
+  }
+
+  @Test
+  void aSearchHoldingUpToTheTop_saysSo_withEveryPointMeasured(@TempDir Path dir)
+      throws Exception {
+    Run run = search(dir, "10,20", "5000");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(AiperfCommand.EXIT_SLO);
+    assertThat(run.out()).contains("The objectives held up to the highest load, 20.00 req/s")
+        .containsPattern("10\\.00 req/s MEETS").containsPattern("20\\.00 req/s MEETS");
+    assertThat(run.err()).contains("The search ended always_met after 2 point(s): raise the top"
+        + " of --search-rate-range '10,20'");
+    JsonNode search = JSON.readTree(
+        dir.resolve("sweep_aggregate/profile_export_aiperf_search.json").toFile());
+    assertThat(search.get("outcome").asText()).isEqualTo("always_met");
+    assertThat(search.get("points").findValuesAsText("verdict")).containsExactly("meets",
+        "meets");
   }
 }

@@ -37,7 +37,10 @@ import java.util.function.Predicate;
  * rate, or a closed loop of users), not as a queueing formula: the result is exact for that
  * arrival sequence, overload included (where the queue, hence TTFT, grows with the run's length).
  * A real client adds its own network and scheduling jitter, typically well under a millisecond
- * on loopback.
+ * on loopback. The lengths must be the ones the mock generates: with a natural stop
+ * ({@link MockServerOptions#naturalStop()}, on for the standalone server and {@code --url mock})
+ * an answer ends before {@code max_tokens} unless {@code ignore_eos} is sent, so pass each
+ * answer's own length (the overloads taking an array), not the cap.
  *
  * <pre>{@code
  * SaturationModel m = SaturationModel.of(8, Duration.ofMillis(10), Duration.ofMicros(20),
@@ -164,7 +167,10 @@ public final class SaturationModel {
 
     /**
      * Predicts what a client measures sending {@code requests} requests evenly spaced at a
-     * constant rate, the first at time 0, to an idle server.
+     * constant rate, the first at time 0, to an idle server. Every answer has
+     * {@code outputTokens} tokens: what the mock generates when it stops at {@code max_tokens}
+     * (natural stop off, the library's default, or {@code ignore_eos}); with a natural stop give
+     * each answer's own length ({@link #predictRate(double, long, int[])}).
      *
      * @param requestsPerSecond the rate, &gt; 0
      * @param requests how many requests, &gt; 0
@@ -175,24 +181,64 @@ public final class SaturationModel {
      */
     public Prediction predictRate(double requestsPerSecond, int requests, long promptTokens,
             int outputTokens) {
+        return predictRate(requestsPerSecond, promptTokens, same(requests, outputTokens));
+    }
+
+    /**
+     * Predicts what a client measures sending one request per given answer length, evenly
+     * spaced at a constant rate, the first at time 0, to an idle server. Request {@code i}'s
+     * answer has {@code outputTokens[i]} tokens: a mock with a natural stop ends an answer
+     * before {@code max_tokens} (see {@link MockServerOptions.Builder#naturalStop}), and holds
+     * its decode slot only that long, so a prediction from {@code max_tokens} would be wrong.
+     *
+     * @param requestsPerSecond the rate, &gt; 0
+     * @param promptTokens prompt tokens per request (as the mock counts them: words)
+     * @param outputTokens each request's output tokens, in arrival order, each &gt; 0
+     * @return the prediction
+     * @throws IllegalArgumentException for a value out of range
+     */
+    public Prediction predictRate(double requestsPerSecond, long promptTokens, int[] outputTokens) {
         if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
             throw new IllegalArgumentException("requestsPerSecond was " + requestsPerSecond
                     + " but it must be a finite number > 0");
         }
-        checkCounts(requests, outputTokens);
-        SlotSchedule schedule = new SlotSchedule(this);
-        Admission[] planned = new Admission[requests];
-        for (int i = 0; i < requests; i++) {
-            long arrival = Math.round(i * 1e9 / requestsPerSecond);
-            planned[i] = schedule.admit(arrival, promptTokens, outputTokens);
+        long[] arrivals = new long[outputTokens.length];
+        for (int i = 0; i < arrivals.length; i++) {
+            arrivals[i] = Math.round(i * 1e9 / requestsPerSecond);
         }
-        return new Prediction(planned, outputTokens);
+        return predictArrivals(arrivals, promptTokens, outputTokens);
+    }
+
+    /**
+     * Predicts what the server does with requests arriving at given times: the general form of
+     * {@link #predictRate}, for arrivals a test recorded (e.g. {@link SentStream#startNanos()}
+     * and the number of {@link SentEvent.Kind#CONTENT} events of each of the mock's answers).
+     *
+     * @param arrivalNanos each request's arrival, in order, on any one clock
+     * @param promptTokens prompt tokens per request (as the mock counts them: words)
+     * @param outputTokens each request's output tokens, each &gt; 0, as many as arrivals
+     * @return the prediction, its times on the clock of {@code arrivalNanos}
+     * @throws IllegalArgumentException for a value out of range
+     */
+    public Prediction predictArrivals(long[] arrivalNanos, long promptTokens, int[] outputTokens) {
+        checkCounts(outputTokens);
+        if (arrivalNanos.length != outputTokens.length) {
+            throw new IllegalArgumentException("arrivalNanos has " + arrivalNanos.length
+                    + " values but outputTokens " + outputTokens.length + "; give one of each per request");
+        }
+        SlotSchedule schedule = new SlotSchedule(this);
+        Admission[] planned = new Admission[arrivalNanos.length];
+        for (int i = 0; i < planned.length; i++) {
+            planned[i] = schedule.admit(arrivalNanos[i], promptTokens, outputTokens[i]);
+        }
+        return new Prediction(planned, outputTokens.clone());
     }
 
     /**
      * Predicts what a client measures keeping {@code concurrency} requests in flight (each user
      * sends its next request the moment the previous one ends, all starting at time 0), until
-     * {@code requests} were sent.
+     * {@code requests} were sent; every answer has {@code outputTokens} tokens (see
+     * {@link #predictRate(double, int, long, int)} for when that holds).
      *
      * @param concurrency users, &gt; 0
      * @param requests how many requests, &gt; 0
@@ -203,10 +249,27 @@ public final class SaturationModel {
      */
     public Prediction predictConcurrency(int concurrency, int requests, long promptTokens,
             int outputTokens) {
+        return predictConcurrency(concurrency, promptTokens, same(requests, outputTokens));
+    }
+
+    /**
+     * Predicts a closed loop of {@code concurrency} users as
+     * {@link #predictConcurrency(int, int, long, int)} does, request {@code i} (in the order
+     * sent) answering {@code outputTokens[i]} tokens: the lengths a mock with a natural stop
+     * really generates.
+     *
+     * @param concurrency users, &gt; 0
+     * @param promptTokens prompt tokens per request (as the mock counts them: words)
+     * @param outputTokens each request's output tokens, in the order sent, each &gt; 0
+     * @return the prediction
+     * @throws IllegalArgumentException for a value out of range
+     */
+    public Prediction predictConcurrency(int concurrency, long promptTokens, int[] outputTokens) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency was " + concurrency + " but it must be > 0");
         }
-        checkCounts(requests, outputTokens);
+        checkCounts(outputTokens);
+        int requests = outputTokens.length;
         SlotSchedule schedule = new SlotSchedule(this);
         PriorityQueue<long[]> ready = new PriorityQueue<>((x, y) -> x[0] != y[0]
                 ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
@@ -216,10 +279,10 @@ public final class SaturationModel {
         Admission[] planned = new Admission[requests];
         for (int i = 0; i < requests; i++) {
             long[] user = ready.poll();
-            planned[i] = schedule.admit(user[0], promptTokens, outputTokens);
+            planned[i] = schedule.admit(user[0], promptTokens, outputTokens[i]);
             ready.add(new long[] {planned[i].lastTokenNanos(), user[1]});
         }
-        return new Prediction(planned, outputTokens);
+        return new Prediction(planned, outputTokens.clone());
     }
 
     /**
@@ -256,12 +319,23 @@ public final class SaturationModel {
         return pass;
     }
 
-    private static void checkCounts(int requests, int outputTokens) {
+    private static int[] same(int requests, int outputTokens) {
         if (requests < 1) {
             throw new IllegalArgumentException("requests was " + requests + " but it must be > 0");
         }
-        if (outputTokens < 1) {
-            throw new IllegalArgumentException("outputTokens was " + outputTokens + " but it must be > 0");
+        int[] out = new int[requests];
+        Arrays.fill(out, outputTokens);
+        return out;
+    }
+
+    private static void checkCounts(int[] outputTokens) {
+        if (outputTokens.length < 1) {
+            throw new IllegalArgumentException("requests was 0 but it must be > 0");
+        }
+        for (int n : outputTokens) {
+            if (n < 1) {
+                throw new IllegalArgumentException("outputTokens was " + n + " but it must be > 0");
+            }
         }
     }
 
@@ -292,9 +366,10 @@ public final class SaturationModel {
      */
     public static final class Prediction {
         private final Admission[] planned;
-        private final int outputTokens;
+        /** Each request's answer length: an ITL exists only for answers of two tokens or more. */
+        private final int[] outputTokens;
 
-        Prediction(Admission[] planned, int outputTokens) {
+        Prediction(Admission[] planned, int[] outputTokens) {
             this.planned = planned;
             this.outputTokens = outputTokens;
         }
@@ -319,7 +394,14 @@ public final class SaturationModel {
         }
 
         private double[] itls() {
-            return Arrays.stream(planned).mapToDouble(a -> a.itlNanos() / NANOS_PER_MS).toArray();
+            double[] out = new double[planned.length];
+            int n = 0;
+            for (int i = 0; i < planned.length; i++) {
+                if (outputTokens[i] >= 2) {
+                    out[n++] = planned[i].itlNanos() / NANOS_PER_MS;
+                }
+            }
+            return Arrays.copyOf(out, n);
         }
 
         /**
@@ -344,20 +426,21 @@ public final class SaturationModel {
         /**
          * Returns the mean inter-token latency (of requests with more than one token).
          *
-         * @return milliseconds; NaN for one-token answers
+         * @return milliseconds; NaN when every answer has one token
          */
         public double meanItlMillis() {
-            return outputTokens < 2 ? Double.NaN : Arrays.stream(itls()).average().orElse(Double.NaN);
+            return Arrays.stream(itls()).average().orElse(Double.NaN);
         }
 
         /**
          * Returns a percentile of the per-request inter-token latency.
          *
          * @param percent 0 to 100
-         * @return milliseconds; NaN for one-token answers
+         * @return milliseconds; NaN when every answer has one token
          */
         public double itlPercentileMillis(double percent) {
-            return outputTokens < 2 ? Double.NaN : percentile(itls(), percent);
+            double[] itls = itls();
+            return itls.length == 0 ? Double.NaN : percentile(itls, percent);
         }
 
         /**
@@ -391,11 +474,15 @@ public final class SaturationModel {
         public double goodFraction(@org.jspecify.annotations.Nullable Duration ttft,
                 @org.jspecify.annotations.Nullable Duration itl,
                 @org.jspecify.annotations.Nullable Duration latency) {
-            long good = Arrays.stream(planned).filter(a ->
-                    (ttft == null || a.firstTokenNanos() - a.arrivalNanos() <= ttft.toNanos())
-                    && (itl == null || outputTokens < 2 || a.itlNanos() <= itl.toNanos())
-                    && (latency == null || a.lastTokenNanos() - a.arrivalNanos() <= latency.toNanos()))
-                    .count();
+            int good = 0;
+            for (int i = 0; i < planned.length; i++) {
+                Admission a = planned[i];
+                if ((ttft == null || a.firstTokenNanos() - a.arrivalNanos() <= ttft.toNanos())
+                        && (itl == null || outputTokens[i] < 2 || a.itlNanos() <= itl.toNanos())
+                        && (latency == null || a.lastTokenNanos() - a.arrivalNanos() <= latency.toNanos())) {
+                    good++;
+                }
+            }
             return good / (double) planned.length;
         }
 

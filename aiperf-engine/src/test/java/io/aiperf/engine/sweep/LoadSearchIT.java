@@ -19,11 +19,23 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SLO search against the saturating mock: its answer against the model's. */
+/**
+ * The SLO search against the saturating mock: its answer against the model's.
+ *
+ * <p>The model's server never queues below its capacity (64 req/s for evenly spaced arrivals),
+ * so its TTFT is 10 ms up to there and then grows with the queue; with a 60 ms SLO met by 90 % of
+ * the requests it answers 65.9 req/s. The search from 20 req/s brackets that between 64.4 and
+ * 67.3 req/s, about 2 % from either end: where the model's good fraction is 1.0 with a TTFT p95
+ * of 22 ms (38 ms of room for a busy machine's stalls) and 0.53. An SLO whose answer sits on a
+ * point the search tries would test luck, not the search: a 100 ms SLO puts it at 67.34 req/s,
+ * 0.1 % above the 67.27 the search tries, where any machine slower than the model fails. Each point's first run starts with a short warmup, so a
+ * cold JVM's first requests do not judge the lowest load. The class runs without paranoid leak
+ * detection (see the engine's pom): its verdicts depend on the client keeping pace.
+ */
 final class LoadSearchIT {
   private static final Duration RUN = Duration.ofSeconds(2);
   private static final int OSL = 16;
-  private static final Duration TTFT_SLO = Duration.ofMillis(40);
+  private static final Duration TTFT_SLO = Duration.ofMillis(60);
 
   /** 4 slots; TTFT 10 ms; ITL 2 ms + 0.5 ms per other request: about 64 requests/s at most. */
   private static MockLlmServer mock() {
@@ -37,6 +49,7 @@ final class LoadSearchIT {
         .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
         .dataset(Datasets.synthetic().inputTokens(20, 0).outputTokens(OSL, 0))
         .requestRate(1).arrivalPattern(ArrivalPattern.CONSTANT)
+        .warmupRequestCount(8)
         .benchmarkDuration(RUN)
         .exporters("json")
         .artifactDir(dir)
