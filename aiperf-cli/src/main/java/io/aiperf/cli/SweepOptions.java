@@ -160,12 +160,17 @@ final class SweepOptions {
     return rateRange != null || concurrencyRange != null;
   }
 
+  /** Whether the flags ask for more than one plain run: repeats, a sweep or a search. */
+  boolean runsMany(LoadGeneratorOptions load, PromptOptions prompt) {
+    boolean sweep = load.concurrencyValues.size() > 1 || load.requestRateValues.size() > 1
+        || prompt.islValues.size() > 1 || prompt.oslValues.size() > 1;
+    return sweep || searching() || numProfileRuns != 1 || gpuCostPerHour != null;
+  }
+
   /** Runs the repeats, sweep or search; null when this is a single plain run. */
   @Nullable Integer run(BenchmarkConfig config, LoadGeneratorOptions load, PromptOptions prompt,
       GoodputOptions goodput, PrintWriter err) {
-    boolean sweep = load.concurrencyValues.size() > 1 || load.requestRateValues.size() > 1
-        || prompt.islValues.size() > 1 || prompt.oslValues.size() > 1;
-    if (!sweep && !searching() && numProfileRuns == 1 && gpuCostPerHour == null) {
+    if (!runsMany(load, prompt)) {
       return null;
     }
     try {
