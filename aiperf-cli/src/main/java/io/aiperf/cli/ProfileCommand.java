@@ -129,6 +129,7 @@ final class ProfileCommand implements Callable<Integer> {
     checkRequiredOptions();
     // The problems are reported in this order, as they always were.
     List<String> problems = new ArrayList<>();
+    sweep.applyVariants(load, prompt, problems);
     ui.validate(problems);
     endpoint.validateTimeout(problems);
     input.parseHeaders(problems);

@@ -122,4 +122,21 @@ final class ConfigSweepIT {
     assertThat(validate.exitCode()).isEqualTo(2);
     assertThat(validate.err()).contains("sets --request-count differently");
   }
+
+  @Test
+  void variantFlags_runAsTheSweepTheyDescribe(@TempDir Path dir) throws Exception {
+    Run run = ConfigProfileIT.aiperf("profile", "--url", "mock", "-m", "demo", "--osl", "4",
+        "--request-count", "4", "--mock-ttft", "1", "--mock-itl", "1", "--ui", "none",
+        "--artifact-dir", dir.toString(), "--variant", "a: concurrency=1, isl=16",
+        "--variant", "b: concurrency=2, isl=24");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode points = JSON.readTree(dir.resolve(
+        "sweep_aggregate/profile_export_aiperf_sweep.json").toFile()).get("per_combination_metrics");
+    assertThat(points).hasSize(2);
+    assertThat(points.get(1).at("/parameters/concurrency").asInt()).isEqualTo(2);
+    Run refused = ConfigProfileIT.aiperf("profile", "--url", "mock", "-m", "demo",
+        "--concurrency", "1,2", "--variant", "isl=16", "--variant", "isl=24");
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.err()).contains("--variant and a list-valued --concurrency");
+  }
 }
