@@ -7,6 +7,9 @@ diffed and tested instead of remembered.
   flags.tsv        every `aiperf profile` flag of AIPerf 0.13 (field, names, help group, default),
                    read from its CLIConfig model; aiperf-cli's FlagCompatibilityTest diffs it with
                    picocli's CommandSpec
+  environment.tsv  every AIPERF_* environment variable of AIPerf 0.13's settings
+                   (aiperf.common.environment, pydantic BaseSettings) with its default;
+                   aiperf-cli's EnvironmentCompatibilityTest checks each is supported or left out
 
 Usage: $AIPERF_PYTHON compat/aiperf-0.13/extract_facts.py OUT_DIR_FOR_KEYS OUT_DIR_FOR_FLAGS
 """
@@ -96,6 +99,32 @@ def flags():
     return rows
 
 
+def environment():
+    import inspect
+
+    from pydantic_settings import BaseSettings
+
+    import aiperf.common.environment as env
+
+    rows = {}
+    for _, cls in inspect.getmembers(env, inspect.isclass):
+        if not issubclass(cls, BaseSettings) or cls is BaseSettings \
+                or cls.__module__ != env.__name__:
+            continue
+        prefix = cls.model_config.get("env_prefix", "")
+        for field, info in cls.model_fields.items():
+            kind = info.annotation
+            if inspect.isclass(kind) and issubclass(kind, BaseSettings):
+                continue  # a group of settings, not one variable
+            default = info.default
+            try:
+                shown = json.dumps(default, sort_keys=True)
+            except TypeError:
+                shown = json.dumps(str(default))
+            rows.setdefault((prefix + field).upper(), shown)
+    return ["\t".join(kv) for kv in sorted(rows.items())]
+
+
 if __name__ == "__main__":
     Path(sys.argv[1], "aiperf-0.13-config-keys.txt").write_text(
         "# Key paths of AIPerf 0.13's config schema, tab, the default as JSON where it has one;"
@@ -104,3 +133,6 @@ if __name__ == "__main__":
     Path(sys.argv[2], "flags.tsv").write_text(
         "# field\tnames\tgroup\tdefault (JSON); AIPerf 0.13 `aiperf profile`, written by"
         " compat/aiperf-0.13/extract_facts.py\n" + "\n".join(flags()) + "\n")
+    Path(sys.argv[2], "environment.tsv").write_text(
+        "# name\tdefault (JSON); AIPerf 0.13's AIPERF_* settings, written by"
+        " compat/aiperf-0.13/extract_facts.py\n" + "\n".join(environment()) + "\n")

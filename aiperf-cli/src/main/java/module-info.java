@@ -25,6 +25,8 @@ module io.aiperf.cli {
   requires jdk.unsupported;
   // aiperf service --health-port: /healthz and /readyz for Kubernetes probes.
   requires jdk.httpserver;
+  // --wait-for-model-timeout: the readiness probe before the run (the JDK's HTTP client).
+  requires java.net.http;
 
   // aiperf plugins --validate loads every provider of every kind itself.
   uses io.aiperf.api.spi.BenchmarkEngineProvider;

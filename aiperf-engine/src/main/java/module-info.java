@@ -57,6 +57,7 @@ module io.aiperf.engine {
       io.aiperf.engine.internal.dataset.SyntheticDatasetProvider,
       io.aiperf.engine.internal.dataset.JsonlDatasetProvider.SingleTurn,
       io.aiperf.engine.internal.dataset.JsonlDatasetProvider.MultiTurn,
+      io.aiperf.engine.internal.dataset.DagJsonlDatasetProvider,
       io.aiperf.engine.internal.dataset.TraceDatasetProviders.Mooncake,
       io.aiperf.engine.internal.dataset.TraceDatasetProviders.Bailian,
       io.aiperf.engine.internal.dataset.RandomPoolDatasetProvider,

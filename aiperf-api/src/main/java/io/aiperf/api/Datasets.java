@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class Datasets {
   /** The file formats {@link #file} accepts, as AIPerf's {@code --custom-dataset-type}. */
-  public static final List<String> FILE_TYPES = List.of("single_turn", "multi_turn",
+  public static final List<String> FILE_TYPES = List.of("single_turn", "multi_turn", "dag_jsonl",
       "random_pool", "mooncake_trace", "bailian_trace", "burst_gpt_trace", "raw_payload",
       "inputs_json");
 

@@ -204,17 +204,25 @@ final class ConfigCommand implements Runnable {
                   "Error: " + prefix)));
         }
       }
+      int n = config.variations().size();
+      if (failed == 0 && n > 1) {
+        try {
+          ConfigSweep.flags(config, config.variations(), Path.of("").toAbsolutePath());
+        } catch (ConfigException e) {
+          print(err, e);
+          failed++;
+        }
+      }
       config.warnings().forEach(w -> err.println("Warning: " + w));
       err.flush();
       if (failed > 0) {
         return AiperfCommand.EXIT_USAGE;
       }
-      int n = config.variations().size();
       out.println((config.warnings().isEmpty() ? "Configuration valid"
           : "Configuration valid with " + config.warnings().size() + " warning"
               + (config.warnings().size() == 1 ? "" : "s"))
-          + ": " + file + (n > 1 ? " (" + n + " variations; 'aiperf profile' runs one at a"
-              + " time: see 'aiperf config expand')" : ""));
+          + ": " + file + (n > 1 ? " (" + n + " variations, run as one sweep by 'aiperf"
+              + " profile'; see 'aiperf config expand')" : ""));
       out.flush();
       return 0;
     }

@@ -25,7 +25,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * {@code aiperf profile --config FILE}: the file's settings become the flags that set the same
  * things, the command line's own flags win over them, and the profile command runs once more
- * with both, so a file and the flags take one path to the benchmark builder. A flag that picks a
+ * with both, so a file and the flags take one path to the benchmark builder. A file that
+ * describes several benchmarks runs them as one sweep ({@link ConfigSweep}). A flag that picks a
  * different kind of load or dataset than the file (a request rate against the file's user-centric
  * phase) is an error naming both.
  */
@@ -57,16 +58,10 @@ final class ConfigRun {
       config = load(file, System::getenv);
       config.warnings().forEach(w -> err.println("Warning: " + w));
       List<Variation> variations = config.variations();
-      if (variations.size() > 1) {
-        return usage(err, List.of(file + " describes " + variations.size() + " benchmarks (a "
-            + config.sweepType() + ": " + variations.stream().map(Variation::label).limit(3)
-                .reduce((a, b) -> a + "; " + b).orElse("") + (variations.size() > 3 ? "; ..."
-                : "") + ") but aiperf-java runs one benchmark per 'aiperf profile' (sweeps are"
-            + " not supported by the run engine yet). See them with 'aiperf config expand "
-            + file + "' and run one with 'aiperf config expand " + file + " --index N"
-            + " --format yaml', or remove the sweep."));
-      }
-      flags = config.flags(variations.get(0), Path.of("").toAbsolutePath());
+      // Several benchmarks run as one sweep where they differ only in what a sweep varies.
+      flags = variations.size() > 1
+          ? ConfigSweep.flags(config, variations, Path.of("").toAbsolutePath())
+          : config.flags(variations.get(0), Path.of("").toAbsolutePath());
     } catch (ConfigException e) {
       return usage(err, e.problems().stream().map(ConfigProblem::toString).toList());
     }

@@ -89,6 +89,22 @@ final class EndpointOptions {
           + " 127.0.0.x by itself above 20,000 connections.")
   List<String> sourceAddresses = new ArrayList<>();
 
+  @Option(names = "--wait-for-model-timeout", defaultValue = "0", paramLabel = "SECONDS",
+      description = "Before the run, probe each URL and model until it answers, for at most"
+          + " this long (0, the default, skips it; a timeout fails the run).")
+  double waitForModelTimeout;
+
+  @Option(names = "--wait-for-model-mode", defaultValue = "inference",
+      description = "How the probe checks: inference (a one-token request; any status below"
+          + " 500 is ready), models (the model listed by /v1/models) or both (default"
+          + " ${DEFAULT-VALUE}).")
+  @SuppressWarnings("NullAway.Init") // picocli sets it from defaultValue
+  String waitForModelMode;
+
+  @Option(names = "--wait-for-model-interval", defaultValue = "5", paramLabel = "SECONDS",
+      description = "Seconds between probe attempts (default ${DEFAULT-VALUE}).")
+  double waitForModelInterval;
+
   /** The first model: names the artifact directory; null until validated, or with no model. */
   private @Nullable String model;
 
@@ -115,6 +131,51 @@ final class EndpointOptions {
       problems.add("--request-timeout-seconds was '" + requestTimeoutSeconds
           + "' but it must be > 0");
     }
+    validateWaitForModel(problems);
+  }
+
+  private void validateWaitForModel(List<String> problems) {
+    if (!(waitForModelTimeout >= 0) || !Double.isFinite(waitForModelTimeout)) {
+      problems.add("--wait-for-model-timeout was '" + waitForModelTimeout
+          + "' but it must be >= 0 seconds (0 skips the probe)");
+    }
+    if (!(waitForModelInterval > 0) || !Double.isFinite(waitForModelInterval)) {
+      problems.add("--wait-for-model-interval was '" + waitForModelInterval
+          + "' but it must be > 0 seconds");
+    }
+    String mode = waitForModelMode.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!ModelReadiness.MODES.contains(mode)) {
+      problems.add("--wait-for-model-mode was '" + waitForModelMode + "' but it must be one of "
+          + ModelReadiness.MODES);
+    }
+    // As AIPerf: a probe setting without the probe is a mistake worth naming.
+    if (waitForModelTimeout == 0) {
+      List<String> idle = new ArrayList<>();
+      if (waitForModelInterval != 5) {
+        idle.add("--wait-for-model-interval");
+      }
+      if (ModelReadiness.MODES.contains(mode) && !mode.equals("inference")) {
+        idle.add("--wait-for-model-mode");
+      }
+      if (!idle.isEmpty()) {
+        problems.add(String.join(", ", idle) + " has no effect unless --wait-for-model-timeout"
+            + " is set to a positive value");
+      }
+    }
+  }
+
+  /**
+   * AIPerf's readiness probe, when {@code --wait-for-model-timeout} asks for it.
+   *
+   * @return null when ready (or not asked), else why not
+   */
+  @Nullable String awaitModel(EndpointConfig endpoint, java.io.PrintWriter err) {
+    if (waitForModelTimeout <= 0) {
+      return null;
+    }
+    return ModelReadiness.await(endpoint, waitForModelMode.strip(),
+        Duration.ofMillis(Math.round(waitForModelTimeout * 1000)),
+        Duration.ofMillis(Math.max(1, Math.round(waitForModelInterval * 1000))), err);
   }
 
   /** Trims the model and URL lists, fills in the default URL and reports what cannot run. */

@@ -38,7 +38,8 @@ final class InputOptions {
   @Nullable Path inputFile;
 
   @Option(names = "--custom-dataset-type", defaultValue = "single_turn",
-      description = "Format of --input-file: single_turn, multi_turn, random_pool (a file or a"
+      description = "Format of --input-file: single_turn, multi_turn, dag_jsonl (linear"
+          + " sessions), random_pool (a file or a"
           + " directory of pools), mooncake_trace, bailian_trace, burst_gpt_trace (CSV),"
           + " raw_payload (a file or a directory of sessions) or inputs_json (default"
           + " ${DEFAULT-VALUE}).")

@@ -65,7 +65,17 @@ final class LoadGeneratorOptions {
       description = "Seconds to raise the request rate linearly to its target.")
   @Nullable Double requestRateRampDuration;
 
+  @Option(names = "--failed-request-threshold", paramLabel = "RATIO",
+      description = "Cancel the run when more than this share (0 to 1) of the profiling"
+          + " requests failed, once max(concurrency, 10) have ended; the command then exits 1.")
+  @Nullable Double failedRequestThreshold;
+
   void configure(Benchmark.Builder b, List<String> problems) {
+    if (failedRequestThreshold != null
+        && !(failedRequestThreshold >= 0 && failedRequestThreshold <= 1)) {
+      problems.add("--failed-request-threshold was '" + failedRequestThreshold
+          + "' but it must be a share from 0 to 1");
+    }
     if (concurrency != null) {
       b.concurrency(concurrency);
     }

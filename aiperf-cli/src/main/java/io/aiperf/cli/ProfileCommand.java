@@ -129,6 +129,7 @@ final class ProfileCommand implements Callable<Integer> {
     checkRequiredOptions();
     // The problems are reported in this order, as they always were.
     List<String> problems = new ArrayList<>();
+    sweep.applyVariants(load, prompt, problems);
     ui.validate(problems);
     endpoint.validateTimeout(problems);
     input.parseHeaders(problems);
@@ -195,6 +196,16 @@ final class ProfileCommand implements Callable<Integer> {
       }
       if (validateOnly) {
         return 0;
+      }
+      String notReady = endpoint.awaitModel(config.endpoint(), err);
+      if (notReady != null) {
+        err.println("Error: the endpoint is not ready: " + notReady
+            + " (--wait-for-model-timeout)");
+        return AiperfCommand.EXIT_FAILED;
+      }
+      if (load.failedRequestThreshold != null && sweep.runsMany(load, prompt)) {
+        return usageError(err, List.of("--failed-request-threshold was given but it watches a"
+            + " single run; repeated runs, sweeps and searches do not take it"));
       }
       Integer many = sweep.run(config, load, prompt, goodput, err);
       if (many != null) {
@@ -274,7 +285,15 @@ final class ProfileCommand implements Callable<Integer> {
   private int run(BenchmarkConfig config, PrintWriter err, PrintWriter messages,
       io.aiperf.cli.dashboard.@Nullable Dashboard dashboard, RunLog runLog) {
     log.info("aiperf-java profile: {}", config);
+    FailedRequestGuard guard = load.failedRequestThreshold == null ? null
+        : FailedRequestGuard.around(config, load.failedRequestThreshold);
+    if (guard != null) {
+      config = config.toBuilder().listener(guard).build();
+    }
     BenchmarkRun run = Benchmark.start(config);
+    if (guard != null) {
+      guard.attach(run);
+    }
     // SIGTERM: stop issuing, let in-flight requests end and the exports be written, bounded.
     // SIGINT goes to the interrupt handler, which a second Ctrl-C can hurry.
     InterruptHandler interrupts = dashboard == null ? InterruptHandler.install(run, err)
@@ -304,6 +323,12 @@ final class ProfileCommand implements Callable<Integer> {
       }
       if (interrupts.interrupted()) {
         return InterruptHandler.EXIT_INTERRUPTED;
+      }
+      String tripped = guard == null ? null : guard.tripped();
+      if (tripped != null) {
+        err.println("Error: " + tripped + "; what was measured is in "
+            + config.artifactDir().map(d -> d.toAbsolutePath().toString()).orElse("?"));
+        return AiperfCommand.EXIT_FAILED;
       }
       return broken.isEmpty() ? 0 : AiperfCommand.EXIT_SLO;
     } finally {

@@ -79,6 +79,40 @@ final class SweepOptions {
       description = "How several list-valued flags combine: grid or zip (default ${DEFAULT-VALUE}).")
   String sweepType = "grid";
 
+  @Option(names = {"--variant", "--sweep-variant"}, paramLabel = "'[NAME:] KEY=VALUE, ...'",
+      description = "One benchmark of a sweep (repeat it): concurrency, request-rate, isl and"
+          + " osl values, e.g. --variant 'a: isl=128, concurrency=4' --variant 'b: isl=512,"
+          + " concurrency=16'; the variants must form a grid or a zip.")
+  List<String> variants = new ArrayList<>();
+
+  /** Turns {@code --variant}s into the list-valued flags and sweep type that run them. */
+  void applyVariants(LoadGeneratorOptions load, PromptOptions prompt, List<String> problems) {
+    if (variants.isEmpty()) {
+      return;
+    }
+    if (load.concurrencyValues.size() > 1 || load.requestRateValues.size() > 1
+        || prompt.islValues.size() > 1 || prompt.oslValues.size() > 1) {
+      problems.add("--variant and a list-valued --concurrency, --request-rate, --isl or --osl"
+          + " were both given but they describe a sweep two ways; use one");
+      return;
+    }
+    try {
+      SweepVariants.Lists lists = SweepVariants.parse(variants);
+      for (Map.Entry<String, List<String>> e : lists.values().entrySet()) {
+        String joined = String.join(",", e.getValue());
+        switch (e.getKey()) {
+          case "--concurrency" -> load.concurrency(joined);
+          case "--request-rate" -> load.requestRate(joined);
+          case "--isl" -> prompt.islMean(joined);
+          default -> prompt.oslMean(joined);
+        }
+      }
+      sweepType = lists.type();
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+  }
+
   @Option(names = "--ttft-sla-ms", description = "Search: per-request TTFT limit, ms.")
   @Nullable Double ttftSlaMs;
 
@@ -185,12 +219,17 @@ final class SweepOptions {
     return rateRange != null || concurrencyRange != null;
   }
 
+  /** Whether the flags ask for more than one plain run: repeats, a sweep or a search. */
+  boolean runsMany(LoadGeneratorOptions load, PromptOptions prompt) {
+    boolean sweep = load.concurrencyValues.size() > 1 || load.requestRateValues.size() > 1
+        || prompt.islValues.size() > 1 || prompt.oslValues.size() > 1;
+    return sweep || searching() || numProfileRuns != 1 || gpuCostPerHour != null;
+  }
+
   /** Runs the repeats, sweep or search; null when this is a single plain run. */
   @Nullable Integer run(BenchmarkConfig config, LoadGeneratorOptions load, PromptOptions prompt,
       GoodputOptions goodput, PrintWriter err) {
-    boolean sweep = load.concurrencyValues.size() > 1 || load.requestRateValues.size() > 1
-        || prompt.islValues.size() > 1 || prompt.oslValues.size() > 1;
-    if (!sweep && !searching() && numProfileRuns == 1 && gpuCostPerHour == null) {
+    if (!runsMany(load, prompt)) {
       return null;
     }
     try {

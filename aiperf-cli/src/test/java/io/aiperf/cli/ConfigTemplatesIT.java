@@ -150,17 +150,25 @@ final class ConfigTemplatesIT {
   }
 
   @Test
-  void sweepTemplates_validate_andProfileSendsThemToExpand(@TempDir Path dir) {
+  void sweepTemplates_validate_andRunAsOneSweep(@TempDir Path dir) throws Exception {
     for (String name : SWEEPS) {
       Path yaml = dir.resolve(name + ".yaml");
       assertThat(ConfigProfileIT.aiperf("config", "init", "-t", name, "-u", "mock", "-o",
           yaml.toString()).exitCode()).isZero();
       Run valid = ConfigProfileIT.aiperf("config", "validate", yaml.toString());
       assertThat(valid.exitCode()).as(valid.err()).isZero();
-      assertThat(valid.out()).contains("variations; 'aiperf profile' runs one at a time");
-      Run run = ConfigProfileIT.aiperf("profile", "-f", yaml.toString());
-      assertThat(run.exitCode()).isEqualTo(2);
-      assertThat(run.err()).contains("aiperf config expand " + yaml);
+      assertThat(valid.out()).contains(" variations, run as one sweep by 'aiperf profile'");
+      // Run short: the file's sweep, the command line's smaller counts and a fast mock.
+      Path out = dir.resolve(name);
+      Run run = ConfigProfileIT.aiperf("profile", "-f", yaml.toString(), "--request-count", "4",
+          "--warmup-request-count", "1", "--mock-ttft", "1", "--mock-itl", "1", "--ui", "none",
+          "--artifact-dir", out.toString());
+      assertThat(run.exitCode()).as(name + ": " + run.err()).isZero();
+      assertThat(out.resolve("sweep_aggregate/profile_export_aiperf_sweep.json")).exists();
+    }
+    for (int c : new int[] {1, 4, 16, 64}) {
+      assertThat(dir.resolve("concurrency_sweep/concurrency_" + c
+          + "/profile_export_aiperf.json")).exists();
     }
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every YAML example in the README runs: against the embedded mock ({@code --url mock} in
- * place of the example's server), or, for a sweep, validates and expands.
+ * place of the example's server), a sweep as one sweep after it validates and expands.
  */
 final class ReadmeConfigsIT {
   static List<String> examples() throws Exception {
@@ -52,6 +52,12 @@ final class ReadmeConfigsIT {
       Run expand = ConfigProfileIT.aiperf("config", "expand", file.toString());
       assertThat(expand.exitCode()).as(expand.err()).isZero();
       assertThat(expand.out()).contains("[1] dir=");
+      // It runs as one sweep; a few requests per point keep it short.
+      Run sweep = ConfigProfileIT.aiperf("profile", "-f", file.toString(), "--url", "mock",
+          "--ui", "none", "--mock-ttft", "1", "--mock-itl", "1", "--request-count", "4",
+          "--artifact-dir", dir.resolve("out").toString());
+      assertThat(sweep.exitCode()).as(yaml + sweep.err()).isZero();
+      assertThat(dir.resolve("out/sweep_aggregate/profile_export_aiperf_sweep.json")).exists();
       return;
     }
     Run run = ConfigProfileIT.aiperf("profile", "-f", file.toString(), "--url", "mock",

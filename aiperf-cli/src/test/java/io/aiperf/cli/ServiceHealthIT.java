@@ -81,4 +81,28 @@ final class ServiceHealthIT {
     assertThat(err.toString()).contains("--health-port (or AIPERF_SERVICE_HEALTH_PORT) was"
         + " '70000'");
   }
+
+  @Test
+  void aipersEnvironment_setsTheHealthServersPortAndHost(@TempDir Path dir) throws Exception {
+    // System.getenv cannot be set in this JVM: the service runs in one of its own.
+    int health = freePort();
+    int zmq = freePort();
+    ProcessBuilder pb = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), AiperfCommand.class.getName(),
+        "service", "--controller", "tcp://127.0.0.1:" + zmq, "--join-timeout", "60")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("service.log").toFile());
+    pb.environment().put("AIPERF_SERVICE_HEALTH_PORT", String.valueOf(health));
+    pb.environment().put("AIPERF_SERVICE_HEALTH_HOST", "127.0.0.1");
+    Process p = pb.start();
+    try {
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> probe(health, "/healthz").equals("200 ok"));
+      assertThat(probe(health, "/readyz")).isEqualTo("503 not ready");
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
 }

@@ -177,6 +177,32 @@ final class PayloadDatasetsIT {
   }
 
   @Test
+  void rawEndpoint_responseField_picksTheAnswer_elseFallsBackToItsShape(@TempDir Path dir)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("raw.jsonl"),
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],"
+            + "\"max_tokens\":6}\n");
+    String url = server.baseUrl() + "/v1/chat/completions";
+    // The field names the answer's model (one token) rather than its six generated tokens.
+    BenchmarkResult picked = bench(Endpoints.of("raw", url).extraInput("response_field", "model"),
+        dir.resolve("picked")).requestCount(2).concurrency(1)
+        .dataset(Datasets.file("raw_payload", file)).run();
+    assertThat(picked.requestsFailed()).isZero();
+    assertThat(picked.metric(Metrics.OUTPUT_SEQUENCE_LENGTH).avg()).isEqualTo(1.0);
+    // A path that matches nothing: the answer is read by shape, as AIPerf falls back.
+    BenchmarkResult missed = bench(Endpoints.of("raw", url)
+        .extraInput("response_field", "choices[3].message.content"), dir.resolve("missed"))
+        .requestCount(2).concurrency(1).dataset(Datasets.file("raw_payload", file)).run();
+    assertThat(missed.requestsFailed()).isZero();
+    assertThat(missed.metric(Metrics.OUTPUT_SEQUENCE_LENGTH).avg()).isEqualTo(6.0);
+    assertThatThrownBy(() -> bench(Endpoints.of("raw", url)
+        .extraInput("response_field", "choices[*].message.content"), dir.resolve("bad"))
+        .requestCount(1).dataset(Datasets.file("raw_payload", file)).run())
+        .hasMessageContaining("response_field was 'choices[*].message.content' but '[*]' is a"
+            + " JMESPath wildcard projection");
+  }
+
+  @Test
   void rawEndpoint_withoutRawPayloads_failsSayingWhatItNeeds(@TempDir Path dir) {
     assertThatThrownBy(() -> bench(Endpoints.of("raw", server.baseUrl()), dir).requestCount(1)
         .dataset(Datasets.synthetic().inputTokens(8, 0)).run())

@@ -117,6 +117,42 @@ public interface EndpointProvider extends Plugin {
     }
 
     /**
+     * Turns the server's reply to one turn into the history messages a later turn of its session
+     * resends (AIPerf's captured assistant turn). By default one {@code assistant} text message:
+     * each response's content, or its reasoning when it has no content, joined; none when the
+     * reply has no text. A format whose replies carry more than text (tool calls, thinking
+     * blocks) overrides this to keep them whole in {@link ChatMessage#message()}. Called after the
+     * turn ended, never on the send path.
+     *
+     * @param responses the whole body, or the data of each server-sent event, in order
+     * @return the messages, oldest first; empty for none
+     * @since 0.1.0
+     */
+    default java.util.List<ChatMessage> replyMessages(java.util.List<byte[]> responses) {
+      StringBuilder text = new StringBuilder();
+      for (byte[] r : responses) {
+        ParsedResponse parsed;
+        try {
+          parsed = parse(r, 0, r.length);
+        } catch (IllegalArgumentException notAnAnswer) {
+          continue; // errors and odd events carry no reply text
+        }
+        if (parsed == null) {
+          continue;
+        }
+        String content = parsed.content();
+        String reasoning = parsed.reasoning();
+        if (content != null && !content.isEmpty()) {
+          text.append(content);
+        } else if (reasoning != null) {
+          text.append(reasoning);
+        }
+      }
+      return text.length() == 0 ? java.util.List.of()
+          : java.util.List.of(new ChatMessage("assistant", text.toString()));
+    }
+
+    /**
      * Writes a turn's request as AIPerf's {@code inputs.json} holds it: by default the body
      * itself. A format whose body is not JSON (multipart uploads) returns the JSON form AIPerf
      * writes there instead (files as {@code {"b64_data", "filename", "content_type"}}).

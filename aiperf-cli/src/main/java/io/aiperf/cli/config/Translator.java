@@ -39,7 +39,7 @@ final class Translator {
       List<ConfigProblem> problems, List<String> warnings, Path cwd) {
     Fields f = new Fields(file, problems, warnings);
     Fields.Sec envelope = new Fields.Sec(root, "");
-    f.take(envelope, "sweep"); // expanded before this
+    sweep(f, envelope);
     f.take(envelope, "schema_version");
     Node version = root.get("schema_version");
     if (version instanceof Node.Scalar v && v.value() != null
@@ -47,16 +47,7 @@ final class Translator {
       f.problem(v, "schema_version", "was '" + v.text() + "' but AIPerf 0.13's schema is \"2.0\"");
     }
     Long seed = f.integer(envelope, "random_seed", 0);
-    Fields.Sec multiRun = f.section(envelope, "multi_run");
-    if (multiRun != null) {
-      Long runs = f.integer(multiRun, "num_runs", 1);
-      if (runs != null && runs > 1) {
-        f.problem(multiRun.map().get("num_runs"), "multi_run.num_runs", "was " + runs
-            + " but aiperf-java runs a configuration once: repeated runs with confidence"
-            + " statistics are not supported yet (set it to 1, or run the file " + runs
-            + " times with different --artifact-dir)");
-      }
-    }
+    multiRun(f, envelope);
     Node variables = f.take(envelope, "variables");
     if (variables instanceof Node.MapNode vm && !vm.entries().isEmpty()) {
       f.problem(vm, "variables", "defines Jinja2 variables, which aiperf-java does not"
@@ -73,6 +64,90 @@ final class Translator {
     jinja(body, "benchmark", f);
     Leftovers.check(root, f);
     return f.flags;
+  }
+
+  /**
+   * The sweep block: its points were expanded before this ({@code type}, {@code parameters},
+   * {@code runs}); the pause between points and their order are the sweep flags'. Its other
+   * keys (adaptive search, labels, seeds) are left for {@link Leftovers} to report.
+   */
+  private static void sweep(Fields f, Fields.Sec envelope) {
+    Fields.Sec sweep = f.section(envelope, "sweep");
+    if (sweep == null) {
+      f.take(envelope, "sweep");
+      return;
+    }
+    for (String expanded : List.of("type", "parameters", "runs")) {
+      f.take(sweep, expanded);
+    }
+    Double cooldown = f.seconds(sweep, "cooldown_seconds", false, false);
+    if (cooldown != null && cooldown > 0) {
+      f.emit("--parameter-sweep-cooldown-seconds", BodyReader.node(sweep, "cooldown_seconds"),
+          sweep.child("cooldown_seconds"), Fields.plain(cooldown));
+    }
+    String order = f.choice(sweep, "iteration_order", List.of("repeated", "independent"));
+    if (order != null && !order.equals("repeated")) {
+      f.emit("--parameter-sweep-mode", BodyReader.node(sweep, "iteration_order"),
+          sweep.child("iteration_order"), order);
+    }
+  }
+
+  /**
+   * {@code multi_run}: repeated runs of each benchmark with confidence statistics, AIPerf's
+   * keys for the repeat flags ({@code --num-profile-runs}, {@code --confidence-level},
+   * {@code --convergence-*}, ...). {@code vary_seed_per_trial} and a {@code min_runs} other
+   * than AIPerf's 2 are left for {@link Leftovers} to report.
+   */
+  private static void multiRun(Fields f, Fields.Sec envelope) {
+    Fields.Sec m = f.section(envelope, "multi_run");
+    if (m == null) {
+      return;
+    }
+    Long runs = f.integer(m, "num_runs", 1);
+    if (runs != null && runs > 1) {
+      f.emit("--num-profile-runs", BodyReader.node(m, "num_runs"), m.child("num_runs"),
+          String.valueOf(runs));
+    }
+    Double level = f.number(m, "confidence_level", 0, false);
+    if (level != null && level != 0.95) {
+      f.emit("--confidence-level", BodyReader.node(m, "confidence_level"),
+          m.child("confidence_level"), Fields.plain(level));
+    }
+    Double cooldown = f.seconds(m, "cooldown_seconds", false, false);
+    if (cooldown != null && cooldown > 0) {
+      f.emit("--profile-run-cooldown-seconds", BodyReader.node(m, "cooldown_seconds"),
+          m.child("cooldown_seconds"), Fields.plain(cooldown));
+    }
+    Boolean warmupOnce = f.bool(m, "disable_warmup_after_first");
+    if (Boolean.FALSE.equals(warmupOnce)) {
+      f.emit("--no-profile-run-disable-warmup-after-first",
+          BodyReader.node(m, "disable_warmup_after_first"), m.child("disable_warmup_after_first"));
+    }
+    Boolean consistent = f.bool(m, "set_consistent_seed");
+    if (Boolean.FALSE.equals(consistent)) {
+      f.emit("--no-set-consistent-seed", BodyReader.node(m, "set_consistent_seed"),
+          m.child("set_consistent_seed"));
+    }
+    Fields.Sec c = f.section(m, "convergence");
+    if (c != null) {
+      String metric = f.string(c, "metric");
+      if (metric != null) {
+        f.emit("--convergence-metric", BodyReader.node(c, "metric"), c.child("metric"), metric);
+      }
+      String stat = f.string(c, "stat");
+      if (stat != null && !stat.equals("avg")) {
+        f.emit("--convergence-stat", BodyReader.node(c, "stat"), c.child("stat"), stat);
+      }
+      String mode = f.choice(c, "mode", List.of("ci_width", "cv"));
+      if (mode != null && !mode.equals("ci_width")) {
+        f.emit("--convergence-mode", BodyReader.node(c, "mode"), c.child("mode"), mode);
+      }
+      Double threshold = f.number(c, "threshold", 0, false);
+      if (threshold != null) {
+        f.emit("--convergence-threshold", BodyReader.node(c, "threshold"), c.child("threshold"),
+            Fields.plain(threshold));
+      }
+    }
   }
 
   /** Jinja2 templates ({{ ... }}) are AIPerf's; aiperf-java reports them where they are. */

@@ -78,7 +78,7 @@ public final class ChatEndpointProvider implements EndpointProvider {
         }
       }
       for (var m : history) {
-        messages.addObject().put("role", m.role()).put("content", m.content());
+        HistoryMessages.add(messages, m);
       }
       if (verbatim != null) {
         messages.addAll(verbatim);
@@ -111,6 +111,14 @@ public final class ChatEndpointProvider implements EndpointProvider {
     @Override
     boolean sendsTools() {
       return true;
+    }
+
+    @Override
+    public java.util.List<io.aiperf.api.spi.ChatMessage> replyMessages(
+        java.util.List<byte[]> responses) {
+      // Tool calls go back as the assistant's tool_calls, as AIPerf replays them; else the text.
+      var whole = ToolReplies.chat(responses);
+      return whole != null ? whole : super.replyMessages(responses);
     }
 
     @Override

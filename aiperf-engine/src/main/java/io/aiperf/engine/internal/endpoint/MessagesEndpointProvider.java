@@ -89,7 +89,7 @@ public final class MessagesEndpointProvider implements EndpointProvider {
       ObjectNode body = Json.MAPPER.createObjectNode();
       ArrayNode messages = body.putArray("messages");
       for (ChatMessage m : history) {
-        messages.addObject().put("role", m.role()).put("content", m.content());
+        HistoryMessages.add(messages, m);
       }
       ArrayNode verbatim = Bodies.messages(turn);
       if (verbatim != null) {
@@ -110,6 +110,13 @@ public final class MessagesEndpointProvider implements EndpointProvider {
       Bodies.putExtras(body, config, Set.of());
       Bodies.putTurnExtras(body, turn, Set.of());
       return Bodies.write(body);
+    }
+
+    @Override
+    public List<ChatMessage> replyMessages(List<byte[]> responses) {
+      // thinking and tool_use blocks go back whole, as AIPerf replays them; else the text.
+      List<ChatMessage> whole = ToolReplies.messages(responses);
+      return whole != null ? whole : Endpoint.super.replyMessages(responses);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.aiperf.api.EndpointConfig;
 import io.aiperf.api.spi.EndpointProvider;
 import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
+import io.aiperf.api.spi.Usage;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +14,12 @@ import org.jspecify.annotations.Nullable;
  * (a {@code raw_payload} or {@code inputs_json} dataset), sent to the URL as given with no path
  * added, and answers are read by shape: OpenAI chat and completions chunks, embeddings, rankings,
  * or a plain {@code text}-like field; a body that is not JSON is its own text.
+ *
+ * <p>The extra input {@code response_field} picks the answer out first, as AIPerf's JMESPath
+ * query does ({@link ResponseField}: names and indexes): a string is the text, a list of numbers
+ * (or of lists of numbers) an embedding, a list of objects rankings; when it matches nothing (or
+ * something else), the answer is read by shape, as AIPerf falls back to its auto-detection. The
+ * field is not sent: a raw payload goes out as written.
  */
 public final class RawEndpointProvider implements EndpointProvider {
   @Override
@@ -37,10 +44,17 @@ public final class RawEndpointProvider implements EndpointProvider {
 
   @Override
   public Endpoint create(EndpointConfig config) {
-    return new Raw();
+    Object field = config.extraInputs().get(TemplateEndpointProvider.RESPONSE_FIELD);
+    return new Raw(field == null ? null : ResponseField.parse(field.toString()));
   }
 
   private static final class Raw implements Endpoint {
+    private final @Nullable ResponseField field;
+
+    Raw(@Nullable ResponseField field) {
+      this.field = field;
+    }
+
     @Override
     public byte[] formatRequest(Turn turn, boolean streaming) {
       String raw = turn.rawPayload();
@@ -72,10 +86,32 @@ public final class RawEndpointProvider implements EndpointProvider {
         return null; // a reranker's list of scores: no text
       }
       Bodies.throwIfError(root);
+      if (field != null) {
+        ParsedResponse picked = picked(field.find(root), root);
+        if (picked != null) {
+          return picked;
+        }
+      }
       if (isEmbeddings(root) || root.has("rankings") || root.has("results")) {
         return new ParsedResponse(null, null, Bodies.usage(root.get("usage")));
       }
       return new ParsedResponse(text(root), null, Bodies.usage(root.get("usage")));
+    }
+
+    /** AIPerf's typing of a JMESPath match; null when it is empty or of no known shape. */
+    private static @Nullable ParsedResponse picked(JsonNode value, JsonNode root) {
+      @Nullable Usage usage = Bodies.usage(root.get("usage"));
+      if (value.isTextual()) {
+        return value.asText().isEmpty() ? null : new ParsedResponse(value.asText(), null, usage);
+      }
+      if (value.isArray() && !value.isEmpty()) {
+        JsonNode first = value.get(0);
+        if (first.isNumber() || first.isObject()
+            || first.isArray() && !first.isEmpty() && first.get(0).isNumber()) {
+          return new ParsedResponse(null, null, usage); // embeddings or rankings: no text
+        }
+      }
+      return null;
     }
 
     private static boolean isEmbeddings(JsonNode root) {

@@ -53,6 +53,11 @@ public final class RawPayloads implements EndpointProvider.Endpoint {
   }
 
   @Override
+  public List<ChatMessage> replyMessages(List<byte[]> responses) {
+    return endpoint.replyMessages(responses);
+  }
+
+  @Override
   public @Nullable ParsedResponse parse(byte[] data, int offset, int length) {
     return endpoint.parse(data, offset, length);
   }

@@ -65,13 +65,18 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
       body.put("model", turn.modelIfSet().orElseGet(() -> config.model().orElseThrow()));
       ArrayNode input = body.putArray("input");
       for (ChatMessage m : history) {
+        ObjectNode whole = HistoryMessages.node(m);
+        if (whole != null) {
+          addItem(input, whole);
+          continue;
+        }
         boolean assistant = m.role().equals("assistant");
         message(input, m.role()).addObject()
             .put("type", assistant ? "output_text" : "input_text").put("text", m.content());
       }
       ArrayNode verbatim = Bodies.messages(turn);
       if (verbatim != null) {
-        input.addAll(verbatim); // the dataset's own items, as AIPerf sends raw messages
+        verbatim.forEach(item -> addItem(input, item)); // as AIPerf sends raw messages
       }
       ArrayNode parts = verbatim != null ? Json.MAPPER.createArrayNode()
           : message(input, Bodies.role(turn));
@@ -99,6 +104,20 @@ public final class ResponsesEndpointProvider implements EndpointProvider {
       Bodies.putExtras(body, config, Set.of());
       Bodies.putTurnExtras(body, turn, Set.of());
       return Bodies.write(body);
+    }
+
+    /** An item given whole, unless it is output the API does not take back (AIPerf drops it). */
+    private static void addItem(ArrayNode input, com.fasterxml.jackson.databind.JsonNode item) {
+      if (!ToolReplies.RESPONSES_UNSAFE.contains(item.path("type").asText(""))) {
+        input.add(item);
+      }
+    }
+
+    @Override
+    public List<ChatMessage> replyMessages(List<byte[]> responses) {
+      // Every output item goes back whole (function calls included), as AIPerf replays them.
+      List<ChatMessage> whole = ToolReplies.responses(responses);
+      return whole != null ? whole : Endpoint.super.replyMessages(responses);
     }
 
     private static ArrayNode message(ArrayNode input, String role) {

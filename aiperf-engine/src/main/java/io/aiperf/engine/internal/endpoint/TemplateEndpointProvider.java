@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * placeholders such as {@code {{ text|tojson }}}, {@code {{ texts|tojson }}}, {@code {{ model }}},
  * {@code {{ max_tokens }}}, {@code {{ stream }}}, {@code {{ query }}} and
  * {@code {{ passages|tojson }}}; the extra input {@code response_field} is a path such as
- * {@code choices[0].text} to the generated text, else the text is found in the usual fields.
+ * {@code choices[0].text} to the generated text ({@link ResponseField}: the part of JMESPath AIPerf
+ * users write), else the text is found in the usual fields ({@code text}, AIPerf's default, means
+ * the same).
  *
  * <p>Only placeholders are supported, not Jinja2 statements ({@code {% ... %}}), which are
  * rejected when the endpoint is created. The two names are not sent; other extra inputs are merged
@@ -44,7 +45,6 @@ public final class TemplateEndpointProvider implements EndpointProvider {
       "nv-embedqa", "{\"text\": {{ texts|tojson }}}");
   private static final Pattern PLACEHOLDER =
       Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(?:\\|\\s*([A-Za-z_]+)\\s*)?}}");
-  private static final Pattern PATH_STEP = Pattern.compile("([^.\\[\\]]+)|\\[(-?\\d+)]");
   private static final List<String> TEXT_FIELDS =
       List.of("text", "content", "response", "output", "result", "generated_text");
 
@@ -90,7 +90,9 @@ public final class TemplateEndpointProvider implements EndpointProvider {
       }
     }
     Object field = config.extraInputs().get(RESPONSE_FIELD);
-    @Nullable List<Object> path = field == null ? null : path(field.toString());
+    // AIPerf's default field is "text", which it takes to mean "find the text".
+    @Nullable ResponseField path = field == null || field.toString().equals("text") ? null
+        : ResponseField.parse(field.toString());
     return new Template(config, template, path);
   }
 
@@ -115,26 +117,6 @@ public final class TemplateEndpointProvider implements EndpointProvider {
     return source;
   }
 
-  /** Parses {@code a.b[0].c} into names and indexes, the JMESPath subset AIPerf users write. */
-  static List<Object> path(String field) {
-    List<Object> steps = new ArrayList<>();
-    Matcher m = PATH_STEP.matcher(field);
-    int at = 0;
-    while (m.find()) {
-      String between = field.substring(at, m.start());
-      if (!between.isEmpty() && !between.equals(".")) {
-        break;
-      }
-      steps.add(m.group(1) != null ? m.group(1) : (Object) Integer.parseInt(m.group(2)));
-      at = m.end();
-    }
-    if (at != field.length() || steps.isEmpty()) {
-      throw new IllegalArgumentException("response_field was '" + field + "' but it must be a"
-          + " path of names and indexes such as choices[0].text");
-    }
-    return steps;
-  }
-
   private static String abbreviate(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }
@@ -142,9 +124,9 @@ public final class TemplateEndpointProvider implements EndpointProvider {
   private static final class Template implements Endpoint {
     private final EndpointConfig config;
     private final String template;
-    private final @Nullable List<Object> path;
+    private final @Nullable ResponseField path;
 
-    Template(EndpointConfig config, String template, @Nullable List<Object> path) {
+    Template(EndpointConfig config, String template, @Nullable ResponseField path) {
       this.config = config;
       this.template = template;
       this.path = path;
@@ -212,14 +194,12 @@ public final class TemplateEndpointProvider implements EndpointProvider {
       JsonNode root = Bodies.read(data, offset, length);
       Bodies.throwIfError(root);
       if (path != null) {
-        JsonNode value = root;
-        for (Object step : path) {
-          value = step instanceof Integer i ? value.path(i < 0 ? value.size() + i : i)
-              : value.path((String) step);
-        }
+        JsonNode value = path.find(root);
+        // As AIPerf: a field the user named that matches nothing is a failed parse, not a quiet
+        // fallback that would report empty answers as successes.
         if (value.isMissingNode() || value.isNull()) {
-          throw Bodies.unexpected("a value at response_field " + config.extraInputs()
-              .get(RESPONSE_FIELD), data, offset, length);
+          throw Bodies.unexpected("a value at response_field " + path.expression(), data, offset,
+              length);
         }
         return new ParsedResponse(value.isValueNode() ? value.asText() : value.toString(), null,
             root.isObject() ? Bodies.usage(root.get("usage")) : null);

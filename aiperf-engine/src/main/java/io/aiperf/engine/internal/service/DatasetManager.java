@@ -95,9 +95,11 @@ final class DatasetManager extends AbstractService {
           (clock.nanoTime() - t0) / 1_000_000);
       writeInputs(prepared, endpoint, streaming);
       // AIPerf's defaults: files in order (traces replay in timestamp order anyway), synthetic
-      // data shuffled by the seed; random draws with replacement.
+      // data shuffled by the seed, DAG conversations drawn at random (its loader's preference);
+      // random draws with replacement.
       String sampling = config.dataset().samplingStrategy().orElse(
-          config.dataset() instanceof io.aiperf.api.FileDataset ? "sequential" : "shuffle");
+          config.dataset().type().equals("dag_jsonl") ? "random"
+              : config.dataset() instanceof io.aiperf.api.FileDataset ? "sequential" : "shuffle");
       boolean ordered = !sampling.equals("shuffle");
       if (sampling.equals("random") && !timestamped) {
         prepared = drawWithReplacement(prepared);

@@ -2,8 +2,8 @@ package io.aiperf.engine.internal.service;
 
 import io.aiperf.api.spi.ChatMessage;
 import io.aiperf.api.spi.EndpointProvider;
-import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.Turn;
+import io.aiperf.engine.internal.endpoint.HistoryMessages;
 import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.RawResponse;
 import java.util.ArrayList;
@@ -29,19 +29,25 @@ final class SessionHistory {
   }
 
   /**
-   * After a turn: appends the user turn and the server's reply (none when the turn failed) to the
-   * history and formats the next turn. If that fails, the next turn is sent with the history so
-   * far: never lose a credit.
+   * After a turn: appends the user turn (its own message list as the dataset wrote it, tool
+   * results included) and the server's reply (structured where the format keeps tool calls; none
+   * when the turn failed or the reply had no text, as AIPerf stores no assistant turn then) to
+   * the history and formats the next turn. If that fails, the next turn is sent with the history
+   * so far: never lose a credit.
    */
   void prepareNext(EndpointProvider.Endpoint endpoint, PreparedConversation conversation,
       int turn, RawResponse response, boolean streaming) {
     try {
-      String reply = response.errorType() != null ? ""
-          : replyText(endpoint, response.messageData(), response.messageCount(), response.body());
       Turn sent = conversation.turns().get(turn).turn();
-      history.add(new ChatMessage(sent.role() != null ? sent.role() : "user",
-          String.join(" ", sent.texts())));
-      history.add(new ChatMessage("assistant", reply));
+      if (sent.messages() != null) {
+        history.addAll(HistoryMessages.ofList(sent.messages()));
+      } else {
+        history.add(new ChatMessage(sent.role() != null ? sent.role() : "user",
+            String.join(" ", sent.texts())));
+      }
+      if (response.errorType() == null) {
+        history.addAll(endpoint.replyMessages(responses(response)));
+      }
       Turn next = conversation.turns().get(turn + 1).turn();
       nextBody = endpoint.formatRequest(List.copyOf(history), next, streaming);
       StringBuilder text = new StringBuilder();
@@ -58,29 +64,16 @@ final class SessionHistory {
     }
   }
 
-  /** The reply's text, for the history; unparseable pieces are left out. */
-  private static String replyText(EndpointProvider.Endpoint endpoint, byte @Nullable [][] messages,
-      int count, byte @Nullable [] body) {
-    StringBuilder reply = new StringBuilder();
+  /** The reply's bodies: each streamed message's data, or the whole body. */
+  private static List<byte[]> responses(RawResponse response) {
+    byte[][] messages = response.messageData();
     if (messages != null) {
-      for (int i = 0; i < count; i++) {
-        appendContent(endpoint, reply, messages[i]);
+      List<byte[]> out = new ArrayList<>(response.messageCount());
+      for (int i = 0; i < response.messageCount(); i++) {
+        out.add(messages[i]);
       }
-    } else if (body != null) {
-      appendContent(endpoint, reply, body);
+      return out;
     }
-    return reply.toString();
-  }
-
-  private static void appendContent(EndpointProvider.Endpoint endpoint, StringBuilder reply,
-      byte[] data) {
-    try {
-      ParsedResponse r = endpoint.parse(data, 0, data.length);
-      if (r != null && r.content() != null) {
-        reply.append(r.content());
-      }
-    } catch (IllegalArgumentException notAResponse) {
-      // Errors and odd events carry no reply text.
-    }
+    return response.body() != null ? List.of(response.body()) : List.of();
   }
 }

@@ -106,4 +106,77 @@ final class ToolCallsTest {
     assertThat(new String(raw.formatRequest(List.of(new io.aiperf.api.spi.ChatMessage("user",
         "earlier")), t, true), StandardCharsets.UTF_8)).isEqualTo(payload);
   }
+
+  private static List<byte[]> bytes(String... responses) {
+    return java.util.Arrays.stream(responses).map(r -> r.getBytes(StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  private static JsonNode whole(io.aiperf.api.spi.ChatMessage m) throws Exception {
+    return Json.MAPPER.readTree(java.util.Objects.requireNonNull(m.message()));
+  }
+
+  @Test
+  void chatReply_legacyFunctionCallDeltas_joinIntoOneToolCall() throws Exception {
+    var reply = RawPayloads.wrap(CHAT).replyMessages(bytes(
+        "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":\"ok \","
+            + "\"function_call\":{\"name\":\"f\",\"arguments\":\"{\\\"a\"}}}]}",
+        "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"function_call\":"
+            + "{\"arguments\":\"\\\":1}\"}}}]}", "[DONE]"));
+    assertThat(reply).hasSize(1);
+    JsonNode m = whole(reply.get(0));
+    assertThat(m.get("content").asText()).isEqualTo("ok ");
+    assertThat(m.at("/tool_calls/0/type").asText()).isEqualTo("function");
+    assertThat(m.at("/tool_calls/0/function/name").asText()).isEqualTo("f");
+    assertThat(m.at("/tool_calls/0/function/arguments").asText()).isEqualTo("{\"a\":1}");
+    // Formats without a message list get the text it stands for.
+    assertThat(reply.get(0).content()).isEqualTo("ok f{\"a\":1}");
+  }
+
+  @Test
+  void reply_withoutTools_isText_reasoningWhenThereIsNoContent_noneWhenEmpty() {
+    var reply = CHAT.replyMessages(bytes(
+        "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"reasoning_content\""
+            + ":\"think \"}}]}",
+        "{\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":\"done\"}}]}"));
+    assertThat(reply).containsExactly(new io.aiperf.api.spi.ChatMessage("assistant", "think done"));
+    assertThat(CHAT.replyMessages(bytes("[DONE]"))).isEmpty();
+  }
+
+  @Test
+  void messagesReply_wholeMessage_keepsThinkingTextAndToolUseInOrder() throws Exception {
+    var reply = MESSAGES.replyMessages(bytes("{\"type\":\"message\",\"content\":["
+        + "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"f\",\"input\":{\"a\":1}},"
+        + "{\"type\":\"text\",\"text\":\"hi\"},"
+        + "{\"type\":\"thinking\",\"thinking\":\"hm\",\"signature\":\"sig\"}]}"));
+    JsonNode content = whole(reply.get(0)).get("content");
+    assertThat(content).extracting(b -> b.get("type").asText())
+        .containsExactly("thinking", "text", "tool_use");
+    assertThat(content.get(0).get("signature").asText()).isEqualTo("sig");
+    assertThat(content.get(2).get("input").get("a").asInt()).isEqualTo(1);
+    // Messages given back as history are sent as they are.
+    JsonNode body = Json.MAPPER.readTree(MESSAGES.formatRequest(reply, new Turn(List.of("next"),
+        0), false));
+    assertThat(body.at("/messages/0")).isEqualTo(whole(reply.get(0)));
+    assertThat(body.at("/messages/1/content").asText()).isEqualTo("next");
+  }
+
+  @Test
+  void responsesReply_unionOfCompletedAndDoneItems_failuresKeepTheTextOnly() throws Exception {
+    var reply = RESPONSES.replyMessages(bytes(
+        "{\"type\":\"response.output_item.done\",\"item\":{\"type\":\"function_call\","
+            + "\"id\":\"fc_2\",\"name\":\"g\",\"arguments\":\"{}\"}}",
+        "{\"type\":\"response.output_item.done\",\"item\":{\"type\":\"reasoning\",\"id\":\"r\"}}",
+        "{\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"function_call\","
+            + "\"id\":\"fc_1\",\"name\":\"f\",\"arguments\":\"{}\"}]}}"));
+    assertThat(reply).extracting(m -> m.content()).containsExactly("f{}", "g{}", "");
+    // Reasoning items are output the API does not take back as input: dropped when sent.
+    JsonNode input = Json.MAPPER.readTree(RESPONSES.formatRequest(reply, new Turn(List.of("n"),
+        0), false)).get("input");
+    assertThat(input).extracting(i -> i.path("id").asText()).containsExactly("fc_1", "fc_2", "");
+    assertThat(RESPONSES.replyMessages(bytes(
+        "{\"type\":\"response.output_text.delta\",\"delta\":\"partial\"}",
+        "{\"type\":\"response.failed\",\"response\":{\"output\":[{\"type\":\"message\"}]}}")))
+        .containsExactly(new io.aiperf.api.spi.ChatMessage("assistant", "partial"));
+  }
 }
