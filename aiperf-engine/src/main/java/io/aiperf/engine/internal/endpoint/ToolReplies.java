@@ -41,8 +41,48 @@ final class ToolReplies {
     }
   }
 
+  private static final byte[][] CHAT_TOOL_KEYS =
+      {ascii("\"tool_calls\""), ascii("\"function_call\"")};
+  private static final byte[][] MESSAGES_BLOCK_KEYS =
+      {ascii("\"thinking\""), ascii("\"tool_use\"")};
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Whether any response names one of {@code keys}: a reply without them has nothing to keep
+   * structured, and the endpoint's own byte-level reader takes its text, with no tree per chunk.
+   */
+  private static boolean mentions(List<byte[]> responses, byte[][] keys) {
+    for (byte[] r : responses) {
+      for (byte[] key : keys) {
+        if (indexOf(r, key) >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   /** Chat: {@code {"role": "assistant", "content": text or null, "tool_calls": [...]}}. */
   static @Nullable List<ChatMessage> chat(List<byte[]> responses) {
+    if (!mentions(responses, CHAT_TOOL_KEYS)) {
+      return null;
+    }
     StringBuilder content = new StringBuilder();
     Map<Integer, ObjectNode> calls = new TreeMap<>();
     for (byte[] r : responses) {
@@ -133,6 +173,9 @@ final class ToolReplies {
 
   /** Anthropic: one assistant message whose content is thinking, then text, then tool_use. */
   static @Nullable List<ChatMessage> messages(List<byte[]> responses) {
+    if (!mentions(responses, MESSAGES_BLOCK_KEYS)) {
+      return null;
+    }
     StringBuilder text = new StringBuilder();
     Map<Integer, ObjectNode> thinking = new TreeMap<>();
     Map<Integer, ObjectNode> tools = new TreeMap<>();
