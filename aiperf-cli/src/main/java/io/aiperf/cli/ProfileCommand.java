@@ -140,6 +140,11 @@ final class ProfileCommand implements Callable<Integer> {
     service.validate(problems);
     serverMetrics.validate(problems);
     gpuTelemetry.validate(problems);
+    if (fixedSchedule.noFixedSchedule && fixedSchedule.fixedSchedule) {
+      problems.add("--no-fixed-schedule and --fixed-schedule were both given but only one of"
+          + " them can be");
+    }
+    input.ignoreTimestamps = fixedSchedule.noFixedSchedule;
     DatasetConfig chosen = dataset(problems);
     if (chosen == null || !problems.isEmpty()) { // no dataset comes with a problem
       return usageError(err, problems);

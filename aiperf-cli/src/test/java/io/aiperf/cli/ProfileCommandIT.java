@@ -277,7 +277,7 @@ final class ProfileCommandIT {
         "--input-file", dir.resolve("missing.jsonl").toString(), "--custom-dataset-type", "csv");
     assertThat(type.exitCode()).isEqualTo(2);
     assertThat(type.err()).contains("custom dataset type was 'csv' but it must be single_turn,"
-        + " multi_turn, random_pool, mooncake_trace, bailian_trace");
+        + " multi_turn, dag_jsonl, random_pool, mooncake_trace, bailian_trace");
     Run missing = aiperf("profile", "-m", "demo", "--url", "http://127.0.0.1:9",
         "--input-file", dir.resolve("missing.jsonl").toString(), "--custom-dataset-type",
         "mooncake_trace");
