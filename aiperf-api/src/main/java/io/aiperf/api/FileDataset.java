@@ -45,16 +45,18 @@ public final class FileDataset implements DatasetConfig {
   private final @Nullable String samplingStrategy;
   private final @Nullable String systemPrompt;
   private final boolean ignoreTraceDelays;
+  private final boolean ignoreTimestamps;
 
   FileDataset(String type, Path path, String tokenizer) {
-    this(type, path, tokenizer, 0, 0, null, null, false);
+    this(type, path, tokenizer, 0, 0, null, null, false, false);
   }
 
   private FileDataset(String type, Path path, String tokenizer, int blockSize, int entries,
       @Nullable String samplingStrategy, @Nullable String systemPrompt,
-      boolean ignoreTraceDelays) {
+      boolean ignoreTraceDelays, boolean ignoreTimestamps) {
     this.systemPrompt = systemPrompt;
     this.ignoreTraceDelays = ignoreTraceDelays;
+    this.ignoreTimestamps = ignoreTimestamps;
     this.type = type;
     this.path = Objects.requireNonNull(path, "path");
     this.tokenizer = tokenizer;
@@ -94,7 +96,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset tokenizer(String tokenizer) {
     return new FileDataset(type, path, Objects.requireNonNull(tokenizer, "tokenizer"), blockSize,
-        entries, samplingStrategy, systemPrompt, ignoreTraceDelays);
+        entries, samplingStrategy, systemPrompt, ignoreTraceDelays, ignoreTimestamps);
   }
 
   /**
@@ -111,7 +113,7 @@ public final class FileDataset implements DatasetConfig {
       throw new IllegalArgumentException("blockSize must be >= 1 but was " + tokens);
     }
     return new FileDataset(type, path, tokenizer, tokens, entries, samplingStrategy,
-        systemPrompt, ignoreTraceDelays);
+        systemPrompt, ignoreTraceDelays, ignoreTimestamps);
   }
 
   /**
@@ -138,7 +140,7 @@ public final class FileDataset implements DatasetConfig {
       throw new IllegalArgumentException("entries must be >= 1 but was " + entries);
     }
     return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
-        systemPrompt, ignoreTraceDelays);
+        systemPrompt, ignoreTraceDelays, ignoreTimestamps);
   }
 
   /**
@@ -164,7 +166,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset samplingStrategy(String strategy) {
     return new FileDataset(type, path, tokenizer, blockSize, entries,
-        Datasets.checkSampling(strategy), systemPrompt, ignoreTraceDelays);
+        Datasets.checkSampling(strategy), systemPrompt, ignoreTraceDelays, ignoreTimestamps);
   }
 
   @Override
@@ -182,7 +184,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset systemPrompt(String text) {
     return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
-        Objects.requireNonNull(text, "systemPrompt"), ignoreTraceDelays);
+        Objects.requireNonNull(text, "systemPrompt"), ignoreTraceDelays, ignoreTimestamps);
   }
 
   @Override
@@ -202,7 +204,7 @@ public final class FileDataset implements DatasetConfig {
    */
   public FileDataset ignoreTraceDelays() {
     return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
-        systemPrompt, true);
+        systemPrompt, true, ignoreTimestamps);
   }
 
   /**
@@ -213,6 +215,35 @@ public final class FileDataset implements DatasetConfig {
    */
   public boolean ignoresTraceDelays() {
     return ignoreTraceDelays;
+  }
+
+  /**
+   * Keeps the load settings' timing for a file whose entries carry timestamps (AIPerf's
+   * {@code --no-fixed-schedule}): the timestamps are dropped, so the file no longer switches the
+   * fixed schedule on, and the concurrency or request rate paces the requests; the delays
+   * between a conversation's turns stay (unlike {@link #ignoreTraceDelays()}). An explicit
+   * {@link Benchmark.Builder#fixedSchedule(boolean) fixed schedule} keeps the timestamps.
+   *
+   * <pre>{@code
+   * Datasets.file("mooncake_trace", Path.of("trace.jsonl")).ignoreTimestamps()
+   * }</pre>
+   *
+   * @return the changed copy
+   * @since 0.1.0
+   */
+  public FileDataset ignoreTimestamps() {
+    return new FileDataset(type, path, tokenizer, blockSize, entries, samplingStrategy,
+        systemPrompt, ignoreTraceDelays, true);
+  }
+
+  /**
+   * Tells whether the file's timestamps are dropped (its delays kept).
+   *
+   * @return true after {@link #ignoreTimestamps()}
+   * @since 0.1.0
+   */
+  public boolean ignoresTimestamps() {
+    return ignoreTimestamps;
   }
 
   @Override

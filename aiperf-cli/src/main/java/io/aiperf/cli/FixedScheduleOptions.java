@@ -10,6 +10,11 @@ final class FixedScheduleOptions {
       description = "Send each request at its dataset timestamp (on by itself for timestamped files).")
   boolean fixedSchedule;
 
+  @Option(names = "--no-fixed-schedule",
+      description = "Keep the load flags' timing for a timestamped file: its timestamps are"
+          + " ignored (its turn delays kept) instead of switching the fixed schedule on.")
+  boolean noFixedSchedule;
+
   @Option(names = "--fixed-schedule-auto-offset",
       description = "Shift the trace so its first timestamp is time zero.")
   boolean fixedScheduleAutoOffset;

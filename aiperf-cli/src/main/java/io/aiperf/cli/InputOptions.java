@@ -187,8 +187,12 @@ final class InputOptions {
   private FileDataset systemPrompt(FileDataset f, List<String> problems) {
     String text = systemPromptText(problems);
     FileDataset out = text == null ? f : f.systemPrompt(text);
-    return ignoreTraceDelays ? out.ignoreTraceDelays() : out;
+    out = ignoreTraceDelays ? out.ignoreTraceDelays() : out;
+    return ignoreTimestamps ? out.ignoreTimestamps() : out;
   }
+
+  /** --no-fixed-schedule (the Fixed Schedule group's flag): a file's timestamps are ignored. */
+  boolean ignoreTimestamps;
 
   @Option(names = "--ignore-trace-delays",
       description = "Drop a dataset file's recorded timing (turn delays, timestamps): the"

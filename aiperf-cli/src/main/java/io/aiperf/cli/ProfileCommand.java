@@ -141,6 +141,11 @@ final class ProfileCommand implements Callable<Integer> {
     serverMetrics.validate(problems);
     gpuTelemetry.validate(problems);
     sweep.validate(problems);
+    if (fixedSchedule.noFixedSchedule && fixedSchedule.fixedSchedule) {
+      problems.add("--no-fixed-schedule and --fixed-schedule were both given but only one of"
+          + " them can be");
+    }
+    input.ignoreTimestamps = fixedSchedule.noFixedSchedule;
     DatasetConfig chosen = dataset(problems);
     if (chosen == null || !problems.isEmpty()) { // no dataset comes with a problem
       return usageError(err, problems);

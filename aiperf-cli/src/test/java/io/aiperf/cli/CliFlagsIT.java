@@ -140,6 +140,29 @@ final class CliFlagsIT {
     }
   }
 
+  @Test
+  void noFixedSchedule_keepsTheLoadFlagsTiming_forATimestampedFile(@TempDir Path dir)
+      throws Exception {
+    Path trace = Files.writeString(dir.resolve("trace.jsonl"), "{\"timestamp\": 0, \"text\":"
+        + " \"a\"}\n{\"timestamp\": 4000, \"text\": \"b\"}\n{\"timestamp\": 8000, \"text\":"
+        + " \"c\"}\n", StandardCharsets.UTF_8);
+    Run run = profile(dir.resolve("out"), "-m", "demo", "--input-file", trace.toString(),
+        "--no-fixed-schedule", "--concurrency", "1", "--request-count", "3");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<Long> starts = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("out/profile_export.jsonl"))) {
+      starts.add(new ObjectMapper().readTree(line).at("/metadata/request_start_ns").asLong());
+    }
+    assertThat(starts).hasSize(3);
+    // On the trace's schedule the last would start 8 s after the first; here back to back.
+    assertThat(java.util.Collections.max(starts) - java.util.Collections.min(starts))
+        .isLessThan(3_000_000_000L);
+    Run both = profile(dir.resolve("both"), "-m", "demo", "--input-file", trace.toString(),
+        "--no-fixed-schedule", "--fixed-schedule");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--no-fixed-schedule and --fixed-schedule were both given");
+  }
+
   /** The CLI in a JVM of its own, with or without AIPERF_HTTP_SSL_VERIFY; its exit code. */
   private static int child(Path dir, String url, @org.jspecify.annotations.Nullable String verify,
       String... more)

@@ -67,7 +67,10 @@ final class DatasetManager extends AbstractService {
       }
       conversations = assignModels(conversations);
       if (config.dataset() instanceof io.aiperf.api.FileDataset f && f.ignoresTraceDelays()) {
-        conversations = withoutRecordedTiming(conversations, config.fixedSchedule());
+        conversations = withoutRecordedTiming(conversations, config.fixedSchedule(), false);
+      } else if (config.dataset() instanceof io.aiperf.api.FileDataset f
+          && f.ignoresTimestamps() && !config.fixedSchedule()) {
+        conversations = withoutRecordedTiming(conversations, false, true);
       }
       String systemPrompt = config.dataset().systemPrompt().orElse(null);
       if (systemPrompt != null) {
@@ -115,15 +118,17 @@ final class DatasetManager extends AbstractService {
   /**
    * AIPerf's {@code --ignore-trace-delays}: turns go back to back and the trace's timestamps are
    * dropped, so the load settings pace the run; an explicit fixed schedule keeps the timestamps
-   * (it needs them, and AIPerf keeps them there too).
+   * (it needs them, and AIPerf keeps them there too). AIPerf's {@code --no-fixed-schedule} drops
+   * the timestamps only ({@code keepDelays}).
    */
   private static List<Conversation> withoutRecordedTiming(List<Conversation> conversations,
-      boolean keepTimestamps) {
+      boolean keepTimestamps, boolean keepDelays) {
     List<Conversation> out = new ArrayList<>(conversations.size());
     for (Conversation c : conversations) {
       List<Turn> turns = new ArrayList<>(c.turns().size());
       for (Turn t : c.turns()) {
-        turns.add(t.withTiming(0, keepTimestamps ? t.timestampMillis() : -1));
+        turns.add(t.withTiming(keepDelays ? t.delayMillis() : 0,
+            keepTimestamps ? t.timestampMillis() : -1));
       }
       out.add(new Conversation(c.id(), turns));
     }

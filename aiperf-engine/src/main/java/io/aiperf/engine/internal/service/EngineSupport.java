@@ -162,7 +162,7 @@ public final class EngineSupport {
     return config.requestRate().isPresent() || config.userCentricRate().isPresent()
         || config.fixedSchedule()
         || (config.dataset() instanceof FileDataset f && !f.ignoresTraceDelays()
-            && Timestamps.inFile(f));
+            && !f.ignoresTimestamps() && Timestamps.inFile(f));
   }
 
   /**
