@@ -782,6 +782,23 @@ public final class Benchmark {
     }
 
     /**
+     * Whether the thread that paces an open-loop schedule asks Linux for real-time priority
+     * (SCHED_FIFO, a low real-time priority) when it starts. An ordinary thread on a busy machine
+     * wakes up milliseconds late at p99, and every request it paces is that late; a real-time one
+     * wakes within tens of microseconds. Allowed for root, with {@code CAP_SYS_NICE}, or where
+     * {@code ulimit -r} permits; otherwise the thread stays ordinary, the log says why, and a run
+     * that then misses its schedule says so in its warning. Default true; turn it off where a
+     * real-time thread is unwelcome (it may spin up to 0.1 ms before each send).
+     *
+     * @param realtime false to keep the pacing thread an ordinary one
+     * @return this builder
+     */
+    public Builder realtimePacing(boolean realtime) {
+      run.realtimePacing = realtime;
+      return this;
+    }
+
+    /**
      * Local IP addresses that connections are opened from, in turn. Each source address has its
      * own range of ephemeral ports towards the server (about 28,000 on Linux by default), so tens
      * of thousands of concurrent connections to one server need several. Against a loopback

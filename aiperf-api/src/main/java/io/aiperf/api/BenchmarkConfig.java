@@ -532,6 +532,15 @@ public final class BenchmarkConfig {
   }
 
   /**
+   * Returns whether the pacing thread asks for real-time priority.
+   *
+   * @return true (the default) if it asks; see {@link Benchmark.Builder#realtimePacing(boolean)}
+   */
+  public boolean realtimePacing() {
+    return run.realtimePacing;
+  }
+
+  /**
    * Returns the local addresses connections are opened from, in turn.
    *
    * @return IP literals; empty for the system's choice (spread over loopback addresses by itself

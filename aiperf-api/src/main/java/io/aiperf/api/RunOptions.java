@@ -26,6 +26,7 @@ final class RunOptions {
   BenchmarkListener listener = BenchmarkListener.NONE;
   Duration startupTimeout = Duration.ofSeconds(60);
   Duration silenceWarning = Duration.ofSeconds(10);
+  boolean realtimePacing = true;
   List<String> sourceAddresses = List.of();
   int remoteWorkers;
   List<String> commandLine = List.of();
@@ -41,6 +42,7 @@ final class RunOptions {
     listener = o.listener;
     startupTimeout = o.startupTimeout;
     silenceWarning = o.silenceWarning;
+    realtimePacing = o.realtimePacing;
     sourceAddresses = o.sourceAddresses;
     remoteWorkers = o.remoteWorkers;
     commandLine = o.commandLine;

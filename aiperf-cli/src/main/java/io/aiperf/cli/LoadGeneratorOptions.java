@@ -70,7 +70,16 @@ final class LoadGeneratorOptions {
           + " requests failed, once max(concurrency, 10) have ended; the command then exits 1.")
   @Nullable Double failedRequestThreshold;
 
+  @Option(names = "--no-realtime-pacing", negatable = false,
+      description = "Keep the thread that paces --request-rate an ordinary one; by default it"
+          + " asks Linux for real-time priority (allowed for root, CAP_SYS_NICE or ulimit -r),"
+          + " which keeps its sends within ~0.1 ms on a busy machine.")
+  boolean noRealtimePacing;
+
   void configure(Benchmark.Builder b, List<String> problems) {
+    if (noRealtimePacing) {
+      b.realtimePacing(false);
+    }
     if (failedRequestThreshold != null
         && !(failedRequestThreshold >= 0 && failedRequestThreshold <= 1)) {
       problems.add("--failed-request-threshold was '" + failedRequestThreshold

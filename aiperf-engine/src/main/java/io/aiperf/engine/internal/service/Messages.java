@@ -29,7 +29,7 @@ public final class Messages {
           ServiceFailed, WorkerHealth, WorkerLost, JoinRequest, JoinReply, ControllerHeartbeat,
           RunEnded, DatasetReceived, ServiceJoined, ServiceLeaving, TelemetryBaseline,
           TelemetryBaselineTaken, TelemetryFinish, ServerMetricsResults, GpuTelemetryResults,
-          ClockProbe, ClockEcho, ClockReport {}
+          ClockProbe, ClockEcho, ClockReport, PacingPriority {}
 
   /** Remote services measure their clock against the controller's here (request/reply). */
   public static final String CLOCK = "clock";
@@ -198,6 +198,25 @@ public final class Messages {
 
   /** The controller is alive; remote services that stop hearing this leave. */
   public record ControllerHeartbeat(long sentNanos) implements EngineMessage {}
+
+  /**
+   * What the pacing thread runs as: sent when it starts, and again if it gives real-time
+   * priority up.
+   *
+   * @param state real-time, refused it, or gave it up
+   * @param detail its policy, or why it has none
+   */
+  public record PacingPriority(State state, String detail) implements EngineMessage {
+    /** The pacing thread's priority. */
+    public enum State {
+      /** SCHED_FIFO. */
+      REALTIME,
+      /** Ordinary: the system refused real-time priority (or it was turned off). */
+      REFUSED,
+      /** Ordinary again: it fell behind anyway, so the client is at its ceiling. */
+      GIVEN_UP
+    }
+  }
 
   /** The run is over: remote services stop and their processes exit. */
   public record RunEnded(String reason) implements EngineMessage {}

@@ -40,6 +40,7 @@ final class RecordsManager extends AbstractService {
   private final java.util.BitSet recorded = new java.util.BitSet();
   /** Workers declared lost, with why. */
   private final Map<String, String> lostWorkers = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile Messages.@Nullable PacingPriority pacing;
 
   /** The latest health report of each worker. */
   private final Map<String, Messages.WorkerHealth> workerHealth =
@@ -173,6 +174,7 @@ final class RecordsManager extends AbstractService {
     }
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
     track(bus.subscribe(Messages.ClockReport.class, remoteClocks::onReport));
+    track(bus.subscribe(Messages.PacingPriority.class, p -> pacing = p));
     track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
         l.reason())));
     track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
@@ -482,6 +484,7 @@ final class RecordsManager extends AbstractService {
 
   private List<String> warnings(List<MetricResult> metrics, long windowNanos) {
     List<String> warnings = new ArrayList<>(Warnings.of(config, metrics));
+    Warnings.ordinaryPacer(config, metrics, pacing).ifPresent(warnings::add);
     Warnings.recordBacklog(processingLagNanos, windowNanos, backlogAtLoadEnd, expected,
         config.recordProcessors()).ifPresent(warnings::add);
     long jitAtStart = jitMillisAtProfilingStart;

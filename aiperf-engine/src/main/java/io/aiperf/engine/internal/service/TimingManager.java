@@ -17,6 +17,8 @@ import io.aiperf.engine.internal.service.PhaseRun.InFlight;
 import io.aiperf.engine.internal.service.PhaseRun.Session;
 import io.aiperf.engine.internal.timing.ArrivalSchedule;
 import io.aiperf.engine.internal.timing.Pacer;
+import io.aiperf.engine.internal.timing.RealtimePacing;
+import io.aiperf.engine.internal.timing.RealtimePriority;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -56,7 +58,7 @@ final class TimingManager extends AbstractService {
   private final TelemetryBarrier telemetry;
 
   private final NanoClock clock;
-  private final Pacer pacer;
+  private final RealtimePacing pacing;
   private final AtomicLong nextCreditId = new AtomicLong();
   private final AtomicLong nextSession = new AtomicLong();
   /** Settles returned credits and runs timed session steps, off the threads that return them. */
@@ -74,7 +76,7 @@ final class TimingManager extends AbstractService {
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock, Pacer pacer) {
     super(id, bus, config);
     this.clock = clock;
-    this.pacer = pacer;
+    this.pacing = new RealtimePacing(pacer, clock);
     this.telemetry = new TelemetryBarrier(bus, config);
   }
 
@@ -145,6 +147,19 @@ final class TimingManager extends AbstractService {
   }
 
   private void run() {
+    if (config.realtimePacing()) {
+      // Before the first credit: raising the thread starts a process.
+      RealtimePriority.Grant grant = pacing.start();
+      if (grant.granted()) {
+        log.info("The pacing thread runs in real time ({})", grant.detail());
+      } else {
+        log.info("The pacing thread runs as an ordinary thread: real-time priority {}",
+            grant.detail());
+      }
+      bus.publish(new Messages.PacingPriority(grant.granted()
+          ? Messages.PacingPriority.State.REALTIME : Messages.PacingPriority.State.REFUSED,
+          grant.detail()));
+    }
     try {
       // Events travel separately from the start signal (across processes too): wait, bounded,
       // until this manager has heard of the dataset and of the workers.
@@ -228,16 +243,24 @@ final class TimingManager extends AbstractService {
           break;
         }
         boolean onTime = clock.nanoTime() <= intended;
-        if (!pacer.awaitUntil(intended)) {
+        if (!pacing.pacer().awaitUntil(intended)) {
           break;
         }
         long behind = clock.nanoTime() - intended;
+        long slip = 0;
         if (onTime && behind > MAX_CATCHUP_NANOS) {
           // The pacing thread itself stalled (GC, no CPU): this request keeps its full lateness;
           // the rest of the schedule moves later rather than flood the server with the backlog.
           // Waiting for a concurrency slot is not a stall: that backlog is kept, and measured as
           // queue time, because it is what users of a saturated server would see.
-          shift += behind - MAX_CATCHUP_NANOS;
+          slip = behind - MAX_CATCHUP_NANOS;
+          shift += slip;
+        }
+        String gaveUp = pacing.afterWait(slip);
+        if (gaveUp != null) {
+          log.info("The pacing thread's real-time priority {}", gaveUp);
+          bus.publish(new Messages.PacingPriority(Messages.PacingPriority.State.GIVEN_UP,
+              gaveUp));
         }
       } else {
         intended = -1; // closed loop: when a slot is taken

@@ -24,10 +24,9 @@ final class Warnings {
     List<String> warnings = new ArrayList<>();
     if (config.requestRate().isPresent()) {
       double rate = config.requestRate().getAsDouble();
-      double gapMs = 1000.0 / rate;
       MetricResult lateness = find(metrics, "schedule_lateness");
       MetricResult achieved = find(metrics, "achieved_request_rate");
-      double limit = Math.max(MIN_LATENESS_MS, LATE_SHARE_OF_GAP * gapMs);
+      double limit = lateLimitMs(rate);
       boolean late = lateness != null && lateness.p99() > limit;
       boolean slow = achieved != null && lateness != null && lateness.count() >= 20
           && achieved.avg() < ACHIEVED_SHARE * rate && config.concurrency() == 0;
@@ -68,6 +67,30 @@ final class Warnings {
           + " earlier ones, so latencies suffer coordinated omission.");
     }
     return warnings;
+  }
+
+  private static double lateLimitMs(double rate) {
+    return Math.max(MIN_LATENESS_MS, LATE_SHARE_OF_GAP * 1000.0 / rate);
+  }
+
+  /**
+   * The pacing thread was left an ordinary thread and the pacer itself (not a concurrency
+   * ceiling) fell behind: the one remedy the user may not know of.
+   */
+  static Optional<String> ordinaryPacer(BenchmarkConfig config, List<MetricResult> metrics,
+      Messages.@Nullable PacingPriority pacing) {
+    if (pacing == null || pacing.state() != Messages.PacingPriority.State.REFUSED
+        || config.requestRate().isEmpty()) {
+      return Optional.empty();
+    }
+    MetricResult queue = find(metrics, "client_queue_time");
+    if (queue == null || config.concurrency() > 0
+        || queue.p99() <= lateLimitMs(config.requestRate().getAsDouble())) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "The pacing thread issued requests %.2f ms"
+        + " late at p99: it ran as an ordinary thread, which waits for a CPU on a busy machine"
+        + " (real-time priority %s).", queue.p99(), pacing.detail()));
   }
 
   /**
