@@ -146,20 +146,21 @@ final class TimingManager extends AbstractService {
     timingThread.start();
   }
 
-  private void run() {
-    if (config.realtimePacing()) {
-      // Before the first credit: raising the thread starts a process.
-      RealtimePriority.Grant grant = pacing.start();
-      if (grant.granted()) {
-        log.info("The pacing thread runs in real time ({})", grant.detail());
-      } else {
-        log.info("The pacing thread runs as an ordinary thread: real-time priority {}",
-            grant.detail());
-      }
-      bus.publish(new Messages.PacingPriority(grant.granted()
-          ? Messages.PacingPriority.State.REALTIME : Messages.PacingPriority.State.REFUSED,
-          grant.detail()));
+  /** Before the first credit: raising the thread starts a process. */
+  private void raisePacingThread() {
+    RealtimePriority.Grant grant = pacing.start();
+    if (grant.granted()) {
+      log.info("The pacing thread runs in real time ({})", grant.detail());
+    } else {
+      log.info("The pacing thread runs as an ordinary thread: real-time priority {}",
+          grant.detail());
     }
+    bus.publish(new Messages.PacingPriority(grant.granted()
+        ? Messages.PacingPriority.State.REALTIME : Messages.PacingPriority.State.REFUSED,
+        grant.detail()));
+  }
+
+  private void run() {
     try {
       // Events travel separately from the start signal (across processes too): wait, bounded,
       // until this manager has heard of the dataset and of the workers.
@@ -176,6 +177,12 @@ final class TimingManager extends AbstractService {
       if (config.fixedSchedule() && !ready.timestamped()) {
         fail("fixedSchedule was set but the dataset has no 'timestamp' on its first turns", null);
         return;
+      }
+      // Only a schedule needs a prompt wake-up: a closed loop's thread waits for free slots, and
+      // at the client's ceiling a real-time one would take the CPU from the replies it waits for.
+      if (config.realtimePacing() && (config.requestRate().isPresent()
+          || config.warmupRequestRate().isPresent() || StartOrder.fixedSchedule(config, ready))) {
+        raisePacingThread();
       }
       if (config.hasWarmup() && !cancelled) {
         telemetry.await(Phase.WARMUP, () -> cancelled);
