@@ -102,6 +102,12 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--tls-key", description = "Unencrypted PKCS#8 PEM private key of --tls-cert.")
   java.nio.file.@org.jspecify.annotations.Nullable Path tlsKey;
 
+  @Option(names = "--write-log", paramLabel = "FILE",
+      description = "When the server stops, write each streamed answer's arrival and write times"
+          + " (its own clock, ns) to FILE as JSON lines: the server's truth, for checking what a"
+          + " client measured (bench/ttft-truth.sh). Holds every answer in memory until then.")
+  java.nio.file.@org.jspecify.annotations.Nullable Path writeLog;
+
   @picocli.CommandLine.Mixin
   SaturationFlags saturation = new SaturationFlags();
 
@@ -119,6 +125,9 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
           .naturalStop(naturalStop)
           .gpus(gpus);
       saturation.apply(b);
+      if (writeLog != null) {
+        b.recordWrites(Integer.MAX_VALUE);
+      }
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new IllegalArgumentException("--tls-cert and --tls-key go together; got only "
             + (tlsCert != null ? "--tls-cert" : "--tls-key"));
@@ -135,8 +144,12 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
     }
     MockLlmServer server = MockLlmServer.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
+    java.nio.file.Path log = writeLog;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      if (log != null) {
+        MockWriteLogFile.write(server.sentStreams(), log, spec.commandLine().getErr());
+      }
       stopped.countDown();
     }, "aiperf-mock-shutdown"));
     spec.commandLine().getOut().println("Mock LLM server listening on " + server.baseUrl()

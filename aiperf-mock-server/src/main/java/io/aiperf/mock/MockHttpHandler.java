@@ -37,6 +37,11 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
     /** Pipelined requests waiting for {@link #active} to finish; null until the first one. */
     private @Nullable ArrayDeque<FullHttpRequest> queued;
     private boolean draining;
+    /**
+     * A request stamped on arrival whose routing waits for the loop's tasks: set from the read
+     * until its task runs, and counted as an answer in progress meanwhile.
+     */
+    private @Nullable FullHttpRequest deferred;
     /** Set once the connection is to be closed; later requests are dropped. */
     private boolean closing;
 
@@ -62,7 +67,7 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             req.release();
             return;
         }
-        if (active != null || (queued != null && !queued.isEmpty())) {
+        if (active != null || deferred != null || (queued != null && !queued.isEmpty())) {
             if (queued == null) {
                 queued = new ArrayDeque<>();
             }
@@ -71,7 +76,25 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
             return;
         }
-        serve(req);
+        // Stamp now, route later: the loop reads every connection that is ready before it runs
+        // tasks, so a burst of requests (a concurrency wave) is stamped as it arrived, not each
+        // after the parsing of those read before it (measured: the last of 16 requests on a loop
+        // was stamped 3-8 ms late, which the client's TTFT rightly counted and the truth did not).
+        long arrival = MockClock.nanos();
+        deferred = req;
+        ctx.executor().execute(() -> {
+            FullHttpRequest r = deferred;
+            deferred = null;
+            if (r == null) {
+                return; // the connection closed and released it
+            }
+            if (closing) {
+                r.release();
+                return;
+            }
+            serve(r, arrival);
+            drain();
+        });
     }
 
     @Override
@@ -121,9 +144,13 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void serve(FullHttpRequest req) {
+        serve(req, MockClock.nanos());
+    }
+
+    private void serve(FullHttpRequest req, long arrivalNanos) {
         try {
             Objects.requireNonNull(router, "set in handlerAdded, before any request is read")
-                    .route(req, MockClock.nanos());
+                    .route(req, arrivalNanos);
         } finally {
             req.release();
         }
@@ -177,6 +204,11 @@ final class MockHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseQueued() {
+        FullHttpRequest d = deferred;
+        if (d != null) {
+            deferred = null;
+            d.release();
+        }
         if (queued != null) {
             FullHttpRequest r;
             while ((r = queued.poll()) != null) {
