@@ -70,4 +70,44 @@ final class MockServerCommandIT {
     }
     assertThat(Files.readString(log)).contains("--tls-cert and --tls-key go together");
   }
+
+  @Test
+  void writeLog_holdsEachStreamedAnswersArrivalAndFirstToken_whenTheServerStops(
+      @TempDir Path dir) throws Exception {
+    Path log = dir.resolve("mock.log");
+    Path writes = dir.resolve("writes.jsonl");
+    Process mock = start(log, "--write-log", writes.toString());
+    Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+          .until(() -> listening.matcher(Files.readString(log)).find());
+      Matcher m = listening.matcher(Files.readString(log));
+      assertThat(m.find()).isTrue();
+      BenchmarkResult r = Benchmark.builder()
+          .endpoint(Endpoints.openAiChat(m.group(1)).model("demo").streaming(true))
+          .concurrency(2).requestCount(6)
+          .dataset(Datasets.synthetic().inputTokens(8, 0).outputTokens(4, 0).seed(1)).run();
+      assertThat(r.requestsCompleted()).isEqualTo(6);
+    } finally {
+      mock.destroy(); // SIGTERM: the log is written on the way out
+      assertThat(mock.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(writes)) {
+      lines.add(json.readTree(line));
+    }
+    // The client's warm-up runs in-process; the mock saw the run's requests (and any retries).
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(6);
+    for (com.fasterxml.jackson.databind.JsonNode l : lines) {
+      assertThat(l.path("request_id").asText()).isNotBlank();
+      long arrival = l.path("arrival_ns").asLong();
+      long first = l.path("first_token_ns").asLong();
+      assertThat(first - arrival).as("the mock's TTFT is 5 ms").isBetween(4_000_000L, 1_000_000_000L);
+      assertThat(l.path("last_write_ns").asLong()).isGreaterThanOrEqualTo(first);
+      assertThat(l.path("tokens").asInt()).isBetween(1, 4);
+    }
+    assertThat(Files.readString(log)).contains("Wrote the write log of " + lines.size());
+  }
 }
