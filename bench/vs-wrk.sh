@@ -8,12 +8,18 @@
 # [DONE] when the body says "stream":true. Each tool runs DURATION seconds per workload with the
 # same number of connections. CPU time is utime+stime of the tool's process, all threads:
 # sampled from /proc/<pid>/stat while it runs, and its exact total at exit (the wrapper shell's
-# `times`, i.e. the child's rusage). For aiperf the CPU before its first request (JVM start,
-# tokenizer, prompt generation) is left out and shown apart; the CPU after its last response
-# (records still being processed, exports, shutdown) is counted: it is per-request work.
+# `times`, i.e. the child's rusage). For aiperf the CPU before its profiling window (JVM start,
+# tokenizer, prompt generation, and a WARMUP-second warm-up phase) is left out and shown apart;
+# the CPU after its last response (records still being processed, exports, shutdown) is counted:
+# it is per-request work.
+#
+# The warm-up phase is what any JVM benchmark does before it measures (JMH's warm-up
+# iterations): without it the JIT compilers worked through 80-87 % of a 10 s window on this
+# 2-core machine, taking from the client the CPU the window is meant to measure (14,100 against
+# 17,200 requests/s non-streaming with WARMUP=5). WARMUP=0 measures the cold client.
 #
 # Usage: bench/vs-wrk.sh            (from anywhere; builds what is missing or stale)
-# Environment: DURATION=10 CONNECTIONS=64 WRK_THREADS=2 TOKENS=200 SERVER_THREADS=<nproc>
+# Environment: DURATION=10 WARMUP=5 CONNECTIONS=64 WRK_THREADS=2 TOKENS=200 SERVER_THREADS=<nproc>
 #   PIN=0|1  AIPERF_ARGS="..." (extra flags for aiperf profile)  AIPERF_JAVA_OPTS="..."
 #   MVN_FLAGS="-B -q" (add -o to build offline)  KEEP=1 (keep the work directory)
 #
@@ -27,6 +33,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-5}"
 CONNECTIONS="${CONNECTIONS:-64}"
 WRK_THREADS="${WRK_THREADS:-2}"
 TOKENS="${TOKENS:-200}"
@@ -179,7 +186,8 @@ run_aiperf() {
   # shellcheck disable=SC2086 # AIPERF_JAVA_OPTS and AIPERF_ARGS are lists of flags
   measure "$name" "${tool_cpus[@]}" java ${AIPERF_JAVA_OPTS:-} -jar "$cli_jar" profile --url "$url" \
     -m static --endpoint-type chat "$@" --concurrency "$CONNECTIONS" \
-    --benchmark-duration "$DURATION" --ui none --artifact-dir "$work/$name-artifacts" $AIPERF_ARGS
+    --benchmark-duration "$DURATION" --ui none --artifact-dir "$work/$name-artifacts" \
+    $([ "$WARMUP" != 0 ] && echo --warmup-duration "$WARMUP") $AIPERF_ARGS
   local json="$work/$name-artifacts/profile_export_aiperf.json"
   [ -s "$json" ] || die "aiperf wrote no $json: $(tail -n 20 "$work/$name.err")"
   local errors
@@ -221,7 +229,7 @@ if [ "$gaps" != "$want_gaps" ] || ! awk -v o="$osl" -v k="$TOKENS" 'BEGIN { exit
   chunk_check="NOT every chunk parsed: $gaps inter-chunk gaps (expected $want_gaps), $osl output tokens per request (expected $TOKENS)"
 fi
 
-# Seconds from aiperf's first request to its exit: the load window plus what came after it.
+# Seconds from the start of aiperf's load window to its exit: the window plus what came after it.
 tail_s() { awk -v t0="$1" -v end="$(tail -n 1 "$work/$2.samples" | cut -d ' ' -f 1)" 'BEGIN { printf "%.1f", end - t0 }'; }
 
 awk -v k="$TOKENS" -v c="$CONNECTIONS" -v wt="$WRK_THREADS" \
@@ -247,8 +255,9 @@ awk -v k="$TOKENS" -v c="$CONNECTIONS" -v wt="$WRK_THREADS" \
   }'
 echo
 echo "- aiperf's rate is its own request throughput (requests over its load window); its CPU excludes" \
-  "start-up before the first request (${a1_cpu0} s and ${a2_cpu0} s) and includes everything after the" \
-  "last response: first request to exit took $(tail_s "$a1_t0" aiperf-plain) s and $(tail_s "$a2_t0" aiperf-stream) s" \
+  "what came before that window (start-up and a ${WARMUP} s warm-up phase: ${a1_cpu0} s and ${a2_cpu0} s)" \
+  "and includes everything after the" \
+  "last response: window start to exit took $(tail_s "$a1_t0" aiperf-plain) s and $(tail_s "$a2_t0" aiperf-stream) s" \
   "for load windows of $(printf '%.1f' "$a1_s") s and $(printf '%.1f' "$a2_s") s."
 echo "- aiperf streamed: $chunk_check."
 echo "- wrk counts whole responses (chunks/s = responses/s x $TOKENS); it parses the HTTP chunked framing" \
