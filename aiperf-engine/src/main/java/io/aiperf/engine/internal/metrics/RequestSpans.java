@@ -24,9 +24,9 @@ import java.util.Arrays;
  */
 public final class RequestSpans {
   /**
-   * Chunk gaps kept for the chunk-aware curves: about one per 256 bytes of the heap (sorting a
-   * run's chunk events takes some 70 bytes a gap at the end), at most 33 million; past it,
-   * request-level timing.
+   * Chunk gaps kept for the chunk-aware curves: about one per 256 bytes of the heap (each gap
+   * costs 4 bytes here and up to three steps of 16 bytes in the two chunk-level curves, held
+   * while the run goes on), at most 33 million; past it, request-level timing.
    */
   public static final int DEFAULT_CHUNK_LIMIT =
       (int) Math.min(1 << 25, Runtime.getRuntime().maxMemory() / 256);
@@ -84,6 +84,10 @@ public final class RequestSpans {
   /** How many had left at each checkpoint. */
   private int[] retiredAt = new int[8];
   private long sinceFold;
+  private int folds;
+  private int rewinds;
+  /** The requests pending at the last fold that took every event left. */
+  private int lastFoldPending;
   private final SpanEvents.Req req = new SpanEvents.Req();
   private final Batch batch = new Batch();
 
@@ -235,6 +239,10 @@ public final class RequestSpans {
    * {@code all}) to the curves, in the order a pass, then a request, then a chunk.
    */
   private void fold(double hi, boolean all) {
+    folds++;
+    if (all) {
+      lastFoldPending = pendingCount;
+    }
     for (Kind k : KINDS) {
       CurveBuilder builder = builders[k.ordinal()];
       if (builder == null) {
@@ -273,6 +281,7 @@ public final class RequestSpans {
 
   /** Goes back to the last fold at or before t; the requests with events after it are pending. */
   private void rewind(double t) {
+    rewinds++;
     int k = checkpoints - 1;
     while (checkpointAt[k] > t) {
       k--;
@@ -412,6 +421,17 @@ public final class RequestSpans {
    */
   public long origin() {
     return origin;
+  }
+
+  /**
+   * How the folding went, for the log: folds, rewinds (stragglers), and the requests the last
+   * fold still had to go through.
+   *
+   * @return a short description
+   */
+  public String foldSummary() {
+    return folds + " folds, " + rewinds + " rewinds for requests that came late, "
+        + lastFoldPending + " of " + size + " requests in the last fold";
   }
 
   /**

@@ -433,8 +433,8 @@ final class RecordsManager extends AbstractService {
     // after the last watermark are sorted here.
     long curvesFrom = clock.nanoTime();
     SweepMetrics.Curves curves = spans.curves();
-    log.debug("Time-weighted curves: the last fold and the copies took {} ms",
-        (clock.nanoTime() - curvesFrom) / 1_000_000);
+    log.debug("Time-weighted curves: the last fold and the copies took {} ms ({})",
+        (clock.nanoTime() - curvesFrom) / 1_000_000, spans.foldSummary());
     BenchmarkResult result = buildResult(curves);
     if (slices != null) {
       slices.write(profilingStart, this::toWallNanos, result,
