@@ -90,7 +90,7 @@ final class RecordsManager extends AbstractService {
   private volatile long firstPhaseStart = Long.MIN_VALUE;
   /** Null unless the run has a slice duration. */
   private @Nullable Timeslices slices;
-  /** Every profiling request's stamps, for AIPerf's time-weighted metrics after the run. */
+  /** Every profiling request's stamps, for AIPerf's time-weighted metrics, folded as they come. */
   private final io.aiperf.engine.internal.metrics.RequestSpans spans =
       new io.aiperf.engine.internal.metrics.RequestSpans();
   private io.aiperf.engine.internal.metrics.RequestSpans.@Nullable Columns spanColumns;
@@ -431,8 +431,12 @@ final class RecordsManager extends AbstractService {
           + " records arrived. This is a bug in aiperf-java.", null);
       return;
     }
-    // Sorted once, here, after the load: nothing of it runs while requests are timed.
+    // Folded in as the records arrived (on this thread, never an I/O thread): only the events
+    // after the last watermark are sorted here.
+    long curvesFrom = clock.nanoTime();
     SweepMetrics.Curves curves = spans.curves();
+    log.debug("Time-weighted curves: the last fold and the copies took {} ms ({})",
+        (clock.nanoTime() - curvesFrom) / 1_000_000, spans.foldSummary());
     BenchmarkResult result = buildResult(curves);
     if (slices != null) {
       slices.write(profilingStart, this::toWallNanos, result,

@@ -4,7 +4,9 @@ package io.aiperf.engine.internal.metrics;
  * The request-level and chunk-aware curves of AIPerf 0.13's time-weighted metrics
  * (analysis/sweepline.py, sweepline_kv_cache.py), over per-request columns where NaN means
  * absent. Events are added in AIPerf's order (all of one kind, then the next), so equal-time ties
- * sum in the same order as there.
+ * sum in the same order as there. This is how the records manager built the curves before they
+ * were folded in while the records arrive: every event of the run sorted at once, after it. Kept
+ * as the reference the folded curves must equal ({@link RequestSpansFoldTest}).
  */
 final class SpanCurves {
   private SpanCurves() {}
