@@ -280,8 +280,10 @@ final class PayloadDatasetsIT {
     assertThat(JSON.readTree(got.get(0).body()).get("messages")).isEqualTo(JSON.readTree(first));
     assertThat(JSON.readTree(got.get(1).body()).get("messages")).isEqualTo(JSON.readTree(second));
     // The input counted is the turn's own messages, not a history on top.
-    assertThat(r.metric(Metrics.INPUT_SEQUENCE_LENGTH).max())
-        .isEqualTo(O200K.count("one two written reply three"));
+    assertThat(r.metric(Metrics.INPUT_SEQUENCE_LENGTH)).satisfies(isl -> {
+      assertThat(isl.count()).as("both turns counted").isEqualTo(2);
+      assertThat(isl.max()).isEqualTo(O200K.count("one two written reply three"));
+    });
   }
 
   @Test
