@@ -140,7 +140,12 @@ public final class SweepPlan {
   private SweepPlan(Builder b) {
     base = b.base;
     Map<Parameter, List<Number>> p = new LinkedHashMap<>();
-    b.parameters.forEach((k, v) -> p.put(k, List.copyOf(v)));
+    // AIPerf orders swept parameters by configuration path, whatever order they were given in:
+    // run order, directory names (mean_4__concurrency_1) and the sweep files' columns follow it.
+    b.parameters.entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey(
+            java.util.Comparator.comparing(Parameter::path)))
+        .forEach(e -> p.put(e.getKey(), List.copyOf(e.getValue())));
     parameters = Collections.unmodifiableMap(p);
     type = b.type;
     order = b.order;
@@ -175,7 +180,7 @@ public final class SweepPlan {
   }
 
   /**
-   * Returns the swept parameters and their values, in the order they were given.
+   * Returns the swept parameters and their values, in AIPerf's order (by configuration path).
    *
    * @return the parameters; empty for repeated runs of one configuration
    */
@@ -284,8 +289,9 @@ public final class SweepPlan {
   }
 
   /**
-   * Returns every point's parameter values, in run order (grid: the last parameter varies
-   * fastest).
+   * Returns every point's parameter values, in run order. Parameters are in AIPerf's order, by
+   * their {@link Parameter#path() configuration path} (the synthetic lengths before concurrency
+   * and rate); in a grid the last of them varies fastest.
    *
    * @return one map per point; a single empty map when nothing is swept
    */

@@ -108,6 +108,12 @@ final class AiperfCsvLayoutIT {
     assertThat(ours.get(1).keySet()).contains("Request Count", "Error Request Count",
         "Request Throughput (requests/sec)", "Benchmark Duration (sec)");
     for (int s = 0; s < 2; s++) {
+      Map<String, String[]> mine = ours.get(s);
+      List<String> lacking = theirs.get(s).keySet().stream()
+          .filter(m -> !mine.containsKey(m)).toList();
+      assertThat(lacking).as("rows AIPerf writes for this run that ours lack").isEmpty();
+    }
+    for (int s = 0; s < 2; s++) {
       Map<String, String[]> other = theirs.get(1 - s);
       assertThat(ours.get(s).keySet()).as("rows AIPerf has in the other section")
           .noneMatch(m -> !m.isEmpty() && other.containsKey(m));

@@ -256,6 +256,48 @@ final class PayloadDatasetsIT {
     assertThat(r.metric(Metrics.OUTPUT_SEQUENCE_LENGTH).avg()).isEqualTo(5.0);
   }
 
+  /**
+   * A trace session whose lines carry whole message lists (each with the earlier replies written
+   * in) is sent line by line as written, as AIPerf's loader sends it
+   * (message_array_with_responses): no history, no live reply, put before the second line.
+   */
+  @Test
+  void mooncakeMessagesSession_eachTurnIsSentAsWritten_withoutHistory(@TempDir Path dir)
+      throws Exception {
+    String first = "[{\"role\":\"user\",\"content\":\"one two\"}]";
+    String second = "[{\"role\":\"user\",\"content\":\"one two\"},{\"role\":\"assistant\","
+        + "\"content\":\"written reply\"},{\"role\":\"user\",\"content\":\"three\"}]";
+    Path file = Files.writeString(dir.resolve("trace.jsonl"),
+        "{\"session_id\": \"s1\", \"messages\": " + first + ", \"output_length\": 3}\n"
+        + "{\"session_id\": \"s1\", \"delay\": 0, \"messages\": " + second
+        + ", \"output_length\": 3}\n");
+    long since = now();
+    BenchmarkResult r = bench(Endpoints.openAiChat(server.baseUrl()), dir.resolve("out"))
+        .requestCount(2).concurrency(1).dataset(Datasets.mooncakeTrace(file)).run();
+    assertThat(r.requestsFailed()).isZero();
+    List<ReceivedRequest> got = received("/v1/chat/completions", since);
+    assertThat(got).hasSize(2);
+    assertThat(JSON.readTree(got.get(0).body()).get("messages")).isEqualTo(JSON.readTree(first));
+    assertThat(JSON.readTree(got.get(1).body()).get("messages")).isEqualTo(JSON.readTree(second));
+    // The input counted is the turn's own messages, not a history on top.
+    assertThat(r.metric(Metrics.INPUT_SEQUENCE_LENGTH)).satisfies(isl -> {
+      assertThat(isl.count()).as("both turns counted").isEqualTo(2);
+      assertThat(isl.max()).isEqualTo(O200K.count("one two written reply three"));
+    });
+  }
+
+  @Test
+  void mooncakeSession_mixingMessagesAndSynthesizedPrompts_failsNamingTheSession(
+      @TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("trace.jsonl"),
+        "{\"session_id\": \"s1\", \"messages\": [{\"role\": \"user\", \"content\": \"a\"}]}\n"
+        + "{\"session_id\": \"s1\", \"input_length\": 10, \"output_length\": 2}\n");
+    assertThatThrownBy(() -> bench(Endpoints.openAiChat(server.baseUrl()), dir.resolve("out"))
+        .requestCount(2).dataset(Datasets.mooncakeTrace(file)).run())
+        .hasMessageContaining("mooncake_trace session 's1' mixes 'messages' lines with"
+            + " synthesized prompts");
+  }
+
   private static final String TOOLS = "[{\"type\":\"function\",\"function\":{\"name\":"
       + "\"get_weather\",\"description\":\"weather in a city\",\"parameters\":{\"type\":"
       + "\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";

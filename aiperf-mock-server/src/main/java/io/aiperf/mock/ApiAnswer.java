@@ -36,6 +36,8 @@ final class ApiAnswer implements Answer {
     private final boolean includeUsage;
     private final long wordSeed;
     private final String finishReason;
+    /** Prompt tokens the usage reports as cached; set on the router's thread before the answer is sent. */
+    private long cachedTokens;
     /** The text streamed so far, for the events that repeat it (TGI's last, Responses' done). */
     private final StringBuilder streamed = new StringBuilder();
 
@@ -372,9 +374,17 @@ final class ApiAnswer implements Answer {
         return finishReason.equals("length") ? "max_tokens" : "end_turn";
     }
 
+    /** Reports up to {@code tokens} of the prompt as read from the prefix cache (set before sending). */
+    void cachePrompt(long tokens) {
+        cachedTokens = Math.min(tokens, promptTokens);
+    }
+
     private ObjectNode openAiUsage() {
         ObjectNode u = JSON.createObjectNode().put("prompt_tokens", promptTokens)
                 .put("completion_tokens", tokens).put("total_tokens", promptTokens + tokens);
+        if (cachedTokens > 0) {
+            u.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens);
+        }
         if (reasoning > 0) {
             u.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
         }
@@ -384,6 +394,9 @@ final class ApiAnswer implements Answer {
     private ObjectNode responsesUsage() {
         ObjectNode u = JSON.createObjectNode().put("input_tokens", promptTokens)
                 .put("output_tokens", tokens).put("total_tokens", promptTokens + tokens);
+        if (cachedTokens > 0) {
+            u.putObject("input_tokens_details").put("cached_tokens", cachedTokens);
+        }
         u.putObject("output_tokens_details").put("reasoning_tokens", reasoning);
         return u;
     }

@@ -38,6 +38,8 @@ final class Completion implements Answer {
     final int tokens;
     final long promptTokens;
     final boolean includeUsage;
+    /** Prompt tokens the usage reports as cached; set on the router's thread before the answer is sent. */
+    private long cachedTokens;
     private final String finishReason;
     private final long wordSeed;
     /** {@code "id":"…","object":"…","created":…,"model":"…"} without braces. */
@@ -190,7 +192,15 @@ final class Completion implements Answer {
     private void appendUsage(ByteBuf out) {
         out.writeBytes(ascii("\"usage\":{\"prompt_tokens\":" + promptTokens
                 + ",\"completion_tokens\":" + tokens
-                + ",\"total_tokens\":" + (promptTokens + tokens) + "}"));
+                + ",\"total_tokens\":" + (promptTokens + tokens)
+                + (cachedTokens > 0 ? ",\"prompt_tokens_details\":{\"cached_tokens\":" + cachedTokens
+                        + "}" : "")
+                + "}"));
+    }
+
+    /** Reports up to {@code tokens} of the prompt as read from the prefix cache (set before sending). */
+    void cachePrompt(long tokens) {
+        cachedTokens = Math.min(tokens, promptTokens);
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -46,6 +46,8 @@ public final class MockServerOptions {
     private final double disconnectRate;
     private final double malformedRate;
     private final int reasoningTokens;
+    private final int cachedPromptTokens;
+    private final int maxModelLen;
     private final double slowDripRate;
     private final Duration slowDripInterval;
     private final double refuseRate;
@@ -75,6 +77,8 @@ public final class MockServerOptions {
         this.tailGap = b.tailGap;
         this.recordWrites = b.recordWrites;
         this.reasoningTokens = b.reasoningTokens;
+        this.cachedPromptTokens = b.cachedPromptTokens;
+        this.maxModelLen = b.maxModelLen;
         this.slowDripRate = b.slowDripRate;
         this.slowDripInterval = b.slowDripInterval;
         this.refuseRate = b.refuseRate;
@@ -123,6 +127,8 @@ public final class MockServerOptions {
                 .recordRequests(recordRequests)
                 .faults(rateLimitRate, disconnectRate, malformedRate)
                 .reasoningTokens(reasoningTokens)
+                .cachedPromptTokens(cachedPromptTokens)
+                .maxModelLen(maxModelLen)
                 .slowDrip(slowDripRate, slowDripInterval)
                 .refuseRate(refuseRate)
                 .idleTimeout(idleTimeout)
@@ -246,6 +252,25 @@ public final class MockServerOptions {
      */
     public int reasoningTokens() {
         return reasoningTokens;
+    }
+
+    /**
+     * Returns how many of each prompt's tokens the answers report as served from a prefix cache.
+     *
+     * @return tokens, 0 for none
+     */
+    public int cachedPromptTokens() {
+        return cachedPromptTokens;
+    }
+
+    /**
+     * Returns the context length past which a generative request is refused, as vLLM's
+     * {@code --max-model-len}.
+     *
+     * @return tokens, 0 for no limit
+     */
+    public int maxModelLen() {
+        return maxModelLen;
     }
 
     /**
@@ -468,6 +493,8 @@ public final class MockServerOptions {
                 + ", fast=" + fast
                 + ", ioThreads=" + ioThreads
                 + (reasoningTokens > 0 ? ", reasoningTokens=" + reasoningTokens : "")
+                + (cachedPromptTokens > 0 ? ", cachedPromptTokens=" + cachedPromptTokens : "")
+                + (maxModelLen > 0 ? ", maxModelLen=" + maxModelLen : "")
                 + (slowDripRate > 0 ? ", slowDripRate=" + slowDripRate + ", slowDripInterval="
                         + formatDuration(slowDripInterval) : "")
                 + (refuseRate > 0 ? ", refuseRate=" + refuseRate : "")
@@ -507,6 +534,8 @@ public final class MockServerOptions {
         private double malformedRate;
         private boolean naturalStop;
         private int reasoningTokens;
+        private int cachedPromptTokens;
+        private int maxModelLen;
         private double slowDripRate;
         private Duration slowDripInterval = Duration.ofMillis(100);
         private double refuseRate;
@@ -671,6 +700,33 @@ public final class MockServerOptions {
          */
         public Builder reasoningTokens(int tokens) {
             this.reasoningTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Makes the usage of OpenAI-shaped answers (chat, completions, Responses) report the first
+         * {@code tokens} of every prompt (at most all of it) as read from a prefix cache, as vLLM
+         * with prefix caching reports a shared system prompt: {@code prompt_tokens_details
+         * .cached_tokens} (Responses: {@code input_tokens_details.cached_tokens}).
+         *
+         * @param tokens cached tokens per prompt, 0 for none
+         * @return this builder
+         */
+        public Builder cachedPromptTokens(int tokens) {
+            this.cachedPromptTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Refuses a generative request whose prompt plus {@code max_tokens} exceeds this length
+         * with vLLM's HTTP 400 ("This model's maximum context length is N tokens. However, you
+         * requested ..."), as vLLM's {@code --max-model-len} does.
+         *
+         * @param tokens the context length, 0 for no limit
+         * @return this builder
+         */
+        public Builder maxModelLen(int tokens) {
+            this.maxModelLen = tokens;
             return this;
         }
 
@@ -875,6 +931,8 @@ public final class MockServerOptions {
             OptionChecks.delay("itl", itl);
             OptionChecks.rates(errorRate, rateLimitRate, disconnectRate, malformedRate, slowDripRate, refuseRate);
             OptionChecks.notNegative("reasoningTokens", reasoningTokens, "");
+            OptionChecks.notNegative("cachedPromptTokens", cachedPromptTokens, "");
+            OptionChecks.notNegative("maxModelLen", maxModelLen, " (0 = no limit)");
             OptionChecks.positiveDelay("slowDripInterval", slowDripInterval);
             OptionChecks.delay("idleTimeout", idleTimeout);
             OptionChecks.notNegative("recordRequests", recordRequests, "");

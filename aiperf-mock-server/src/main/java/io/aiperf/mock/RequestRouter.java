@@ -120,6 +120,9 @@ final class RequestRouter {
             sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
             return;
         }
+        if (overflowsContext(req, keepAlive, parsed.promptWords(), parsed.maxTokens())) {
+            return;
+        }
         ServerState.Fault fault = state.fault();
         if (injectFault(req, keepAlive, fault, parsed.stream())) {
             return;
@@ -133,6 +136,9 @@ final class RequestRouter {
                         parsed.includeUsage())
                 : ApiAnswer.plan(parsed, state.nextId(endpoint), created, state.options.seed(),
                         state.options.reasoningTokens(), state.options.naturalStop());
+        if (answer instanceof ApiAnswer a && state.options.cachedPromptTokens() > 0) {
+            a.cachePrompt(state.options.cachedPromptTokens());
+        }
         answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
     }
 
@@ -179,6 +185,9 @@ final class RequestRouter {
             sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "invalid_request_error", e.getMessage());
             return;
         }
+        if (overflowsContext(req, keepAlive, parsed.promptTokens(), parsed.maxTokens())) {
+            return;
+        }
         ServerState.Fault fault = state.fault();
         if (injectFault(req, keepAlive, fault, parsed.stream())) {
             return;
@@ -194,7 +203,33 @@ final class RequestRouter {
                 ? ApiAnswer.planChat(parsed, state.nextId(endpoint), created, state.options.seed(),
                         state.options.reasoningTokens(), natural)
                 : Completion.plan(parsed, state.nextId(endpoint), created, state.options.seed(), natural);
+        int cached = state.options.cachedPromptTokens();
+        if (cached > 0) {
+            if (answer instanceof Completion c) {
+                c.cachePrompt(cached);
+            } else if (answer instanceof ApiAnswer a) {
+                a.cachePrompt(cached);
+            }
+        }
         answer(req, keepAlive, answer, parsed.stream(), fault, arrivalNanos);
+    }
+
+    /**
+     * vLLM's refusal of a request longer than {@code --max-model-len}: HTTP 400 with its message,
+     * which clients (AIPerf among them) recognise as a context overflow.
+     */
+    private boolean overflowsContext(FullHttpRequest req, boolean keepAlive, long promptTokens, int maxTokens) {
+        int limit = state.options.maxModelLen();
+        long asked = promptTokens + Math.max(0, maxTokens);
+        if (limit <= 0 || asked <= limit) {
+            return false;
+        }
+        state.outcomes.rejected();
+        sendError(req, keepAlive, HttpResponseStatus.BAD_REQUEST, "BadRequestError", String.format(Locale.ROOT,
+                "This model's maximum context length is %d tokens. However, you requested %d tokens"
+                        + " (%d in the messages, %d in the completion). Please reduce the length of the"
+                        + " messages or completion.", limit, asked, promptTokens, Math.max(0, maxTokens)));
+        return true;
     }
 
     private void record(FullHttpRequest req, long arrivalNanos) {

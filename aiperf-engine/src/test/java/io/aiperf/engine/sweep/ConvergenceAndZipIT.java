@@ -97,10 +97,19 @@ final class ConvergenceAndZipIT {
     }
   }
 
-  /** Zip pairs the i-th values: two points, not the grid's four, each with its own lengths. */
+  /**
+   * Zip pairs the i-th values: two points, not the grid's four, each with its own lengths. The
+   * files follow a real AIPerf 0.13 zip sweep of the same two parameters
+   * (src/test/resources/aiperf-0.13/sweep-zip): parameters in configuration-path order, the OSL
+   * named {@code mean}, and AIPerf's {@code num_combinations}, the product of the distinct values
+   * (4 here, though 2 points ran: AIPerf counts it so for a zip too).
+   */
   @Test
-  void aZipSweep_pairsTheLists(@TempDir Path dir) throws Exception {
+  void aZipSweep_pairsTheLists_andNamesThemAsAiperfDoes(@TempDir Path dir) throws Exception {
+    JsonNode aiperf = JSON.readTree(ConvergenceAndZipIT.class.getResource(
+        "/aiperf-0.13/sweep-zip/excerpt.json"));
     try (MockLlmServer server = mock()) {
+      // Given in the other order than AIPerf's: the order of the files must not depend on it.
       SweepResult r = Benchmark.sweep(config(server, dir)).concurrency(2, 4).outputTokens(3, 6)
           .type(SweepPlan.Type.ZIP).run();
 
@@ -120,6 +129,20 @@ final class ConvergenceAndZipIT {
       assertThat(sweep.get("per_combination_metrics")).hasSize(2);
       assertThat(sweep.at("/per_combination_metrics/1/parameters/concurrency").asInt())
           .isEqualTo(4);
+      JsonNode md = sweep.get("metadata");
+      assertThat(md.get("num_combinations").asInt())
+          .isEqualTo(aiperf.at("/metadata/num_combinations").asInt()).isEqualTo(4);
+      assertThat(md.at("/sweep_parameters/0/name").asText()).isEqualTo("mean")
+          .isEqualTo(aiperf.at("/metadata/sweep_parameters/0/name").asText());
+      assertThat(md.at("/sweep_parameters/1/name").asText()).isEqualTo("concurrency")
+          .isEqualTo(aiperf.at("/metadata/sweep_parameters/1/name").asText());
+      assertThat(r.points()).extracting(SweepPoint::label)
+          .containsExactly("mean_3__concurrency_2", "mean_6__concurrency_4");
+      assertThat(aiperf.at("/variation_dirs/0").asText()).isEqualTo("mean_4__concurrency_1");
+      assertThat(JSON.writeValueAsString(sweep.at("/per_combination_metrics/0/parameters")))
+          .isEqualTo("{\"mean\":3,\"concurrency\":2}");
+      assertThat(Files.readString(dir.resolve("sweep_aggregate/profile_export_aiperf_sweep.csv")))
+          .startsWith("mean,concurrency,").contains("Number of Combinations,4");
     }
   }
 }

@@ -91,9 +91,32 @@ public final class TraceDatasetProviders {
             .withExtraBody(JsonlDatasetProvider.extra(n, where)));
       }
       List<Conversation> conversations = new ArrayList<>(sessions.size());
-      sessions.forEach((k, turns) -> conversations.add(new Conversation(
-          k.startsWith("s:") ? k.substring(2) : "mooncake_" + k.substring(2), turns)));
+      sessions.forEach((k, turns) -> {
+        String id = k.startsWith("s:") ? k.substring(2) : "mooncake_" + k.substring(2);
+        conversations.add(new Conversation(id, turns, selfContained(id, turns)));
+      });
       return conversations;
+    }
+
+    /**
+     * As AIPerf's loader: a session whose turns all carry whole {@code messages} lists (or whole
+     * payloads) is sent turn by turn as written, each turn already holding its context; a session
+     * mixing those with synthesized prompts, or messages with payloads, has no defined history.
+     */
+    private static boolean selfContained(String session, List<Turn> turns) {
+      long messages = turns.stream().filter(t -> t.messages() != null).count();
+      long payloads = turns.stream().filter(t -> t.rawPayload() != null).count();
+      if (messages > 0 && payloads > 0) {
+        throw new IllegalArgumentException("mooncake_trace session '" + session + "' has "
+            + messages + " 'messages' line(s) and " + payloads + " 'payload' line(s); a session"
+            + " must use one of them");
+      }
+      if (messages + payloads > 0 && messages + payloads < turns.size()) {
+        throw new IllegalArgumentException("mooncake_trace session '" + session + "' mixes "
+            + (messages > 0 ? "'messages'" : "'payload'") + " lines with synthesized prompts"
+            + " ('input_length' or 'text_input'); a session must be all of one kind");
+      }
+      return messages + payloads == turns.size();
     }
   }
 

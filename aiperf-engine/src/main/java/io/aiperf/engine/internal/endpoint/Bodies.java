@@ -138,19 +138,61 @@ final class Bodies {
     throw new ResponseErrorException(type, "Server sent an error: " + message);
   }
 
-  /** Reads an OpenAI or Anthropic usage block; any field may be missing. */
+  /**
+   * Reads an OpenAI, Anthropic, DeepSeek or Responses usage block with AIPerf 0.13's synonyms
+   * (its {@code Usage} model); any field may be missing.
+   */
   static @Nullable Usage usage(@Nullable JsonNode u) {
     if (u == null || !u.isObject()) {
       return null;
     }
-    long prompt = first(u, "prompt_tokens", "input_tokens");
     long completion = first(u, "completion_tokens", "output_tokens");
     long total = u.path("total_tokens").asLong(-1);
     long reasoning = u.path("completion_tokens_details").path("reasoning_tokens").asLong(-1);
     if (reasoning < 0) {
       reasoning = u.path("output_tokens_details").path("reasoning_tokens").asLong(-1);
     }
-    return new Usage(prompt, completion, total, reasoning);
+    long cacheRead = u.path("prompt_tokens_details").path("cached_tokens").asLong(-1);
+    if (cacheRead < 0) {
+      cacheRead = u.path("input_tokens_details").path("cached_tokens").asLong(-1);
+    }
+    if (cacheRead < 0) {
+      cacheRead = firstOf(u, CACHE_READ_KEYS);
+    }
+    long cacheWrite = firstOf(u, "cache_creation_input_tokens", "cacheWriteInputTokens");
+    long cacheMiss = firstOf(u, "prompt_cache_miss_tokens");
+    long prompt = number(u, "prompt_tokens");
+    if (prompt < 0) {
+      prompt = number(u, "input_tokens");
+      // Anthropic counts input apart from the cache: AIPerf adds the cache back to the prompt.
+      if (prompt >= 0) {
+        for (String k : DISJOINT_CACHE_KEYS) {
+          prompt += Math.max(0, number(u, k));
+        }
+      }
+    }
+    return new Usage(prompt, completion, total, reasoning, cacheRead, cacheWrite, cacheMiss);
+  }
+
+  /** AIPerf's top-level synonyms of cached prompt reads, in its order of precedence. */
+  private static final String[] CACHE_READ_KEYS = {"cache_read_input_tokens",
+      "prompt_cache_hit_tokens", "cachedContentTokenCount", "cacheReadInputTokens", "cached_tokens"};
+  private static final String[] DISJOINT_CACHE_KEYS = {"cache_read_input_tokens",
+      "cache_creation_input_tokens"};
+
+  private static long number(JsonNode u, String key) {
+    JsonNode n = u.get(key);
+    return n != null && n.isNumber() ? n.asLong() : -1;
+  }
+
+  private static long firstOf(JsonNode u, String... keys) {
+    for (String k : keys) {
+      long v = number(u, k);
+      if (v >= 0) {
+        return v;
+      }
+    }
+    return -1;
   }
 
   private static long first(JsonNode u, String a, String b) {

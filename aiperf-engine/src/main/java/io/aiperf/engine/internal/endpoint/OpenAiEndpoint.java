@@ -41,6 +41,14 @@ abstract class OpenAiEndpoint implements Endpoint {
   static final byte[] TOTAL_TOKENS = ascii("total_tokens");
   static final byte[] COMPLETION_TOKENS_DETAILS = ascii("completion_tokens_details");
   static final byte[] REASONING_TOKENS = ascii("reasoning_tokens");
+  static final byte[] PROMPT_TOKENS_DETAILS = ascii("prompt_tokens_details");
+  static final byte[] CACHED_TOKENS = ascii("cached_tokens");
+  /** Prompt-cache counts some OpenAI-compatible servers put at the top level (DeepSeek, ...). */
+  private static final String[] TOP_LEVEL_CACHE_KEYS = {"cache_read_input_tokens",
+      "prompt_cache_hit_tokens", "prompt_cache_miss_tokens", "cache_creation_input_tokens",
+      "cached_tokens"};
+  private static final byte[][] TOP_LEVEL_CACHE_NAMES = java.util.Arrays.stream(TOP_LEVEL_CACHE_KEYS)
+      .map(OpenAiEndpoint::ascii).toArray(byte[][]::new);
   static final byte[] TOOL_CALLS = ascii("tool_calls");
   static final byte[] FUNCTION_CALL = ascii("function_call");
 
@@ -255,6 +263,7 @@ abstract class OpenAiEndpoint implements Endpoint {
     long completion = -1;
     long total = -1;
     long reasoning = -1;
+    long cached = -1;
     int seen = 0;
     for (boolean more = s.firstField(); more; more = s.nextField()) {
       if (s.nameIs(PROMPT_TOKENS)) {
@@ -282,11 +291,32 @@ abstract class OpenAiEndpoint implements Endpoint {
             }
           }
         }
+      } else if (s.nameIs(PROMPT_TOKENS_DETAILS)) {
+        seen = OnePass.once(seen, 16);
+        if (!s.nullValue()) {
+          if (!s.atObject()) {
+            throw new OnePass.NeedsTree();
+          }
+          int once = 0;
+          for (boolean more2 = s.firstField(); more2; more2 = s.nextField()) {
+            if (s.nameIs(CACHED_TOKENS)) {
+              once = OnePass.once(once, 1);
+              cached = s.count();
+            } else {
+              s.skipValue();
+            }
+          }
+        }
       } else {
+        for (byte[] name : TOP_LEVEL_CACHE_NAMES) {
+          if (s.nameIs(name)) {
+            throw new OnePass.NeedsTree(); // rare shapes: the tree reading has their rules
+          }
+        }
         s.skipValue();
       }
     }
-    return new Usage(prompt, completion, total, reasoning);
+    return new Usage(prompt, completion, total, reasoning, cached, -1, -1);
   }
 
   /**
@@ -351,6 +381,7 @@ abstract class OpenAiEndpoint implements Endpoint {
     long completion = -1;
     long total = -1;
     long reasoning = -1;
+    long cached = -1;
     int seen = 0;
     for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
       switch (name) {
@@ -369,29 +400,42 @@ abstract class OpenAiEndpoint implements Endpoint {
         case "completion_tokens_details" -> {
           seen = OnePass.once(seen, 8);
           if (p.currentToken() == JsonToken.START_OBJECT) {
-            reasoning = readReasoningTokens(p);
+            reasoning = readDetail(p, "reasoning_tokens");
           } else if (p.currentToken() != JsonToken.VALUE_NULL) {
             throw new OnePass.NeedsTree();
           }
         }
+        case "prompt_tokens_details" -> {
+          seen = OnePass.once(seen, 16);
+          if (p.currentToken() == JsonToken.START_OBJECT) {
+            cached = readDetail(p, "cached_tokens");
+          } else if (p.currentToken() != JsonToken.VALUE_NULL) {
+            throw new OnePass.NeedsTree();
+          }
+        }
+        case "cache_read_input_tokens", "prompt_cache_hit_tokens", "prompt_cache_miss_tokens",
+            "cache_creation_input_tokens", "cached_tokens" ->
+            throw new OnePass.NeedsTree(); // rare shapes: the tree reading has their rules
         default -> p.skipChildren();
       }
     }
-    return new Usage(prompt, completion, total, reasoning);
+    return new Usage(prompt, completion, total, reasoning, cached, -1, -1);
   }
 
-  private static long readReasoningTokens(JsonParser p) throws IOException, OnePass.NeedsTree {
-    long reasoning = -1;
+  /** Reads one count of a details object, on its start, through its end. */
+  private static long readDetail(JsonParser p, String field) throws IOException,
+      OnePass.NeedsTree {
+    long value = -1;
     int seen = 0;
     for (String name = OnePass.nextField(p); name != null; name = OnePass.nextField(p)) {
-      if (name.equals("reasoning_tokens")) {
+      if (name.equals(field)) {
         seen = OnePass.once(seen, 1);
-        reasoning = OnePass.count(p);
+        value = OnePass.count(p);
       } else {
         p.skipChildren();
       }
     }
-    return reasoning;
+    return value;
   }
 
   /**
@@ -472,8 +516,24 @@ abstract class OpenAiEndpoint implements Endpoint {
       return null;
     }
     long reasoning = u.path("completion_tokens_details").path("reasoning_tokens").asLong(-1);
+    long cached = u.path("prompt_tokens_details").path("cached_tokens").asLong(-1);
+    long write = -1;
+    long miss = -1;
+    // AIPerf's precedence: the nested count, else the first top-level synonym.
+    for (String k : new String[] {"cache_read_input_tokens", "prompt_cache_hit_tokens",
+        "cached_tokens"}) {
+      if (cached < 0 && u.path(k).isNumber()) {
+        cached = u.get(k).asLong();
+      }
+    }
+    if (u.path("cache_creation_input_tokens").isNumber()) {
+      write = u.get("cache_creation_input_tokens").asLong();
+    }
+    if (u.path("prompt_cache_miss_tokens").isNumber()) {
+      miss = u.get("prompt_cache_miss_tokens").asLong();
+    }
     return new Usage(u.path("prompt_tokens").asLong(-1), u.path("completion_tokens").asLong(-1),
-        u.path("total_tokens").asLong(-1), reasoning);
+        u.path("total_tokens").asLong(-1), reasoning, cached, write, miss);
   }
 
   static boolean isDone(byte[] data, int offset, int length) {

@@ -57,7 +57,7 @@ public final class CoreMetricProvider implements MetricProvider {
             flags(PERCENTILE_INCLUDES_FAILED),
             (r, out) -> out.add(lastContent(r) - r.startNanos())),
         record("inter_token_latency", "Inter Token Latency", "ms", NS_TO_MS, 400,
-            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY), (r, out) -> {
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, PERCENTILE_INCLUDES_FAILED), (r, out) -> {
               double itl = interTokenLatency(r);
               if (!Double.isNaN(itl)) {
                 out.add(itl);
@@ -109,7 +109,7 @@ public final class CoreMetricProvider implements MetricProvider {
               }
             }),
         record("decode_duration", "Decode Duration", "ms", NS_TO_MS, 350,
-            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, NO_CONSOLE),
+            flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, NO_CONSOLE, PERCENTILE_INCLUDES_FAILED),
             (r, out) -> out.add(lastContent(r) - r.contentResponseNanos(0))),
         record("prefill_throughput_per_user", "Prefill Throughput Per User", "tokens/sec/user", 1,
             520, flags(STREAMING_ONLY, PRODUCES_TOKENS_ONLY, NO_CONSOLE, LARGER_IS_BETTER),
@@ -148,6 +148,25 @@ public final class CoreMetricProvider implements MetricProvider {
         usage("usage_completion_tokens", "Usage Completion Tokens", u -> u.completionTokens()),
         usage("usage_total_tokens", "Usage Total Tokens", u -> u.totalTokens()),
         usage("usage_reasoning_tokens", "Usage Reasoning Tokens", u -> u.reasoningTokens()),
+        // AIPerf's prompt-cache counts: reads (OpenAI's prompt_tokens_details.cached_tokens,
+        // Anthropic's cache_read_input_tokens, ...), writes (Anthropic) and misses (DeepSeek).
+        usage("usage_prompt_cache_read_tokens", "Usage Prompt Cache Read Tokens",
+            u -> u.cacheReadTokens()),
+        usage("usage_prompt_cache_write_tokens", "Usage Prompt Cache Write Tokens",
+            u -> u.cacheWriteTokens()),
+        usage("usage_prompt_cache_miss_tokens", "Usage Prompt Cache Miss Tokens",
+            u -> u.cacheMissTokens()),
+        record("usage_reasoning_tokens_diff_pct", "Usage Reasoning Diff %", "%", 1, 1925,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), (r, out) -> {
+              if (r.usage() != null && r.usage().reasoningTokens() >= 0
+                  && r.reasoningTokens() > 0) {
+                out.add(diffPct(r.usage().reasoningTokens(), r.reasoningTokens()));
+              }
+            }),
+        // Produced by the record processor for failed requests only: 1 when the server's error
+        // says the request overflowed the model's context (AIPerf's substrings), else 0.
+        record("context_overflow", "Context Overflow", "requests", 1, 1170,
+            flags(ERROR_ONLY, NO_CONSOLE), (r, out) -> { }),
         record("usage_prompt_tokens_diff_pct", "Usage Prompt Diff %", "%", 1, 1910,
             flags(NO_CONSOLE), (r, out) -> {
               if (r.usage() != null && r.usage().promptTokens() >= 0 && r.inputTokens() > 0) {
@@ -168,7 +187,10 @@ public final class CoreMetricProvider implements MetricProvider {
                 boolean off = (r.usage().promptTokens() >= 0 && r.inputTokens() > 0
                     && diffPct(r.usage().promptTokens(), r.inputTokens()) > USAGE_DIFF_PCT)
                     || (r.usage().completionTokens() >= 0 && osl > 0
-                    && diffPct(r.usage().completionTokens(), osl) > USAGE_DIFF_PCT);
+                    && diffPct(r.usage().completionTokens(), osl) > USAGE_DIFF_PCT)
+                    || (r.usage().reasoningTokens() >= 0 && r.reasoningTokens() > 0
+                    && diffPct(r.usage().reasoningTokens(), r.reasoningTokens())
+                    > USAGE_DIFF_PCT);
                 out.add(off ? 1 : 0);
               }
             }),
@@ -318,6 +340,29 @@ public final class CoreMetricProvider implements MetricProvider {
             1971, flags(NO_CONSOLE), t -> nonZero(t.sum("usage_completion_tokens"))),
         derived("total_usage_total_tokens", "Total Usage Total Tokens", "tokens", 1, 1972,
             flags(NO_CONSOLE), t -> nonZero(t.sum("usage_total_tokens"))),
+        derived("total_usage_reasoning_tokens", "Total Usage Reasoning Tokens", "tokens", 1, 1973,
+            flags(PRODUCES_TOKENS_ONLY, NO_CONSOLE), t -> totalOf(t, "usage_reasoning_tokens")),
+        derived("total_usage_prompt_cache_read_tokens", "Total Usage Prompt Cache Read Tokens",
+            "tokens", 1, 1974, flags(NO_CONSOLE, LARGER_IS_BETTER),
+            t -> totalOf(t, "usage_prompt_cache_read_tokens")),
+        derived("total_usage_prompt_cache_write_tokens", "Total Usage Prompt Cache Write Tokens",
+            "tokens", 1, 1975, flags(NO_CONSOLE),
+            t -> totalOf(t, "usage_prompt_cache_write_tokens")),
+        derived("total_usage_prompt_cache_miss_tokens", "Total Usage Prompt Cache Miss Tokens",
+            "tokens", 1, 1976, flags(NO_CONSOLE),
+            t -> totalOf(t, "usage_prompt_cache_miss_tokens")),
+        // Token-weighted, as AIPerf: all cached reads over all prompt tokens the server counted.
+        derived("overall_usage_prompt_cache_read_pct", "Overall Usage Prompt Cache Read %", "%", 1,
+            1977, flags(NO_CONSOLE, LARGER_IS_BETTER),
+            t -> t.count("usage_prompt_cache_read_tokens") > 0
+                && t.count("usage_prompt_tokens") > 0 && t.sum("usage_prompt_tokens") > 0
+                ? OptionalDouble.of(100.0 * t.sum("usage_prompt_cache_read_tokens")
+                    / t.sum("usage_prompt_tokens"))
+                : OptionalDouble.empty()),
+        // As AIPerf: counted over failed requests (0 when none overflowed), absent without errors.
+        derived("context_overflow_count", "Context Overflow Count", "requests", 1, 1171,
+            flags(ERROR_ONLY, NO_CONSOLE), t -> t.errorCount() > 0
+                ? OptionalDouble.of(t.sum("context_overflow")) : OptionalDouble.empty()),
         derived("requested_request_rate", "Requested Request Rate", "requests/sec", 1, 1420,
             flags(OPEN_LOOP_ONLY), RunTotals::requestedRate),
         derived("achieved_request_rate", "Achieved Send Rate", "requests/sec", 1, 1430,
@@ -331,6 +376,11 @@ public final class CoreMetricProvider implements MetricProvider {
 
   static double diffPct(long server, long client) {
     return Math.abs(server - client) * 100.0 / client;
+  }
+
+  /** A sum over requests, 0 included, when at least one request reported the value. */
+  private static OptionalDouble totalOf(RunTotals t, String tag) {
+    return t.count(tag) > 0 ? OptionalDouble.of(t.sum(tag)) : OptionalDouble.empty();
   }
 
   private static OptionalDouble nonZero(double v) {

@@ -29,7 +29,9 @@ public final class HdrResultMerger implements ResultMergerProvider {
       "total_osl", "total_isl", "total_output_tokens", "total_reasoning_tokens",
       "good_request_count", "completed_request_count", "cancelled_request_count", "usage_discrepancy_count",
       "osl_mismatch_count", "total_usage_prompt_tokens", "total_usage_completion_tokens",
-      "total_usage_total_tokens");
+      "total_usage_total_tokens", "total_usage_reasoning_tokens",
+      "total_usage_prompt_cache_read_tokens", "total_usage_prompt_cache_write_tokens",
+      "total_usage_prompt_cache_miss_tokens", "context_overflow_count");
   /** Throughputs recomputed from a summed total over the merged span: tag to the total's tag. */
   private static final Map<String, String> RATES = Map.of(
       "request_throughput", "request_count",

@@ -92,7 +92,7 @@ final class DatasetManager extends AbstractService {
             turns.add(new PreparedTurn(null, -1, t));
           }
         }
-        prepared.add(new PreparedConversation(c.id(), turns));
+        prepared.add(new PreparedConversation(c.id(), turns, c.selfContained()));
       }
       log.debug("Dataset of {} conversations ready in {} ms", prepared.size(),
           (clock.nanoTime() - t0) / 1_000_000);
@@ -130,7 +130,7 @@ final class DatasetManager extends AbstractService {
         turns.add(t.withTiming(keepDelays ? t.delayMillis() : 0,
             keepTimestamps ? t.timestampMillis() : -1));
       }
-      out.add(new Conversation(c.id(), turns));
+      out.add(c.withTurns(turns));
     }
     return out;
   }
@@ -149,7 +149,7 @@ final class DatasetManager extends AbstractService {
         turns.add(t.withSystemPrompt(t.systemPrompt() == null ? systemPrompt
             : systemPrompt + "\n\n" + t.systemPrompt()));
       }
-      out.add(new Conversation(c.id(), turns));
+      out.add(c.withTurns(turns));
     }
     return out;
   }
@@ -174,7 +174,7 @@ final class DatasetManager extends AbstractService {
         // A model the file names for a turn wins over the strategy.
         turns.add(t.model() != null ? t : t.withModel(model));
       }
-      out.add(new Conversation(c.id(), turns));
+      out.add(c.withTurns(turns));
     }
     return out;
   }

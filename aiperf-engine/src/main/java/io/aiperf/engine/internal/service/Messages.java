@@ -257,11 +257,21 @@ public final class Messages {
     }
   }
 
-  /** One dataset entry, ready to send. */
-  public record PreparedConversation(String id, List<PreparedTurn> turns) {
+  /**
+   * One dataset entry, ready to send.
+   *
+   * @param selfContained whether each turn is sent without the session's history
+   *     ({@link io.aiperf.api.spi.Conversation#selfContained()})
+   */
+  public record PreparedConversation(String id, List<PreparedTurn> turns, boolean selfContained) {
     /** Copies the list. */
     public PreparedConversation {
       turns = List.copyOf(turns);
+    }
+
+    /** A conversation whose later turns carry the history. */
+    public PreparedConversation(String id, List<PreparedTurn> turns) {
+      this(id, turns, false);
     }
   }
 

@@ -52,6 +52,7 @@ final class RecordProcessor extends AbstractService {
   private int[] streamedIds = new int[0];
   private int[] wholeIds = new int[0];
   private int errorIslId = -1;
+  private int contextOverflowId = -1;
   /** Reused for every record: the processor handles one record at a time. */
   private RecordValues.@Nullable Builder values;
   private final io.aiperf.api.spi.Secrets secrets;
@@ -87,6 +88,7 @@ final class RecordProcessor extends AbstractService {
     streamedIds = applicable(registry, true);
     wholeIds = applicable(registry, false);
     errorIslId = registry.id("error_isl");
+    contextOverflowId = registry.id("context_overflow");
     values = new RecordValues.Builder(registry.size());
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, id);
@@ -257,13 +259,40 @@ final class RecordProcessor extends AbstractService {
   private ProcessedRecord error(RawRecord raw, long start, int code, String type,
       @Nullable String message) {
     long end = Math.max(start, raw.timing().endNanos());
-    // A failed request still had a prompt: AIPerf reports it as error_isl.
-    RecordValues values = raw.request().inputTokens() >= 0 && errorIslId >= 0
-        ? RecordValues.single(errorIslId, raw.request().inputTokens()) : RecordValues.NONE;
+    RecordValues values = errorValues(raw.request().inputTokens(), message);
     // Servers echo requests in their errors, and a request may carry a key in its body.
     return new ProcessedRecord(raw.request().creditId(), raw.request().phase(), start, end,
         false, code, type, message == null ? "" : secrets.redact(message), values,
         meta(raw, null));
+  }
+
+  /**
+   * A failed request's values: its prompt length (AIPerf's error_isl) and whether the server said
+   * it overflowed the model's context (AIPerf's context_overflow_count).
+   */
+  private RecordValues errorValues(int inputTokens, @Nullable String message) {
+    boolean isl = errorIslId >= 0 && inputTokens >= 0;
+    boolean overflow = contextOverflowId >= 0;
+    if (!isl && !overflow) {
+      return RecordValues.NONE;
+    }
+    RecordValues.Builder b = new RecordValues.Builder(initialized(registry).size());
+    double flag = ContextOverflow.matches(message) ? 1 : 0;
+    // The builder takes ids in increasing order.
+    if (isl && (!overflow || errorIslId < contextOverflowId)) {
+      b.begin(errorIslId);
+      b.add(inputTokens);
+      isl = false;
+    }
+    if (overflow) {
+      b.begin(contextOverflowId);
+      b.add(flag);
+    }
+    if (isl) {
+      b.begin(errorIslId);
+      b.add(inputTokens);
+    }
+    return b.build();
   }
 
   @Override
@@ -304,7 +333,10 @@ final class RecordProcessor extends AbstractService {
       return new Usage(now.promptTokens() >= 0 ? now.promptTokens() : old.promptTokens(),
           now.completionTokens() >= 0 ? now.completionTokens() : old.completionTokens(),
           now.totalTokens() >= 0 ? now.totalTokens() : old.totalTokens(),
-          now.reasoningTokens() >= 0 ? now.reasoningTokens() : old.reasoningTokens());
+          now.reasoningTokens() >= 0 ? now.reasoningTokens() : old.reasoningTokens(),
+          now.cacheReadTokens() >= 0 ? now.cacheReadTokens() : old.cacheReadTokens(),
+          now.cacheWriteTokens() >= 0 ? now.cacheWriteTokens() : old.cacheWriteTokens(),
+          now.cacheMissTokens() >= 0 ? now.cacheMissTokens() : old.cacheMissTokens());
     }
 
     /** Embeddings and rankings carry no text: any response of the format is the answer. */

@@ -33,11 +33,18 @@ final class SessionHistory {
    * results included) and the server's reply (structured where the format keeps tool calls; none
    * when the turn failed or the reply had no text, as AIPerf stores no assistant turn then) to
    * the history and formats the next turn. If that fails, the next turn is sent with the history
-   * so far: never lose a credit.
+   * so far: never lose a credit. A self-contained conversation's turns are sent as written.
    */
   void prepareNext(EndpointProvider.Endpoint endpoint, PreparedConversation conversation,
       int turn, RawResponse response, boolean streaming) {
     try {
+      if (conversation.selfContained()) {
+        // Each turn holds its whole context (AIPerf's message_array_with_responses): no history.
+        Turn next = conversation.turns().get(turn + 1).turn();
+        nextBody = endpoint.formatRequest(List.of(), next, streaming);
+        nextInputText = String.join(" ", next.texts());
+        return;
+      }
       Turn sent = conversation.turns().get(turn).turn();
       if (sent.messages() != null) {
         history.addAll(HistoryMessages.ofList(sent.messages()));

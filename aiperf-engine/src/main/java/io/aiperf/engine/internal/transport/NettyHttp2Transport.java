@@ -108,7 +108,7 @@ final class NettyHttp2Transport implements Transport {
     this.clock = clock;
     this.ssl = ssl;
     this.fallback = fallback;
-    this.target = new Target(options, ssl == null ? 80 : 443);
+    this.target = new Target(options, ssl == null ? 80 : 443, clock);
     this.requestHeaders = new Http2RequestHeaders(target, ssl != null, options.headers());
     this.threads = new IoThreads(options.ioThreads(), "aiperf-h2");
     // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
@@ -231,6 +231,7 @@ final class NettyHttp2Transport implements Transport {
         write(conn, exchange);
       } else {
         exchange.connectStartNanos = clock.nanoTime();
+        exchange.dnsLookupNanos = target.claimLookupNanos();
         conn.waiting.addLast(exchange);
       }
     }

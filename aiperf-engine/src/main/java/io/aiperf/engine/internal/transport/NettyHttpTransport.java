@@ -71,7 +71,7 @@ final class NettyHttpTransport implements Transport {
     this.clock = clock;
     URI uri = options.baseUri();
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    this.target = new Target(options, https ? 443 : 80);
+    this.target = new Target(options, https ? 443 : 80, clock);
     StringBuilder headers = new StringBuilder();
     options.headers().forEach((k, v) -> headers.append(k).append(": ").append(v).append("\r\n"));
     this.fixedHeaders = headers.toString();
@@ -223,6 +223,7 @@ final class NettyHttpTransport implements Transport {
       open++;
       exchange.connecting = true;
       exchange.connectStartNanos = clock.nanoTime();
+      exchange.dnsLookupNanos = target.claimLookupNanos();
       ChannelFuture connect = target.connect(bootstrap, opened++);
       connect.channel().closeFuture().addListener(c -> connectionGone());
       connect.addListener(f -> {

@@ -18,18 +18,43 @@ final class Target {
   final String basePath;
   /** Local addresses to connect from, in turn; empty for the system's choice. */
   private final InetSocketAddress[] sources;
+  /**
+   * How long resolving the name took, for the first connection's {@code http_req_dns_lookup}
+   * (later ones find it resolved, as aiohttp's DNS cache serves AIPerf's); 0 for an IP literal,
+   * which needs no lookup.
+   */
+  private final long lookupNanos;
+  private final java.util.concurrent.atomic.AtomicBoolean lookupClaimed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  Target(Options options, int defaultPort) {
+  Target(Options options, int defaultPort, io.aiperf.engine.internal.NanoClock clock) {
     URI uri = options.baseUri();
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : defaultPort;
-    this.remote = new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1)
-        : host, port);
+    String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    long t0 = clock.nanoTime();
+    this.remote = new InetSocketAddress(name, port);
+    this.lookupNanos = isIpLiteral(name) ? 0 : Math.max(0, clock.nanoTime() - t0);
     this.authority = host + (uri.getPort() > 0 ? ":" + port : "");
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0))
         .toArray(InetSocketAddress[]::new);
+  }
+
+  /**
+   * The name lookup's time for the connection being opened: the whole of it for the first one,
+   * 0 after (the address is cached) and for an IP literal.
+   *
+   * @return nanoseconds
+   */
+  long claimLookupNanos() {
+    return lookupNanos > 0 && lookupClaimed.compareAndSet(false, true) ? lookupNanos : 0;
+  }
+
+  /** An IPv4 or IPv6 address written out, which no resolver is asked about. */
+  static boolean isIpLiteral(String name) {
+    return name.indexOf(':') >= 0 || name.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   }
 
   /** The full request path for a request's path, with or without its leading slash. */

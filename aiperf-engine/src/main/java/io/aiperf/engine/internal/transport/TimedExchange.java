@@ -21,6 +21,8 @@ abstract class TimedExchange {
   boolean done;
   boolean reused;
   long connectStartNanos;
+  /** The name lookup this exchange's new connection paid for; 0 when it needed none. */
+  long dnsLookupNanos;
   long connectedNanos;
   /** 0 unless a TLS handshake was part of getting the connection. */
   long tlsDoneNanos;
@@ -53,8 +55,9 @@ abstract class TimedExchange {
     long receiving = lastByteNanos > 0 ? lastByteNanos - firstByteNanos : 0;
     return new TransportProvider.HttpTrace(Math.max(0, blocked), connecting, tls, sending,
         waiting, receiving, reused, bytesSent, bytesReceived, reads,
-        // The name is resolved once when the transport opens (Target), never per connection.
-        0, writes);
+        // The name is resolved once when the transport opens (Target), never on an event loop;
+        // the first connection reports that lookup, as AIPerf's first (uncached) one.
+        dnsLookupNanos, writes);
   }
 
   final void cancelTimeout() {

@@ -72,7 +72,8 @@ final class OpenAiOnePassParseTest {
     if (u != null && u.isObject()) {
       usage = new Usage(u.path("prompt_tokens").asLong(-1),
           u.path("completion_tokens").asLong(-1), u.path("total_tokens").asLong(-1),
-          u.path("completion_tokens_details").path("reasoning_tokens").asLong(-1));
+          u.path("completion_tokens_details").path("reasoning_tokens").asLong(-1),
+          u.path("prompt_tokens_details").path("cached_tokens").asLong(-1), -1, -1);
     }
     JsonNode choices = root.get("choices");
     String content = null;
