@@ -53,17 +53,12 @@ command -v java >/dev/null || die "java (17+) is needed"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
 command -v python3 >/dev/null || die "python3 is needed (it samples the threads' CPU time)"
 
+# shellcheck source=lib.sh
+. "$root/bench/lib.sh"
 JARS="${JARS:-}"
 if [ -z "$JARS" ]; then
-  cli_jar="$(ls "$root"/aiperf-cli/target/aiperf-cli-*-all.jar 2>/dev/null | head -n 1 || true)"
-  if [ -z "$cli_jar" ] || [ -n "$(find "$root" -path '*/target' -prune -o \( -path '*/src/main/*' \
-      -o -name pom.xml \) -newer "$cli_jar" -print -quit 2>/dev/null)" ]; then
-    say "building the CLI (mvn package, tests skipped)..."
-    # shellcheck disable=SC2086 # MVN_FLAGS is a list of flags
-    (cd "$root" && nice -n "$NICE" mvn $MVN_FLAGS package -pl aiperf-cli -am -DskipTests \
-      -Dmaven.javadoc.skip=true -Dmaven.source.skip=true) >&2
-    cli_jar="$(ls "$root"/aiperf-cli/target/aiperf-cli-*-all.jar | head -n 1)"
-  fi
+  # shellcheck disable=SC2086 # MVN_FLAGS is a list of flags
+  cli_jar="$(bench_cli_jar "$root" $MVN_FLAGS)"
 JARS="current=$cli_jar"
 fi
 labels=()
@@ -95,14 +90,7 @@ trap 'exit 130' INT TERM
 
 (aiperf "${labels[0]}" mock-server --port 0 --fast) >"$work/mock.out" 2>"$work/mock.err" &
 pids+=($!)
-url=""
-for _ in $(seq 300); do
-  url="$(grep -o 'http://[0-9.]*:[0-9]*' "$work/mock.out" 2>/dev/null || true)"
-  [ -n "$url" ] && break
-  kill -0 "${pids[0]}" 2>/dev/null || die "the mock did not start: $(cat "$work/mock.err")"
-  sleep 0.1
-done
-[ -n "$url" ] || die "the mock printed no address within 30 s"
+url="$(bench_await_url "${pids[0]}" "$work/mock.out" "$work/mock.err")"
 say "mock: $url"
 
 # sample NAME PID: appends "epoch-seconds cpu-ticks jit-ticks" of PID to NAME.samples every 200 ms

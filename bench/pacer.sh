@@ -25,14 +25,9 @@ die() { say "$*"; exit 1; }
 command -v java >/dev/null || die "java (17+) is needed"
 command -v jq >/dev/null || die "jq is needed (apt-get install jq)"
 
-jar="$(ls "$root"/aiperf-cli/target/aiperf-cli-*-all.jar 2>/dev/null | head -n 1 || true)"
-if [ -z "$jar" ] || [ -n "$(find "$root" -path '*/target' -prune -o \( -path '*/src/main/*' \
-    -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
-  say "building the CLI (mvn package, tests skipped)..."
-  (cd "$root" && mvn -B -q package -pl aiperf-cli -am -DskipTests -Dmaven.javadoc.skip=true \
-    -Dmaven.source.skip=true) >&2
-  jar="$(ls "$root"/aiperf-cli/target/aiperf-cli-*-all.jar | head -n 1)"
-fi
+# shellcheck source=lib.sh
+. "$root/bench/lib.sh"
+jar="$(bench_cli_jar "$root")"
 
 work="$(mktemp -d)"
 mock_pid=""
@@ -46,14 +41,7 @@ trap cleanup EXIT
 java ${AIPERF_JAVA_OPTS:-} -jar "$jar" mock-server --port 0 --fast >"$work/mock.out" \
   2>"$work/mock.err" &
 mock_pid=$!
-url=""
-for _ in $(seq 1 150); do
-  url="$(grep -o 'http://[0-9.]*:[0-9]*' "$work/mock.out" 2>/dev/null || true)"
-  [ -n "$url" ] && break
-  kill -0 "$mock_pid" 2>/dev/null || die "the mock did not start: $(cat "$work/mock.err")"
-  sleep 0.2
-done
-[ -n "$url" ] || die "the mock printed no address within 30 s"
+url="$(bench_await_url "$mock_pid" "$work/mock.out" "$work/mock.err")"
 say "mock: $url"
 
 printf '%-8s %-9s %5s %10s %10s %10s %10s %10s\n' rate mode round 'pacer p50' 'pacer p99' \

@@ -29,14 +29,9 @@ die() { say "$*"; exit 1; }
 command -v java >/dev/null || die "java (17+) is needed"
 command -v python3 >/dev/null || die "python3 is needed (it joins the two logs)"
 
-jar="$(ls "$root"/aiperf-cli/target/aiperf-cli-*-all.jar 2>/dev/null | head -n 1 || true)"
-if [ -z "$jar" ] || [ -n "$(find "$root" -path '*/target' -prune -o \( -path '*/src/main/*' \
-    -o -name pom.xml \) -newer "$jar" -print -quit 2>/dev/null)" ]; then
-  say "building the CLI (mvn package, tests skipped)..."
-  (cd "$root" && mvn -B -q package -pl aiperf-cli -am -DskipTests -Dmaven.javadoc.skip=true \
-    -Dmaven.source.skip=true) >&2
-  jar="$(ls "$root"/aiperf-cli/target/aiperf-cli-*-all.jar | head -n 1)"
-fi
+# shellcheck source=lib.sh
+. "$root/bench/lib.sh"
+jar="$(bench_cli_jar "$root")"
 
 work="$(mktemp -d)"
 mock_pid=""
@@ -68,14 +63,7 @@ for round in $(seq 1 "$ROUNDS"); do
     java ${AIPERF_JAVA_OPTS:-} -jar "$jar" mock-server --port 0 --ttft 20 --itl 5 \
       --write-log "$run/truth.jsonl" >"$run/mock.out" 2>"$run/mock.err" &
     mock_pid=$!
-    url=""
-    for _ in $(seq 1 150); do
-      url="$(grep -o 'http://[0-9.]*:[0-9]*' "$run/mock.out" 2>/dev/null || true)"
-      [ -n "$url" ] && break
-      kill -0 "$mock_pid" 2>/dev/null || die "the mock did not start: $(cat "$run/mock.err")"
-      sleep 0.2
-    done
-    [ -n "$url" ] || die "the mock printed no address within 30 s"
+    url="$(bench_await_url "$mock_pid" "$run/mock.out" "$run/mock.err")"
     # shellcheck disable=SC2086 # AIPERF_JAVA_OPTS and AIPERF_ARGS are lists of flags
     java ${AIPERF_JAVA_OPTS:-} -jar "$jar" profile --url "$url" -m demo --streaming \
       --concurrency "$CONCURRENCY" --request-count "$REQUESTS" --osl 100 --isl 550 \
