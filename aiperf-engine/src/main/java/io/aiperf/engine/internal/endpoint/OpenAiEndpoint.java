@@ -277,36 +277,10 @@ abstract class OpenAiEndpoint implements Endpoint {
         total = s.count();
       } else if (s.nameIs(COMPLETION_TOKENS_DETAILS)) {
         seen = OnePass.once(seen, 8);
-        if (!s.nullValue()) {
-          if (!s.atObject()) {
-            throw new OnePass.NeedsTree();
-          }
-          int once = 0;
-          for (boolean more2 = s.firstField(); more2; more2 = s.nextField()) {
-            if (s.nameIs(REASONING_TOKENS)) {
-              once = OnePass.once(once, 1);
-              reasoning = s.count();
-            } else {
-              s.skipValue();
-            }
-          }
-        }
+        reasoning = detailCount(s, REASONING_TOKENS);
       } else if (s.nameIs(PROMPT_TOKENS_DETAILS)) {
         seen = OnePass.once(seen, 16);
-        if (!s.nullValue()) {
-          if (!s.atObject()) {
-            throw new OnePass.NeedsTree();
-          }
-          int once = 0;
-          for (boolean more2 = s.firstField(); more2; more2 = s.nextField()) {
-            if (s.nameIs(CACHED_TOKENS)) {
-              once = OnePass.once(once, 1);
-              cached = s.count();
-            } else {
-              s.skipValue();
-            }
-          }
-        }
+        cached = detailCount(s, CACHED_TOKENS);
       } else {
         for (byte[] name : TOP_LEVEL_CACHE_NAMES) {
           if (s.nameIs(name)) {
@@ -317,6 +291,30 @@ abstract class OpenAiEndpoint implements Endpoint {
       }
     }
     return new Usage(prompt, completion, total, reasoning, cached, -1, -1);
+  }
+
+  /**
+   * The count named {@code name} in a usage details object (the reader's next value), or -1 when
+   * the object is null or lacks it.
+   */
+  private static long detailCount(JsonBytes s, byte[] name) throws OnePass.NeedsTree {
+    if (s.nullValue()) {
+      return -1;
+    }
+    if (!s.atObject()) {
+      throw new OnePass.NeedsTree();
+    }
+    long count = -1;
+    int once = 0;
+    for (boolean more = s.firstField(); more; more = s.nextField()) {
+      if (s.nameIs(name)) {
+        once = OnePass.once(once, 1);
+        count = s.count();
+      } else {
+        s.skipValue();
+      }
+    }
+    return count;
   }
 
   /**
