@@ -253,7 +253,8 @@ final class TimingManager extends AbstractService {
         if (!pacing.pacer().awaitUntil(intended)) {
           break;
         }
-        long behind = clock.nanoTime() - intended;
+        long now = clock.nanoTime();
+        long behind = now - intended;
         long slip = 0;
         if (onTime && behind > MAX_CATCHUP_NANOS) {
           // The pacing thread itself stalled (GC, no CPU): this request keeps its full lateness;
@@ -263,7 +264,7 @@ final class TimingManager extends AbstractService {
           slip = behind - MAX_CATCHUP_NANOS;
           shift += slip;
         }
-        String gaveUp = pacing.afterWait(slip);
+        String gaveUp = pacing.afterWait(now, slip);
         if (gaveUp != null) {
           log.info("The pacing thread's real-time priority {}", gaveUp);
           bus.publish(new Messages.PacingPriority(Messages.PacingPriority.State.GIVEN_UP,

@@ -96,14 +96,14 @@ public final class RealtimePacing {
    * Called after each wait; gives real time up when the thread works too much or keeps falling
    * behind, and then says why.
    *
+   * @param now the clock's time after the wait (the caller has just read it)
    * @param slipNanos how far the schedule slipped at this send (moved later), 0 if it did not
    * @return why real time was given up just now, or null if it was not
    */
-  public @Nullable String afterWait(long slipNanos) {
+  public @Nullable String afterWait(long now, long slipNanos) {
     if (ordinary == null) {
       return null;
     }
-    long now = clock.nanoTime();
     if (slipNanos > 0) {
       slips[slipCount % SLIPS] = now;
       slipCount++;

@@ -45,7 +45,7 @@ final class RealtimePacingTest {
         .isEqualTo(Pacer.ORDINARY_SPIN_NANOS);
     for (int i = 0; i < 10; i++) {
       elapse(TimeUnit.MILLISECONDS.toNanos(300), 0.9);
-      assertThat(refused.afterWait(TimeUnit.MILLISECONDS.toNanos(20))).isNull();
+      assertThat(refused.afterWait(now, TimeUnit.MILLISECONDS.toNanos(20))).isNull();
     }
   }
 
@@ -54,7 +54,7 @@ final class RealtimePacingTest {
     RealtimePacing pacing = realtime();
     for (int i = 0; i < 100; i++) {
       elapse(TimeUnit.MILLISECONDS.toNanos(50), 0.3);
-      assertThat(pacing.afterWait(0)).isNull();
+      assertThat(pacing.afterWait(now, 0)).isNull();
     }
     assertThat(((Pacer.ParkThenSpin) pacing.pacer()).minSpinNanos())
         .isEqualTo(Pacer.REALTIME_MIN_SPIN_NANOS);
@@ -64,13 +64,13 @@ final class RealtimePacingTest {
   void aThreadBusyMoreThanHalfACore_givesItUp_andPacesAsAnOrdinaryOne() {
     RealtimePacing pacing = realtime();
     elapse(TimeUnit.MILLISECONDS.toNanos(60), 0.7);
-    assertThat(pacing.afterWait(0)).isNull(); // not a whole window yet
+    assertThat(pacing.afterWait(now, 0)).isNull(); // not a whole window yet
     elapse(TimeUnit.MILLISECONDS.toNanos(60), 0.7);
-    assertThat(pacing.afterWait(0)).contains("used 70% of a core").contains("ceiling");
+    assertThat(pacing.afterWait(now, 0)).contains("used 70% of a core").contains("ceiling");
     assertThat(((Pacer.ParkThenSpin) pacing.pacer()).minSpinNanos())
         .isEqualTo(Pacer.ORDINARY_SPIN_NANOS);
     elapse(TimeUnit.SECONDS.toNanos(1), 0.9);
-    assertThat(pacing.afterWait(0)).as("given up once").isNull();
+    assertThat(pacing.afterWait(now, 0)).as("given up once").isNull();
   }
 
   @Test
@@ -79,12 +79,12 @@ final class RealtimePacingTest {
     long slip = TimeUnit.MILLISECONDS.toNanos(15);
     for (int i = 0; i < 5; i++) { // a GC pause every 1.5 s
       elapse(TimeUnit.MILLISECONDS.toNanos(1_500), 0.1);
-      assertThat(pacing.afterWait(slip)).isNull();
+      assertThat(pacing.afterWait(now, slip)).isNull();
     }
     elapse(TimeUnit.MILLISECONDS.toNanos(300), 0.1);
-    assertThat(pacing.afterWait(slip)).isNull();
+    assertThat(pacing.afterWait(now, slip)).isNull();
     elapse(TimeUnit.MILLISECONDS.toNanos(300), 0.1);
-    assertThat(pacing.afterWait(slip)).contains("slipped 3 times within a second")
+    assertThat(pacing.afterWait(now, slip)).contains("slipped 3 times within a second")
         .contains("15.0 ms");
   }
 }
