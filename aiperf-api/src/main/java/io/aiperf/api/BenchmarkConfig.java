@@ -541,6 +541,15 @@ public final class BenchmarkConfig {
   }
 
   /**
+   * Returns whether the client's I/O threads ask for real-time priority while mostly idle.
+   *
+   * @return true (the default) if they ask; see {@link Benchmark.Builder#realtimeIo(boolean)}
+   */
+  public boolean realtimeIo() {
+    return run.realtimeIo;
+  }
+
+  /**
    * Returns the local addresses connections are opened from, in turn.
    *
    * @return IP literals; empty for the system's choice (spread over loopback addresses by itself

@@ -27,6 +27,7 @@ final class RunOptions {
   Duration startupTimeout = Duration.ofSeconds(60);
   Duration silenceWarning = Duration.ofSeconds(10);
   boolean realtimePacing = true;
+  boolean realtimeIo = true;
   List<String> sourceAddresses = List.of();
   int remoteWorkers;
   List<String> commandLine = List.of();
@@ -43,6 +44,7 @@ final class RunOptions {
     startupTimeout = o.startupTimeout;
     silenceWarning = o.silenceWarning;
     realtimePacing = o.realtimePacing;
+    realtimeIo = o.realtimeIo;
     sourceAddresses = o.sourceAddresses;
     remoteWorkers = o.remoteWorkers;
     commandLine = o.commandLine;

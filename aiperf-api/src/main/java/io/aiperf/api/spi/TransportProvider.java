@@ -40,11 +40,14 @@ public interface TransportProvider extends Plugin {
    * @param sourceAddresses local addresses to open connections from, in turn; empty for the
    *     system's choice
    * @param tls how to check the server and which protocols to offer, for {@code https} URLs
+   * @param realtimeIo whether the I/O threads should ask for real-time priority while they are
+   *     mostly idle, so that they read (and stamp) the moment a socket is readable even on a busy
+   *     machine; a hint that a transport may ignore
    * @since 0.1.0
    */
   record Options(URI baseUri, Map<String, String> headers, int ioThreads,
       Duration connectTimeout, int maxConnections, java.util.List<java.net.InetAddress>
-          sourceAddresses, Tls tls) {
+          sourceAddresses, Tls tls, boolean realtimeIo) {
     /**
      * Copies the headers and addresses.
      *
@@ -57,11 +60,30 @@ public interface TransportProvider extends Plugin {
      * @param sourceAddresses local addresses to open connections from, in turn; empty for the
      *     system's choice
      * @param tls how to check the server and which protocols to offer, for {@code https} URLs
+     * @param realtimeIo whether the I/O threads should ask for real-time priority
      */
     public Options {
       headers = Map.copyOf(headers);
       sourceAddresses = java.util.List.copyOf(sourceAddresses);
       java.util.Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * Options with ordinary-priority I/O threads.
+     *
+     * @param baseUri the server's base URL
+     * @param headers headers sent with every request (secrets included; never log them)
+     * @param ioThreads threads for network I/O
+     * @param connectTimeout bound on opening one connection
+     * @param maxConnections connections this transport may hold open
+     * @param sourceAddresses local addresses to open connections from, in turn
+     * @param tls how to check the server and which protocols to offer, for {@code https} URLs
+     */
+    public Options(URI baseUri, Map<String, String> headers, int ioThreads,
+        Duration connectTimeout, int maxConnections,
+        java.util.List<java.net.InetAddress> sourceAddresses, Tls tls) {
+      this(baseUri, headers, ioThreads, connectTimeout, maxConnections, sourceAddresses, tls,
+          false);
     }
 
     /**

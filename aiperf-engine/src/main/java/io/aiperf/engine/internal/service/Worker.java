@@ -150,7 +150,8 @@ final class Worker extends AbstractService {
       URI server = EngineSupport.baseUri(urls.get(i));
       opened[i] = provider.open(new TransportProvider.Options(server, headers, 1,
           CONNECT_TIMEOUT, connectionShare(), ClientLimits.sourceAddresses(config, server,
-              ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED)), tls));
+              ClientLimits.expectedConnections(config, MAX_CONNECTIONS_UNBOUNDED)), tls,
+          config.realtimeIo()));
     }
     transports = opened;
     timeout = config.endpoint().requestTimeout();

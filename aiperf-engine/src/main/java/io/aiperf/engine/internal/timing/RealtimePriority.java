@@ -31,6 +31,9 @@ public final class RealtimePriority {
   private static final int POLICY_FIELD = 41;
   private static final int SCHED_FIFO = 1;
 
+  private static final Grant NO_THREAD_SELF =
+      new Grant(false, "needs /proc/thread-self, which could not be read");
+
   private RealtimePriority() {}
 
   /**
@@ -48,13 +51,8 @@ public final class RealtimePriority {
    * @return whether it worked, and if not, why
    */
   public static Grant raiseCurrentThread() {
-    Grant changed = chrt("-f", Integer.toString(PRIORITY));
-    if (!changed.granted()) {
-      return changed;
-    }
-    return policy(Path.of("/proc/thread-self/stat")) == SCHED_FIFO
-        ? new Grant(true, "SCHED_FIFO priority " + PRIORITY)
-        : new Grant(false, "the policy did not change");
+    int tid = RealtimeThreads.ownTid();
+    return tid < 0 ? NO_THREAD_SELF : raise(tid, PRIORITY);
   }
 
   /**
@@ -64,26 +62,51 @@ public final class RealtimePriority {
    * @return whether it worked, and if not, why
    */
   public static Grant lowerCurrentThread() {
-    Grant changed = chrt("-o", "0");
-    return changed.granted() && policy(Path.of("/proc/thread-self/stat")) == 0
+    int tid = RealtimeThreads.ownTid();
+    return tid < 0 ? NO_THREAD_SELF : lower(tid);
+  }
+
+  /**
+   * Raises a thread of this process to SCHED_FIFO; starts a process.
+   *
+   * @param tid the kernel's id of the thread
+   * @param priority the real-time priority, 1 to 99
+   * @return whether it worked, and if not, why
+   */
+  static Grant raise(int tid, int priority) {
+    Grant changed = chrt(tid, "-f", Integer.toString(priority));
+    if (!changed.granted()) {
+      return changed;
+    }
+    return policy(stat(tid)) == SCHED_FIFO
+        ? new Grant(true, "SCHED_FIFO priority " + priority)
+        : new Grant(false, "the policy did not change");
+  }
+
+  /**
+   * Returns a thread of this process to SCHED_OTHER; starts a process.
+   *
+   * @param tid the kernel's id of the thread
+   * @return whether it worked, and if not, why
+   */
+  static Grant lower(int tid) {
+    Grant changed = chrt(tid, "-o", "0");
+    return changed.granted() && policy(stat(tid)) == 0
         ? new Grant(true, "SCHED_OTHER") : new Grant(false, changed.detail());
   }
 
-  /** Runs {@code chrt <policy> <priority> -p <this thread>}; granted if it exited 0. */
-  private static Grant chrt(String policy, String priority) {
+  private static Path stat(int tid) {
+    return Path.of("/proc/self/task/" + tid + "/stat");
+  }
+
+  /** Runs {@code chrt <policy> -p <priority> <tid>}; granted if it exited 0. */
+  private static Grant chrt(int tid, String policy, String priority) {
     if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       return new Grant(false, "is only asked for on Linux");
     }
-    String tid;
     try {
-      // "<pid>/task/<tid>": the kernel's id of this very thread.
-      tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-    } catch (IOException | UnsupportedOperationException e) {
-      return new Grant(false, "needs /proc/thread-self, which could not be read ("
-          + e.getMessage() + ")");
-    }
-    try {
-      Process chrt = new ProcessBuilder(List.of("chrt", policy, "-p", priority, tid))
+      Process chrt = new ProcessBuilder(
+          List.of("chrt", policy, "-p", priority, Integer.toString(tid)))
           .redirectErrorStream(true).start();
       chrt.getOutputStream().close();
       String output = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
@@ -97,7 +120,7 @@ public final class RealtimePriority {
       }
       return new Grant(false, output.contains("not permitted")
           ? "was not permitted (it needs root, CAP_SYS_NICE, or ulimit -r of at least "
-              + PRIORITY + ")"
+              + priority + ")"
           : "was refused: " + output);
     } catch (IOException e) {
       return new Grant(false, "needs chrt (util-linux), which could not be run: "

@@ -1,5 +1,6 @@
 package io.aiperf.engine.internal.transport;
 
+import io.aiperf.engine.internal.timing.RealtimeThreads;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -25,13 +26,19 @@ final class IoThreads {
   private final Class<? extends SocketChannel> channelType;
   private final int threads;
 
-  IoThreads(int ioThreads, String namePrefix) {
+  IoThreads(int ioThreads, String namePrefix, boolean realtime) {
     this.threads = Math.max(1, ioThreads);
     // Native epoll where available: fewer syscalls and copies per read than NIO.
     boolean epoll = Epoll.isAvailable();
     this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DaemonThreads(namePrefix),
+    this.group = new MultiThreadIoEventLoopGroup(threads, realtime
+        ? RealtimeThreads.factory(namePrefix) : new DaemonThreads(namePrefix),
         epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    if (realtime) {
+      // Netty starts a loop's thread with its first connection, and real-time priority is asked
+      // for by another thread, a few milliseconds after: start them now, before the run.
+      group.forEach(loop -> loop.execute(() -> { }));
+    }
   }
 
   List<EventLoop> eventLoops() {

@@ -110,7 +110,7 @@ final class NettyHttp2Transport implements Transport {
     this.fallback = fallback;
     this.target = new Target(options, ssl == null ? 80 : 443, clock);
     this.requestHeaders = new Http2RequestHeaders(target, ssl != null, options.headers());
-    this.threads = new IoThreads(options.ioThreads(), "aiperf-h2");
+    this.threads = new IoThreads(options.ioThreads(), "aiperf-h2", options.realtimeIo());
     // The connection cap counts connections, as for HTTP/1.1; each carries many streams.
     int perLoop = threads.perLoop(options.maxConnections());
     this.loops = threads.eventLoops().stream()

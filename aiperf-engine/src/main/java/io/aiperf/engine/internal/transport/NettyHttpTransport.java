@@ -81,7 +81,7 @@ final class NettyHttpTransport implements Transport {
     // Offers http/1.1 only: with HTTP/2 asked for, AlpnTransport sends here once the server
     // picked http/1.1, and new connections need not offer h2 again.
     this.ssl = https ? ClientTls.context(uri, options.tls(), false) : null;
-    this.threads = new IoThreads(options.ioThreads(), "aiperf-io");
+    this.threads = new IoThreads(options.ioThreads(), "aiperf-io", options.realtimeIo());
     int perLoop = threads.perLoop(options.maxConnections());
     this.loops = threads.eventLoops().stream()
         .map(e -> new Loop(e, options.connectTimeout(), perLoop)).toArray(Loop[]::new);

@@ -22,7 +22,7 @@ final class LoopLagProbeTest {
   /** The warning's threshold at p99 (Warnings.LAG_P99_LIMIT_NANOS). */
   private static final long WARN_P99_NANOS = 2_000_000;
 
-  private final IoThreads threads = new IoThreads(1, "lag-test");
+  private final IoThreads threads = new IoThreads(1, "lag-test", false);
   private final EventLoop loop = threads.eventLoops().get(0);
   private final LoopLagProbe probe;
 

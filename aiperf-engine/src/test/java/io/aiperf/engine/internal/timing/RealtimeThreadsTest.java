@@ -1,0 +1,163 @@
+package io.aiperf.engine.internal.timing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keeper of real-time I/O threads: raised when they start, lowered while they work more than
+ * half a core, raised again once mostly idle for a second; and the real thing on this kernel.
+ */
+final class RealtimeThreadsTest {
+  private static final long WINDOW = RealtimeThreads.WINDOW_NANOS;
+
+  /** Records every change the keeper asks for; grants what {@link #permitted} says. */
+  private static final class FakePriorities implements RealtimeThreads.Priorities {
+    final List<String> calls = new ArrayList<>();
+    boolean permitted = true;
+
+    @Override
+    public RealtimePriority.Grant raise(int tid, int priority) {
+      calls.add("raise " + tid);
+      return new RealtimePriority.Grant(permitted, permitted ? "" : "was not permitted");
+    }
+
+    @Override
+    public RealtimePriority.Grant lower(int tid) {
+      calls.add("lower " + tid);
+      return new RealtimePriority.Grant(true, "SCHED_OTHER");
+    }
+  }
+
+  private final FakePriorities priorities = new FakePriorities();
+  private final Map<Thread, Long> cpu = new HashMap<>();
+  private final RealtimeThreads.Keeper keeper =
+      new RealtimeThreads.Keeper(priorities, t -> cpu.getOrDefault(t, -1L));
+  private final Thread io = new Thread(() -> { }, "io-1");
+
+  /** The thread works this share of a core in the next window. */
+  private void works(double share) {
+    cpu.merge(io, Math.round(share * WINDOW), Long::sum);
+    keeper.window(WINDOW);
+  }
+
+  @Test
+  void aMostlyIdleThread_keepsRealTime() {
+    cpu.put(io, 0L);
+    keeper.queued(io, 42);
+    keeper.admit();
+    for (int i = 0; i < 20; i++) {
+      works(0.3);
+    }
+    assertThat(keeper.isRealtime(io)).isTrue();
+    assertThat(priorities.calls).containsExactly("raise 42");
+  }
+
+  @Test
+  void aBusyThread_givesRealTimeUp_andGetsItBackOnlyAfterASecondMostlyIdle() {
+    cpu.put(io, 0L);
+    keeper.queued(io, 42);
+    keeper.admit();
+    works(0.6);
+    assertThat(keeper.isRealtime(io)).as("more than half a core").isFalse();
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
+      works(0.1);
+    }
+    works(0.3); // between the two thresholds: the quiet second starts again
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
+      works(0.1);
+    }
+    assertThat(keeper.isRealtime(io)).isFalse();
+    works(0.1);
+    assertThat(keeper.isRealtime(io)).as("a whole quiet second").isTrue();
+    assertThat(priorities.calls).containsExactly("raise 42", "lower 42", "raise 42");
+  }
+
+  @Test
+  void aRefusedThread_isNotWatched_andAThreadThatEndedIsForgotten() {
+    priorities.permitted = false;
+    keeper.queued(io, 42);
+    keeper.admit();
+    assertThat(keeper.isRealtime(io)).isFalse();
+    priorities.permitted = true;
+    Thread other = new Thread(() -> { }, "io-2");
+    cpu.put(other, 0L);
+    keeper.queued(other, 43);
+    keeper.admit();
+    assertThat(keeper.isRealtime(other)).isTrue();
+    cpu.remove(other); // ended: its CPU time reads -1
+    keeper.window(WINDOW);
+    assertThat(keeper.isRealtime(other)).isFalse();
+    assertThat(priorities.calls).containsExactly("raise 42", "raise 43");
+  }
+
+  @Test
+  void onThisKernel_anIdleThreadRunsRealTime_andASpinningOneIsLoweredAtOnce()
+      throws Exception {
+    assumeThat(System.getProperty("os.name")).containsIgnoringCase("linux");
+    ThreadFactory factory = RealtimeThreads.factory("rt-test");
+    AtomicInteger idleTid = new AtomicInteger(-1);
+    CountDownLatch done = new CountDownLatch(1);
+    Thread idle = factory.newThread(() -> {
+      idleTid.set(RealtimeThreads.ownTid());
+      try {
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    AtomicInteger spinTid = new AtomicInteger(-1);
+    AtomicBoolean spinning = new AtomicBoolean(true);
+    Thread spin = factory.newThread(() -> {
+      spinTid.set(RealtimeThreads.ownTid());
+      long sink = 0;
+      while (spinning.get()) {
+        sink += System.nanoTime() & 1;
+      }
+      assertThat(sink).isNotNegative();
+    });
+    idle.start();
+    try {
+      assumeThat(permittedHere()).as("real-time priority is permitted here").isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> idleTid.get() > 0);
+      // Raised within a window or two of starting.
+      await().atMost(Duration.ofSeconds(30)).until(() -> policy(idleTid.get()) == 1);
+      spin.start();
+      // It may be raised for a moment; after a window of spinning it is lowered, for good.
+      await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofMillis(500))
+          .until(() -> spinTid.get() > 0 && policy(spinTid.get()) == 0);
+      assertThat(policy(idleTid.get())).as("the idle one keeps it").isEqualTo(1);
+    } finally {
+      spinning.set(false);
+      done.countDown();
+      spin.join(10_000);
+      idle.join(10_000);
+    }
+  }
+
+  private static int policy(int tid) {
+    return RealtimePriority.policy(Path.of("/proc/self/task/" + tid + "/stat"));
+  }
+
+  /** Asked of a thread of its own, which ends at once whatever the answer. */
+  private static boolean permittedHere() throws InterruptedException {
+    AtomicBoolean granted = new AtomicBoolean();
+    Thread probe = new Thread(() -> granted.set(RealtimePriority.raiseCurrentThread().granted()),
+        "rt-permission-probe");
+    probe.start();
+    probe.join(30_000);
+    return granted.get();
+  }
+}
