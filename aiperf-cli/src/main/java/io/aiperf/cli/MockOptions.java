@@ -78,11 +78,13 @@ final class MockOptions {
   /**
    * Starts the mock server on a free loopback port.
    *
+   * @param realtimeIo whether its I/O threads ask for real-time priority, as the client's do
    * @throws IllegalArgumentException for a setting the server rejects
    */
-  MockLlmServer start() {
+  MockLlmServer start(boolean realtimeIo) {
     return MockLlmServer.start(SaturationFlags.apply(MockServerCommand.MockCommandSupport.builder("127.0.0.1", 0,
-        mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs, 0, 0, 0)
+        mockTtftMs, mockItlMs, mockErrorRate, 0, mockFast, mockStallEvery, mockStallMs, 0, 0, 0,
+        realtimeIo)
         .slowDrip(mockSlowDripRate,
             MockServerCommand.MockCommandSupport.millis(mockSlowDripIntervalMs))
         .refuseRate(mockRefuseRate)

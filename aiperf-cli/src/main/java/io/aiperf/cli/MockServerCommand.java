@@ -1,5 +1,6 @@
 package io.aiperf.cli;
 
+import io.aiperf.engine.internal.timing.RealtimeThreads;
 import io.aiperf.mock.MockLlmServer;
 import io.aiperf.mock.MockServerOptions;
 import java.time.Duration;
@@ -108,6 +109,12 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
           + " client measured (bench/ttft-truth.sh). Holds every answer in memory until then.")
   java.nio.file.@org.jspecify.annotations.Nullable Path writeLog;
 
+  @Option(names = "--no-realtime-io", negatable = false,
+      description = "Keep the server's I/O threads ordinary ones; by default they ask Linux for"
+          + " real-time priority while mostly idle (allowed for root, CAP_SYS_NICE or ulimit -r),"
+          + " so that its stamps and writes are on time on a busy machine.")
+  boolean noRealtimeIo;
+
   @picocli.CommandLine.Mixin
   SaturationFlags saturation = new SaturationFlags();
 
@@ -117,7 +124,7 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
     try {
       MockServerOptions.Builder b = MockCommandSupport.builder(host, port, ttftMs, itlMs,
           errorRate, seed, fast, stallEvery, stallMs, rateLimitRate, disconnectRate,
-          malformedRate)
+          malformedRate, !noRealtimeIo)
           .slowDrip(slowDripRate, MockCommandSupport.millis(slowDripIntervalMs))
           .refuseRate(refuseRate)
           .idleTimeout(MockCommandSupport.millis(idleTimeoutMs))
@@ -169,8 +176,11 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
 
     static MockServerOptions.Builder builder(String host, int port, double ttftMs, double itlMs,
         double errorRate, long seed, boolean fast, int stallEvery, double stallMs,
-        double rateLimitRate, double disconnectRate, double malformedRate) {
+        double rateLimitRate, double disconnectRate, double malformedRate, boolean realtimeIo) {
       return MockServerOptions.builder()
+          // The server's stamps are the truth a client is checked against: not late by the
+          // scheduler either (they give real time up while busy, as the client's do).
+          .ioThreadFactory(realtimeIo ? RealtimeThreads.factory("mock-llm-io") : null)
           .faults(rateLimitRate, disconnectRate, malformedRate)
           .stall(stallEvery, Duration.ofNanos(Math.round(stallMs * 1e6)))
           .host(host)

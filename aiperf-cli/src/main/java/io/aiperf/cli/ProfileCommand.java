@@ -155,7 +155,7 @@ final class ProfileCommand implements Callable<Integer> {
     try {
       if (endpoint.mock() && !validateOnly) {
         try {
-          server = mock.start();
+          server = mock.start(!load.noRealtimeIo);
         } catch (IllegalArgumentException e) {
           return usageError(err, List.of(e.getMessage()));
         }

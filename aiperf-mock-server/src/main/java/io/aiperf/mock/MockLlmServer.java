@@ -105,19 +105,33 @@ public final class MockLlmServer implements AutoCloseable {
      */
     public static MockLlmServer start(MockServerOptions options) {
         MockWarmup.once();
+        return start(options, true);
+    }
+
+    /** Starts without the warm-up; {@code announce} false keeps the warm-up's own server quiet. */
+    static MockLlmServer start(MockServerOptions options, boolean announce) {
         ServerState state = new ServerState(options);
         MockTls tls = options.tls() ? MockTls.create(options) : null;
         // Native epoll where the platform has it: its timerfd wakes with microsecond precision,
         // where NIO's select rounds every token's schedule up to the next millisecond.
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup acceptGroup = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("mock-llm-accept", true),
+                1, options.ioThreadFactory() != null ? options.ioThreadFactory()
+                        : new DefaultThreadFactory("mock-llm-accept", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         EventLoopGroup ioGroup = new MultiThreadIoEventLoopGroup(
                 options.effectiveIoThreads(),
-                new DefaultThreadFactory("mock-llm-io", true),
+                options.ioThreadFactory() != null ? options.ioThreadFactory()
+                        : new DefaultThreadFactory("mock-llm-io", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ChannelGroup connections = new DefaultChannelGroup("mock-llm-connections", GlobalEventExecutor.INSTANCE);
+        if (options.ioThreadFactory() != null) {
+            // Netty starts a loop's thread with its first connection; a factory's threads may
+            // need time to be set up (real-time priority is asked of another thread), so they
+            // start now, before the first client connects.
+            acceptGroup.forEach(loop -> loop.execute(() -> { }));
+            ioGroup.forEach(loop -> loop.execute(() -> { }));
+        }
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
@@ -165,7 +179,9 @@ public final class MockLlmServer implements AutoCloseable {
         }
         MockLlmServer server = new MockLlmServer(
                 options, state, acceptGroup, ioGroup, connections, bind.channel(), tls);
-        log.info("Mock LLM server listening on {} ({})", server.baseUrl(), options);
+        if (announce) {
+            log.info("Mock LLM server listening on {} ({})", server.baseUrl(), options);
+        }
         return server;
     }
 

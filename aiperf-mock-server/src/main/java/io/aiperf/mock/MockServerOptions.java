@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 // Over the ~500-line guideline on purpose: what remains is the public surface, an accessor and a
@@ -63,8 +64,10 @@ public final class MockServerOptions {
     private final int gpus;
     private final boolean naturalStop;
     private final @Nullable SaturationModel saturation;
+    private final @Nullable ThreadFactory ioThreadFactory;
 
     private MockServerOptions(Builder b) {
+        this.ioThreadFactory = b.ioThreadFactory;
         this.naturalStop = b.naturalStop;
         this.gpus = b.gpus;
         this.saturation = b.slots == 0 ? null
@@ -123,6 +126,7 @@ public final class MockServerOptions {
                 .seed(seed)
                 .fast(fast)
                 .ioThreads(ioThreads)
+                .ioThreadFactory(ioThreadFactory)
                 .stall(stallEvery, stall)
                 .recordRequests(recordRequests)
                 .faults(rateLimitRate, disconnectRate, malformedRate)
@@ -437,6 +441,16 @@ public final class MockServerOptions {
         return ioThreads;
     }
 
+    /**
+     * Returns what makes the accepting and I/O threads, null for Netty's default (ordinary
+     * daemon threads).
+     *
+     * @return the factory given to {@link Builder#ioThreadFactory}, or null
+     */
+    public @Nullable ThreadFactory ioThreadFactory() {
+        return ioThreadFactory;
+    }
+
     /** The time to first token actually applied: zero in fast mode. */
     Duration effectiveTtft() {
         return fast ? Duration.ZERO : ttft;
@@ -547,6 +561,7 @@ public final class MockServerOptions {
         private Duration roleLead = Duration.ZERO;
         private Duration tailGap = Duration.ZERO;
         private int recordWrites;
+        private @Nullable ThreadFactory ioThreadFactory;
         private int gpus = 1;
         private int slots;
         private Duration prefillPerPromptToken = Duration.ZERO;
@@ -904,6 +919,22 @@ public final class MockServerOptions {
          */
         public Builder fast(boolean fast) {
             this.fast = fast;
+            return this;
+        }
+
+        /**
+         * Makes the server's threads (the one that accepts connections and the I/O threads) with
+         * this factory instead of Netty's default (ordinary daemon threads): for instance
+         * threads that run at real-time priority, so that the server's
+         * own stamps (when a request arrived, when a token was written) are not late by the
+         * scheduler's delays on a busy machine. The threads must be daemons. Not part of
+         * {@link #equals}.
+         *
+         * @param factory the factory, or null for the default
+         * @return this builder
+         */
+        public Builder ioThreadFactory(@Nullable ThreadFactory factory) {
+            this.ioThreadFactory = factory;
             return this;
         }
 

@@ -45,8 +45,11 @@ final class MockWarmup {
         }
         long start = MockClock.nanos();
         int answered = run(REQUESTS);
-        log.debug("Mock warmed up in {} ms: {} requests over in-memory channels",
-                (MockClock.nanos() - start) / 1_000_000, answered);
+        long inMemory = MockClock.nanos();
+        int overLoopback = MockLoopbackWarmup.run();
+        log.debug("Mock warmed up in {} ms: {} requests over in-memory channels, then {} over {}"
+                + " loopback connections in {} ms", (inMemory - start) / 1_000_000, answered,
+                overLoopback, MockLoopbackWarmup.CONNECTIONS, (MockClock.nanos() - inMemory) / 1_000_000);
     }
 
     /**
@@ -106,7 +109,7 @@ final class MockWarmup {
         return written.indexOf("[DONE]") >= 0 || written.indexOf("\"finish_reason\":\"") >= 0;
     }
 
-    private static String prompt() {
+    static String prompt() {
         StringBuilder words = new StringBuilder();
         for (int i = 0; i < 500; i++) {
             words.append(i % 7 == 0 ? "the" : "word").append(i).append(' ');
@@ -114,7 +117,7 @@ final class MockWarmup {
         return words.toString();
     }
 
-    private static byte[] request(int i, String prompt) {
+    static byte[] request(int i, String prompt) {
         boolean chat = i % 4 != 3;
         boolean stream = i % 2 == 0;
         String body = chat

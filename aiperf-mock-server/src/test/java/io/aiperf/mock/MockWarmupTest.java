@@ -10,4 +10,10 @@ final class MockWarmupTest {
     void everyWarmupRequest_getsACompleteAnswer() {
         assertThat(MockWarmup.run(40)).isEqualTo(40);
     }
+
+    @Test
+    void everyLoopbackWarmupRequest_getsAWholeAnswerOverARealConnection() {
+        assertThat(MockLoopbackWarmup.run())
+                .isEqualTo(MockLoopbackWarmup.CONNECTIONS * MockLoopbackWarmup.PER_CONNECTION);
+    }
 }
