@@ -3,7 +3,9 @@
 # a JVM of its own (`aiperf mock-server --fast`); for each rate in RATES, aiperf sends
 # 5 x rate requests at a constant rate after WARMUP warm-up requests, with the pacing thread in
 # real time (the default, where the system allows it) and, with MODES="realtime ordinary", also
-# as an ordinary thread (--no-realtime-pacing). Rounds alternate the modes (A B A B ...).
+# as an ordinary thread (--no-realtime-pacing); MODES may also hold "ordinary-io": the pacing
+# thread in real time, the client's I/O threads ordinary (--no-realtime-io). Rounds alternate the
+# modes (A B A B ...).
 #
 # Reported per run, from aiperf's own JSON: "pacer" = client_queue_time (credit issued minus
 # intended time: the pacing thread), "send" = schedule_lateness (request written minus intended:
@@ -11,7 +13,8 @@
 #
 # Usage: bench/pacer.sh   (from anywhere; builds the CLI when it is missing or stale)
 # Environment: RATES="1000 5000 20000" MODES="realtime ordinary" ROUNDS=2 WARMUP=15000
-#   AIPERF_JAVA_OPTS="..." KEEP=1 (keep the work directory)
+#   AIPERF_JAVA_OPTS="..." MOCK_ARGS="..." (extra mock-server flags, e.g. --no-realtime-io)
+#   KEEP=1 (keep the work directory)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,7 +41,8 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # AIPERF_JAVA_OPTS is a list of flags
-java ${AIPERF_JAVA_OPTS:-} -jar "$jar" mock-server --port 0 --fast >"$work/mock.out" \
+# shellcheck disable=SC2086 # MOCK_ARGS is a list of flags
+java ${AIPERF_JAVA_OPTS:-} -jar "$jar" mock-server --port 0 --fast ${MOCK_ARGS:-} >"$work/mock.out" \
   2>"$work/mock.err" &
 mock_pid=$!
 url="$(bench_await_url "$mock_pid" "$work/mock.out" "$work/mock.err")"
@@ -52,7 +56,8 @@ for round in $(seq 1 "$ROUNDS"); do
       case "$mode" in
         realtime) extra=() ;;
         ordinary) extra=(--no-realtime-pacing) ;;
-        *) die "MODES: '$mode' is neither realtime nor ordinary" ;;
+        ordinary-io) extra=(--no-realtime-io) ;;
+        *) die "MODES: '$mode' is none of realtime, ordinary, ordinary-io" ;;
       esac
       dir="$work/$rate-$mode-$round"
       # shellcheck disable=SC2086 # AIPERF_JAVA_OPTS is a list of flags

@@ -17,14 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * A run at a trivial load on a quiet machine ends without the "near its ceiling" warning (it used
- * to at 30 requests/s: the probe read its own timer granularity and the start-up). When the
- * machine itself is busy, no run can be called quiet and the test is skipped; the probe's and the
- * warning's reaction to a really late loop is tested in LoopLagProbeTest and WarningsTest.
+ * A run at a trivial load ends without the "near its ceiling" warning (it used to at 30
+ * requests/s: the probe read its own timer granularity, the start-up, and then the scheduler's
+ * delays on two busy cores). With real-time I/O threads it must hold even while ordinary threads
+ * wake late; where that priority is not permitted and the machine itself is busy, no run can be
+ * called quiet and the test is skipped. The probe's and the warning's reaction to a really late
+ * loop is tested in LoopLagProbeTest and WarningsTest.
  *
  * <p>Runs in its own failsafe execution without the paranoid leak detection of the other tests:
  * that records a stack trace on every buffer touch, on the event loop, and its cost is not the
@@ -32,12 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 final class LoopLagIT {
   @Test
-  @Disabled("Issue #18, unmet: in a fresh JVM on a quiet 2-core CI machine the I/O thread ran"
-      + " hand-offs 2.06 ms late at p99 at 30 requests/s, so the warning fired. A JIT log showed"
-      + " the per-read path compiled by C2 during the run, the compiler using most of a core"
-      + " throughout; the warm-ups now compile it before (p99 0.3-0.9 ms in 6 quiet runs here),"
-      + " but one run in five under other load still read 2.67 ms while a plain thread woke on"
-      + " time. Run it by hand to check a fix.")
   void aTrivialLoad_onAQuietMachine_endsWithoutALoopLagWarning() throws Exception {
     assertThat(ResourceLeakDetector.getLevel())
         .as("the client measured as shipped, not with every buffer traced")
@@ -59,13 +54,29 @@ final class LoopLagIT {
         running.set(false);
         control.join();
       }
-      Assumptions.assumeTrue(machine.getValueAtPercentile(99) < 1_000_000
+      String plainThread = "a plain thread woke " + machine.getValueAtPercentile(99) / 1000
+          + " µs late at p99 (max " + machine.getMaxValue() / 1000 + " µs)";
+      // Real-time I/O threads read on time while ordinary threads wait for a CPU; without
+      // that priority the client's loops are only as punctual as the machine lets them be.
+      Assumptions.assumeTrue(realtimePermitted() || machine.getValueAtPercentile(99) < 1_000_000
           && machine.getMaxValue() < 20_000_000,
-          "the machine was busy: a plain thread woke " + machine.getValueAtPercentile(99) / 1000
-              + " µs late at p99 (max " + machine.getMaxValue() / 1000 + " µs)");
+          "no real-time priority here and the machine was busy: " + plainThread);
       assertThat(r.requestsCompleted()).isEqualTo(160);
-      assertThat(r.warnings()).noneMatch(w -> w.contains("near its ceiling"));
+      assertThat(r.warnings()).as("while " + plainThread)
+          .noneMatch(w -> w.contains("near its ceiling"));
     }
+  }
+
+  /** Asked of a thread of its own, which ends at once whatever the answer. */
+  private static boolean realtimePermitted() throws InterruptedException {
+    java.util.concurrent.atomic.AtomicBoolean granted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread probe = new Thread(() -> granted.set(
+        io.aiperf.engine.internal.timing.RealtimePriority.raiseCurrentThread().granted()),
+        "rt-permission-probe");
+    probe.start();
+    probe.join(30_000);
+    return granted.get();
   }
 
   private static void measure(Histogram lag, AtomicBoolean running) {

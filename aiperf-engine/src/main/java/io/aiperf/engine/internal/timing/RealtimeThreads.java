@@ -30,11 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A real-time thread preempts every ordinary one, so a busy one starves the threads it feeds
  * (record processors, the server on the same machine): at the client's ceiling real time only
- * costs throughput. One keeper thread per JVM (itself real-time, one step higher, so that it
- * runs even when the threads it watches take every core) asks for the priority once a thread has
- * started, reads each thread's CPU time every {@link #WINDOW_NANOS}, gives the priority up for a
- * thread that worked more than {@link #GIVE_UP_SHARE} of a core in a window, and asks again once
- * it has worked less than {@link #RETURN_SHARE} for {@link #QUIET_WINDOWS} windows in a row.
+ * costs throughput. One keeper thread per JVM (itself
+ * real-time, one step higher, so that it runs even when the threads it watches take every core)
+ * asks for the priority once a thread has started, reads each thread's CPU time every
+ * {@link #WINDOW_NANOS}, gives the priority up for a thread that worked more than
+ * {@link #BURST_SHARE} of a core in a window or {@link #GIVE_UP_SHARE} over a second, and for the
+ * busiest ones while all of them together worked more than {@link #TOTAL_SHARE} over a second;
+ * it asks again once a thread has worked less than {@link #RETURN_SHARE} for
+ * {@link #QUIET_WINDOWS} windows in a row, if the total allows. A burst shorter than a second
+ * (a wave of new connections) keeps the priority: that is when stamps are most at risk.
  * Every change starts a process ({@code chrt}): it is done by the keeper, never by the thread
  * itself, so the thread's loop never waits for it.
  */
@@ -42,7 +46,12 @@ public final class RealtimeThreads {
   private static final Logger LOG = LoggerFactory.getLogger(RealtimeThreads.class);
 
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** A window above this gives real time up at once: the thread is saturated. */
+  static final double BURST_SHARE = 0.9;
+  /** A second ({@link #QUIET_WINDOWS} windows) above this on average gives it up too. */
   static final double GIVE_UP_SHARE = 0.5;
+  /** The real-time threads of this JVM together, on average over a second. */
+  static final double TOTAL_SHARE = 0.9;
   static final double RETURN_SHARE = 0.25;
   static final int QUIET_WINDOWS = 10;
 
@@ -106,7 +115,27 @@ public final class RealtimeThreads {
     final int tid;
     boolean realtime;
     long windowCpu = -1;
+    /** Its share of a core in the last window. */
+    double share;
+    /** Its shares in the last {@link #QUIET_WINDOWS} windows, a ring. */
+    final double[] recent = new double[QUIET_WINDOWS];
+    private int next;
     int quietWindows;
+
+    void add(double windowShare) {
+      share = windowShare;
+      recent[next] = windowShare;
+      next = (next + 1) % recent.length;
+    }
+
+    /** The average share over the last second; a thread younger than that did nothing before. */
+    double second() {
+      double sum = 0;
+      for (double r : recent) {
+        sum += r;
+      }
+      return sum / recent.length;
+    }
 
     Watched(Thread thread, int tid) {
       this.thread = thread;
@@ -215,6 +244,7 @@ public final class RealtimeThreads {
      *     milliseconds raising new threads)
      */
     void window(long elapsedNanos) {
+      double realtimeShare = 0;
       for (var it = watched.iterator(); it.hasNext(); ) {
         Watched w = it.next();
         long now = cpu.cpuNanos(w.thread);
@@ -222,21 +252,52 @@ public final class RealtimeThreads {
           it.remove();
           continue;
         }
-        double share = (double) (now - w.windowCpu) / Math.max(1, elapsedNanos);
+        w.add((double) (now - w.windowCpu) / Math.max(1, elapsedNanos));
         w.windowCpu = now;
-        if (w.realtime && share > GIVE_UP_SHARE) {
-          w.realtime = !priorities.lower(w.tid).granted();
+        if (w.realtime && w.share > BURST_SHARE) {
+          lower(w, "it worked " + percent(w.share) + " of a core for " + WINDOW_NANOS / 1_000_000
+              + " ms");
+        } else if (w.realtime && w.second() > GIVE_UP_SHARE) {
+          lower(w, "it worked " + percent(w.second()) + " of a core for a second");
+        } else if (w.realtime) {
+          realtimeShare += w.second();
+        } else {
+          w.quietWindows = w.share < RETURN_SHARE ? w.quietWindows + 1 : 0;
+        }
+      }
+      // Each below its own limit, together they may still take too much from ordinary threads.
+      while (realtimeShare > TOTAL_SHARE) {
+        Watched busiest = null;
+        for (Watched w : watched) {
+          if (w.realtime && (busiest == null || w.second() > busiest.second())) {
+            busiest = w;
+          }
+        }
+        if (busiest == null) {
+          break;
+        }
+        lower(busiest, "the real-time threads together worked " + percent(realtimeShare)
+            + " of a core for a second");
+        realtimeShare -= busiest.second();
+      }
+      for (Watched w : watched) {
+        if (!w.realtime && w.quietWindows >= QUIET_WINDOWS
+            && realtimeShare + w.second() <= TOTAL_SHARE) {
+          w.realtime = priorities.raise(w.tid, RealtimePriority.PRIORITY).granted();
           w.quietWindows = 0;
-          LOG.debug("{} gave real-time priority up: it worked {} of a core", w.thread.getName(),
-              percent(share));
-        } else if (!w.realtime) {
-          w.quietWindows = share < RETURN_SHARE ? w.quietWindows + 1 : 0;
-          if (w.quietWindows >= QUIET_WINDOWS) {
-            w.realtime = priorities.raise(w.tid, RealtimePriority.PRIORITY).granted();
-            w.quietWindows = 0;
+          if (w.realtime) {
+            realtimeShare += w.second();
           }
         }
       }
+    }
+
+    private void lower(Watched w, String because) {
+      // Should lowering fail, the thread is forgotten as real-time anyway: it is not raised again.
+      priorities.lower(w.tid);
+      w.realtime = false;
+      w.quietWindows = 0;
+      LOG.debug("{} gave real-time priority up: {}", w.thread.getName(), because);
     }
 
     /** Whether a thread is real-time now, as far as the keeper knows (tests). */

@@ -59,7 +59,7 @@ final class RealtimeThreadsTest {
     keeper.queued(io, 42);
     keeper.admit();
     for (int i = 0; i < 20; i++) {
-      works(0.3);
+      works(0.15);
     }
     assertThat(keeper.isRealtime(io)).isTrue();
     assertThat(priorities.calls).containsExactly("raise 42");
@@ -70,19 +70,76 @@ final class RealtimeThreadsTest {
     cpu.put(io, 0L);
     keeper.queued(io, 42);
     keeper.admit();
-    works(0.6);
-    assertThat(keeper.isRealtime(io)).as("more than half a core").isFalse();
+    works(0.95);
+    assertThat(keeper.isRealtime(io)).as("saturated for a window").isFalse();
     for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
-      works(0.1);
+      works(0.05);
     }
     works(0.3); // between the two thresholds: the quiet second starts again
     for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
-      works(0.1);
+      works(0.05);
     }
     assertThat(keeper.isRealtime(io)).isFalse();
-    works(0.1);
+    works(0.05);
     assertThat(keeper.isRealtime(io)).as("a whole quiet second").isTrue();
     assertThat(priorities.calls).containsExactly("raise 42", "lower 42", "raise 42");
+  }
+
+  @Test
+  void aBurstKeepsRealTime_butASecondOfSteadyWorkGivesItUp() {
+    cpu.put(io, 0L);
+    keeper.queued(io, 42);
+    keeper.admit();
+    works(0.85); // a wave of new connections
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
+      works(0.15);
+    }
+    assertThat(keeper.isRealtime(io)).as("a burst, then steady but light").isTrue();
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
+      works(0.6);
+    }
+    assertThat(keeper.isRealtime(io)).as("a second at 0.6 of a core").isFalse();
+    assertThat(priorities.calls).containsExactly("raise 42", "lower 42");
+  }
+
+  @Test
+  void threadsThatTogetherWorkTooMuch_loseRealTimeBusiestFirst_andComeBackOnlyWithinTheTotal() {
+    Thread[] threads = new Thread[4];
+    // Each under its own limit (half a core), together 1.25 for a second.
+    double[] shares = {0.3, 0.3, 0.35, 0.3};
+    for (int i = 0; i < threads.length; i++) {
+      threads[i] = new Thread(() -> { }, "t" + i);
+      cpu.put(threads[i], 0L);
+      keeper.queued(threads[i], 50 + i);
+    }
+    keeper.admit();
+    for (int w = 0; w < RealtimeThreads.QUIET_WINDOWS; w++) {
+      for (int i = 0; i < threads.length; i++) {
+        cpu.merge(threads[i], Math.round(shares[i] * WINDOW), Long::sum);
+      }
+      keeper.window(WINDOW);
+    }
+    assertThat(keeper.isRealtime(threads[2])).as("the busiest").isFalse();
+    assertThat(threads).filteredOn(t -> t != threads[2]).allMatch(keeper::isRealtime);
+    // Quiet now, but 0.9 + 0.05 would pass the total: it waits.
+    shares[2] = 0.05;
+    for (int w = 0; w < 2 * RealtimeThreads.QUIET_WINDOWS; w++) {
+      for (int i = 0; i < threads.length; i++) {
+        cpu.merge(threads[i], Math.round(shares[i] * WINDOW), Long::sum);
+      }
+      keeper.window(WINDOW);
+    }
+    assertThat(keeper.isRealtime(threads[2])).isFalse();
+    // Once the others work less, it fits again.
+    for (int w = 0; w < 3; w++) {
+      for (Thread t : threads) {
+        cpu.merge(t, Math.round(0.05 * WINDOW), Long::sum);
+      }
+      keeper.window(WINDOW);
+    }
+    assertThat(keeper.isRealtime(threads[2])).isTrue();
+    assertThat(priorities.calls).containsExactly("raise 50", "raise 51", "raise 52", "raise 53",
+        "lower 52", "raise 52");
   }
 
   @Test
