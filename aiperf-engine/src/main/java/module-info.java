@@ -31,8 +31,6 @@ module io.aiperf.engine {
   requires java.net.http;
 
   exports io.aiperf.engine;
-  // The CLI's mock server runs its I/O threads as the client's: real time while mostly idle.
-  exports io.aiperf.engine.internal.timing to io.aiperf.cli;
   // Microbenchmarks of the hot path measure internal classes directly.
   exports io.aiperf.engine.internal.bus to io.aiperf.jmh;
   exports io.aiperf.engine.internal.dataset to io.aiperf.jmh;
