@@ -11,7 +11,9 @@ import io.aiperf.api.spi.ServiceProvider.Service;
 import io.aiperf.api.spi.TransportProvider.HttpTrace;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
 import io.aiperf.engine.internal.endpoint.ChatEndpointProvider;
+import io.aiperf.engine.internal.endpoint.ChunkReader;
 import io.aiperf.engine.internal.endpoint.CompletionsEndpointProvider;
+import io.aiperf.engine.internal.endpoint.StreamText;
 import io.aiperf.engine.internal.service.Messages;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.RawRecord;
@@ -136,6 +138,56 @@ public class DeltaBenchmarks {
     }
     cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
     cpu.messages += MESSAGES;
+  }
+
+  /**
+   * Reads every message of a streamed chat answer as a record processor does: through a
+   * {@link ChunkReader} (chunks of the shape seen before: only their text is checked, and its
+   * bytes are joined), the text joined into one String per answer.
+   *
+   * @param s the answer
+   * @param reader the reader and the text
+   * @param cpu the thread's CPU time
+   * @param bh the blackhole
+   */
+  @org.openjdk.jmh.annotations.Benchmark
+  @OperationsPerInvocation(MESSAGES)
+  public void chatAnswerRead(Shape s, Reader reader, Cpu cpu, Blackhole bh) {
+    long start = THREADS.getCurrentThreadCpuTime();
+    ChunkReader r = reader.reader;
+    StreamText text = reader.text.clear();
+    for (byte[] m : s.messages) {
+      if (r.matches(m, 0, m.length)) {
+        if (!r.textIsEmpty()) {
+          r.appendText(text);
+        }
+        bh.consume(r.reasoning());
+      } else {
+        io.aiperf.api.spi.ParsedResponse p = r.parse(m, 0, m.length);
+        if (p != null && p.content() != null) {
+          text.append(p.content());
+        }
+        bh.consume(p);
+      }
+    }
+    bh.consume(text.toString());
+    cpu.cpuNanos += THREADS.getCurrentThreadCpuTime() - start;
+    cpu.messages += MESSAGES;
+  }
+
+  /** A record processor's chunk reader and text. */
+  @State(Scope.Thread)
+  @SuppressWarnings("NullAway.Init")
+  public static class Reader {
+    ChunkReader reader;
+    final StreamText text = new StreamText();
+
+    /** Creates the reader for a chat endpoint. */
+    @Setup
+    public void setup() {
+      reader = java.util.Objects.requireNonNull(ChunkReader.of(new ChatEndpointProvider().create(
+          Endpoints.openAiChat("http://x").model("m"))));
+    }
   }
 
   /**

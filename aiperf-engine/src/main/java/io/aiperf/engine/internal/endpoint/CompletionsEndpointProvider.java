@@ -79,7 +79,7 @@ public final class CompletionsEndpointProvider implements EndpointProvider {
       for (boolean more = s.firstField(); more; more = s.nextField()) {
         if (s.nameIs(TEXT)) {
           seen = OnePass.once(seen, 1);
-          text[0] = s.textOrNull();
+          text[0] = s.contentText();
         } else {
           s.skipValue();
         }

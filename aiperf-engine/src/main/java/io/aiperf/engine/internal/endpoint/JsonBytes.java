@@ -37,6 +37,15 @@ final class JsonBytes {
   private int nameEnd;
   /** What {@link JsonStrings#check} found in the last string. */
   private int stringFlags;
+  /**
+   * Where the text read by {@link #contentText} lies, between its quotes, and its flags; -1 when
+   * it was null or none was read. {@link ChunkReader} learns a stream's chunk shape from it.
+   */
+  private int contentStart = -1;
+  private int contentStop = -1;
+  private int contentFlags;
+  /** Where the last string {@link #textOrNull} read starts, after its quote. */
+  private int lastStringStart;
 
   /** Reads {@code b[offset, offset + length)}. */
   JsonBytes(byte[] b, int offset, int length) {
@@ -191,7 +200,42 @@ final class JsonBytes {
     }
     int start = pos + 1;
     pos = string(start);
+    lastStringStart = start;
     return JsonStrings.decode(b, start, pos - 1, stringFlags);
+  }
+
+  /**
+   * Reads the next value as {@link #textOrNull} does, the text a response generated, and
+   * remembers where its bytes lie.
+   *
+   * @return the string, or null for {@code null}
+   * @throws OnePass.NeedsTree for any other value
+   */
+  @Nullable String contentText() throws OnePass.NeedsTree {
+    contentStart = -1;
+    contentStop = -1;
+    String text = textOrNull();
+    if (text != null) {
+      contentStop = pos - 1;
+      contentStart = lastStringStart;
+      contentFlags = stringFlags;
+    }
+    return text;
+  }
+
+  /** Where the text read by {@link #contentText} starts, after its quote; -1 if none. */
+  int contentStart() {
+    return contentStart;
+  }
+
+  /** Where the text read by {@link #contentText} ends: the position of its closing quote. */
+  int contentStop() {
+    return contentStop;
+  }
+
+  /** What {@link JsonStrings#check} found in the text read by {@link #contentText}. */
+  int contentFlags() {
+    return contentFlags;
   }
 
   /**

@@ -329,7 +329,7 @@ abstract class OpenAiEndpoint implements Endpoint {
     for (boolean more = s.firstField(); more; more = s.nextField()) {
       if (s.nameIs(CONTENT)) {
         seen = OnePass.once(seen, 1);
-        content = s.textOrNull();
+        content = s.contentText();
       } else if (s.nameIs(REASONING_CONTENT)) {
         seen = OnePass.once(seen, 2);
         reasoningContent = s.textOrNull();

@@ -9,6 +9,8 @@ import io.aiperf.api.spi.ParsedResponse;
 import io.aiperf.api.spi.RequestView;
 import io.aiperf.api.spi.ResponseErrorException;
 import io.aiperf.api.spi.Usage;
+import io.aiperf.engine.internal.endpoint.ChunkReader;
+import io.aiperf.engine.internal.endpoint.StreamText;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.RecordValues;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -42,6 +44,10 @@ final class RecordProcessor extends AbstractService {
   // Set by onInitialize, before the first record arrives.
   private @Nullable ExecutorService executor;
   private EndpointProvider.@Nullable Endpoint endpoint;
+  /** Reads chat and completions chunks without a String or a ParsedResponse each; else null. */
+  private @Nullable ChunkReader chunks;
+  /** The text of the record being processed: the processor handles one record at a time. */
+  private final StreamText content = new StreamText();
   private boolean producesTokens;
   private boolean serverTokenCount;
   private boolean openLoop;
@@ -78,6 +84,7 @@ final class RecordProcessor extends AbstractService {
   void onInitialize() {
     EndpointProvider provider = EngineSupport.endpointProvider(config);
     endpoint = provider.create(config.endpoint());
+    chunks = ChunkReader.of(endpoint);
     producesTokens = provider.producesTokens();
     serverTokenCount = config.endpoint().useServerTokenCount();
     openLoop = openLoopOverride != null ? openLoopOverride : EngineSupport.openLoop(config);
@@ -182,9 +189,10 @@ final class RecordProcessor extends AbstractService {
   }
 
   private Parsed parseStream(RawResponse response) {
-    Parsed p = new Parsed(response.messageCount(), producesTokens);
+    Parsed p = new Parsed(response.messageCount(), producesTokens, content.clear());
     byte[][] messages = Objects.requireNonNull(response.messageData(), "a stream has data");
     EndpointProvider.Endpoint endpoint = initialized(this.endpoint);
+    ChunkReader chunks = this.chunks;
     for (int i = 0; i < response.messageCount(); i++) {
       if ("error".equals(response.messageEvent(i))) {
         String comment = response.messageComment(i);
@@ -193,9 +201,13 @@ final class RecordProcessor extends AbstractService {
             + (comment != null ? comment : data.isEmpty() ? "(no message)" : data));
       }
       byte[] d = messages[i];
+      if (chunks != null && chunks.matches(d, 0, d.length)) {
+        p.accept(chunks, response.messageNanos()[i]);
+        continue;
+      }
       ParsedResponse parsed;
       try {
-        parsed = endpoint.parse(d, 0, d.length);
+        parsed = chunks != null ? chunks.parse(d, 0, d.length) : endpoint.parse(d, 0, d.length);
       } catch (ResponseErrorException e) {
         throw e;
       } catch (IllegalArgumentException notAResponse) {
@@ -208,7 +220,7 @@ final class RecordProcessor extends AbstractService {
   }
 
   private Parsed parseBody(RawResponse response) {
-    Parsed p = new Parsed(1, producesTokens);
+    Parsed p = new Parsed(1, producesTokens, content.clear());
     byte[] body = response.body();
     if (body != null && body.length > 0) {
       p.accept(initialized(endpoint).parse(body, 0, body.length), response.messageNanos()[0]);
@@ -321,7 +333,7 @@ final class RecordProcessor extends AbstractService {
     long[] times;
     int count;
     long firstOutput = -1;
-    final StringBuilder content = new StringBuilder();
+    final StreamText content;
     final StringBuilder reasoning = new StringBuilder();
     @Nullable Usage usage;
 
@@ -342,9 +354,33 @@ final class RecordProcessor extends AbstractService {
     /** Embeddings and rankings carry no text: any response of the format is the answer. */
     private final boolean needsText;
 
-    Parsed(int capacity, boolean needsText) {
+    Parsed(int capacity, boolean needsText, StreamText content) {
       times = new long[Math.max(1, capacity)];
       this.needsText = needsText;
+      this.content = content;
+    }
+
+    /** A chunk {@link ChunkReader#matches} took: as {@link #accept(ParsedResponse, long)}. */
+    void accept(ChunkReader chunk, long nanos) {
+      Usage u = chunk.usage();
+      if (u != null) {
+        usage = merge(usage, u);
+      }
+      String r = chunk.reasoning();
+      boolean hasText = !chunk.textIsEmpty();
+      if (needsText && !hasText && (r == null || r.isEmpty())) {
+        return;
+      }
+      if (hasText) {
+        chunk.appendText(content);
+        if (firstOutput < 0) {
+          firstOutput = nanos;
+        }
+      }
+      if (r != null) {
+        reasoning.append(r);
+      }
+      times[count++] = nanos;
     }
 
     void accept(@Nullable ParsedResponse r, long nanos) {
@@ -395,7 +431,7 @@ final class RecordProcessor extends AbstractService {
           : clientReasoning;
       this.outputTokens = u != null && u.completionTokens() >= 0
           ? (int) Math.max(0, u.completionTokens() - Math.max(0, u.reasoningTokens()))
-          : parsed.content.length() == 0 ? 0 : tokenizer.count(parsed.content.toString());
+          : parsed.content.isEmpty() ? 0 : tokenizer.count(parsed.content.toString());
     }
 
     long lastContent() {

@@ -212,7 +212,7 @@ final class JsonBytesParseTest {
 
   // --- the generator: Java text where U+F780..U+F7FF stand for raw bytes 0x80..0xFF -----------
 
-  private static String root(Random r) {
+  static String root(Random r) {
     List<String> fields = new ArrayList<>();
     String[] names = {"id", "object", "created", "model", "system_fingerprint", "choices",
         "choices", "usage", "usage", "error", "obfuscation", "service_tier"};
@@ -347,7 +347,7 @@ final class JsonBytesParseTest {
 
   /** A JSON string: words, escapes of every kind, raw and escaped Unicode, now and then bytes
    * that are not UTF-8 or characters JSON must escape. */
-  private static String string(Random r) {
+  static String string(Random r) {
     StringBuilder sb = new StringBuilder("\"");
     for (int i = r.nextInt(6); i > 0; i--) {
       switch (r.nextInt(12)) {
@@ -411,7 +411,7 @@ final class JsonBytesParseTest {
    * UTF-8, except U+F780..U+F7FF, which stand for the raw bytes 0x80..0xFF, and lone surrogates,
    * written as their 3-byte forms (which UTF-8 does not allow).
    */
-  private static byte[] encode(String s) {
+  static byte[] encode(String s) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() + 16);
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);
