@@ -3,9 +3,8 @@
 # a JVM of its own (`aiperf mock-server --fast`); for each rate in RATES, aiperf sends
 # 5 x rate requests at a constant rate after WARMUP warm-up requests, with the pacing thread in
 # real time (the default, where the system allows it) and, with MODES="realtime ordinary", also
-# as an ordinary thread (--no-realtime-pacing); MODES may also hold "ordinary-io": the pacing
-# thread in real time, the client's I/O threads ordinary (--no-realtime-io). Rounds alternate the
-# modes (A B A B ...).
+# as an ordinary thread (--no-realtime-pacing); MODES may also hold "realtime-io": the client's
+# I/O threads in real time too (--realtime-io). Rounds alternate the modes (A B A B ...).
 #
 # Reported per run, from aiperf's own JSON: "pacer" = client_queue_time (credit issued minus
 # intended time: the pacing thread), "send" = schedule_lateness (request written minus intended:
@@ -56,8 +55,8 @@ for round in $(seq 1 "$ROUNDS"); do
       case "$mode" in
         realtime) extra=() ;;
         ordinary) extra=(--no-realtime-pacing) ;;
-        ordinary-io) extra=(--no-realtime-io) ;;
-        *) die "MODES: '$mode' is none of realtime, ordinary, ordinary-io" ;;
+        realtime-io) extra=(--realtime-io) ;;
+        *) die "MODES: '$mode' is none of realtime, ordinary, realtime-io" ;;
       esac
       dir="$work/$rate-$mode-$round"
       # shellcheck disable=SC2086 # AIPERF_JAVA_OPTS is a list of flags

@@ -14,6 +14,8 @@
 # Usage: bench/ttft-truth.sh   (from anywhere; builds the CLI when it is missing or stale)
 # Environment: MODES="cold warmup" (cold: no warm-up phase; warmup: --warmup-request-count WARMUP)
 #   ROUNDS=2 WARMUP=200 CONCURRENCY=32 REQUESTS=2000 AIPERF_JAVA_OPTS="..." AIPERF_ARGS="..."
+#   REALTIME_IO=1 (the default; empty: the client's I/O threads ordinary, without --realtime-io;
+#   the mock's are real-time either way, `mock-server`'s default)
 #   KEEP=1 (keep the work directory)
 set -euo pipefail
 
@@ -23,6 +25,7 @@ ROUNDS="${ROUNDS:-2}"
 WARMUP="${WARMUP:-200}"
 CONCURRENCY="${CONCURRENCY:-32}"
 REQUESTS="${REQUESTS:-2000}"
+REALTIME_IO="${REALTIME_IO-1}"
 
 say() { echo "ttft-truth: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -67,7 +70,8 @@ for round in $(seq 1 "$ROUNDS"); do
     # shellcheck disable=SC2086 # AIPERF_JAVA_OPTS and AIPERF_ARGS are lists of flags
     java ${AIPERF_JAVA_OPTS:-} -jar "$jar" profile --url "$url" -m demo --streaming \
       --concurrency "$CONCURRENCY" --request-count "$REQUESTS" --osl 100 --isl 550 \
-      --random-seed 42 --ui none --artifact-dir "$run/artifacts" "${warm[@]}" ${AIPERF_ARGS:-} \
+      --random-seed 42 --ui none --artifact-dir "$run/artifacts" "${warm[@]}" \
+      ${REALTIME_IO:+--realtime-io} ${AIPERF_ARGS:-} \
       >"$run/profile.out" 2>&1 || die "the run failed: $(tail -n 5 "$run/profile.out")"
     stop_mock
     [ -s "$run/truth.jsonl" ] || die "the mock wrote no log: $(cat "$run/mock.err")"

@@ -803,15 +803,17 @@ public final class Benchmark {
      * it is read) ask Linux for real-time priority (SCHED_FIFO, a low real-time priority) while
      * they are mostly idle. On a busy machine an ordinary thread woken by a readable socket
      * waits for the scheduler, milliseconds at p99, and the stamp it takes is that late; a
-     * real-time one runs at once: against a mock in another JVM on two cores the p99 of the
-     * difference between measured and true TTFT went from 3.8-4.9 ms to 0.5-0.6 ms (with the
-     * mock's threads real-time too). A thread that works more than half of a core (the client
-     * at its ceiling) gives the priority up until it is mostly idle again, so that it never
-     * starves the threads it feeds. Allowed for root, with {@code CAP_SYS_NICE}, or where
-     * {@code ulimit -r} permits; otherwise the threads stay ordinary and the log says why once.
-     * Default true.
+     * real-time one runs at once: against a mock in another JVM on two cores (itself with
+     * real-time threads) the p99 of the difference between measured and true TTFT was 0.45-0.55
+     * ms with it and 0.87-1.07 ms without (after a warm-up phase; 0.66-1.35 and 1.2-4.5 ms
+     * without one). A thread gives the priority up while it works most of a core, and every
+     * thread while this process works more than half of the machine's cores. Off by default:
+     * near the client's ceiling it still cost throughput (a quarter of the non-streaming
+     * requests per second against a static server on two cores), which is not yet understood.
+     * Allowed for root, with {@code CAP_SYS_NICE}, or where {@code ulimit -r} permits; otherwise
+     * the threads stay ordinary and the log says why once.
      *
-     * @param realtime false to keep the I/O threads ordinary ones
+     * @param realtime true to run the I/O threads at real-time priority while mostly idle
      * @return this builder
      */
     public Builder realtimeIo(boolean realtime) {

@@ -543,7 +543,7 @@ public final class BenchmarkConfig {
   /**
    * Returns whether the client's I/O threads ask for real-time priority while mostly idle.
    *
-   * @return true (the default) if they ask; see {@link Benchmark.Builder#realtimeIo(boolean)}
+   * @return true if they ask (false by default); see {@link Benchmark.Builder#realtimeIo(boolean)}
    */
   public boolean realtimeIo() {
     return run.realtimeIo;

@@ -27,7 +27,7 @@ final class RunOptions {
   Duration startupTimeout = Duration.ofSeconds(60);
   Duration silenceWarning = Duration.ofSeconds(10);
   boolean realtimePacing = true;
-  boolean realtimeIo = true;
+  boolean realtimeIo;
   List<String> sourceAddresses = List.of();
   int remoteWorkers;
   List<String> commandLine = List.of();

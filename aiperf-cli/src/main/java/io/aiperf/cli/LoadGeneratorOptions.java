@@ -76,18 +76,19 @@ final class LoadGeneratorOptions {
           + " which keeps its sends within ~0.1 ms on a busy machine.")
   boolean noRealtimePacing;
 
-  @Option(names = "--no-realtime-io", negatable = false,
-      description = "Keep the client's I/O threads ordinary ones; by default they ask Linux for"
-          + " real-time priority while mostly idle (allowed for root, CAP_SYS_NICE or ulimit -r),"
-          + " so that they stamp each answer the moment it arrives on a busy machine.")
-  boolean noRealtimeIo;
+  @Option(names = "--realtime-io", negatable = false,
+      description = "Run the client's I/O threads (and --url mock's) at Linux real-time priority"
+          + " while mostly idle (allowed for root, CAP_SYS_NICE or ulimit -r), so that they"
+          + " stamp each answer the moment it arrives on a busy machine; off by default: near"
+          + " the client's ceiling it costs throughput.")
+  boolean realtimeIo;
 
   void configure(Benchmark.Builder b, List<String> problems) {
     if (noRealtimePacing) {
       b.realtimePacing(false);
     }
-    if (noRealtimeIo) {
-      b.realtimeIo(false);
+    if (realtimeIo) {
+      b.realtimeIo(true);
     }
     if (failedRequestThreshold != null
         && !(failedRequestThreshold >= 0 && failedRequestThreshold <= 1)) {

@@ -155,7 +155,7 @@ final class ProfileCommand implements Callable<Integer> {
     try {
       if (endpoint.mock() && !validateOnly) {
         try {
-          server = mock.start(!load.noRealtimeIo);
+          server = mock.start(load.realtimeIo);
         } catch (IllegalArgumentException e) {
           return usageError(err, List.of(e.getMessage()));
         }

@@ -49,7 +49,7 @@ final class LoopLagIT {
         r = Benchmark.builder()
             .endpoint(Endpoints.openAiChat(server.baseUrl()).model("demo").streaming(true))
             .dataset(Datasets.synthetic().inputTokens(32, 0).outputTokens(50, 0).seed(3))
-            .concurrency(8).requestCount(160).run();
+            .concurrency(8).requestCount(160).realtimeIo(true).run();
       } finally {
         running.set(false);
         control.join();

@@ -43,8 +43,10 @@ final class RealtimeThreadsTest {
 
   private final FakePriorities priorities = new FakePriorities();
   private final Map<Thread, Long> cpu = new HashMap<>();
-  private final RealtimeThreads.Keeper keeper =
-      new RealtimeThreads.Keeper(priorities, t -> cpu.getOrDefault(t, -1L));
+  /** The process's CPU time less the JIT's: what the keeper reads of the whole client. */
+  private long processWork;
+  private final RealtimeThreads.Keeper keeper = new RealtimeThreads.Keeper(priorities,
+      t -> cpu.getOrDefault(t, -1L), () -> processWork, 2);
   private final Thread io = new Thread(() -> { }, "io-1");
 
   /** The thread works this share of a core in the next window. */
@@ -140,6 +142,35 @@ final class RealtimeThreadsTest {
     assertThat(keeper.isRealtime(threads[2])).isTrue();
     assertThat(priorities.calls).containsExactly("raise 50", "raise 51", "raise 52", "raise 53",
         "lower 52", "raise 52");
+  }
+
+  @Test
+  void aProcessNearItsCeiling_givesEveryThreadsRealTimeUp_andTakesItBackOnlyWhenMostlyIdle() {
+    cpu.put(io, 0L);
+    keeper.queued(io, 42);
+    keeper.admit();
+    keeper.window(WINDOW); // the first reading of the process's CPU
+    // Each thread light, the whole process at 1.05 of its 2 cores for a second.
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
+      processWork += Math.round(1.05 * WINDOW);
+      works(0.1);
+      assertThat(keeper.isRealtime(io)).as("not yet a second").isTrue();
+    }
+    processWork += Math.round(1.05 * WINDOW);
+    works(0.1);
+    assertThat(keeper.isRealtime(io)).as("1.05 of 2 cores over a second").isFalse();
+    // The thread is quiet at once; the process works less, but not under half a core.
+    for (int i = 0; i < 2 * RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(0.8 * WINDOW);
+      works(0.05);
+    }
+    assertThat(keeper.isRealtime(io)).isFalse();
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(0.2 * WINDOW);
+      works(0.05);
+    }
+    assertThat(keeper.isRealtime(io)).as("the process under half a core").isTrue();
+    assertThat(priorities.calls).containsExactly("raise 42", "lower 42", "raise 42");
   }
 
   @Test
