@@ -345,6 +345,8 @@ public final class RealtimeThreads {
           w.quietWindows = 0;
           if (w.realtime) {
             realtimeShare += w.second();
+            LOG.debug("{} runs at real-time priority again: it worked {} of a core for a second",
+                w.thread.getName(), percent(w.second()));
           }
         }
       }
