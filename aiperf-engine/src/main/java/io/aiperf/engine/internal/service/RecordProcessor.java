@@ -373,14 +373,8 @@ final class RecordProcessor extends AbstractService {
       }
       if (hasText) {
         chunk.appendText(content);
-        if (firstOutput < 0) {
-          firstOutput = nanos;
-        }
       }
-      if (r != null) {
-        reasoning.append(r);
-      }
-      times[count++] = nanos;
+      counted(nanos, hasText, r);
     }
 
     void accept(@Nullable ParsedResponse r, long nanos) {
@@ -390,14 +384,21 @@ final class RecordProcessor extends AbstractService {
       if (r == null || (needsText && !r.hasData())) {
         return; // [DONE], usage-only chunks and empty deltas never count for timing
       }
-      if (r.content() != null && !r.content().isEmpty()) {
-        content.append(r.content());
-        if (firstOutput < 0) {
-          firstOutput = nanos;
-        }
+      String text = r.content();
+      boolean hasText = text != null && !text.isEmpty();
+      if (text != null && hasText) {
+        content.append(text);
       }
-      if (r.reasoning() != null) {
-        reasoning.append(r.reasoning());
+      counted(nanos, hasText, r.reasoning());
+    }
+
+    /** A message that counts for timing, its text (if any) already appended. */
+    private void counted(long nanos, boolean hasText, @Nullable String reasoningText) {
+      if (hasText && firstOutput < 0) {
+        firstOutput = nanos;
+      }
+      if (reasoningText != null) {
+        reasoning.append(reasoningText);
       }
       times[count++] = nanos;
     }
