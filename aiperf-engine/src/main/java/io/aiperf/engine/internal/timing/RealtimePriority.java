@@ -51,7 +51,7 @@ public final class RealtimePriority {
    * @return whether it worked, and if not, why
    */
   public static Grant raiseCurrentThread() {
-    int tid = RealtimeThreads.ownTid();
+    int tid = ownTid();
     return tid < 0 ? NO_THREAD_SELF : raise(tid, PRIORITY);
   }
 
@@ -62,7 +62,7 @@ public final class RealtimePriority {
    * @return whether it worked, and if not, why
    */
   public static Grant lowerCurrentThread() {
-    int tid = RealtimeThreads.ownTid();
+    int tid = ownTid();
     return tid < 0 ? NO_THREAD_SELF : lower(tid);
   }
 
@@ -128,6 +128,17 @@ public final class RealtimePriority {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Grant(false, "was interrupted while being asked for");
+    }
+  }
+
+  /** The kernel's id of the calling thread, -1 where there is no {@code /proc/thread-self}. */
+  static int ownTid() {
+    try {
+      // "<pid>/task/<tid>"
+      return Integer.parseInt(
+          Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 

@@ -1,11 +1,8 @@
 package io.aiperf.engine.internal.timing;
 
 import io.aiperf.engine.internal.NanoClock;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +80,7 @@ public final class RealtimeThreads {
     AtomicInteger count = new AtomicInteger();
     return r -> {
       Thread t = new Thread(() -> {
-        KEEPER.started(Thread.currentThread(), ownTid());
+        KEEPER.started(Thread.currentThread(), RealtimePriority.ownTid());
         r.run();
       }, prefix + "-" + count.incrementAndGet());
       t.setDaemon(true);
@@ -105,17 +102,6 @@ public final class RealtimeThreads {
     long compiling = jit != null && jit.isCompilationTimeMonitoringSupported()
         ? TimeUnit.MILLISECONDS.toNanos(jit.getTotalCompilationTime()) : 0;
     return cpu < 0 ? -1 : Math.max(0, cpu - compiling);
-  }
-
-  /** The kernel's id of the calling thread, -1 where there is no {@code /proc/thread-self}. */
-  static int ownTid() {
-    try {
-      // "<pid>/task/<tid>"
-      return Integer.parseInt(
-          Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
   }
 
   /** Changes a thread's scheduling class: {@code chrt} in production, a record in tests. */
@@ -257,7 +243,8 @@ public final class RealtimeThreads {
     }
 
     private void keep() {
-      RealtimePriority.Grant own = priorities.raise(ownTid(), RealtimePriority.PRIORITY + 1);
+      RealtimePriority.Grant own =
+          priorities.raise(RealtimePriority.ownTid(), RealtimePriority.PRIORITY + 1);
       if (!own.granted()) {
         LOG.debug("The real-time keeper runs as an ordinary thread: real-time priority {}",
             own.detail());

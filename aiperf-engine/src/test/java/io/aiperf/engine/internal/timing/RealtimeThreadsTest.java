@@ -199,7 +199,7 @@ final class RealtimeThreadsTest {
     AtomicInteger idleTid = new AtomicInteger(-1);
     CountDownLatch done = new CountDownLatch(1);
     Thread idle = factory.newThread(() -> {
-      idleTid.set(RealtimeThreads.ownTid());
+      idleTid.set(RealtimePriority.ownTid());
       try {
         done.await();
       } catch (InterruptedException e) {
@@ -209,7 +209,7 @@ final class RealtimeThreadsTest {
     AtomicInteger spinTid = new AtomicInteger(-1);
     AtomicBoolean spinning = new AtomicBoolean(true);
     Thread spin = factory.newThread(() -> {
-      spinTid.set(RealtimeThreads.ownTid());
+      spinTid.set(RealtimePriority.ownTid());
       long sink = 0;
       while (spinning.get()) {
         sink += System.nanoTime() & 1;
