@@ -1,23 +1,19 @@
 package io.aiperf.engine.internal.service;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
-import org.jspecify.annotations.Nullable;
+import io.aiperf.engine.internal.timing.JitCpu;
+import java.util.concurrent.TimeUnit;
 
-/** How long this JVM's JIT compilers have worked so far, where the JVM measures it. */
+/** How long this JVM's JIT compilers have worked so far, where the JVM or the kernel tells. */
 final class JitTime {
-  private static final @Nullable CompilationMXBean JIT = jit();
-
   private JitTime() {}
 
-  private static @Nullable CompilationMXBean jit() {
-    CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
-    return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
-  }
-
-  /** The compilers' accumulated time in milliseconds (all their threads), -1 when not known. */
+  /**
+   * The compilers' accumulated CPU time in milliseconds (all their threads), -1 when not known.
+   * CPU, not HotSpot's elapsed compilation time: on a busy machine that one counts the
+   * compilers' waits for a CPU, and a warning would blame them for time they did not use.
+   */
   static long compiledMillis() {
-    CompilationMXBean bean = JIT;
-    return bean == null ? -1 : bean.getTotalCompilationTime();
+    long nanos = JitCpu.nanos();
+    return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 }

@@ -98,9 +98,7 @@ public final class RealtimeThreads {
       return -1;
     }
     long cpu = os.getProcessCpuTime();
-    var jit = ManagementFactory.getCompilationMXBean();
-    long compiling = jit != null && jit.isCompilationTimeMonitoringSupported()
-        ? TimeUnit.MILLISECONDS.toNanos(jit.getTotalCompilationTime()) : 0;
+    long compiling = Math.max(0, JitCpu.nanos());
     return cpu < 0 ? -1 : Math.max(0, cpu - compiling);
   }
 
