@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -74,7 +75,9 @@ public final class RealtimePriority {
    * @return whether it worked, and if not, why
    */
   static Grant raise(int tid, int priority) {
-    Grant changed = chrt(tid, "-f", Integer.toString(priority));
+    // Reset on fork: a thread or process this one starts (the keeper starts chrt, and with it
+    // the JDK's process reaper thread; a loop may start a helper thread) is an ordinary one.
+    Grant changed = chrt(tid, List.of("-f", "-R"), Integer.toString(priority));
     if (!changed.granted()) {
       return changed;
     }
@@ -90,7 +93,7 @@ public final class RealtimePriority {
    * @return whether it worked, and if not, why
    */
   static Grant lower(int tid) {
-    Grant changed = chrt(tid, "-o", "0");
+    Grant changed = chrt(tid, List.of("-o"), "0");
     return changed.granted() && policy(stat(tid)) == 0
         ? new Grant(true, "SCHED_OTHER") : new Grant(false, changed.detail());
   }
@@ -99,14 +102,16 @@ public final class RealtimePriority {
     return Path.of("/proc/self/task/" + tid + "/stat");
   }
 
-  /** Runs {@code chrt <policy> -p <priority> <tid>}; granted if it exited 0. */
-  private static Grant chrt(int tid, String policy, String priority) {
+  /** Runs {@code chrt <policy flags> -p <priority> <tid>}; granted if it exited 0. */
+  private static Grant chrt(int tid, List<String> policy, String priority) {
     if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
       return new Grant(false, "is only asked for on Linux");
     }
     try {
-      Process chrt = new ProcessBuilder(
-          List.of("chrt", policy, "-p", priority, Integer.toString(tid)))
+      List<String> command = new ArrayList<>(List.of("chrt"));
+      command.addAll(policy);
+      command.addAll(List.of("-p", priority, Integer.toString(tid)));
+      Process chrt = new ProcessBuilder(command)
           .redirectErrorStream(true).start();
       chrt.getOutputStream().close();
       String output = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8)

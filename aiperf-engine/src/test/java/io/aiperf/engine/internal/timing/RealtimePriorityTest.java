@@ -18,10 +18,19 @@ final class RealtimePriorityTest {
     AtomicReference<Integer> policyRaised = new AtomicReference<>();
     AtomicReference<RealtimePriority.Grant> lowered = new AtomicReference<>();
     AtomicReference<Integer> policyLowered = new AtomicReference<>();
+    AtomicReference<Integer> policyOfChild = new AtomicReference<>();
     // A thread of its own: the test's thread must not stay real-time if lowering failed.
     Thread t = new Thread(() -> {
       raised.set(RealtimePriority.raiseCurrentThread());
       policyRaised.set(RealtimePriority.policy(Path.of("/proc/thread-self/stat")));
+      Thread child = new Thread(() -> policyOfChild.set(
+          RealtimePriority.policy(Path.of("/proc/thread-self/stat"))), "realtime-probe-child");
+      child.start();
+      try {
+        child.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       lowered.set(RealtimePriority.lowerCurrentThread());
       policyLowered.set(RealtimePriority.policy(Path.of("/proc/thread-self/stat")));
     }, "realtime-probe");
@@ -30,6 +39,9 @@ final class RealtimePriorityTest {
     if (raised.get().granted()) {
       assertThat(policyRaised.get()).as("SCHED_FIFO").isEqualTo(1);
       assertThat(raised.get().detail()).isEqualTo("SCHED_FIFO priority 10");
+      // Threads a real-time one starts (the JDK's process reaper when the keeper runs chrt)
+      // must not inherit the priority nobody watches them with.
+      assertThat(policyOfChild.get()).as("a thread it started: SCHED_OTHER").isZero();
       assertThat(lowered.get().granted()).isTrue();
       assertThat(policyLowered.get()).as("SCHED_OTHER").isZero();
     } else {
