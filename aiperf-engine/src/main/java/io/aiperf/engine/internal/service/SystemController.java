@@ -26,6 +26,7 @@ import io.aiperf.engine.internal.service.Messages.ProfileStart;
 import io.aiperf.engine.internal.service.Messages.Progress;
 import io.aiperf.engine.internal.service.Messages.ServiceFailed;
 import io.aiperf.engine.internal.service.Messages.WorkersReady;
+import io.aiperf.engine.internal.timing.RealtimeThreads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -319,6 +320,11 @@ public final class SystemController implements BenchmarkRun {
           datasetReady.get().conversations().size(), datasetReady.get().seed());
       config.listener().onStart(config);
       started.set(true);
+      // The start-up's work (warm-up, dataset) is behind us: the I/O threads' real time is
+      // judged by the load from here.
+      if (!warmup) {
+        RealtimeThreads.loadStarts();
+      }
       bus.publish(new ProfileStart());
       if (cancelRequested) {
         publishCancel(bus);

@@ -4,6 +4,7 @@ import io.aiperf.engine.internal.NanoClock;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -86,6 +87,19 @@ public final class RealtimeThreads {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /**
+   * A run's load starts now: judge the threads afresh. What the process did before (the
+   * in-process client warm-up, which is its own server; building and tokenizing the dataset)
+   * is start-up work, not the load, yet it keeps this process above {@link #PROCESS_BUSY} for
+   * seconds and so took real time from the I/O threads just as a cold run's first requests were
+   * timed (measured: lowered during the warm-up, back a second into the run). Threads lowered
+   * by then get the priority back; the rules lower them again within a second should the load
+   * itself be at the client's ceiling.
+   */
+  public static void loadStarts() {
+    KEEPER.freshStart();
   }
 
   /**
@@ -181,6 +195,8 @@ public final class RealtimeThreads {
     private final double[] processRecent = new double[QUIET_WINDOWS];
     private int processNext;
     private long processLast = -1;
+    /** Set by {@link #freshStart}, handled by the keeper's thread at its next window. */
+    private volatile boolean fresh;
 
     Keeper(Priorities priorities, ThreadMXBean threads, LongSupplier processWork, int cores) {
       this(priorities, threads.isThreadCpuTimeSupported()
@@ -208,6 +224,34 @@ public final class RealtimeThreads {
         sum += r;
       }
       return sum / processRecent.length;
+    }
+
+    /** Asks the keeper to forget what it read so far and raise the threads it lowered. */
+    void freshStart() {
+      fresh = true;
+      Thread keeper;
+      synchronized (startLock) {
+        keeper = thread;
+      }
+      if (keeper != null) {
+        LockSupport.unpark(keeper);
+      }
+    }
+
+    private void forgetHistory() {
+      fresh = false;
+      Arrays.fill(processRecent, 0);
+      processLast = -1;
+      for (Watched w : watched) {
+        Arrays.fill(w.recent, 0);
+        w.quietWindows = 0;
+        if (!w.realtime) {
+          w.realtime = priorities.raise(w.tid, RealtimePriority.PRIORITY).granted();
+          if (w.realtime) {
+            LOG.debug("{} runs at real-time priority again: the load starts", w.thread.getName());
+          }
+        }
+      }
     }
 
     /** Called by a thread as it starts; the keeper raises it shortly after. */
@@ -282,6 +326,9 @@ public final class RealtimeThreads {
      *     milliseconds raising new threads)
      */
     void window(long elapsedNanos) {
+      if (fresh) {
+        forgetHistory();
+      }
       double process = processSecond(elapsedNanos);
       boolean busy = process > PROCESS_BUSY * cores;
       double realtimeShare = 0;

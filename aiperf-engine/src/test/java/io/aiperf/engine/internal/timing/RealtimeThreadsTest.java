@@ -174,6 +174,39 @@ final class RealtimeThreadsTest {
   }
 
   @Test
+  void whenTheLoadStarts_threadsLoweredByStartUpWorkGetRealTimeBack_andLoseItAgainAtACeiling() {
+    cpu.put(io, 0L);
+    keeper.queued(io, 42);
+    keeper.admit();
+    keeper.window(WINDOW);
+    // Start-up (warm-up against an in-process server, the dataset): the process is busy.
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(1.5 * WINDOW);
+      works(0.1);
+    }
+    assertThat(keeper.isRealtime(io)).as("lowered by the start-up's work").isFalse();
+
+    keeper.freshStart();
+    processWork += Math.round(1.5 * WINDOW);
+    works(0.1);
+    assertThat(keeper.isRealtime(io)).as("the load starts: judged afresh").isTrue();
+    // A light load keeps it.
+    for (int i = 0; i < 3 * RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(0.3 * WINDOW);
+      works(0.1);
+    }
+    assertThat(keeper.isRealtime(io)).isTrue();
+    // A load at the ceiling gives it up again after a second.
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(1.9 * WINDOW);
+      works(0.15);
+    }
+    assertThat(keeper.isRealtime(io)).isFalse();
+    assertThat(priorities.calls)
+        .containsExactly("raise 42", "lower 42", "raise 42", "lower 42");
+  }
+
+  @Test
   void aRefusedThread_isNotWatched_andAThreadThatEndedIsForgotten() {
     priorities.permitted = false;
     keeper.queued(io, 42);
