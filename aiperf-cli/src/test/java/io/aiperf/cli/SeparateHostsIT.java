@@ -131,7 +131,9 @@ final class SeparateHostsIT {
         skew = "+" + W0_AHEAD_SECONDS + "s,+50ppm";
       }
     }
-    command.addAll(List.of(java(), "-Xmx256m", "-Daiperf.testing.clockSkew=" + skew));
+    command.addAll(List.of(java(), "-Xmx256m", "-Daiperf.testing.clockSkew=" + skew,
+        // INFO in the worker's log (kept under target/): its clock offset, its pacing thread.
+        "-Dlogback.configurationFile=io/aiperf/cli/logback-info.xml"));
     if (!corrected) {
       command.add("-Daiperf.testing.clockCorrection=off");
     }
@@ -167,6 +169,22 @@ final class SeparateHostsIT {
 
   private static double p50(JsonNode run, String metric) {
     return run.at("/" + metric + "/p50").asDouble();
+  }
+
+  /**
+   * Appends a line to {@code target/separate-hosts-it/lateness.txt}: the numbers a run compared,
+   * kept across runs, since a timing-sensitive test's margins are worth seeing when it passes.
+   */
+  private static void keep(String line) throws java.io.IOException {
+    Path keep = Files.createDirectories(Path.of("target", "separate-hosts-it"));
+    Files.writeString(keep.resolve("lateness.txt"), java.time.Instant.now() + " " + line + "\n",
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private static String lateness(JsonNode run) {
+    return String.format(java.util.Locale.ROOT, "p50 %.3f p90 %.3f p99 %.3f ms",
+        run.at("/schedule_lateness/p50").asDouble(), run.at("/schedule_lateness/p90").asDouble(),
+        run.at("/schedule_lateness/p99").asDouble());
   }
 
   /** Runs the controller and remote workers on these hosts; returns the export. */
@@ -237,6 +255,8 @@ final class SeparateHostsIT {
     // clock: the correction leaves less than 1 ms of the offsets.
     Map<String, Double> lateness = medianByHost(spread, hostsOf(b, workers),
         "schedule_lateness");
+    keep("schedule lateness: one JVM " + lateness(a) + "; remote workers " + lateness(b)
+        + "; median by host " + lateness);
     assertThat(lateness).containsOnlyKeys("w0", "w1", "w2");
     assertThat(lateness.get("w0")).as("lateness by host, ms: " + lateness)
         .isCloseTo(lateness.get("w2"), within(1.0));
@@ -277,6 +297,7 @@ final class SeparateHostsIT {
     // The same run with the correction off: the stamps of two clocks mixed.
     Path off = dir.resolve("uncorrected");
     JsonNode c = spread(off, false, new HashMap<>(), "w0", "w1");
+    keep("schedule lateness without the correction: " + lateness(c));
     assertThat(c.at("/request_count/avg").asInt()).isEqualTo(REQUESTS);
     // Intervals on one clock still agree: the offset cancels out of them.
     assertThat(p50(c, "inter_token_latency")).isCloseTo(p50(a, "inter_token_latency"),
