@@ -108,6 +108,9 @@ final class CreditDispatch {
     Credit out = credit;
     if (credit.ahead() && !workers.holds(worker)) {
       pacer.get().awaitUntil(credit.intendedNanos());
+      if (phase.inFlight.get(credit.id()) != f) {
+        return; // the worker was lost meanwhile: the credit was re-issued or written off
+      }
       out = credit.sendNow();
     }
     bus.send(workers.channel(worker), out);
