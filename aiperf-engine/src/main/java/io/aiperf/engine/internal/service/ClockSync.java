@@ -125,6 +125,25 @@ public final class ClockSync implements AutoCloseable {
     return localNanos == 0 ? 0 : localNanos + applied;
   }
 
+  /**
+   * A moment of the controller's clock on this one: when to send a credit that came ahead of
+   * its intended time ({@link HeldCredits}).
+   *
+   * @param controllerNanos a moment of the controller's clock
+   * @return the same moment on this process's clock
+   */
+  long toLocal(long controllerNanos) {
+    return controllerNanos - applied;
+  }
+
+  /**
+   * Whether this process keeps the controller's time: the offset was measured and is applied.
+   * Only then can it send a credit at the controller's intended time by its own clock.
+   */
+  boolean keepsControllerTime() {
+    return correct && estimate.known();
+  }
+
   /** The offset added to stamps now; 0 when the correction is off. */
   long appliedNanos() {
     return applied;

@@ -294,11 +294,20 @@ public final class Messages {
    *
    * @param workerId the worker
    * @param remote whether it runs in another process (then it is watched for heartbeats)
+   * @param holdsCredits whether it takes credits sent ahead and holds each until its intended
+   *     time: a remote worker that keeps the controller's time (its clock offset is measured
+   *     and applied)
    */
-  public record WorkerReady(String workerId, boolean remote) implements EngineMessage {
+  public record WorkerReady(String workerId, boolean remote, boolean holdsCredits)
+      implements EngineMessage {
     /** A worker in this process. */
     public WorkerReady(String workerId) {
-      this(workerId, false);
+      this(workerId, false, false);
+    }
+
+    /** A worker that takes each credit as it comes. */
+    public WorkerReady(String workerId, boolean remote) {
+      this(workerId, remote, false);
     }
   }
 
@@ -306,11 +315,19 @@ public final class Messages {
    * Every expected worker is ready.
    *
    * @param workerIds the workers, in registration order
+   * @param holdingIds those of them that hold credits sent ahead ({@link WorkerReady})
    */
-  public record WorkersReady(List<String> workerIds) implements EngineMessage {
-    /** Copies the list. */
+  public record WorkersReady(List<String> workerIds, List<String> holdingIds)
+      implements EngineMessage {
+    /** Copies the lists; a sender that did not name holding workers named none. */
     public WorkersReady {
       workerIds = List.copyOf(workerIds);
+      holdingIds = holdingIds == null ? List.of() : List.copyOf(holdingIds);
+    }
+
+    /** Workers that take each credit as it comes. */
+    public WorkersReady(List<String> workerIds) {
+      this(workerIds, List.of());
     }
   }
 
@@ -341,11 +358,28 @@ public final class Messages {
    * @param conversation dataset entry index
    * @param turn turn index
    * @param intendedNanos when the schedule meant it to be sent (the issue time in closed loop)
-   * @param issuedNanos when the timing manager issued it
+   * @param issuedNanos when the timing manager issued it; for a credit sent ahead, its intended
+   *     time (or later, when it waited for a slot): holding it is not queueing
    * @param cancelAfterNanos cancel the request this long after it was sent; -1 for never
+   * @param ahead sent ahead of its intended time: the worker holds it and sends it at
+   *     {@code intendedNanos}, read on its own clock through its offset to the controller's
    */
   public record Credit(long id, Phase phase, long session, int conversation, int turn,
-      long intendedNanos, long issuedNanos, long cancelAfterNanos) implements EngineMessage {}
+      long intendedNanos, long issuedNanos, long cancelAfterNanos, boolean ahead)
+      implements EngineMessage {
+    /** A credit to send at once. */
+    public Credit(long id, Phase phase, long session, int conversation, int turn,
+        long intendedNanos, long issuedNanos, long cancelAfterNanos) {
+      this(id, phase, session, conversation, turn, intendedNanos, issuedNanos, cancelAfterNanos,
+          false);
+    }
+
+    /** The same credit, to send at once. */
+    Credit sendNow() {
+      return new Credit(id, phase, session, conversation, turn, intendedNanos, issuedNanos,
+          cancelAfterNanos, false);
+    }
+  }
 
   /**
    * A phase began issuing at this time; timeslices count from here.
@@ -361,9 +395,22 @@ public final class Messages {
   /** The first response of a stream arrived; frees a prefill slot. */
   public record FirstToken(long creditId, Phase phase) implements EngineMessage {}
 
-  /** A credit's request ended; its concurrency slot is free. */
-  public record CreditReturn(long creditId, Phase phase, String workerId)
-      implements EngineMessage {}
+  /**
+   * A credit's request ended; its concurrency slot is free.
+   *
+   * @param creditId the credit
+   * @param phase its phase
+   * @param workerId the worker that had it
+   * @param unsent the worker held it (sent ahead) and never sent it, because the run was
+   *     cancelled first: no request, no record, and it is taken off the phase's sent count
+   */
+  public record CreditReturn(long creditId, Phase phase, String workerId, boolean unsent)
+      implements EngineMessage {
+    /** The credit's request ended, in a record of its own. */
+    public CreditReturn(long creditId, Phase phase, String workerId) {
+      this(creditId, phase, workerId, false);
+    }
+  }
 
   /**
    * What a worker saw of one request, unparsed: which request it was, when each step happened,

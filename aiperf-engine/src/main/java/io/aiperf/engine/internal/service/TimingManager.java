@@ -10,7 +10,6 @@ import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.DatasetReady;
 import io.aiperf.engine.internal.service.Messages.FirstToken;
 import io.aiperf.engine.internal.service.Messages.Phase;
-import io.aiperf.engine.internal.service.Messages.PreparedConversation;
 import io.aiperf.engine.internal.service.Messages.ProfileCancel;
 import io.aiperf.engine.internal.service.Messages.ProfileStart;
 import io.aiperf.engine.internal.service.PhaseRun.InFlight;
@@ -47,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class runs the issuing loop on its pacing thread; returned credits are settled, and
  * later turns and users' sessions started, on its {@link CreditLoop}, never on the thread that
- * returns them. A phase's state is a {@link PhaseRun}, the workers and their load a
- * {@link WorkerPool}, the order sessions start in a {@link StartOrder}.
+ * returns them. A phase's state is a {@link PhaseRun}, the order sessions start in a
+ * {@link StartOrder}; a {@link CreditDispatch} hands credits to the workers (a timed schedule's
+ * ahead of their time to remote workers that hold them) and answers for them when one is lost.
  */
 final class TimingManager extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(TimingManager.class);
@@ -70,14 +70,16 @@ final class TimingManager extends AbstractService {
   private volatile int @Nullable [] order;
   /** The phase running, null before the first. */
   private volatile @Nullable PhaseRun current;
-  /** The workers credits go to, their load, and which are lost. */
-  private final WorkerPool workers = new WorkerPool();
+  /** Hands credits to the workers; knows their load and which are lost. */
+  private final CreditDispatch dispatch;
 
   TimingManager(String id, MessageBus bus, BenchmarkConfig config, NanoClock clock, Pacer pacer) {
     super(id, bus, config);
     this.clock = clock;
     this.pacing = new RealtimePacing(pacer, clock);
     this.telemetry = new TelemetryBarrier(bus, config);
+    this.dispatch = new CreditDispatch(bus, clock, pacing::pacer, credits, this::dataset,
+        (phase, f) -> settle(phase, f, false));
   }
 
   @Override
@@ -85,8 +87,8 @@ final class TimingManager extends AbstractService {
     track(bus.subscribe(DatasetReady.class, this::onDataset));
     track(bus.subscribe(ProfileStart.class, m -> startIssuing()));
     track(bus.subscribe(ProfileCancel.class, m -> cancel()));
-    track(bus.subscribe(Messages.WorkersReady.class, r -> workers.assign(r.workerIds())));
-    track(bus.subscribe(Messages.WorkerLost.class, this::onWorkerLost));
+    track(bus.subscribe(Messages.WorkersReady.class, dispatch::assign));
+    track(bus.subscribe(Messages.WorkerLost.class, lost -> dispatch.workerLost(current, lost)));
     track(telemetry.subscribe());
     credits.start();
     // The sender (a worker's I/O thread) only enqueues: settling happens on the credit loop.
@@ -99,39 +101,9 @@ final class TimingManager extends AbstractService {
     }));
   }
 
-  private void onWorkerLost(Messages.WorkerLost lost) {
-    int w = workers.indexOf(lost.workerId());
-    if (w < 0 || !workers.markLost(w)) {
-      return;
-    }
-    log.warn("Worker {} lost: {}; its requests in flight are recorded as WorkerLost errors",
-        lost.workerId(), lost.reason());
-    PhaseRun phase = current;
-    if (phase == null) {
-      return;
-    }
-    for (InFlight f : List.copyOf(phase.inFlight.values())) {
-      if (f.worker() == w && phase.inFlight.remove(f.credit().id()) != null) {
-        writeOff(phase, f, "Worker " + lost.workerId() + " was lost (" + lost.reason()
-            + ") while the request was in flight");
-      }
-    }
-  }
-
   /** The dataset, once a phase runs: the timing thread waits for it before starting one. */
   private DatasetReady dataset() {
     return Objects.requireNonNull(dataset, "phases start only once the dataset arrived");
-  }
-
-  /** Records a credit that will never return as an error, and frees what it held. */
-  private void writeOff(PhaseRun phase, InFlight f, String message) {
-    Credit c = f.credit();
-    PreparedConversation conversation = dataset().conversations().get(c.conversation());
-    int inputTokens = conversation.turns().get(c.turn()).inputTokens();
-    String workerId = f.worker() >= 0 ? workers.id(f.worker()) : "";
-    bus.send(Messages.RAW_RECORDS, Messages.RawRecord.builder().credit(c).worker(workerId)
-        .inputTokens(inputTokens).end(clock.nanoTime()).error("WorkerLost", message).build());
-    settle(phase, f, false);
   }
 
   private void onDataset(DatasetReady ready) {
@@ -165,11 +137,11 @@ final class TimingManager extends AbstractService {
       // Events travel separately from the start signal (across processes too): wait, bounded,
       // until this manager has heard of the dataset and of the workers.
       long deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((dataset == null || workers.isEmpty()) && clock.nanoTime() < deadline) {
+      while ((dataset == null || dispatch.isEmpty()) && clock.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       DatasetReady ready = dataset;
-      if (ready == null || workers.isEmpty()) {
+      if (ready == null || dispatch.isEmpty()) {
         fail("Profiling started but the timing manager has not heard of the "
             + (ready == null ? "dataset" : "workers") + " within 30 s", null);
         return;
@@ -228,7 +200,10 @@ final class TimingManager extends AbstractService {
         ? new ArrivalSchedule(phase.shape.arrivalPattern(), config.arrivalSmoothness(),
             ready.seed() ^ 0x5EED5EEDL ^ phase.phase.ordinal())
         : null;
-    long start = clock.nanoTime();
+    // A timed schedule's credits go this far ahead to workers that hold them until their time;
+    // the schedule starts that much later, so that its first credits can go ahead too.
+    long lead = schedule != null || fixed ? dispatch.leadNanos() : 0;
+    long start = clock.nanoTime() + lead;
     phase.start(start);
     long traceOrigin = fixed ? StartOrder.traceOrigin(ready, config, sequence) : 0;
     long scheduleTime = start; // the seeded schedule, before any catch-up shift
@@ -249,12 +224,13 @@ final class TimingManager extends AbstractService {
         if (intended >= phase.end) {
           break;
         }
-        boolean onTime = clock.nanoTime() <= intended;
-        if (!pacing.pacer().awaitUntil(intended)) {
+        long sendAt = intended - lead;
+        boolean onTime = clock.nanoTime() <= sendAt;
+        if (!pacing.pacer().awaitUntil(sendAt)) {
           break;
         }
         long now = clock.nanoTime();
-        long behind = now - intended;
+        long behind = now - sendAt;
         long slip = 0;
         if (onTime && behind > MAX_CATCHUP_NANOS) {
           // The pacing thread itself stalled (GC, no CPU): this request keeps its full lateness;
@@ -293,7 +269,7 @@ final class TimingManager extends AbstractService {
       long session = nextSession.getAndIncrement();
       int turnCount = ready.conversations().get(conversation).turns().size();
       phase.sessionStarted(session, conversation, turnCount);
-      issue(phase, session, conversation, 0, intended);
+      issue(phase, session, conversation, 0, intended, lead > 0);
       started++;
     }
     phase.sendingDone();
@@ -350,10 +326,17 @@ final class TimingManager extends AbstractService {
     long session = nextSession.getAndIncrement();
     phase.sessionStarted(session, conversation,
         dataset().conversations().get(conversation).turns().size()).lastIntended = intended;
-    issue(phase, session, conversation, 0, intended);
+    issue(phase, session, conversation, 0, intended, false);
   }
 
-  private void issue(PhaseRun phase, long session, int conversation, int turn, long intended) {
+  /**
+   * Issues a credit.
+   *
+   * @param mayGoAhead whether it may go to its worker before its intended time, to be held
+   *     there until then (a timed schedule's, see {@link CreditDispatch})
+   */
+  private void issue(PhaseRun phase, long session, int conversation, int turn, long intended,
+      boolean mayGoAhead) {
     long creditId = nextCreditId.getAndIncrement();
     // Which credits are cancelled is a function of the seed and the credit: no shared generator
     // to lock, whichever thread issues.
@@ -364,29 +347,11 @@ final class TimingManager extends AbstractService {
       phase.holdingPrefill.add(creditId);
     }
     phase.sent.incrementAndGet();
-    Credit credit = new Credit(creditId, phase.phase, session, conversation, turn, intended,
-        clock.nanoTime(), cancelAfter);
-    // Every turn of a session to the worker that holds its history; new ones to the least loaded.
-    Integer sticky = turn > 0 ? phase.sessionWorker.get(session) : null;
-    int worker = sticky != null ? sticky : workers.pick();
-    InFlight f = new InFlight(credit, worker);
-    if (worker >= 0) {
-      workers.loaded(worker); // settle() takes it back, whoever settles the credit
-    }
-    phase.inFlight.put(creditId, f);
-    if (worker < 0 || workers.isLost(worker)) {
-      // The loss handler may have written this credit off already: only one of us does.
-      if (phase.inFlight.remove(creditId) != null) {
-        writeOff(phase, f, worker < 0 ? "No worker left to send the request: every worker was"
-            + " lost" : "Worker " + workers.id(worker) + " that held this session's history was"
-            + " lost");
-      }
-      return;
-    }
-    if (dataset().conversations().get(conversation).turns().size() > 1) {
-      phase.sessionWorker.put(session, worker);
-    }
-    bus.send(workers.channel(worker), credit);
+    long now = clock.nanoTime();
+    boolean ahead = mayGoAhead && intended > now;
+    // Held until its time is not queued: a credit sent ahead counts as issued at its time.
+    dispatch.send(phase, new Credit(creditId, phase.phase, session, conversation, turn, intended,
+        ahead ? intended : now, cancelAfter, ahead));
   }
 
   private void awaitReturns(PhaseRun phase) throws InterruptedException {
@@ -412,6 +377,10 @@ final class TimingManager extends AbstractService {
     if (phase == null || phase.phase != r.phase()) {
       return;
     }
+    if (r.unsent()) {
+      giveBack(phase, r);
+      return;
+    }
     InFlight f = phase.inFlight.remove(r.creditId());
     if (f == null) {
       return; // written off when its worker was lost: its record is made already
@@ -419,11 +388,28 @@ final class TimingManager extends AbstractService {
     settle(phase, f, true);
   }
 
+  /**
+   * A credit sent ahead came back unsent (the run or phase was cancelled while it was held): it
+   * made no request and will have no record, so it is not counted as sent. Counted as pending
+   * meanwhile, so the phase cannot end, and report its count, between the two steps.
+   */
+  private void giveBack(PhaseRun phase, CreditReturn r) {
+    phase.pendingTurns.incrementAndGet();
+    try {
+      InFlight f = phase.inFlight.remove(r.creditId());
+      if (f != null) {
+        phase.sent.decrementAndGet();
+        settle(phase, f, false);
+      }
+    } finally {
+      phase.pendingTurns.decrementAndGet();
+      phase.returned();
+    }
+  }
+
   /** A credit is done: its worker, prefill slot and session move on. */
   private void settle(PhaseRun phase, InFlight f, boolean sessionGoesOn) {
-    if (f.worker() >= 0) {
-      workers.unloaded(f.worker());
-    }
+    dispatch.settled(f);
     long creditId = f.credit().id();
     if (phase.prefillSlots != null && phase.holdingPrefill.remove(creditId)) {
       phase.prefillSlots.release();
@@ -472,7 +458,7 @@ final class TimingManager extends AbstractService {
           startUserSession(phase, intended);
         }
       } else {
-        issue(phase, session, s.conversation, turn, intended);
+        issue(phase, session, s.conversation, turn, intended, false);
       }
     });
   }

@@ -88,6 +88,11 @@ final class Worker extends AbstractService {
   final NanoClock clock;
   /** This process's offset to the controller's clock; null in the controller's process. */
   final @Nullable ClockSync clockSync;
+  /**
+   * Credits sent ahead of their time, held until then; null unless this worker keeps the
+   * controller's time (remote, its offset measured and applied). Set by onInitialize.
+   */
+  private @Nullable HeldCredits held;
 
   Worker(String id, MessageBus bus, BenchmarkConfig config) {
     this(id, bus, config, false);
@@ -162,6 +167,17 @@ final class Worker extends AbstractService {
       bus.publish(new Messages.DatasetReceived(id));
     }));
     track(bus.subscribe(CancelInFlight.class, this::cancelInFlight));
+    ClockSync sync = clockSync;
+    if (remote && sync != null && sync.keepsControllerTime()) {
+      HeldCredits h = new HeldCredits("aiperf-held-" + id, clock, sync::toLocal, this::onCredit);
+      held = h;
+      h.start(); // now, not at the first credit: see HeldCredits
+      log.info("{} holds credits sent ahead and sends each at its intended time on this"
+          + " host's clock (offset to the controller's {} ms)", id,
+          String.format(java.util.Locale.ROOT, "%.3f", sync.appliedNanos() / 1e6));
+      // A cancelled run sends no more: what is held goes back unsent.
+      track(bus.subscribe(Messages.ProfileCancel.class, c -> giveBackHeld(true)));
+    }
     // A stall in warm-up (JIT, the first connections, their garbage) delayed no profiled stamp.
     track(bus.subscribe(Messages.PhaseStarted.class, s -> {
       if (s.phase() == Messages.Phase.PROFILING) {
@@ -173,7 +189,42 @@ final class Worker extends AbstractService {
     handoff = new Handoff<Ended>("aiperf-handoff-" + id, budgetBytes, Ended::heldBytes,
         Ended::passOn, clock);
     // Runnable::run: the timing thread hands the credit straight to the transport's event loop.
-    track(bus.consume(Messages.creditsFor(id), Runnable::run, m -> onCredit((Credit) m)));
+    track(bus.consume(Messages.creditsFor(id), Runnable::run, m -> accept((Credit) m)));
+  }
+
+  /** A credit sent ahead waits for its time; any other goes at once. */
+  private void accept(Credit credit) {
+    HeldCredits h = held;
+    if (!credit.ahead() || h == null) {
+      onCredit(credit);
+      return;
+    }
+    switch (h.hold(credit)) {
+      case HELD -> { }
+      case DUE -> onCredit(credit);
+      case REFUSED -> giveBack(credit);
+    }
+  }
+
+  /**
+   * Gives back what is held: the run was cancelled (then later credits are refused too), or
+   * the phase's requests in flight are being cancelled.
+   */
+  private void giveBackHeld(boolean runCancelled) {
+    HeldCredits h = held;
+    if (h != null) {
+      List<Credit> unsent = runCancelled ? h.cancel() : h.drain();
+      if (!unsent.isEmpty()) {
+        log.info("{}: {} credits held for their time were given back unsent: the {} was"
+            + " cancelled", id, unsent.size(), runCancelled ? "run" : "phase");
+      }
+      unsent.forEach(this::giveBack);
+    }
+  }
+
+  /** Returns a credit no request was made for: no record, and not counted as sent. */
+  private void giveBack(Credit credit) {
+    bus.send(Messages.CREDIT_RETURNS, new CreditReturn(credit.id(), credit.phase(), id, true));
   }
 
   /**
@@ -187,7 +238,7 @@ final class Worker extends AbstractService {
 
   @Override
   void onStart() {
-    bus.publish(new WorkerReady(id, remote));
+    bus.publish(new WorkerReady(id, remote, held != null));
     scheduleHealth();
   }
 
@@ -317,6 +368,7 @@ final class Worker extends AbstractService {
 
   /** Ends every request still in flight as cancelled (after the run's drain time). */
   private void cancelInFlight(CancelInFlight c) {
+    giveBackHeld(false); // not in flight yet: they never will be
     for (Transport t : transports) {
       t.cancelInFlight(c.reason());
     }
@@ -333,6 +385,11 @@ final class Worker extends AbstractService {
   @Override
   void onStop() {
     stopped = true;
+    HeldCredits holder = held;
+    if (holder != null) {
+      holder.close();
+      log.info("{}: {}", id, holder.summary());
+    }
     for (Transport t : transports) {
       t.close();
     }

@@ -34,6 +34,8 @@ final class WorkerManager extends AbstractService {
   private static final long JOIN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final List<String> ready = new ArrayList<>();
+  /** Guarded by {@link #ready}: the ready workers that hold credits sent ahead. */
+  private final List<String> holding = new ArrayList<>();
   private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
   private final Map<String, String> whereabouts = new ConcurrentHashMap<>();
   private final Map<String, Boolean> lost = new ConcurrentHashMap<>();
@@ -107,16 +109,21 @@ final class WorkerManager extends AbstractService {
   private void onReady(WorkerReady r) {
     boolean all;
     List<String> ids;
+    List<String> holders;
     synchronized (ready) {
       if (ready.contains(r.workerId())) {
         return;
       }
       ready.add(r.workerId());
+      if (r.holdsCredits()) {
+        holding.add(r.workerId());
+      }
       all = ready.size() == expected();
       ids = List.copyOf(ready);
+      holders = List.copyOf(holding);
     }
     if (all) {
-      bus.publish(new WorkersReady(ids));
+      bus.publish(new WorkersReady(ids, holders));
     }
   }
 

@@ -7,12 +7,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The workers the timing manager sends credits to, by index in registration order: their credit
- * channels, how many requests each has in flight, and which are lost. New sessions go to the
- * least loaded live worker. Fixed once the run starts.
+ * channels, how many requests each has in flight, which hold credits sent ahead, and which are
+ * lost. New sessions go to the least loaded live worker. Fixed once the run starts.
  */
 final class WorkerPool {
   private volatile String[] ids = new String[0];
   private volatile String[] channels = new String[0];
+  /** Whether each worker holds credits sent ahead until their time. */
+  private volatile boolean[] holding = new boolean[0];
   /** Requests in flight per worker: new sessions go to the least loaded. */
   private volatile AtomicIntegerArray load = new AtomicIntegerArray(0);
   /**
@@ -23,17 +25,45 @@ final class WorkerPool {
   private volatile AtomicIntegerArray lost = new AtomicIntegerArray(0);
   private final AtomicInteger nextWorker = new AtomicInteger();
 
-  /** Takes the run's workers, in registration order. */
+  /** Takes the run's workers, in registration order; none holds credits. */
   void assign(List<String> workerIds) {
+    assign(workerIds, List.of());
+  }
+
+  /**
+   * Takes the run's workers.
+   *
+   * @param workerIds the workers, in registration order
+   * @param holdingIds those that hold credits sent ahead
+   */
+  void assign(List<String> workerIds, java.util.Collection<String> holdingIds) {
     int n = workerIds.size();
     String[] c = new String[n];
+    boolean[] h = new boolean[n];
     for (int i = 0; i < n; i++) {
       c[i] = Messages.creditsFor(workerIds.get(i));
+      h[i] = holdingIds.contains(workerIds.get(i));
     }
     load = new AtomicIntegerArray(n);
     lost = new AtomicIntegerArray(n);
     channels = c;
+    holding = h;
     ids = workerIds.toArray(String[]::new);
+  }
+
+  /** Whether a worker holds credits sent ahead until their intended time. */
+  boolean holds(int worker) {
+    return holding[worker];
+  }
+
+  /** Whether any worker holds credits sent ahead. */
+  boolean anyHolds() {
+    for (boolean h : holding) {
+      if (h) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether no worker was assigned yet. */
