@@ -43,10 +43,11 @@ public final class RequestSpans {
    */
   static final int DEFAULT_FOLD_EVENTS = 1 << 18;
   /**
-   * What the columns, steps and chunk gaps may hold before the oldest folds are summed: an
-   * eighth of the heap. Below it every number is exact, as AIPerf's.
+   * What the columns, steps and chunk gaps may hold before the oldest folds are summed: a
+   * sixteenth of the heap (their arrays grow by half, so up to a tenth while they do). Below it
+   * every number is exact, as AIPerf's.
    */
-  public static final long DEFAULT_BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 8;
+  public static final long DEFAULT_BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 16;
   /** A request's columns, its place in the pending or retired list and its bits. */
   static final int BYTES_PER_REQUEST = 64;
   /** A step: its time and value. */
@@ -527,13 +528,13 @@ public final class RequestSpans {
       return java.util.Optional.empty();
     }
     StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
-        "The time-weighted curves outgrew %d MB (an eighth of the heap): their first %.1f s"
+        "The time-weighted curves outgrew %d MB (a sixteenth of the heap): their first %.1f s"
             + " were summed as the run went, so the time-weighted percentiles come from"
             + " histograms (within %.2f %%), while avg, min, max and std stay exact",
         budget >> 20, (f.until() - time(minStartNanos)) / 1e9, 100 * f.relativeError()));
     if (clampedCount > 0) {
       b.append("; ").append(clampedCount).append(" requests that arrived after the curves"
-          + " before their end were summed count from that point on");
+          + " at their start were summed count from that point on");
     }
     if (f.unanswered() > 0) {
       b.append("; ").append(f.unanswered()).append(" time slices off the grid have no"

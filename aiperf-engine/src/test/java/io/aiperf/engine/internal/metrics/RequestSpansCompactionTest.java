@@ -171,7 +171,7 @@ final class RequestSpansCompactionTest {
     double hi = spans.time(end);
     MetricResult concurrency = spans.timeline().over(lo, hi).get(0);
     assertThat(spans.compactionNote()).get().asString()
-        .contains("1 requests that arrived after the curves before their end were summed");
+        .contains("1 requests that arrived after the curves at their start were summed");
     // It adds less than its whole length (it counts from the point summed to), but some.
     double without = run.busy / (hi - lo);
     assertThat(concurrency.avg()).isGreaterThan(without).isLessThan(without + 0.5);
