@@ -10,7 +10,8 @@ import java.util.Arrays;
  * sum is the one the whole sort would give. AIPerf's snap of residue depends on the largest
  * magnitude of the whole run, so it is applied when the curve is read. A checkpoint after each
  * fold lets a record that arrives late (with events before the last fold's end) rewind the curve
- * to before it. Single-threaded.
+ * to before it. A long run's oldest steps can be taken out ({@link #compact}) once they are summed
+ * elsewhere: the curve then starts at a checkpoint, with the value held there. Single-threaded.
  */
 final class CurveBuilder {
   private double[] ts = new double[256];
@@ -22,6 +23,8 @@ final class CurveBuilder {
   private double[] cpSum = new double[16];
   private double[] cpMax = new double[16];
   private int checkpoints;
+  /** The value held before the first step kept (0 until steps are compacted away). */
+  private double carry;
 
   /** Starts empty, with checkpoint 0 at the empty curve. */
   CurveBuilder() {
@@ -98,20 +101,79 @@ final class CurveBuilder {
    * @return a copy; later folds do not change it
    */
   SweepLine.Curve curve() {
-    if (size == 0) {
+    return curve(size, Double.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * The steps kept, up to a checkpoint's, from a time on: a first step at that time holds the
+   * value before the first step kept (unless a step is at that very time), so that the curve is
+   * right from there on after older steps were compacted away.
+   *
+   * @param to past the last step
+   * @param from the time from which the curve is read; -inf before anything was compacted
+   * @return a copy, residue snapped as in {@link #curve()}
+   */
+  SweepLine.Curve curve(int to, double from) {
+    boolean entry = from > Double.NEGATIVE_INFINITY && (to == 0 || ts[0] > from);
+    int n = to + (entry ? 1 : 0);
+    if (n == 0) {
       return SweepLine.Curve.EMPTY;
     }
-    double[] outTs = Arrays.copyOf(ts, size);
-    double[] outVals = Arrays.copyOf(sums, size);
+    double[] outTs = new double[n];
+    double[] outVals = new double[n];
+    int k = 0;
+    if (entry) {
+      outTs[0] = from;
+      outVals[0] = carry;
+      k = 1;
+    }
+    System.arraycopy(ts, 0, outTs, k, to);
+    System.arraycopy(sums, 0, outVals, k, to);
     if (maxAbs > 0) {
       double residue = 1e-9 * maxAbs;
-      for (int i = 0; i < size; i++) {
+      for (int i = 0; i < n; i++) {
         if (Math.abs(outVals[i]) < residue) {
           outVals[i] = 0;
         }
       }
     }
     return new SweepLine.Curve(outTs, outVals);
+  }
+
+  /**
+   * Returns how many steps there were at a checkpoint.
+   *
+   * @param k the checkpoint
+   * @return the count
+   */
+  int sizeAt(int k) {
+    return cpSize[k];
+  }
+
+  /**
+   * Forgets the steps before checkpoint k, which becomes checkpoint 0: the value they left is
+   * held from there (the caller has summed them already).
+   *
+   * @param k the checkpoint
+   */
+  void compact(int k) {
+    int drop = cpSize[k];
+    if (drop > 0) {
+      carry = sums[drop - 1];
+      System.arraycopy(ts, drop, ts, 0, size - drop);
+      System.arraycopy(sums, drop, sums, 0, size - drop);
+      size -= drop;
+    }
+    checkpoints -= k;
+    for (int j = 0; j < checkpoints; j++) {
+      cpSize[j] = cpSize[j + k] - drop;
+      cpSum[j] = cpSum[j + k];
+      cpMax[j] = cpMax[j + k];
+    }
+    if (ts.length > 1024 && size < ts.length / 4) { // a long run's peak need not stay
+      ts = Arrays.copyOf(ts, Math.max(1024, size * 2));
+      sums = Arrays.copyOf(sums, ts.length);
+    }
   }
 
   /**

@@ -1,16 +1,16 @@
 package io.aiperf.engine.internal.metrics;
 
+import io.aiperf.api.MetricResult;
 import io.aiperf.engine.internal.metrics.SpanEvents.Kind;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The few stamps of each profiling request that AIPerf 0.13's time-weighted metrics need, in
- * primitive columns (AIPerf's ColumnStore): start, first content (its {@code generation_start_ns}),
- * end, input and output sequence length, and the gaps between content chunks (its
- * inter_chunk_latency RaggedSeries), for the chunk-aware decode curves. About 60 bytes a request
- * and 4 a chunk. The chunk gaps are kept as floats: exact to the nanosecond up to 16 ms, and
- * within a part in ten million beyond, finer than AIPerf's own float64 wall-clock timestamps (256
- * ns). Past {@link #DEFAULT_CHUNK_LIMIT} gaps they are dropped and the curves fall back to
+ * primitive columns ({@link SpanColumns}, AIPerf's ColumnStore): start, first content (its
+ * {@code generation_start_ns}), end, input and output sequence length, and the gaps between
+ * content chunks (its inter_chunk_latency RaggedSeries), for the chunk-aware decode curves. Past
+ * {@link #DEFAULT_CHUNK_LIMIT} gaps kept at once they are dropped and the curves fall back to
  * request-level timing, as AIPerf's bounded-memory (t-digest) backend does.
  *
  * <p>The curves are built while the requests arrive, so that little is left after the load: the
@@ -19,8 +19,15 @@ import java.util.Arrays;
  * {@link #DEFAULT_FOLD_EVENTS} or so events; {@link #curves()} folds the rest. A request that
  * arrives with an event before the last fold (a straggler) rewinds the curves to the last fold
  * before it, and the events from there are folded again: the curves are those a single sort of
- * every event gives, to the bit, whatever the order the requests arrive in. Single-threaded: the
- * records manager owns it.
+ * every event gives, to the bit, whatever the order the requests arrive in.
+ *
+ * <p>What is kept grows with the run (columns, steps, chunk gaps) until it passes
+ * {@link #DEFAULT_BUDGET_BYTES}. Past it, the oldest folds are summed into constant-size
+ * accumulators ({@link FoldedSweeps}: running sums, and histograms for the percentiles), for the
+ * run and for each time slice, and their requests and steps forgotten: the curves then start at
+ * that point, and the metrics over a window combine the sums before it with the steps after it.
+ * A request that arrives later still, with events before that point, counts from there on.
+ * Single-threaded: the records manager owns it.
  */
 public final class RequestSpans {
   /**
@@ -35,27 +42,23 @@ public final class RequestSpans {
    * sorts about this many per curve, and its checkpoints cost some 200 bytes.
    */
   static final int DEFAULT_FOLD_EVENTS = 1 << 18;
+  /**
+   * What the columns, steps and chunk gaps may hold before the oldest folds are summed: a
+   * sixteenth of the heap (their arrays grow by half, so up to a tenth while they do). Below it
+   * every number is exact, as AIPerf's.
+   */
+  public static final long DEFAULT_BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 16;
+  /** A request's columns, its place in the pending or retired list and its bits. */
+  static final int BYTES_PER_REQUEST = 64;
+  /** A step: its time and value. */
+  static final int BYTES_PER_STEP = 16;
   /** An absent stamp. */
-  static final long NONE = Long.MIN_VALUE;
+  static final long NONE = SpanColumns.NONE;
   private static final Kind[] KINDS = Kind.values();
 
-  private final int chunkLimit;
-  private int size;
-  private long[] start = new long[1024];
-  private long[] end = new long[1024];
-  private long[] firstToken = new long[1024];
-  private float[] isl = new float[1024];
-  private float[] osl = new float[1024];
-  /** Where each request's chunk gaps end in {@link #gaps}; they begin where the previous end. */
-  private int[] gapsEnd = new int[1024];
-  private float[] gaps = new float[4096];
-  private int gapCount;
-  private boolean gapsDropped;
+  /** The requests kept, their stamps and chunk gaps. */
+  private final SpanColumns cols;
   private long origin = NONE;
-  /** Each request's earliest and latest event (+inf when one has no time), in curve time. */
-  private double[] minT = new double[1024];
-  private double[] maxT = new double[1024];
-  private final java.util.BitSet chunked = new java.util.BitSet();
 
   private final int foldEvents;
   /** One per curve; the chunk-level ones are dropped with the gaps. */
@@ -89,7 +92,19 @@ public final class RequestSpans {
   /** The requests pending at the last fold that took every event left. */
   private int lastFoldPending;
   private final SpanEvents.Req req = new SpanEvents.Req();
-  private final Batch batch = new Batch();
+  private final FoldBatch batch = new FoldBatch();
+  /** The bytes kept before the oldest folds are summed. */
+  private final long budget;
+  /** Requests added, including those forgotten since. */
+  private int added;
+  private long minStartNanos = Long.MAX_VALUE;
+  private long sliceNanos;
+  /** The sums of what was compacted away; null until then. */
+  private @org.jspecify.annotations.Nullable FoldedSweeps folded;
+  /** Every event before it was summed and forgotten; -inf until then. */
+  private double compactedAt = Double.NEGATIVE_INFINITY;
+  private int clampedCount;
+  private int compactions;
 
   /** Keeps up to {@link #DEFAULT_CHUNK_LIMIT} chunk gaps. */
   public RequestSpans() {
@@ -112,8 +127,21 @@ public final class RequestSpans {
    * @param foldEvents about how many events between two folds
    */
   RequestSpans(int chunkLimit, int foldEvents) {
-    this.chunkLimit = chunkLimit;
+    this(chunkLimit, foldEvents, DEFAULT_BUDGET_BYTES);
+  }
+
+  /**
+   * Keeps up to {@code chunkLimit} chunk gaps, folds every {@code foldEvents} events, and sums
+   * the oldest folds once what is kept passes {@code budgetBytes}.
+   *
+   * @param chunkLimit the chunk gaps kept before falling back to request-level timing
+   * @param foldEvents about how many events between two folds
+   * @param budgetBytes the columns, steps and gaps kept before the oldest are summed
+   */
+  RequestSpans(int chunkLimit, int foldEvents, long budgetBytes) {
+    this.cols = new SpanColumns(chunkLimit);
     this.foldEvents = foldEvents;
+    this.budget = budgetBytes;
     for (Kind k : KINDS) {
       builders[k.ordinal()] = new CurveBuilder();
     }
@@ -138,66 +166,45 @@ public final class RequestSpans {
     if (startNanos <= 0 || endNanos <= 0) {
       return;
     }
-    if (size == start.length) {
-      int n = size + (size >> 1);
-      start = Arrays.copyOf(start, n);
-      end = Arrays.copyOf(end, n);
-      firstToken = Arrays.copyOf(firstToken, n);
-      isl = Arrays.copyOf(isl, n);
-      osl = Arrays.copyOf(osl, n);
-      gapsEnd = Arrays.copyOf(gapsEnd, n);
-      minT = Arrays.copyOf(minT, n);
-      maxT = Arrays.copyOf(maxT, n);
-    }
     if (origin == NONE) {
       origin = startNanos;
     }
-    start[size] = startNanos;
-    end[size] = endNanos;
-    // AIPerf: generation_start_ns = request_start_ns + int(ttft)
-    firstToken[size] = Double.isNaN(ttftNanos) ? NONE : startNanos + (long) ttftNanos;
-    isl[size] = (float) inputTokens;
-    osl[size] = (float) outputTokens;
-    if (!gapsDropped && to > from) {
-      if (gapCount + (to - from) > chunkLimit) {
-        gapsDropped = true;
-        gaps = new float[0];
-        gapCount = 0;
-        builders[Kind.DECODE_BY_CHUNK.ordinal()] = null;
-        builders[Kind.TOKENS_BY_CHUNK.ordinal()] = null;
-      } else {
-        if (gapCount + (to - from) > gaps.length) {
-          gaps = Arrays.copyOf(gaps, Math.min(chunkLimit,
-              Math.max(gapCount + (to - from), gaps.length + (gaps.length >> 1))));
-        }
-        for (int i = from; i < to; i++) {
-          gaps[gapCount++] = (float) chunkGaps[i];
-        }
-      }
+    added++;
+    minStartNanos = Math.min(minStartNanos, startNanos);
+    if (cols.add(startNanos, endNanos, ttftNanos, inputTokens, outputTokens, chunkGaps, from,
+        to)) {
+      builders[Kind.DECODE_BY_CHUNK.ordinal()] = null;
+      builders[Kind.TOKENS_BY_CHUNK.ordinal()] = null;
     }
-    gapsEnd[size] = gapCount;
-    size++;
-    arrived(size - 1, to - from);
+    arrived(cols.size - 1, to - from);
   }
 
   /** Finds a new request's earliest and latest events, and folds when it is time. */
   private void arrived(int r, int chunkCount) {
     SpanEvents.Req q = load(r);
-    chunked.set(r, !gapsDropped && SpanEvents.chunked(q));
-    q.chunked = chunked.get(r);
-    Batch b = batch.bounds();
+    cols.chunked.set(r, !cols.gapsDropped && SpanEvents.chunked(q));
+    q.chunked = cols.chunked.get(r);
+    FoldBatch b = batch.bounds();
     b.add(q.s, 0);
     b.add(q.e, 0);
     if (!Double.isNaN(q.g)) {
       b.add(q.g, 0);
     }
-    if (!gapsDropped) { // the only events at other times than these three
+    if (!cols.gapsDropped) { // the only events at other times than these three
       SpanEvents.emit(Kind.DECODE_BY_CHUNK, 0, q, b);
       SpanEvents.emit(Kind.DECODE_BY_CHUNK, 1, q, b);
       SpanEvents.emit(Kind.TOKENS_BY_CHUNK, 1, q, b);
     }
+    double[] minT = cols.minT;
     minT[r] = b.min;
-    maxT[r] = b.nan ? Double.POSITIVE_INFINITY : b.max;
+    cols.maxT[r] = b.nan ? Double.POSITIVE_INFINITY : b.max;
+    boolean late = minT[r] < compactedAt;
+    cols.clamped.set(r, late);
+    if (late) { // what it did before that point is summed and gone: it counts from there
+      clampedCount++;
+      minT[r] = compactedAt;
+      cols.maxT[r] = Math.max(cols.maxT[r], compactedAt);
+    }
     if (pendingCount == pending.length) {
       pending = Arrays.copyOf(pending, pendingCount * 2);
     }
@@ -221,17 +228,7 @@ public final class RequestSpans {
 
   /** Request r's stamps in curve time, in the one scratch request. */
   private SpanEvents.Req load(int r) {
-    SpanEvents.Req q = req;
-    q.s = time(start[r]);
-    q.e = time(end[r]);
-    q.g = firstToken[r] == NONE ? Double.NaN : time(firstToken[r]);
-    q.in = isl[r];
-    q.out = osl[r];
-    q.gaps = gaps;
-    q.from = gapsDropped || r == 0 ? 0 : gapsEnd[r - 1];
-    q.to = gapsDropped ? 0 : gapsEnd[r];
-    q.chunked = chunked.get(r);
-    return q;
+    return cols.load(r, req, origin == NONE ? 0 : origin);
   }
 
   /**
@@ -248,12 +245,14 @@ public final class RequestSpans {
       if (builder == null) {
         continue;
       }
-      Batch b = batch.range(frontier, hi, all);
+      FoldBatch b = batch.range(frontier, hi, all);
       for (int p = 0; p < k.passes; p++) {
         for (int i = 0; i < pendingCount; i++) {
+          b.clampBelow = cols.clamped.get(pending[i]) ? compactedAt : Double.NEGATIVE_INFINITY;
           SpanEvents.emit(k, p, load(pending[i]), b);
         }
       }
+      b.clampBelow = Double.NEGATIVE_INFINITY;
       builder.append(b.ts, b.ds, b.n);
       builder.checkpoint();
     }
@@ -261,7 +260,7 @@ public final class RequestSpans {
     int kept = 0;
     for (int i = 0; i < pendingCount; i++) {
       int r = pending[i];
-      if (!all && !(maxT[r] < hi)) {
+      if (!all && !(cols.maxT[r] < hi)) {
         pending[kept++] = r;
       } else {
         if (retiredCount == retired.length) {
@@ -277,6 +276,83 @@ public final class RequestSpans {
     }
     retiredAt[checkpoints] = retiredCount;
     checkpointAt[checkpoints++] = frontier;
+    if (!all) {
+      maybeCompact();
+    }
+  }
+
+  /**
+   * When what is kept passes the budget, sums the folds up to the earliest checkpoint that
+   * leaves at most half of it (the latest, if none does) and forgets them.
+   */
+  private void maybeCompact() {
+    if (retainedBytes(0) <= budget) {
+      return;
+    }
+    int k = checkpoints - 1;
+    for (int j = 1; j < checkpoints; j++) {
+      if (retainedBytes(j) <= budget / 2) {
+        k = j;
+        break;
+      }
+    }
+    if (k > 0) {
+      compact(k);
+    }
+  }
+
+  /** What would be kept after compacting up to checkpoint k. */
+  private long retainedBytes(int k) {
+    long steps = 0;
+    for (CurveBuilder b : builders) {
+      if (b != null) {
+        steps += b.size() - b.sizeAt(k);
+      }
+    }
+    long requests = cols.size - retiredAt[k];
+    long gapBytes = cols.size == 0 ? 0 : 4L * cols.gapCount * requests / cols.size;
+    return steps * BYTES_PER_STEP + requests * BYTES_PER_REQUEST + gapBytes;
+  }
+
+  /**
+   * Sums the curves before checkpoint k into the accumulators, and forgets those steps and the
+   * requests that had left by then: checkpoint k becomes checkpoint 0, where a rewind stops.
+   */
+  private void compact(int k) {
+    compactions++;
+    double until = checkpointAt[k];
+    double from = folded == null ? time(minStartNanos) : compactedAt;
+    SweepMetrics.Curves region = curves(kind -> builders[kind.ordinal()] == null
+        ? SweepLine.Curve.EMPTY
+        : builders[kind.ordinal()].curve(builders[kind.ordinal()].sizeAt(k), compactedAt));
+    if (folded == null) {
+      folded = new FoldedSweeps(sliceNanos, from);
+    }
+    folded.fold(region, from, until);
+    for (CurveBuilder b : builders) {
+      if (b != null) {
+        b.compact(k);
+      }
+    }
+    int drop = retiredAt[k];
+    java.util.BitSet gone = new java.util.BitSet(cols.size);
+    for (int i = 0; i < drop; i++) {
+      gone.set(retired[i]);
+    }
+    int[] renumbered = cols.drop(gone);
+    for (int i = 0; i < pendingCount; i++) {
+      pending[i] = renumbered[pending[i]];
+    }
+    for (int i = drop; i < retiredCount; i++) {
+      retired[i - drop] = renumbered[retired[i]];
+    }
+    retiredCount -= drop;
+    checkpoints -= k;
+    for (int j = 0; j < checkpoints; j++) {
+      checkpointAt[j] = checkpointAt[j + k];
+      retiredAt[j] = retiredAt[j + k] - drop;
+    }
+    compactedAt = until;
   }
 
   /** Goes back to the last fold at or before t; the requests with events after it are pending. */
@@ -302,57 +378,6 @@ public final class RequestSpans {
     pendingCount += back;
     retiredCount = retiredAt[k];
     Arrays.sort(pending, 0, pendingCount);
-  }
-
-  /** The events of one fold, those in its time range; or only the range of the times given. */
-  private static final class Batch implements SpanEvents.Sink {
-    double lo;
-    double hi;
-    boolean all;
-    double[] ts = new double[1024];
-    double[] ds = new double[1024];
-    int n;
-    double min;
-    double max;
-    boolean nan;
-
-    Batch range(double from, double to, boolean everything) {
-      lo = from;
-      hi = to;
-      all = everything;
-      n = 0;
-      return this;
-    }
-
-    /** Keeps no event, only the earliest and latest time and whether one was NaN. */
-    Batch bounds() {
-      range(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, false);
-      min = Double.POSITIVE_INFINITY;
-      max = Double.NEGATIVE_INFINITY;
-      nan = false;
-      return this;
-    }
-
-    @Override
-    public void add(double t, double delta) {
-      if (t < min) {
-        min = t;
-      }
-      if (t > max) {
-        max = t;
-      }
-      if (Double.isNaN(t)) {
-        nan = true;
-      }
-      if (!(t < lo) && (all || t < hi)) {
-        if (n == ts.length) {
-          ts = Arrays.copyOf(ts, n * 2);
-          ds = Arrays.copyOf(ds, n * 2);
-        }
-        ts[n] = t;
-        ds[n++] = delta;
-      }
-    }
   }
 
   /**
@@ -402,7 +427,7 @@ public final class RequestSpans {
    * @return the count
    */
   public int size() {
-    return size;
+    return added;
   }
 
   /**
@@ -411,7 +436,7 @@ public final class RequestSpans {
    * @return true when they were dropped
    */
   public boolean chunkGapsDropped() {
-    return gapsDropped;
+    return cols.gapsDropped;
   }
 
   /**
@@ -431,7 +456,8 @@ public final class RequestSpans {
    */
   public String foldSummary() {
     return folds + " folds, " + rewinds + " rewinds for requests that came late, "
-        + lastFoldPending + " of " + size + " requests in the last fold";
+        + lastFoldPending + " of " + added + " requests in the last fold, " + compactions
+        + " compactions";
   }
 
   /**
@@ -454,28 +480,144 @@ public final class RequestSpans {
   }
 
   /**
+   * Cuts the folded sums by time slice too, on the grid of this length from the earliest request
+   * start, so that the slices' time-weighted metrics survive the compaction.
+   *
+   * @param nanos the slice duration
+   */
+  public void sliceGrid(long nanos) {
+    sliceNanos = nanos;
+  }
+
+  /** AIPerf's time-weighted metrics over windows of a run whose every request is in. */
+  @FunctionalInterface
+  public interface Timeline {
+    /**
+     * The metrics over a window.
+     *
+     * @param from its start, in the curves' time
+     * @param to its end
+     * @return the metrics in AIPerf's order
+     */
+    List<MetricResult> over(double from, double to);
+  }
+
+  /**
+   * Folds the rest and returns the run's time-weighted metrics by window: from the curves alone
+   * ({@link SweepMetrics#over}) while nothing was compacted, otherwise from the sums before the
+   * compaction point and the curves after it; then only the run's window and the slices' (with
+   * {@link #sliceGrid}) can be asked for.
+   *
+   * @return the metrics by window
+   */
+  public Timeline timeline() {
+    SweepMetrics.Curves curves = curves();
+    FoldedSweeps f = folded;
+    return f == null ? (from, to) -> SweepMetrics.over(curves, from, to)
+        : (from, to) -> f.over(curves, from, to);
+  }
+
+  /**
+   * What the result should say when the curves were summed as the run went, if they were.
+   *
+   * @return the note, empty when every number is exact
+   */
+  public java.util.Optional<String> compactionNote() {
+    FoldedSweeps f = folded;
+    if (f == null) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "The time-weighted curves outgrew %d MB (a sixteenth of the heap): their first %.1f s"
+            + " were summed as the run went, so the time-weighted percentiles come from"
+            + " histograms (within %.2f %%), while avg, min, max and std stay exact",
+        budget >> 20, (f.until() - time(minStartNanos)) / 1e9, 100 * f.relativeError()));
+    if (clampedCount > 0) {
+      b.append("; ").append(clampedCount).append(" requests that arrived after the curves"
+          + " at their start were summed count from that point on");
+    }
+    if (f.unanswered() > 0) {
+      b.append("; ").append(f.unanswered()).append(" time slices off the grid have no"
+          + " time-weighted metrics");
+    }
+    return java.util.Optional.of(b.append('.').toString());
+  }
+
+  /**
+   * Returns the largest relative error of a time-weighted percentile.
+   *
+   * @return 0 while nothing was summed
+   */
+  double percentileError() {
+    FoldedSweeps f = folded;
+    return f == null ? 0 : f.relativeError();
+  }
+
+  /**
+   * Returns how many requests, with their steps, are kept.
+   *
+   * @return the count
+   */
+  int retainedRequests() {
+    return cols.size;
+  }
+
+  /**
+   * Returns how many steps the curves keep.
+   *
+   * @return the count, over every curve
+   */
+  long retainedSteps() {
+    long n = 0;
+    for (CurveBuilder b : builders) {
+      if (b != null) {
+        n += b.size();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Returns how many chunk gaps are kept.
+   *
+   * @return the count
+   */
+  int retainedGaps() {
+    return cols.gapCount;
+  }
+
+  /**
    * Builds every curve AIPerf's time-weighted metrics need (accumulator_sweeps.py), chunk-aware
    * where chunk gaps were kept. Most of the events were folded in while the records arrived: this
    * folds the rest (those after the last watermark), then copies the curves out. It may be called
-   * again, after more requests too.
+   * again, after more requests too. Once the oldest part was summed away (past the budget), the
+   * curves start where it ends, with the value held there: {@link #timeline()} has the metrics.
    *
    * @return the curves
    */
   public SweepMetrics.Curves curves() {
     fold(Double.POSITIVE_INFINITY, true);
-    boolean chunks = !gapsDropped && gapCount > 0;
-    SweepLine.Curve decode = curve(chunks ? Kind.DECODE_BY_CHUNK : Kind.DECODE);
-    SweepLine.Curve prefill = curve(Kind.PREFILL);
-    SweepLine.Curve decodeConcurrency = curve(Kind.DECODE_CONCURRENCY);
-    SweepLine.Curve prefillConcurrency = curve(Kind.PREFILL_CONCURRENCY);
-    return new SweepMetrics.Curves(curve(Kind.CONCURRENCY), decode, prefill, decodeConcurrency,
-        prefillConcurrency, curve(Kind.TOTAL), SweepLine.divide(decode, decodeConcurrency),
-        SweepLine.divide(prefill, prefillConcurrency),
-        curve(chunks ? Kind.TOKENS_BY_CHUNK : Kind.TOKENS));
+    return curves(this::curve);
   }
 
+  /** The curves of the run from the builders' curves, as in {@link #curves()}. */
+  private SweepMetrics.Curves curves(java.util.function.Function<Kind, SweepLine.Curve> of) {
+    boolean chunks = !cols.gapsDropped && cols.sawGaps;
+    SweepLine.Curve decode = of.apply(chunks ? Kind.DECODE_BY_CHUNK : Kind.DECODE);
+    SweepLine.Curve prefill = of.apply(Kind.PREFILL);
+    SweepLine.Curve decodeConcurrency = of.apply(Kind.DECODE_CONCURRENCY);
+    SweepLine.Curve prefillConcurrency = of.apply(Kind.PREFILL_CONCURRENCY);
+    return new SweepMetrics.Curves(of.apply(Kind.CONCURRENCY), decode, prefill,
+        decodeConcurrency, prefillConcurrency, of.apply(Kind.TOTAL),
+        SweepLine.divide(decode, decodeConcurrency),
+        SweepLine.divide(prefill, prefillConcurrency),
+        of.apply(chunks ? Kind.TOKENS_BY_CHUNK : Kind.TOKENS));
+  }
+
+  /** A curve as kept: from the point the rest was summed, when it was. */
   private SweepLine.Curve curve(Kind kind) {
     CurveBuilder b = builders[kind.ordinal()];
-    return b == null ? SweepLine.Curve.EMPTY : b.curve();
+    return b == null ? SweepLine.Curve.EMPTY : b.curve(b.size(), compactedAt);
   }
+
 }

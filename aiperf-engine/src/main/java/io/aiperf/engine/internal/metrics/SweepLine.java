@@ -149,28 +149,69 @@ public final class SweepLine {
     if (c.size() == 0 || !(total > 0)) {
       return Stats.ZERO;
     }
+    Collected out = new Collected();
+    segments(c, start, end, out);
+    return out.n == 0 ? Stats.ZERO : stats(out.val, out.dur, out.n, total);
+  }
+
+  /** Where a window's segments go: each value held, and for how long. */
+  interface Segments {
+    /**
+     * Takes a segment.
+     *
+     * @param val the value held
+     * @param dur for how long, positive
+     */
+    void add(double val, double dur);
+  }
+
+  /** The segments, in time order, with their total. */
+  private static final class Collected implements Segments {
+    double[] val = new double[16];
+    double[] dur = new double[16];
+    int n;
+    double total;
+
+    @Override
+    public void add(double v, double d) {
+      if (n == val.length) {
+        val = Arrays.copyOf(val, n * 2);
+        dur = Arrays.copyOf(dur, n * 2);
+      }
+      val[n] = v;
+      dur[n++] = d;
+      total += d;
+    }
+  }
+
+  /**
+   * The pieces of {@code [start, end]} over which a step function holds one value, in time order:
+   * what {@link #timeWeighted} weighs.
+   *
+   * @param c the step function
+   * @param start the window's start
+   * @param end the window's end
+   * @param out where the pieces go
+   */
+  static void segments(Curve c, double start, double end, Segments out) {
+    if (c.size() == 0 || !(end - start > 0)) {
+      return;
+    }
     double[] ts = c.ts();
     int first = lastAtOrBefore(ts, start) + 1; // the first step after the window's start
     int last = firstAtOrAfter(ts, end); // steps from here on start at or after its end
-    int max = last - first + 1;
-    double[] val = new double[max];
-    double[] dur = new double[max];
-    int n = 0;
     double from = start;
     double held = c.at(start);
     for (int i = first; i < last; i++) {
       if (ts[i] > from) {
-        val[n] = held;
-        dur[n++] = ts[i] - from;
+        out.add(held, ts[i] - from);
       }
       from = ts[i];
       held = c.vals()[i];
     }
     if (end > from) {
-      val[n] = held;
-      dur[n++] = end - from;
+      out.add(held, end - from);
     }
-    return n == 0 ? Stats.ZERO : stats(val, dur, n, total);
   }
 
   /**
@@ -185,27 +226,37 @@ public final class SweepLine {
    * @return the statistics; {@link Stats#ZERO} when nothing is active in the window
    */
   public static Stats activeWeighted(Curve rate, Curve mask, double start, double end) {
+    Collected out = new Collected();
+    activeSegments(rate, mask, start, end, out);
+    return out.n == 0 || !(out.total > 0) ? Stats.ZERO
+        : stats(out.val, out.dur, out.n, out.total);
+  }
+
+  /**
+   * The pieces of {@code [start, end]} over which a rate holds one value while a mask is
+   * positive, in time order: what {@link #activeWeighted} weighs.
+   *
+   * @param rate the step function measured
+   * @param mask the step function that says when it counts
+   * @param start the window's start
+   * @param end the window's end
+   * @param out where the pieces go
+   */
+  static void activeSegments(Curve rate, Curve mask, double start, double end, Segments out) {
     if (!(end - start > 0) || rate.size() == 0 || mask.size() == 0) {
-      return Stats.ZERO;
+      return;
     }
     double[] inner = mergeTimes(inside(rate.ts(), start, end), inside(mask.ts(), start, end));
     double[] grid = new double[inner.length + 2];
     grid[0] = start;
     System.arraycopy(inner, 0, grid, 1, inner.length);
     grid[grid.length - 1] = end;
-    double[] val = new double[grid.length - 1];
-    double[] dur = new double[grid.length - 1];
-    int n = 0;
-    double active = 0;
     for (int k = 0; k + 1 < grid.length; k++) {
       double d = grid[k + 1] - grid[k];
       if (d > 0 && mask.at(grid[k]) > 0) {
-        val[n] = rate.at(grid[k]);
-        dur[n++] = d;
-        active += d;
+        out.add(rate.at(grid[k]), d);
       }
     }
-    return n == 0 || !(active > 0) ? Stats.ZERO : stats(val, dur, n, active);
   }
 
   /** The steps strictly inside the window. */

@@ -131,7 +131,7 @@ public final class SweepMetrics {
     return out;
   }
 
-  private static MetricResult result(Spec s, SweepLine.Stats st) {
+  static MetricResult result(Spec s, SweepLine.Stats st) {
     double k = s.scale();
     double nan = Double.NaN;
     return new MetricResult(new MetricTag(s.tag()), s.header(), s.unit(), false, 0,

@@ -13,7 +13,6 @@ import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.MetricsAggregator;
 import io.aiperf.engine.internal.metrics.RecordValues;
-import io.aiperf.engine.internal.metrics.SweepMetrics;
 import io.aiperf.engine.internal.service.Messages.CreditsComplete;
 import io.aiperf.engine.internal.service.Messages.Phase;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
@@ -149,6 +148,7 @@ final class RecordsManager extends AbstractService {
       GoodputSlos slos = initialized(goodput);
       slices = new Timeslices(config, config.sliceDuration().get().toNanos(), registry.infos(),
           derived, this.slos.isEmpty() ? null : slos::met);
+      spans.sliceGrid(config.sliceDuration().get().toNanos());
     }
     if (config.artifactDir().isPresent()
         && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {
@@ -434,13 +434,13 @@ final class RecordsManager extends AbstractService {
     // Folded in as the records arrived (on this thread, never an I/O thread): only the events
     // after the last watermark are sorted here.
     long curvesFrom = clock.nanoTime();
-    SweepMetrics.Curves curves = spans.curves();
+    var timeline = spans.timeline();
     log.debug("Time-weighted curves: the last fold and the copies took {} ms ({})",
         (clock.nanoTime() - curvesFrom) / 1_000_000, spans.foldSummary());
-    BenchmarkResult result = buildResult(curves);
+    BenchmarkResult result = buildResult(timeline);
     if (slices != null) {
       slices.write(profilingStart, this::toWallNanos, result,
-          (from, to) -> SweepMetrics.over(curves, spans.time(from), spans.time(to)));
+          (from, to) -> timeline.over(spans.time(from), spans.time(to)));
     }
     bus.publish(new ProfileResults(result));
   }
@@ -456,7 +456,8 @@ final class RecordsManager extends AbstractService {
         : Math.max(0, lastEnd - windowStart);
   }
 
-  private BenchmarkResult buildResult(SweepMetrics.Curves curves) {
+  private BenchmarkResult buildResult(
+      io.aiperf.engine.internal.metrics.RequestSpans.Timeline timeline) {
     MetricsAggregator aggregator = initialized(this.aggregator);
     long duration = windowNanos();
     RunTotals totals = new RunCounts(successes, failures, cancellations, duration, expected,
@@ -466,7 +467,7 @@ final class RecordsManager extends AbstractService {
     metrics.addAll(aggregator.errorAdjusted(failures + cancellations));
     if (duration > 0) { // AIPerf's window: from the phase start to its requests' end
       long windowStart = lastEnd - duration;
-      metrics.addAll(SweepMetrics.over(curves, spans.time(windowStart), spans.time(lastEnd)));
+      metrics.addAll(timeline.over(spans.time(windowStart), spans.time(lastEnd)));
     }
     List<ErrorSummary> summary = errorSummary();
     Instant start = toWall(firstStart == Long.MAX_VALUE ? nanoBase : firstStart);
@@ -503,6 +504,7 @@ final class RecordsManager extends AbstractService {
     if (spans.chunkGapsDropped()) {
       warnings.add(Warnings.chunkGapsDropped());
     }
+    spans.compactionNote().ifPresent(warnings::add);
     Warnings.approximated(initialized(aggregator).approximated()).ifPresent(warnings::add);
     return warnings;
   }
