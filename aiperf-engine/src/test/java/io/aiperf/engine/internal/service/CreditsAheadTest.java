@@ -10,7 +10,6 @@ import io.aiperf.api.Datasets;
 import io.aiperf.api.Endpoints;
 import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
-import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
 import io.aiperf.engine.internal.service.Messages.Credit;
 import io.aiperf.engine.internal.service.Messages.CreditReturn;
@@ -41,18 +40,8 @@ final class CreditsAheadTest {
   private static final long SEED = 11;
   private static final long LEAD = CreditDispatch.LEAD_NANOS;
 
-  private final AtomicLong now = new AtomicLong(5_000_000_000L);
-  private final NanoClock clock = new NanoClock() {
-    @Override
-    public long nanoTime() {
-      return now.get();
-    }
-
-    @Override
-    public long wallNanos() {
-      return now.get();
-    }
-  };
+  private final ManualClock clock = new ManualClock(5_000_000_000L);
+  private final AtomicLong now = clock.now;
   /** The pacer stops before deadlines past this until a test moves it. */
   private final AtomicLong gate = new AtomicLong(Long.MAX_VALUE);
   private final Pacer gatedJumpingPacer = deadline -> {

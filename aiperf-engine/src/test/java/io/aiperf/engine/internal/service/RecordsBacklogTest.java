@@ -8,7 +8,6 @@ import io.aiperf.api.BenchmarkResult;
 import io.aiperf.api.Endpoints;
 import io.aiperf.api.spi.BusConfig;
 import io.aiperf.api.spi.MessageBus;
-import io.aiperf.engine.internal.NanoClock;
 import io.aiperf.engine.internal.bus.InMemoryBusProvider;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.RecordValues;
@@ -32,18 +31,8 @@ final class RecordsBacklogTest {
   private static final long T0 = 100 * S;
 
   /** The manager's clock: moves when the test says. */
-  private final AtomicLong now = new AtomicLong(T0);
-  private final NanoClock clock = new NanoClock() {
-    @Override
-    public long nanoTime() {
-      return now.get();
-    }
-
-    @Override
-    public long wallNanos() {
-      return now.get();
-    }
-  };
+  private final ManualClock clock = new ManualClock(T0);
+  private final AtomicLong now = clock.now;
   private final MessageBus bus = new InMemoryBusProvider().create(BusConfig.of(1024));
   private final AtomicReference<ProfileResults> results = new AtomicReference<>();
   private RecordsManager manager;

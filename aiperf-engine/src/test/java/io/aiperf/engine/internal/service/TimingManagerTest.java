@@ -36,18 +36,8 @@ import org.junit.jupiter.api.Test;
 final class TimingManagerTest {
   private static final long SEED = 11;
 
-  private final AtomicLong now = new AtomicLong(5_000_000_000L);
-  private final NanoClock clock = new NanoClock() {
-    @Override
-    public long nanoTime() {
-      return now.get();
-    }
-
-    @Override
-    public long wallNanos() {
-      return now.get();
-    }
-  };
+  private final ManualClock clock = new ManualClock(5_000_000_000L);
+  private final AtomicLong now = clock.now;
   private final Pacer jumpingPacer = deadline -> {
     now.accumulateAndGet(deadline, Math::max);
     return true;
