@@ -189,10 +189,19 @@ final class AiperfUsageAndErrorMetricsIT {
         .contains("Context Overflow Count," + overflows + ".00");
   }
 
+  /** An open-loop run: its connections open on demand, none before the clock starts. */
+  private static void runOpenLoop(String baseUrl, Path dir, int requests) {
+    Benchmark.builder()
+        .endpoint(Endpoints.openAiChat(baseUrl).model("demo").streaming(true))
+        .dataset(Datasets.synthetic().inputTokens(20, 0).outputTokens(4, 0).seed(42))
+        .requestRate(200).requestCount(requests).exporters("json").artifactDir(dir).run();
+  }
+
   /**
    * {@code http_req_dns_lookup}: a name is looked up once per transport and the first connection
    * reports it (later ones find it cached, as AIPerf's aiohttp does); an IP literal needs no
-   * lookup: 0.
+   * lookup: 0. A closed-loop run opens its connections before its clock starts, so none of its
+   * requests waited for a lookup.
    */
   @Test
   void dnsLookup_isReportedByTheFirstConnectionToAName_andIsZeroForAnAddress(@TempDir Path dir)
@@ -201,8 +210,13 @@ final class AiperfUsageAndErrorMetricsIT {
         .ttft(Duration.ofMillis(2)).itl(Duration.ofMillis(1)).build())) {
       String byName = server.baseUrl().replace("127.0.0.1", "localhost");
       assertThat(byName).contains("localhost");
-      run(server, byName, dir.resolve("name"), 20, 0, 4, 8);
-      run(server, server.baseUrl(), dir.resolve("ip"), 20, 0, 4, 8);
+      runOpenLoop(byName, dir.resolve("name"), 8);
+      runOpenLoop(server.baseUrl(), dir.resolve("ip"), 8);
+      run(server, byName, dir.resolve("closed"), 20, 0, 4, 8);
+    }
+    for (JsonNode rec : records(dir.resolve("closed"))) {
+      assertThat(value(rec, "http_req_dns_lookup")).as("looked up before the run").isZero();
+      assertThat(value(rec, "http_req_connection_reused")).as("opened before the run").isOne();
     }
     List<Double> byName = new ArrayList<>();
     for (JsonNode rec : records(dir.resolve("name"))) {

@@ -190,6 +190,23 @@ public interface TransportProvider extends Plugin {
      */
     default void restartLoopLag() {}
 
+    /**
+     * Opens connections before the run's clock starts, so that the first requests find them
+     * ready, as later ones do: otherwise the server's accepting of a whole first wave of new
+     * connections at once lands in those requests' time to first token, though the server's own
+     * clock starts only when it reads each request. Connections that fail to open are not an
+     * error here (the run reports the server's failures itself); nothing is retried.
+     *
+     * @param connections how many to open in all (a transport that multiplexes requests on a
+     *     connection may open fewer)
+     * @return completes, never exceptionally, with the number opened once each attempt has
+     *     ended; a transport that keeps no connections completes at once with 0
+     * @since 0.1.0
+     */
+    default java.util.concurrent.CompletionStage<Integer> preconnect(int connections) {
+      return java.util.concurrent.CompletableFuture.completedFuture(0);
+    }
+
     /** Closes every connection and stops the I/O threads. */
     @Override
     void close();

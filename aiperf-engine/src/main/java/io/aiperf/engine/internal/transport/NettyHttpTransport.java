@@ -26,8 +26,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,6 +133,21 @@ final class NettyHttpTransport implements Transport {
   }
 
   @Override
+  public CompletionStage<Integer> preconnect(int connections) {
+    List<CompletableFuture<Integer>> opening = new ArrayList<>(loops.length);
+    for (int i = 0; i < loops.length; i++) {
+      // Requests go to the loops in turn, so each gets its share of the connections.
+      int share = connections / loops.length + (i < connections % loops.length ? 1 : 0);
+      Loop loop = loops[i];
+      CompletableFuture<Integer> opened = new CompletableFuture<>();
+      loop.eventLoop.execute(() -> loop.preconnect(share, opened));
+      opening.add(opened);
+    }
+    return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new))
+        .thenApply(v -> opening.stream().mapToInt(CompletableFuture::join).sum());
+  }
+
+  @Override
   public void cancelInFlight(String reason) {
     for (Loop loop : loops) {
       loop.eventLoop.execute(() -> loop.cancelAll(reason));
@@ -206,6 +224,54 @@ final class NettyHttpTransport implements Transport {
       } else {
         exchange.queuedNanos = clock.nanoTime(); // blocked until a connection frees up
         pending.addLast(exchange);
+      }
+    }
+
+    /**
+     * Opens connections into the idle pool, up to the loop's cap, and completes with how many
+     * opened (TLS handshake included) once every attempt has ended.
+     */
+    void preconnect(int count, CompletableFuture<Integer> done) {
+      int wanted = Math.min(count, maxConnections - open);
+      if (wanted <= 0) {
+        done.complete(0);
+        return;
+      }
+      int[] ended = {0};
+      int[] ready = {0};
+      Runnable attemptEnded = () -> {
+        if (++ended[0] == wanted) {
+          done.complete(ready[0]);
+        }
+      };
+      for (int i = 0; i < wanted; i++) {
+        lag.connecting();
+        open++;
+        ChannelFuture connect = target.connect(bootstrap, opened++);
+        connect.channel().closeFuture().addListener(c -> connectionGone());
+        connect.addListener(f -> {
+          if (!f.isSuccess()) {
+            attemptEnded.run();
+            return;
+          }
+          Channel ch = connect.channel();
+          SslHandler sslHandler = ch.pipeline().get(SslHandler.class);
+          if (sslHandler == null) {
+            ready[0]++;
+            release(ch);
+            attemptEnded.run();
+            return;
+          }
+          sslHandler.handshakeFuture().addListener(h -> {
+            if (h.isSuccess()) {
+              ready[0]++;
+              release(ch);
+            } else {
+              ch.close();
+            }
+            attemptEnded.run();
+          });
+        });
       }
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
@@ -337,6 +338,61 @@ final class NettyHttpTransportTest {
     assertThat(waits).hasSize(3);
     assertThat(waits.stream().mapToLong(Long::longValue).max().getAsLong())
         .isGreaterThanOrEqualTo(90_000_000L);
+  }
+
+  @Test
+  void preconnect_opensTheConnectionsTheFirstRequestsThenReuse() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    int port = server((i, s) -> {
+      connections.incrementAndGet();
+      try {
+        while (true) {
+          readRequest(s.getInputStream());
+          Thread.sleep(100); // the three requests overlap: each needs a connection of its own
+          write(s, ok("{}"));
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // done
+      }
+    });
+    var t = transport(port);
+    assertThat(t.preconnect(3).toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo(3);
+    await().atMost(Duration.ofSeconds(20)).until(() -> connections.get() == 3);
+    List<Heard> all = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Heard heard = new Heard();
+      all.add(heard);
+      t.send(new TransportProvider.Request("/p", "id", "c", new byte[0], Duration.ofSeconds(10),
+          -1), heard);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(h -> h.ended));
+    assertThat(all).allSatisfy(h -> {
+      assertThat(h.events).last().isEqualTo("complete");
+      assertThat(h.reused).as("went out on a connection opened before").isTrue();
+    });
+    assertThat(connections.get()).isEqualTo(3);
+  }
+
+  @Test
+  void preconnect_staysWithinTheCap_andARefusingServerIsNoError() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    int port = server((i, s) -> {
+      connections.incrementAndGet();
+      try {
+        s.getInputStream().read(); // holds the connection open until the client closes it
+      } catch (IOException ignored) {
+        // done
+      }
+    });
+    assertThat(transport(port, 2).preconnect(5).toCompletableFuture().get(20, TimeUnit.SECONDS))
+        .isEqualTo(2);
+    await().atMost(Duration.ofSeconds(20)).until(() -> connections.get() == 2);
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    assertThat(transport(closed).preconnect(2).toCompletableFuture().get(20, TimeUnit.SECONDS))
+        .isZero();
   }
 
   @Test
