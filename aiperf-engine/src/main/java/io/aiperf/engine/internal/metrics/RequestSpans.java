@@ -2,7 +2,6 @@ package io.aiperf.engine.internal.metrics;
 
 import io.aiperf.api.MetricResult;
 import io.aiperf.engine.internal.metrics.SpanEvents.Kind;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,33 +59,13 @@ public final class RequestSpans {
   private final SpanColumns cols;
   private long origin = NONE;
 
-  private final int foldEvents;
+  /** When to fold, and up to where. */
+  private final FoldSchedule schedule;
   /** One per curve; the chunk-level ones are dropped with the gaps. */
   private final @org.jspecify.annotations.Nullable CurveBuilder[] builders =
       new CurveBuilder[KINDS.length];
-  /** Every event before it is in the curves. */
-  private double frontier = Double.NEGATIVE_INFINITY;
-  /** The frontier at each of the builders' checkpoints; 0 is the start. */
-  private double[] checkpointAt = {Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0, 0};
-  private int checkpoints = 1;
-  /** The requests with events at or after the frontier, ascending. */
-  private int[] pending = new int[1024];
-  private int pendingCount;
-  private double latestEnd = Double.NEGATIVE_INFINITY;
-  /**
-   * The farthest back from the latest end a request has had an event on arrival, since the last
-   * fold and in the fold before: the watermark trails the latest end by twice it, so that a
-   * straggler (a request far longer or far later than the others) holds folding back for two
-   * folds, not for the rest of the run.
-   */
-  private double reachNow;
-  private double reachBefore;
-  /** The requests no longer pending, in the order they left; a rewind takes some back. */
-  private int[] retired = new int[1024];
-  private int retiredCount;
-  /** How many had left at each checkpoint. */
-  private int[] retiredAt = new int[8];
-  private long sinceFold;
+  /** The frontier, the pending and retired requests, and the builders' checkpoints. */
+  private final FoldLedger ledger = new FoldLedger();
   private int folds;
   private int rewinds;
   /** The requests pending at the last fold that took every event left. */
@@ -140,7 +119,7 @@ public final class RequestSpans {
    */
   RequestSpans(int chunkLimit, int foldEvents, long budgetBytes) {
     this.cols = new SpanColumns(chunkLimit);
-    this.foldEvents = foldEvents;
+    this.schedule = new FoldSchedule(foldEvents);
     this.budget = budgetBytes;
     for (Kind k : KINDS) {
       builders[k.ordinal()] = new CurveBuilder();
@@ -205,24 +184,13 @@ public final class RequestSpans {
       minT[r] = compactedAt;
       cols.maxT[r] = Math.max(cols.maxT[r], compactedAt);
     }
-    if (pendingCount == pending.length) {
-      pending = Arrays.copyOf(pending, pendingCount * 2);
-    }
-    pending[pendingCount++] = r;
-    if (minT[r] < frontier) {
+    ledger.addPending(r);
+    if (minT[r] < ledger.frontier()) {
       rewind(minT[r]);
     }
-    latestEnd = Math.max(latestEnd, q.e);
-    reachNow = Math.max(reachNow, latestEnd - minT[r]);
-    sinceFold += 16 + chunkCount;
-    if (sinceFold >= foldEvents) {
-      double watermark = latestEnd - 2 * Math.max(reachNow, reachBefore);
-      if (watermark > frontier) {
-        fold(watermark, false);
-        sinceFold = 0;
-        reachBefore = reachNow;
-        reachNow = 0;
-      }
+    double watermark = schedule.arrived(q.e, minT[r], chunkCount, ledger.frontier());
+    if (!Double.isNaN(watermark)) {
+      fold(watermark, false);
     }
   }
 
@@ -238,44 +206,26 @@ public final class RequestSpans {
   private void fold(double hi, boolean all) {
     folds++;
     if (all) {
-      lastFoldPending = pendingCount;
+      lastFoldPending = ledger.pendingCount();
     }
     for (Kind k : KINDS) {
       CurveBuilder builder = builders[k.ordinal()];
       if (builder == null) {
         continue;
       }
-      FoldBatch b = batch.range(frontier, hi, all);
+      FoldBatch b = batch.range(ledger.frontier(), hi, all);
       for (int p = 0; p < k.passes; p++) {
-        for (int i = 0; i < pendingCount; i++) {
-          b.clampBelow = cols.clamped.get(pending[i]) ? compactedAt : Double.NEGATIVE_INFINITY;
-          SpanEvents.emit(k, p, load(pending[i]), b);
+        for (int i = 0; i < ledger.pendingCount(); i++) {
+          int r = ledger.pending(i);
+          b.clampBelow = cols.clamped.get(r) ? compactedAt : Double.NEGATIVE_INFINITY;
+          SpanEvents.emit(k, p, load(r), b);
         }
       }
       b.clampBelow = Double.NEGATIVE_INFINITY;
       builder.append(b.ts, b.ds, b.n);
       builder.checkpoint();
     }
-    frontier = all ? Double.POSITIVE_INFINITY : hi;
-    int kept = 0;
-    for (int i = 0; i < pendingCount; i++) {
-      int r = pending[i];
-      if (!all && !(cols.maxT[r] < hi)) {
-        pending[kept++] = r;
-      } else {
-        if (retiredCount == retired.length) {
-          retired = Arrays.copyOf(retired, retiredCount * 2);
-        }
-        retired[retiredCount++] = r;
-      }
-    }
-    pendingCount = kept;
-    if (checkpoints == checkpointAt.length) {
-      checkpointAt = Arrays.copyOf(checkpointAt, checkpoints * 2);
-      retiredAt = Arrays.copyOf(retiredAt, checkpoints * 2);
-    }
-    retiredAt[checkpoints] = retiredCount;
-    checkpointAt[checkpoints++] = frontier;
+    ledger.folded(hi, all, cols.maxT);
     if (!all) {
       maybeCompact();
     }
@@ -289,8 +239,8 @@ public final class RequestSpans {
     if (retainedBytes(0) <= budget) {
       return;
     }
-    int k = checkpoints - 1;
-    for (int j = 1; j < checkpoints; j++) {
+    int k = ledger.checkpoints() - 1;
+    for (int j = 1; j < ledger.checkpoints(); j++) {
       if (retainedBytes(j) <= budget / 2) {
         k = j;
         break;
@@ -309,7 +259,7 @@ public final class RequestSpans {
         steps += b.size() - b.sizeAt(k);
       }
     }
-    long requests = cols.size - retiredAt[k];
+    long requests = cols.size - ledger.retiredAt(k);
     long gapBytes = cols.size == 0 ? 0 : 4L * cols.gapCount * requests / cols.size;
     return steps * BYTES_PER_STEP + requests * BYTES_PER_REQUEST + gapBytes;
   }
@@ -320,7 +270,7 @@ public final class RequestSpans {
    */
   private void compact(int k) {
     compactions++;
-    double until = checkpointAt[k];
+    double until = ledger.checkpointAt(k);
     double from = folded == null ? time(minStartNanos) : compactedAt;
     SweepMetrics.Curves region = curves(kind -> builders[kind.ordinal()] == null
         ? SweepLine.Curve.EMPTY
@@ -334,50 +284,19 @@ public final class RequestSpans {
         b.compact(k);
       }
     }
-    int drop = retiredAt[k];
-    java.util.BitSet gone = new java.util.BitSet(cols.size);
-    for (int i = 0; i < drop; i++) {
-      gone.set(retired[i]);
-    }
-    int[] renumbered = cols.drop(gone);
-    for (int i = 0; i < pendingCount; i++) {
-      pending[i] = renumbered[pending[i]];
-    }
-    for (int i = drop; i < retiredCount; i++) {
-      retired[i - drop] = renumbered[retired[i]];
-    }
-    retiredCount -= drop;
-    checkpoints -= k;
-    for (int j = 0; j < checkpoints; j++) {
-      checkpointAt[j] = checkpointAt[j + k];
-      retiredAt[j] = retiredAt[j + k] - drop;
-    }
+    ledger.compact(k, cols.drop(ledger.retiredBy(k, cols.size)));
     compactedAt = until;
   }
 
   /** Goes back to the last fold at or before t; the requests with events after it are pending. */
   private void rewind(double t) {
     rewinds++;
-    int k = checkpoints - 1;
-    while (checkpointAt[k] > t) {
-      k--;
-    }
+    int k = ledger.rewind(t);
     for (CurveBuilder b : builders) {
       if (b != null) {
         b.rewind(k);
       }
     }
-    checkpoints = k + 1;
-    frontier = checkpointAt[k];
-    // Those that left after checkpoint k have events at or after its frontier again.
-    int back = retiredCount - retiredAt[k];
-    if (pendingCount + back > pending.length) {
-      pending = Arrays.copyOf(pending, Math.max(pendingCount + back, pending.length * 2));
-    }
-    System.arraycopy(retired, retiredAt[k], pending, pendingCount, back);
-    pendingCount += back;
-    retiredCount = retiredAt[k];
-    Arrays.sort(pending, 0, pendingCount);
   }
 
   /**
@@ -466,7 +385,7 @@ public final class RequestSpans {
    * @return in the curves' time; -inf before the first fold
    */
   double frontier() {
-    return frontier;
+    return ledger.frontier();
   }
 
   /**

@@ -74,14 +74,8 @@ final class RecordsManager extends AbstractService {
   private final Map<String, Double> slos;
   private @Nullable GoodputSlos goodput;
   private long goodRequests;
-  /** Null unless records are exported. */
-  private io.aiperf.engine.internal.export.@Nullable RecordsJsonlWriter jsonl;
-  /** Null unless outputs.json is written. */
-  private io.aiperf.engine.internal.export.@Nullable OutputsJsonWriter outputs;
-  /** Null unless raw records are exported. */
-  private io.aiperf.engine.internal.export.@Nullable RawJsonlWriter raw;
-  /** Null until the dataset is ready. */
-  private volatile @Nullable List<String> conversationIds;
+  /** The per-request files; null until initialized. */
+  private @Nullable RecordExports exports;
   private long profilingStart = Long.MIN_VALUE;
   /** The JIT compilers' total time when profiling started, -1 when not known. */
   private long jitMillisAtProfilingStart = -1;
@@ -150,35 +144,15 @@ final class RecordsManager extends AbstractService {
           derived, this.slos.isEmpty() ? null : slos::met);
       spans.sliceGrid(config.sliceDuration().get().toNanos());
     }
-    if (config.artifactDir().isPresent()
-        && config.exportLevel() != io.aiperf.api.ExportLevel.SUMMARY) {
-      // Streamed as records arrive: memory stays flat however many requests the run makes.
-      jsonl = new io.aiperf.engine.internal.export.RecordsJsonlWriter(config.artifactDir().get(),
-          io.aiperf.engine.internal.export.ExportSupport.fileName(config,
-              io.aiperf.engine.internal.export.RecordsJsonlWriter.FILE),
-          registry, this::toWallNanos, this::conversationId, config.exportHttpTrace());
-    }
-    if (config.artifactDir().isPresent()
-        && config.exportLevel() == io.aiperf.api.ExportLevel.RAW) {
-      // After the per-request export: each raw record repeats its metadata.
-      raw = new io.aiperf.engine.internal.export.RawJsonlWriter(config.artifactDir().get(),
-          io.aiperf.engine.internal.export.ExportSupport.fileName(config,
-              io.aiperf.engine.internal.export.RawJsonlWriter.FILE).replace(".jsonl",
-              config.exportPrefix().isPresent() ? "_raw.jsonl" : ".jsonl"),
-          EngineSupport.headers(config.endpoint()), initialized(jsonl),
-          io.aiperf.api.spi.Secrets.of(config.endpoint()));
-    }
-    if (config.artifactDir().isPresent() && config.exportOutputsJson()) {
-      outputs = new io.aiperf.engine.internal.export.OutputsJsonWriter(
-          config.artifactDir().get(), registry);
-    }
+    RecordExports exports = new RecordExports(config, registry, this::toWallNanos);
+    this.exports = exports;
     track(bus.subscribe(Messages.WorkerHealth.class, h -> workerHealth.put(h.workerId(), h)));
     track(bus.subscribe(Messages.ClockReport.class, remoteClocks::onReport));
     track(bus.subscribe(Messages.PacingPriority.class, p -> pacing = p));
     track(bus.subscribe(Messages.WorkerLost.class, l -> lostWorkers.put(l.workerId(),
         l.reason())));
-    track(bus.subscribe(Messages.DatasetReady.class, d -> conversationIds = d.conversations()
-        .stream().map(Messages.PreparedConversation::id).toList()));
+    track(bus.subscribe(Messages.DatasetReady.class, d -> exports.conversations(d.conversations()
+        .stream().map(Messages.PreparedConversation::id).toList())));
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, id);
       t.setDaemon(true);
@@ -221,11 +195,8 @@ final class RecordsManager extends AbstractService {
         bus.publish(progress());
       }
       // The exports buffer their lines; a file being watched lags the run by about a second.
-      if (jsonl != null) {
-        jsonl.flush();
-      }
-      if (raw != null) {
-        raw.flush();
+      if (exports != null) {
+        exports.flush();
       }
     }, 1, 1, TimeUnit.SECONDS);
   }
@@ -326,37 +297,10 @@ final class RecordsManager extends AbstractService {
     maybeFinish();
   }
 
-  /** Writes a record to the per-request exports, when they are on. */
+  /** Writes a record to the per-request exports that are on, with its index in its phase. */
   private void export(ProcessedRecord r) {
-    var m = r.meta();
-    if (m == null) {
-      return;
-    }
-    long sessionNum = r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]);
-    boolean warmup = r.phase() == Phase.WARMUP;
-    if (outputs != null && !warmup) {
-      outputs.add(sessionNum, conversationId(m.conversation()), m.turn(), m.requestId(),
-          toWallNanos(r.startNanos()), toWallNanos(r.endNanos()), r.values(), m.outputText());
-    }
-    var jsonl = this.jsonl;
-    if (jsonl == null) {
-      return;
-    }
-    var line = new io.aiperf.engine.internal.export.RecordsJsonlWriter.Line(sessionNum,
-        warmup ? "warmup" : "profiling", warmup || !config.hasWarmup() ? 0 : 1, m.requestId(),
-        m.correlationId(), m.conversation(), m.turn(), m.workerId(), m.processorId(),
-        m.intendedNanos(), m.issuedNanos(), r.startNanos(), m.responseStartNanos(),
-        r.endNanos(), r.success(), r.errorCode(), r.errorType(), r.errorMessage(), r.values(),
-        m.trace());
-    jsonl.write(line);
-    if (raw != null && m.raw() != null) {
-      raw.write(m.raw(), line);
-    }
-  }
-
-  private String conversationId(int index) {
-    List<String> ids = conversationIds;
-    return ids == null || index >= ids.size() ? String.valueOf(index) : ids.get(index);
+    initialized(exports).write(r,
+        r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]));
   }
 
   /**
@@ -416,15 +360,7 @@ final class RecordsManager extends AbstractService {
     finished = true;
     processingLagNanos = loadEndedNanos == Long.MIN_VALUE ? 0
         : Math.max(0, clock.nanoTime() - loadEndedNanos);
-    if (jsonl != null) {
-      jsonl.close();
-    }
-    if (raw != null) {
-      raw.close();
-    }
-    if (outputs != null) {
-      outputs.close();
-    }
+    initialized(exports).close();
     if (ended() != expected) {
       // Conservation: every request sent ends in exactly one record. Say so loudly if not.
       fail("Record accounting is off: " + expected + " requests sent but " + ended()
@@ -528,14 +464,8 @@ final class RecordsManager extends AbstractService {
     if (executor != null) {
       executor.shutdownNow();
     }
-    if (jsonl != null) {
-      jsonl.close();
-    }
-    if (raw != null) {
-      raw.close();
-    }
-    if (outputs != null) {
-      outputs.close();
+    if (exports != null) {
+      exports.close();
     }
   }
 
