@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 final class MockConnectionFaultsIT {
   private static final int REQUESTS = 40;
+  private static final int CONCURRENCY = 4;
 
   private static MockServerOptions.Builder mock() {
     return MockServerOptions.builder().port(0).ttft(Duration.ofMillis(2))
@@ -38,7 +39,7 @@ final class MockConnectionFaultsIT {
       return Benchmark.builder()
           .endpoint(scheme.endpoint(Endpoints.openAiChat(server.baseUrl()), server).model("demo")
               .streaming(true).requestTimeout(timeout))
-          .concurrency(4).requestCount(REQUESTS)
+          .concurrency(CONCURRENCY).requestCount(REQUESTS)
           .dataset(Datasets.synthetic().inputTokens(10, 0).outputTokens(5, 0).seed(1)).run();
     } catch (BenchmarkFailedException e) {
       return e.partialResult().orElseThrow(() -> e);
@@ -104,8 +105,14 @@ final class MockConnectionFaultsIT {
         assertThat(r.requestsFailed()).isBetween(truth.refusedConnections(),
             4 * truth.refusedConnections());
       } else {
-        // HTTP/1.1 opens a connection for one request: each refusal is one failed request.
-        assertThat(r.requestsFailed()).as("failed").isEqualTo(truth.refusedConnections());
+        // HTTP/1.1 opens a connection during the run for one request: each refusal then is one
+        // failed request. The closed-loop run opens its concurrency's connections before its
+        // clock starts (each worker its share, so fewer than twice the concurrency): a refusal
+        // there is no request's, and a request that finds such a connection closed is sent
+        // again on a new one, as after a keep-alive race.
+        assertThat(r.requestsFailed()).as("failed")
+            .isBetween(truth.refusedConnections() - (2 * CONCURRENCY - 1),
+                truth.refusedConnections());
       }
     }
   }
