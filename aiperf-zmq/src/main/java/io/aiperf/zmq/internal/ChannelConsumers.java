@@ -73,8 +73,25 @@ final class ChannelConsumers {
       link.enqueueFromIoThread(op(Protocol.NACK), f.get(1), f.get(2), f.get(3), f.get(4),
           f.get(5));
     } else {
-      c.deliver(new Delivery(f.get(1), f.get(2), f.get(3), f.get(5)));
+      c.deliver(new Framed(f.get(1), f.get(2), f.get(3), f.get(5)));
     }
+  }
+
+  /**
+   * A message of this (the hub's own) bus for one of its consumers, on the hub thread: the
+   * object itself, acknowledged by counting down the hub's {@code inFlight} and returning the
+   * credit to this bus's flow control, the sender's, directly.
+   *
+   * @return false if the consumer was withdrawn (the hub then dispatches the message again)
+   */
+  boolean deliverOwn(int consumer, OwnChannel channel, AtomicInteger inFlight,
+      BusMessage message) {
+    LocalConsumer c = consumers.get(consumer);
+    if (c == null) {
+      return false;
+    }
+    c.deliver(new Own(channel.name, inFlight, message));
+    return true;
   }
 
   /**
@@ -104,7 +121,16 @@ final class ChannelConsumers {
     }
   }
 
-  private record Delivery(byte[] channel, byte[] consumer, byte[] origin, byte[] payload) {}
+  /** A message for a consumer, as it came. */
+  private sealed interface Delivery permits Framed, Own {}
+
+  /** From the hub as frames: decoded by the consumer, acknowledged through the hub. */
+  private record Framed(byte[] channel, byte[] consumer, byte[] origin, byte[] payload)
+      implements Delivery {}
+
+  /** From this bus to itself, through the hub thread; see {@link #deliverOwn}. */
+  private record Own(String channel, AtomicInteger inFlight, BusMessage message)
+      implements Delivery {}
 
   /** One consumer registration: a serial queue from the I/O thread to the user's executor. */
   private final class LocalConsumer implements Subscription {
@@ -171,8 +197,9 @@ final class ChannelConsumers {
 
     private void run(Delivery d) {
       try {
-        BusMessage m = codec.decodeOrLog(d.payload, "a message on channel '" + channel + "'",
-            peerId);
+        BusMessage m = d instanceof Own own ? own.message()
+            : codec.decodeOrLog(((Framed) d).payload(), "a message on channel '" + channel + "'",
+                peerId);
         if (m != null) {
           handler.accept(m);
         }
@@ -184,7 +211,13 @@ final class ChannelConsumers {
     }
 
     private void done(Delivery d) {
-      link.acknowledge(d.channel, d.consumer, d.origin);
+      if (d instanceof Own own) {
+        own.inFlight().decrementAndGet();
+        flow.credited(own.channel(), 1);
+      } else {
+        Framed f = (Framed) d;
+        link.acknowledge(f.channel(), f.consumer(), f.origin());
+      }
       flow.deliveryFinished();
     }
 

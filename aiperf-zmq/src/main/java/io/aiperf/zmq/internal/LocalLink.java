@@ -22,10 +22,12 @@ final class LocalLink implements HubLink {
    * @param inbound takes each message from the hub, on the hub thread; it must not block
    * @param codec the bus's codec, which encodes a held message the hub has to send to another
    *     process
+   * @param own takes the bus's own channel messages for its own consumers, on the hub thread
    */
-  LocalLink(Hub hub, String peerId, Consumer<List<byte[]>> inbound, Codec codec) {
+  LocalLink(Hub hub, String peerId, Consumer<List<byte[]>> inbound, Codec codec,
+      HubChannels.OwnConsumers own) {
     this.hub = hub;
-    hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), inbound, codec);
+    hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), inbound, codec, own);
   }
 
   @Override

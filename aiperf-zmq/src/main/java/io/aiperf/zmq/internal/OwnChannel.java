@@ -1,0 +1,40 @@
+package io.aiperf.zmq.internal;
+
+import io.aiperf.api.spi.BusMessage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A channel as the hub's own bus sends on it: looked up once per send by name, then carried to
+ * the hub thread with the message ({@link Send}), so that the hub resolves the channel's name
+ * once per channel, not once per message, and a message for a consumer of the own bus reaches
+ * it as the object it was sent as, with no frames, handle or strings on the way.
+ */
+final class OwnChannel {
+  final String name;
+  /** The own bus's messages on this channel that the hub thread has not yet dispatched. */
+  final AtomicInteger pending = new AtomicInteger();
+  /** The hub's record of the channel; only the hub thread reads or sets it. */
+  HubChannels.@Nullable Channel resolved;
+
+  OwnChannel(String name) {
+    this.name = name;
+  }
+
+  /**
+   * One message of the own bus, on its way to the hub thread.
+   *
+   * @param channel where it goes
+   * @param keyed whether {@code key} is a routing key (else the least-loaded consumer takes it)
+   * @param key the routing key
+   * @param message the message
+   * @param encoded the message encoded by its sender, when the channel had a consumer in
+   *     another process at the time; else null (the hub encodes it if it must)
+   */
+  record Send(OwnChannel channel, boolean keyed, long key, BusMessage message,
+      byte @Nullable [] encoded) {
+    byte[] keyBytes() {
+      return keyed ? Protocol.longBytes(key) : Protocol.EMPTY;
+    }
+  }
+}
