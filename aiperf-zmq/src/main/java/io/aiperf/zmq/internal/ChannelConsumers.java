@@ -95,6 +95,20 @@ final class ChannelConsumers {
   }
 
   /**
+   * Runs a message of this (the hub's own) bus on the sending thread, if its consumer runs
+   * handlers on the caller's thread and nothing of it is queued or running (so the handler runs
+   * serially and in order, as through the delivery pool). Its acknowledgement is as in
+   * {@link #deliverOwn}.
+   *
+   * @return false if not (the message then goes through the hub)
+   */
+  boolean runOnSender(int consumer, OwnChannel channel, AtomicInteger inFlight,
+      BusMessage message) {
+    LocalConsumer c = consumers.get(consumer);
+    return c != null && c.runOnSender(new Own(channel.name, inFlight, message));
+  }
+
+  /**
    * Tells whether an executor runs a task on the thread that hands it over (then the I/O thread
    * must not hand it messages, since their handlers may block) by handing it a no-op task.
    * An executor that refuses the probe counts as one that runs inline (the safe side).
@@ -161,13 +175,39 @@ final class ChannelConsumers {
       }
       queue.add(d);
       if (scheduled.compareAndSet(false, true)) {
-        try {
-          deliveryPool.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-          scheduled.set(false);
-          log.warn("ZMQ bus {} is closed; a message on channel '{}' was not handled", peerId,
-              channel);
+        schedule();
+      }
+    }
+
+    boolean runOnSender(Own d) {
+      if (!inline || cancelled.get() || !queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+        return false;
+      }
+      if (!queue.isEmpty()) { // came in meanwhile: the pool runs it, this message goes after
+        schedule();
+        return false;
+      }
+      d.inFlight().incrementAndGet();
+      flow.deliveryStarted();
+      try {
+        handOver(d);
+      } finally {
+        scheduled.set(false);
+        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+          schedule();
         }
+      }
+      return true;
+    }
+
+    /** Has the pool drain the queue; the caller holds {@link #scheduled}. */
+    private void schedule() {
+      try {
+        deliveryPool.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        scheduled.set(false);
+        log.warn("ZMQ bus {} is closed; a message on channel '{}' was not handled", peerId,
+            channel);
       }
     }
 
@@ -181,7 +221,7 @@ final class ChannelConsumers {
       }
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-        deliveryPool.execute(this::drain);
+        schedule();
       }
     }
 

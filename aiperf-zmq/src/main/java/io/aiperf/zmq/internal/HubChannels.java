@@ -88,6 +88,7 @@ final class HubChannels {
     } else {
       remoteChannels.remove(c.name);
     }
+    updateSole(c);
   }
 
   Channel channel(String name) {
@@ -109,6 +110,20 @@ final class HubChannels {
     while (!c.parked.isEmpty() && !c.consumers.isEmpty()) {
       Parked p = c.parked.poll();
       dispatch(c, p.origin, p.key, p.payload);
+    }
+    updateSole(c);
+  }
+
+  /**
+   * Tells the own bus's senders on a channel whether its only consumer is the own bus's (then a
+   * sender may hand a message to it itself, see {@link ChannelConsumers#runOnSender}). Only
+   * while nothing waits here for a consumer: what waits goes first.
+   */
+  private static void updateSole(Channel c) {
+    OwnChannel own = c.own;
+    if (own != null) {
+      own.sole = c.consumers.size() == 1 && c.parked.isEmpty() && c.consumers.get(0).own
+          ? c.consumers.get(0).sole : null;
     }
   }
 
@@ -142,12 +157,14 @@ final class HubChannels {
     if (c == null) {
       c = channel(own.name);
       own.resolved = c;
+      c.own = own;
+      updateSole(c);
     }
     byte[] origin = Objects.requireNonNull(localIdentity, "the own bus attached first");
     if (c.consumers.isEmpty()) {
-      own.pending.decrementAndGet();
       byte[] payload = s.encoded() != null ? s.encoded() : payloads.hold(s.message());
       c.parked.add(new Parked(origin, s.keyBytes(), payload));
+      own.pending.decrementAndGet(); // no consumer, so no sole one that a sender could overtake
       return;
     }
     Consumer target = s.keyed() ? c.consumers.get(keyed(c, s.key())) : leastLoaded(c);
@@ -268,6 +285,8 @@ final class HubChannels {
     private final Map<String, Consumer> byKey = new HashMap<>();
     private final ArrayDeque<Parked> parked = new ArrayDeque<>();
     private int next;
+    /** The own bus's handle on this channel, once it sent on it. */
+    private @Nullable OwnChannel own;
 
     Channel(String name) {
       this.name = name;
@@ -286,6 +305,7 @@ final class HubChannels {
     private int inFlight;
     /** Messages of the own bus it holds (own consumers only); its handlers count them down. */
     private final AtomicInteger ownInFlight = new AtomicInteger();
+    private final OwnChannel.Sole sole;
     private boolean cancelled;
 
     Consumer(Peer peer, int id, Channel channel, boolean own) {
@@ -293,6 +313,7 @@ final class HubChannels {
       this.id = id;
       this.channel = channel;
       this.own = own;
+      this.sole = new OwnChannel.Sole(id, ownInFlight);
     }
 
     int load() {

@@ -16,10 +16,23 @@ final class OwnChannel {
   final AtomicInteger pending = new AtomicInteger();
   /** The hub's record of the channel; only the hub thread reads or sets it. */
   HubChannels.@Nullable Channel resolved;
+  /**
+   * The channel's only consumer, when it has exactly one, it is the own bus's, and nothing
+   * waits at the hub for a consumer; else null. Set by the hub thread, read by senders.
+   */
+  volatile @Nullable Sole sole;
 
   OwnChannel(String name) {
     this.name = name;
   }
+
+  /**
+   * A consumer of the own bus, as the hub knows it.
+   *
+   * @param consumer its id on the own bus
+   * @param inFlight the hub's count of the own bus's messages it holds
+   */
+  record Sole(int consumer, AtomicInteger inFlight) {}
 
   /**
    * One message of the own bus, on its way to the hub thread.

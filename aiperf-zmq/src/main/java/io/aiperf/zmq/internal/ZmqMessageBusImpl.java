@@ -189,13 +189,21 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
   /**
    * The hub's own bus passes the message itself to the hub thread; it is encoded here only if
    * the channel has a consumer in another process (which may take it), so that CBOR stays off
-   * the hub thread.
+   * the hub thread. A channel whose only consumer is this bus's and runs its handler on the
+   * caller's thread ({@code Runnable::run}) gets the message on this thread, as from the
+   * in-memory bus, when none of this bus's messages on the channel is still on its way through
+   * the hub (which keeps their order).
    */
   private void sendOwn(Hub hub, String channel, boolean keyed, long key, BusMessage message) {
     checkOpen();
     OwnChannel own = hub.ownChannel(channel);
-    byte[] encoded = hub.hasRemoteConsumer(channel) ? codec.encode(message) : null;
     takeCredit(channel);
+    OwnChannel.Sole sole = own.sole;
+    if (sole != null && own.pending.get() == 0
+        && consumers.runOnSender(sole.consumer(), own, sole.inFlight(), message)) {
+      return;
+    }
+    byte[] encoded = hub.hasRemoteConsumer(channel) ? codec.encode(message) : null;
     own.pending.incrementAndGet();
     hub.offerLocal(new OwnChannel.Send(own, keyed, key, message, encoded));
   }
