@@ -180,7 +180,17 @@ final class ChannelConsumers {
     }
 
     boolean runOnSender(Own d) {
-      if (!inline || cancelled.get() || !queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+      if (cancelled.get()) {
+        return false;
+      }
+      if (!inline) {
+        // The executor queues it, after what the hub handed it: as from the in-memory bus.
+        d.inFlight().incrementAndGet();
+        flow.deliveryStarted();
+        handOver(d);
+        return true;
+      }
+      if (!queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
         return false;
       }
       if (!queue.isEmpty()) { // came in meanwhile: the pool runs it, this message goes after
