@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * kind an executor is, a probe task tells when the consumer registers ({@link #runsInline}).
  * Every message is acknowledged once its handler has finished (or failed, or was refused), which
  * gives its sender the credit back.
+ *
+ * <p>On the hub's own bus, a message it sent itself comes as the object ({@link #deliverOwn}),
+ * and its acknowledgement returns the credit to this bus directly, not through the hub. When
+ * such a message's channel has this consumer as its only one, the sender hands it over itself
+ * ({@link #runOnSender}), as the in-memory bus does: to the executor, or, for a consumer that runs
+ * on the caller's thread, on the sending thread if nothing of the consumer is queued or running.
  */
 final class ChannelConsumers {
   // Logged under the bus's name, as before the bus was split into parts.

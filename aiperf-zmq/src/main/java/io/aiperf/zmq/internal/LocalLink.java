@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * the hub's queue and the hub thread runs them through the same routing as any peer's; what the
  * hub has for this bus it passes to the bus's handler on the hub thread. So a message between
  * two services of the hub's JVM costs one thread hand-off to the hub and none back, where a
- * socket (or a queue per direction with a thread at each end) cost three.
+ * socket (or a queue per direction with a thread at each end) cost three. Channel messages
+ * between services of the hub's JVM skip even that when they can ({@link OwnChannel}).
  */
 final class LocalLink implements HubLink {
   private final Hub hub;

@@ -9,6 +9,11 @@ import org.jspecify.annotations.Nullable;
  * the hub thread with the message ({@link Send}), so that the hub resolves the channel's name
  * once per channel, not once per message, and a message for a consumer of the own bus reaches
  * it as the object it was sent as, with no frames, handle or strings on the way.
+ *
+ * <p>When the hub says the channel's only consumer is the own bus's ({@link #sole}), a sender
+ * hands the message to that consumer itself, as the in-memory bus does, but only while none of
+ * the own bus's messages on the channel is still on its way through the hub ({@link #pending}):
+ * a message sent after another (by any thread of the bus) never overtakes it.
  */
 final class OwnChannel {
   final String name;
