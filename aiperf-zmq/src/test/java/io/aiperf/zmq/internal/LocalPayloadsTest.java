@@ -146,6 +146,46 @@ final class LocalPayloadsTest {
     }
   }
 
+  /**
+   * With consumers in the hub's JVM and in another process on one channel, each message reaches
+   * one of them once, and both kinds of acknowledgement give the sender its credits back (four
+   * credits, two hundred messages).
+   */
+  @Test
+  void consumersHereAndElsewhere_shareTheMessages_andReturnEveryCredit() {
+    ZmqMessageBus small = ZmqBus.hub(ZmqBusOptions.builder().channelCapacity(4).build());
+    ZmqMessageBus other = ZmqBus.connect(small.address(), ZmqBusOptions.defaults());
+    try {
+      java.util.Set<Integer> here = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.Set<Integer> elsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      List<Integer> twice = new CopyOnWriteArrayList<>();
+      small.consume("mixed", Runnable::run, m -> {
+        if (!here.add(((Item) m).seq())) {
+          twice.add(((Item) m).seq());
+        }
+      });
+      other.consume("mixed", Runnable::run, m -> {
+        if (!elsewhere.add(((Item) m).seq())) {
+          twice.add(((Item) m).seq());
+        }
+      });
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> ((ZmqMessageBusImpl) small).hasRemoteConsumer("mixed"));
+      for (int i = 0; i < 200; i++) {
+        small.send("mixed", new Item(i, new byte[] {(byte) i}));
+      }
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> here.size() + elsewhere.size() + twice.size() >= 200);
+      assertThat(twice).isEmpty();
+      assertThat(here).doesNotContainAnyElementsOf(elsewhere);
+      assertThat(here.size() + elsewhere.size()).isEqualTo(200);
+      assertThat(elsewhere).isNotEmpty(); // the hub did not keep them all in its JVM
+    } finally {
+      other.close();
+      small.close();
+    }
+  }
+
   private LocalPayloads payloads() {
     return ((ZmqMessageBusImpl) hub).payloads();
   }
