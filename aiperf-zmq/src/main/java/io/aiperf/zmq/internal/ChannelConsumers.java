@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * kind an executor is, a probe task tells when the consumer registers ({@link #runsInline}).
  * Every message is acknowledged once its handler has finished (or failed, or was refused), which
  * gives its sender the credit back.
+ *
+ * <p>On the hub's own bus, a message it sent itself comes as the object ({@link #deliverOwn}),
+ * and its acknowledgement returns the credit to this bus directly, not through the hub. When
+ * such a message's channel has this consumer as its only one, the sender hands it over itself
+ * ({@link #runOnSender}), as the in-memory bus does: to the executor, or, for a consumer that runs
+ * on the caller's thread, on the sending thread if nothing of the consumer is queued or running.
  */
 final class ChannelConsumers {
   // Logged under the bus's name, as before the bus was split into parts.
@@ -73,8 +79,39 @@ final class ChannelConsumers {
       link.enqueueFromIoThread(op(Protocol.NACK), f.get(1), f.get(2), f.get(3), f.get(4),
           f.get(5));
     } else {
-      c.deliver(new Delivery(f.get(1), f.get(2), f.get(3), f.get(5)));
+      c.deliver(new Framed(f.get(1), f.get(2), f.get(3), f.get(5)));
     }
+  }
+
+  /**
+   * A message of this (the hub's own) bus for one of its consumers, on the hub thread: the
+   * object itself, acknowledged by counting down the hub's {@code inFlight} and returning the
+   * credit to this bus's flow control, the sender's, directly.
+   *
+   * @return false if the consumer was withdrawn (the hub then dispatches the message again)
+   */
+  boolean deliverOwn(int consumer, OwnChannel channel, AtomicInteger inFlight,
+      BusMessage message) {
+    LocalConsumer c = consumers.get(consumer);
+    if (c == null) {
+      return false;
+    }
+    c.deliver(new Own(channel.name, inFlight, message));
+    return true;
+  }
+
+  /**
+   * Runs a message of this (the hub's own) bus on the sending thread, if its consumer runs
+   * handlers on the caller's thread and nothing of it is queued or running (so the handler runs
+   * serially and in order, as through the delivery pool). Its acknowledgement is as in
+   * {@link #deliverOwn}.
+   *
+   * @return false if not (the message then goes through the hub)
+   */
+  boolean runOnSender(int consumer, OwnChannel channel, AtomicInteger inFlight,
+      BusMessage message) {
+    LocalConsumer c = consumers.get(consumer);
+    return c != null && c.runOnSender(new Own(channel.name, inFlight, message));
   }
 
   /**
@@ -104,7 +141,16 @@ final class ChannelConsumers {
     }
   }
 
-  private record Delivery(byte[] channel, byte[] consumer, byte[] origin, byte[] payload) {}
+  /** A message for a consumer, as it came. */
+  private sealed interface Delivery permits Framed, Own {}
+
+  /** From the hub as frames: decoded by the consumer, acknowledged through the hub. */
+  private record Framed(byte[] channel, byte[] consumer, byte[] origin, byte[] payload)
+      implements Delivery {}
+
+  /** From this bus to itself, through the hub thread; see {@link #deliverOwn}. */
+  private record Own(String channel, AtomicInteger inFlight, BusMessage message)
+      implements Delivery {}
 
   /** One consumer registration: a serial queue from the I/O thread to the user's executor. */
   private final class LocalConsumer implements Subscription {
@@ -135,13 +181,49 @@ final class ChannelConsumers {
       }
       queue.add(d);
       if (scheduled.compareAndSet(false, true)) {
-        try {
-          deliveryPool.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-          scheduled.set(false);
-          log.warn("ZMQ bus {} is closed; a message on channel '{}' was not handled", peerId,
-              channel);
+        schedule();
+      }
+    }
+
+    boolean runOnSender(Own d) {
+      if (cancelled.get()) {
+        return false;
+      }
+      if (!inline) {
+        // The executor queues it, after what the hub handed it: as from the in-memory bus.
+        d.inFlight().incrementAndGet();
+        flow.deliveryStarted();
+        handOver(d);
+        return true;
+      }
+      if (!queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+        return false;
+      }
+      if (!queue.isEmpty()) { // came in meanwhile: the pool runs it, this message goes after
+        schedule();
+        return false;
+      }
+      d.inFlight().incrementAndGet();
+      flow.deliveryStarted();
+      try {
+        handOver(d);
+      } finally {
+        scheduled.set(false);
+        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+          schedule();
         }
+      }
+      return true;
+    }
+
+    /** Has the pool drain the queue; the caller holds {@link #scheduled}. */
+    private void schedule() {
+      try {
+        deliveryPool.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        scheduled.set(false);
+        log.warn("ZMQ bus {} is closed; a message on channel '{}' was not handled", peerId,
+            channel);
       }
     }
 
@@ -155,7 +237,7 @@ final class ChannelConsumers {
       }
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-        deliveryPool.execute(this::drain);
+        schedule();
       }
     }
 
@@ -171,8 +253,9 @@ final class ChannelConsumers {
 
     private void run(Delivery d) {
       try {
-        BusMessage m = codec.decodeOrLog(d.payload, "a message on channel '" + channel + "'",
-            peerId);
+        BusMessage m = d instanceof Own own ? own.message()
+            : codec.decodeOrLog(((Framed) d).payload(), "a message on channel '" + channel + "'",
+                peerId);
         if (m != null) {
           handler.accept(m);
         }
@@ -184,7 +267,13 @@ final class ChannelConsumers {
     }
 
     private void done(Delivery d) {
-      link.acknowledge(d.channel, d.consumer, d.origin);
+      if (d instanceof Own own) {
+        own.inFlight().decrementAndGet();
+        flow.credited(own.channel(), 1);
+      } else {
+        Framed f = (Framed) d;
+        link.acknowledge(f.channel(), f.consumer(), f.origin());
+      }
       flow.deliveryFinished();
     }
 

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -62,7 +64,9 @@ final class Hub implements Runnable {
   private final HubPeers peers = new HubPeers();
   private final HubOutboxes outboxes = new HubOutboxes(this::transmit, peers::contains);
   private final LocalPayloads payloads = new LocalPayloads();
-  private final HubChannels channels = new HubChannels(outboxes, payloads);
+  private final HubChannels channels = new HubChannels(outboxes, payloads, localIn::add);
+  /** The channels the own bus sends on, by name; see {@link OwnChannel}. */
+  private final Map<String, OwnChannel> ownChannels = new ConcurrentHashMap<>();
   private final HubRouter routing = new HubRouter(peers, outboxes, channels);
 
   /**
@@ -122,12 +126,23 @@ final class Hub implements Runnable {
    *     block
    * @param codec encodes a message that bus holds here ({@link LocalPayloads}) when the hub
    *     sends it to another process
+   * @param own takes the own bus's messages for its own consumers, on the hub thread
    */
-  void attachLocal(byte[] identity, Consumer<List<byte[]>> inbound, Codec codec) {
+  void attachLocal(byte[] identity, Consumer<List<byte[]>> inbound, Codec codec,
+      HubChannels.OwnConsumers own) {
     String id = new String(identity, StandardCharsets.ISO_8859_1);
-    channels.attachLocal(id, codec);
+    channels.attachLocal(id, codec, own);
     outboxes.attachLocal(id, inbound);
     localIdentity = identity;
+  }
+
+  /**
+   * Returns the own bus's handle on a channel, which its sends carry to the hub thread; any
+   * thread may ask.
+   */
+  OwnChannel ownChannel(String name) {
+    OwnChannel c = ownChannels.get(name);
+    return c != null ? c : ownChannels.computeIfAbsent(name, OwnChannel::new);
   }
 
   /** The channel messages the hub's own bus holds in this JVM instead of encoding them. */
@@ -150,7 +165,7 @@ final class Hub implements Runnable {
   /**
    * Queues a message from the hub's own bus; never blocks.
    *
-   * @param message its frames ({@code byte[][]}) or an {@link Ack}
+   * @param message its frames ({@code byte[][]}), an {@link Ack} or an {@link OwnChannel.Send}
    */
   void offerLocal(Object message) {
     localIn.add(message);
@@ -313,6 +328,14 @@ final class Hub implements Runnable {
       return;
     }
     localAcks.drain(f -> routeLocal(f, message));
+    if (item instanceof OwnChannel.Send s) {
+      try {
+        channels.dispatchOwn(s);
+      } catch (RuntimeException e) {
+        log.error("The ZMQ hub failed on a message from its own bus", e);
+      }
+      return;
+    }
     routeLocal((byte[][]) item, message);
   }
 

@@ -2,6 +2,7 @@ package io.aiperf.zmq.internal;
 
 import static io.aiperf.zmq.internal.Protocol.utf8;
 
+import io.aiperf.api.spi.BusMessage;
 import io.aiperf.zmq.internal.HubPeers.Peer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,15 +37,38 @@ final class HubChannels {
   private final Set<String> remoteChannels = ConcurrentHashMap.newKeySet();
   /** The hub's own bus and its codec, set when it attaches (see {@link Hub#attachLocal}). */
   private volatile @Nullable String localId;
+  private volatile byte @Nullable [] localIdentity;
   private volatile @Nullable Codec localCodec;
+  private volatile @Nullable OwnConsumers ownConsumers;
+  /** Puts a message of the own bus back at the end of the hub's queue. */
+  private final java.util.function.Consumer<OwnChannel.Send> requeue;
 
-  HubChannels(HubOutboxes out, LocalPayloads payloads) {
-    this.out = out;
-    this.payloads = payloads;
+  /** The own bus's side of a delivery to one of its consumers, passed as the object itself. */
+  interface OwnConsumers {
+    /**
+     * Hands a message of the own bus to one of its consumers, on the hub thread; never blocks.
+     *
+     * @param consumer the consumer's id on the own bus
+     * @param channel the channel
+     * @param inFlight the hub's count of such messages the consumer holds, which the consumer
+     *     decrements once its handler has finished (this is its acknowledgement)
+     * @param message the message
+     * @return false if that consumer was withdrawn meanwhile (the message was not taken)
+     */
+    boolean deliver(int consumer, OwnChannel channel, AtomicInteger inFlight, BusMessage message);
   }
 
-  void attachLocal(String id, Codec codec) {
+  HubChannels(HubOutboxes out, LocalPayloads payloads,
+      java.util.function.Consumer<OwnChannel.Send> requeue) {
+    this.out = out;
+    this.payloads = payloads;
+    this.requeue = requeue;
+  }
+
+  void attachLocal(String id, Codec codec, OwnConsumers own) {
     localCodec = codec;
+    ownConsumers = own;
+    localIdentity = id.getBytes(StandardCharsets.ISO_8859_1);
     localId = id;
   }
 
@@ -63,6 +88,7 @@ final class HubChannels {
     } else {
       remoteChannels.remove(c.name);
     }
+    updateSole(c);
   }
 
   Channel channel(String name) {
@@ -72,7 +98,7 @@ final class HubChannels {
   /** Registers a consumer; {@link #dispatchParked} then hands it what waited for one. */
   Channel addConsumer(Peer peer, String channel, int id) {
     Channel c = channel(channel);
-    Consumer consumer = new Consumer(peer, id, c);
+    Consumer consumer = new Consumer(peer, id, c, peer.id.equals(localId));
     c.consumers.add(consumer);
     c.byKey.put(consumer.key(), consumer);
     peer.consumers.add(consumer);
@@ -85,6 +111,20 @@ final class HubChannels {
       Parked p = c.parked.poll();
       dispatch(c, p.origin, p.key, p.payload);
     }
+    updateSole(c);
+  }
+
+  /**
+   * Tells the own bus's senders on a channel whether its only consumer is the own bus's (then a
+   * sender may hand a message to it itself, see {@link ChannelConsumers#runOnSender}). Only
+   * while nothing waits here for a consumer: what waits goes first.
+   */
+  private static void updateSole(Channel c) {
+    OwnChannel own = c.own;
+    if (own != null) {
+      own.sole = c.consumers.size() == 1 && c.parked.isEmpty() && c.consumers.get(0).own
+          ? c.consumers.get(0).sole : null;
+    }
   }
 
   /** Withdraws a consumer; it stays known until what it holds is acknowledged. */
@@ -96,30 +136,83 @@ final class HubChannels {
   }
 
   void dispatch(Channel c, byte[] origin, byte[] key, byte[] payload) {
-    int n = c.consumers.size();
-    if (n == 0) {
+    if (c.consumers.isEmpty()) {
       c.parked.add(new Parked(origin, key, payload));
       return;
     }
-    Consumer target;
-    if (key.length == 8) {
-      target = c.consumers.get((int) Long.remainderUnsigned(mix(Protocol.asLong(key)), n));
-    } else {
-      // Least loaded, ties broken round-robin: a slow process gets fewer messages.
-      int start = c.next++ % n;
-      target = c.consumers.get(start);
-      for (int i = 1; i < n && target.inFlight > 0; i++) {
-        Consumer candidate = c.consumers.get((start + i) % n);
-        if (candidate.inFlight < target.inFlight) {
-          target = candidate;
-        }
+    Consumer target = key.length == 8 ? c.consumers.get(keyed(c, Protocol.asLong(key)))
+        : leastLoaded(c);
+    deliverTo(c, target, origin, key, payload);
+  }
+
+  /**
+   * Dispatches a message of the hub's own bus. To a consumer of the own bus it goes as the object
+   * it is, and that consumer's finished handler gives the sender its credit back directly: no
+   * handle, no frames, and no ACK or CREDIT through the hub. To a consumer in another process it
+   * goes encoded, as any message; with no consumer it waits as a held message.
+   */
+  void dispatchOwn(OwnChannel.Send s) {
+    OwnChannel own = s.channel();
+    Channel c = own.resolved;
+    if (c == null) {
+      c = channel(own.name);
+      own.resolved = c;
+      c.own = own;
+      updateSole(c);
+    }
+    byte[] origin = Objects.requireNonNull(localIdentity, "the own bus attached first");
+    if (c.consumers.isEmpty()) {
+      byte[] payload = s.encoded() != null ? s.encoded() : payloads.hold(s.message());
+      c.parked.add(new Parked(origin, s.keyBytes(), payload));
+      own.pending.decrementAndGet(); // no consumer, so no sole one that a sender could overtake
+      return;
+    }
+    Consumer target = s.keyed() ? c.consumers.get(keyed(c, s.key())) : leastLoaded(c);
+    if (target.own) {
+      target.ownInFlight.incrementAndGet();
+      if (!Objects.requireNonNull(ownConsumers).deliver(target.id, own, target.ownInFlight,
+          s.message())) {
+        // Withdrawn on the own bus, its CANCEL on the way: try again after what is queued.
+        target.ownInFlight.decrementAndGet();
+        requeue.accept(s);
+        return;
       }
-      if (c.next >= n) {
-        c.next = 0;
+      own.pending.decrementAndGet();
+      return;
+    }
+    own.pending.decrementAndGet();
+    byte[] payload = s.encoded() != null ? s.encoded() : Objects.requireNonNull(localCodec,
+        "the own bus attached first").encode(s.message());
+    deliverTo(c, target, origin, s.keyBytes(), payload);
+  }
+
+  private int keyed(Channel c, long key) {
+    return (int) Long.remainderUnsigned(mix(key), c.consumers.size());
+  }
+
+  /** Least loaded, ties broken round-robin: a slow process gets fewer messages. */
+  private Consumer leastLoaded(Channel c) {
+    int n = c.consumers.size();
+    int start = c.next++ % n;
+    Consumer target = c.consumers.get(start);
+    int load = target.load();
+    for (int i = 1; i < n && load > 0; i++) {
+      Consumer candidate = c.consumers.get((start + i) % n);
+      int l = candidate.load();
+      if (l < load) {
+        target = candidate;
+        load = l;
       }
     }
+    if (c.next >= n) {
+      c.next = 0;
+    }
+    return target;
+  }
+
+  private void deliverTo(Channel c, Consumer target, byte[] origin, byte[] key, byte[] payload) {
     byte[] delivered = payload;
-    if (LocalPayloads.isHandle(payload) && !target.peer.id.equals(localId)) {
+    if (LocalPayloads.isHandle(payload) && !target.own) {
       // Held in this JVM, but this consumer is in another process: encode it here.
       delivered = payloads.export(payload, Objects.requireNonNull(localCodec,
           "localCodec: only the hub's own bus holds messages, and it attached first"));
@@ -192,6 +285,8 @@ final class HubChannels {
     private final Map<String, Consumer> byKey = new HashMap<>();
     private final ArrayDeque<Parked> parked = new ArrayDeque<>();
     private int next;
+    /** The own bus's handle on this channel, once it sent on it. */
+    private @Nullable OwnChannel own;
 
     Channel(String name) {
       this.name = name;
@@ -203,14 +298,26 @@ final class HubChannels {
     private final Peer peer;
     private final int id;
     private final Channel channel;
+    /** Whether it is a consumer of the hub's own bus. */
+    private final boolean own;
     private final Map<String, Integer> byOrigin = new LinkedHashMap<>();
+    /** Messages it holds that were delivered as frames and are acknowledged through the hub. */
     private int inFlight;
+    /** Messages of the own bus it holds (own consumers only); its handlers count them down. */
+    private final AtomicInteger ownInFlight = new AtomicInteger();
+    private final OwnChannel.Sole sole;
     private boolean cancelled;
 
-    Consumer(Peer peer, int id, Channel channel) {
+    Consumer(Peer peer, int id, Channel channel, boolean own) {
       this.peer = peer;
       this.id = id;
       this.channel = channel;
+      this.own = own;
+      this.sole = new OwnChannel.Sole(id, ownInFlight);
+    }
+
+    int load() {
+      return inFlight + ownInFlight.get();
     }
 
     String key() {

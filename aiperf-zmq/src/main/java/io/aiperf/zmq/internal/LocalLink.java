@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * the hub's queue and the hub thread runs them through the same routing as any peer's; what the
  * hub has for this bus it passes to the bus's handler on the hub thread. So a message between
  * two services of the hub's JVM costs one thread hand-off to the hub and none back, where a
- * socket (or a queue per direction with a thread at each end) cost three.
+ * socket (or a queue per direction with a thread at each end) cost three. Channel messages
+ * between services of the hub's JVM skip even that when they can ({@link OwnChannel}).
  */
 final class LocalLink implements HubLink {
   private final Hub hub;
@@ -22,10 +23,12 @@ final class LocalLink implements HubLink {
    * @param inbound takes each message from the hub, on the hub thread; it must not block
    * @param codec the bus's codec, which encodes a held message the hub has to send to another
    *     process
+   * @param own takes the bus's own channel messages for its own consumers, on the hub thread
    */
-  LocalLink(Hub hub, String peerId, Consumer<List<byte[]>> inbound, Codec codec) {
+  LocalLink(Hub hub, String peerId, Consumer<List<byte[]>> inbound, Codec codec,
+      HubChannels.OwnConsumers own) {
     this.hub = hub;
-    hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), inbound, codec);
+    hub.attachLocal(peerId.getBytes(StandardCharsets.ISO_8859_1), inbound, codec, own);
   }
 
   @Override

@@ -7,16 +7,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Channel messages that never leave the hub's JVM, held as objects. When the hub's own bus sends
- * on a channel none of whose consumers is in another process, it keeps the message here and
- * sends a 9-byte handle ({@link Codec#LOCAL} and an id) through the hub, which routes it like any
- * payload; the consumer's bus takes the message back by its handle. So a credit, a raw record or
- * a processed record between services of the controller's JVM is neither encoded nor decoded,
- * while the hub still does the routing, the credits and the order.
+ * Channel messages of the hub's own bus that wait at the hub for a consumer, held as objects
+ * (the own bus passes its messages to the hub thread as objects, {@link OwnChannel.Send}). When
+ * the channel had no consumer, the hub keeps the message here and parks a 9-byte handle
+ * ({@link Codec#LOCAL} and an id), which it later routes like any payload; the consumer's bus
+ * takes the message back by its handle. So a message parked for a consumer of the controller's
+ * JVM is neither encoded nor decoded.
  *
- * <p>Whether a channel has a consumer elsewhere can change between the sender's look and the
- * hub's dispatch: the hub then encodes the held message for that consumer on its own thread
- * ({@link #export}), so a handle never leaves the JVM. A handle is taken exactly once: a channel
+ * <p>Should a consumer in another process take it, the hub encodes the held message for that
+ * consumer on its own thread ({@link #export}), so a handle never leaves the JVM. A handle is taken exactly once: a channel
  * message has one consumer, and one handed back (NACK) was never taken. What the hub holds for
  * a channel without consumers is bounded by the senders' credits, like any channel message.
  */

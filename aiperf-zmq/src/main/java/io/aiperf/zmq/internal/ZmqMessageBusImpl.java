@@ -89,7 +89,7 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
         + String.format(java.util.Locale.ROOT, "%02x%02x", random[0], random[1]);
     int n = BUSES.get();
     try {
-      link = hub != null ? new LocalLink(hub, peerId, this::handle, codec)
+      link = hub != null ? new LocalLink(hub, peerId, this::handle, codec, this::deliverOwn)
           : new DealerLink(context, connectTo, peerId, options, this::handle,
               daemon("aiperf-zmq-io-" + n));
     } catch (IOException | RuntimeException e) {
@@ -163,26 +163,58 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
 
   @Override
   public void send(String channel, BusMessage message) {
-    send(channel, Protocol.EMPTY, message);
+    if (hub != null) {
+      sendOwn(hub, channel, false, 0, message);
+    } else {
+      send(channel, Protocol.EMPTY, message);
+    }
   }
 
   @Override
   public void send(String channel, long routingKey, BusMessage message) {
-    send(channel, Protocol.longBytes(routingKey), message);
+    if (hub != null) {
+      sendOwn(hub, channel, true, routingKey, message);
+    } else {
+      send(channel, Protocol.longBytes(routingKey), message);
+    }
   }
 
   private void send(String channel, byte[] key, BusMessage message) {
     checkOpen();
-    // In the hub's JVM a message for consumers in this JVM only is not encoded at all.
-    byte[] payload = hub != null && !hub.hasRemoteConsumer(channel)
-        ? hub.payloads().hold(message) : codec.encode(message);
+    byte[] payload = codec.encode(message);
+    takeCredit(channel);
+    link.enqueue(op(Protocol.SEND), utf8(channel), key, payload);
+  }
+
+  /**
+   * The hub's own bus passes the message itself to the hub thread; it is encoded here only if
+   * the channel has a consumer in another process (which may take it), so that CBOR stays off
+   * the hub thread. A channel whose only consumer is this bus's and runs its handler on the
+   * caller's thread ({@code Runnable::run}) gets the message on this thread, as from the
+   * in-memory bus, when none of this bus's messages on the channel is still on its way through
+   * the hub (which keeps their order).
+   */
+  private void sendOwn(Hub hub, String channel, boolean keyed, long key, BusMessage message) {
+    checkOpen();
+    OwnChannel own = hub.ownChannel(channel);
+    takeCredit(channel);
+    OwnChannel.Sole sole = own.sole;
+    if (sole != null && own.pending.get() == 0
+        && consumers.runOnSender(sole.consumer(), own, sole.inFlight(), message)) {
+      return;
+    }
+    byte[] encoded = hub.hasRemoteConsumer(channel) ? codec.encode(message) : null;
+    own.pending.incrementAndGet();
+    hub.offerLocal(new OwnChannel.Send(own, keyed, key, message, encoded));
+  }
+
+  private void takeCredit(String channel) {
     flow.acquire(channel);
     if (closed.get()) {
       throw new IllegalStateException("The message bus is closed; channel '" + channel
           + "' did not take the message");
     }
     flow.sent();
-    link.enqueue(op(Protocol.SEND), utf8(channel), key, payload);
   }
 
   @Override
@@ -221,6 +253,12 @@ final class ZmqMessageBusImpl implements ZmqMessageBus {
           requests.onReply(Protocol.asLong(f.get(1)), null, string(f.get(2)));
       default -> log.warn("ZMQ bus {} ignored unknown opcode {}", peerId, f.get(0)[0]);
     }
+  }
+
+  /** A message of this (the hub's own) bus for one of its consumers, on the hub thread. */
+  private boolean deliverOwn(int consumer, OwnChannel channel,
+      java.util.concurrent.atomic.AtomicInteger inFlight, BusMessage message) {
+    return consumers.deliverOwn(consumer, channel, inFlight, message);
   }
 
   /**

@@ -83,6 +83,109 @@ final class LocalPayloadsTest {
     s.close();
   }
 
+  /**
+   * A consumer of the hub's own bus that runs handlers on the caller's thread gets the own bus's
+   * messages on the sending thread once nothing of that channel is on its way through the hub,
+   * as from the in-memory bus, and still in the order sent, each once.
+   */
+  @Test
+  void anInlineConsumerOfTheHubsOwnBus_runsOnTheSendersThread_inOrder() {
+    List<Integer> got = new CopyOnWriteArrayList<>();
+    List<Thread> ranOn = new CopyOnWriteArrayList<>();
+    hub.consume("inline", Runnable::run, m -> {
+      got.add(((Item) m).seq());
+      ranOn.add(Thread.currentThread());
+    });
+    Thread sender = Thread.currentThread();
+    int[] sent = {0};
+    await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+      hub.send("inline", new Item(sent[0]++, new byte[0]));
+      return sent[0] >= 2 && ranOn.size() == sent[0] && ranOn.get(sent[0] - 1) == sender;
+    });
+    for (int i = 0; i < 500; i++) {
+      hub.send("inline", new Item(sent[0]++, new byte[0]));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == sent[0]);
+    assertThat(got).isSorted().doesNotHaveDuplicates().hasSize(sent[0]);
+    assertThat(ranOn).contains(sender);
+  }
+
+  /**
+   * A consumer of the own bus acknowledges without the hub: with a capacity of one credit, the
+   * second send waits until the first message was handled, and then goes through.
+   */
+  @Test
+  void anOwnConsumer_givesTheSendersCreditBack_whenItsHandlerFinished() throws Exception {
+    ZmqMessageBus small = ZmqBus.hub(ZmqBusOptions.builder().channelCapacity(1).build());
+    try {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      List<Integer> got = new CopyOnWriteArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      small.consume("one", pool, m -> {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        got.add(((Item) m).seq());
+      });
+      small.send("one", new Item(0, new byte[0]));
+      java.util.concurrent.CompletableFuture<Void> second =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> small.send("one", new Item(1, new byte[0])));
+      Thread.sleep(200);
+      assertThat(second).isNotDone(); // no credit until the first was handled
+      release.countDown();
+      second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+      assertThat(got).containsExactly(0, 1);
+      pool.shutdown();
+    } finally {
+      small.close();
+    }
+  }
+
+  /**
+   * With consumers in the hub's JVM and in another process on one channel, each message reaches
+   * one of them once, and both kinds of acknowledgement give the sender its credits back (four
+   * credits, two hundred messages).
+   */
+  @Test
+  void consumersHereAndElsewhere_shareTheMessages_andReturnEveryCredit() {
+    ZmqMessageBus small = ZmqBus.hub(ZmqBusOptions.builder().channelCapacity(4).build());
+    ZmqMessageBus other = ZmqBus.connect(small.address(), ZmqBusOptions.defaults());
+    try {
+      java.util.Set<Integer> here = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.Set<Integer> elsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      List<Integer> twice = new CopyOnWriteArrayList<>();
+      small.consume("mixed", Runnable::run, m -> {
+        if (!here.add(((Item) m).seq())) {
+          twice.add(((Item) m).seq());
+        }
+      });
+      other.consume("mixed", Runnable::run, m -> {
+        if (!elsewhere.add(((Item) m).seq())) {
+          twice.add(((Item) m).seq());
+        }
+      });
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> ((ZmqMessageBusImpl) small).hasRemoteConsumer("mixed"));
+      for (int i = 0; i < 200; i++) {
+        small.send("mixed", new Item(i, new byte[] {(byte) i}));
+      }
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> here.size() + elsewhere.size() + twice.size() >= 200);
+      assertThat(twice).isEmpty();
+      assertThat(here).doesNotContainAnyElementsOf(elsewhere);
+      assertThat(here.size() + elsewhere.size()).isEqualTo(200);
+      assertThat(elsewhere).isNotEmpty(); // the hub did not keep them all in its JVM
+    } finally {
+      other.close();
+      small.close();
+    }
+  }
+
   private LocalPayloads payloads() {
     return ((ZmqMessageBusImpl) hub).payloads();
   }
