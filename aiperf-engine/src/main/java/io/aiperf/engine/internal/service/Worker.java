@@ -243,18 +243,29 @@ final class Worker extends AbstractService {
     }
     int share = (config.concurrency() + workers - 1) / workers;
     long started = clock.nanoTime();
+    // Within the start-up step that waits for it, so a stalling server is named by the timeout
+    // of connecting, not by the step's.
+    long boundMillis = Math.max(1, Math.min(CONNECT_TIMEOUT.toMillis(),
+        config.startupTimeout().toMillis() / 2));
     List<CompletableFuture<Integer>> opening = new java.util.ArrayList<>();
     for (int i = 0; i < transports.length; i++) {
       // Sessions go to the servers in turn, so each gets its part of the share.
       int part = share / transports.length + (i < share % transports.length ? 1 : 0);
       opening.add(transports[i].preconnect(part).toCompletableFuture()
-          .completeOnTimeout(0, CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .completeOnTimeout(0, boundMillis, TimeUnit.MILLISECONDS)
           .exceptionally(e -> 0));
     }
     return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).thenApply(v -> {
       int opened = opening.stream().mapToInt(CompletableFuture::join).sum();
-      log.debug("{} opened {} of {} connections before the run in {} ms", id, opened, share,
-          (clock.nanoTime() - started) / 1_000_000);
+      long millis = (clock.nanoTime() - started) / 1_000_000;
+      if (opened < share) {
+        // Refused or failed before any request: no request error counts them.
+        log.warn("{} opened {} of the {} connections it opens before the run ({} ms): the"
+            + " server refused or did not answer the others in time; requests open them as they"
+            + " need them, and report what fails then", id, opened, share, millis);
+      } else {
+        log.debug("{} opened {} connections before the run in {} ms", id, opened, millis);
+      }
       return opened;
     });
   }
