@@ -65,6 +65,22 @@ final class NettyHttpTransportTest {
     return server.getLocalPort();
   }
 
+  /** Answers every request of a connection with {@code {}} after a delay; counts connections. */
+  private int keepAliveServer(AtomicInteger connections, long delayMillis) throws IOException {
+    return server((i, s) -> {
+      connections.incrementAndGet();
+      try {
+        while (true) {
+          readRequest(s.getInputStream());
+          Thread.sleep(delayMillis);
+          write(s, ok("{}"));
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // done
+      }
+    });
+  }
+
   /** Reads one request (headers and Content-Length body). */
   private static String readRequest(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
@@ -304,18 +320,7 @@ final class NettyHttpTransportTest {
   @Test
   void connectionLimit_queuesRequests_andReportsTheWait() throws IOException {
     AtomicInteger connections = new AtomicInteger();
-    int port = server((i, s) -> {
-      connections.incrementAndGet();
-      try {
-        while (true) {
-          readRequest(s.getInputStream());
-          Thread.sleep(50);
-          write(s, ok("{}"));
-        }
-      } catch (IOException | InterruptedException ignored) {
-        // done
-      }
-    });
+    int port = keepAliveServer(connections, 50);
     var t = transport(port, 1);
     List<Heard> all = new ArrayList<>();
     List<Long> waits = Collections.synchronizedList(new ArrayList<>());
@@ -343,18 +348,8 @@ final class NettyHttpTransportTest {
   @Test
   void preconnect_opensTheConnectionsTheFirstRequestsThenReuse() throws Exception {
     AtomicInteger connections = new AtomicInteger();
-    int port = server((i, s) -> {
-      connections.incrementAndGet();
-      try {
-        while (true) {
-          readRequest(s.getInputStream());
-          Thread.sleep(100); // the three requests overlap: each needs a connection of its own
-          write(s, ok("{}"));
-        }
-      } catch (IOException | InterruptedException ignored) {
-        // done
-      }
-    });
+    // The three requests overlap: each needs a connection of its own.
+    int port = keepAliveServer(connections, 100);
     var t = transport(port);
     assertThat(t.preconnect(3).toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo(3);
     await().atMost(Duration.ofSeconds(20)).until(() -> connections.get() == 3);
