@@ -68,6 +68,11 @@ final class RecordsManager extends AbstractService {
   private long firstCreditId = -1;
   /** Each phase's first credit id (by ordinal), -1 until it starts: for a request's index in it. */
   private final long[] phaseFirstCredit = initialFirstCredits();
+  /**
+   * Records that came before their phase's start: the start is an event and the records travel
+   * on a channel, so a fast first answer can overtake it. Exported once their index is known.
+   */
+  private final List<ProcessedRecord> beforePhaseStart = new ArrayList<>();
   private boolean cancelled;
   private boolean finished;
   private long lastRecordNanos;
@@ -165,6 +170,7 @@ final class RecordsManager extends AbstractService {
         firstPhaseStart = s.startNanos();
       }
       phaseFirstCredit[s.phase().ordinal()] = s.firstCreditId();
+      exportThoseBefore(s.phase());
       if (s.phase() == Phase.PROFILING) {
         profilingStart = s.startNanos();
         jitMillisAtProfilingStart = JitTime.compiledMillis();
@@ -299,8 +305,29 @@ final class RecordsManager extends AbstractService {
 
   /** Writes a record to the per-request exports that are on, with its index in its phase. */
   private void export(ProcessedRecord r) {
-    initialized(exports).write(r,
-        r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]));
+    long first = phaseFirstCredit[r.phase().ordinal()];
+    if (first < 0) {
+      beforePhaseStart.add(r);
+      return;
+    }
+    initialized(exports).write(r, r.creditId() - first);
+  }
+
+  /** Exports the records of a phase (all, given null) that came before its start was known. */
+  private void exportThoseBefore(@Nullable Phase phase) {
+    if (beforePhaseStart.isEmpty()) {
+      return;
+    }
+    List<ProcessedRecord> waiting = new ArrayList<>(beforePhaseStart);
+    beforePhaseStart.clear();
+    for (ProcessedRecord r : waiting) {
+      if (phase == null || r.phase() == phase) {
+        initialized(exports).write(r,
+            r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]));
+      } else {
+        beforePhaseStart.add(r);
+      }
+    }
   }
 
   /**
@@ -465,6 +492,7 @@ final class RecordsManager extends AbstractService {
       executor.shutdownNow();
     }
     if (exports != null) {
+      exportThoseBefore(null); // a phase whose start never came: numbered from 0, as before
       exports.close();
     }
   }

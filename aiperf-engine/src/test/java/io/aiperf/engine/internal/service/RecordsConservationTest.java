@@ -3,6 +3,7 @@ package io.aiperf.engine.internal.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aiperf.api.Benchmark;
 import io.aiperf.api.Endpoints;
 import io.aiperf.api.spi.BusConfig;
@@ -16,8 +17,11 @@ import io.aiperf.engine.internal.service.Messages.PhaseStarted;
 import io.aiperf.engine.internal.service.Messages.ProcessedRecord;
 import io.aiperf.engine.internal.service.Messages.ProfileResults;
 import io.aiperf.engine.internal.service.Messages.ServiceFailed;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +46,12 @@ final class RecordsConservationTest {
   private RecordsManager manager;
 
   private RecordsManager start(Path dir) throws Exception {
+    startWithoutPhase(dir);
+    bus.publish(new PhaseStarted(Phase.PROFILING, T0, 0));
+    return manager;
+  }
+
+  private void startWithoutPhase(Path dir) throws Exception {
     var config = Benchmark.builder().endpoint(Endpoints.openAiChat("http://x").model("m"))
         .artifactDir(dir).build();
     manager = new RecordsManager("records_manager", bus, config, clock);
@@ -49,8 +59,6 @@ final class RecordsConservationTest {
     bus.subscribe(ServiceFailed.class, failed::set);
     manager.initialize();
     manager.start();
-    bus.publish(new PhaseStarted(Phase.PROFILING, T0, 0));
-    return manager;
   }
 
   @AfterEach
@@ -103,6 +111,39 @@ final class RecordsConservationTest {
     var r = results.get().result();
     assertThat(r.requestsCompleted()).isEqualTo(3);
     assertThat(r.requestsFailed()).isZero();
+  }
+
+  /** A record with the metadata the per-request export writes. */
+  private static ProcessedRecord exported(long creditId) {
+    ProcessedRecord r = record(creditId);
+    long start = r.startNanos();
+    return new ProcessedRecord(r.creditId(), r.phase(), start, r.endNanos(), true, 0, null, null,
+        r.values(), new Messages.RecordMeta("req-" + creditId, "corr-" + creditId, 0, 0,
+            creditId, "worker_0", "record_processor_0", start, start, null, null, start, null));
+  }
+
+  @Test
+  void recordsThatOvertakeTheirPhasesStart_keepTheirIndexInThePhase(@TempDir Path dir)
+      throws Exception {
+    startWithoutPhase(dir);
+    // The phase's credits are 5, 6 and 7; the first two answers overtake the phase's start.
+    bus.send(Messages.RECORDS, exported(5));
+    bus.send(Messages.RECORDS, exported(6));
+    AtomicLong counted = new AtomicLong();
+    bus.subscribe(Messages.Progress.class, p -> counted.set(p.completed()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> counted.get() == 2); // both handled
+    bus.publish(new PhaseStarted(Phase.PROFILING, T0, 5));
+    bus.send(Messages.RECORDS, exported(7));
+    bus.publish(new CreditsComplete(Phase.PROFILING, 3, false, 5));
+    await().atMost(Duration.ofSeconds(10)).until(() -> results.get() != null);
+    manager.stop();
+    manager = null;
+
+    List<Long> sessions = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("profile_export.jsonl"))) {
+      sessions.add(new ObjectMapper().readTree(line).at("/metadata/session_num").asLong());
+    }
+    assertThat(sessions).containsExactlyInAnyOrder(0L, 1L, 2L);
   }
 
   @Test
