@@ -141,6 +141,11 @@ public final class RealtimeThreads {
     final int tid;
     boolean realtime;
     long windowCpu = -1;
+    /**
+     * How long after its window began its CPU time was read: lowering a thread runs {@code chrt},
+     * which on a busy machine takes long, so the threads after it are read later.
+     */
+    long readDelayNanos;
     /** Its share of a core in the last window. */
     double share;
     /** Its shares in the last {@link #QUIET_WINDOWS} windows, a ring. */
@@ -182,6 +187,7 @@ public final class RealtimeThreads {
   static final class Keeper {
     private final Priorities priorities;
     private final CpuTimes cpu;
+    private final LongSupplier readClock;
     private final ConcurrentLinkedQueue<Watched> arrivals = new ConcurrentLinkedQueue<>();
     private final List<Watched> watched = new ArrayList<>();
     private final Object startLock = new Object();
@@ -201,14 +207,24 @@ public final class RealtimeThreads {
     Keeper(Priorities priorities, ThreadMXBean threads, LongSupplier processWork, int cores) {
       this(priorities, threads.isThreadCpuTimeSupported()
           ? t -> t.isAlive() ? threads.getThreadCpuTime(t.getId()) : -1 : t -> -1,
-          processWork, cores);
+          processWork, cores, NanoClock.SYSTEM::nanoTime);
     }
 
+    /** A keeper whose reads take no time: CPU times given by the caller, window by window. */
     Keeper(Priorities priorities, CpuTimes cpu, LongSupplier processWork, int cores) {
+      this(priorities, cpu, processWork, cores, () -> 0L);
+    }
+
+    /**
+     * @param readClock when each thread's CPU time is read, to time it over its own interval
+     */
+    Keeper(Priorities priorities, CpuTimes cpu, LongSupplier processWork, int cores,
+        LongSupplier readClock) {
       this.priorities = priorities;
       this.cpu = cpu;
       this.processWork = processWork;
       this.cores = Math.max(1, cores);
+      this.readClock = readClock;
     }
 
     /** How many cores the process worked on average over the last second. */
@@ -326,6 +342,7 @@ public final class RealtimeThreads {
      *     milliseconds raising new threads)
      */
     void window(long elapsedNanos) {
+      long began = readClock.getAsLong();
       if (fresh) {
         forgetHistory();
       }
@@ -339,8 +356,13 @@ public final class RealtimeThreads {
           it.remove();
           continue;
         }
-        w.add((double) (now - w.windowCpu) / Math.max(1, elapsedNanos));
+        // Over the time between its two reads, not the window's: a read made late (after
+        // another thread's chrt) divided by the window read 542 % of a core once.
+        long readDelay = readClock.getAsLong() - began;
+        w.add((double) (now - w.windowCpu)
+            / Math.max(1, elapsedNanos + readDelay - w.readDelayNanos));
         w.windowCpu = now;
+        w.readDelayNanos = readDelay;
         if (w.realtime && busy) {
           lower(w, "this process worked " + String.format(Locale.ROOT, "%.1f", process)
               + " of " + cores + " cores for a second");

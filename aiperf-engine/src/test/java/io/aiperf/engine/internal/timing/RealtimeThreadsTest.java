@@ -24,7 +24,7 @@ final class RealtimeThreadsTest {
   private static final long WINDOW = RealtimeThreads.WINDOW_NANOS;
 
   /** Records every change the keeper asks for; grants what {@link #permitted} says. */
-  private static final class FakePriorities implements RealtimeThreads.Priorities {
+  private static class FakePriorities implements RealtimeThreads.Priorities {
     final List<String> calls = new ArrayList<>();
     boolean permitted = true;
 
@@ -65,6 +65,36 @@ final class RealtimeThreadsTest {
     }
     assertThat(keeper.isRealtime(io)).isTrue();
     assertThat(priorities.calls).containsExactly("raise 42");
+  }
+
+  @Test
+  void aThreadReadLate_afterAnotherWasLowered_isJudgedOverItsOwnInterval() throws Exception {
+    Thread other = new Thread(() -> { }, "io-2");
+    long chrtNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
+    RealtimeThreads.Keeper slowChrt = new RealtimeThreads.Keeper(new FakePriorities() {
+      @Override
+      public RealtimePriority.Grant lower(int tid) {
+        // chrt on a busy machine takes long; the other thread works half a core meanwhile.
+        cpu.merge(other, chrtNanos / 2, Long::sum);
+        try {
+          Thread.sleep(chrtNanos / 1_000_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return super.lower(tid);
+      }
+    }, t -> cpu.getOrDefault(t, -1L), () -> processWork, 2, System::nanoTime);
+    cpu.put(io, 0L);
+    cpu.put(other, 0L);
+    slowChrt.queued(io, 42);
+    slowChrt.queued(other, 43);
+    slowChrt.admit();
+    cpu.merge(io, WINDOW, Long::sum); // saturated: lowered
+    cpu.merge(other, WINDOW / 2, Long::sum);
+    slowChrt.window(WINDOW);
+    assertThat(slowChrt.isRealtime(io)).isFalse();
+    // Its CPU over the window alone would read 200 % of a core.
+    assertThat(slowChrt.isRealtime(other)).as("half a core, read 300 ms late").isTrue();
   }
 
   @Test
