@@ -109,10 +109,7 @@ final class Http1Loop {
       }
     };
     for (int i = 0; i < wanted; i++) {
-      lag.connecting();
-      open++;
-      ChannelFuture connect = target.connect(bootstrap, opened++);
-      connect.channel().closeFuture().addListener(c -> connectionGone());
+      ChannelFuture connect = openConnection();
       connect.addListener(f -> {
         if (!f.isSuccess()) {
           attemptEnded.run();
@@ -148,14 +145,20 @@ final class Http1Loop {
     }
   }
 
-  private void connect(Http1Exchange exchange) {
+  /** Starts opening a connection, counted as open until it closes or fails. */
+  private ChannelFuture openConnection() {
     lag.connecting();
     open++;
+    ChannelFuture connect = target.connect(bootstrap, opened++);
+    connect.channel().closeFuture().addListener(c -> connectionGone());
+    return connect;
+  }
+
+  private void connect(Http1Exchange exchange) {
     exchange.connecting = true;
     exchange.connectStartNanos = clock.nanoTime();
     exchange.dnsLookupNanos = target.claimLookupNanos();
-    ChannelFuture connect = target.connect(bootstrap, opened++);
-    connect.channel().closeFuture().addListener(c -> connectionGone());
+    ChannelFuture connect = openConnection();
     connect.addListener(f -> {
       if (!f.isSuccess()) {
         exchange.connecting = false;
