@@ -200,8 +200,8 @@ public final class Messages {
   public record ControllerHeartbeat(long sentNanos) implements EngineMessage {}
 
   /**
-   * What the pacing thread runs as: sent when it starts, and again if it gives real-time
-   * priority up.
+   * What the pacing thread runs as: sent when it starts, and again each time it gives real-time
+   * priority up or takes it again.
    *
    * @param state real-time, refused it, or gave it up
    * @param detail its policy, or why it has none
@@ -213,7 +213,7 @@ public final class Messages {
       REALTIME,
       /** Ordinary: the system refused real-time priority (or it was turned off). */
       REFUSED,
-      /** Ordinary again: it fell behind anyway, so the client is at its ceiling. */
+      /** Ordinary again: it fell behind anyway, so the client is at its ceiling (for now). */
       GIVEN_UP
     }
   }

@@ -240,11 +240,12 @@ final class TimingManager extends AbstractService {
           slip = behind - MAX_CATCHUP_NANOS;
           shift += slip;
         }
-        String gaveUp = pacing.afterWait(now, slip);
-        if (gaveUp != null) {
-          log.info("The pacing thread's real-time priority {}", gaveUp);
-          bus.publish(new Messages.PacingPriority(Messages.PacingPriority.State.GIVEN_UP,
-              gaveUp));
+        RealtimePacing.Change change = pacing.afterWait(now, slip);
+        if (change != null) {
+          log.info("The pacing thread's real-time priority {}", change.detail());
+          bus.publish(new Messages.PacingPriority(change.realtime()
+              ? Messages.PacingPriority.State.REALTIME : Messages.PacingPriority.State.GIVEN_UP,
+              change.detail()));
         }
       } else {
         intended = -1; // closed loop: when a slot is taken

@@ -1,39 +1,87 @@
 package io.aiperf.engine.internal.timing;
 
 import io.aiperf.engine.internal.NanoClock;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pacing thread's priority over a run: real time while it keeps time cheaply, ordinary once
+ * The pacing thread's priority over a run: real time while it keeps time cheaply, ordinary while
  * the client is at its ceiling. A real-time thread preempts every ordinary one, so it must stay
- * mostly idle: when it is not (it works more than half of a core, or its schedule keeps slipping
- * even so), the client is at its ceiling, and keeping the priority only takes the CPU from the
- * threads it waits for. Measured at 20,000 requests/s on two cores: a quarter less throughput
- * with the priority kept. Used only by the pacing thread.
+ * mostly idle: when it is not (it works more than half of a core for 200 ms, or its schedule
+ * keeps slipping though no collection stopped it), the client is at its ceiling, and keeping the
+ * priority only takes the CPU from the threads it waits for. Measured at 20,000 requests/s on two
+ * cores: a quarter less throughput with the priority kept.
+ *
+ * <p>Giving it up is not for good: a warm-up's collections and compilations may make the
+ * schedule slip early in a run that later keeps time easily (at 5,000 requests/s, the pacer
+ * given up in the warm-up's first second read 2.8 ms at p99 over the profiled window, 0.11 ms
+ * when it kept real time). So it asks again after
+ * {@link #FIRST_RETRY_NANOS}, twice as long after each further give-up: at a true ceiling that
+ * costs a second of real time now and then. Every change of priority starts a process
+ * ({@code chrt}), run on another thread so that the schedule never waits for it. Used only by
+ * the pacing thread.
  */
 public final class RealtimePacing {
   /** The pacing thread's CPU time above this share of a window gives real time up. */
   static final double MAX_CPU_SHARE = 0.5;
 
   static final long CPU_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /**
+   * Windows in a row above {@link #MAX_CPU_SHARE} that give real time up: after a stall the
+   * backlog (up to {@code MAX_CATCHUP}) leaves at once, a burst of work within one window that
+   * says nothing of the ceiling. Not a whole second: at 20,000 requests/s a pacer judged over a
+   * second kept real time at about half a core, and the run reached 9,800-12,500 requests/s
+   * against 13,500-15,200 with the priority given up within the first windows.
+   */
+  static final int BUSY_WINDOWS = 2;
   /** This many slips of the schedule within {@link #SLIP_WINDOW_NANOS} give real time up. */
   static final int SLIPS = 3;
 
   /** One slip is not enough: a young-generation GC pause stalls every thread every few seconds. */
   static final long SLIP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Real time is asked for again this long after it was first given up. */
+  static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+  static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(32);
+
+  /** What a change of priority reports to the pacing thread's owner. */
+  public record Change(boolean realtime, String detail) {}
+
+  /** Changes the pacing thread's priority; each call starts a process. */
+  interface Priorities {
+    RealtimePriority.Grant raise(int tid);
+
+    RealtimePriority.Grant lower(int tid);
+  }
 
   private final NanoClock clock;
   private final CpuClock cpu;
+  private final LongSupplier pauseNanos;
+  private final Priorities priorities;
+  private final Executor changer;
+  private final Pacer ordinaryPacer;
+  private Pacer realtimePacer;
   private Pacer pacer;
-  private @Nullable Pacer ordinary;
+  private boolean realtime;
+  /** Real time was granted once: it may be asked for again after a give-up. */
+  private boolean retry;
+  private int tid = -1;
   private final long[] slips = new long[SLIPS];
   private int slipCount;
   private long windowStart;
   private long windowStartCpu;
+  private long windowStartPauses;
+  private int busyWindows;
+  private long retryAt = Long.MAX_VALUE;
+  private long retryAfter = FIRST_RETRY_NANOS;
+  /** Written by the thread that ran chrt, read by the pacing thread after each wait. */
+  private volatile RealtimePriority.@Nullable Grant raised;
 
   /** The calling thread's CPU time, in nanoseconds. */
   @FunctionalInterface
@@ -48,18 +96,63 @@ public final class RealtimePacing {
    * @param clock the clock the schedule is kept on
    */
   public RealtimePacing(Pacer pacer, NanoClock clock) {
-    this(pacer, clock, threadCpu());
+    this(pacer, clock, threadCpu(), RealtimePacing::collectionPauseNanos, new SystemPriorities(),
+        command -> {
+          Thread thread = new Thread(command, "aiperf-pacing-priority");
+          thread.setDaemon(true);
+          thread.start();
+        });
   }
 
-  RealtimePacing(Pacer pacer, NanoClock clock, CpuClock cpu) {
+  RealtimePacing(Pacer pacer, NanoClock clock, CpuClock cpu, LongSupplier pauseNanos,
+      Priorities priorities, Executor changer) {
     this.pacer = pacer;
+    this.ordinaryPacer = pacer;
+    this.realtimePacer = pacer;
     this.clock = clock;
     this.cpu = cpu;
+    this.pauseNanos = pauseNanos;
+    this.priorities = priorities;
+    this.changer = changer;
   }
 
   private static CpuClock threadCpu() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     return threads.isCurrentThreadCpuTimeSupported() ? threads::getCurrentThreadCpuTime : () -> -1;
+  }
+
+  /**
+   * Time the collectors stopped the JVM, in total: young and full collections. Concurrent
+   * cycles' beans (ZGC's, G1's since JDK 20) report time the threads ran, and are left out.
+   */
+  static long collectionPauseNanos() {
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      String name = gc.getName();
+      if (!name.contains("Cycles") && !name.contains("Concurrent") && gc.getCollectionTime() > 0) {
+        millis += gc.getCollectionTime();
+      }
+    }
+    return TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /**
+   * One step above the I/O threads (the client's with {@code --realtime-io}, and the mock's):
+   * SCHED_FIFO never shares a CPU between equals, so at equal priority a woken pacing thread
+   * would wait until a busy I/O thread blocks (they were seen working a whole core for 100 ms).
+   */
+  static final int PRIORITY = RealtimePriority.PRIORITY + 1;
+
+  private static final class SystemPriorities implements Priorities {
+    @Override
+    public RealtimePriority.Grant raise(int tid) {
+      return RealtimePriority.raise(tid, PRIORITY);
+    }
+
+    @Override
+    public RealtimePriority.Grant lower(int tid) {
+      return RealtimePriority.lower(tid);
+    }
   }
 
   /**
@@ -69,18 +162,34 @@ public final class RealtimePacing {
    * @return what it got
    */
   public RealtimePriority.Grant start() {
-    return granted(RealtimePriority.raiseCurrentThread());
+    int self = RealtimePriority.ownTid();
+    return granted(self < 0 ? RealtimePriority.raiseCurrentThread() : priorities.raise(self),
+        self);
   }
 
-  /** Takes a grant (the system's answer, or a test's). */
-  RealtimePriority.Grant granted(RealtimePriority.Grant grant) {
-    if (grant.granted()) {
-      ordinary = pacer;
-      pacer = pacer.forRealtimeThread();
-      windowStart = clock.nanoTime();
-      windowStartCpu = cpu.threadCpuNanos();
+  /**
+   * Takes a grant (the system's answer, or a test's).
+   *
+   * @param self the pacing thread's id in the kernel, -1 if unknown (then it is never changed)
+   */
+  RealtimePriority.Grant granted(RealtimePriority.Grant grant, int self) {
+    tid = self;
+    if (grant.granted() && self >= 0) {
+      realtimePacer = ordinaryPacer.forRealtimeThread();
+      retry = true;
+      becomeRealtime(clock.nanoTime());
     }
     return grant;
+  }
+
+  private void becomeRealtime(long now) {
+    realtime = true;
+    pacer = realtimePacer;
+    windowStart = now;
+    windowStartCpu = cpu.threadCpuNanos();
+    windowStartPauses = pauseNanos.getAsLong();
+    slipCount = 0;
+    busyWindows = 0;
   }
 
   /**
@@ -94,23 +203,24 @@ public final class RealtimePacing {
 
   /**
    * Called after each wait; gives real time up when the thread works too much or keeps falling
-   * behind, and then says why.
+   * behind, asks for it again later, and says when either happened.
    *
    * @param now the clock's time after the wait (the caller has just read it)
    * @param slipNanos how far the schedule slipped at this send (moved later), 0 if it did not
-   * @return why real time was given up just now, or null if it was not
+   * @return the change of priority made just now, or null if there was none
    */
-  public @Nullable String afterWait(long now, long slipNanos) {
-    if (ordinary == null) {
-      return null;
+  public @Nullable Change afterWait(long now, long slipNanos) {
+    if (!realtime) {
+      return retry ? retried(now) : null;
     }
-    if (slipNanos > 0) {
+    if (slipNanos > 0 && !pausedFor(slipNanos)) {
       slips[slipCount % SLIPS] = now;
       slipCount++;
       long oldestOfTheLast = slips[slipCount % SLIPS]; // this one included
       if (slipCount >= SLIPS && now - oldestOfTheLast <= SLIP_WINDOW_NANOS) {
-        return giveUp(String.format(Locale.ROOT, "the schedule slipped %d times within a second,"
-            + " the last by %.1f ms", SLIPS, slipNanos / 1e6));
+        return giveUp(now, String.format(Locale.ROOT, "the schedule slipped %d times within a"
+            + " second, the last by %.1f ms, with no collection pause to explain it", SLIPS,
+            slipNanos / 1e6));
       }
     }
     if (now - windowStart >= CPU_WINDOW_NANOS) {
@@ -118,20 +228,58 @@ public final class RealtimePacing {
       double share = (double) (used - windowStartCpu) / (now - windowStart);
       windowStart = now;
       windowStartCpu = used;
-      if (used >= 0 && share > MAX_CPU_SHARE) {
-        return giveUp(String.format(Locale.ROOT, "the pacing thread used %.0f%% of a core",
-            share * 100));
+      windowStartPauses = pauseNanos.getAsLong();
+      busyWindows = used >= 0 && share > MAX_CPU_SHARE ? busyWindows + 1 : 0;
+      if (busyWindows >= BUSY_WINDOWS) {
+        return giveUp(now, String.format(Locale.ROOT, "the pacing thread used %.0f%% of a core"
+            + " for %d ms", share * 100,
+            TimeUnit.NANOSECONDS.toMillis(BUSY_WINDOWS * CPU_WINDOW_NANOS)));
       }
     }
     return null;
   }
 
-  private String giveUp(String because) {
-    pacer = java.util.Objects.requireNonNull(ordinary, "given up only while real time");
-    ordinary = null;
-    RealtimePriority.Grant lowered = RealtimePriority.lowerCurrentThread();
-    return "was given up: " + because + ", so the client is at its ceiling"
-        + (lowered.granted() ? "" : " (returning to ordinary priority failed: "
-            + lowered.detail() + ")");
+  /** Whether the JVM's collectors stopped it for most of this slip since the window began. */
+  private boolean pausedFor(long slipNanos) {
+    return pauseNanos.getAsLong() - windowStartPauses >= slipNanos / 2;
+  }
+
+  private Change giveUp(long now, String because) {
+    realtime = false;
+    pacer = ordinaryPacer;
+    retryAt = now + retryAfter;
+    String again = String.format(Locale.ROOT, "; asked for again in %d s",
+        TimeUnit.NANOSECONDS.toSeconds(retryAfter));
+    retryAfter = Math.min(MAX_RETRY_NANOS, retryAfter * 2);
+    int self = tid;
+    changer.execute(() -> {
+      RealtimePriority.Grant lowered = priorities.lower(self);
+      if (!lowered.granted()) {
+        LoggerFactory.getLogger(RealtimePacing.class).warn(
+            "The pacing thread could not return to ordinary priority: {}", lowered.detail());
+      }
+    });
+    return new Change(false, "was given up: " + because + ", so the client is at its ceiling"
+        + again);
+  }
+
+  /** While ordinary: asks for real time once the retry is due, and takes it once granted. */
+  private @Nullable Change retried(long now) {
+    RealtimePriority.Grant answer = raised;
+    if (answer != null) {
+      raised = null;
+      if (answer.granted()) {
+        becomeRealtime(now);
+        return new Change(true, "was taken again (" + answer.detail() + ")");
+      }
+      retry = false;
+      return new Change(false, "could not be taken again: " + answer.detail());
+    }
+    if (now >= retryAt) {
+      retryAt = Long.MAX_VALUE;
+      int self = tid;
+      changer.execute(() -> raised = priorities.raise(self));
+    }
+    return null;
   }
 }
