@@ -180,7 +180,7 @@ final class MockServerCommand implements java.util.concurrent.Callable<Integer> 
       return MockServerOptions.builder()
           // The server's stamps are the truth a client is checked against: not late by the
           // scheduler either (they give real time up while busy, as the client's do).
-          .ioThreadFactory(realtimeIo ? RealtimeIoThreads.factory("mock-llm-io") : null)
+          .ioThreadFactory(realtimeIo ? RealtimeIoThreads.serverFactory("mock-llm-io") : null)
           .faults(rateLimitRate, disconnectRate, malformedRate)
           .stall(stallEvery, Duration.ofNanos(Math.round(stallMs * 1e6)))
           .host(host)

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadFactory;
  * {@code CAP_SYS_NICE}, no {@code ulimit -r}), they are ordinary threads and the log says so once.
  *
  * <pre>{@code
- * MockServerOptions.builder().ioThreadFactory(RealtimeIoThreads.factory("mock-llm-io"))
+ * MockServerOptions.builder().ioThreadFactory(RealtimeIoThreads.serverFactory("mock-llm-io"))
  * }</pre>
  *
  * @since 0.1.0
@@ -31,5 +31,18 @@ public final class RealtimeIoThreads {
    */
   public static ThreadFactory factory(String prefix) {
     return RealtimeThreads.factory(prefix);
+  }
+
+  /**
+   * As {@link #factory(String)}, for a server that may share the machine with the client that
+   * measures it (the mock): real time as well, one level below the client's I/O threads, so
+   * that the server working off a burst never holds back the client's stamps.
+   *
+   * @param prefix the threads' name prefix
+   * @return the factory
+   * @since 0.1.0
+   */
+  public static ThreadFactory serverFactory(String prefix) {
+    return RealtimeThreads.factory(prefix, RealtimeThreads.SERVER_PRIORITY);
   }
 }
