@@ -51,6 +51,14 @@ final class RealtimeThreadsTest {
       t -> cpu.getOrDefault(t, -1L), () -> processWork, 2);
   private final Thread io = new Thread(() -> { }, "io-1");
 
+  /** The keeper watches {@link #io} (kernel id 42) from its first reading on. */
+  private void watchIo() {
+    cpu.put(io, 0L);
+    keeper.queued(io, 42);
+    keeper.admit();
+    keeper.window(WINDOW);
+  }
+
   /** The thread works this share of a core in the next window. */
   private void works(double share) {
     cpu.merge(io, Math.round(share * WINDOW), Long::sum);
@@ -207,10 +215,7 @@ final class RealtimeThreadsTest {
 
   @Test
   void aClientWorkingHalfItsCoresWithLightIoThreads_keepsRealTime() {
-    cpu.put(io, 0L);
-    keeper.queued(io, 42);
-    keeper.admit();
-    keeper.window(WINDOW);
+    watchIo();
     // 5,000 requests/s against a mock on the same two cores: the process at 1.1 cores, the I/O
     // thread at a third of one.
     for (int i = 0; i < 5 * RealtimeThreads.QUIET_WINDOWS; i++) {
@@ -247,10 +252,7 @@ final class RealtimeThreadsTest {
 
   @Test
   void whenTheLoadStarts_threadsLoweredByStartUpWorkGetRealTimeBack_andLoseItAgainAtACeiling() {
-    cpu.put(io, 0L);
-    keeper.queued(io, 42);
-    keeper.admit();
-    keeper.window(WINDOW);
+    watchIo();
     // Start-up (warm-up against an in-process server, the dataset): the process is busy.
     for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
       processWork += Math.round(1.7 * WINDOW);
