@@ -315,19 +315,14 @@ final class RecordsManager extends AbstractService {
 
   /** Exports the records of a phase (all, given null) that came before its start was known. */
   private void exportThoseBefore(@Nullable Phase phase) {
-    if (beforePhaseStart.isEmpty()) {
-      return;
-    }
-    List<ProcessedRecord> waiting = new ArrayList<>(beforePhaseStart);
-    beforePhaseStart.clear();
-    for (ProcessedRecord r : waiting) {
-      if (phase == null || r.phase() == phase) {
-        initialized(exports).write(r,
-            r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]));
-      } else {
-        beforePhaseStart.add(r);
+    beforePhaseStart.removeIf(r -> {
+      if (phase != null && r.phase() != phase) {
+        return false;
       }
-    }
+      initialized(exports).write(r,
+          r.creditId() - Math.max(0, phaseFirstCredit[r.phase().ordinal()]));
+      return true;
+    });
   }
 
   /**
