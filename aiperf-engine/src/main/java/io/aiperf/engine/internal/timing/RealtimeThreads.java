@@ -308,10 +308,6 @@ public final class RealtimeThreads {
     }
 
     /** Queues a thread for the next {@link #admit}; false for a thread with no kernel id. */
-    boolean queued(Thread t, int tid) {
-      return queued(t, tid, RealtimePriority.PRIORITY);
-    }
-
     boolean queued(Thread t, int tid, int priority) {
       if (tid < 0) {
         return false;

@@ -54,7 +54,7 @@ final class RealtimeThreadsTest {
   /** The keeper watches {@link #io} (kernel id 42) from its first reading on. */
   private void watchIo() {
     cpu.put(io, 0L);
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.admit();
     keeper.window(WINDOW);
   }
@@ -68,7 +68,7 @@ final class RealtimeThreadsTest {
   @Test
   void aMostlyIdleThread_keepsRealTime() {
     cpu.put(io, 0L);
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.admit();
     for (int i = 0; i < 20; i++) {
       works(0.15);
@@ -96,8 +96,8 @@ final class RealtimeThreadsTest {
     }, t -> cpu.getOrDefault(t, -1L), () -> processWork, 2, System::nanoTime);
     cpu.put(io, 0L);
     cpu.put(other, 0L);
-    slowChrt.queued(io, 42);
-    slowChrt.queued(other, 43);
+    slowChrt.queued(io, 42, RealtimePriority.PRIORITY);
+    slowChrt.queued(other, 43, RealtimePriority.PRIORITY);
     slowChrt.admit();
     cpu.merge(io, WINDOW, Long::sum); // saturated: lowered
     cpu.merge(other, WINDOW / 2, Long::sum);
@@ -110,7 +110,7 @@ final class RealtimeThreadsTest {
   @Test
   void aBusyThread_givesRealTimeUp_andGetsItBackOnlyAfterASecondMostlyIdle() {
     cpu.put(io, 0L);
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.admit();
     works(0.95);
     assertThat(keeper.isRealtime(io)).as("saturated for a window").isFalse();
@@ -130,7 +130,7 @@ final class RealtimeThreadsTest {
   @Test
   void aBurstKeepsRealTime_butASecondOfSteadyWorkGivesItUp() {
     cpu.put(io, 0L);
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.admit();
     works(0.85); // a wave of new connections
     for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS - 1; i++) {
@@ -152,7 +152,7 @@ final class RealtimeThreadsTest {
     for (int i = 0; i < threads.length; i++) {
       threads[i] = new Thread(() -> { }, "t" + i);
       cpu.put(threads[i], 0L);
-      keeper.queued(threads[i], 50 + i);
+      keeper.queued(threads[i], 50 + i, RealtimePriority.PRIORITY);
     }
     keeper.admit();
     for (int w = 0; w < RealtimeThreads.QUIET_WINDOWS; w++) {
@@ -187,7 +187,7 @@ final class RealtimeThreadsTest {
   @Test
   void aProcessNearItsCeiling_givesEveryThreadsRealTimeUp_andTakesItBackOnlyWhenMostlyIdle() {
     cpu.put(io, 0L);
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.admit();
     keeper.window(WINDOW); // the first reading of the process's CPU
     // Each thread light, the whole process at 1.6 of its 2 cores for a second.
@@ -231,7 +231,7 @@ final class RealtimeThreadsTest {
     Thread server = new Thread(() -> { }, "mock-llm-io-1");
     cpu.put(io, 0L);
     cpu.put(server, 0L);
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.queued(server, 43, RealtimeThreads.SERVER_PRIORITY);
     keeper.admit();
     keeper.freshStart();
@@ -283,13 +283,13 @@ final class RealtimeThreadsTest {
   @Test
   void aRefusedThread_isNotWatched_andAThreadThatEndedIsForgotten() {
     priorities.permitted = false;
-    keeper.queued(io, 42);
+    keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.admit();
     assertThat(keeper.isRealtime(io)).isFalse();
     priorities.permitted = true;
     Thread other = new Thread(() -> { }, "io-2");
     cpu.put(other, 0L);
-    keeper.queued(other, 43);
+    keeper.queued(other, 43, RealtimePriority.PRIORITY);
     keeper.admit();
     assertThat(keeper.isRealtime(other)).isTrue();
     cpu.remove(other); // ended: its CPU time reads -1
