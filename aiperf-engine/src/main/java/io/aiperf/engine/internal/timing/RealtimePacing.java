@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * the pacing thread.
  */
 public final class RealtimePacing {
+  private static final Logger LOG = LoggerFactory.getLogger(RealtimePacing.class);
+
   /** The pacing thread's CPU time above this share of a window gives real time up. */
   static final double MAX_CPU_SHARE = 0.5;
 
@@ -259,7 +262,7 @@ public final class RealtimePacing {
     changer.execute(() -> {
       RealtimePriority.Grant lowered = priorities.lower(self);
       if (!lowered.granted()) {
-        LoggerFactory.getLogger(RealtimePacing.class).warn(
+        LOG.warn(
             "The pacing thread could not return to ordinary priority: {}", lowered.detail());
       }
     });
