@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ abstract class JsonlFile implements AutoCloseable {
 
   private final Path file;
   private final OutputStream out;
-  private final JsonGenerator json;
+  /** Made on the first generator-written line; a file of byte lines never has one. */
+  private @Nullable JsonGenerator json;
   private boolean broken;
   private boolean closed;
   /** Lines written since the last flush. */
@@ -44,12 +46,20 @@ abstract class JsonlFile implements AutoCloseable {
     Files.createDirectories(dir);
     this.file = dir.resolve(fileName);
     this.out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES);
-    this.json = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
-    this.json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    // Schubfach, as Double.toString is from JDK 19: the same text, or where JDK 17's is longer
-    // than needed, the shortest that reads back as the same double. A list metric's line holds
-    // hundreds of doubles, and JDK 17's conversion was most of the export's cost.
-    this.json.enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER.mappedFeature());
+  }
+
+  private JsonGenerator generator() throws IOException {
+    JsonGenerator g = json;
+    if (g == null) {
+      g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8);
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      // Schubfach, as Double.toString is from JDK 19: the same text, or where JDK 17's is longer
+      // than needed, the shortest that reads back as the same double. A list metric's line holds
+      // hundreds of doubles, and JDK 17's conversion was most of the export's cost.
+      g.enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER.mappedFeature());
+      json = g;
+    }
+    return g;
   }
 
   /** Appends one line; after a failure, or once closed, does nothing. */
@@ -58,8 +68,30 @@ abstract class JsonlFile implements AutoCloseable {
       return;
     }
     try {
-      line.write(json);
-      json.writeRaw('\n');
+      JsonGenerator g = generator();
+      line.write(g);
+      g.writeRaw('\n');
+      dirty = true;
+    } catch (IOException e) {
+      fail(e);
+    }
+  }
+
+  /**
+   * Appends one line built as bytes, and its line feed; after a failure, or once closed, does
+   * nothing. A file takes either these or generator-written lines, never both: the generator
+   * buffers on its own.
+   */
+  final void line(JsonLine line) {
+    if (broken || closed) {
+      return;
+    }
+    if (json != null) {
+      throw new IllegalStateException(file + " mixes generator-written and byte lines");
+    }
+    try {
+      out.write(line.bytes(), 0, line.length());
+      out.write('\n');
       dirty = true;
     } catch (IOException e) {
       fail(e);
@@ -74,7 +106,11 @@ abstract class JsonlFile implements AutoCloseable {
       return;
     }
     try {
-      json.flush();
+      if (json != null) {
+        json.flush();
+      } else {
+        out.flush();
+      }
       dirty = false;
     } catch (IOException e) {
       fail(e);
@@ -94,7 +130,9 @@ abstract class JsonlFile implements AutoCloseable {
     }
     closed = true;
     try {
-      json.close();
+      if (json != null) {
+        json.close();
+      }
       out.close();
     } catch (IOException e) {
       log.error("Closing {} failed: {}", file, e.getMessage());

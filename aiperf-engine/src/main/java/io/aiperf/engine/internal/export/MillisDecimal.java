@@ -22,16 +22,17 @@ final class MillisDecimal {
   }
 
   /**
-   * Writes {@code nanos / 10^6} into {@code out} from index 0, trailing zeros dropped but one
-   * digit kept after the point ({@code 2.0}, as a double prints).
+   * Writes {@code nanos / 10^6} as ASCII into {@code out} from {@code offset}, trailing zeros
+   * dropped but one digit kept after the point ({@code 2.0}, as a double prints).
    *
    * @param nanos a value {@link #fits} accepts
-   * @param out at least {@link #MAX_CHARS} long
-   * @return the number of chars written
+   * @param out with at least {@link #MAX_CHARS} bytes from {@code offset}
+   * @param offset where the text starts
+   * @return the number of bytes written
    */
-  static int format(double nanos, char[] out) {
+  static int format(double nanos, byte[] out, int offset) {
     long n = (long) nanos;
-    int pos = 0;
+    int pos = offset;
     if (n < 0) {
       out[pos++] = '-';
       n = -n;
@@ -41,7 +42,7 @@ final class MillisDecimal {
     // The whole part's digits, most significant first.
     int start = pos;
     do {
-      out[pos++] = (char) ('0' + whole % 10);
+      out[pos++] = (byte) ('0' + whole % 10);
       whole /= 10;
     } while (whole > 0);
     reverse(out, start, pos - 1);
@@ -52,15 +53,15 @@ final class MillisDecimal {
       digits--;
     }
     for (int i = pos + digits - 1; i >= pos; i--) {
-      out[i] = (char) ('0' + fraction % 10);
+      out[i] = (byte) ('0' + fraction % 10);
       fraction /= 10;
     }
-    return pos + digits;
+    return pos + digits - offset;
   }
 
-  private static void reverse(char[] a, int i, int j) {
+  private static void reverse(byte[] a, int i, int j) {
     for (; i < j; i++, j--) {
-      char t = a[i];
+      byte t = a[i];
       a[i] = a[j];
       a[j] = t;
     }

@@ -4,6 +4,7 @@ import io.aiperf.api.spi.MetricInfo;
 import io.aiperf.engine.internal.metrics.MetricRegistry;
 import io.aiperf.engine.internal.metrics.RecordValues;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.IntFunction;
 import java.util.function.LongUnaryOperator;
@@ -24,8 +25,15 @@ public final class RecordsJsonlWriter extends JsonlFile {
   private final LongUnaryOperator toWallNanos;
   private final IntFunction<String> conversationId;
   private final boolean withTrace;
-  /** The digits of one value; written only by the thread that writes the records. */
-  private final char[] digits = new char[MillisDecimal.MAX_CHARS];
+  /** The line being built; only the thread that writes the records touches it. */
+  private final JsonLine json = new JsonLine();
+  /** Per metric id, encoded once: {@code "tag":{"value":}, the same opening a list, */
+  private final byte[][] opening;
+  private final byte[][] openingList;
+  /** and the close: {@code ,"unit":"ms"}}. */
+  private final byte[][] closing;
+  private final double[] scales;
+  private final boolean[] counted;
 
   /**
    * Opens the file (creating the directory).
@@ -47,6 +55,27 @@ public final class RecordsJsonlWriter extends JsonlFile {
     this.iclId = registry.id("inter_chunk_latency");
     this.toWallNanos = toWallNanos;
     this.conversationId = conversationId;
+    int size = registry.size();
+    opening = new byte[size][];
+    openingList = new byte[size][];
+    closing = new byte[size][];
+    scales = new double[size];
+    counted = new boolean[size];
+    for (int id = 0; id < size; id++) {
+      MetricInfo info = registry.info(id);
+      String tag = new String(JsonLine.name(info.tag()), StandardCharsets.UTF_8);
+      opening[id] = utf8(tag + "{\"value\":");
+      openingList[id] = utf8(tag + "{\"value\":[");
+      JsonLine unit = new JsonLine();
+      unit.value(info.unit());
+      closing[id] = utf8(",\"unit\":" + unit + "}");
+      scales[id] = info.displayScale();
+      counted[id] = COUNTED_UNITS.contains(info.unit());
+    }
+  }
+
+  private static byte[] utf8(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -73,95 +102,128 @@ public final class RecordsJsonlWriter extends JsonlFile {
    * @param r the record
    */
   public void write(Line r) {
-    line(json -> {
-      json.writeStartObject();
-      metadata(json, r);
-      json.writeObjectFieldStart("metrics");
-      RecordValues values = r.values();
-      double[] v = values.values();
-      int n = Math.min(values.span(), registry.size());
-      for (int id = 0; id < n; id++) {
-        int from = values.offsets()[id];
-        int to = values.offsets()[id + 1];
-        if (from == to) {
-          continue;
-        }
-        MetricInfo info = registry.info(id);
-        double scale = info.displayScale();
-        boolean counted = COUNTED_UNITS.contains(info.unit());
-        json.writeObjectFieldStart(info.tag());
-        boolean millis = scale == NANOS_TO_MILLIS;
-        if (to - from == 1 && id != iclId) {
-          json.writeFieldName("value");
-          value(json, v[from], scale, millis, counted);
-        } else {
-          json.writeArrayFieldStart("value");
-          for (int i = from; i < to; i++) {
-            value(json, v[i], scale, millis, false);
-          }
-          json.writeEndArray();
-        }
-        json.writeStringField("unit", info.unit());
-        json.writeEndObject();
+    JsonLine json = this.json;
+    json.reset();
+    json.startObject();
+    json.field(METADATA);
+    metadata(json, r);
+    json.field(METRICS);
+    json.startObject();
+    RecordValues values = r.values();
+    double[] v = values.values();
+    int[] offsets = values.offsets();
+    int n = Math.min(values.span(), registry.size());
+    for (int id = 0; id < n; id++) {
+      int from = offsets[id];
+      int to = offsets[id + 1];
+      if (from == to) {
+        continue;
       }
-      json.writeEndObject();
-      if (withTrace && r.trace() != null) {
-        trace(json, r, r.trace());
-      }
-      if (!r.success()) {
-        json.writeObjectFieldStart("error");
-        if (r.errorCode() > 0) {
-          json.writeNumberField("code", r.errorCode());
+      double scale = scales[id];
+      boolean millis = scale == NANOS_TO_MILLIS;
+      if (to - from == 1 && id != iclId) {
+        json.openingFragment(opening[id]);
+        value(json, v[from], scale, millis, counted[id]);
+      } else {
+        json.openingFragment(openingList[id]);
+        for (int i = from; i < to; i++) {
+          value(json, v[i], scale, millis, false);
         }
-        json.writeStringField("type", r.errorType());
-        json.writeStringField("message", r.errorMessage());
-        json.writeEndObject();
+        json.endArray();
       }
-      json.writeEndObject();
-    });
+      json.closingFragment(closing[id]);
+    }
+    json.endObject();
+    if (withTrace && r.trace() != null) {
+      trace(json, r, r.trace());
+    }
+    if (!r.success()) {
+      json.field(ERROR);
+      json.startObject();
+      if (r.errorCode() > 0) {
+        json.field(CODE);
+        json.value(r.errorCode());
+      }
+      json.field(TYPE);
+      json.value(r.errorType());
+      json.field(MESSAGE);
+      json.value(r.errorMessage());
+      json.endObject();
+    }
+    json.endObject();
+    line(json);
   }
 
   /**
-   * Writes a record's {@code metadata} object as AIPerf's {@code MetricRecordMetadata}; the raw
-   * export writes the same one for the same request.
+   * Writes a record's {@code metadata} field as AIPerf's {@code MetricRecordMetadata}, the same
+   * text this file has for the same request; the raw export's lines carry it too.
    *
    * @param json where to write
    * @param r the record
    * @throws IOException if writing fails
    */
   void metadata(com.fasterxml.jackson.core.JsonGenerator json, Line r) throws IOException {
-    json.writeObjectFieldStart("metadata");
-    json.writeNumberField("session_num", r.sessionNum());
-    json.writeStringField("x_request_id", r.requestId());
-    json.writeStringField("x_correlation_id", r.correlationId());
-    json.writeStringField("conversation_id", conversationId.apply(r.conversation()));
-    json.writeNumberField("turn_index", r.turn());
-    json.writeNumberField("intended_start_ns", toWallNanos.applyAsLong(r.intendedNanos()));
-    json.writeNumberField("credit_issued_ns", toWallNanos.applyAsLong(r.issuedNanos()));
-    json.writeNumberField("request_start_ns", toWallNanos.applyAsLong(r.startNanos()));
+    JsonLine text = new JsonLine();
+    metadata(text, r);
+    json.writeFieldName("metadata");
+    json.writeRawValue(text.toString());
+  }
+
+  private void metadata(JsonLine json, Line r) {
+    json.startObject();
+    json.field(SESSION_NUM);
+    json.value(r.sessionNum());
+    json.field(X_REQUEST_ID);
+    json.value(r.requestId());
+    json.field(X_CORRELATION_ID);
+    json.value(r.correlationId());
+    json.field(CONVERSATION_ID);
+    json.value(conversationId.apply(r.conversation()));
+    json.field(TURN_INDEX);
+    json.value(r.turn());
+    json.field(INTENDED_START_NS);
+    json.value(toWallNanos.applyAsLong(r.intendedNanos()));
+    json.field(CREDIT_ISSUED_NS);
+    json.value(toWallNanos.applyAsLong(r.issuedNanos()));
+    json.field(REQUEST_START_NS);
+    json.value(toWallNanos.applyAsLong(r.startNanos()));
     // 0 unless a successful status arrived (RequestRecorder), as AIPerf's acknowledgement.
     if (r.ackNanos() > 0) {
-      json.writeNumberField("request_ack_ns", toWallNanos.applyAsLong(r.ackNanos()));
+      json.field(REQUEST_ACK_NS);
+      json.value(toWallNanos.applyAsLong(r.ackNanos()));
     }
-    json.writeNumberField("request_end_ns", toWallNanos.applyAsLong(r.endNanos()));
-    json.writeStringField("worker_id", r.workerId());
-    json.writeStringField("record_processor_id", r.processorId());
-    json.writeStringField("benchmark_phase", r.phase());
-    json.writeNumberField("phase_index", r.phaseIndex());
+    json.field(REQUEST_END_NS);
+    json.value(toWallNanos.applyAsLong(r.endNanos()));
+    json.field(WORKER_ID);
+    json.value(r.workerId());
+    json.field(RECORD_PROCESSOR_ID);
+    json.value(r.processorId());
+    json.field(BENCHMARK_PHASE);
+    json.value(r.phase());
+    json.field(PHASE_INDEX);
+    json.value(r.phaseIndex());
     if (PROFILING.equals(r.phase())) {
-      json.writeNumberField("profiling_index", 0);
+      json.field(PROFILING_INDEX);
+      json.value(0);
     }
-    json.writeStringField("phase_name", r.phase());
-    json.writeStringField("phase_kind", r.phase());
+    json.field(PHASE_NAME);
+    json.value(r.phase());
+    json.field(PHASE_KIND);
+    json.value(r.phase());
     boolean cancelled = "RequestCancellationError".equals(r.errorType());
-    json.writeBooleanField("was_cancelled", cancelled);
+    json.field(WAS_CANCELLED);
+    json.value(cancelled);
     if (cancelled) {
-      json.writeNumberField("cancellation_time_ns", toWallNanos.applyAsLong(r.endNanos()));
+      json.field(CANCELLATION_TIME_NS);
+      json.value(toWallNanos.applyAsLong(r.endNanos()));
     }
-    json.writeBooleanField("context_overflow_skip", false);
-    json.writeNumberField("agent_depth", 0);
-    json.writeStringField("root_correlation_id", r.correlationId());
-    json.writeEndObject();
+    json.field(CONTEXT_OVERFLOW_SKIP);
+    json.value(false);
+    json.field(AGENT_DEPTH);
+    json.value(0);
+    json.field(ROOT_CORRELATION_ID);
+    json.value(r.correlationId());
+    json.endObject();
   }
 
   private static final String PROFILING = "profiling";
@@ -174,17 +236,17 @@ public final class RecordsJsonlWriter extends JsonlFile {
   private static final double NANOS_TO_MILLIS = 1e-6;
 
   /** One metric value in its display unit: nanoseconds exactly as milliseconds, counts whole. */
-  private void value(com.fasterxml.jackson.core.JsonGenerator json, double raw, double scale,
-      boolean millis, boolean counted) throws IOException {
+  private static void value(JsonLine json, double raw, double scale, boolean millis,
+      boolean counted) {
     if (millis && MillisDecimal.fits(raw)) {
-      json.writeNumber(digits, 0, MillisDecimal.format(raw, digits));
+      json.millis(raw);
       return;
     }
     double value = raw * scale;
     if (counted && value == Math.rint(value) && Math.abs(value) < 0x1p53) {
-      json.writeNumber((long) value);
+      json.value((long) value);
     } else {
-      json.writeNumber(value);
+      json.value(value);
     }
   }
 
@@ -193,36 +255,101 @@ public final class RecordsJsonlWriter extends JsonlFile {
    * them ({@code trace_type} names the client, as AIPerf's "aiohttp" does), and the phase
    * durations it computes, then this client's own breakdown (blocked, connecting, TLS).
    */
-  private void trace(com.fasterxml.jackson.core.JsonGenerator json, Line r,
-      io.aiperf.api.spi.TransportProvider.HttpTrace t) throws IOException {
+  private void trace(JsonLine json, Line r, io.aiperf.api.spi.TransportProvider.HttpTrace t) {
     long sendStart = toWallNanos.applyAsLong(r.startNanos());
     long sendEnd = sendStart + t.sendingNanos();
     long receiveStart = sendEnd + t.waitingNanos();
     long receiveEnd = receiveStart + t.receivingNanos();
-    json.writeObjectFieldStart("trace_data");
-    json.writeStringField("trace_type", "netty");
-    json.writeNumberField("request_send_start_ns", sendStart);
-    json.writeNumberField("request_send_end_ns", sendEnd);
-    json.writeNumberField("request_bytes_total", t.bytesSent());
+    json.field(TRACE_DATA);
+    json.startObject();
+    json.field(TRACE_TYPE);
+    json.value("netty");
+    json.field(REQUEST_SEND_START_NS);
+    json.value(sendStart);
+    json.field(REQUEST_SEND_END_NS);
+    json.value(sendEnd);
+    json.field(REQUEST_BYTES_TOTAL);
+    json.value(t.bytesSent());
     if (r.errorCode() > 0) {
-      json.writeNumberField("response_status_code", r.errorCode());
+      json.field(RESPONSE_STATUS_CODE);
+      json.value(r.errorCode());
     }
     if (t.readsReceived() > 0) {
-      json.writeNumberField("response_receive_start_ns", receiveStart);
-      json.writeNumberField("response_receive_end_ns", receiveEnd);
+      json.field(RESPONSE_RECEIVE_START_NS);
+      json.value(receiveStart);
+      json.field(RESPONSE_RECEIVE_END_NS);
+      json.value(receiveEnd);
     }
-    json.writeNumberField("response_chunks_count", t.readsReceived());
-    json.writeNumberField("response_bytes_total", t.bytesReceived());
-    json.writeNumberField("sending_ns", t.sendingNanos());
+    json.field(RESPONSE_CHUNKS_COUNT);
+    json.value(t.readsReceived());
+    json.field(RESPONSE_BYTES_TOTAL);
+    json.value(t.bytesReceived());
+    json.field(SENDING_NS);
+    json.value(t.sendingNanos());
     if (t.readsReceived() > 0) {
-      json.writeNumberField("waiting_ns", t.waitingNanos());
-      json.writeNumberField("receiving_ns", t.receivingNanos());
-      json.writeNumberField("duration_ns", receiveEnd - sendStart);
+      json.field(WAITING_NS);
+      json.value(t.waitingNanos());
+      json.field(RECEIVING_NS);
+      json.value(t.receivingNanos());
+      json.field(DURATION_NS);
+      json.value(receiveEnd - sendStart);
     }
-    json.writeNumberField("blocked_ns", t.blockedNanos());
-    json.writeNumberField("connecting_ns", t.connectingNanos());
-    json.writeNumberField("tls_handshaking_ns", t.tlsNanos());
-    json.writeBooleanField("connection_reused", t.connectionReused());
-    json.writeEndObject();
+    json.field(BLOCKED_NS);
+    json.value(t.blockedNanos());
+    json.field(CONNECTING_NS);
+    json.value(t.connectingNanos());
+    json.field(TLS_HANDSHAKING_NS);
+    json.value(t.tlsNanos());
+    json.field(CONNECTION_REUSED);
+    json.value(t.connectionReused());
+    json.endObject();
   }
+
+  private static final byte[] METADATA = JsonLine.name("metadata");
+  private static final byte[] METRICS = JsonLine.name("metrics");
+  private static final byte[] ERROR = JsonLine.name("error");
+  private static final byte[] CODE = JsonLine.name("code");
+  private static final byte[] TYPE = JsonLine.name("type");
+  private static final byte[] MESSAGE = JsonLine.name("message");
+  private static final byte[] SESSION_NUM = JsonLine.name("session_num");
+  private static final byte[] X_REQUEST_ID = JsonLine.name("x_request_id");
+  private static final byte[] X_CORRELATION_ID = JsonLine.name("x_correlation_id");
+  private static final byte[] CONVERSATION_ID = JsonLine.name("conversation_id");
+  private static final byte[] TURN_INDEX = JsonLine.name("turn_index");
+  private static final byte[] INTENDED_START_NS = JsonLine.name("intended_start_ns");
+  private static final byte[] CREDIT_ISSUED_NS = JsonLine.name("credit_issued_ns");
+  private static final byte[] REQUEST_START_NS = JsonLine.name("request_start_ns");
+  private static final byte[] REQUEST_ACK_NS = JsonLine.name("request_ack_ns");
+  private static final byte[] REQUEST_END_NS = JsonLine.name("request_end_ns");
+  private static final byte[] WORKER_ID = JsonLine.name("worker_id");
+  private static final byte[] RECORD_PROCESSOR_ID = JsonLine.name("record_processor_id");
+  private static final byte[] BENCHMARK_PHASE = JsonLine.name("benchmark_phase");
+  private static final byte[] PHASE_INDEX = JsonLine.name("phase_index");
+  private static final byte[] PROFILING_INDEX = JsonLine.name("profiling_index");
+  private static final byte[] PHASE_NAME = JsonLine.name("phase_name");
+  private static final byte[] PHASE_KIND = JsonLine.name("phase_kind");
+  private static final byte[] WAS_CANCELLED = JsonLine.name("was_cancelled");
+  private static final byte[] CANCELLATION_TIME_NS = JsonLine.name("cancellation_time_ns");
+  private static final byte[] CONTEXT_OVERFLOW_SKIP = JsonLine.name("context_overflow_skip");
+  private static final byte[] AGENT_DEPTH = JsonLine.name("agent_depth");
+  private static final byte[] ROOT_CORRELATION_ID = JsonLine.name("root_correlation_id");
+  private static final byte[] TRACE_DATA = JsonLine.name("trace_data");
+  private static final byte[] TRACE_TYPE = JsonLine.name("trace_type");
+  private static final byte[] REQUEST_SEND_START_NS = JsonLine.name("request_send_start_ns");
+  private static final byte[] REQUEST_SEND_END_NS = JsonLine.name("request_send_end_ns");
+  private static final byte[] REQUEST_BYTES_TOTAL = JsonLine.name("request_bytes_total");
+  private static final byte[] RESPONSE_STATUS_CODE = JsonLine.name("response_status_code");
+  private static final byte[] RESPONSE_RECEIVE_START_NS =
+      JsonLine.name("response_receive_start_ns");
+  private static final byte[] RESPONSE_RECEIVE_END_NS = JsonLine.name("response_receive_end_ns");
+  private static final byte[] RESPONSE_CHUNKS_COUNT = JsonLine.name("response_chunks_count");
+  private static final byte[] RESPONSE_BYTES_TOTAL = JsonLine.name("response_bytes_total");
+  private static final byte[] SENDING_NS = JsonLine.name("sending_ns");
+  private static final byte[] WAITING_NS = JsonLine.name("waiting_ns");
+  private static final byte[] RECEIVING_NS = JsonLine.name("receiving_ns");
+  private static final byte[] DURATION_NS = JsonLine.name("duration_ns");
+  private static final byte[] BLOCKED_NS = JsonLine.name("blocked_ns");
+  private static final byte[] CONNECTING_NS = JsonLine.name("connecting_ns");
+  private static final byte[] TLS_HANDSHAKING_NS = JsonLine.name("tls_handshaking_ns");
+  private static final byte[] CONNECTION_REUSED = JsonLine.name("connection_reused");
 }

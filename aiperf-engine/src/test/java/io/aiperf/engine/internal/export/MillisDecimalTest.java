@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Whole nanoseconds as milliseconds: the exact decimal, read back as the nearest double. */
 final class MillisDecimalTest {
   private static String format(double nanos) {
-    char[] out = new char[MillisDecimal.MAX_CHARS];
-    return new String(out, 0, MillisDecimal.format(nanos, out));
+    byte[] out = new byte[MillisDecimal.MAX_CHARS];
+    return new String(out, 0, MillisDecimal.format(nanos, out, 0), java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   @Test

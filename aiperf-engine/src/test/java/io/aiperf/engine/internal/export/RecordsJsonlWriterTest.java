@@ -84,9 +84,9 @@ final class RecordsJsonlWriterTest {
     }
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(3);
-    // Jackson's root-value separator: every line after the first begins with a space, as before.
+    // One object per line from its first byte to its last (no separator before it).
     assertThat(lines.get(0)).startsWith("{\"metadata\":");
-    assertThat(lines.get(2)).startsWith(" {\"metadata\":").endsWith("}");
+    assertThat(lines.get(2)).startsWith("{\"metadata\":").endsWith("}");
     assertThat(new ObjectMapper().readTree(lines.get(2)).at("/metrics/error_isl/value").asInt())
         .isEqualTo(3);
   }
