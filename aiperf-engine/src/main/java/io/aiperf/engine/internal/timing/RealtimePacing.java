@@ -143,12 +143,8 @@ public final class RealtimePacing {
           .filter(gc -> !gc.getName().contains("Cycles") && !gc.getName().contains("Concurrent"))
           .toList();
 
-  /**
-   * One step above the I/O threads (the client's with {@code --realtime-io}, and the mock's):
-   * SCHED_FIFO never shares a CPU between equals, so at equal priority a woken pacing thread
-   * would wait until a busy I/O thread blocks (they were seen working a whole core for 100 ms).
-   */
-  static final int PRIORITY = RealtimePriority.PRIORITY + 1;
+  /** Above the I/O threads (the client's with {@code --realtime-io}, and the mock's). */
+  static final int PRIORITY = RealtimePriority.ABOVE_IO_PRIORITY;
 
   private static final class SystemPriorities implements Priorities {
     @Override

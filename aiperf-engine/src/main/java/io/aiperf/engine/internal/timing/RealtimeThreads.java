@@ -332,7 +332,7 @@ public final class RealtimeThreads {
 
     private void keep() {
       RealtimePriority.Grant own =
-          priorities.raise(RealtimePriority.ownTid(), RealtimePriority.PRIORITY + 1);
+          priorities.raise(RealtimePriority.ownTid(), RealtimePriority.ABOVE_IO_PRIORITY);
       if (!own.granted()) {
         LOG.debug("The real-time keeper runs as an ordinary thread: real-time priority {}",
             own.detail());
