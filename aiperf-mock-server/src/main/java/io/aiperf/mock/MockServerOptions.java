@@ -2,6 +2,7 @@ package io.aiperf.mock;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
@@ -466,6 +467,10 @@ public final class MockServerOptions {
         return ioThreads == 0 ? Runtime.getRuntime().availableProcessors() : ioThreads;
     }
 
+    /**
+     * Equal when every option is: two servers built from equal options answer alike. The thread
+     * factory is not an option of the answers and is left out.
+     */
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -480,20 +485,48 @@ public final class MockServerOptions {
                 && seed == that.seed
                 && fast == that.fast
                 && ioThreads == that.ioThreads
+                && stallEvery == that.stallEvery
+                && recordRequests == that.recordRequests
+                && Double.compare(rateLimitRate, that.rateLimitRate) == 0
+                && Double.compare(disconnectRate, that.disconnectRate) == 0
+                && Double.compare(malformedRate, that.malformedRate) == 0
+                && reasoningTokens == that.reasoningTokens
+                && cachedPromptTokens == that.cachedPromptTokens
+                && maxModelLen == that.maxModelLen
+                && Double.compare(slowDripRate, that.slowDripRate) == 0
+                && Double.compare(refuseRate, that.refuseRate) == 0
+                && tls == that.tls
+                && separateEvents == that.separateEvents
+                && recordWrites == that.recordWrites
+                && gpus == that.gpus
+                && naturalStop == that.naturalStop
                 && host.equals(that.host)
                 && ttft.equals(that.ttft)
                 && itl.equals(that.itl)
-                && tls == that.tls
-                && gpus == that.gpus
-                && naturalStop == that.naturalStop
+                && stall.equals(that.stall)
+                && slowDripInterval.equals(that.slowDripInterval)
+                && idleTimeout.equals(that.idleTimeout)
+                && roleLead.equals(that.roleLead)
+                && tailGap.equals(that.tailGap)
                 && Objects.equals(tlsCertificateChain, that.tlsCertificateChain)
-                && Objects.equals(tlsPrivateKey, that.tlsPrivateKey);
+                && Objects.equals(tlsPrivateKey, that.tlsPrivateKey)
+                && saturationKey().equals(that.saturationKey());
+    }
+
+    /** The saturation model's own options; the model itself has no value equality. */
+    private List<Object> saturationKey() {
+        SaturationModel m = saturation;
+        return m == null ? List.of()
+                : List.of(m.slots(), m.prefillPerPromptToken(), m.itlPerRunningRequest());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(host, port, ttft, itl, errorRate, seed, fast, ioThreads, tls,
-                tlsCertificateChain);
+        return Objects.hash(host, port, ttft, itl, errorRate, seed, fast, ioThreads, stallEvery,
+                stall, recordRequests, rateLimitRate, disconnectRate, malformedRate,
+                reasoningTokens, cachedPromptTokens, maxModelLen, slowDripRate, slowDripInterval,
+                refuseRate, idleTimeout, tls, tlsCertificateChain, tlsPrivateKey, separateEvents,
+                roleLead, tailGap, recordWrites, gpus, naturalStop, saturationKey());
     }
 
     @Override

@@ -126,4 +126,37 @@ final class MockServerOptionsTest {
         assertThat(copy.recordWrites()).isEqualTo(4);
         assertThat(o.toString()).contains("separateEvents=true, roleLead=7ms, tailGap=9ms");
     }
+
+    @Test
+    void everyOption_countsInEquality_andSurvivesToBuilder() {
+        MockServerOptions base = MockServerOptions.builder().build();
+        java.util.List<java.util.function.UnaryOperator<MockServerOptions.Builder>> changes =
+                java.util.List.of(
+                        b -> b.stall(3, Duration.ofMillis(5)),
+                        b -> b.recordRequests(2),
+                        b -> b.faults(1, 0, 0),
+                        b -> b.faults(0, 1, 0),
+                        b -> b.faults(0, 0, 1),
+                        b -> b.reasoningTokens(4),
+                        b -> b.cachedPromptTokens(4),
+                        b -> b.maxModelLen(4096),
+                        b -> b.slowDrip(1, Duration.ofMillis(50)),
+                        b -> b.refuseRate(1),
+                        b -> b.idleTimeout(Duration.ofSeconds(7)),
+                        b -> b.separateEvents(true),
+                        b -> b.recordWrites(3),
+                        b -> b.gpus(2),
+                        b -> b.naturalStop(true),
+                        b -> b.saturation(4, Duration.ofMillis(1), Duration.ofMillis(1)));
+        for (int i = 0; i < changes.size(); i++) {
+            MockServerOptions changed = changes.get(i).apply(MockServerOptions.builder()).build();
+            assertThat(changed).as("change %d", i).isNotEqualTo(base);
+            assertThat(changed.toBuilder().build()).as("change %d", i).isEqualTo(changed)
+                    .hasSameHashCodeAs(changed);
+        }
+        MockServerOptions saturated = MockServerOptions.builder()
+                .saturation(4, Duration.ofMillis(1), Duration.ofMillis(1)).build();
+        assertThat(MockServerOptions.builder().saturation(4, Duration.ofMillis(1), Duration.ofMillis(2))
+                .build()).isNotEqualTo(saturated);
+    }
 }
