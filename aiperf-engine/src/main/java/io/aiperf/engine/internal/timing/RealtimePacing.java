@@ -57,17 +57,10 @@ public final class RealtimePacing {
   /** What a change of priority reports to the pacing thread's owner. */
   public record Change(boolean realtime, String detail) {}
 
-  /** Changes the pacing thread's priority; each call starts a process. */
-  interface Priorities {
-    RealtimePriority.Grant raise(int tid);
-
-    RealtimePriority.Grant lower(int tid);
-  }
-
   private final NanoClock clock;
   private final CpuClock cpu;
   private final LongSupplier pauseNanos;
-  private final Priorities priorities;
+  private final ThreadPriorities priorities;
   private final Executor changer;
   private final Pacer ordinaryPacer;
   private Pacer realtimePacer;
@@ -100,7 +93,7 @@ public final class RealtimePacing {
    * @param clock the clock the schedule is kept on
    */
   public RealtimePacing(Pacer pacer, NanoClock clock) {
-    this(pacer, clock, threadCpu(), RealtimePacing::collectionPauseNanos, new SystemPriorities(),
+    this(pacer, clock, threadCpu(), RealtimePacing::collectionPauseNanos, ThreadPriorities.SYSTEM,
         command -> {
           Thread thread = new Thread(command, "aiperf-pacing-priority");
           thread.setDaemon(true);
@@ -109,7 +102,7 @@ public final class RealtimePacing {
   }
 
   RealtimePacing(Pacer pacer, NanoClock clock, CpuClock cpu, LongSupplier pauseNanos,
-      Priorities priorities, Executor changer) {
+      ThreadPriorities priorities, Executor changer) {
     this.pacer = pacer;
     this.ordinaryPacer = pacer;
     this.realtimePacer = pacer;
@@ -146,18 +139,6 @@ public final class RealtimePacing {
   /** Above the I/O threads (the client's with {@code --realtime-io}, and the mock's). */
   static final int PRIORITY = RealtimePriority.ABOVE_IO_PRIORITY;
 
-  private static final class SystemPriorities implements Priorities {
-    @Override
-    public RealtimePriority.Grant raise(int tid) {
-      return RealtimePriority.raise(tid, PRIORITY);
-    }
-
-    @Override
-    public RealtimePriority.Grant lower(int tid) {
-      return RealtimePriority.lower(tid);
-    }
-  }
-
   /**
    * Asks for real-time priority for the calling thread (the pacing thread, before its first
    * wait). Starts a process: never on a timing path.
@@ -166,7 +147,8 @@ public final class RealtimePacing {
    */
   public RealtimePriority.Grant start() {
     int self = RealtimePriority.ownTid();
-    return granted(self < 0 ? RealtimePriority.raiseCurrentThread() : priorities.raise(self),
+    return granted(
+        self < 0 ? RealtimePriority.raiseCurrentThread() : priorities.raise(self, PRIORITY),
         self);
   }
 
@@ -281,7 +263,7 @@ public final class RealtimePacing {
     if (now >= retryAt) {
       retryAt = Long.MAX_VALUE;
       int self = tid;
-      changer.execute(() -> raised = priorities.raise(self));
+      changer.execute(() -> raised = priorities.raise(self, PRIORITY));
     }
     return null;
   }

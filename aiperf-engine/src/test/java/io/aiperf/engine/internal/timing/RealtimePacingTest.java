@@ -32,9 +32,11 @@ final class RealtimePacingTest {
     }
   };
 
-  private final RealtimePacing.Priorities priorities = new RealtimePacing.Priorities() {
+  private final ThreadPriorities priorities = new ThreadPriorities() {
     @Override
-    public RealtimePriority.Grant raise(int tid) {
+    public RealtimePriority.Grant raise(int tid, int priority) {
+      // Above the I/O threads, or a woken pacing thread waits behind a busy one.
+      assertThat(priority).isEqualTo(RealtimePriority.ABOVE_IO_PRIORITY);
       changes.add("raise " + tid);
       return raiseAnswer;
     }

@@ -24,7 +24,7 @@ final class RealtimeThreadsTest {
   private static final long WINDOW = RealtimeThreads.WINDOW_NANOS;
 
   /** Records every change the keeper asks for; grants what {@link #permitted} says. */
-  private static class FakePriorities implements RealtimeThreads.Priorities {
+  private static class FakePriorities implements ThreadPriorities {
     final List<String> calls = new ArrayList<>();
     final List<Integer> raisedTo = new ArrayList<>();
     boolean permitted = true;
@@ -47,7 +47,7 @@ final class RealtimeThreadsTest {
   private final Map<Thread, Long> cpu = new HashMap<>();
   /** The process's CPU time less the JIT's: what the keeper reads of the whole client. */
   private long processWork;
-  private final RealtimeThreads.Keeper keeper = new RealtimeThreads.Keeper(priorities,
+  private final RealtimeKeeper keeper = new RealtimeKeeper(priorities,
       t -> cpu.getOrDefault(t, -1L), () -> processWork, 2);
   private final Thread io = new Thread(() -> { }, "io-1");
 
@@ -81,7 +81,7 @@ final class RealtimeThreadsTest {
   void aThreadReadLate_afterAnotherWasLowered_isJudgedOverItsOwnInterval() throws Exception {
     Thread other = new Thread(() -> { }, "io-2");
     long chrtNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
-    RealtimeThreads.Keeper slowChrt = new RealtimeThreads.Keeper(new FakePriorities() {
+    RealtimeKeeper slowChrt = new RealtimeKeeper(new FakePriorities() {
       @Override
       public RealtimePriority.Grant lower(int tid) {
         // chrt on a busy machine takes long; the other thread works half a core meanwhile.
