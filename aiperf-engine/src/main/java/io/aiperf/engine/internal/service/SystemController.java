@@ -323,7 +323,7 @@ public final class SystemController implements BenchmarkRun {
       // The start-up's work (warm-up, dataset) is behind us: the I/O threads' real time is
       // judged by the load from here.
       if (!warmup) {
-        RealtimeThreads.loadStarts();
+        RealtimeThreads.loadStarts(!EngineSupport.openLoop(config));
       }
       bus.publish(new ProfileStart());
       if (cancelRequested) {

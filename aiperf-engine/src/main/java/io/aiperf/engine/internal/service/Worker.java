@@ -183,6 +183,7 @@ final class Worker extends AbstractService {
       // A cancelled run sends no more: what is held goes back unsent.
       track(bus.subscribe(Messages.ProfileCancel.class, c -> giveBackHeld(true)));
     }
+    boolean closedLoop = !EngineSupport.openLoop(config);
     // A stall in warm-up (JIT, the first connections, their garbage) delayed no profiled stamp.
     track(bus.subscribe(Messages.PhaseStarted.class, s -> {
       if (s.phase() == Messages.Phase.PROFILING) {
@@ -192,7 +193,7 @@ final class Worker extends AbstractService {
         // Nor does it say whether the profiled load is at the ceiling: a warm-up's first
         // seconds run code not yet compiled, took real time from the I/O threads, and at
         // 5,000 requests/s kept it from them for half of the profiled window.
-        RealtimeThreads.loadStarts();
+        RealtimeThreads.loadStarts(closedLoop);
       }
     }));
     handoff = new Handoff<Ended>("aiperf-handoff-" + id, budgetBytes, Ended::heldBytes,

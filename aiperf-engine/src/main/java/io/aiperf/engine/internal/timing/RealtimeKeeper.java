@@ -2,6 +2,8 @@ package io.aiperf.engine.internal.timing;
 
 import static io.aiperf.engine.internal.timing.RealtimeThreads.BURST_SHARE;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.GIVE_UP_SHARE;
+import static io.aiperf.engine.internal.timing.RealtimeThreads.MACHINE_BUSY;
+import static io.aiperf.engine.internal.timing.RealtimeThreads.MACHINE_QUIET;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.PROCESS_BUSY;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.PROCESS_QUIET;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.QUIET_WINDOWS;
@@ -86,55 +88,91 @@ final class RealtimeKeeper {
   /** Logged once per JVM: every later thread would be refused for the same reason. */
   private boolean refusalLogged;
 
-  private final LongSupplier processWork;
   private final int cores;
-  /** The process's work in the last {@link RealtimeThreads#QUIET_WINDOWS} windows, in cores, a ring. */
-  private final double[] processRecent = new double[QUIET_WINDOWS];
-  private int processNext;
-  private long processLast = -1;
+  /** This process's work less the JIT compilers', in cores over the last second. */
+  private final SecondAverage process;
+  /** Every process's work on this machine, in cores over the last second. */
+  private final SecondAverage machine;
   /** Set by {@link #freshStart}, handled by the keeper's thread at its next window. */
   private volatile boolean fresh;
+  /** Whether the machine's ceiling lowers the threads: in closed loops only; set by the load. */
+  private volatile boolean machineRule;
 
-  RealtimeKeeper(ThreadPriorities priorities, ThreadMXBean threads, LongSupplier processWork, int cores) {
+  RealtimeKeeper(ThreadPriorities priorities, ThreadMXBean threads, LongSupplier processWork,
+      LongSupplier machineWork, int cores) {
     this(priorities, threads.isThreadCpuTimeSupported()
         ? t -> t.isAlive() ? threads.getThreadCpuTime(t.getId()) : -1 : t -> -1,
-        processWork, cores, NanoClock.SYSTEM::nanoTime);
+        processWork, machineWork, cores, NanoClock.SYSTEM::nanoTime);
   }
 
-  /** A keeper whose reads take no time: CPU times given by the caller, window by window. */
-  RealtimeKeeper(ThreadPriorities priorities, CpuTimes cpu, LongSupplier processWork, int cores) {
-    this(priorities, cpu, processWork, cores, () -> 0L);
+  /**
+   * A keeper whose reads take no time: CPU times given by the caller, window by window.
+   *
+   * @param machineWork every process's CPU time on the machine; -1 when unknown
+   */
+  RealtimeKeeper(ThreadPriorities priorities, CpuTimes cpu, LongSupplier processWork,
+      LongSupplier machineWork, int cores) {
+    this(priorities, cpu, processWork, machineWork, cores, () -> 0L);
   }
 
   /**
    * @param readClock when each thread's CPU time is read, to time it over its own interval
    */
-  RealtimeKeeper(ThreadPriorities priorities, CpuTimes cpu, LongSupplier processWork, int cores,
-      LongSupplier readClock) {
+  RealtimeKeeper(ThreadPriorities priorities, CpuTimes cpu, LongSupplier processWork,
+      LongSupplier machineWork, int cores, LongSupplier readClock) {
     this.priorities = priorities;
     this.cpu = cpu;
-    this.processWork = processWork;
+    this.process = new SecondAverage(processWork);
+    this.machine = new SecondAverage(machineWork);
     this.cores = Math.max(1, cores);
     this.readClock = readClock;
   }
 
-  /** How many cores the process worked on average over the last second. */
-  private double processSecond(long elapsedNanos) {
-    long now = processWork.getAsLong();
-    if (now >= 0 && processLast >= 0) {
-      processRecent[processNext] = (double) (now - processLast) / Math.max(1, elapsedNanos);
-      processNext = (processNext + 1) % processRecent.length;
+  /** A CPU-time counter's rate, in cores, averaged over the last second's windows. */
+  private static final class SecondAverage {
+    private final LongSupplier counter;
+    private final double[] recent = new double[QUIET_WINDOWS];
+    private int at;
+    private long last = -1;
+    /** Whether the counter could be read at all: an unknown rate breaks no rule. */
+    private boolean known;
+
+    SecondAverage(LongSupplier counter) {
+      this.counter = counter;
     }
-    processLast = now;
-    double sum = 0;
-    for (double r : processRecent) {
-      sum += r;
+
+    double next(long elapsedNanos) {
+      long now = counter.getAsLong();
+      if (now >= 0 && last >= 0) {
+        recent[at] = (double) (now - last) / Math.max(1, elapsedNanos);
+        at = (at + 1) % recent.length;
+        known = true;
+      }
+      last = now;
+      double sum = 0;
+      for (double r : recent) {
+        sum += r;
+      }
+      return sum / recent.length;
     }
-    return sum / processRecent.length;
+
+    boolean known() {
+      return known;
+    }
+
+    void forget() {
+      Arrays.fill(recent, 0);
+      last = -1;
+    }
   }
 
-  /** Asks the keeper to forget what it read so far and raise the threads it lowered. */
-  void freshStart() {
+  /**
+   * Asks the keeper to forget what it read so far and raise the threads it lowered.
+   *
+   * @param closedLoop whether the machine's ceiling counts too ({@link RealtimeThreads#loadStarts})
+   */
+  void freshStart(boolean closedLoop) {
+    machineRule = closedLoop;
     fresh = true;
     Thread keeper;
     synchronized (startLock) {
@@ -147,8 +185,8 @@ final class RealtimeKeeper {
 
   private void forgetHistory() {
     fresh = false;
-    Arrays.fill(processRecent, 0);
-    processLast = -1;
+    process.forget();
+    machine.forget();
     for (Watched w : watched) {
       Arrays.fill(w.recent, 0);
       w.quietWindows = 0;
@@ -237,8 +275,18 @@ final class RealtimeKeeper {
     if (fresh) {
       forgetHistory();
     }
-    double process = processSecond(elapsedNanos);
-    boolean busy = process > PROCESS_BUSY * cores;
+    double processCores = process.next(elapsedNanos);
+    double machineCores = machine.next(elapsedNanos);
+    String busy = null;
+    if (processCores > PROCESS_BUSY * cores) {
+      busy = "this process worked " + String.format(Locale.ROOT, "%.1f", processCores) + " of "
+          + cores + " cores for a second";
+    } else if (machineRule && machine.known() && machineCores > MACHINE_BUSY * cores) {
+      busy = "this machine's processes worked " + String.format(Locale.ROOT, "%.1f",
+          machineCores) + " of its " + cores + " cores for a second";
+    }
+    boolean quiet = processCores < PROCESS_QUIET * cores
+        && (!machineRule || !machine.known() || machineCores < MACHINE_QUIET * cores);
     double realtimeShare = 0;
     for (var it = watched.iterator(); it.hasNext(); ) {
       Watched w = it.next();
@@ -254,9 +302,8 @@ final class RealtimeKeeper {
           / Math.max(1, elapsedNanos + readDelay - w.readDelayNanos));
       w.windowCpu = now;
       w.readDelayNanos = readDelay;
-      if (w.realtime && busy) {
-        lower(w, "this process worked " + String.format(Locale.ROOT, "%.1f", process)
-            + " of " + cores + " cores for a second");
+      if (w.realtime && busy != null) {
+        lower(w, busy);
       } else if (w.realtime && w.share > BURST_SHARE) {
         lower(w, "it worked " + percent(w.share) + " of a core for " + WINDOW_NANOS / 1_000_000
             + " ms");
@@ -284,7 +331,7 @@ final class RealtimeKeeper {
       realtimeShare -= busiest.second();
     }
     for (Watched w : watched) {
-      if (!w.realtime && w.quietWindows >= QUIET_WINDOWS && process < PROCESS_QUIET * cores
+      if (!w.realtime && w.quietWindows >= QUIET_WINDOWS && quiet
           && realtimeShare + w.second() <= TOTAL_SHARE) {
         w.realtime = priorities.raise(w.tid, w.priority).granted();
         w.quietWindows = 0;

@@ -47,8 +47,10 @@ final class RealtimeThreadsTest {
   private final Map<Thread, Long> cpu = new HashMap<>();
   /** The process's CPU time less the JIT's: what the keeper reads of the whole client. */
   private long processWork;
+  /** Every process's CPU time on the machine; -1 (unknown) until a test sets it. */
+  private long machineWork = -1;
   private final RealtimeKeeper keeper = new RealtimeKeeper(priorities,
-      t -> cpu.getOrDefault(t, -1L), () -> processWork, 2);
+      t -> cpu.getOrDefault(t, -1L), () -> processWork, () -> machineWork, 2);
   private final Thread io = new Thread(() -> { }, "io-1");
 
   /** The keeper watches {@link #io} (kernel id 42) from its first reading on. */
@@ -93,7 +95,7 @@ final class RealtimeThreadsTest {
         }
         return super.lower(tid);
       }
-    }, t -> cpu.getOrDefault(t, -1L), () -> processWork, 2, System::nanoTime);
+    }, t -> cpu.getOrDefault(t, -1L), () -> processWork, () -> -1L, 2, System::nanoTime);
     cpu.put(io, 0L);
     cpu.put(other, 0L);
     slowChrt.queued(io, 42, RealtimePriority.PRIORITY);
@@ -214,6 +216,64 @@ final class RealtimeThreadsTest {
   }
 
   @Test
+  void aClosedLoopOnAMachineAtItsCeiling_givesRealTimeUp_thoughTheClientWorksLessThanItsShare() {
+    machineWork = 0;
+    keeper.freshStart(true);
+    watchIo();
+    // Non-streaming against a server on the same two cores: the client at 1.3 cores, each I/O
+    // thread at 0.4 of one, the server taking the rest.
+    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(1.3 * WINDOW);
+      machineWork += Math.round(1.95 * WINDOW);
+      works(0.4);
+    }
+    assertThat(keeper.isRealtime(io)).as("1.95 of 2 cores over a second").isFalse();
+    // The client's load drops: the thread is quiet, but the machine is still above 0.75.
+    for (int i = 0; i < 2 * RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(0.3 * WINDOW);
+      machineWork += Math.round(1.7 * WINDOW);
+      works(0.05);
+    }
+    assertThat(keeper.isRealtime(io)).isFalse();
+    for (int i = 0; i < 2 * RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(0.3 * WINDOW);
+      machineWork += Math.round(0.6 * WINDOW);
+      works(0.05);
+    }
+    assertThat(keeper.isRealtime(io)).as("the machine under 0.75 of its cores").isTrue();
+    assertThat(priorities.calls).containsExactly("raise 42", "lower 42", "raise 42");
+  }
+
+  @Test
+  void anOpenLoopOnABusyMachine_keepsRealTime() {
+    // 5,000 requests/s against the mock on the same two cores: the machine full, the client at
+    // 1.1 cores; the real-time I/O threads are what keeps the sends on time there.
+    machineWork = 0;
+    keeper.freshStart(false);
+    watchIo();
+    for (int i = 0; i < 3 * RealtimeThreads.QUIET_WINDOWS; i++) {
+      processWork += Math.round(1.1 * WINDOW);
+      machineWork += Math.round(2.0 * WINDOW);
+      works(0.33);
+    }
+    assertThat(keeper.isRealtime(io)).isTrue();
+  }
+
+  @Test
+  void theMachinesWork_isReadFromProcStat() {
+    // user nice system idle iowait irq softirq steal guest guest_nice, in 1/100 s
+    assertThat(RealtimeThreads.machineWorkNanos("cpu  100 2 30 5000 7 1 4 3 0 0"))
+        .isEqualTo((100 + 2 + 30 + 1 + 4 + 3) * 10_000_000L);
+    assertThat(RealtimeThreads.machineWorkNanos("cpu0 1 2 3 4 5 6 7")).isEqualTo(-1);
+    assertThat(RealtimeThreads.machineWorkNanos("intr 1 2")).isEqualTo(-1);
+    if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/stat"))) {
+      long first = RealtimeThreads.machineWorkNanos();
+      assertThat(first).isPositive();
+      assertThat(RealtimeThreads.machineWorkNanos()).isGreaterThanOrEqualTo(first);
+    }
+  }
+
+  @Test
   void aClientWorkingHalfItsCoresWithLightIoThreads_keepsRealTime() {
     watchIo();
     // 5,000 requests/s against a mock on the same two cores: the process at 1.1 cores, the I/O
@@ -234,7 +294,7 @@ final class RealtimeThreadsTest {
     keeper.queued(io, 42, RealtimePriority.PRIORITY);
     keeper.queued(server, 43, RealtimeThreads.SERVER_PRIORITY);
     keeper.admit();
-    keeper.freshStart();
+    keeper.freshStart(false);
     keeper.window(WINDOW);
     assertThat(RealtimeThreads.SERVER_PRIORITY).isBetween(1, RealtimePriority.PRIORITY - 1);
     assertThat(priorities.raisedTo)
@@ -260,7 +320,7 @@ final class RealtimeThreadsTest {
     }
     assertThat(keeper.isRealtime(io)).as("lowered by the start-up's work").isFalse();
 
-    keeper.freshStart();
+    keeper.freshStart(false);
     processWork += Math.round(1.7 * WINDOW);
     works(0.1);
     assertThat(keeper.isRealtime(io)).as("the load starts: judged afresh").isTrue();
