@@ -3,6 +3,7 @@ package io.aiperf.engine.internal.timing;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.BURST_SHARE;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.GIVE_UP_SHARE;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.MACHINE_BUSY;
+import static io.aiperf.engine.internal.timing.RealtimeThreads.MACHINE_BUSY_OWN_SHARE;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.MACHINE_QUIET;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.PROCESS_BUSY;
 import static io.aiperf.engine.internal.timing.RealtimeThreads.PROCESS_QUIET;
@@ -281,7 +282,8 @@ final class RealtimeKeeper {
     if (processCores > PROCESS_BUSY * cores) {
       busy = "this process worked " + String.format(Locale.ROOT, "%.1f", processCores) + " of "
           + cores + " cores for a second";
-    } else if (machineRule && machine.known() && machineCores > MACHINE_BUSY * cores) {
+    } else if (machineRule && machine.known() && machineCores > MACHINE_BUSY * cores
+        && processCores >= MACHINE_BUSY_OWN_SHARE * cores) {
       busy = "this machine's processes worked " + String.format(Locale.ROOT, "%.1f",
           machineCores) + " of its " + cores + " cores for a second";
     }
