@@ -67,6 +67,15 @@ final class RealtimeThreadsTest {
     keeper.window(WINDOW);
   }
 
+  /** Windows in which the process, the whole machine and {@link #io} work so many cores. */
+  private void load(double processCores, double machineCores, double ioShare, int windows) {
+    for (int i = 0; i < windows; i++) {
+      processWork += Math.round(processCores * WINDOW);
+      machineWork += Math.round(machineCores * WINDOW);
+      works(ioShare);
+    }
+  }
+
   @Test
   void aMostlyIdleThread_keepsRealTime() {
     cpu.put(io, 0L);
@@ -222,24 +231,12 @@ final class RealtimeThreadsTest {
     watchIo();
     // Non-streaming against a server on the same two cores: the client at 1.3 cores, each I/O
     // thread at 0.4 of one, the server taking the rest.
-    for (int i = 0; i < RealtimeThreads.QUIET_WINDOWS; i++) {
-      processWork += Math.round(1.3 * WINDOW);
-      machineWork += Math.round(1.95 * WINDOW);
-      works(0.4);
-    }
+    load(1.3, 1.95, 0.4, RealtimeThreads.QUIET_WINDOWS);
     assertThat(keeper.isRealtime(io)).as("1.95 of 2 cores over a second").isFalse();
     // The client's load drops: the thread is quiet, but the machine is still above 0.75.
-    for (int i = 0; i < 2 * RealtimeThreads.QUIET_WINDOWS; i++) {
-      processWork += Math.round(0.3 * WINDOW);
-      machineWork += Math.round(1.7 * WINDOW);
-      works(0.05);
-    }
+    load(0.3, 1.7, 0.05, 2 * RealtimeThreads.QUIET_WINDOWS);
     assertThat(keeper.isRealtime(io)).isFalse();
-    for (int i = 0; i < 2 * RealtimeThreads.QUIET_WINDOWS; i++) {
-      processWork += Math.round(0.3 * WINDOW);
-      machineWork += Math.round(0.6 * WINDOW);
-      works(0.05);
-    }
+    load(0.3, 0.6, 0.05, 2 * RealtimeThreads.QUIET_WINDOWS);
     assertThat(keeper.isRealtime(io)).as("the machine under 0.75 of its cores").isTrue();
     assertThat(priorities.calls).containsExactly("raise 42", "lower 42", "raise 42");
   }
@@ -251,11 +248,7 @@ final class RealtimeThreadsTest {
     machineWork = 0;
     keeper.freshStart(true);
     watchIo();
-    for (int i = 0; i < 3 * RealtimeThreads.QUIET_WINDOWS; i++) {
-      processWork += Math.round(0.2 * WINDOW);
-      machineWork += Math.round(2.0 * WINDOW);
-      works(0.1);
-    }
+    load(0.2, 2.0, 0.1, 3 * RealtimeThreads.QUIET_WINDOWS);
     assertThat(keeper.isRealtime(io)).isTrue();
   }
 
@@ -266,11 +259,7 @@ final class RealtimeThreadsTest {
     machineWork = 0;
     keeper.freshStart(false);
     watchIo();
-    for (int i = 0; i < 3 * RealtimeThreads.QUIET_WINDOWS; i++) {
-      processWork += Math.round(1.1 * WINDOW);
-      machineWork += Math.round(2.0 * WINDOW);
-      works(0.33);
-    }
+    load(1.1, 2.0, 0.33, 3 * RealtimeThreads.QUIET_WINDOWS);
     assertThat(keeper.isRealtime(io)).isTrue();
   }
 
