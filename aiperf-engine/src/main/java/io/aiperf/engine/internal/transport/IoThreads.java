@@ -22,12 +22,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** The event loops of one transport and how its connections are opened on them. */
 final class IoThreads {
+  /**
+   * Transports made in this JVM: each numbers its threads apart ({@code aiperf-io-2-1} is the
+   * second transport's first loop), so two workers' loops do not share a name in a profile, a
+   * thread dump or the real-time keeper's log.
+   */
+  private static final AtomicInteger TRANSPORTS = new AtomicInteger();
+
   private final EventLoopGroup group;
   private final Class<? extends SocketChannel> channelType;
   private final int threads;
 
-  IoThreads(int ioThreads, String namePrefix, boolean realtime) {
+  IoThreads(int ioThreads, String transportPrefix, boolean realtime) {
     this.threads = Math.max(1, ioThreads);
+    String namePrefix = transportPrefix + "-" + TRANSPORTS.incrementAndGet();
     // Native epoll where available: fewer syscalls and copies per read than NIO.
     boolean epoll = Epoll.isAvailable();
     this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
