@@ -30,15 +30,8 @@ final class JsonLine {
   private boolean afterValue;
   /** Escapes what the fast path does not: the generator's own rules, so its text exactly. */
   private final ByteArrayBuilder escaped = new ByteArrayBuilder(256);
-  private final JsonGenerator escaper;
-
-  JsonLine() {
-    try {
-      escaper = Json.MAPPER.getFactory().createGenerator(escaped, JsonEncoding.UTF8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a generator over memory does no I/O
-    }
-  }
+  /** Made for the first string that needs it: most lines have none. */
+  private @Nullable JsonGenerator escaper;
 
   /**
    * A field name as this builder writes it, quoted and escaped, with its colon: encode once,
@@ -184,11 +177,16 @@ final class JsonLine {
 
   private void escapedString(String s) {
     try {
+      JsonGenerator g = escaper;
+      if (g == null) {
+        g = Json.MAPPER.getFactory().createGenerator(escaped, JsonEncoding.UTF8);
+        escaper = g;
+      }
       escaped.reset();
-      escaper.writeString(s);
-      escaper.flush();
+      g.writeString(s);
+      g.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // a generator over memory does no I/O
     }
     // The generator separates root values with a space; the string follows it.
     byte[] text = escaped.toByteArray();

@@ -27,6 +27,8 @@ public final class RecordsJsonlWriter extends JsonlFile {
   private final boolean withTrace;
   /** The line being built; only the thread that writes the records touches it. */
   private final JsonLine json = new JsonLine();
+  /** The raw export's copy of a line's metadata; the same thread writes both files. */
+  private final JsonLine metadataText = new JsonLine();
   /** Per metric id, encoded once: {@code "tag":{"value":}, the same opening a list, */
   private final byte[][] opening;
   private final byte[][] openingList;
@@ -163,7 +165,8 @@ public final class RecordsJsonlWriter extends JsonlFile {
    * @throws IOException if writing fails
    */
   void metadata(com.fasterxml.jackson.core.JsonGenerator json, Line r) throws IOException {
-    JsonLine text = new JsonLine();
+    JsonLine text = metadataText;
+    text.reset();
     metadata(text, r);
     json.writeFieldName("metadata");
     json.writeRawValue(text.toString());
