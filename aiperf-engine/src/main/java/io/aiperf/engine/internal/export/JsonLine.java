@@ -86,24 +86,17 @@ final class JsonLine {
     afterValue = true;
   }
 
-  /** A name from {@link #name(String)}; its value comes next. */
+  /**
+   * A name from {@link #name(String)}, or any pre-encoded JSON that ends in a name and its colon
+   * (such as {@code "tag":{"value":}); its value comes next.
+   */
   void field(byte[] encodedName) {
     separate();
     raw(encodedName, encodedName.length);
     afterValue = false;
   }
 
-  /**
-   * Pre-encoded JSON that ends in a name and colon, or opens an object or array, such as
-   * {@code "tag":{"value":}: the value that follows needs no comma.
-   */
-  void openingFragment(byte[] fragment) {
-    separate();
-    raw(fragment, fragment.length);
-    afterValue = false;
-  }
-
-  /** Pre-encoded JSON that closes what an {@link #openingFragment} opened. */
+  /** Pre-encoded JSON that closes what a {@link #field} fragment opened. */
   void closingFragment(byte[] fragment) {
     raw(fragment, fragment.length);
     afterValue = true;

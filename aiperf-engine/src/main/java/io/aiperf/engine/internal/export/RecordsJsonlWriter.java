@@ -29,9 +29,8 @@ public final class RecordsJsonlWriter extends JsonlFile {
   private final JsonLine json = new JsonLine();
   /** The raw export's copy of a line's metadata; the same thread writes both files. */
   private final JsonLine metadataText = new JsonLine();
-  /** Per metric id, encoded once: {@code "tag":{"value":}, the same opening a list, */
+  /** Per metric id, encoded once: {@code "tag":{"value":}, */
   private final byte[][] opening;
-  private final byte[][] openingList;
   /** and the close: {@code ,"unit":"ms"}}. */
   private final byte[][] closing;
   private final double[] scales;
@@ -59,7 +58,6 @@ public final class RecordsJsonlWriter extends JsonlFile {
     this.conversationId = conversationId;
     int size = registry.size();
     opening = new byte[size][];
-    openingList = new byte[size][];
     closing = new byte[size][];
     scales = new double[size];
     counted = new boolean[size];
@@ -67,7 +65,6 @@ public final class RecordsJsonlWriter extends JsonlFile {
       MetricInfo info = registry.info(id);
       String tag = new String(JsonLine.name(info.tag()), StandardCharsets.UTF_8);
       opening[id] = utf8(tag + "{\"value\":");
-      openingList[id] = utf8(tag + "{\"value\":[");
       JsonLine unit = new JsonLine();
       unit.value(info.unit());
       closing[id] = utf8(",\"unit\":" + unit + "}");
@@ -124,10 +121,11 @@ public final class RecordsJsonlWriter extends JsonlFile {
       double scale = scales[id];
       boolean millis = scale == NANOS_TO_MILLIS;
       if (to - from == 1 && id != iclId) {
-        json.openingFragment(opening[id]);
+        json.field(opening[id]);
         value(json, v[from], scale, millis, counted[id]);
       } else {
-        json.openingFragment(openingList[id]);
+        json.field(opening[id]);
+        json.startArray();
         for (int i = from; i < to; i++) {
           value(json, v[i], scale, millis, false);
         }
