@@ -83,31 +83,31 @@ public final class ServiceHost {
     var heartbeats = bus.subscribe(Messages.ControllerHeartbeat.class,
         h -> lastHeard.set(CLOCK.nanoTime()));
     var endings = bus.subscribe(Messages.RunEnded.class, e -> ended.complete(e.reason()));
+    // Until a worker sends its own health reports, and for the whole run of other services,
+    // this heartbeat tells the controller the service is alive.
+    java.util.concurrent.ScheduledExecutorService beat = heartbeat(bus, id);
+    // As in the controller's JVM, the first credits should be timed by compiled code: this
+    // process warms the client's path against an in-process server before it serves.
+    try {
+      RemoteServices.warmUp(spec);
+    } catch (InterruptedException e) {
+      beat.shutdownNow();
+      heartbeats.close();
+      endings.close();
+      throw e;
+    }
     // The controller's clock is the run's: measure this one against it before the first credit.
     ClockSync clockSync = ClockSync.start(bus, id, hostName() + " pid "
         + ProcessHandle.current().pid(), CLOCK, ClockSync.correctionEnabled());
     Service service = serviceType.equals("worker")
         ? RemoteServices.worker(id, bus, spec, clockSync)
         : RemoteServices.recordProcessor(id, bus, spec);
-    // Workers report their health (the heartbeat) themselves; other services need one here.
-    java.util.concurrent.ScheduledExecutorService beat = null;
-    if (!serviceType.equals("worker")) {
-      beat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, id + "-heartbeat");
-        t.setDaemon(true);
-        return t;
-      });
-      beat.scheduleAtFixedRate(() -> {
-        try {
-          bus.publish(Messages.WorkerHealth.heartbeat(id));
-        } catch (RuntimeException closed) {
-          // leaving
-        }
-      }, 0, 1, TimeUnit.SECONDS);
-    }
     try {
       service.initialize();
       service.start();
+      if (serviceType.equals("worker")) {
+        beat.shutdownNow(); // the worker's health reports are its heartbeat from here
+      }
       log.info("Serving as {}", id);
       onServing.accept(id);
       while (true) {
@@ -132,9 +132,7 @@ public final class ServiceHost {
       }
       throw new IllegalStateException(id + " could not start: " + e.getMessage(), e);
     } finally {
-      if (beat != null) {
-        beat.shutdownNow();
-      }
+      beat.shutdownNow();
       service.stop();
       clockSync.close();
       heartbeats.close();
@@ -145,6 +143,24 @@ public final class ServiceHost {
         log.debug("Could not say goodbye: {}", e.toString());
       }
     }
+  }
+
+  /** A heartbeat every second on a thread of its own, from now until it is shut down. */
+  private static java.util.concurrent.ScheduledExecutorService heartbeat(MessageBus bus,
+      String id) {
+    var beat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, id + "-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    beat.scheduleAtFixedRate(() -> {
+      try {
+        bus.publish(Messages.WorkerHealth.heartbeat(id));
+      } catch (RuntimeException closed) {
+        // leaving
+      }
+    }, 0, 1, TimeUnit.SECONDS);
+    return beat;
   }
 
   private static String hostName() {
