@@ -27,13 +27,15 @@ public final class RemoteServices {
   /**
    * Warms this process's client path for the controller's endpoint format, as the controller's
    * own JVM does before its clock starts (see {@link ClientWarmup}); once per JVM, bounded, and
-   * skipped where it cannot run.
+   * skipped where it cannot run. Then, as there, one full collection ({@link
+   * StartupCollection}).
    *
    * @param spec what the controller sent of its configuration
    * @throws InterruptedException if interrupted while warming
    */
   public static void warmUp(RemoteSpec spec) throws InterruptedException {
     ClientWarmup.startFor(config(spec), io.aiperf.engine.internal.NanoClock.SYSTEM).await();
+    StartupCollection.run(io.aiperf.engine.internal.NanoClock.SYSTEM);
   }
 
   /**

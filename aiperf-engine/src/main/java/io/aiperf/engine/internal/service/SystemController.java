@@ -316,6 +316,9 @@ public final class SystemController implements BenchmarkRun {
       if (clientWarmup != null) {
         clientWarmup.await(); // the first requests are then timed by compiled code
       }
+      if (!warmup) {
+        StartupCollection.run(clock);
+      }
       info("Dataset ready ({} conversations, seed {}); profiling starts",
           datasetReady.get().conversations().size(), datasetReady.get().seed());
       config.listener().onStart(config);
