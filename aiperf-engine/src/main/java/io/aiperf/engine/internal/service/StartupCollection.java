@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * made and the run keeps (the tokenizer's tables, tens of MB for o200k_base; the dataset; the
  * warm-up's leftovers) sits in the old generation when the first request goes out.
  *
- * <p>Without it, G1 copied that state from survivor space to survivor space at each young
+ * <p>Measured with G1, the JVM's default collector on a machine of two or more CPUs, which moves
+ * every live object to old regions in a full collection. Without it, G1 copied that state from survivor space to survivor space at each young
  * collection of the run: 11-26 MB per collection, 13-24 ms pauses on a two-core machine against
  * the mock in another JVM (client TTFT 10-14 ms over the mock's truth for every request whose
  * first token arrived meanwhile, and a first wave's requests arrive together). After it, the
