@@ -277,18 +277,20 @@ final class RealtimeKeeper {
       forgetHistory();
     }
     double processCores = process.next(elapsedNanos);
-    double machineCores = machine.next(elapsedNanos);
+    // The machine's work counts in closed loops only: an open loop does not read /proc/stat.
+    boolean machineCounts = machineRule;
+    double machineCores = machineCounts ? machine.next(elapsedNanos) : 0;
     String busy = null;
     if (processCores > PROCESS_BUSY * cores) {
       busy = "this process worked " + String.format(Locale.ROOT, "%.1f", processCores) + " of "
           + cores + " cores for a second";
-    } else if (machineRule && machine.known() && machineCores > MACHINE_BUSY * cores
+    } else if (machineCounts && machine.known() && machineCores > MACHINE_BUSY * cores
         && processCores >= MACHINE_BUSY_OWN_SHARE * cores) {
       busy = "this machine's processes worked " + String.format(Locale.ROOT, "%.1f",
           machineCores) + " of its " + cores + " cores for a second";
     }
     boolean quiet = processCores < PROCESS_QUIET * cores
-        && (!machineRule || !machine.known() || machineCores < MACHINE_QUIET * cores);
+        && (!machineCounts || !machine.known() || machineCores < MACHINE_QUIET * cores);
     double realtimeShare = 0;
     for (var it = watched.iterator(); it.hasNext(); ) {
       Watched w = it.next();
