@@ -59,11 +59,12 @@ public final class RealtimeThreads {
   static final int QUIET_WINDOWS = 10;
   /**
    * In a closed loop ({@link #loadStarts}), every process on the machine together working more
-   * than this share of its cores over a second gives every thread's real time up too: the client is at its ceiling though it works
-   * less than {@link #PROCESS_BUSY} of the cores, because a server on the same machine takes
-   * the rest. Against the static server, non-streaming, the client worked about 1.3 of 2 cores
-   * at 10,300 requests/s and kept its threads real-time: 116-126 µs of CPU per request against
-   * 60-72 µs with ordinary ones (0.40-0.43x wrk's rate against 0.59-0.65x).
+   * than this share of its cores over a second gives every thread's real time up too: the
+   * client is at its ceiling though it works less than {@link #PROCESS_BUSY} of the cores,
+   * because a server on the same machine takes the rest. Against the static server,
+   * non-streaming, the client worked about 1.3 of 2 cores at 10,300 requests/s and kept its
+   * threads real-time: 116-126 µs of CPU per request against 60-72 µs with ordinary ones
+   * (0.40-0.43x wrk's rate against 0.59-0.65x).
    */
   static final double MACHINE_BUSY = 0.9;
   /**
@@ -75,6 +76,9 @@ public final class RealtimeThreads {
   static final double MACHINE_BUSY_OWN_SHARE = 0.5;
   /** Real time comes back only while the machine works less than this share of its cores. */
   static final double MACHINE_QUIET = 0.75;
+  /** {@code /proc/stat}'s clock ticks: USER_HZ, 100 on every Linux architecture the JDK runs on. */
+  private static final long NANOS_PER_TICK = 10_000_000L;
+  private static final java.nio.file.Path PROC_STAT = java.nio.file.Path.of("/proc/stat");
 
   private static final RealtimeKeeper KEEPER = new RealtimeKeeper(ThreadPriorities.SYSTEM,
       ManagementFactory.getThreadMXBean(), RealtimeThreads::processWorkNanos,
@@ -156,9 +160,6 @@ public final class RealtimeThreads {
     return cpu < 0 ? -1 : Math.max(0, cpu - compiling);
   }
 
-  /** {@code /proc/stat}'s clock ticks: USER_HZ, 100 on every Linux architecture the JDK runs on. */
-  private static final long NANOS_PER_TICK = 10_000_000L;
-
   /**
    * The CPU time every process on this machine has worked (user, nice, system, interrupts,
    * steal) since boot, from {@code /proc/stat}; -1 where there is none.
@@ -171,8 +172,6 @@ public final class RealtimeThreads {
       return -1;
     }
   }
-
-  private static final java.nio.file.Path PROC_STAT = java.nio.file.Path.of("/proc/stat");
 
   /** The work in {@code /proc/stat}'s first line ({@code cpu  user nice system idle ...}). */
   static long machineWorkNanos(String cpuLine) {
